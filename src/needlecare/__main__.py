@@ -1,0 +1,3 @@
+from needlecare.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""CLI: needlecare ingredients (placeholder until its issue lands)."""

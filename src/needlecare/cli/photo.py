@@ -1,0 +1,1 @@
+"""CLI: needlecare photo (placeholder until its issue lands)."""

@@ -1,0 +1,1 @@
+"""CLI: needlecare timeline (placeholder until its issue lands)."""

@@ -1,0 +1,1 @@
+"""CLI: needlecare triage (placeholder until its issue lands)."""

@@ -1,0 +1,87 @@
+"""Waiting windows: the first day after treatment a product class or an activity may return.
+
+One data file (data/windows.toml) serves the ingredient checker, the timeline, triage and the
+aftercare guide, so the same question never gets two answers.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from needlecare.knowledge.bands import Band
+
+Kind = Literal["flag", "activity"]
+# When the band is unknown we must not guess a short window: take the longest of all bands.
+UNKNOWN_BAND = None
+
+
+@dataclass(frozen=True)
+class Window:
+    name: str
+    kind: Kind
+    label: str
+    resume_days: dict[Band, int]
+    caution_until_days: dict[Band, int]
+    condition: str
+    cite: tuple[str, ...]
+    confidence: str
+
+    def resume_day(self, band: Band | None = UNKNOWN_BAND) -> int:
+        return _for_band(self.resume_days, band)
+
+    def caution_until(self, band: Band | None = UNKNOWN_BAND) -> int:
+        """First day without caution; never earlier than the resume day."""
+        if not self.caution_until_days:
+            return self.resume_day(band)
+        return max(_for_band(self.caution_until_days, band), self.resume_day(band))
+
+
+def _for_band(days: dict[Band, int], band: Band | None) -> int:
+    return max(days.values()) if band is None else days[band]
+
+
+def _per_band(value: int | dict[str, int]) -> dict[Band, int]:
+    if isinstance(value, int):
+        return dict.fromkeys(Band, value)
+    return {Band(name): day for name, day in value.items()}
+
+
+def raw_document() -> dict[str, Any]:
+    text = resources.files("needlecare.knowledge").joinpath("data", "windows.toml").read_text()
+    return tomllib.loads(text)
+
+
+@cache
+def windows() -> dict[str, Window]:
+    document = raw_document()
+    found: dict[str, Window] = {}
+    for section, kind in (("flags", "flag"), ("activities", "activity")):
+        for name, item in document[section].items():
+            found[name] = Window(
+                name=name,
+                kind=kind,  # type: ignore[arg-type]
+                label=item["label"],
+                resume_days=_per_band(item["resume_day"]),
+                caution_until_days=_per_band(item["caution_until"]) if "caution_until" in item else {},
+                condition=item.get("condition", ""),
+                cite=tuple(item["cite"]),
+                confidence=item["confidence"],
+            )
+    return found
+
+
+def window(name: str) -> Window:
+    """The window of a flag or an activity; KeyError for a name the data does not define."""
+    return windows()[name]
+
+
+def flag_windows() -> dict[str, Window]:
+    return {name: w for name, w in windows().items() if w.kind == "flag"}
+
+
+def activity_windows() -> dict[str, Window]:
+    return {name: w for name, w in windows().items() if w.kind == "activity"}
