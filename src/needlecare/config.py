@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -75,7 +75,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     data_dir.mkdir(parents=True, exist_ok=True)
     database_url = env.get("NEEDLECARE_DATABASE_URL") or f"sqlite:///{data_dir / 'needlecare.db'}"
     if not database_url.startswith(("sqlite", "postgresql")):
-        raise ConfigError("NEEDLECARE_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
+        raise ConfigError(
+            "NEEDLECARE_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL"
+        )
     secret_key = env.get("NEEDLECARE_SECRET_KEY") or _read_or_create_secret(data_dir)
     if len(secret_key) < 32:
         raise ConfigError("NEEDLECARE_SECRET_KEY must be at least 32 characters")

@@ -1,1 +1,179 @@
-"""CLI: needlecare ingredients (placeholder until its issue lands)."""
+"""CLI: `needlecare ingredients [--day N] [--json | --jsonl] [--file PATH]`.
+
+Reads an ingredient list from standard input (or --file) and prints a table and the verdict,
+the `--json` contract, or with `--jsonl` one result per input line. Bad input: one-line error on
+stderr, exit status 2, never a traceback. The domain is imported inside the command so that
+`needlecare --help` and the other commands do not pay for it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from needlecare.cli.app import EXIT_BAD_INPUT, app
+
+PROGRESS_MIN_LINES = 200  # a progress bar only for long batches, and only on a terminal
+
+
+@app.command("ingredients")
+def ingredients(
+    day: Annotated[int, typer.Option("--day", min=0, max=3650,
+                                     help="Days since treatment (0 = treatment day).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+    jsonl: Annotated[bool, typer.Option(
+        "--jsonl", help="One list per input line, one JSON object per output line.")] = False,
+    file: Annotated[Path | None, typer.Option("--file", help="Read this file, not stdin.")] = None,
+    band: Annotated[str | None, typer.Option(
+        "--band", help="Depth band S, M, D, VD or RF (default: the most cautious).")] = None,
+    depth: Annotated[float | None, typer.Option(
+        "--depth", help="Needle depth in mm (sets the band).")] = None,
+    device: Annotated[str, typer.Option(
+        "--device", help="pen, roller, stamp or rf (with --depth).")] = "pen",
+    rinse_off: Annotated[bool, typer.Option(
+        "--rinse-off", help="A rinse-off product: no comedogenic ratings.")] = False,
+) -> None:
+    """Check an ingredient list: may this product go on treated skin on day N?"""
+    if as_json and jsonl:
+        _fail("use either --json or --jsonl, not both")
+    chosen_band = _band(band, depth, device)
+    raw = _read_input(file)
+    if jsonl:
+        _run_batch(raw, day, chosen_band, rinse_off, show_progress=file is not None)
+        return
+    from needlecare.ingredients import NotAnIngredientList, check_label
+
+    try:
+        result = check_label(raw, day=day, band=chosen_band, rinse_off=rinse_off)
+    except NotAnIngredientList as error:
+        _fail(str(error))
+    if as_json:
+        _write_json(result)
+    else:
+        sys.stdout.write(_table(result))
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _band(band: str | None, depth: float | None, device: str) -> str | None:
+    from needlecare.knowledge.bands import Band, depth_band
+
+    if depth is not None:
+        try:
+            found = depth_band(depth, device)
+        except ValueError as error:
+            _fail(str(error))
+        if band is not None and band.upper() != found.value:
+            _fail(f"--band {band} contradicts --depth {depth} ({found.value})")
+        return found.value
+    if band is None:
+        return None
+    if band.upper() not in {b.value for b in Band}:
+        _fail(f"--band must be one of {', '.join(b.value for b in Band)}, not {band!r}")
+    return band.upper()
+
+
+def _read_input(file: Path | None) -> bytes:
+    try:
+        if file is not None:
+            return file.read_bytes()
+        if sys.stdin is None:
+            _fail("no input: pipe an ingredient list into this command or use --file")
+        return sys.stdin.buffer.read()
+    except OSError as error:
+        _fail(f"cannot read {file or 'standard input'}: {error.strerror or error}")
+    return b""  # unreachable: _fail raises
+
+
+def _run_batch(raw: bytes, day: int, band: str | None, rinse_off: bool,
+               show_progress: bool) -> None:
+    import orjson
+
+    from needlecare.ingredients import NotAnIngredientList, check_label
+
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if not lines:
+        _fail("empty input: expected one ingredient list per line")
+    if show_progress and sys.stderr.isatty() and len(lines) >= PROGRESS_MIN_LINES:
+        from tqdm import tqdm
+
+        iterable: Any = tqdm(lines, file=sys.stderr, unit="list")
+    else:
+        iterable = lines
+    out = sys.stdout.buffer
+    for line in iterable:
+        try:
+            result: dict[str, Any] = check_label(line.rstrip(b"\r"), day=day, band=band,
+                                                 rinse_off=rinse_off)
+        except NotAnIngredientList as error:
+            result = {"error": str(error)}
+        out.write(orjson.dumps(result) + b"\n")
+    out.flush()
+
+
+def _write_json(result: dict[str, Any]) -> None:
+    import orjson
+
+    sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.buffer.flush()
+
+
+_MARK = {"avoid": "AVOID", "caution": "CAUTION", "ok": "OK", "recommended": "RECOMMENDED"}
+
+
+def _table(result: dict[str, Any]) -> str:
+    rows = [("#", "as printed", "recognised as", "match", "flags", "comedo.")]
+    for number, item in enumerate(result["ingredients"], 1):
+        match = item["match"] or "unknown"
+        if item["match"] == "fuzzy":
+            match = f"fuzzy {item['confidence']:.2f}"
+        rows.append((
+            str(number), _cut(item["raw"], 34),
+            _cut(item["name"] if item["recognized"] else "?", 34),
+            match, ", ".join(item["flags"]) or "-",
+            "-" if item["comedogenic"] is None else str(item["comedogenic"]),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    verdict = result["verdict"]
+    lines += ["", f"Day {verdict['day']}: {_MARK[verdict['status']]}"
+              + (f" (no longer 'avoid' from day {verdict['resume_day']})"
+                 if verdict["resume_day"] is not None else "")]
+    for reason in verdict["reasons"]:
+        lines.append(f"  - [{reason['status']}] {reason['text']} ({reason['source']})")
+    lines += ["", "NeedleCare informs; it does not diagnose. Your clinic's advice comes first."]
+    return "\n".join(lines) + "\n"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@app.command("ingredients-build-data", hidden=True)
+def build_data(
+    cosing: Annotated[Path, typer.Argument(
+        help="Directory with inventory.csv, annex_III.csv and annex_VI.csv")],
+) -> None:
+    """Rebuild the compact CosIng data shipped in needlecare/ingredients/data/ (maintainers)."""
+    from importlib import resources
+
+    from needlecare.ingredients.build import build_all
+
+    try:
+        texts = [(cosing / n).read_text("utf-8")
+                 for n in ("inventory.csv", "annex_III.csv", "annex_VI.csv")]
+    except OSError as error:
+        _fail(f"cannot read the CosIng files: {error}")
+    target = Path(str(resources.files("needlecare.ingredients").joinpath("data")))
+    for name, text in build_all(*texts).items():
+        (target / name).write_text(text, "utf-8")
+        sys.stdout.write(f"wrote {target / name} ({len(text):,} characters)\n")

@@ -1,1 +1,32 @@
+"""Photos (issue 6), pure domain: safe re-encoding and colour measurement of skin photos.
 
+Entry points for the web app and the CLI:
+- `sanitize(data) -> SanitizedPhoto`: clean JPEG + thumbnail + SHA-256, or `PhotoRejected`.
+- `analyze(data, roi=None) -> dict`: the `--json` of `needlecare photo analyze`.
+- `measure(data, roi=None) -> PhotoMeasurement`: the same report plus `.overlay_png()`.
+- `compare(current, reference) -> dict` and `compare_history(current, previous, baseline)`.
+Measurements inform; they never diagnose.
+"""
+
+from needlecare.photos.analysis import NOTICE, PhotoMeasurement, analyze, measure
+from needlecare.photos.compare import compare, compare_history
+from needlecare.photos.errors import IncomparableReports, InvalidRoi, PhotoRejected, RejectReason
+from needlecare.photos.limits import MAX_BYTES, MAX_PIXELS
+from needlecare.photos.sanitize import SanitizedPhoto, sanitize
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_PIXELS",
+    "NOTICE",
+    "IncomparableReports",
+    "InvalidRoi",
+    "PhotoMeasurement",
+    "PhotoRejected",
+    "RejectReason",
+    "SanitizedPhoto",
+    "analyze",
+    "compare",
+    "compare_history",
+    "measure",
+    "sanitize",
+]

@@ -40,6 +40,9 @@ MIN_ROI_SIDE: Final = 8
 SKIN_CR_RANGE: Final = (133, 180)
 SKIN_CB_RANGE: Final = (77, 135)
 SKIN_MIN_Y: Final = 40
+SKIN_MIN_CR_MINUS_CB: Final = 16
+"""Skin chroma sits well away from neutral (Cr - Cb about 25-45 from light to dark skin);
+beige walls and grey surfaces inside the Chai-Ngan box sit at 5-12 and are left out."""
 MIN_SKIN_FRACTION: Final = 0.02
 """Below this fraction of the frame no skin region is accepted and the centre box is used."""
 FALLBACK_BOX_FRACTION: Final = 0.5
@@ -57,8 +60,11 @@ BACKGROUND_LUMA_RANGE: Final = (0.03, 0.95)
 """Linear luminance range of background pixels used (drops black and clipped pixels)."""
 GAIN_RANGE: Final = (0.6, 1.6)
 """White-balance gains are clamped: a stronger correction means the estimate is unreliable."""
+NEUTRAL_MAX_RATIO: Final = 2.0
+"""Background pixels count for the estimate only when near-neutral (max/min linear channel
+ratio at most this): grey or white walls and clothes, not a red flag or an orange shirt."""
 CAST_RATIO_OK: Final = 1.25
-CAST_RATIO_BAD: Final = 2.0
+CAST_RATIO_BAD: Final = 1.8
 """Illuminant max/min channel ratio: at or below OK the light is near neutral; at BAD the
 comparison confidence reaches its floor for this factor."""
 
@@ -71,6 +77,9 @@ OVEREXPOSED_LEVEL: Final = 250
 OVEREXPOSED_SHARE_OK: Final = 0.02
 UNDEREXPOSED_L_STAR: Final = 25.0
 CONFIDENCE_LEVELS: Final = ((0.75, "high"), (0.5, "medium"), (0.0, "low"))
+
+ITA_MIN_B_STAR: Final = 1.0
+"""ITA is reported only for b* >= 1: near b* = 0 the angle swings between -90 and +90."""
 
 # Breakout candidates: red spots = local a* excess over the surrounding skin.
 SPOT_MIN_DIAMETER_FRACTION: Final = 0.005

@@ -1,0 +1,182 @@
+"""Load test on loopback: 50 concurrent clients posting check-ins and reading the alert queue.
+
+Starts `needlecare serve` on a free port (SQLite in a temp data dir, then PostgreSQL on a
+throwaway durable cluster started here), sets up one clinic with one patient per client,
+then runs for a bounded time and reports latency percentiles and requests per second.
+
+    .venv/bin/python bench/load_checkins.py                     # both databases, 20 s each
+    .venv/bin/python bench/load_checkins.py --db sqlite --duration 10 --workers 2
+
+Goal (issue 5): check-in p99 < 50 ms and >= 300 requests/s on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+from needlecare.demo import CLINICIAN
+from needlecare.storage.pgcluster import free_port, start_cluster
+
+ROOT = Path(__file__).resolve().parents[1]
+NEEDLECARE = str(ROOT / ".venv" / "bin" / "needlecare")
+# Mostly calm days, some breakouts, a few red flags (each of those raises an alert).
+SYMPTOMS = (
+    [{"redness": 1, "swelling": 0, "pain": 1, "flaking": True}] * 16
+    + [{"redness": 1, "breakouts": {"count": 5, "kind": "whiteheads"}}] * 3
+    + [{"redness": 2, "warmth": True, "pus_or_yellow_crust": True}]
+)
+
+
+@dataclass
+class Samples:
+    checkin: list[float] = field(default_factory=list)
+    alerts: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+@contextmanager
+def server(db: str, workers: int) -> Iterator[str]:
+    data_dir = Path(tempfile.mkdtemp(prefix="needlecare-bench-"))
+    env = {**os.environ, "NEEDLECARE_DATA_DIR": str(data_dir)}
+    cluster = None
+    if db == "postgresql":
+        cluster = start_cluster(prefix="needlecare-bench-pg-", settings=("max_connections=200",))
+        env["NEEDLECARE_DATABASE_URL"] = cluster.url("postgres")
+    else:
+        env.pop("NEEDLECARE_DATABASE_URL", None)
+    port = free_port()
+    proc = subprocess.Popen(
+        [NEEDLECARE, "serve", "--demo", "--port", str(port), "--workers", str(workers),
+         "--no-access-log"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "serve died")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def setup(client: httpx.AsyncClient, clients: int) -> tuple[dict[str, str], list[int]]:
+    token = (await client.post("/api/v1/auth/tokens",
+                               json={"email": CLINICIAN[0], "password": CLINICIAN[1]})).json()
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    patient_ids = []
+    for n in range(clients):
+        patient = (await client.post("/api/v1/patients", headers=headers,
+                                     json={"display_name": f"Load {n}", "fitzpatrick": 3})).json()
+        await client.post(f"/api/v1/patients/{patient['id']}/treatments", headers=headers, json={
+            "treatment_date": (date.today() - timedelta(days=4)).isoformat(),
+            "depth_mm": 1.0, "device": "pen"})
+        patient_ids.append(patient["id"])
+    return headers, patient_ids
+
+
+async def one_client(client: httpx.AsyncClient, headers: dict[str, str], patient_id: int,
+                     stop_at: float, samples: Samples, rng: random.Random) -> None:
+    n = 0
+    while time.monotonic() < stop_at:
+        n += 1
+        if n % 5 == 0:
+            started = time.perf_counter()
+            response = await client.get("/api/v1/alerts", headers=headers)
+            bucket = samples.alerts
+        else:
+            started = time.perf_counter()
+            response = await client.post(
+                f"/api/v1/patients/{patient_id}/checkins",
+                headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
+                json={"symptoms": rng.choice(SYMPTOMS)},
+            )
+            bucket = samples.checkin
+        elapsed = time.perf_counter() - started
+        if response.status_code >= 300:
+            key = f"{response.request.method} {response.status_code}"
+            samples.errors[key] = samples.errors.get(key, 0) + 1
+        else:
+            bucket.append(elapsed)
+
+
+async def run_load(base: str, clients: int, duration: float) -> tuple[Samples, float]:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        headers, patient_ids = await setup(client, clients)
+        samples = Samples()
+        rng = random.Random(5)
+        started = time.monotonic()
+        stop_at = started + duration
+        await asyncio.gather(*(one_client(client, headers, pid, stop_at, samples, rng)
+                               for pid in patient_ids))
+        return samples, time.monotonic() - started
+
+
+def report(db: str, workers: int, samples: Samples, elapsed: float) -> None:
+    total = len(samples.checkin) + len(samples.alerts) + sum(samples.errors.values())
+    ms = [1000 * x for x in samples.checkin]
+    ams = [1000 * x for x in samples.alerts]
+    print(f"\n== {db}, {workers} worker(s), {elapsed:.1f} s ==")
+    print(f"requests/s      {total / elapsed:8.1f}   (total {total}, errors {samples.errors or 0})")
+    print(f"check-ins       {len(ms):8d}   p50 {percentile(ms, 50):6.1f} ms  "
+          f"p95 {percentile(ms, 95):6.1f} ms  p99 {percentile(ms, 99):6.1f} ms  "
+          f"mean {statistics.fmean(ms) if ms else float('nan'):6.1f} ms")
+    print(f"alert queue     {len(ams):8d}   p50 {percentile(ams, 50):6.1f} ms  "
+          f"p95 {percentile(ams, 95):6.1f} ms  p99 {percentile(ams, 99):6.1f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
+        with server(db, args.workers) as base:
+            samples, elapsed = asyncio.run(run_load(base, args.clients, args.duration))
+        report(db, args.workers, samples, elapsed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""CLI: needlecare db upgrade."""
+
+from __future__ import annotations
+
+import typer
+
+from needlecare.cli.app import app
+
+db_app = typer.Typer(
+    help="Database schema (Alembic migrations shipped in the package).", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def upgrade(revision: str = typer.Argument("head", help="Target revision")) -> None:
+    """Apply the migrations to NEEDLECARE_DATABASE_URL (idempotent)."""
+    from needlecare.config import ConfigError, load_settings
+    from needlecare.storage.migrate import upgrade as run_upgrade
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    run_upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}: {_redact(settings.database_url)}")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

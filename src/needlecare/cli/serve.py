@@ -1,0 +1,55 @@
+"""CLI: needlecare serve [--host] [--port] [--demo] [--workers]."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from needlecare.cli.app import app
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port"),
+    demo: bool = typer.Option(False, "--demo", help="Seed a demo clinic once and print logins"),
+    workers: int = typer.Option(1, min=1, max=32, help="Worker processes"),
+    access_log: bool = typer.Option(True, help="Log one line per request"),
+    worker: bool = typer.Option(True, "--worker/--no-worker", help="Run the reminder/email worker"),
+) -> None:
+    """Run migrations, then serve the web app and the JSON API (/docs)."""
+    import uvicorn
+
+    from needlecare.config import ConfigError, load_settings
+    from needlecare.storage.migrate import upgrade
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    upgrade(settings.database_url)
+    url = f"http://{host}:{port}"
+    if demo:
+        from needlecare.demo import seed_demo
+
+        typer.echo(seed_demo(settings).instructions(url))
+    typer.echo(f"NeedleCare on {url}  (API docs: {url}/docs; data: {settings.data_dir})")
+    if worker:
+        from needlecare.cli.worker import start_in_serve
+
+        start_in_serve(settings)
+    # Worker processes read the same settings from the environment (the key file exists now).
+    os.environ["NEEDLECARE_DATA_DIR"] = str(settings.data_dir)
+    os.environ["NEEDLECARE_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "needlecare.web.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        proxy_headers=False,
+        server_header=False,
+    )

@@ -1,0 +1,177 @@
+"""check_label: the one entry point of the ingredient checker (the `--json` contract)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from needlecare.ingredients.errors import NotAnIngredientList
+from needlecare.ingredients.flags import Where, comedogenic_rating, comedogenic_threshold, flags_for
+from needlecare.ingredients.parser import RawItem, parse_label
+from needlecare.ingredients.recogniser import Recognition, recognise
+from needlecare.ingredients.text import name_key
+from needlecare.ingredients.verdict import Finding, decide
+from needlecare.knowledge.bands import Band
+
+MAX_CHARS = 20_000  # the longest real labels are a few thousand characters
+MAX_DAY = 3650
+MIN_KNOWN_SHARE = 0.2  # below this the text is mostly not ingredient names
+_URL = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
+# Words that never occur in a CosIng name but fill sentences, claims and directions.
+_PROSE_TEXT = (
+    "THE IS ARE WAS BE YOU YOUR YOURS OUR WE US THIS THAT THESE THOSE WITH FOR NOT FREE "
+    "TESTED TO IN ON IT ITS BY AN MADE USE USED USING APPLY MAY CONTAIN CONTAINS ORGANIC "
+    "CERTIFIED ORIGIN INGREDIENT INGREDIENTS ALL ONLY EXTERNAL AVOID EYES DERMATOLOGICALLY "
+    "DERMATOLOGIST HYPOALLERGENIC VEGAN CRUELTY NET WT ML OZ DIRECTIONS WARNINGS STORE KEEP "
+    "CHILDREN REACH WWW HTTP HTTPS COM PLEASE IF AT BUT SO WILL CAN HAVE HAS HAD WHICH WHO "
+    "WHAT WHEN WHERE HOW ABOUT FRANCE KOREA USA ITALY GERMANY CLINICALLY PROVEN SUITABLE "
+    "SENSITIVE RECOMMENDED GENTLE DAILY SKINCARE ROUTINE LOVE BEST NON-COMEDOGENIC "
+    "COMEDOGENIC PARABENS SULFATES SULPHATES SILICONES PHTHALATES PRODUCT CODE LOT BATCH "
+    "FORMULA HELPS HELP REDUCE REDUCES WRINKLES HYDRATION RESULTS WEEKS DAYS NIGHT MORNING "
+    "FACE EXPIRY EXP PAO SHAKE WELL CLEAN AFTER BEFORE DISCONTINUE IRRITATION OCCURS RASH "
+    "CONSULT DOCTOR PHYSICIAN PATCH TEST VISIT CALL SEE BOTTOM PACKAGING BOTTLE TUBE JAR "
+    "GUARANTEED FORMULATED DESIGNED DEVELOPED LEAVES FEELING SMOOTH SOFT RADIANT GLOW GLOWING "
+    "LOOK LOOKING VISIBLY INSTANTLY NOURISHES HYDRATES MOISTURISES MOISTURIZES SOOTHES "
+    "PROTECTS REPAIRS RESTORES BARRIER MORE LESS VERY ALSO EVERY THAN OUT OFF UP DOWN OVER "
+    "UNDER INTO ONTO"
+)
+_PROSE_WORDS = frozenset(_PROSE_TEXT.split())
+
+
+@dataclass(frozen=True)
+class _Entry:
+    item: RawItem
+    recognition: Recognition
+    names: tuple[str, ...]  # canonical names of this entry (empty when unknown)
+
+
+def check_label(text: str | bytes, day: int = 0, band: Band | str | None = None,
+                rinse_off: bool = False) -> dict[str, Any]:
+    """Parse, recognise, flag and judge one ingredient list for day `day` after treatment.
+
+    Raises NotAnIngredientList for input that is not an ingredient list, ValueError for a bad
+    day or band.
+    """
+    if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= MAX_DAY:
+        raise ValueError(f"day must be a whole number from 0 to {MAX_DAY}, not {day!r}")
+    band_value = Band(band.upper()) if isinstance(band, str) else band
+    entries = _entries(_validated_text(text))
+    count = len(entries)
+    ingredients: list[dict[str, Any]] = []
+    findings: list[Finding] = []
+    unknown: list[str] = []
+    for index, entry in enumerate(entries):
+        where = Where(index, count, entry.item.percent)
+        ingredients.append(_ingredient(entry, where, rinse_off, findings))
+        if not entry.names:
+            unknown.append(entry.item.raw)
+    return {"ingredients": ingredients, "verdict": decide(findings, unknown, day, band_value)}
+
+
+def _validated_text(text: str | bytes) -> str:
+    if isinstance(text, bytes):
+        if b"\x00" in text[:4096]:
+            raise NotAnIngredientList("this looks like binary data, not an ingredient list")
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NotAnIngredientList("this is not UTF-8 text, so not an ingredient list") from None
+    if not isinstance(text, str):
+        raise NotAnIngredientList("expected the text of an ingredient list")
+    if not text.strip():
+        raise NotAnIngredientList("empty input: paste the ingredient list from the label")
+    if len(text) > MAX_CHARS:
+        raise NotAnIngredientList(
+            f"{len(text):,} characters is too long for one ingredient list (limit {MAX_CHARS:,})")
+    sample = text[:4096]
+    odd = sum(1 for c in sample if c == "\ufffd" or (ord(c) < 32 and c not in "\t\n\r"))
+    if "\x00" in sample or odd > max(2, len(sample) // 50):
+        raise NotAnIngredientList("this looks like binary data, not an ingredient list")
+    if _URL.match(text):
+        raise NotAnIngredientList("this is a web address, not an ingredient list: "
+                                  "paste the list printed on the label")
+    return text
+
+
+def _entries(text: str) -> list[_Entry]:
+    parsed = parse_label(text)
+    entries: list[_Entry] = []
+    prose = 0
+    for item in parsed.items:
+        recognition = recognise(item.text)
+        if not recognition.recognized and _is_prose(item.text):
+            # "Alcohol Denat. Helps reduce redness": keep the name that starts the sentence.
+            item, recognition = _name_before_prose(item)
+            if not recognition.recognized:
+                prose += 1
+                parsed.ignored.append(item.raw)
+                continue
+        if not recognition.recognized:
+            entries.append(_Entry(item, recognition, ()))
+            continue
+        entries.append(_Entry(item, recognition, recognition.names))
+        for extra in recognition.extra:
+            entries.append(_Entry(item, Recognition(extra, recognition.match,
+                                                    recognition.confidence), extra))
+    known = sum(1 for e in entries if e.names)
+    if known == 0:
+        raise NotAnIngredientList("no known ingredient names found: this does not look like an "
+                                  "ingredient list")
+    if known < MIN_KNOWN_SHARE * (len(entries) + prose):
+        raise NotAnIngredientList("mostly not ingredient names: this does not look like an "
+                                  "ingredient list")
+    return entries
+
+
+def _name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:
+    words = item.text.split()
+    for cut in range(min(len(words) - 1, 8), 0, -1):
+        head = " ".join(words[:cut])
+        if _is_prose(head):
+            continue
+        recognition = recognise(head)
+        if recognition.recognized:
+            return replace(item, raw=head, text=head), recognition
+    return item, recognise(item.text)
+
+
+def _is_prose(text: str) -> bool:
+    words = re.findall(r"[A-Z]+", name_key(text))
+    hits = sum(1 for w in words if w in _PROSE_WORDS)
+    return (hits >= 1 and (len(words) >= 2 or hits == len(words))) or len(words) > 12
+
+
+def _ingredient(entry: _Entry, where: Where, rinse_off: bool,
+                findings: list[Finding]) -> dict[str, Any]:
+    recognition = entry.recognition
+    flags: list[str] = []
+    strength: dict[str, str] = {}
+    ratings: list[int] = []
+    for name in entry.names:
+        for hit in flags_for(name, where):
+            if hit.flag not in flags:
+                flags.append(hit.flag)
+            if hit.strength:
+                strength.setdefault(hit.flag, hit.strength)
+        rating = None if rinse_off else comedogenic_rating(name)
+        if rating is not None:
+            ratings.append(rating.value)
+    comedogenic = max(ratings) if ratings else None
+    if comedogenic is not None and comedogenic >= comedogenic_threshold():
+        flags.append("comedogenic")
+    name = recognition.name or name_key(entry.item.text)
+    if entry.names:
+        findings.append(Finding("/".join(entry.names), flags, strength,
+                                fuzzy=recognition.match == "fuzzy"))
+    return {
+        "raw": entry.item.raw,
+        "name": name,
+        "recognized": bool(entry.names),
+        "flags": flags,
+        "comedogenic": comedogenic,
+        "match": recognition.match,
+        "confidence": recognition.confidence if entry.names else 0.0,
+        "percent": entry.item.percent,
+        "may_contain": entry.item.may_contain,
+    }

@@ -1,0 +1,105 @@
+"""Packaged ingredient data, loaded lazily once per process (importlib.resources only)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from needlecare.ingredients.text import loose_key, name_key
+
+PACKAGE = "needlecare.ingredients"
+DATA_FILES = ("inventory.json", "annexes.json", "aliases.toml", "flags.toml", "comedogenic.toml")
+
+
+def read_data(name: str) -> bytes:
+    return resources.files(PACKAGE).joinpath("data", name).read_bytes()
+
+
+def _json(name: str) -> Any:
+    try:
+        import orjson  # fast path; a dependency, but the package must also load without it
+
+        return orjson.loads(read_data(name))
+    except ImportError:  # pragma: no cover
+        return json.loads(read_data(name))
+
+
+def document(name: str) -> Any:
+    """A data file as parsed JSON/TOML (for the schema tests and the build check)."""
+    if name.endswith(".json"):
+        return _json(name)
+    return tomllib.loads(read_data(name).decode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Inventory:
+    names: dict[str, list[int]]  # CosIng name -> indices into functions
+    functions: list[str]
+
+    def functions_of(self, name: str) -> tuple[str, ...]:
+        return tuple(self.functions[i] for i in self.names.get(name, ()))
+
+
+@cache
+def inventory() -> Inventory:
+    raw = _json("inventory.json")
+    return Inventory(raw["names"], raw["functions"])
+
+
+@cache
+def loose_index() -> dict[str, str]:
+    """Spelling-insensitive keys of every known name; ambiguous keys are left out."""
+    found: dict[str, str | None] = {}
+    for name in [*inventory().names, *drug_names(), *aliases()]:
+        key = loose_key(name)
+        found[key] = None if key in found and found[key] != name else name
+    return {key: name for key, name in found.items() if name is not None}
+
+
+@cache
+def _aliases_document() -> dict[str, Any]:
+    return document("aliases.toml")
+
+
+@cache
+def aliases() -> dict[str, tuple[str, ...]]:
+    """Label name -> the name(s) NeedleCare reports; includes drug-name synonyms."""
+    doc = _aliases_document()
+    found: dict[str, tuple[str, ...]] = {}
+    for group in doc["groups"]:
+        for label_name, target in group["names"].items():
+            targets = (target,) if isinstance(target, str) else tuple(target)
+            found[name_key(label_name)] = targets
+    for drug, entry in doc["drugs"].items():
+        for synonym in entry["aliases"]:
+            found[name_key(synonym)] = (drug,)
+    return found
+
+
+@cache
+def drug_names() -> frozenset[str]:
+    return frozenset(_aliases_document()["drugs"])
+
+
+@cache
+def annexes() -> dict[str, Any]:
+    return _json("annexes.json")
+
+
+@cache
+def flags_document() -> dict[str, Any]:
+    return document("flags.toml")
+
+
+@cache
+def comedogenic_document() -> dict[str, Any]:
+    return document("comedogenic.toml")
+
+
+@cache
+def fuzzy_choices() -> list[str]:
+    return sorted({*inventory().names, *drug_names(), *aliases()})

@@ -1,0 +1,131 @@
+"""Flags of a recognised ingredient, from the rules in data/flags.toml (no if-chains here)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from needlecare.ingredients import data
+
+
+@dataclass(frozen=True)
+class Rule:
+    flag: str
+    cite: tuple[str, ...]
+    position: str | None
+    strength: str | None
+    require_function: str | None = None
+
+
+@dataclass(frozen=True)
+class FlagHit:
+    flag: str
+    cite: tuple[str, ...]
+    strength: str | None
+
+
+@dataclass(frozen=True)
+class Rating:
+    value: int
+    cite: tuple[str, ...]
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where an ingredient sits on its label, for the position rules."""
+
+    position: int
+    count: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class _Rules:
+    by_name: dict[str, list[Rule]]
+    by_function: dict[str, list[Rule]]
+    patterns: list[tuple[re.Pattern[str], Rule]]
+    excluded: frozenset[tuple[str, str]]  # (flag, name) look-alikes
+    order: tuple[str, ...]
+
+
+def _rule(item: dict[str, Any]) -> Rule:
+    return Rule(item["flag"], tuple(item["cite"]), item.get("position"), item.get("strength"),
+                item.get("require_function"))
+
+
+@cache
+def _rules() -> _Rules:
+    doc = data.flags_document()
+    by_name: dict[str, list[Rule]] = {}
+    by_function: dict[str, list[Rule]] = {}
+    patterns: list[tuple[re.Pattern[str], Rule]] = []
+    annexes = data.annexes()
+    for item in doc["rules"]:
+        rule = _rule(item)
+        names = list(item.get("names", []))
+        if "annex" in item:
+            listed: dict[str, Any] = annexes[item["annex"]]
+            wanted = item.get("annex_mineral")
+            names += [n for n, v in listed.items()
+                      if wanted is None or not isinstance(v, dict) or v["mineral"] == wanted]
+        for name in names:
+            by_name.setdefault(name, []).append(rule)
+        for function in item.get("functions", []):
+            by_function.setdefault(function, []).append(rule)
+        patterns += [(re.compile(p), rule) for p in item.get("patterns", [])]
+    excluded = frozenset((item["flag"], name) for item in doc["not"] for name in item["names"])
+    return _Rules(by_name, by_function, patterns, excluded, tuple(doc["flags"]))
+
+
+def flag_order() -> tuple[str, ...]:
+    return _rules().order
+
+
+def flag_definition(flag: str) -> dict[str, Any]:
+    definition: dict[str, Any] = data.flags_document()["flags"][flag]
+    return definition
+
+
+def _is_major(where: Where) -> bool:
+    rule = data.flags_document()["positions"]["major"]
+    if where.percent is not None and where.percent >= rule["min_percent"]:
+        return True
+    cutoff = max(rule["min_positions"], math.ceil(where.count * rule["first_fraction"]))
+    return where.position < cutoff
+
+
+def flags_for(name: str, where: Where) -> list[FlagHit]:
+    """Flags one canonical name carries at this place in the list, in vocabulary order."""
+    rules = _rules()
+    candidates = list(rules.by_name.get(name, []))
+    candidates += [rule for pattern, rule in rules.patterns if pattern.search(name)]
+    functions = data.inventory().functions_of(name)
+    for function in functions:
+        candidates += rules.by_function.get(function, [])
+    hits: dict[str, FlagHit] = {}
+    for rule in candidates:
+        if (rule.flag, name) in rules.excluded or rule.flag in hits:
+            continue
+        if rule.require_function and rule.require_function not in functions:
+            continue
+        if rule.position == "major" and not _is_major(where):
+            continue
+        hits[rule.flag] = FlagHit(rule.flag, rule.cite, rule.strength)
+    return sorted(hits.values(), key=lambda hit: rules.order.index(hit.flag))
+
+
+def comedogenic_rating(name: str) -> Rating | None:
+    doc = data.comedogenic_document()
+    entry = doc["ratings"].get(name)
+    if entry is None:
+        return None
+    return Rating(entry["rating"], tuple(entry["cite"]), doc["confidence"])
+
+
+def comedogenic_threshold() -> int:
+    threshold: int = data.comedogenic_document()["flag_threshold"]
+    return threshold

@@ -1,0 +1,179 @@
+"""Recognise a printed ingredient name: CosIng INCI, alias, drug name, or a scored typo match.
+
+Order: exact (normalised) -> alias -> exact after removing decoration (brackets, "organic",
+broken hyphens, OCR slips) -> fuzzy. A fuzzy match needs a high score, a clear lead over the
+runner-up and the same digits (PEG-10 is not PEG-100). Below that the name stays unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from needlecare.ingredients import data
+from needlecare.ingredients.text import SOFT_HYPHEN, loose_key, name_key, ocr_variant
+
+FUZZY_MIN_SCORE = 90.0
+FUZZY_MIN_LEAD = 3.0
+FUZZY_MIN_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class Recognition:
+    names: tuple[str, ...]  # canonical names; empty when unknown
+    match: str | None  # "exact" | "alias" | "fuzzy" | None
+    confidence: float
+    extra: tuple[tuple[str, ...], ...] = ()  # further ingredients listed inside brackets
+
+    @property
+    def recognized(self) -> bool:
+        return bool(self.names)
+
+    @property
+    def name(self) -> str | None:
+        return "/".join(self.names) if self.names else None
+
+
+UNKNOWN = Recognition((), None, 0.0)
+_QUALIFIERS = re.compile(
+    r"(?i)\b(?:certified\s+organic|organic|org\.|bio|natural|naturally\s+derived|wild[- ]crafted"
+    r"|cold[- ]pressed|virgin|extra\s+virgin|refined|unrefined|vegetable|plant[- ]derived"
+    r"|non[- ]?gmo|fair\s?trade|pure|100\s*%)\b"
+)
+_BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
+_BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
+_CI_LIST = re.compile(r"^CI ?(\d{5})((?:\s*[,/&]\s*(?:CI ?)?\d{5})+)$")
+_SLASH = re.compile(r"\s*[/\\]\s*")
+_GRADE = re.compile(r"\s+\d{2,4}$")
+_AND = re.compile(r"(?i)\s+(?:and|&|\+)\s+")
+
+
+def recognise(text: str) -> Recognition:
+    return _recognise_key(name_key(text))
+
+
+@lru_cache(maxsize=8192)
+def _recognise_key(key: str) -> Recognition:
+    ci_list = _CI_LIST.match(key)
+    if ci_list:
+        numbers = [ci_list[1], *re.findall(r"\d{5}", ci_list[2])]
+        return Recognition(tuple(f"CI {n}" for n in numbers), "exact", 1.0)
+    for candidate, penalty in _candidates(key):
+        found = _lookup(candidate)
+        if found is not None:
+            names, match = found
+            return Recognition(names, match, 1.0 - penalty, _bracket_extras(key, names))
+    split = _split_synonyms(key)
+    if split is not None:
+        return split
+    return _fuzzy(_BRACKETS.sub(" ", key).strip()) or _fuzzy(key) or UNKNOWN
+
+
+def _lookup(key: str) -> tuple[tuple[str, ...], str] | None:
+    key = key.strip(" .,;:")
+    if not key:
+        return None
+    targets = data.aliases().get(key)
+    if targets:
+        return targets, "alias"
+    if key in data.inventory().names or key in data.drug_names():
+        return (key,), "exact"
+    loose = data.loose_index().get(loose_key(key))
+    if loose is not None:
+        return _lookup_exact_or_alias(loose)
+    for with_dot in (key + ".",):  # "ALCOHOL DENAT" printed without its final dot
+        if with_dot in data.inventory().names:
+            return (with_dot,), "exact"
+    return None
+
+
+def _lookup_exact_or_alias(name: str) -> tuple[tuple[str, ...], str]:
+    targets = data.aliases().get(name)
+    return (targets, "alias") if targets else ((name,), "exact")
+
+
+def _candidates(key: str) -> Iterator[tuple[str, float]]:
+    """Readings of one printed name, most literal first, with a small confidence penalty."""
+    yield key, 0.0
+    if SOFT_HYPHEN in key:
+        yield key.replace(SOFT_HYPHEN, ""), 0.0
+        yield key.replace(SOFT_HYPHEN, "-"), 0.0
+    plain = name_key(_QUALIFIERS.sub(" ", key))
+    if plain and plain != key:
+        yield plain, 0.0
+    no_brackets = name_key(_BRACKETS.sub(" ", plain or key))
+    if no_brackets and no_brackets != key:
+        yield no_brackets, 0.0  # Simmondsia Chinensis (Jojoba) Seed Oil
+    outer = name_key((plain or key).split("(")[0].split("[")[0])
+    if outer and outer not in (key, no_brackets):
+        yield outer, 0.0  # Water (Aqua): the name outside the bracket
+    for content in _BRACKET_CONTENT.findall(key):
+        for part in re.split(r"[,/;]", content):
+            if name_key(part):
+                yield name_key(part), 0.02  # "(Aqua)": a synonym in brackets
+    grade = _GRADE.sub("", no_brackets or key)
+    if grade != (no_brackets or key):
+        yield grade, 0.05  # "Carbomer 940": a supplier grade after the INCI name
+    ocr = ocr_variant(no_brackets or key)
+    if ocr != (no_brackets or key):
+        yield ocr, 0.05
+
+
+def _bracket_extras(key: str, names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """'Parfum (Limonene, Linalool)': two or more other ingredients named inside the bracket."""
+    extras: list[tuple[str, ...]] = []
+    for content in _BRACKET_CONTENT.findall(key):
+        parts = [name_key(p) for p in re.split(r"[,;]", content) if name_key(p)]
+        if len(parts) < 2:
+            continue
+        for part in parts:
+            found = _lookup(part)
+            if found and not set(found[0]) & set(names) and found[0] not in extras:
+                extras.append(found[0])
+    return tuple(extras)
+
+
+def _split_synonyms(key: str) -> Recognition | None:
+    """'Aqua/Water/Eau', 'Titanium Dioxide/CI 77891', 'X and Y': every part must be known."""
+    for splitter in (_SLASH, _AND):
+        parts = [p for p in splitter.split(_BRACKETS.sub(" ", key)) if p.strip()]
+        if len(parts) < 2:
+            continue
+        found = [_lookup(name_key(p)) for p in parts]
+        if all(found):
+            names: list[str] = []
+            for names_of_part, _ in filter(None, found):
+                names += [n for n in names_of_part if n not in names]
+            first = found[0]
+            assert first is not None
+            if splitter is _AND:  # two ingredients printed as one: keep both as ingredients
+                return Recognition(tuple(names[:1]), first[1], 0.95,
+                                   tuple((n,) for n in names[1:]))
+            return Recognition(tuple(names), first[1], 0.98)
+    return None
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _fuzzy(key: str) -> Recognition | None:
+    if len(key) < FUZZY_MIN_LENGTH:
+        return None
+    from rapidfuzz import fuzz, process  # heavy-ish: imported only when needed
+
+    best = process.extract(key, data.fuzzy_choices(), scorer=fuzz.ratio, limit=3,
+                           score_cutoff=FUZZY_MIN_SCORE - FUZZY_MIN_LEAD)
+    if not best or best[0][1] < FUZZY_MIN_SCORE:
+        return None
+    choice, score = best[0][0], best[0][1]
+    runner_up = next((s for c, s, _ in best[1:] if _same_target(c) != _same_target(choice)), 0.0)
+    if score - runner_up < FUZZY_MIN_LEAD or _DIGITS.findall(choice) != _DIGITS.findall(key):
+        return None
+    names = (choice,) if choice in data.drug_names() else _lookup_exact_or_alias(choice)[0]
+    return Recognition(names, "fuzzy", round(score / 100, 3))
+
+
+def _same_target(name: str) -> tuple[str, ...]:
+    return data.aliases().get(name, (name,))

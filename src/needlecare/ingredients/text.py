@@ -1,0 +1,75 @@
+"""Text normalisation for labels as they are really printed (Unicode, OCR slips, name keys)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Footnote marks that NFKC would turn into digits ("Glycerin¹" must not become "GLYCERIN1").
+_SUPERSCRIPTS = str.maketrans("", "", "¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶※")
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00b4": "'", "`": "'"})
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+SOFT_HYPHEN = "\u00ad"  # kept as a marker for a hyphen broken at a line end (see parser)
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# OCR reads the colour index prefix "CI" as Cl, C1, C|, C.I. and its digits with O/o/l/I/|.
+_CI = re.compile(r"\b[Cc]\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])")
+_CI_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
+def clean_text(text: str) -> str:
+    """Unicode-normalise a whole label; keeps line structure for the parser."""
+    text = text.translate(_SUPERSCRIPTS)
+    text = text.replace(SOFT_HYPHEN, "")
+    text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _DASHES.sub("-", text).translate(_QUOTES)
+    text = _CONTROL.sub(" ", text)
+    # "Phenoxy-\nethanol": a word broken at a line end. Mark it; the recogniser tries both.
+    return _LINE_BREAK_HYPHEN.sub(SOFT_HYPHEN, text)
+
+
+def fix_colour_index(text: str) -> str:
+    """'Cl 77492', 'C.I.77491', 'CI 7749l' -> 'CI 77492' (only 5-digit colour-index codes)."""
+
+    def repl(match: re.Match[str]) -> str:
+        digits = match[1].translate(_CI_DIGITS)
+        if not digits.isdigit() or sum(c.isdigit() for c in match[1]) < 3:
+            return match[0]
+        return f"CI {digits}"
+
+    return _CI.sub(repl, text)
+
+
+_SPACES = re.compile(r"\s+")
+_AROUND_PUNCT = re.compile(r"\s*([/\-,])\s*")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+
+
+def name_key(name: str) -> str:
+    """Exact key: upper case, single spaces, no spaces around / - , (as CosIng prints them)."""
+    key = _SPACES.sub(" ", name.upper().replace(SOFT_HYPHEN, "")).strip()
+    return _AROUND_PUNCT.sub(r"\1", key).rstrip(" ,;:")
+
+
+def loose_key(name: str) -> str:
+    """Spelling-insensitive key: letters and digits only ('1,2 Hexanediol' == '1,2-HEXANEDIOL').
+
+    Accents are folded ('Glycérine' == 'GLYCERINE').
+    """
+    folded = unicodedata.normalize("NFKD", name.upper().replace(SOFT_HYPHEN, ""))
+    return _NOT_ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+_LETTER_DIGIT_LETTER = re.compile(r"(?<=[A-Z])[015](?=[A-Z])")
+_DIGIT_O = re.compile(r"(?<=[0-9])O|O(?=[0-9])")
+_OCR_LETTERS = str.maketrans({"0": "O", "1": "I", "5": "S"})
+
+
+def ocr_variant(key: str) -> str:
+    """Undo common OCR slips inside words: GLYCER1N -> GLYCERIN, PEG-1OO -> PEG-100."""
+    key = _LETTER_DIGIT_LETTER.sub(lambda m: m[0].translate(_OCR_LETTERS), key)
+    return _DIGIT_O.sub("0", key)

@@ -1,0 +1,171 @@
+"""Day-N verdict for a recognised ingredient list: recommended | ok | caution | avoid.
+
+Waiting windows come from needlecare.knowledge.windows (one file for the whole app); this module
+only combines them. Rules, in order:
+- a flag whose window has not opened yet -> its `before_window` status (avoid or caution);
+- a flag inside its window's caution period -> caution;
+- a flag without a window in the clinical reference -> caution, "ask your clinic";
+- unknown ingredients -> at most `ok`, never `recommended` (reference.md#AC-16);
+- `recommended` only for a simple, fully recognised formula with no concern and something
+  useful at this stage (soothing/barrier care, or a mineral sunscreen once allowed)
+  (reference.md#AC-02, #AC-03, #AC-05, #AC-16);
+- while the clinic-wide "bland only" window (if the knowledge data defines one) is open, any
+  product that is not `recommended` is at least `caution`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from needlecare.ingredients.flags import flag_definition, flag_order
+from needlecare.knowledge.bands import Band
+from needlecare.knowledge.windows import Window, windows
+
+STATUSES = ("recommended", "ok", "caution", "avoid")
+SIMPLE_FORMULA_MAX = 25  # "simple": AC-16 asks for plain, single-purpose products
+BLAND_ONLY_WINDOW = "bland_only"
+GOOD_FLAGS = frozenset({"soothing", "mineral_sunscreen"})
+UNKNOWN_SOURCE = "reference.md#AC-16"
+
+
+@dataclass
+class Finding:
+    """One recognised ingredient with its flags, as the verdict needs it."""
+
+    name: str
+    flags: list[str]
+    strength: dict[str, str] = field(default_factory=dict)
+    fuzzy: bool = False
+
+
+@dataclass
+class _Reason:
+    status: str  # avoid | caution | info
+    flag: str
+    ingredients: list[str]
+    text: str
+    source: str
+    resume_day: int | None = None
+
+
+def decide(findings: list[Finding], unknown: list[str], day: int,
+           band: Band | None) -> dict[str, Any]:
+    known_windows = windows()
+    by_flag: dict[str, list[Finding]] = {}
+    for finding in findings:
+        for flag in finding.flags:
+            by_flag.setdefault(flag, []).append(finding)
+    reasons: list[_Reason] = []
+    resume_days: list[int] = []
+    for flag in sorted(by_flag, key=_order):
+        definition = flag_definition(flag)
+        names = list(dict.fromkeys(f.name for f in by_flag[flag]))
+        notes = list(dict.fromkeys(f.strength[flag] for f in by_flag[flag] if flag in f.strength))
+        window = known_windows.get(definition.get("window", ""))
+        reason = _reason_for(flag, definition, window, names, notes, day, band)
+        if window is not None and definition["before_window"] == "avoid":
+            resume = window.resume_day(band)
+            if resume > 0:
+                resume_days.append(resume)
+        if reason is not None:
+            reasons.append(reason)
+    if unknown:
+        reasons.append(_Reason(
+            "info", "unrecognized", unknown,
+            f"Not recognised: {', '.join(unknown)}. NeedleCare cannot say what "
+            f"{'it is' if len(unknown) == 1 else 'they are'}; ask your clinic before using this "
+            "on treated skin.", UNKNOWN_SOURCE))
+    fuzzy = [f.name for f in findings if f.fuzzy]
+    if fuzzy:
+        reasons.append(_Reason(
+            "info", "fuzzy_match", fuzzy,
+            f"Read as {', '.join(fuzzy)} from a misspelt or damaged name; check the label.",
+            UNKNOWN_SOURCE))
+    status = _status(reasons, findings, unknown, fuzzy)
+    bland = known_windows.get(BLAND_ONLY_WINDOW)
+    if bland is not None and day < bland.resume_day(band) and status in ("ok",):
+        status = "caution"
+        reasons.append(_Reason("caution", "bland_only", [f.name for f in findings],
+                               _window_text("Only bland products for now", bland, band),
+                               bland.cite[0], bland.resume_day(band)))
+    return {
+        "status": status,
+        "day": day,
+        "resume_day": max(resume_days) if resume_days else None,
+        "reasons": [_as_dict(r) for r in sorted(reasons, key=_reason_rank)],
+    }
+
+
+def _reason_for(flag: str, definition: dict[str, Any], window: Window | None, names: list[str],
+                notes: list[str], day: int, band: Band | None) -> _Reason | None:
+    who = ", ".join(names)
+    label = definition["label"]
+    extra = "".join(f" ({note})" for note in notes)
+    source = (window.cite[0] if window else definition["cite"][0])
+    if definition["before_window"] == "none":
+        return _Reason("info", flag, names, f"{who}: {label}{extra}.", source)
+    if window is None:
+        return _Reason("caution", flag, names,
+                       f"{who}: {label}{extra}. The clinical reference gives no waiting time for "
+                       "it after needling; ask your clinic before using it on treated skin.",
+                       source)
+    resume, caution_until = window.resume_day(band), window.caution_until(band)
+    if day < resume:
+        status = definition["before_window"]
+        verb = "Avoid" if status == "avoid" else "Take care"
+        return _Reason(status, flag, names,
+                       _window_text(f"{who}: {label}{extra}. {verb} until day {resume}", window,
+                                    band), source, resume)
+    if day < caution_until:
+        return _Reason("caution", flag, names,
+                       _window_text(f"{who}: {label}{extra}. Take care until day {caution_until}",
+                                    window, band), source, resume)
+    return _Reason("info", flag, names,
+                   f"{who}: {label}{extra}. Allowed again from day {resume}"
+                   + (f" {window.condition}." if window.condition else "."), source, resume)
+
+
+def _window_text(lead: str, window: Window, band: Band | None) -> str:
+    band_note = "" if band is not None else " (depth unknown: the longest wait of any depth)"
+    condition = f", {window.condition}" if window.condition else ""
+    return f"{lead}{band_note}{condition}."
+
+
+def _status(reasons: list[_Reason], findings: list[Finding], unknown: list[str],
+            fuzzy: list[str]) -> str:
+    worst = {r.status for r in reasons}
+    if "avoid" in worst:
+        return "avoid"
+    if "caution" in worst:
+        return "caution"
+    if unknown or fuzzy or not findings or len(findings) > SIMPLE_FORMULA_MAX:
+        return "ok"
+    flags = {flag for f in findings for flag in f.flags}
+    concerns = flags - GOOD_FLAGS
+    if flags & GOOD_FLAGS and not concerns:
+        return "recommended"
+    return "ok"
+
+
+def _order(flag: str) -> int:
+    order = flag_order()
+    return order.index(flag) if flag in order else len(order)
+
+
+_RANK = {"avoid": 0, "caution": 1, "info": 2}
+
+
+def _reason_rank(reason: _Reason) -> tuple[int, int]:
+    return _RANK[reason.status], _order(reason.flag)
+
+
+def _as_dict(reason: _Reason) -> dict[str, Any]:
+    return {
+        "ingredient": ", ".join(reason.ingredients),
+        "flag": reason.flag,
+        "text": reason.text,
+        "source": reason.source,
+        "status": reason.status,
+        "resume_day": reason.resume_day,
+    }

@@ -1,0 +1,1 @@
+"""Background work: reminder schedule, missed check-ins, the email outbox and its sender."""

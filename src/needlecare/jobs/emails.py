@@ -1,0 +1,159 @@
+"""Emails built from an outbox row when it is sent: subject (never health details), a
+plain-text and an HTML body (Jinja2, HTML autoescaped), links behind the login.
+
+The outbox holds ids only; what the email says is read now, so a resolved alert or a paused
+treatment is not mailed any more."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlalchemy.orm import Session
+
+from needlecare.jobs.settings import JobsSettings
+from needlecare.services.notifications import pause_token
+from needlecare.storage.base import utcnow
+from needlecare.storage.enums import AlertState, Level
+from needlecare.storage.models import Alert, Clinic, Patient, ReminderPause, Treatment
+from needlecare.storage.models.jobs import MessageKind, OutboxMessage
+
+DAILY_SUBJECT = "Your daily NeedleCare check-in"
+LATER_SUBJECT = "Your NeedleCare check-in"
+ALERT_SUBJECT = "A patient needs attention"  # never the level, a name or a symptom
+MISSED_SUBJECT = "A patient missed a check-in"
+LAST_DAILY_DAY = 7
+
+
+class NoLongerWanted(Exception):
+    """The message should not be sent any more (the reason is recorded on the row)."""
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("needlecare.jobs", "templates/emails"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    env = _environment()
+    return (
+        env.get_template(f"{name}.txt").render(context),
+        env.get_template(f"{name}.html").render(context),
+    )
+
+
+def _clinic_name(session: Session, clinic_id: int | None) -> str:
+    clinic = session.get(Clinic, clinic_id) if clinic_id is not None else None
+    return clinic.name if clinic else "NeedleCare"
+
+
+def _reminder(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    treatment = session.get(Treatment, int(row.payload["treatment_id"]))
+    if treatment is None:
+        raise NoLongerWanted("treatment deleted")
+    if session.get(ReminderPause, treatment.id) is not None:
+        raise NoLongerWanted("reminders paused")
+    patient = session.get(Patient, treatment.patient_id)
+    if patient is None:
+        raise NoLongerWanted("patient deleted")
+    day = int(row.payload["day"])
+    pause_url = (
+        f"{settings.base_url}/reminders/pause/{pause_token(settings.secret_key, treatment.id)}"
+    )
+    text, html = _render(
+        "reminder",
+        {
+            "name": patient.display_name,
+            "day": day,
+            "clinic": _clinic_name(session, patient.clinic_id),
+            "checkin_url": f"{settings.base_url}/checkin",
+            "pause_url": pause_url,
+        },
+    )
+    headers = {
+        "List-Unsubscribe": f"<{pause_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+    }
+    subject = DAILY_SUBJECT if day <= LAST_DAILY_DAY else LATER_SUBJECT
+    return Email(subject, text, html, headers)
+
+
+def _checkin_alert(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    alert = session.get(Alert, int(row.payload["alert_id"]))
+    if alert is None:
+        raise NoLongerWanted("alert deleted")
+    if alert.state is AlertState.RESOLVED:
+        raise NoLongerWanted("alert already resolved")
+    text, html = _render(
+        "checkin_alert",
+        {
+            "clinic": _clinic_name(session, alert.clinic_id),
+            "same_day": alert.level is Level.URGENT,
+            "alerts_url": f"{settings.base_url}/clinic/alerts",
+        },
+    )
+    return Email(ALERT_SUBJECT, text, html, {})
+
+
+def _missed(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    patient_id = row.patient_id
+    if patient_id is None or session.get(Patient, patient_id) is None:
+        raise NoLongerWanted("patient deleted")
+    text, html = _render(
+        "missed_checkin",
+        {
+            "clinic": _clinic_name(session, row.clinic_id),
+            "day": int(row.payload["day"]),
+            "patient_url": f"{settings.base_url}/clinic/patients/{patient_id}",
+        },
+    )
+    return Email(MISSED_SUBJECT, text, html, {})
+
+
+_BUILDERS = {
+    MessageKind.REMINDER: _reminder,
+    MessageKind.CHECKIN_ALERT: _checkin_alert,
+    MessageKind.MISSED_CHECKIN: _missed,
+}
+
+
+def message_id(row_id: int, settings: JobsSettings) -> str:
+    """Stable per outbox row: a retry after an unknown outcome carries the same Message-ID,
+    so the receiving side (and a person) can tell it is the same message."""
+    install = hashlib.sha256(settings.base_url.encode()).hexdigest()[:8]
+    return f"<needlecare.outbox.{row_id}.{install}@{settings.mail_domain}>"
+
+
+def compose(session: Session, row: OutboxMessage, settings: JobsSettings) -> EmailMessage:
+    """The full MIME message for an outbox row; NoLongerWanted if it should not go out."""
+    email = _BUILDERS[row.kind](session, row, settings)
+    message = EmailMessage()
+    message["Subject"] = email.subject
+    message["From"] = settings.mail_from
+    message["To"] = row.recipient
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id(row.id, settings)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
+    for name, value in email.headers.items():
+        message[name] = value
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    return message

@@ -1,0 +1,275 @@
+"""The schedule pass: for each treatment in its recovery window, record every reminder and
+every missed check-in whose moment has come, once, and queue their emails in the same
+transaction.
+
+Once means once: a row in `reminder_event` per (treatment, day, kind), inserted with ON
+CONFLICT DO NOTHING. The worker that inserts it is the one that queues the email; a worker
+that finds it already there does nothing (Healthchecks' conditional update, as an insert).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Table, exists, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from needlecare.jobs import schedule
+from needlecare.jobs.settings import JobsSettings
+from needlecare.services.notifications import clinic_staff, enqueue, insert_once, plan_from
+from needlecare.storage.models import (
+    Checkin,
+    ClinicReminderSettings,
+    Patient,
+    PatientReminderSettings,
+    ReminderEvent,
+    ReminderPause,
+    Treatment,
+    User,
+)
+from needlecare.storage.models.jobs import EventKind, EventOutcome, MessageKind
+from needlecare.storage.uow import UnitOfWork
+
+log = logging.getLogger("needlecare.jobs.reminders")
+
+
+@dataclass
+class ScheduleReport:
+    reminders_queued: int = 0
+    missed_alerts: int = 0
+    events: int = 0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    treatment_id: int
+    patient_id: int
+    clinic_id: int | None
+    plan: schedule.ReminderPlan
+    moments: list[schedule.DueMoment]
+    not_before: datetime
+
+
+def _candidates(session: Session, now: datetime) -> list[_Candidate]:
+    """Each patient's latest treatment whose recovery window is still open."""
+    clinics = {row.clinic_id: row for row in session.scalars(select(ClinicReminderSettings))}
+    longest = max(
+        [max(schedule.DEFAULT_DAY_OFFSETS)]
+        + [max(row.day_offsets or [0]) for row in clinics.values()]
+    )
+    oldest = now.date() - timedelta(days=longest + schedule.MAX_GRACE_HOURS // 24 + 2)
+    rows = session.execute(
+        select(Treatment, Patient.clinic_id)
+        .join(Patient, Patient.id == Treatment.patient_id)
+        .where(Treatment.treatment_date >= oldest)
+        .order_by(Treatment.patient_id, Treatment.treatment_date.desc(), Treatment.id.desc())
+    ).all()
+    latest: dict[int, tuple[Treatment, int | None]] = {}
+    for treatment, clinic_id in rows:
+        latest.setdefault(treatment.patient_id, (treatment, clinic_id))
+    patients = {
+        row.patient_id: row
+        for row in session.scalars(
+            select(PatientReminderSettings).where(PatientReminderSettings.patient_id.in_(latest))
+        )
+    }
+    found = []
+    for patient_id, (treatment, clinic_id) in latest.items():
+        clinic_settings = clinics.get(clinic_id) if clinic_id is not None else None
+        if clinic_settings is not None and not clinic_settings.enabled:
+            continue
+        try:
+            plan = plan_from(clinic_settings, patients.get(patient_id))
+        except schedule.ScheduleInvalid as exc:
+            log.warning("treatment %s: reminder settings unusable: %s", treatment.id, exc)
+            continue
+        if schedule.window_end(treatment.treatment_date, plan) < now.date():
+            continue
+        found.append(
+            _Candidate(
+                treatment.id,
+                patient_id,
+                clinic_id,
+                plan,
+                schedule.due_moments(treatment.treatment_date, plan),
+                treatment.created_at,
+            )
+        )
+    return found
+
+
+def _handled(session: Session, treatment_ids: list[int]) -> set[tuple[int, int, EventKind]]:
+    rows = session.execute(
+        select(ReminderEvent.treatment_id, ReminderEvent.due_day, ReminderEvent.kind).where(
+            ReminderEvent.treatment_id.in_(treatment_ids)
+        )
+    ).all()
+    return {(t, d, k) for t, d, k in rows}
+
+
+def _checked_in(session: Session, treatment_id: int, since: datetime, until: datetime) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Checkin.treatment_id == treatment_id,
+                    Checkin.created_at >= since,
+                    Checkin.created_at < until,
+                )
+            )
+        )
+    )
+
+
+def _patient_address(session: Session, patient_id: int) -> str | None:
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        return None
+    if patient.email:
+        return patient.email
+    if patient.user_id is None:
+        return None
+    return session.scalar(select(User.email).where(User.id == patient.user_id))
+
+
+def _record(
+    session: Session,
+    c: _Candidate,
+    m: schedule.DueMoment,
+    kind: EventKind,
+    outcome: EventOutcome,
+    now: datetime,
+) -> bool:
+    table = ReminderEvent.__table__
+    assert isinstance(table, Table)
+    return insert_once(
+        session,
+        table,
+        {
+            "treatment_id": c.treatment_id,
+            "patient_id": c.patient_id,
+            "clinic_id": c.clinic_id,
+            "due_day": m.day,
+            "kind": kind,
+            "due_at": m.due_at,
+            "outcome": outcome,
+            "created_at": now,
+        },
+    )
+
+
+def _remind(
+    session: Session, c: _Candidate, m: schedule.DueMoment, now: datetime, settings: JobsSettings
+) -> bool:
+    address = _patient_address(session, c.patient_id)
+    if session.get(ReminderPause, c.treatment_id) is not None:
+        outcome = EventOutcome.PAUSED
+    elif now - m.due_at > settings.reminder_max_lateness:
+        outcome = EventOutcome.LATE
+    elif _checked_in(session, c.treatment_id, m.day_starts_at, now + timedelta(seconds=1)):
+        outcome = EventOutcome.ALREADY_CHECKED_IN
+    elif address is None:
+        outcome = EventOutcome.NO_RECIPIENT
+    else:
+        outcome = EventOutcome.QUEUED
+    if not _record(session, c, m, EventKind.REMINDER, outcome, now):
+        return False  # another worker handled this moment
+    if outcome is EventOutcome.QUEUED and address is not None:
+        enqueue(
+            session,
+            kind=MessageKind.REMINDER,
+            recipient=address,
+            dedupe_key=f"reminder:{c.treatment_id}:day:{m.day}",
+            payload={"treatment_id": c.treatment_id, "day": m.day},
+            clinic_id=c.clinic_id,
+            patient_id=c.patient_id,
+            now=now,
+        )
+        return True
+    return False
+
+
+def _unanswered_miss(session: Session, c: _Candidate, m: schedule.DueMoment, now: datetime) -> bool:
+    """An earlier miss was reported and no check-in came since: this one is the same run."""
+    previous = session.scalar(
+        select(ReminderEvent.due_at)
+        .where(
+            ReminderEvent.treatment_id == c.treatment_id,
+            ReminderEvent.kind == EventKind.MISSED_CHECKIN,
+            ReminderEvent.outcome == EventOutcome.QUEUED,
+            ReminderEvent.due_at < m.due_at,
+        )
+        .order_by(ReminderEvent.due_at.desc())
+        .limit(1)
+    )
+    return previous is not None and not _checked_in(session, c.treatment_id, previous, now)
+
+
+def _report_miss(session: Session, c: _Candidate, m: schedule.DueMoment, now: datetime) -> bool:
+    """Record the check-in of moment `m` as missed (alert + staff email) if it was."""
+    assert c.clinic_id is not None
+    staff = clinic_staff(session, c.clinic_id)
+    if _checked_in(session, c.treatment_id, m.day_starts_at, m.missed_after(c.plan.grace)):
+        outcome = EventOutcome.ALREADY_CHECKED_IN  # it came in time
+    elif session.get(ReminderPause, c.treatment_id) is not None:
+        outcome = EventOutcome.PAUSED
+    elif _unanswered_miss(session, c, m, now):
+        outcome = EventOutcome.SUPPRESSED
+    elif not staff:
+        outcome = EventOutcome.NO_RECIPIENT
+    else:
+        outcome = EventOutcome.QUEUED
+    if not _record(session, c, m, EventKind.MISSED_CHECKIN, outcome, now):
+        return False
+    if outcome is not EventOutcome.QUEUED:
+        return False
+    for user_id, email in staff:
+        enqueue(
+            session,
+            kind=MessageKind.MISSED_CHECKIN,
+            recipient=email,
+            dedupe_key=f"missed:{c.treatment_id}:day:{m.day}:user:{user_id}",
+            payload={"treatment_id": c.treatment_id, "day": m.day},
+            clinic_id=c.clinic_id,
+            patient_id=c.patient_id,
+            now=now,
+        )
+    log.info("treatment %s: day %s check-in missed; clinic alerted", c.treatment_id, m.day)
+    return True
+
+
+def run_schedule(
+    factory: sessionmaker[Session], settings: JobsSettings, now: datetime
+) -> ScheduleReport:
+    """Handle every moment that has come since the last pass (idempotent, race-safe)."""
+    report = ScheduleReport()
+    with UnitOfWork(factory).reading() as uow:
+        candidates = _candidates(uow.session, now)
+        handled = _handled(uow.session, [c.treatment_id for c in candidates])
+    for c in candidates:
+        reminders = [
+            m
+            for m in schedule.due_reminders(c.moments, now, not_before=c.not_before)
+            if (c.treatment_id, m.day, EventKind.REMINDER) not in handled
+        ]
+        misses = [
+            m
+            for m in schedule.overdue_checkins(
+                c.moments, now, c.plan.grace, not_before=c.not_before
+            )
+            if c.clinic_id is not None
+            and (c.treatment_id, m.day, EventKind.MISSED_CHECKIN) not in handled
+        ]
+        if not reminders and not misses:
+            continue
+        # One short transaction per treatment: its moments are decided in time order.
+        with UnitOfWork(factory) as uow:
+            for m in reminders:
+                report.reminders_queued += _remind(uow.session, c, m, now, settings)
+            for m in misses:
+                report.missed_alerts += _report_miss(uow.session, c, m, now)
+            uow.commit()
+        report.events += len(reminders) + len(misses)
+    return report

@@ -1,0 +1,70 @@
+"""Re-encode an uploaded photo for storage: oriented, sRGB, every metadata block removed."""
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from PIL import Image
+
+from needlecare.photos import limits
+from needlecare.photos.decode import open_photo
+
+
+@dataclass(frozen=True)
+class SanitizedPhoto:
+    """A clean JPEG and its thumbnail, named by the SHA-256 of the clean JPEG."""
+
+    image: bytes
+    thumbnail: bytes
+    sha256: str
+    width: int
+    height: int
+    thumbnail_width: int
+    thumbnail_height: int
+    source_format: str  # what was uploaded: "jpeg" | "png" | "heic"
+    media_type: str = "image/jpeg"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.sha256}.jpg"
+
+    @property
+    def thumbnail_filename(self) -> str:
+        return f"{self.sha256}.thumb.jpg"
+
+
+def sanitize(data: bytes) -> SanitizedPhoto:
+    """Validate `data` and return it re-encoded without metadata.
+
+    Raises `PhotoRejected` (empty, too large, too many pixels, not an image, unsupported
+    type, truncated, corrupt). EXIF orientation is applied and an embedded ICC profile is
+    converted to sRGB before everything (EXIF, GPS, maker notes, XMP, ICC, comments) is
+    dropped: the output carries pixels only.
+    """
+    decoded = open_photo(data)
+    image = decoded.image
+    clean = _encode_jpeg(image, limits.JPEG_QUALITY)
+    thumb_image = image.copy()
+    thumb_image.thumbnail(
+        (limits.THUMBNAIL_LONG_SIDE, limits.THUMBNAIL_LONG_SIDE), Image.Resampling.LANCZOS
+    )
+    thumbnail = _encode_jpeg(thumb_image, limits.THUMBNAIL_QUALITY)
+    return SanitizedPhoto(
+        image=clean,
+        thumbnail=thumbnail,
+        sha256=hashlib.sha256(clean).hexdigest(),
+        width=image.width,
+        height=image.height,
+        thumbnail_width=thumb_image.width,
+        thumbnail_height=thumb_image.height,
+        source_format=decoded.source_format,
+    )
+
+
+def _encode_jpeg(image: Image.Image, quality: int) -> bytes:
+    # Pillow writes EXIF/ICC/XMP only when passed to save(), but falls back to `info` for the
+    # comment: an empty `info` and no metadata arguments leave pixels only (tests re-read it).
+    image.info = {}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue()

@@ -1,0 +1,58 @@
+"""Audit log: one row per read or write of patient data, in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from needlecare.services.errors import Forbidden
+from needlecare.services.principal import ANONYMOUS_ROLE, Principal
+from needlecare.storage.base import utcnow
+from needlecare.storage.models import AuditEntry
+from needlecare.storage.uow import UnitOfWork
+
+
+def record(
+    session: Session,
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: int | str | None,
+    *,
+    clinic_id: int | None,
+    patient_id: int | None = None,
+    at: datetime | None = None,
+    actor_role: str | None = None,
+) -> None:
+    """Append one audit row (never commits: it lands or vanishes with the use case)."""
+    session.add(
+        AuditEntry(
+            at=at or utcnow(),
+            actor_user_id=actor.user_id if actor else None,
+            actor_role=actor_role or (actor.role.value if actor else ANONYMOUS_ROLE),
+            action=action,
+            object_type=object_type,
+            object_id=None if object_id is None else str(object_id),
+            clinic_id=clinic_id,
+            patient_id=patient_id,
+        )
+    )
+
+
+def list_entries(
+    uow: UnitOfWork, actor: Principal, *, limit: int = 100, before_id: int | None = None
+) -> Sequence[AuditEntry]:
+    """The clinic's audit log, newest first (admins only). Reading it is itself audited."""
+    if not actor.is_admin or actor.clinic_id is None:
+        raise Forbidden("only a clinic admin can read the audit log")
+    with uow:
+        query = select(AuditEntry).where(AuditEntry.clinic_id == actor.clinic_id)
+        if before_id is not None:
+            query = query.where(AuditEntry.id < before_id)
+        rows = uow.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)).all()
+        record(uow.session, actor, "audit.list", "audit_log", None, clinic_id=actor.clinic_id)
+        uow.commit()
+        return rows

@@ -1,0 +1,150 @@
+"""Logins and API tokens: email + password -> Principal; bearer token -> Principal."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from needlecare.services.errors import Invalid, NotFound, Unauthorized
+from needlecare.services.passwords import (
+    burn_time_like_a_verify,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from needlecare.services.principal import Principal
+from needlecare.storage.base import utcnow
+from needlecare.storage.enums import Role
+from needlecare.storage.models import ApiToken, Patient, User
+from needlecare.storage.uow import UnitOfWork
+
+TOKEN_PREFIX = "nc_"  # noqa: S105  (a visible prefix, not a secret)
+# Writing last_used_at on every request would turn each read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def normalize_email(email: str, field: str = "email") -> str:
+    value = email.strip().lower()
+    if len(value) > 320 or not _EMAIL.match(value):
+        raise Invalid.field(field, "enter a valid email address")
+    return value
+
+
+def hash_token(raw: str) -> str:
+    """Tokens are long random strings: a fast hash is enough (and no salt is needed)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return raw, hash_token(raw)
+
+
+def principal_for(session: Session, user: User) -> Principal:
+    patient_id = None
+    if user.role is Role.PATIENT:
+        patient_id = session.scalar(select(Patient.id).where(Patient.user_id == user.id))
+    return Principal(
+        user_id=user.id,
+        role=user.role,
+        email=user.email,
+        display_name=user.display_name,
+        clinic_id=user.clinic_id,
+        patient_id=patient_id,
+    )
+
+
+def authenticate(uow: UnitOfWork, email: str, password: str) -> Principal:
+    """Check email + password; Unauthorized with one message whatever was wrong."""
+    with uow:
+        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            burn_time_like_a_verify(password)
+            raise Unauthorized("wrong email or password")
+        if not verify_password(user.password_hash, password) or not user.is_active:
+            raise Unauthorized("wrong email or password")
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        principal = principal_for(uow.session, user)
+        uow.commit()
+        return principal
+
+
+def principal_for_user_id(uow: UnitOfWork, user_id: int) -> Principal:
+    """For session cookies: the user behind a stored id, if still active."""
+    with uow.reading():
+        user = uow.session.get(User, user_id)
+        if user is None or not user.is_active:
+            raise Unauthorized("please log in again")
+        return principal_for(uow.session, user)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    id: int
+    token: str  # shown once; only its hash is stored
+    name: str
+    created_at: datetime
+
+
+def create_token(uow: UnitOfWork, email: str, password: str, name: str = "") -> IssuedToken:
+    """Exchange email + password for a new bearer token."""
+    principal = authenticate(uow, email, password)
+    raw, digest = new_token()
+    with uow:
+        row = ApiToken(user_id=principal.user_id, token_hash=digest, name=name[:200])
+        uow.session.add(row)
+        uow.commit()
+        return IssuedToken(id=row.id, token=raw, name=row.name, created_at=row.created_at)
+
+
+def principal_for_token(uow: UnitOfWork, raw: str) -> Principal:
+    """The principal behind a bearer token; Unauthorized if unknown, revoked or disabled."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        raise Unauthorized("invalid token")
+    with uow.reading():
+        row = uow.session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == hash_token(raw))
+        ).one_or_none()
+        if row is None or row.ApiToken.revoked_at is not None or not row.User.is_active:
+            raise Unauthorized("invalid token")
+        token, user = row.ApiToken, row.User
+        principal = principal_for(uow.session, user)
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        with uow:
+            uow.session.execute(
+                update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            )
+            uow.commit()
+    return principal
+
+
+def list_tokens(uow: UnitOfWork, actor: Principal) -> list[ApiToken]:
+    with uow.reading():
+        return list(
+            uow.session.scalars(
+                select(ApiToken).where(ApiToken.user_id == actor.user_id).order_by(ApiToken.id)
+            )
+        )
+
+
+def revoke_token(uow: UnitOfWork, actor: Principal, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (idempotent)."""
+    with uow:
+        token = uow.session.get(ApiToken, token_id)
+        if token is None or token.user_id != actor.user_id:
+            raise NotFound("token")
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+        uow.commit()
+        return token

@@ -1,0 +1,213 @@
+"""Daily check-ins: triage by the domain engine, stored once per idempotency key, alerting
+the clinic on urgent and contact_clinic, all in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from needlecare.services import audit, domain, notifications
+from needlecare.services.errors import Invalid, NotFound
+from needlecare.services.principal import Principal
+from needlecare.services.scope import patient_for, treatment_for
+from needlecare.storage.base import utcnow
+from needlecare.storage.enums import ALERT_LEVELS, Level
+from needlecare.storage.models import Alert, Checkin, Patient, Treatment
+from needlecare.storage.uow import UnitOfWork
+
+MAX_KEY_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class CheckinCreate:
+    """What the patient answers; treatment, profile and day come from the stored record."""
+
+    symptoms: dict[str, Any]
+    products: list[str] = field(default_factory=list)
+    treatment_id: int | None = None  # default: the patient's latest treatment
+
+
+@dataclass(frozen=True)
+class CheckinOutcome:
+    checkin: Checkin
+    created: bool  # False when the idempotency key was seen before (first result returned)
+    alert_id: int | None
+
+
+def _existing(session: Session, patient_id: int, key: str) -> Checkin | None:
+    return session.scalar(
+        select(Checkin).where(Checkin.patient_id == patient_id, Checkin.idempotency_key == key)
+    )
+
+
+def _alert_id(session: Session, checkin_id: int) -> int | None:
+    return session.scalar(select(Alert.id).where(Alert.checkin_id == checkin_id))
+
+
+def _treatment(
+    session: Session, actor: Principal, patient: Patient, treatment_id: int | None
+) -> Treatment:
+    if treatment_id is not None:
+        return treatment_for(session, actor, patient.id, treatment_id)
+    latest = session.scalar(
+        select(Treatment)
+        .where(Treatment.patient_id == patient.id)
+        .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        raise Invalid.field("treatment_id", "record the treatment first")
+    return latest
+
+
+def _check_key(key: str | None) -> str:
+    if key is None:
+        return uuid.uuid4().hex
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise Invalid.field("idempotency_key", f"use 1 to {MAX_KEY_LENGTH} printable characters")
+    return key
+
+
+def submit_checkin(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    data: CheckinCreate,
+    *,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> CheckinOutcome:
+    """Validate, triage and store a check-in; the same key twice stores it once."""
+    key = _check_key(idempotency_key)
+    now = now or utcnow()
+    with uow:
+        session = uow.session
+        patient = patient_for(session, actor, patient_id)
+        previous = _existing(session, patient.id, key)
+        if previous is not None:
+            audit.record(
+                session,
+                actor,
+                "checkin.replay",
+                "checkin",
+                previous.id,
+                clinic_id=patient.clinic_id,
+                patient_id=patient.id,
+                at=now,
+            )
+            uow.commit()
+            return CheckinOutcome(previous, False, _alert_id(session, previous.id))
+        treatment = _treatment(session, actor, patient, data.treatment_id)
+        today = now.date()
+        day = (today - treatment.treatment_date).days
+        if day < 0:
+            raise Invalid.field("treatment_id", "this treatment is dated after today")
+        payload: dict[str, Any] = {
+            "treatment": domain.treatment_document(treatment),
+            "profile": domain.profile_document(patient, treatment),
+            "day": day,
+            "symptoms": data.symptoms,
+        }
+        if data.products:
+            payload["products"] = list(data.products)
+        result = domain.triage(payload, today)
+        level = Level(result["level"])
+        checkin = Checkin(
+            patient_id=patient.id,
+            treatment_id=treatment.id,
+            idempotency_key=key,
+            day=day,
+            level=level,
+            phase=str(result.get("phase", ""))[:100],
+            triage_input=payload,
+            triage_result=result,
+            created_by=actor.user_id,
+            created_at=now,
+        )
+        session.add(checkin)
+        try:
+            session.flush()
+        except IntegrityError:
+            # A concurrent request with the same key won the race: answer with its result.
+            uow.session.rollback()
+            winner = _existing(session, patient.id, key)
+            if winner is None:
+                raise
+            return CheckinOutcome(winner, False, _alert_id(session, winner.id))
+        alert_id = None
+        if level in ALERT_LEVELS and patient.clinic_id is not None:
+            alert = Alert(
+                clinic_id=patient.clinic_id,
+                patient_id=patient.id,
+                checkin_id=checkin.id,
+                level=level,
+                created_at=now,
+            )
+            session.add(alert)
+            session.flush()
+            alert_id = alert.id
+            notifications.enqueue_checkin_alert(session, alert, now)  # same transaction
+        audit.record(
+            session,
+            actor,
+            "checkin.create",
+            "checkin",
+            checkin.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+            at=now,
+        )
+        uow.commit()
+        return CheckinOutcome(checkin, True, alert_id)
+
+
+def list_checkins(
+    uow: UnitOfWork, actor: Principal, patient_id: int, *, limit: int = 200
+) -> Sequence[Checkin]:
+    """A patient's check-ins, oldest first (trend charts read them in order)."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        rows = uow.session.scalars(
+            select(Checkin)
+            .where(Checkin.patient_id == patient.id)
+            .order_by(Checkin.created_at.desc(), Checkin.id.desc())
+            .limit(limit)
+        ).all()
+        audit.record(
+            uow.session,
+            actor,
+            "checkin.list",
+            "patient",
+            patient.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return list(reversed(rows))
+
+
+def get_checkin(uow: UnitOfWork, actor: Principal, patient_id: int, checkin_id: int) -> Checkin:
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        checkin = uow.session.get(Checkin, checkin_id)
+        if checkin is None or checkin.patient_id != patient.id:
+            raise NotFound("check-in")
+        audit.record(
+            uow.session,
+            actor,
+            "checkin.read",
+            "checkin",
+            checkin.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return checkin

@@ -1,0 +1,133 @@
+"""Clinician notes (staff only) and product recommendations (staff write, patient reads)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from needlecare.services import audit
+from needlecare.services.errors import Invalid
+from needlecare.services.principal import Principal
+from needlecare.services.scope import patient_for, require_staff
+from needlecare.storage.base import utcnow
+from needlecare.storage.models import ClinicalNote, Recommendation
+from needlecare.storage.uow import UnitOfWork
+
+MAX_TEXT = 20_000
+
+
+def _text(value: str, field: str, *, required: bool, limit: int = MAX_TEXT) -> str:
+    value = value.strip()
+    if (required and not value) or len(value) > limit:
+        raise Invalid.field(field, f"{'enter ' if required else ''}at most {limit} characters")
+    return value
+
+
+def add_note(uow: UnitOfWork, actor: Principal, patient_id: int, body: str) -> ClinicalNote:
+    require_staff(actor)
+    body = _text(body, "body", required=True)
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        note = ClinicalNote(
+            patient_id=patient.id, author_id=actor.user_id, body=body, created_at=utcnow()
+        )
+        uow.session.add(note)
+        uow.flush()
+        audit.record(
+            uow.session,
+            actor,
+            "note.create",
+            "clinical_note",
+            note.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return note
+
+
+def list_notes(uow: UnitOfWork, actor: Principal, patient_id: int) -> Sequence[ClinicalNote]:
+    require_staff(actor)
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        rows = uow.session.scalars(
+            select(ClinicalNote)
+            .where(ClinicalNote.patient_id == patient.id)
+            .order_by(ClinicalNote.id)
+        ).all()
+        audit.record(
+            uow.session,
+            actor,
+            "note.list",
+            "patient",
+            patient.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return rows
+
+
+@dataclass(frozen=True)
+class RecommendationCreate:
+    product_name: str
+    inci_text: str = ""
+    note: str = ""
+
+
+def add_recommendation(
+    uow: UnitOfWork, actor: Principal, patient_id: int, data: RecommendationCreate
+) -> Recommendation:
+    require_staff(actor)
+    name = _text(data.product_name, "product_name", required=True, limit=200)
+    inci = _text(data.inci_text, "inci_text", required=False)
+    note = _text(data.note, "note", required=False)
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        rec = Recommendation(
+            patient_id=patient.id,
+            author_id=actor.user_id,
+            product_name=name,
+            inci_text=inci,
+            note=note,
+            created_at=utcnow(),
+        )
+        uow.session.add(rec)
+        uow.flush()
+        audit.record(
+            uow.session,
+            actor,
+            "recommendation.create",
+            "recommendation",
+            rec.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return rec
+
+
+def list_recommendations(
+    uow: UnitOfWork, actor: Principal, patient_id: int
+) -> Sequence[Recommendation]:
+    """Visible to the clinic's staff and to the patient."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        rows = uow.session.scalars(
+            select(Recommendation)
+            .where(Recommendation.patient_id == patient.id)
+            .order_by(Recommendation.id)
+        ).all()
+        audit.record(
+            uow.session,
+            actor,
+            "recommendation.list",
+            "patient",
+            patient.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return rows

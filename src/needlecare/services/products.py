@@ -1,0 +1,58 @@
+"""The product checker for a patient: the ingredient verdict for their day after treatment."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from needlecare.services import audit, domain
+from needlecare.services.errors import Invalid
+from needlecare.services.principal import Principal
+from needlecare.services.scope import patient_for
+from needlecare.storage.models import Treatment
+from needlecare.storage.uow import UnitOfWork
+
+MAX_LABEL_CHARS = 20_000
+
+
+def check_product(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    text: str,
+    *,
+    day: int | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The checker's verdict for the patient's day (default: today's day since the latest
+    treatment, or day 0 without one)."""
+    if not text.strip():
+        raise Invalid.field("text", "paste or type the ingredient list")
+    if len(text) > MAX_LABEL_CHARS:
+        raise Invalid.field("text", f"at most {MAX_LABEL_CHARS} characters")
+    if day is not None and not 0 <= day <= 3650:
+        raise Invalid.field("day", "day must be between 0 and 3650")
+    today = today or date.today()
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        treatment = uow.session.scalar(
+            select(Treatment)
+            .where(Treatment.patient_id == patient.id)
+            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
+            .limit(1)
+        )
+        if day is None:
+            day = max(0, (today - treatment.treatment_date).days) if treatment else 0
+        audit.record(
+            uow.session,
+            actor,
+            "product.check",
+            "patient",
+            patient.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+    return domain.check_label(text, day, treatment)

@@ -1,0 +1,136 @@
+"""Treatments and their recovery timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from needlecare.services import audit, domain
+from needlecare.services.errors import Invalid
+from needlecare.services.principal import Principal
+from needlecare.services.scope import patient_for, treatment_for
+from needlecare.storage.base import utcnow
+from needlecare.storage.enums import Device
+from needlecare.storage.models import Treatment
+from needlecare.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class TreatmentCreate:
+    treatment_date: date
+    depth_mm: float
+    device: str
+    areas: list[str] = field(default_factory=lambda: ["face"])
+    fitzpatrick: int | None = None
+    serum: str | None = None
+
+
+def _check(data: TreatmentCreate, today: date) -> Device:
+    try:
+        device = Device(data.device)
+    except ValueError:
+        raise Invalid.field("device", "choose pen, roller, rf or stamp") from None
+    if data.treatment_date > today:
+        raise Invalid.field("treatment_date", "the treatment date cannot be in the future")
+    if data.fitzpatrick is not None and not 1 <= data.fitzpatrick <= 6:
+        raise Invalid.field("fitzpatrick", "skin type must be 1 to 6")
+    document: dict[str, Any] = {
+        "date": data.treatment_date.isoformat(),
+        "depth_mm": data.depth_mm,
+        "device": device.value,
+        "areas": list(data.areas),
+    }
+    if data.serum:
+        document["serum"] = data.serum
+    domain.check_profile(document, {}, today, prefixes=("treatment",))
+    return device
+
+
+def create_treatment(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    data: TreatmentCreate,
+    *,
+    today: date | None = None,
+) -> Treatment:
+    """Record a treatment for a patient (their clinic's staff, or the patient)."""
+    today = today or date.today()
+    device = _check(data, today)
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        treatment = Treatment(
+            patient_id=patient.id,
+            treatment_date=data.treatment_date,
+            depth_mm=float(data.depth_mm),
+            device=device,
+            areas=list(data.areas),
+            fitzpatrick=data.fitzpatrick,
+            serum=(data.serum or None),
+            created_by=actor.user_id,
+            created_at=utcnow(),
+        )
+        uow.session.add(treatment)
+        uow.flush()
+        audit.record(
+            uow.session,
+            actor,
+            "treatment.create",
+            "treatment",
+            treatment.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return treatment
+
+
+def list_treatments(uow: UnitOfWork, actor: Principal, patient_id: int) -> Sequence[Treatment]:
+    """A patient's treatments, most recent first."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        rows = uow.session.scalars(
+            select(Treatment)
+            .where(Treatment.patient_id == patient.id)
+            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
+        ).all()
+        audit.record(
+            uow.session,
+            actor,
+            "treatment.list",
+            "patient",
+            patient.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return rows
+
+
+def get_timeline(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    treatment_id: int,
+    *,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The day-by-day recovery timeline of one treatment (the domain's timeline contract)."""
+    with uow:
+        treatment = treatment_for(uow.session, actor, patient_id, treatment_id)
+        patient_clinic = patient_for(uow.session, actor, patient_id).clinic_id
+        audit.record(
+            uow.session,
+            actor,
+            "timeline.read",
+            "treatment",
+            treatment.id,
+            clinic_id=patient_clinic,
+            patient_id=patient_id,
+        )
+        uow.commit()
+    return domain.timeline(treatment, today or date.today())

@@ -1,0 +1,45 @@
+"""All tables; importing this module registers them on `Base.metadata`."""
+
+from needlecare.storage.models.accounts import (
+    ApiToken,
+    Clinic,
+    Patient,
+    PatientInvitation,
+    StaffInvitation,
+    User,
+)
+from needlecare.storage.models.audit import AuditEntry
+from needlecare.storage.models.care import (
+    Alert,
+    Checkin,
+    ClinicalNote,
+    Recommendation,
+    Treatment,
+)
+from needlecare.storage.models.jobs import (
+    ClinicReminderSettings,
+    OutboxMessage,
+    PatientReminderSettings,
+    ReminderEvent,
+    ReminderPause,
+)
+
+__all__ = [
+    "Alert",
+    "ApiToken",
+    "AuditEntry",
+    "Checkin",
+    "Clinic",
+    "ClinicReminderSettings",
+    "ClinicalNote",
+    "OutboxMessage",
+    "Patient",
+    "PatientInvitation",
+    "PatientReminderSettings",
+    "Recommendation",
+    "ReminderEvent",
+    "ReminderPause",
+    "StaffInvitation",
+    "Treatment",
+    "User",
+]

@@ -1,0 +1,94 @@
+"""Patient data: treatments, check-ins with their triage, alerts, notes, recommendations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from needlecare.storage.base import Base, JSONDocument, UTCDateTime, utcnow
+from needlecare.storage.enums import AlertState, Device, Level
+from needlecare.storage.models._columns import str_enum
+
+
+class Treatment(Base):
+    __tablename__ = "treatment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    treatment_date: Mapped[date] = mapped_column(Date)
+    depth_mm: Mapped[float] = mapped_column(Float)
+    device: Mapped[Device] = mapped_column(str_enum(Device))
+    areas: Mapped[list[str]] = mapped_column(JSONDocument)
+    fitzpatrick: Mapped[int | None]
+    serum: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Checkin(Base):
+    """One daily check-in: the exact triage input and the engine's result, stored together."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "idempotency_key"),
+        Index("ix_checkin_patient_id_created_at", "patient_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    day: Mapped[int]
+    level: Mapped[Level] = mapped_column(str_enum(Level))
+    phase: Mapped[str] = mapped_column(String(100))
+    triage_input: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    triage_result: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Alert(Base):
+    """Raised by an urgent or contact_clinic check-in: open -> acknowledged -> resolved."""
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_clinic_id_state", "clinic_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkin.id"), unique=True)
+    level: Mapped[Level] = mapped_column(str_enum(Level))
+    state: Mapped[AlertState] = mapped_column(str_enum(AlertState), default=AlertState.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ClinicalNote(Base):
+    __tablename__ = "clinical_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Recommendation(Base):
+    """A product the professional recommends, with its INCI list as printed."""
+
+    __tablename__ = "recommendation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    product_name: Mapped[str] = mapped_column(String(200))
+    inci_text: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

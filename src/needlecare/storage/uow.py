@@ -1,0 +1,80 @@
+"""Unit of work: one transaction per use case; only services commit."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from needlecare.storage.engine import READ_ONLY_OPTION, WRITE_LOCK_KEY
+
+
+class UnitOfWork:
+    """`with uow:` opens a session; leaving without `commit()` rolls everything back.
+
+    `uow.reading()` instead of `uow` opens a read-only unit (no write lock on SQLite).
+    """
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+        self._lock: threading.RLock | None = None
+        self._read_only = False
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside `with uow:`")
+        return self._session
+
+    def reading(self) -> UnitOfWork:
+        """The same unit of work, read-only: for lookups that never write."""
+        self._read_only = True
+        return self
+
+    def __enter__(self) -> UnitOfWork:
+        if self._session is not None:
+            raise RuntimeError("UnitOfWork is not re-entrant")
+        info = self._session_factory.kw.get("info") or {}
+        lock = None if self._read_only else info.get(WRITE_LOCK_KEY)
+        if lock is not None:
+            lock.acquire()
+        self._lock = lock
+        try:
+            self._session = self._session_factory()
+            if self._read_only:
+                self._session.connection(execution_options={READ_ONLY_OPTION: True})
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        self._session = None
+        try:
+            # close() rolls back what was not committed and detaches the objects without
+            # expiring them (rollback() would expire them), so callers can still read them.
+            session.close()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        self._read_only = False
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.release()
+
+    def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("commit() in a read-only unit of work")
+        self.session.commit()
+
+    def flush(self) -> None:
+        self.session.flush()

@@ -1,0 +1,123 @@
+"""The timeline's content, loaded once from data/timeline.toml and data/windows.toml.
+
+Everything that does not depend on the treatment date is prepared here, per depth band and
+per pigment-risk group, so that building a timeline only adds dates (see build.py).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from needlecare.knowledge.bands import Band
+from needlecare.knowledge.windows import Window, windows
+
+
+@dataclass(frozen=True)
+class Period:
+    until: int | None  # last day of the period; None: runs on without end
+    phase: str
+    expected: tuple[str, ...]
+    cite: tuple[str, ...]
+
+
+def raw_document() -> dict[str, Any]:
+    text = (
+        resources.files("needlecare.timeline").joinpath("data", "timeline.toml").read_text("utf-8")
+    )
+    return tomllib.loads(text)
+
+
+@cache
+def _document() -> dict[str, Any]:
+    return raw_document()
+
+
+def last_listed_day() -> int:
+    return int(_document()["last_listed_day"])
+
+
+@cache
+def periods(band: Band) -> tuple[Period, ...]:
+    return tuple(
+        Period(p.get("until"), p["phase"], tuple(p["expected"]), tuple(p["cite"]))
+        for p in _document()["bands"][band.value]["periods"]
+    )
+
+
+def band_name(band: Band) -> str:
+    return str(_document()["bands"][band.value]["name"])
+
+
+def period_for(band: Band, day: int) -> Period:
+    for period in periods(band):
+        if period.until is None or day <= period.until:
+            return period
+    return periods(band)[-1]
+
+
+def phase_for(band: Band, day: int) -> str:
+    return period_for(band, day).phase
+
+
+def _window_text(window: Window, band: Band) -> str:
+    condition = f" ({window.condition})" if window.condition else ""
+    return f"Not before day {window.resume_day(band)}: {window.label}{condition}"
+
+
+def _day(band: Band, day: int, pigment_risk: bool) -> dict[str, Any]:
+    """One day's content without its date; the keys of the timeline contract, in order."""
+    period = period_for(band, day)
+    document = _document()
+    expected = list(period.expected)
+    care: list[str] = []
+    sources = list(period.cite)
+    for item in document["care"]:
+        if item["from"] <= day <= item["until"]:
+            care.append(item["text"])
+            sources.extend(item["cite"])
+    if pigment_risk:
+        for item in document["pigment"]:
+            if item["from"] <= day <= item["until"]:
+                if "care" in item:
+                    care.append(item["care"])
+                if "expected" in item:
+                    expected.append(item["expected"])
+                sources.extend(item["cite"])
+    avoid = []
+    for window in windows().values():
+        resume = window.resume_day(band)
+        if day < resume:
+            avoid.append(_window_text(window, band))
+            sources.extend(window.cite)
+        elif window.kind == "activity" and day == resume:
+            condition = f" ({window.condition})" if window.condition else ""
+            when = "Allowed today" if day == 0 else "Allowed again from today"
+            care.append(f"{when}: {window.label}{condition}")
+            sources.extend(window.cite)
+        elif day < window.caution_until(band):
+            care.append(f"Go easy on {window.label} until day {window.caution_until(band)}")
+            sources.extend(window.cite)
+    return {
+        "phase": period.phase,
+        "expected": expected,
+        "care": care,
+        "avoid": avoid,
+        "sources": list(dict.fromkeys(sources)),
+    }
+
+
+@cache
+def day_templates(band: Band, pigment_risk: bool) -> tuple[dict[str, Any], ...]:
+    """Days 0..last_listed_day of a band in the contract's key order, with an empty date.
+
+    Built once; build_timeline copies each and fills in the date. The lists inside are shared
+    between calls, so they must never be mutated.
+    """
+    return tuple(
+        {"day": day, "date": "", **_day(band, day, pigment_risk)}
+        for day in range(last_listed_day() + 1)
+    )

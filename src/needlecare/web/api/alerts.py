@@ -1,0 +1,41 @@
+"""The clinic's alert queue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from needlecare.services import alerts
+from needlecare.storage.enums import AlertState
+from needlecare.web.api.convert import alert_out
+from needlecare.web.api.schemas.care import AlertOut, ResolveIn
+from needlecare.web.deps import ApiActor, UowDep
+
+router = APIRouter(tags=["alerts"])
+
+
+@router.get("/alerts", response_model=list[AlertOut])
+def alert_queue(
+    actor: ApiActor,
+    uow: UowDep,
+    state: Annotated[list[Literal["open", "acknowledged", "resolved"]] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[AlertOut]:
+    """Open urgent and contact_clinic alerts first, by urgency then age; then acknowledged
+    ones. `state` filters (repeatable)."""
+    states = [AlertState(s) for s in state] if state else list(alerts.ACTIVE_STATES)
+    return [
+        alert_out(v.alert, v) for v in alerts.alert_queue(uow, actor, states=states, limit=limit)
+    ]
+
+
+@router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut)
+def acknowledge(alert_id: int, actor: ApiActor, uow: UowDep) -> AlertOut:
+    return alert_out(alerts.acknowledge(uow, actor, alert_id))
+
+
+@router.post("/alerts/{alert_id}/resolve", response_model=AlertOut)
+def resolve(alert_id: int, body: ResolveIn, actor: ApiActor, uow: UowDep) -> AlertOut:
+    """Close the alert with a note saying what was done."""
+    return alert_out(alerts.resolve(uow, actor, alert_id, body.note))

@@ -1,0 +1,66 @@
+"""Tokens, the current user, self-registration, accepting invitations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from needlecare.services import auth, invitations
+from needlecare.web.api.convert import me_out
+from needlecare.web.api.schemas.accounts import (
+    MeOut,
+    PatientInvitationAccept,
+    RegistrationIn,
+    StaffInvitationAccept,
+    TokenCreate,
+    TokenIssued,
+    TokenOut,
+)
+from needlecare.web.deps import ApiActor, UowDep
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post("/auth/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenIssued)
+def create_token(body: TokenCreate, uow: UowDep) -> TokenIssued:
+    """Exchange email and password for a bearer token (shown once)."""
+    issued = auth.create_token(uow, body.email, body.password, body.name)
+    return TokenIssued.model_validate(issued)
+
+
+@router.get("/auth/tokens", response_model=list[TokenOut])
+def list_tokens(actor: ApiActor, uow: UowDep) -> list[TokenOut]:
+    """Your own tokens (without their secret)."""
+    return [TokenOut.model_validate(t) for t in auth.list_tokens(uow, actor)]
+
+
+@router.delete("/auth/tokens/{token_id}", response_model=TokenOut)
+def revoke_token(token_id: int, actor: ApiActor, uow: UowDep) -> TokenOut:
+    """Revoke one of your tokens; it stops working at once."""
+    return TokenOut.model_validate(auth.revoke_token(uow, actor, token_id))
+
+
+@router.get("/me", response_model=MeOut)
+def me(actor: ApiActor) -> MeOut:
+    return me_out(actor)
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=MeOut)
+def register(body: RegistrationIn, uow: UowDep) -> MeOut:
+    """Create a personal account (no clinic); then POST /auth/tokens to log in."""
+    return me_out(invitations.register_personal(uow, body.email, body.password, body.display_name))
+
+
+@router.post(
+    "/invitations/patient/accept", status_code=status.HTTP_201_CREATED, response_model=MeOut
+)
+def accept_patient_invitation(body: PatientInvitationAccept, uow: UowDep) -> MeOut:
+    """Create the patient's login from their private invitation link."""
+    return me_out(invitations.accept_patient_invitation(uow, body.token, body.email, body.password))
+
+
+@router.post("/invitations/staff/accept", status_code=status.HTTP_201_CREATED, response_model=MeOut)
+def accept_staff_invitation(body: StaffInvitationAccept, uow: UowDep) -> MeOut:
+    """Join the clinic from a staff invitation link."""
+    return me_out(
+        invitations.accept_staff_invitation(uow, body.token, body.display_name, body.password)
+    )

@@ -1,0 +1,101 @@
+"""Reports and exports: a patient's PDF/JSON/CSV/FHIR, the clinic's export, the patient's
+own data download and deletion request. Every one of them is audited by the service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from needlecare.services import exports
+from needlecare.services.exports import ExportFile
+from needlecare.web.deps import ApiActor, UowDep
+
+router = APIRouter(tags=["exports"])
+
+Table = Literal["patients", "treatments", "checkins", "alerts", "notes"]
+TableQuery = Annotated[Table, Query(description="Which table of the export the CSV holds")]
+
+
+def _download(file: ExportFile) -> Response:
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{file.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/patients/{patient_id}/report.pdf", response_class=Response)
+def patient_report_pdf(patient_id: int, actor: ApiActor, uow: UowDep) -> Response:
+    """The patient's report as PDF (their clinic's staff, or the patient)."""
+    return _download(exports.patient_export(uow, actor, patient_id, "pdf"))
+
+
+@router.get("/patients/{patient_id}/export.json", response_class=Response)
+def patient_export_json(patient_id: int, actor: ApiActor, uow: UowDep) -> Response:
+    return _download(exports.patient_export(uow, actor, patient_id, "json"))
+
+
+@router.get("/patients/{patient_id}/export.csv", response_class=Response)
+def patient_export_csv(
+    patient_id: int, actor: ApiActor, uow: UowDep, table: TableQuery = "checkins"
+) -> Response:
+    return _download(exports.patient_export(uow, actor, patient_id, "csv", table=table))
+
+
+@router.get("/patients/{patient_id}/fhir", response_class=Response)
+def patient_fhir(patient_id: int, actor: ApiActor, uow: UowDep) -> Response:
+    """A FHIR R4 (4.3.0, R4B) Bundle of type collection."""
+    return _download(exports.patient_export(uow, actor, patient_id, "fhir"))
+
+
+@router.get("/clinic/export.csv", response_class=Response)
+def clinic_export_csv(actor: ApiActor, uow: UowDep, table: TableQuery = "checkins") -> Response:
+    """Staff only: one table of the clinic's data as CSV."""
+    return _download(exports.clinic_export(uow, actor, "csv", table=table))
+
+
+@router.get("/clinic/export.json", response_class=Response)
+def clinic_export_json(actor: ApiActor, uow: UowDep) -> Response:
+    """Staff only: all of the clinic's patients, treatments, check-ins, alerts and notes."""
+    return _download(exports.clinic_export(uow, actor, "json"))
+
+
+@router.get("/me/export", response_class=Response)
+def my_data(actor: ApiActor, uow: UowDep) -> Response:
+    """Patients: everything NeedleCare stores about you, as JSON."""
+    return _download(exports.my_data_export(uow, actor))
+
+
+class DeleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    confirm: str = Field(
+        max_length=100, description=f'Type "{exports.DELETE_CONFIRMATION}" to confirm'
+    )
+
+
+class DeleteOut(BaseModel):
+    deleted: bool
+    patient_id: int
+    rows_deleted: dict[str, int]
+    files_deleted: int
+
+
+@router.post("/me/delete", response_model=DeleteOut)
+def delete_my_data(body: DeleteIn, request: Request, actor: ApiActor, uow: UowDep) -> DeleteOut:
+    """Patients: delete everything stored about you. Your login stops working at once; the
+    audit log keeps only that a deletion happened."""
+    receipt = exports.delete_my_data(
+        uow, actor, body.confirm, data_dir=request.app.state.settings.data_dir
+    )
+    return DeleteOut(
+        deleted=True,
+        patient_id=receipt.patient_id,
+        rows_deleted=receipt.rows_deleted,
+        files_deleted=receipt.files_deleted,
+    )

@@ -1,0 +1,46 @@
+"""Clinician notes and product recommendations on a patient."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from needlecare.services import notes
+from needlecare.services.notes import RecommendationCreate
+from needlecare.web.api.schemas.care import NoteIn, NoteOut, RecommendationIn, RecommendationOut
+from needlecare.web.deps import ApiActor, UowDep
+
+router = APIRouter(tags=["notes"])
+
+
+@router.get("/patients/{patient_id}/notes", response_model=list[NoteOut])
+def list_notes(patient_id: int, actor: ApiActor, uow: UowDep) -> list[NoteOut]:
+    """Staff only."""
+    return [NoteOut.model_validate(n) for n in notes.list_notes(uow, actor, patient_id)]
+
+
+@router.post(
+    "/patients/{patient_id}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteOut
+)
+def add_note(patient_id: int, body: NoteIn, actor: ApiActor, uow: UowDep) -> NoteOut:
+    return NoteOut.model_validate(notes.add_note(uow, actor, patient_id, body.body))
+
+
+@router.get("/patients/{patient_id}/recommendations", response_model=list[RecommendationOut])
+def list_recommendations(patient_id: int, actor: ApiActor, uow: UowDep) -> list[RecommendationOut]:
+    """The clinic's staff and the patient can read them."""
+    return [
+        RecommendationOut.model_validate(r)
+        for r in notes.list_recommendations(uow, actor, patient_id)
+    ]
+
+
+@router.post(
+    "/patients/{patient_id}/recommendations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RecommendationOut,
+)
+def add_recommendation(
+    patient_id: int, body: RecommendationIn, actor: ApiActor, uow: UowDep
+) -> RecommendationOut:
+    data = RecommendationCreate(body.product_name, body.inci_text, body.note)
+    return RecommendationOut.model_validate(notes.add_recommendation(uow, actor, patient_id, data))

@@ -1,0 +1,61 @@
+"""Schemas of the domain's own contracts: ingredient verdict, recovery timeline."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from needlecare.web.api.schemas.accounts import Strict
+
+
+class Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class IngredientCheckIn(Strict):
+    text: str = Field(min_length=1, max_length=20_000, description="The list as printed")
+    day: int | None = Field(None, ge=0, le=3650, description="Default: the patient's day today")
+
+
+class Ingredient(Loose):
+    raw: str
+    name: str | None
+    recognized: bool
+    flags: list[str]
+    comedogenic: int | None = None
+
+
+class Reason(Loose):
+    ingredient: str
+    flag: str
+    text: str
+    source: str
+
+
+class Verdict(Loose):
+    status: Literal["recommended", "ok", "caution", "avoid"]
+    day: int
+    resume_day: int | None
+    reasons: list[Reason]
+
+
+class IngredientCheckOut(Loose):
+    ingredients: list[Ingredient]
+    verdict: Verdict
+
+
+class TimelineDay(Loose):
+    day: int
+    date: str
+    phase: str
+    expected: list[Any]
+    care: list[Any]
+    avoid: list[Any]
+    sources: list[Any]
+
+
+class TimelineOut(Loose):
+    treatment: dict[str, Any]
+    today: int | None
+    days: list[TimelineDay]

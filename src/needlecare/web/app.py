@@ -1,0 +1,81 @@
+"""The FastAPI application factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+
+from needlecare.config import Settings, load_settings
+from needlecare.storage.engine import make_engine, make_session_factory
+from needlecare.web.api import api_router
+from needlecare.web.errors import register_error_handlers
+from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
+
+STATIC_DIR = Path(__file__).parent / "static"
+PAGES_MODULE = "needlecare.web.pages"
+
+
+def _include_pages(app: FastAPI) -> None:
+    # Only a real package (with __init__.py) counts; a half-made namespace dir does not.
+    spec = importlib.util.find_spec(PAGES_MODULE)
+    if spec is None or spec.origin is None:
+        return
+    pages = importlib.import_module(PAGES_MODULE)
+    app.include_router(pages.router)
+    install = getattr(pages, "install", None)
+    if install is not None:
+        install(app)
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app for `settings` (default: from the environment). Migrations are not run
+    here: `needlecare serve` and `needlecare db upgrade` run them."""
+    settings = settings or load_settings()
+    engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="NeedleCare",
+        summary="Recovery companion after microneedling. Informs; never diagnoses.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+
+    register_error_handlers(app)
+    install_sessions(app, settings)
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    @app.get("/health", tags=["meta"], summary="200 when the database answers, else 503")
+    def health() -> JSONResponse:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    app.include_router(api_router)
+    if STATIC_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _include_pages(app)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` (one app per worker process)."""
+    return create_app()

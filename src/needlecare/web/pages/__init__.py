@@ -1,0 +1,25 @@
+"""HTML pages for patients (phone first) and clinic staff. `create_app` includes `router`
+and calls `install(app)` so browsers get friendly error pages for unknown URLs too."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request, Response
+
+from needlecare.web.pages import auth, clinic, patient, reminders
+from needlecare.web.pages.rendering import error_page
+
+router = APIRouter(include_in_schema=False)
+router.include_router(auth.router)
+router.include_router(patient.router)
+router.include_router(clinic.router)
+router.include_router(reminders.router)
+
+
+def _render_error_page(
+    request: Request, status: int, message: str, errors: list[dict[str, str]]
+) -> Response:
+    return error_page(request, status, message if status in (403, 409) else None)
+
+
+def install(app: FastAPI) -> None:
+    app.state.render_error_page = _render_error_page

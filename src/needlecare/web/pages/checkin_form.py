@@ -1,0 +1,227 @@
+"""The daily check-in as a form: questions in plain words, and form fields <-> triage schema.
+
+Field names are flat (`breakouts_count`) because HTML forms are; `to_symptoms` builds the
+nested `symptoms` object of the triage schema, and `field_for` maps the domain's dotted
+error paths (`symptoms.breakouts.count`) back to the form field that shows the error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Option = dict[str, Any]
+
+
+def _scale(*labels: tuple[str, str]) -> list[Option]:
+    return [{"value": str(i), "label": label, "sub": sub} for i, (label, sub) in enumerate(labels)]
+
+
+SCORE_QUESTIONS: list[dict[str, Any]] = [
+    {
+        "name": "redness",
+        "prompt": "Redness",
+        "cols": 4,
+        "hint": None,
+        "options": _scale(
+            ("None", "usual colour"),
+            ("Mild", "pink"),
+            ("Moderate", "like sunburn"),
+            ("Strong", "deep red"),
+        ),
+    },
+    {
+        "name": "swelling",
+        "prompt": "Swelling",
+        "cols": 4,
+        "hint": None,
+        "options": _scale(
+            ("None", ""),
+            ("Slight", "a bit puffy"),
+            ("Clear", "easy to see"),
+            ("Strong", "very puffy"),
+        ),
+    },
+    {
+        "name": "pain",
+        "prompt": "Pain or soreness, from 0 (none) to 10 (worst you can imagine)",
+        "cols": 6,
+        "hint": None,
+        "options": [
+            {
+                "value": str(i),
+                "label": str(i),
+                "sub": {0: "none", 5: "medium", 10: "worst"}.get(i, ""),
+            }
+            for i in range(11)
+        ],
+    },
+    {
+        "name": "itch",
+        "prompt": "Itching",
+        "cols": 4,
+        "hint": None,
+        "options": _scale(
+            ("None", ""), ("Mild", ""), ("Moderate", ""), ("Strong", "hard not to scratch")
+        ),
+    },
+]
+SCORE_MAX = {"redness": 3, "swelling": 3, "pain": 10, "itch": 3}
+
+# Counts are asked in ranges (one tap); the top of each range is stored, so the engine reads
+# an uncertain count on the careful side.
+BREAKOUT_COUNTS: list[Option] = [
+    {"value": "0", "label": "None", "sub": ""},
+    {"value": "2", "label": "1–2", "sub": ""},
+    {"value": "5", "label": "3–5", "sub": ""},
+    {"value": "10", "label": "6–10", "sub": ""},
+    {"value": "20", "label": "More than 10", "sub": ""},
+]
+BREAKOUT_COUNT_LABELS = {int(o["value"]): o["label"] for o in BREAKOUT_COUNTS}
+
+BREAKOUT_KINDS: list[Option] = [
+    {"value": "small_red_bumps", "label": "Small red bumps", "sub": "no white top"},
+    {"value": "whiteheads", "label": "Whiteheads", "sub": "small spots with a white top"},
+    {"value": "pustules", "label": "Pus-filled spots", "sub": "yellow or white centre, red around"},
+    {"value": "cysts", "label": "Deep, painful lumps", "sub": "under the skin"},
+    {"value": "milia", "label": "Tiny hard white dots", "sub": "like grains of sand (milia)"},
+    {"value": "mixed", "label": "A mix", "sub": "more than one kind"},
+]
+BREAKOUT_KIND_VALUES = frozenset(o["value"] for o in BREAKOUT_KINDS)
+
+# Most dangerous first, the way nurse triage protocols ask (reference.md#TR-01).
+RED_FLAG_QUESTIONS: list[dict[str, Any]] = [
+    {"name": "breathing_difficulty", "prompt": "Trouble breathing or swallowing?", "hint": None},
+    {
+        "name": "facial_swelling",
+        "prompt": "Swelling of the lips, tongue, eyelids or whole face?",
+        "hint": None,
+    },
+    {
+        "name": "eye_symptoms",
+        "prompt": "Eye pain, a red eye, or a change in how you see?",
+        "hint": None,
+    },
+    {
+        "name": "fever",
+        "prompt": "Fever or chills?",
+        "hint": "38 °C (100.4 °F) or higher, or feeling feverish.",
+    },
+    {
+        "name": "spreading_redness",
+        "prompt": "Redness that is spreading or getting bigger?",
+        "hint": None,
+    },
+    {
+        "name": "pus_or_yellow_crust",
+        "prompt": "Pus, or yellow or honey-coloured crusts?",
+        "hint": None,
+    },
+    {"name": "blisters_clustered", "prompt": "A group of small, painful blisters?", "hint": None},
+    {"name": "warmth", "prompt": "Treated skin that feels hot to the touch?", "hint": None},
+    {"name": "worsening", "prompt": "Is it getting worse instead of better?", "hint": None},
+    {"name": "hives", "prompt": "Itchy raised welts (hives)?", "hint": None},
+    {"name": "rash", "prompt": "A new rash?", "hint": None},
+    {"name": "bleeding", "prompt": "Bleeding from the treated skin?", "hint": None},
+    {"name": "firm_red_bumps", "prompt": "Firm red lumps that do not go away?", "hint": None},
+    {"name": "dark_patches", "prompt": "New darker patches of skin?", "hint": None},
+    {
+        "name": "track_marks",
+        "prompt": "Lines or dot patterns left on the skin?",
+        "hint": "Marks in rows, in the pattern of the needles.",
+    },
+]
+COMMON_QUESTIONS: list[dict[str, Any]] = [
+    {"name": "flaking", "prompt": "Flaking or peeling?", "hint": None},
+    {"name": "tightness", "prompt": "Skin feels tight or dry?", "hint": None},
+]
+YES_NO_FIELDS = tuple(q["name"] for q in RED_FLAG_QUESTIONS + COMMON_QUESTIONS)
+MAX_PRODUCTS_CHARS = 20_000
+
+
+@dataclass
+class ParsedCheckin:
+    symptoms: dict[str, Any] = field(default_factory=dict)
+    products: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def blank_form() -> dict[str, Any]:
+    values: dict[str, Any] = {name: "0" for name in SCORE_MAX}
+    values.update({name: "false" for name in YES_NO_FIELDS})
+    values.update(breakouts_count="0", breakouts_kind="", breakouts_outside="false", products="")
+    return values
+
+
+def form_values(form: Mapping[str, Any]) -> dict[str, Any]:
+    """What the person sent, as strings, so a re-rendered form keeps every answer."""
+    values = blank_form()
+    for name in values:
+        raw = form.get(name)
+        if isinstance(raw, str):
+            values[name] = raw
+    return values
+
+
+def _yes(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
+def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
+    parsed = ParsedCheckin()
+    for name, top in SCORE_MAX.items():
+        raw = values.get(name, "")
+        if not raw.isdigit() or int(raw) > top:
+            parsed.errors[name] = f"Choose a value from 0 to {top}."
+        else:
+            parsed.symptoms[name] = int(raw)
+
+    count_raw = values.get("breakouts_count", "0")
+    if not count_raw.isdigit() or int(count_raw) > 1000:
+        parsed.errors["breakouts_count"] = "Choose how many spots you see."
+    elif int(count_raw) > 0:
+        breakouts: dict[str, Any] = {"count": int(count_raw)}
+        kind = values.get("breakouts_kind", "")
+        if kind not in BREAKOUT_KIND_VALUES:
+            parsed.errors["breakouts_kind"] = "Choose what the spots look like."
+        else:
+            breakouts["kind"] = kind
+        outside = _yes(values.get("breakouts_outside", "false"))
+        if outside is None:
+            parsed.errors["breakouts_outside"] = "Answer yes or no."
+        else:
+            breakouts["outside_treated_area"] = outside
+        parsed.symptoms["breakouts"] = breakouts
+
+    for name in YES_NO_FIELDS:
+        answer = _yes(values.get(name, "false"))
+        if answer is None:
+            parsed.errors[name] = "Answer yes or no."
+        elif answer:  # the schema: booleans default false, omit what is absent
+            parsed.symptoms[name] = True
+
+    products = values.get("products", "").strip()
+    if len(products) > MAX_PRODUCTS_CHARS:
+        parsed.errors["products"] = f"Paste at most {MAX_PRODUCTS_CHARS:,} characters."
+    elif products:
+        parsed.products = [products]
+    return parsed
+
+
+def field_for(path: str) -> str:
+    """Domain error path -> form field; anything not on the form is a form-level error."""
+    parts = path.split(".")
+    if parts[0] == "symptoms" and len(parts) >= 2:
+        if parts[1] == "breakouts":
+            sub = parts[2] if len(parts) > 2 else "count"
+            return {
+                "count": "breakouts_count",
+                "kind": "breakouts_kind",
+                "outside_treated_area": "breakouts_outside",
+            }.get(sub, "breakouts_count")
+        if parts[1] in SCORE_MAX or parts[1] in YES_NO_FIELDS:
+            return parts[1]
+    if parts[0] == "products":
+        return "products"
+    return "_form"

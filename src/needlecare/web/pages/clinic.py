@@ -1,0 +1,421 @@
+"""Clinic pages: alert queue, roster, patient page, invitations, audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from needlecare.services import (
+    alerts,
+    audit,
+    checkins,
+    invitations,
+    notes,
+    pages_support,
+    patients,
+    treatments,
+)
+from needlecare.services.errors import Conflict, Invalid
+from needlecare.services.principal import Principal
+from needlecare.storage.base import utcnow
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.deps import UowDep
+from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
+from needlecare.web.pages.forms import inline_errors, read_form, text
+from needlecare.web.pages.presenters import charts_for, checkin_row, time_label, treatment_view
+from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.vocab import ROLES, ROMAN
+
+router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
+
+
+def age_label(moment: datetime | None, now: datetime | None = None) -> str:
+    if moment is None:
+        return ""
+    minutes = int(((now or utcnow()) - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"
+
+
+# --- Alerts --------------------------------------------------------------------------------
+
+
+def _alerts_page(
+    request: Request,
+    viewer: Principal,
+    uow: UnitOfWork,
+    errors: dict[str, str] | None = None,
+    typed: dict[int, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    queue = alerts.alert_queue(uow, viewer)
+    items = [
+        {
+            "id": view.alert.id,
+            "patient_id": view.alert.patient_id,
+            "patient_name": view.patient_name,
+            "day": view.day,
+            "level": view.alert.level.value,
+            "state": view.alert.state.value,
+            "age_label": age_label(view.alert.created_at),
+            "acknowledged_label": age_label(view.alert.acknowledged_at),
+            "findings": [f for f in view.findings if isinstance(f, dict)],
+        }
+        for view in queue
+    ]
+    open_count = sum(1 for item in items if item["state"] == "open")
+    return render(
+        request,
+        "clinic/alerts.html",
+        {
+            "title": "Alerts",
+            "alerts": items,
+            "errors": errors or {},
+            "notes": typed or {},
+        },
+        viewer=viewer,
+        status_code=status_code,
+        open_alerts=open_count,
+    )
+
+
+@router.get("/alerts")
+def alert_queue(request: Request, viewer: StaffViewer, uow: UowDep) -> Response:
+    return _alerts_page(request, viewer, uow)
+
+
+@router.post("/alerts/{alert_id}/acknowledge", dependencies=[CsrfChecked])
+def acknowledge_alert(
+    request: Request, alert_id: int, viewer: StaffViewer, uow: UowDep
+) -> Response:
+    alerts.acknowledge(uow, viewer, alert_id)
+    flash(request, "Alert acknowledged.")
+    return RedirectResponse(f"/clinic/alerts#alert-{alert_id}", status_code=303)
+
+
+@router.post("/alerts/{alert_id}/resolve", dependencies=[CsrfChecked])
+async def resolve_alert(
+    request: Request, alert_id: int, viewer: StaffViewer, uow: UowDep
+) -> Response:
+    note = text(await read_form(request), "note")
+    try:
+        alerts.resolve(uow, viewer, alert_id, note)
+    except Invalid as error:
+        messages = inline_errors(error)
+        message = messages.get("note") or next(iter(messages.values()))
+        return _alerts_page(
+            request, viewer, uow, {f"note-{alert_id}": message}, {alert_id: note}, status_code=422
+        )
+    flash(request, "Alert resolved. The note is saved with it.")
+    return RedirectResponse("/clinic/alerts", status_code=303)
+
+
+# --- Roster and patient page ---------------------------------------------------------------
+
+
+@router.get("/patients")
+def roster(request: Request, viewer: StaffViewer, uow: UowDep, q: str = "") -> Response:
+    rows = [
+        {
+            **row.__dict__,
+            "last_level": row.last_level.value if row.last_level else None,
+            "last_label": time_label(row.last_checkin_at) if row.last_checkin_at else None,
+        }
+        for row in pages_support.roster(uow, viewer, q)
+    ]
+    return render(
+        request,
+        "clinic/patients.html",
+        {"title": "Patients", "rows": rows, "q": q[:100]},
+        viewer=viewer,
+    )
+
+
+def _patient_page(
+    request: Request,
+    viewer: Principal,
+    uow: UnitOfWork,
+    patient_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    forms: dict[str, Any] | None = None,
+    invite_link: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    patient = patients.get_patient(uow, viewer, patient_id)
+    treatment_rows = treatments.list_treatments(uow, viewer, patient_id)
+    latest = treatment_rows[0] if treatment_rows else None
+    entry, day = None, None
+    if latest is not None:
+        timeline = treatments.get_timeline(uow, viewer, patient_id, latest.id)
+        day = timeline.get("today")
+        entry = next((d for d in timeline.get("days", []) if d.get("day") == day), None)
+    rows = list(checkins.list_checkins(uow, viewer, patient_id))
+    context = {
+        "title": patient.display_name,
+        "patient": {
+            "id": patient.id,
+            "display_name": patient.display_name,
+            "email": patient.email,
+            "fitzpatrick": patient.fitzpatrick,
+            "fitzpatrick_roman": ROMAN.get(patient.fitzpatrick or 0),
+            "acne_prone": patient.acne_prone,
+            "history": list(patient.history),
+            "has_login": patient.user_id is not None,
+        },
+        "treatment": treatment_view(latest) if latest else None,
+        "entry": entry,
+        "day": day,
+        "last_level": rows[-1].level.value if rows else None,
+        "charts": charts_for(rows, prefix=f"patient-{patient.id}"),
+        "checkin_rows": [
+            checkin_row(c, f"/clinic/patients/{patient.id}/checkins/{c.id}") for c in reversed(rows)
+        ],
+        "notes": [
+            {"body": n.body, "created_label": time_label(n.created_at)}
+            for n in reversed(notes.list_notes(uow, viewer, patient_id))
+        ],
+        "recommendations": list(notes.list_recommendations(uow, viewer, patient_id)),
+        "errors": errors or {},
+        "forms": forms
+        or {"note": {"body": ""}, "rec": {"product_name": "", "inci_text": "", "note": ""}},
+        "invite_link": invite_link,
+    }
+    return render(request, "clinic/patient.html", context, viewer=viewer, status_code=status_code)
+
+
+@router.get("/patients/{patient_id}")
+def patient_page(request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
+    return _patient_page(request, viewer, uow, patient_id)
+
+
+@router.get("/patients/{patient_id}/checkins/{checkin_id}")
+def patient_checkin(
+    request: Request, patient_id: int, checkin_id: int, viewer: StaffViewer, uow: UowDep
+) -> Response:
+    from needlecare.web.pages.presenters import result_view
+
+    checkin = checkins.get_checkin(uow, viewer, patient_id, checkin_id)
+    context = result_view(checkin)
+    context.update(
+        title=f"Check-in, day {checkin.day}",
+        alert_sent=False,
+        back_href=f"/clinic/patients/{patient_id}",
+    )
+    return render(request, "patient/result.html", context, viewer=viewer)
+
+
+@router.post("/patients/{patient_id}/notes", dependencies=[CsrfChecked])
+async def add_note(request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
+    body = text(await read_form(request), "body")
+    try:
+        notes.add_note(uow, viewer, patient_id, body)
+    except Invalid as error:
+        forms = {"note": {"body": body}, "rec": {"product_name": "", "inci_text": "", "note": ""}}
+        return _patient_page(
+            request,
+            viewer,
+            uow,
+            patient_id,
+            errors=inline_errors(error),
+            forms=forms,
+            status_code=422,
+        )
+    flash(request, "Note added.")
+    return RedirectResponse(f"/clinic/patients/{patient_id}#notes-heading", status_code=303)
+
+
+@router.post("/patients/{patient_id}/recommendations", dependencies=[CsrfChecked])
+async def add_recommendation(
+    request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep
+) -> Response:
+    form = await read_form(request)
+    rec = {
+        "product_name": text(form, "product_name", 300),
+        "inci_text": text(form, "inci_text"),
+        "note": text(form, "note"),
+    }
+    try:
+        notes.add_recommendation(uow, viewer, patient_id, notes.RecommendationCreate(**rec))
+    except Invalid as error:
+        return _patient_page(
+            request,
+            viewer,
+            uow,
+            patient_id,
+            errors=inline_errors(error),
+            forms={"note": {"body": ""}, "rec": rec},
+            status_code=422,
+        )
+    flash(request, "Recommendation added.")
+    return RedirectResponse(f"/clinic/patients/{patient_id}#recs-heading", status_code=303)
+
+
+@router.post("/patients/{patient_id}/invite", dependencies=[CsrfChecked])
+def reinvite(request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
+    issued = invitations.invite_patient(uow, viewer, patient_id)
+    return _patient_page(request, viewer, uow, patient_id, invite_link=_link(request, issued.token))
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def _link(request: Request, token: str) -> str:
+    return str(request.base_url).rstrip("/") + f"/invite/{token}"
+
+
+def _expires(issued: invitations.IssuedInvitation) -> str:
+    return f"{issued.expires_at:%a} {issued.expires_at.day} {issued.expires_at:%b %Y}"
+
+
+@router.get("/invite")
+def invite_patient_form(request: Request, viewer: StaffViewer) -> Response:
+    return render(
+        request,
+        "clinic/invite_patient.html",
+        {
+            "title": "Invite a patient",
+            "form": {"display_name": "", "email": ""},
+            "issued": None,
+        },
+        viewer=viewer,
+    )
+
+
+@router.post("/invite", dependencies=[CsrfChecked])
+async def invite_patient(request: Request, viewer: StaffViewer, uow: UowDep) -> Response:
+    form = await read_form(request)
+    values = {"display_name": text(form, "display_name", 300), "email": text(form, "email", 400)}
+    try:
+        patient, issued = invitations.invite_new_patient(
+            uow,
+            viewer,
+            patients.PatientCreate(
+                display_name=values["display_name"], email=values["email"].strip() or None
+            ),
+        )
+    except Invalid as error:
+        return render(
+            request,
+            "clinic/invite_patient.html",
+            {
+                "title": "Invite a patient",
+                "form": values,
+                "errors": inline_errors(error),
+                "issued": None,
+            },
+            viewer=viewer,
+            status_code=422,
+        )
+    return render(
+        request,
+        "clinic/invite_patient.html",
+        {
+            "title": "Invitation ready",
+            "form": {"display_name": "", "email": ""},
+            "issued": {
+                "display_name": patient.display_name,
+                "patient_id": patient.id,
+                "link": _link(request, issued.token),
+                "expires_label": _expires(issued),
+            },
+        },
+        viewer=viewer,
+    )
+
+
+@router.get("/staff")
+def staff_form(request: Request, viewer: AdminViewer) -> Response:
+    return render(
+        request,
+        "clinic/staff.html",
+        {
+            "title": "Invite staff",
+            "form": {"email": "", "role": "clinician"},
+            "issued": None,
+            "ROLES": ROLES,
+        },
+        viewer=viewer,
+    )
+
+
+@router.post("/staff", dependencies=[CsrfChecked])
+async def invite_staff(request: Request, viewer: AdminViewer, uow: UowDep) -> Response:
+    form = await read_form(request)
+    values = {"email": text(form, "email", 400), "role": text(form, "role", 20)}
+    try:
+        issued = invitations.invite_staff(uow, viewer, values["email"], values["role"])
+    except (Invalid, Conflict) as error:
+        errors = inline_errors(error) if isinstance(error, Invalid) else {"email": error.message}
+        return render(
+            request,
+            "clinic/staff.html",
+            {
+                "title": "Invite staff",
+                "form": values,
+                "errors": errors,
+                "issued": None,
+                "ROLES": ROLES,
+            },
+            viewer=viewer,
+            status_code=422,
+        )
+    return render(
+        request,
+        "clinic/staff.html",
+        {
+            "title": "Staff invitation ready",
+            "form": {"email": "", "role": "clinician"},
+            "issued": {
+                "email": values["email"].strip().lower(),
+                "role": values["role"],
+                "link": _link(request, issued.token),
+                "expires_label": _expires(issued),
+            },
+            "ROLES": ROLES,
+        },
+        viewer=viewer,
+    )
+
+
+# --- Audit log -----------------------------------------------------------------------------
+
+AUDIT_PAGE = 100
+
+
+@router.get("/audit")
+def audit_log(
+    request: Request, viewer: AdminViewer, uow: UowDep, before: int | None = None
+) -> Response:
+    rows = audit.list_entries(uow, viewer, limit=AUDIT_PAGE, before_id=before)
+    entries = [
+        {
+            "when": time_label(row.at),
+            "who": f"user #{row.actor_user_id} ({row.actor_role})"
+            if row.actor_user_id
+            else row.actor_role,
+            "action": row.action,
+            "object": f"{row.object_type} #{row.object_id}" if row.object_id else row.object_type,
+            "patient_id": row.patient_id,
+        }
+        for row in rows
+    ]
+    next_before = rows[-1].id if len(rows) == AUDIT_PAGE else None
+    return render(
+        request,
+        "clinic/audit.html",
+        {
+            "title": "Audit log",
+            "entries": entries,
+            "next_before": next_before,
+        },
+        viewer=viewer,
+    )

@@ -1,0 +1,370 @@
+"""Patient pages: today, treatment, daily check-in and its result, product checker, history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from needlecare.services import checkins, patients, products, treatments
+from needlecare.services.errors import Invalid
+from needlecare.services.principal import Principal
+from needlecare.storage.base import utcnow
+from needlecare.storage.enums import ALERT_LEVELS, Level
+from needlecare.storage.models import Treatment
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.deps import UowDep
+from needlecare.web.pages import checkin_form as cf
+from needlecare.web.pages.deps import CsrfChecked, PatientViewer
+from needlecare.web.pages.forms import inline_errors, read_form, text, texts
+from needlecare.web.pages.presenters import (
+    charts_for,
+    checkin_row,
+    day_label,
+    result_view,
+    treatment_view,
+)
+from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.vocab import AREAS, DEVICES, HISTORY, SKIN_TYPES
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _today() -> date:
+    # The services date check-ins in UTC; the pages count days the same way.
+    return utcnow().date()
+
+
+def _pid(viewer: Principal) -> int:
+    assert viewer.patient_id is not None  # guaranteed by PatientViewer
+    return viewer.patient_id
+
+
+def _latest_treatment(uow: UnitOfWork, viewer: Principal) -> Treatment | None:
+    rows = treatments.list_treatments(uow, viewer, _pid(viewer))
+    return rows[0] if rows else None
+
+
+# --- Today ---------------------------------------------------------------------------------
+
+
+def _timeline_context(uow: UnitOfWork, viewer: Principal, treatment: Treatment) -> dict[str, Any]:
+    today = _today()
+    timeline = treatments.get_timeline(uow, viewer, _pid(viewer), treatment.id, today=today)
+    days = [d for d in timeline.get("days", []) if isinstance(d, dict)]
+    day = (today - treatment.treatment_date).days
+    # After the last day of the timeline, its last entry still describes the skin best.
+    entry = next((d for d in days if d.get("day") == day), days[-1] if days and day > 0 else None)
+    coming_up: list[dict[str, Any]] = []
+    phase = entry.get("phase") if entry else None
+    for later in days:
+        if later.get("day", 0) > day and later.get("phase") != phase and len(coming_up) < 3:
+            phase = later.get("phase")
+            later_date = treatment.treatment_date + timedelta(days=int(later["day"]))
+            coming_up.append({**later, "date_label": day_label(later_date)})
+    return {"entry": entry, "coming_up": coming_up, "day": day}
+
+
+@router.get("/today")
+def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    treatment = _latest_treatment(uow, viewer)
+    context: dict[str, Any] = {"title": "Today", "treatment": None}
+    if treatment is not None:
+        context.update(_timeline_context(uow, viewer, treatment))
+        history = checkins.list_checkins(uow, viewer, _pid(viewer), limit=20)
+        today = _today()
+        done_today = [c for c in history if c.created_at.date() == today]
+        context.update(
+            treatment=treatment_view(treatment),
+            today_label=day_label(today),
+            checked_in_today=checkin_row(done_today[-1], "") if done_today else None,
+            next_checkin_hint="Check in once a day, at about the same time.",
+        )
+    return render(request, "patient/today.html", context, viewer=viewer)
+
+
+# --- Treatment -----------------------------------------------------------------------------
+
+_TREATMENT_FIELDS = {
+    "treatment.date": "treatment_date",
+    "treatment.depth_mm": "depth_mm",
+    "treatment.device": "device",
+    "treatment.areas": "areas",
+    "treatment.serum": "serum",
+    "profile.fitzpatrick": "fitzpatrick",
+    "profile.acne_prone": "acne_prone",
+    "profile.history": "history",
+}
+
+
+def _treatment_form_context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "title": "Your treatment",
+        "form": form,
+        "errors": errors,
+        "action": "/treatment/new",
+        "today_iso": _today().isoformat(),
+        "DEVICES": DEVICES,
+        "AREAS": AREAS,
+        "SKIN_TYPES": SKIN_TYPES,
+        "HISTORY": HISTORY,
+    }
+
+
+@router.get("/treatment/new")
+def treatment_form(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    patient = patients.get_patient(uow, viewer, _pid(viewer))
+    form = {
+        "treatment_date": _today().isoformat(),
+        "depth_mm": "",
+        "device": "pen",
+        "areas": ["face"],
+        "serum": "",
+        "fitzpatrick": str(patient.fitzpatrick or ""),
+        "acne_prone": "true" if patient.acne_prone else "false",
+        "history": list(patient.history),
+    }
+    return render(
+        request, "patient/treatment.html", _treatment_form_context(form, {}), viewer=viewer
+    )
+
+
+def _read_treatment(form: FormData) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {
+        "treatment_date": text(form, "treatment_date", 20),
+        "depth_mm": text(form, "depth_mm", 20),
+        "device": text(form, "device", 20),
+        "areas": texts(form, "areas"),
+        "serum": text(form, "serum", 500),
+        "fitzpatrick": text(form, "fitzpatrick", 2),
+        "acne_prone": text(form, "acne_prone", 5),
+        "history": texts(form, "history"),
+    }
+    parsed: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    try:
+        parsed["treatment_date"] = date.fromisoformat(values["treatment_date"])
+    except ValueError:
+        errors["treatment_date"] = "Enter the date of your treatment."
+    try:
+        parsed["depth_mm"] = float(values["depth_mm"].replace(",", "."))
+    except ValueError:
+        errors["depth_mm"] = "Enter the needle depth as a number of millimetres, e.g. 0.5."
+    if not values["areas"]:
+        errors["areas"] = "Tick at least one treated area."
+    fitzpatrick = values["fitzpatrick"]
+    if fitzpatrick and not (fitzpatrick.isdigit() and 1 <= int(fitzpatrick) <= 6):
+        errors["fitzpatrick"] = "Choose a skin type, or Not sure."
+    parsed["fitzpatrick"] = int(fitzpatrick) if fitzpatrick.isdigit() else None
+    parsed["acne_prone"] = values["acne_prone"] == "true"
+    return values, parsed, errors
+
+
+@router.post("/treatment/new", dependencies=[CsrfChecked])
+async def record_treatment(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    values, parsed, errors = _read_treatment(await read_form(request))
+    if not errors:
+        try:
+            patient = patients.get_patient(uow, viewer, _pid(viewer))
+            patients.update_profile(
+                uow,
+                viewer,
+                patient.id,
+                patients.PatientCreate(
+                    display_name=patient.display_name,
+                    email=patient.email,
+                    fitzpatrick=parsed["fitzpatrick"],
+                    acne_prone=parsed["acne_prone"],
+                    history=values["history"],
+                ),
+            )
+            treatments.create_treatment(
+                uow,
+                viewer,
+                patient.id,
+                treatments.TreatmentCreate(
+                    treatment_date=parsed["treatment_date"],
+                    depth_mm=parsed["depth_mm"],
+                    device=values["device"],
+                    areas=values["areas"],
+                    fitzpatrick=parsed["fitzpatrick"],
+                    serum=values["serum"].strip() or None,
+                ),
+                today=_today(),
+            )
+        except Invalid as error:
+            errors = inline_errors(error, lambda f: _TREATMENT_FIELDS.get(f, f))
+        else:
+            flash(request, "Treatment saved. Here is your day-by-day guide.")
+            return RedirectResponse("/today", status_code=303)
+    return render(
+        request,
+        "patient/treatment.html",
+        _treatment_form_context(values, errors),
+        viewer=viewer,
+        status_code=422,
+    )
+
+
+# --- Check-in ------------------------------------------------------------------------------
+
+
+def _checkin_context(
+    day: int, form: dict[str, Any], errors: dict[str, str], key: str
+) -> dict[str, Any]:
+    return {
+        "title": "Today's check-in",
+        "day": day,
+        "form": form,
+        "errors": errors,
+        "idempotency_key": key,
+        "SCORE_QUESTIONS": cf.SCORE_QUESTIONS,
+        "BREAKOUT_COUNTS": cf.BREAKOUT_COUNTS,
+        "BREAKOUT_KINDS": cf.BREAKOUT_KINDS,
+        "RED_FLAG_QUESTIONS": cf.RED_FLAG_QUESTIONS,
+        "COMMON_QUESTIONS": cf.COMMON_QUESTIONS,
+    }
+
+
+def _no_treatment(request: Request) -> Response:
+    flash(request, "First tell NeedleCare about your treatment.")
+    return RedirectResponse("/treatment/new", status_code=303)
+
+
+@router.get("/checkin")
+def checkin_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    treatment = _latest_treatment(uow, viewer)
+    if treatment is None:
+        return _no_treatment(request)
+    day = (_today() - treatment.treatment_date).days
+    context = _checkin_context(day, cf.blank_form(), {}, uuid.uuid4().hex)
+    return render(request, "patient/checkin.html", context, viewer=viewer)
+
+
+@router.post("/checkin", dependencies=[CsrfChecked])
+async def submit_checkin(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    form = await read_form(request)
+    values = cf.form_values(form)
+    key = text(form, "idempotency_key", 200) or uuid.uuid4().hex
+    parsed = cf.to_symptoms(values)
+    errors = dict(parsed.errors)
+    if not errors:
+        try:
+            outcome = checkins.submit_checkin(
+                uow,
+                viewer,
+                _pid(viewer),
+                checkins.CheckinCreate(symptoms=parsed.symptoms, products=parsed.products),
+                idempotency_key=key,
+            )
+        except Invalid as error:
+            if any(e.field == "treatment_id" for e in error.errors):
+                return _no_treatment(request)
+            errors = inline_errors(error, cf.field_for)
+        else:
+            return RedirectResponse(f"/checkins/{outcome.checkin.id}", status_code=303)
+    treatment = _latest_treatment(uow, viewer)
+    day = (_today() - treatment.treatment_date).days if treatment else 0
+    return render(
+        request,
+        "patient/checkin.html",
+        _checkin_context(day, values, errors, key),
+        viewer=viewer,
+        status_code=422,
+    )
+
+
+@router.get("/checkins/{checkin_id}")
+def checkin_result(
+    request: Request, checkin_id: int, viewer: PatientViewer, uow: UowDep
+) -> Response:
+    checkin = checkins.get_checkin(uow, viewer, _pid(viewer), checkin_id)
+    context = result_view(checkin)
+    context.update(
+        title=f"Check-in result, day {checkin.day}",
+        alert_sent=viewer.clinic_id is not None and Level(checkin.level) in ALERT_LEVELS,
+    )
+    return render(request, "patient/result.html", context, viewer=viewer)
+
+
+# --- Product checker -----------------------------------------------------------------------
+
+
+def _products_context(
+    day: int | None, form: dict[str, str], errors: dict[str, str], report: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "title": "Product checker",
+        "day": day,
+        "form": form,
+        "errors": errors,
+        "report": report,
+    }
+
+
+@router.get("/products")
+def products_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    treatment = _latest_treatment(uow, viewer)
+    day = (_today() - treatment.treatment_date).days if treatment else None
+    context = _products_context(day, {"ingredients": "", "day": "0"}, {}, None)
+    return render(request, "patient/products.html", context, viewer=viewer)
+
+
+@router.post("/products", dependencies=[CsrfChecked])
+async def check_products(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    form = await read_form(request)
+    values = {"ingredients": text(form, "ingredients"), "day": text(form, "day", 6) or "0"}
+    treatment = _latest_treatment(uow, viewer)
+    day: int | None = (_today() - treatment.treatment_date).days if treatment else None
+    errors: dict[str, str] = {}
+    ask_day = None
+    if treatment is None:
+        if values["day"].isdigit():
+            ask_day = int(values["day"])
+        else:
+            errors["day"] = "Enter a whole number of days, 0 or more."
+    report = None
+    if not errors:
+        try:
+            report = products.check_product(
+                uow, viewer, _pid(viewer), values["ingredients"], day=ask_day, today=_today()
+            )
+            resume_day = report.get("verdict", {}).get("resume_day")
+            if isinstance(resume_day, int) and resume_day > report["verdict"]["day"]:
+                later = products.check_product(
+                    uow, viewer, _pid(viewer), values["ingredients"], day=resume_day, today=_today()
+                )
+                report["resume_status"] = later["verdict"]["status"]
+                if treatment is not None:
+                    report["resume_label"] = day_label(
+                        treatment.treatment_date + timedelta(days=resume_day)
+                    )
+        except Invalid as error:
+            errors = inline_errors(error, lambda f: {"text": "ingredients"}.get(f, f))
+            report = None
+    status = 422 if errors else 200
+    return render(
+        request,
+        "patient/products.html",
+        _products_context(day, values, errors, report),
+        viewer=viewer,
+        status_code=status,
+    )
+
+
+# --- History -------------------------------------------------------------------------------
+
+
+@router.get("/history")
+def history_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    rows = list(checkins.list_checkins(uow, viewer, _pid(viewer)))
+    context = {
+        "title": "My history",
+        "charts": charts_for(rows),
+        "checkin_rows": [checkin_row(c, f"/checkins/{c.id}") for c in reversed(rows)],
+    }
+    return render(request, "patient/history.html", context, viewer=viewer)

@@ -1,0 +1,196 @@
+"""Templates, the shared page context, and the route class that turns errors into pages."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Coroutine
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from needlecare.services.errors import ServiceError
+from needlecare.services.principal import Principal
+from needlecare.web.pages.vocab import LEVELS, VERDICTS, humanize
+from needlecare.web.security import csrf_token
+
+STATIC = files("needlecare.web") / "static"
+_FLASH_KEY = "flash"
+
+ERROR_TEXT = {
+    400: ("Something in that request was not right", "Go back and try again."),
+    401: ("Please log in", "Your session has ended."),
+    403: (
+        "This page is not for your account",
+        "If you think you should see it, ask your clinic's admin.",
+    ),
+    404: ("Page not found", "It may have moved, or it belongs to another account."),
+    409: ("That was already done", "Reload the page to see the latest state."),
+    422: ("Some answers need another look", "Go back and check the form."),
+}
+
+
+@lru_cache(maxsize=1)
+def static_versions() -> dict[str, str]:
+    """File name -> short content hash; URLs change when a file changes (long browser cache)."""
+    return {
+        entry.name: hashlib.sha256(entry.read_bytes()).hexdigest()[:10]
+        for entry in STATIC.iterdir()
+        if entry.is_file()
+    }
+
+
+def static_url(name: str) -> str:
+    return f"/static/{name}?v={static_versions().get(name, '0')}"
+
+
+def icon(name: str) -> Markup:
+    # Markup.format escapes its arguments: only the constant template is trusted.
+    template = Markup(
+        '<svg class="icon" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>'
+    )
+    return template.format(static_url("icons.svg"), name)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("needlecare.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(icon=icon, static=static_url, LEVELS=LEVELS, VERDICTS=VERDICTS)
+    env.filters["humanize"] = humanize
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def flash(request: Request, message: str) -> None:
+    request.session.setdefault(_FLASH_KEY, []).append(message)
+    request.session[_FLASH_KEY] = request.session[_FLASH_KEY]  # mark the session modified
+
+
+def _pop_flashes(request: Request) -> list[str]:
+    if "session" not in request.scope:
+        return []
+    messages = request.session.pop(_FLASH_KEY, [])
+    return [m for m in messages if isinstance(m, str)]
+
+
+def _nav(
+    request: Request, viewer: Principal | None, open_alerts: int | None
+) -> list[dict[str, Any]]:
+    if viewer is None:
+        return []
+    if viewer.is_staff:
+        items = [
+            ("/clinic/alerts", "Alerts", "bell"),
+            ("/clinic/patients", "Patients", "users"),
+            ("/clinic/invite", "Invite", "plus"),
+        ]
+        if viewer.is_admin:
+            items += [("/clinic/staff", "Staff", "users"), ("/clinic/audit", "Audit log", "list")]
+    else:
+        items = [
+            ("/today", "Today", "home"),
+            ("/checkin", "Check in", "clipboard"),
+            ("/products", "Products", "flask"),
+            ("/history", "History", "chart"),
+        ]
+    path = request.url.path
+    return [
+        {
+            "href": href,
+            "label": label,
+            "icon": glyph,
+            "current": path == href or path.startswith(href + "/"),
+            "count": open_alerts if href == "/clinic/alerts" else None,
+        }
+        for href, label, glyph in items
+    ]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    viewer: Principal | None = None,
+    status_code: int = 200,
+    open_alerts: int | None = None,
+) -> Response:
+    page: dict[str, Any] = {
+        "viewer": viewer,
+        "csrf_token": csrf_token(request) if "session" in request.scope else "",
+        "nav": _nav(request, viewer, open_alerts),
+        "flashes": _pop_flashes(request),
+        "title": "NeedleCare",
+        "errors": {},
+    }
+    page.update(context or {})
+    response = templates.TemplateResponse(request, template, page, status_code=status_code)
+    # Pages show health data: never keep them in a shared or back-forward cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(request: Request, status_code: int, detail: str | None = None) -> Response:
+    """A friendly page; `detail` (a sentence for the reader) replaces the default message."""
+    heading, message = ERROR_TEXT.get(status_code, ("Something went wrong", "Please try again."))
+    if detail:
+        message = detail[:1].upper() + detail[1:].rstrip(".") + "."
+    viewer = request.state.viewer if hasattr(request.state, "viewer") else None
+    return render(
+        request,
+        "errors/error.html",
+        {"title": heading, "heading": heading, "message": message, "status_code": status_code},
+        viewer=viewer,
+        status_code=status_code,
+    )
+
+
+def login_redirect(request: Request) -> Response:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+class PageRoute(APIRoute):
+    """Page routes answer with HTML pages: service errors become friendly error pages,
+    an anonymous visitor is sent to the login page, never a JSON body or a traceback."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ServiceError as error:
+                if error.status == 401:
+                    return (
+                        login_redirect(request)
+                        if request.method == "GET"
+                        else error_page(request, 401)
+                    )
+                return error_page(
+                    request, error.status, error.message if error.status in (403, 409) else None
+                )
+            except RequestValidationError:
+                return error_page(request, 422 if request.method == "POST" else 404)
+            except StarletteHTTPException as error:
+                return error_page(request, error.status_code)
+
+        return page_handler

@@ -1,0 +1,169 @@
+"""Every route of the app, called as a member of another clinic and as an anonymous user:
+no read and no write of the first clinic's data. Routes are discovered from `app.routes`,
+so a new route is covered (and needs a sample body here) as soon as it exists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Column, Table, inspect, select
+
+from needlecare.services import auth, invitations, notes
+from needlecare.services.notes import RecommendationCreate
+from needlecare.storage.base import Base
+from needlecare.storage.models import ApiToken
+from needlecare.storage.uow import UnitOfWork
+from api_helpers import FEVER, session_cookie, submit
+
+CSRF = "c" * 43
+SECRET_MARKERS = ("Pat Patient", "Quinn Patient", "pat@example.org", "alice@example.org",
+                  "bob@example.org", "ALDER-SECRET-NOTE", "ALDER-SECRET-PRODUCT", "Alder Clinic")
+# JSON bodies for every unsafe API route; a new one fails the test until it is added here.
+API_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/auth/tokens"): {"email": "alice@example.org", "password": "wrong-pass"},
+    ("POST", "/api/v1/register"): {"email": "new-person@example.org",
+                                   "password": "a-long-password", "display_name": "New"},
+    ("POST", "/api/v1/invitations/patient/accept"): {"token": "inv_not-a-real-token",
+                                                     "email": "x@example.org",
+                                                     "password": "a-long-password"},
+    ("POST", "/api/v1/invitations/staff/accept"): {"token": "inv_not-a-real-token",
+                                                   "display_name": "X",
+                                                   "password": "a-long-password"},
+    ("POST", "/api/v1/patients"): {"display_name": "Intruder Patient"},
+    ("PUT", "/api/v1/patients/{patient_id}"): {"display_name": "Renamed by intruder"},
+    ("POST", "/api/v1/patients/{patient_id}/invitations"): None,
+    ("POST", "/api/v1/patients/{patient_id}/treatments"): {
+        "treatment_date": "2026-01-01", "depth_mm": 0.5, "device": "pen"},
+    ("POST", "/api/v1/patients/{patient_id}/checkins"): {"symptoms": {"redness": 1}},
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): None,
+    ("POST", "/api/v1/alerts/{alert_id}/resolve"): {"note": "closed by intruder"},
+    ("POST", "/api/v1/patients/{patient_id}/notes"): {"body": "intruder note"},
+    ("POST", "/api/v1/patients/{patient_id}/recommendations"): {"product_name": "Intruder"},
+    ("POST", "/api/v1/patients/{patient_id}/ingredient-check"): {"text": "Aqua, Glycerin"},
+    ("POST", "/api/v1/invitations/staff"): {"email": "spy@example.org", "role": "admin"},
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"): None,
+    ("POST", "/api/v1/me/delete"): {"confirm": "DELETE MY DATA"},
+}
+# Form fields sent to every unsafe page route (whatever the form, nothing may change).
+PAGE_FORM = {"csrf_token": CSRF, "body": "intruder", "note": "intruder", "text": "Aqua",
+             "product_name": "Intruder", "display_name": "Intruder", "email": "spy@example.org",
+             "role": "admin", "password": "a-long-password", "redness": "1"}
+PUBLIC_ROUTES = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+
+def flat_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
+    """(method, path) of every route, including those of included routers."""
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        items = ([(c.path, c.original_route) for c in contexts()] if contexts
+                 else [(getattr(route, "path", ""), route)])
+        for path, original in items:
+            for method in sorted(getattr(original, "methods", None) or []):
+                if method != "HEAD":
+                    yield method, path
+
+
+def _columns(table: Table) -> list[Column[Any]]:
+    # The caller's own token records its use; that is not a change to anybody's data.
+    return [c for c in table.columns if c.name != "last_used_at"]
+
+
+def snapshot(uow: UnitOfWork) -> dict[str, set[tuple[Any, ...]]]:
+    """Every row of every table except the audit log (which grows on purpose)."""
+    rows: dict[str, set[tuple[Any, ...]]] = {}
+    with uow:
+        for table in Base.metadata.sorted_tables:
+            if table.name == "audit_log":
+                continue
+            query = select(*_columns(table))
+            rows[table.name] = {tuple(map(repr, r)) for r in uow.session.execute(query)}
+    return rows
+
+
+@pytest.fixture
+def alder_data(uow: UnitOfWork, world: Any) -> dict[str, str]:
+    """Alder's ids for every path parameter, plus data that must never leak."""
+    bob = auth.principal_for_token(uow, world.bob.token)
+    pat = world.patients["pat"]
+    notes.add_note(uow, bob, pat, "ALDER-SECRET-NOTE")
+    notes.add_recommendation(uow, bob, pat, RecommendationCreate("ALDER-SECRET-PRODUCT"))
+    invitations.invite_patient(uow, bob, world.patients["quinn"])
+    outcome = submit(uow, world, "pat", "pat", FEVER)
+    assert outcome.alert_id is not None
+    with uow:
+        token_id = uow.session.scalar(select(ApiToken.id).where(
+            ApiToken.user_id == world.alice.user_id))
+    return {"patient_id": str(pat), "treatment_id": str(world.treatments["pat"]),
+            "checkin_id": str(outcome.checkin.id), "alert_id": str(outcome.alert_id),
+            "token_id": str(token_id), "token": "inv_not-a-real-token"}
+
+
+def _call(client: TestClient, method: str, path: str, ids: dict[str, str],
+          headers: dict[str, str], cookies: dict[str, str]) -> Any:
+    url = re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], path)
+    client.cookies.clear()
+    for name, value in cookies.items():
+        client.cookies.set(name, value)
+    if method in ("GET", "DELETE") and (method, path) not in API_BODIES:
+        return client.request(method, url, headers=headers, follow_redirects=False)
+    if path.startswith("/api/"):
+        assert (method, path) in API_BODIES, f"add a sample body for {method} {path}"
+        body = API_BODIES[(method, path)]
+        return client.request(method, url, json=body, headers=headers, follow_redirects=False)
+    return client.request(method, url, data=PAGE_FORM, headers=headers, follow_redirects=False)
+
+
+@pytest.mark.parametrize("who", ["charlie", "anonymous"])
+def test_no_route_reads_or_writes_another_clinics_data(
+    app: FastAPI, client: TestClient, uow: UnitOfWork, world: Any, alder_data: dict[str, str],
+    who: str,
+) -> None:
+    before = snapshot(uow)
+    alder_patients = {str(world.patients["pat"]), str(world.patients["quinn"])}
+    if who == "charlie":
+        headers = world.charlie.headers
+        secret = app.state.settings.secret_key
+        cookies = session_cookie(secret, {"uid": world.charlie.user_id, "csrf": CSRF})
+    else:
+        headers, cookies = {}, {}
+    called = 0
+    for method, path in flat_routes(app):
+        if path.startswith("/static") or path in PUBLIC_ROUTES:
+            continue
+        response = _call(client, method, path, alder_data, headers, cookies)
+        called += 1
+        where = f"{who}: {method} {path} -> {response.status_code}"
+        assert response.status_code < 500, where
+        if "{" in path:
+            assert response.status_code in (303, 307, 401, 403, 404, 422), where
+        for marker in SECRET_MARKERS:
+            assert marker not in response.text, f"{where} leaks {marker!r}"
+    assert called >= 25
+
+    after = snapshot(uow)
+    for table, rows in before.items():
+        assert rows <= after[table], f"{who} changed or deleted rows of {table}"
+    # New rows (e.g. charlie's own patient) must not touch Alder's clinic or patients.
+    columns = {t.name: [c.name for c in _columns(t)] for t in Base.metadata.sorted_tables}
+    for table, rows in after.items():
+        for row in rows - before[table]:
+            values = dict(zip(columns[table], row, strict=True))
+            assert values.get("clinic_id") != repr(world.alder_id), (table, values)
+            assert values.get("patient_id", "None") not in alder_patients, (table, values)
+
+
+def test_every_api_route_has_a_sample_body(app: FastAPI) -> None:
+    unsafe = {(m, p) for m, p in flat_routes(app)
+              if p.startswith("/api/") and m in ("POST", "PUT", "PATCH", "DELETE")}
+    assert unsafe == set(API_BODIES)
+
+
+def test_inspector_sees_every_model_table(uow: UnitOfWork) -> None:
+    with uow:
+        names = set(inspect(uow.session.get_bind()).get_table_names())
+    assert {t.name for t in Base.metadata.sorted_tables} <= names

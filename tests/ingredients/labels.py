@@ -1,0 +1,248 @@
+"""Real-looking labels written for these tests (not copied from any product), grouped by kind.
+
+Each LABELS entry: (id, what the case proves, label text). Expectations live in the tests.
+The same labels seed the benchmark corpus (bench/corpus/labels.txt).
+"""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "bland_moisturiser": (
+        "a plain fragrance-free moisturiser is recommended from day 0",
+        "Ingredients: Aqua, Glycerin, Caprylic/Capric Triglyceride, Cetearyl Alcohol, Squalane, "
+        "Glyceryl Stearate, Panthenol, Ceramide NP, Sodium Hyaluronate, Carbomer, "
+        "Sodium Hydroxide, Phenoxyethanol, Ethylhexylglycerin.",
+    ),
+    "us_moisturiser": (
+        "US names (Water, Fragrance, Mineral Oil, Vitamin E) map to EU INCI; fatty alcohols are "
+        "not drying alcohol",
+        "INGREDIENTS: WATER, MINERAL OIL, PETROLATUM, GLYCERIN, CETYL ALCOHOL, STEARYL ALCOHOL, "
+        "DIMETHICONE, VITAMIN E, FRAGRANCE, METHYLPARABEN, PROPYLPARABEN.",
+    ),
+    "retinol_serum": (
+        "retinol serum: avoid until day 7, resume_day 7",
+        "Aqua/Water/Eau, Dimethicone, Glycerin, Retinol (0.3%), Polysorbate 20, Bisabolol, "
+        "Tocopherol, Phenoxyethanol, Disodium EDTA",
+    ),
+    "retinyl_palmitate_cream": (
+        "retinyl palmitate is a (weak) retinoid",
+        "Aqua, Caprylic/Capric Triglyceride, Glycerin, Retinyl Palmitate, Cetearyl Alcohol, "
+        "Ceteareth-20, Xanthan Gum, Phenoxyethanol",
+    ),
+    "bakuchiol_serum": (
+        "bakuchiol is not a retinoid",
+        "Squalane, Bakuchiol 1%, Helianthus Annuus Seed Oil, Tocopherol, Rosmarinus Officinalis "
+        "Leaf Extract",
+    ),
+    "vitamin_c_serum": (
+        "L-ascorbic acid serum: vitamin_c, avoid until day 7; ferulic acid is not an AHA",
+        "Water, Ethoxydiglycol, Ascorbic Acid (15%), Glycerin, Propylene Glycol, Laureth-23, "
+        "Tocopherol, Ferulic Acid, Triethanolamine, Panthenol, Sodium Hyaluronate",
+    ),
+    "vitamin_c_derivative": (
+        "ascorbyl glucoside is vitamin C (gentler), same wait",
+        "Aqua, Niacinamide, Ascorbyl Glucoside, Pentylene Glycol, Sodium Hyaluronate, "
+        "Xanthan Gum, Ethoxydiglycol",
+    ),
+    "glycolic_toner": (
+        "glycolic acid toner with witch hazel: aha + drying_alcohol",
+        "Water (Aqua), Glycolic Acid, Hamamelis Virginiana (Witch Hazel) Water, Aloe Barbadensis "
+        "Leaf Juice, Sodium Hydroxide, Glycerin, Fragrance (Parfum)",
+    ),
+    "lactic_acid_serum": (
+        "lactic acid as a major ingredient is an AHA",
+        "Aqua, Lactic Acid 10%, Glycerin, Propanediol, Sodium Hyaluronate, Xanthan Gum",
+    ),
+    "citric_ph_adjuster": (
+        "citric acid near the end of a long list (pH adjuster) is not an exfoliant",
+        "Aqua, Glycerin, Butylene Glycol, Niacinamide, Squalane, Cetearyl Alcohol, Panthenol, "
+        "Allantoin, Sodium Hyaluronate, Carbomer, Xanthan Gum, Phenoxyethanol, "
+        "Ethylhexylglycerin, Disodium EDTA, Citric Acid",
+    ),
+    "bha_cleanser": (
+        "salicylic acid cleanser: bha and cleanser; rinse-off products have no comedogenic rating",
+        "Aqua, Sodium Laureth Sulfate, Cocamidopropyl Betaine, Salicylic Acid 2%, Sodium Chloride, "
+        "Glycerin, Citric Acid, Sodium Benzoate, Parfum",
+    ),
+    "pha_toner": (
+        "gluconolactone is a PHA",
+        "Aqua, Gluconolactone, Glycerin, Sodium Hydroxide, Panthenol, Allantoin",
+    ),
+    "bpo_wash_drug_facts": (
+        "US drug-facts panel for a benzoyl peroxide wash",
+        "Drug Facts\nActive ingredient Purpose\nBenzoyl peroxide 10% ........ Acne treatment\n"
+        "Uses for the treatment of acne\nWarnings For external use only. When using this product "
+        "avoid contact with eyes.\nDirections cover the entire affected area\n"
+        "Inactive ingredients water, sodium cocoyl isethionate, glycerin, carbomer, "
+        "sodium hydroxide, disodium EDTA\nQuestions? call 1-800-000-0000",
+    ),
+    "adapalene_drug_facts": (
+        "adapalene gel drug facts: prescription retinoid, resume day 10",
+        "Drug Facts Active ingredient: Adapalene 0.1% (retinoid) Purpose: Acne treatment "
+        "Uses treats acne Warnings: Do not use on damaged skin. Inactive ingredients: "
+        "carbomer 940, "
+        "edetate disodium, methylparaben, poloxamer 182, propylene glycol, purified water, "
+        "sodium hydroxide",
+    ),
+    "tretinoin_cream": (
+        "tretinoin (absent from CosIng) comes from the drug table",
+        "Active: Tretinoin 0.025%. Inactive: Stearic Acid, Isopropyl Myristate, Polyoxyl 40 "
+        "Stearate, Stearyl Alcohol, Xanthan Gum, Sorbic Acid, Butylated Hydroxytoluene, Purified "
+        "Water",
+    ),
+    "hydroquinone_cream": (
+        "hydroquinone has no waiting window: caution, ask the clinic",
+        "Active ingredient: Hydroquinone 2% Purpose: Skin lightener. Inactive ingredients: Water, "
+        "Cetyl Alcohol, Glyceryl Stearate, Sodium Metabisulfite, Methylparaben",
+    ),
+    "clindamycin_gel": (
+        "clindamycin phosphate is a prescription drug ingredient",
+        "Clindamycin Phosphate 1.2%, Purified Water, Carbomer, Methylparaben, Polyethylene Glycol, "
+        "Propylene Glycol, Sodium Hydroxide",
+    ),
+    "mineral_sunscreen": (
+        "mineral sunscreen: avoid on day 0, recommended from day 1",
+        "Active ingredients: Zinc Oxide 18.0%, Titanium Dioxide 5.0% Purpose: Sunscreen. "
+        "Inactive ingredients: Water, Caprylic/Capric Triglyceride, Glycerin, "
+        "Polyglyceryl-3 Polyricinoleate, Bisabolol, Allantoin, Tocopherol",
+    ),
+    "chemical_sunscreen_drug_facts": (
+        "US chemical sunscreen: sunscreen_filter until day 7",
+        "Drug Facts Active ingredients Purpose Avobenzone 3% Sunscreen Homosalate 10% Sunscreen "
+        "Octisalate 5% Sunscreen Octocrylene 7% Sunscreen Uses helps prevent sunburn Warnings For "
+        "external use only Inactive ingredients water, silica, glycerin, dimethicone, tocopherol, "
+        "acrylates/C10-30 alkyl acrylate crosspolymer Other information protect this product from "
+        "excessive heat",
+    ),
+    "eu_chemical_sunscreen": (
+        "EU sunscreen with Annex VI filters and [nano]",
+        "Aqua, Alcohol Denat., Ethylhexyl Salicylate, Butyl Methoxydibenzoylmethane, "
+        "Bis-Ethylhexyloxyphenol Methoxyphenyl Triazine, Titanium Dioxide [nano], "
+        "Tris-Biphenyl Triazine [nano], Glycerin, Parfum, Linalool, Limonene",
+    ),
+    "korean_essence": (
+        "Korean-style list with 、 separators and a leading [전성분]",
+        "[전성분] Water、Butylene Glycol、Glycerin、Centella Asiatica Extract、Niacinamide、"
+        "Madecassoside、1,2-Hexanediol、Panthenol、Allantoin、Sodium Hyaluronate",
+    ),
+    "japanese_lotion": (
+        "Japanese-style list with ・ separators and full-width characters",
+        "成分：水・ＢＧ・グリセリン / Water・Butylene Glycol・Glycerin・Dipotassium "
+        "Glycyrrhizate・Methylparaben",
+    ),
+    "chinese_commas": (
+        "full-width commas and semicolons (，；) are separators",
+        "Aqua，Glycerin，Propanediol；Niacinamide，Allantoin",
+    ),
+    "foundation_may_contain": (
+        "makeup with a [+/- ...] colour block and OCR-damaged CI numbers",
+        "Cyclopentasiloxane, Aqua, Talc, Isododecane, PEG-10 Dimethicone, Mica, "
+        "Disteardimonium Hectorite, Phenoxyethanol [+/- Cl 77891, Cl 77491, Cl 77492, C.I. 77499]",
+    ),
+    "eyeshadow_may_contain": (
+        "'May contain' block with names and CI numbers in brackets",
+        "Talc, Mica, Magnesium Stearate, Dimethicone, Caprylyl Glycol. MAY CONTAIN: Iron Oxides "
+        "(CI 77491, CI 77492, CI 77499), Titanium Dioxide (CI 77891), Ultramarines (CI 77007), "
+        "Manganese Violet (CI 77742)",
+    ),
+    "lipstick_us_dyes": (
+        "US dye names (Red 7 Lake) and (and)-style lists",
+        "Ricinus Communis (Castor) Seed Oil, Ozokerite, Cera Alba (Beeswax), Candelilla Wax, "
+        "Tocopheryl Acetate, Red 7, Yellow 5, Iron Oxides",
+    ),
+    "blend_and": (
+        "'(and)' blends split into their ingredients",
+        "Aqua, Cetearyl Alcohol (and) Ceteareth-20, Glyceryl Stearate (and) PEG-100 Stearate, "
+        "Glycerin, Phenoxyethanol",
+    ),
+    "organic_footnotes": (
+        "asterisks, footnotes and 'free from' claims are not ingredients",
+        "Aloe Barbadensis Leaf Juice*, Butyrospermum Parkii (Shea) Butter*, Simmondsia Chinensis "
+        "(Jojoba) Seed Oil*, Glycerin, Tocopherol. *Certified organic ingredient. "
+        "Free from parabens, sulfates and mineral oil.",
+    ),
+    "fragrance_free_claim": (
+        "'fragrance-free' and 'non-comedogenic' are claims, not fragrance",
+        "Aqua, Glycerin, Squalane, Panthenol, Sodium Hyaluronate. Fragrance-free. "
+        "Non-comedogenic. Dermatologically tested.",
+    ),
+    "essential_oil_balm": (
+        "essential oils of aromatic genera flagged; rosehip fruit oil is not an essential oil",
+        "Butyrospermum Parkii Butter, Rosa Canina Fruit Oil, Lavandula Angustifolia (Lavender) "
+        "Oil, Melaleuca Alternifolia (Tea Tree) Leaf Oil, Citrus Limon (Lemon) Peel Oil, "
+        "Tocopherol, Linalool, Limonene, Citral",
+    ),
+    "walnut_scrub": (
+        "walnut shell powder is a physical exfoliant; silica is not",
+        "Aqua, Juglans Regia (Walnut) Shell Powder, Glycerin, Cocamidopropyl Betaine, Silica, "
+        "Sodium Lauroyl Sarcosinate, Parfum",
+    ),
+    "alcohol_toner": (
+        "alcohol denat. is drying alcohol; benzyl alcohol is not",
+        "Alcohol Denat., Aqua, Hamamelis Virginiana Water, Glycerin, Menthol, Benzyl Alcohol",
+    ),
+    "sd_alcohol_us": (
+        "SD Alcohol 40-B is drying alcohol (alias of ALCOHOL DENAT.)",
+        "Ingredients: SD Alcohol 40-B, Water, Witch Hazel, Glycerin, Fragrance",
+    ),
+    "comedogenic_oil": (
+        "isopropyl myristate and coconut oil carry high comedogenic ratings (leave-on)",
+        "Cocos Nucifera (Coconut) Oil, Isopropyl Myristate, Theobroma Cacao (Cocoa) Seed Butter, "
+        "Tocopherol",
+    ),
+    "petrolatum_balm": (
+        "a petrolatum balm is an occlusive base (caution in the first week)",
+        "Petrolatum, Paraffinum Liquidum, Cera Microcristallina, Lanolin Alcohol, Panthenol, "
+        "Glycerin, Bisabolol",
+    ),
+    "hyaluronic_serum": (
+        "plain hyaluronic acid serum is recommended; sodium hyaluronate is not an acid",
+        "Aqua, Sodium Hyaluronate, Hydrolyzed Hyaluronic Acid, Panthenol, Pentylene Glycol",
+    ),
+    "ocr_noisy": (
+        "OCR noise: line-break hyphens, O/0 in CI numbers, typos matched fuzzily",
+        "INGREDlENTS: Aqua, Glycerin, Phenoxy-\nethanol, Niacinamde, Cetearyl\nAlcohol, "
+        "Dimethlcone, Tocopheryl Acetat, CI 77OO7",
+    ),
+    "one_per_line": (
+        "one ingredient per line with bullets",
+        "Ingredients\n• Aqua\n• Glycerin\n• Squalane\n• Panthenol\n• Allantoin\n• Xanthan Gum",
+    ),
+    "numbered_lines": (
+        "numbered lines without commas",
+        "1. Water\n2. Glycerin\n3. Niacinamide\n4. Zinc PCA\n5. Phenoxyethanol",
+    ),
+    "slash_synonyms": (
+        "Aqua/Water/Eau is one ingredient; slashes inside names are kept",
+        "Aqua/Water/Eau, Caprylic/Capric Triglyceride, Acrylates/C10-30 Alkyl Acrylate "
+        "Crosspolymer, Titanium Dioxide/CI 77891, 1,2-Hexanediol, C12-15 Alkyl Benzoate",
+    ),
+    "unicode_quotes": (
+        "fancy dashes, non-breaking spaces and zero-width characters",
+        "Aqua,\u00a0Glycerin, PEG\u20138 Dimethicone, Ceteareth\u201120, Sodium\u200b Hyaluronate, "
+        "Polysorbate\u00a020",
+    ),
+    "multilingual_header": (
+        "bilingual header 'Ingredients/Ingrédients:' and trailing directions",
+        "Ingredients/Ingrédients: Aqua, Glycerin, Panthenol, Allantoin. Directions: apply to clean "
+        "skin twice daily. Made in France.",
+    ),
+    "enzyme_mask": (
+        "papain is an exfoliating enzyme (chemical exfoliant)",
+        "Kaolin, Aqua, Glycerin, Papain, Bromelain, Xanthan Gum, Phenoxyethanol",
+    ),
+    "fragrance_allergens_only": (
+        "EU-labelled allergens without PARFUM still flag fragrance_allergen",
+        "Aqua, Glycerin, Cetearyl Alcohol, Geraniol, Citronellol, Eugenol",
+    ),
+    "unknown_ingredient": (
+        "an unknown name stays unrecognised; verdict at most ok",
+        "Aqua, Glycerin, Zorbalex Complex, Panthenol",
+    ),
+    "azelaic_acid": (
+        "azelaic acid is a chemical exfoliant",
+        "Aqua, Azelaic Acid 10%, Cetearyl Alcohol, Glycerin, Xanthan Gum",
+    ),
+    "parfum_components": (
+        "a bracket listing two other ingredients adds them",
+        "Aqua, Glycerin, Parfum (Limonene, Linalool), Phenoxyethanol",
+    ),
+}

@@ -1,0 +1,77 @@
+"""The CLI contract of `needlecare ingredients` (issue 3): output shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from needlecare.cli import app
+
+runner = CliRunner()
+
+
+def _run(args: list[str], stdin: str | bytes = "") -> tuple[int, str, str]:
+    result = runner.invoke(app, ["ingredients", *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_contract_shape() -> None:
+    code, out, _ = _run(["--json", "--day", "3"], "Aqua (Water), Glycerin, Retinol, Parfum")
+    assert code == 0
+    result = json.loads(out)
+    first = result["ingredients"][0]
+    assert (first["raw"], first["name"], first["recognized"]) == ("Aqua (Water)", "AQUA", True)
+    assert result["verdict"]["status"] == "avoid" and result["verdict"]["day"] == 3
+    assert result["verdict"]["resume_day"] == 7
+    assert {"ingredient", "flag", "text", "source"} <= set(result["verdict"]["reasons"][0])
+
+
+def test_table_output_is_readable() -> None:
+    code, out, _ = _run(["--day", "8"], "Aqua, Glycerin, Retinol")
+    assert code == 0
+    assert "RETINOL" in out and "Day 8:" in out and "retinoid" in out
+
+
+def test_jsonl_keeps_order_and_reports_bad_lines() -> None:
+    lines = "Aqua, Glycerin\nI love this product so much\n\nZinc Oxide 20%, Aqua\n"
+    code, out, _ = _run(["--jsonl"], lines)
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["ingredients"][0]["name"] == "AQUA"
+    assert set(rows[1]) == {"error"} and set(rows[2]) == {"error"}
+    assert rows[3]["ingredients"][0]["name"] == "ZINC OXIDE"
+
+
+def test_file_option(tmp_path: Path) -> None:
+    label = tmp_path / "label.txt"
+    label.write_text("Ingredients: Aqua, Glycolic Acid, Glycerin", "utf-8")
+    code, out, _ = _run(["--json", "--file", str(label)])
+    assert code == 0 and json.loads(out)["verdict"]["status"] == "avoid"
+
+
+@pytest.mark.parametrize("stdin", [
+    "", "https://example.com/serum", "This is a lovely cream that I use every day.",
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "z" * 1_000_000,
+])
+def test_not_an_ingredient_list_exits_2_with_one_line(stdin: str | bytes) -> None:
+    code, out, err = _run(["--json"], stdin)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_missing_file_and_bad_band_exit_2(tmp_path: Path) -> None:
+    assert _run(["--file", str(tmp_path / "nope.txt")])[0] == 2
+    assert _run(["--band", "XL"], "Aqua, Glycerin")[0] == 2
+
+
+def test_whole_process_never_prints_a_traceback() -> None:
+    proc = subprocess.run([sys.executable, "-m", "needlecare", "ingredients", "--json"],
+                          input=b"\x00\xff\xfe garbage", capture_output=True, timeout=60)
+    assert proc.returncode == 2
+    assert b"Traceback" not in proc.stderr and proc.stderr.startswith(b"error: ")

@@ -1,0 +1,67 @@
+"""Property tests: the parser never crashes and never loses a name, whatever the printing."""
+
+from __future__ import annotations
+
+import contextlib
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from needlecare.ingredients import NotAnIngredientList, check_label
+from needlecare.ingredients.parser import parse_label
+
+# Common INCI names of every shape: digits, commas, slashes, hyphens, dots, brackets-free.
+NAMES = [
+    "AQUA", "GLYCERIN", "NIACINAMIDE", "1,2-HEXANEDIOL", "ACRYLATES/C10-30 ALKYL ACRYLATE "
+    "CROSSPOLYMER", "CAPRYLIC/CAPRIC TRIGLYCERIDE", "C12-15 ALKYL BENZOATE", "ALCOHOL DENAT.",
+    "PEG-100 STEARATE", "CETEARYL ALCOHOL", "SODIUM HYALURONATE", "CI 77491", "CI 77891",
+    "TOCOPHERYL ACETATE", "BUTYROSPERMUM PARKII BUTTER", "SIMMONDSIA CHINENSIS SEED OIL",
+    "PHENOXYETHANOL", "ETHYLHEXYLGLYCERIN", "DISODIUM EDTA", "XANTHAN GUM", "RETINOL",
+    "SALICYLIC ACID", "ZINC OXIDE", "BIS-ETHYLHEXYLOXYPHENOL METHOXYPHENYL TRIAZINE",
+    "POLYGLYCERYL-3 POLYRICINOLEATE", "HYDROXYETHYL ACRYLATE/SODIUM ACRYLOYLDIMETHYL TAURATE "
+    "COPOLYMER", "CERAMIDE NP", "PANTHENOL", "LIMONENE", "SODIUM LAURETH SULFATE",
+    "ASCORBYL GLUCOSIDE", "PARFUM", "DIMETHICONE", "CYCLOPENTASILOXANE", "SQUALANE",
+]
+SEPARATORS = [", ", ",", "; ", " ; ", "、", "，", "・", " • ", "\n", ",\n", " | ", " · "]
+DECORATIONS = ["{}", "{}*", "*{}", "{} (2%)", "{} 0,5%", "{}**", "{} [nano]", "{}†", "{}¹"]
+CASES = [str.upper, str.lower, str.title]
+
+
+@st.composite
+def printed_lists(draw: st.DrawFn) -> tuple[list[str], str]:
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=25, unique=True))
+    parts = []
+    for name in names:
+        decoration = draw(st.sampled_from(DECORATIONS))
+        case = draw(st.sampled_from(CASES))
+        parts.append(decoration.format(case(name)))
+    separator = draw(st.sampled_from(SEPARATORS))
+    header = draw(st.sampled_from(["", "Ingredients: ", "INGREDIENTS:\n", "INCI: ",
+                                   "Ingrédients : "]))
+    tail = draw(st.sampled_from(["", ".", ". Free from parabens.", "\nMade in France.",
+                                 " *organic"]))
+    return names, header + separator.join(parts) + tail
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(printed_lists())
+def test_every_printed_name_comes_back_recognised(case: tuple[list[str], str]) -> None:
+    names, text = case
+    result = check_label(text)
+    recognised = [i["name"] for i in result["ingredients"] if i["recognized"]]
+    for name in names:
+        assert name in recognised, (name, text, recognised)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_parser_never_crashes_on_any_text(text: str) -> None:
+    parsed = parse_label(text)
+    assert all(item.text for item in parsed.items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_check_label_raises_only_not_an_ingredient_list(blob: bytes) -> None:
+    with contextlib.suppress(NotAnIngredientList):
+        check_label(blob)

@@ -1,0 +1,15 @@
+"""Fixtures: a seeded clinic patient (see `seeding.py`)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import World
+
+from needlecare.storage.uow import UnitOfWork
+
+from .seeding import Seeded, seed
+
+
+@pytest.fixture
+def seeded(uow: UnitOfWork, world: World) -> Seeded:
+    return seed(uow, world)

@@ -1,0 +1,158 @@
+"""The report model, charts, CSV/JSON and FHIR from plain records (no database)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
+from pydantic import ValidationError
+
+from needlecare.knowledge.citations import ReferenceEntry, resolve
+from needlecare.reports import fhir, tabular
+from needlecare.reports.assemble import build_report
+from needlecare.reports.charts import measure_value, trend_charts
+from needlecare.timeline import build_timeline
+
+from .sample import SYMPTOMS, TODAY, TREATED, sample_data
+
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_summary_reads_position_from_the_timeline_and_level_from_the_latest_checkin() -> None:
+    data = sample_data()
+    report = build_report(data, TODAY, NOW)
+    s = report.summary
+    assert s.today_day == (TODAY - TREATED).days
+    timeline = build_timeline(
+        {"date": TREATED.isoformat(), "depth_mm": 1.0, "device": "pen",
+         "areas": ["face", "neck"], "fitzpatrick": 4}, TODAY)
+    assert s.today_phase == next(d["phase"] for d in timeline["days"] if d["day"] == s.today_day)
+    assert s.latest_level == data.checkins[-1].level == "urgent"
+    assert [a.id for a in s.open_alerts] == [5]
+    assert s.skin_type == 4 and s.clinic_name == "Alder Clinic"
+    assert [f.code for f in s.latest_findings] == [f["code"] for f in data.checkins[-1].findings]
+
+
+def test_checkin_rows_and_charts_follow_the_answers() -> None:
+    data = sample_data()
+    report = build_report(data, TODAY, NOW)
+    assert [r.day for r in report.checkins] == sorted(SYMPTOMS)
+    assert [r.scores["pain"] for r in report.checkins] == [SYMPTOMS[d]["pain"] for d in sorted(SYMPTOMS)]
+    charts = {c.key: c for c in trend_charts(data.checkins)}
+    assert list(charts) == ["redness", "swelling", "pain", "breakouts"]
+    breakouts = [(d, s["breakouts"]["count"]) for d, s in sorted(SYMPTOMS.items()) if "breakouts" in s]
+    assert list(charts["breakouts"].points) == breakouts
+    for chart in charts.values():
+        root = ElementTree.fromstring(chart.svg)  # well-formed SVG
+        assert len(root.findall(f"{SVG}circle")) == len(chart.points)
+
+
+def test_unanswered_scores_are_none_not_zero() -> None:
+    assert measure_value({"redness": 0}, "redness") == 0
+    assert measure_value({}, "redness") is None
+    assert measure_value({"fever": True}, "fever") is None  # a flag is not a score
+    assert measure_value({"breakouts": {"kind": "milia"}}, "breakouts") is None
+
+
+def test_every_finding_names_its_source_with_the_reference_title() -> None:
+    data = sample_data()
+    report = build_report(data, TODAY, NOW)
+    raised = {f["code"] for c in data.checkins for f in c.findings}
+    assert {f.code for f in report.findings} == raised
+    for line in report.findings:
+        assert line.source is not None
+        target = resolve(line.source.citation)
+        expected = target.title if isinstance(target, ReferenceEntry) else target.text
+        assert line.source.title == expected
+        assert line.days == sorted({c.day for c in data.checkins
+                                    for f in c.findings if f["code"] == line.code})
+
+
+def test_csv_has_header_rows_and_neutralised_formulas() -> None:
+    data = sample_data()  # the name starts with "=" and the note with a newline and "+"
+    for table, (header, _) in tabular.TABLES.items():
+        rows = list(csv.reader(io.StringIO(tabular.to_csv([data], table))))
+        assert tuple(rows[0]) == header
+    patients = list(csv.DictReader(io.StringIO(tabular.to_csv([data], "patients"))))
+    assert patients[0]["display_name"] == "'" + data.patient.display_name
+    checkins = list(csv.DictReader(io.StringIO(tabular.to_csv([data], "checkins"))))
+    assert [int(r["day"]) for r in checkins] == [c.day for c in data.checkins]
+    assert [r["level"] for r in checkins] == [c.level for c in data.checkins]
+    assert checkins[-1]["alert_state"] == "open"
+    notes = list(csv.DictReader(io.StringIO(tabular.to_csv([data], "notes"))))
+    assert notes[0]["body"] == data.notes[0].body  # starts with a letter: left alone
+    with pytest.raises(tabular.UnknownTable):
+        tabular.to_csv([data], "passwords")
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_formula_prefixes_are_quoted(value: str) -> None:
+    assert tabular.safe_cell(value) == "'" + value
+    assert tabular.safe_cell("1+1") == "1+1"
+    assert tabular.safe_cell(-1) == -1  # numbers stay numbers
+
+
+def test_json_round_trips() -> None:
+    data = sample_data(with_photos=True)
+    document = tabular.export_document([data], clinic=data.clinic, exported_at=NOW, scope="clinic")
+    text = tabular.to_json(document)
+    assert json.loads(text) == document
+    (patient,) = json.loads(text)["patients"]
+    assert patient["patient"]["display_name"] == data.patient.display_name
+    assert [c["symptoms"] for c in patient["checkins"]] == [c.symptoms for c in data.checkins]
+    assert [c["created_at"] for c in patient["checkins"]] == [
+        c.created_at.isoformat() for c in data.checkins]
+    assert patient["photos"][0]["measurement"] == data.photos[0].measurement
+    assert "image" not in patient["photos"][0]
+
+
+def test_fhir_bundle_validates_and_counts_resources() -> None:
+    data = sample_data(with_photos=True)
+    text = fhir.bundle_json(data)
+    bundle = Bundle.model_validate_json(text)  # round trip through the validating parser
+    assert bundle.type == "collection"
+    counts = Counter(e.resource.get_resource_type() for e in bundle.entry)
+    answered = sum(measure_value(c.symptoms, k) is not None
+                   for c in data.checkins for k in fhir.SCORE_CODES)
+    assert counts == {"Patient": 1, "Procedure": 1, "QuestionnaireResponse": len(data.checkins),
+                      "Observation": answered + len(data.checkins), "Media": 1}
+    assert json.loads(bundle.model_dump_json(exclude_none=True)) == json.loads(text)
+    urls = [e.fullUrl for e in bundle.entry]
+    assert len(set(urls)) == len(urls)
+    for entry in bundle.entry:
+        for ref in ("subject", "partOf", "derivedFrom"):
+            value = getattr(entry.resource, ref, None)
+            for item in value if isinstance(value, list) else [value] if value else []:
+                assert item.reference in urls
+
+
+def test_fhir_observations_carry_loinc_pain_and_the_triage_level() -> None:
+    data = sample_data()
+    bundle = fhir.build_bundle(data)
+    observations = [e.resource for e in bundle.entry if isinstance(e.resource, Observation)]
+    pain = [o for o in observations if o.code.coding[0].code == "72514-3"]
+    assert [o.code.coding[0].system for o in pain] == ["http://loinc.org"] * len(pain)
+    assert [o.valueInteger for o in pain] == [c.symptoms["pain"] for c in data.checkins]
+    levels = [o.valueCodeableConcept.coding[0].code for o in observations
+              if o.code.coding[0].code == "triage-level"]
+    assert levels == [c.level for c in data.checkins]
+    responses = [e.resource for e in bundle.entry
+                 if e.resource.get_resource_type() == "QuestionnaireResponse"]
+    fever = next(i for i in responses[-1].item if i.linkId == "symptoms.fever")
+    assert fever.answer[0].valueBoolean is True
+    kind = next(i for i in responses[-1].item if i.linkId == "symptoms.breakouts.kind")
+    assert kind.answer[0].valueString == "pustules"
+
+
+def test_fhir_models_refuse_invalid_values() -> None:
+    with pytest.raises(ValidationError):
+        Observation.model_validate({"status": "final", "code": {"text": "x"},
+                                    "effectiveDateTime": "yesterday"})
