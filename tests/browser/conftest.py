@@ -16,7 +16,7 @@ from needlecare.config import load_settings
 from needlecare.storage.migrate import upgrade
 from needlecare.web.app import create_app
 
-from ..pages.seed import PASSWORD, World, seed_world
+from pages.seed import PASSWORD, World, seed_world
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

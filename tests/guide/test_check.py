@@ -143,3 +143,29 @@ def test_a_file_that_is_not_text_is_reported_not_raised(tmp_path):
     (tmp_path / "rules.toml").write_bytes(b"\xff\xfe\x00 not utf-8")
     (problem,) = problems(tmp_path)
     assert "cannot be read as UTF-8" in problem
+
+
+def _rules_file(folder: Path, rules: list[tuple[str, str]]) -> None:
+    (folder / "rules.schema.json").write_text(json.dumps({"type": "object"}))
+    body = "".join(f'[[rule]]\nlevel = "{level}"\nsource = "{entry}"\n' for level, entry in rules)
+    (folder / "rules.toml").write_text(body)
+
+
+def test_page_levels_must_agree_with_triage_rules(tmp_path):
+    copy_pages(tmp_path)
+    both = [1, 9, 13, 15, 16]  # entries with a same-day and an emergency branch
+    every_urgent = (
+        [("urgent", f"reference.md#AE-{n:02d}") for n in (*both, 5, 14)]
+        + [("contact_clinic", f"reference.md#AE-{n:02d}") for n in (*both, 4, 7, 8, 12)]
+        + [("monitor", "reference.md#AE-06")]
+    )
+    _rules_file(tmp_path, every_urgent)
+    assert problems(tmp_path) == []
+    # triage can never reach urgent for RF burns, but the guide names one: a contradiction
+    _rules_file(tmp_path, [("contact_clinic", "reference.md#AE-15")])
+    (problem,) = problems(tmp_path)
+    assert "says 'urgent' for reference.md#AE-15" in problem and "could never confirm" in problem
+    # a guide that advises less than every triage rule does is under-triage
+    _rules_file(tmp_path, [("contact_clinic", "reference.md#AE-10")])
+    (problem,) = problems(tmp_path)
+    assert "says 'monitor' for reference.md#AE-10, below every triage rule" in problem

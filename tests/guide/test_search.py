@@ -39,3 +39,9 @@ def test_nothing_for_empty_or_unknown_queries(query):
 def test_every_word_must_match():
     assert search("milia") and search("fever")
     assert search("milia fever") == []
+
+
+def test_the_purging_myth_is_findable_by_its_popular_words():
+    for query in ("detox", "toxins", "purge"):
+        hits = search(query)
+        assert hits and hits[0].slug == "breakouts-and-purging", query

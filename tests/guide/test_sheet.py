@@ -71,6 +71,8 @@ def test_a_future_treatment_counts_down():
     assert sheet.day_number == -3 and "in 3 days" in sheet.today_text
     tomorrow = sheet_on(date(2027, 1, 10), today=date(2027, 1, 9))
     assert tomorrow.today_text == "Today is Saturday 9 January: your treatment is tomorrow."
+    with pytest.raises(KeyError):
+        tomorrow.group("clinic")  # no protocol, no clinic instructions
 
 
 def test_depth_band_changes_the_days():
@@ -172,3 +174,13 @@ def test_bad_input_is_a_clear_value_error(options, message):
     arguments.update(options)
     with pytest.raises(ValueError, match=message):
         build_aftercare_sheet(**arguments)
+
+
+def test_lines_can_be_gathered_by_date_for_a_compact_layout():
+    products = sheet_on(date(2026, 11, 25), depth=0.75).group("products")
+    gathered = products.by_date()
+    dates = [when for when, _lines in gathered]
+    assert dates == sorted(dates) and len(dates) == len(set(dates))
+    assert sum(len(lines) for _when, lines in gathered) == len(products.lines)
+    day_seven = dict(gathered)[date(2026, 12, 2)]
+    assert {"vitamin_c", "retinoid", "aha"} <= {line.window for line in day_seven}

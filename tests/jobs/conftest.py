@@ -200,3 +200,15 @@ def outbox(factory: sessionmaker[DbSession]) -> list[OutboxMessage]:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+@pytest.fixture
+def clinic(world: Any, factory: sessionmaker[DbSession]) -> Any:
+    """The shared `world` (alder clinic: alice and bob; birch: charlie) without its
+    treatments, whose dates follow the real calendar: the worker tests own the clock."""
+    from sqlalchemy import delete
+
+    with UnitOfWork(factory) as uow:
+        uow.session.execute(delete(Treatment))
+        uow.commit()
+    return world

@@ -27,9 +27,9 @@ def _london_patient(factory: sessionmaker[Session], clinic_id: int, **kw: object
 
 
 def test_a_reminder_goes_out_once_at_nine_local_on_the_dst_day(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings, smtp_server: SmtpServer
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings, smtp_server: SmtpServer
 ) -> None:
-    _london_patient(factory, world.alder_id)
+    _london_patient(factory, clinic.alder_id)
     clock = Clock(DAY1_DUE - timedelta(minutes=1))
     first, second = make_worker(factory, jobs_settings, clock), make_worker(factory, jobs_settings, clock)
 
@@ -55,42 +55,43 @@ def test_a_reminder_goes_out_once_at_nine_local_on_the_dst_day(
 
 
 def test_no_reminder_when_the_patient_already_checked_in_that_local_day(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
-    patient_id, treatment_id = _london_patient(factory, world.alder_id)
+    patient_id, treatment_id = _london_patient(factory, clinic.alder_id)
     # 07:30 BST on day 1 = 06:30 UTC: before the reminder, after local midnight.
-    check_in(factory, world.alice.user_id, patient_id, treatment_id, utc(2027, 3, 28, 6, 30), FINE)
+    check_in(factory, clinic.alice.user_id, patient_id, treatment_id, utc(2027, 3, 28, 6, 30), FINE)
     run_schedule(factory, jobs_settings, DAY1_DUE)
     assert events(factory, EventKind.REMINDER) == [(1, EventOutcome.ALREADY_CHECKED_IN)]
     assert outbox(factory) == []
 
 
 def test_a_reminder_noticed_hours_late_is_recorded_but_not_sent(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
-    _london_patient(factory, world.alder_id)
+    _london_patient(factory, clinic.alder_id)
     run_schedule(factory, jobs_settings, DAY1_DUE + timedelta(hours=7))
     assert events(factory, EventKind.REMINDER) == [(1, EventOutcome.LATE)]
     assert outbox(factory) == []
 
 
 def test_a_treatment_recorded_late_gets_no_reminders_for_days_already_past(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
-    set_clinic_plan(factory, world.alder_id, offsets=[1, 2, 3], local_time="09:00", timezone="UTC")
-    add_patient(factory, clinic_id=world.alder_id, treatment_date=date(2027, 1, 1),
+    set_clinic_plan(factory, clinic.alder_id, offsets=[1, 2, 3], local_time="09:00", timezone="UTC")
+    add_patient(factory, clinic_id=clinic.alder_id, treatment_date=date(2027, 1, 1),
                 recorded_at=utc(2027, 1, 3, 12))
-    run_schedule(factory, jobs_settings, utc(2027, 1, 5, 12))
-    assert events(factory, EventKind.REMINDER) == [(3, EventOutcome.LATE)]
-    assert events(factory, EventKind.MISSED_CHECKIN) == []
+    run_schedule(factory, jobs_settings, utc(2027, 1, 4, 10))
+    assert events(factory, EventKind.REMINDER) == [(3, EventOutcome.QUEUED)]
+    run_schedule(factory, jobs_settings, utc(2027, 1, 5, 10))
+    assert events(factory, EventKind.MISSED_CHECKIN) == [(3, EventOutcome.QUEUED)]
 
 
 def test_the_patients_own_zone_wins_over_the_clinics(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
-    set_clinic_plan(factory, world.alder_id, offsets=[1], local_time="09:00",
+    set_clinic_plan(factory, clinic.alder_id, offsets=[1], local_time="09:00",
                     timezone="Europe/London")
-    add_patient(factory, clinic_id=world.alder_id, treatment_date=date(2026, 11, 25),
+    add_patient(factory, clinic_id=clinic.alder_id, treatment_date=date(2026, 11, 25),
                 recorded_at=utc(2026, 11, 25, 0), timezone="Pacific/Auckland")
     # 09:00 NZDT on 26 November is 20:00 UTC on the 25th.
     run_schedule(factory, jobs_settings, utc(2026, 11, 25, 19, 59))
@@ -100,9 +101,9 @@ def test_the_patients_own_zone_wins_over_the_clinics(
 
 
 def test_a_missed_check_in_alerts_the_clinic_once_after_the_grace_period(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings, smtp_server: SmtpServer
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings, smtp_server: SmtpServer
 ) -> None:
-    patient_id, treatment_id = _london_patient(factory, world.alder_id)
+    patient_id, treatment_id = _london_patient(factory, clinic.alder_id)
     clock = Clock(DAY1_DUE + timedelta(hours=24) - timedelta(seconds=1))
     worker = make_worker(factory, jobs_settings, clock)
 
@@ -122,7 +123,7 @@ def test_a_missed_check_in_alerts_the_clinic_once_after_the_grace_period(
     clock.now = utc(2027, 3, 30, 8)
     assert worker.run_once().schedule.missed_alerts == 0
     # A check-in re-arms the alert: the next miss (day 14) is reported again.
-    check_in(factory, world.alice.user_id, patient_id, treatment_id, utc(2027, 3, 30, 9), FINE)
+    check_in(factory, clinic.alice.user_id, patient_id, treatment_id, utc(2027, 3, 30, 9), FINE)
     clock.now = utc(2027, 4, 11, 8)  # day 14 at 09:00 BST + 24 h
     assert worker.run_once().schedule.missed_alerts == 1
     assert events(factory, EventKind.MISSED_CHECKIN) == [
@@ -131,18 +132,18 @@ def test_a_missed_check_in_alerts_the_clinic_once_after_the_grace_period(
 
 
 def test_a_check_in_within_the_grace_period_is_not_a_miss(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
-    patient_id, treatment_id = _london_patient(factory, world.alder_id)
-    check_in(factory, world.alice.user_id, patient_id, treatment_id,
+    patient_id, treatment_id = _london_patient(factory, clinic.alder_id)
+    check_in(factory, clinic.alice.user_id, patient_id, treatment_id,
              DAY1_DUE + timedelta(hours=23), FINE)
     run_schedule(factory, jobs_settings, DAY1_DUE + timedelta(hours=25))
     assert events(factory, EventKind.MISSED_CHECKIN) == [(1, EventOutcome.ALREADY_CHECKED_IN)]
-    assert [m.kind for m in outbox(factory)] == [MessageKind.REMINDER]
+    assert outbox(factory) == []  # no alert; the day-1 reminder was too late to send
 
 
 def test_personal_patients_get_reminders_but_nobody_is_alerted(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
     add_patient(factory, clinic_id=None, treatment_date=date(2027, 1, 1),
                 recorded_at=utc(2027, 1, 1, 8))
@@ -154,13 +155,13 @@ def test_personal_patients_get_reminders_but_nobody_is_alerted(
 
 
 def test_only_the_latest_treatment_of_a_patient_is_reminded(
-    factory: sessionmaker[Session], world, jobs_settings: JobsSettings
+    factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
     from needlecare.storage.enums import Device
     from needlecare.storage.models import Treatment
     from needlecare.storage.uow import UnitOfWork
 
-    patient_id, _old = add_patient(factory, clinic_id=world.alder_id,
+    patient_id, _old = add_patient(factory, clinic_id=clinic.alder_id,
                                    treatment_date=date(2027, 1, 1), recorded_at=utc(2027, 1, 1))
     with UnitOfWork(factory) as uow:
         uow.session.add(Treatment(patient_id=patient_id, treatment_date=date(2027, 1, 2),

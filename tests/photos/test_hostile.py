@@ -71,6 +71,13 @@ def test_png_declaring_gigapixels_is_refused() -> None:
     assert _reason(_png_header_only(60_000, 60_000)) is RejectReason.TOO_MANY_PIXELS
 
 
+def test_extreme_strip_is_refused() -> None:
+    # 560 kP only, but wider than a JPEG can be stored: refused up front, not a crash later.
+    out = io.BytesIO()
+    Image.new("RGB", (70_000, 8), (200, 150, 120)).save(out, "PNG")
+    assert _reason(out.getvalue()) is RejectReason.TOO_MANY_PIXELS
+
+
 def test_jpeg_declaring_huge_dimensions_is_refused(small_jpeg: bytes) -> None:
     data = bytearray(small_jpeg)
     sof = data.find(b"\xff\xc0")

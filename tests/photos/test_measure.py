@@ -8,8 +8,10 @@ centres within 2 px (3 px when the photo is scaled down for analysis).
 import io
 import json
 import math
+from importlib import resources
 
 import cv2
+import jsonschema
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -245,9 +247,15 @@ def test_manual_roi_measures_only_the_box() -> None:
     assert whole["redness"]["a_star"]["mean"] < 15.0
 
 
+def test_roi_from_a_drawn_box_may_be_floats() -> None:
+    report = analyze(encode(Scene().rgb()), roi=[200.4, 150.6, 300.2, 249.7])
+    assert report["roi"]["box"] == [200, 151, 300, 250]
+
+
 @pytest.mark.parametrize(
     "roi",
     [
+        (float("nan"), 0, 50, 50),
         (-100, -100, 50, 50),
         (5000, 0, 100, 100),
         (10, 10, 3, 3),
@@ -285,10 +293,16 @@ _ROI_PHOTO = encode(
 )
 
 
+def _report_schema() -> dict:
+    schema = resources.files("needlecare.photos").joinpath("data/analysis-report.schema.json")
+    return json.loads(schema.read_text("utf-8"))
+
+
 def test_report_is_json_ready_deterministic_and_says_it_does_not_diagnose() -> None:
     data = encode(Scene(spots=grid_spots((150, 100, 600, 500), 2, 2, 8), noise=2).rgb(), "JPEG")
     first, second = measure(data), measure(data)
     assert json.loads(json.dumps(first.report)) == first.report == second.report
+    jsonschema.validate(first.report, _report_schema())
     assert first.overlay_png() == second.overlay_png()
     assert "does not diagnose" in first.report["notice"]
     for section in ("lighting", "skin_tone", "spots"):
@@ -318,3 +332,13 @@ def test_real_jpeg_round_trip_through_sanitize_measures_the_same() -> None:
     assert stored["redness"]["a_star"]["mean"] == pytest.approx(
         direct["redness"]["a_star"]["mean"], abs=0.5
     )
+
+
+@pytest.mark.parametrize("size", [(20_000, 64), (64, 20_000), (64, 64), (65, 1700)])
+def test_extreme_shapes_give_a_report(size: tuple[int, int]) -> None:
+    width, height = size
+    rgb = np.random.default_rng(0).integers(0, 255, (height, width, 3), dtype=np.uint8)
+    rgb[:, : width // 2] = (190, 140, 120)
+    report = analyze(encode(rgb))
+    assert max(report["image"]["working_width"], report["image"]["working_height"]) <= 1600
+    assert 0.0 <= report["confidence"]["score"] <= 1.0

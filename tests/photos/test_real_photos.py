@@ -1,8 +1,11 @@
 """Real photographs bundled in scikit-image (no network): robustness and sane ranges, not
 accuracy. Only the astronaut shows skin; the others must not crash or give absurd numbers."""
 
+import json
 import math
+from importlib import resources
 
+import jsonschema
 import numpy as np
 import pytest
 
@@ -27,6 +30,8 @@ def test_real_photo_gives_sane_numbers(name: str, fmt: str) -> None:
     height, width = rgb.shape[:2]
     result = measure(encode(rgb, fmt))
     report = result.report
+    schema = resources.files("needlecare.photos").joinpath("data/analysis-report.schema.json")
+    jsonschema.validate(report, json.loads(schema.read_text("utf-8")))
     assert (report["image"]["width"], report["image"]["height"]) == (width, height)
     x, y, w, h = report["roi"]["box"]
     assert x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= width and y + h <= height

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import World
 
+from conftest import World
 from needlecare.storage.uow import UnitOfWork
 
 from .seeding import Seeded, seed

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from conftest import World
 from needlecare.services import alerts, notes, treatments
 from needlecare.services.checkins import CheckinCreate, submit_checkin
 from needlecare.services.notes import RecommendationCreate
@@ -13,7 +14,6 @@ from needlecare.services.principal import Principal
 from needlecare.services.treatments import TreatmentCreate
 from needlecare.storage.enums import Role
 from needlecare.storage.uow import UnitOfWork
-from conftest import World
 
 # Free text that must be gone after deletion; the leading "=" also tests CSV injection.
 NOTE = "=HYPERLINK(\"http://evil.example\") zebra-note-5521"

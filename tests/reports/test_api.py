@@ -8,11 +8,11 @@ import json
 from collections import Counter
 
 import pytest
-from conftest import World
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import select
 
+from conftest import World
 from needlecare.reports.tabular import TABLES
 from needlecare.storage.models import AuditEntry
 from needlecare.storage.uow import UnitOfWork

@@ -45,10 +45,13 @@ def test_checkin_rows_and_charts_follow_the_answers() -> None:
     data = sample_data()
     report = build_report(data, TODAY, NOW)
     assert [r.day for r in report.checkins] == sorted(SYMPTOMS)
-    assert [r.scores["pain"] for r in report.checkins] == [SYMPTOMS[d]["pain"] for d in sorted(SYMPTOMS)]
+    pains = [SYMPTOMS[d]["pain"] for d in sorted(SYMPTOMS)]
+    assert [r.scores["pain"] for r in report.checkins] == pains
     charts = {c.key: c for c in trend_charts(data.checkins)}
     assert list(charts) == ["redness", "swelling", "pain", "breakouts"]
-    breakouts = [(d, s["breakouts"]["count"]) for d, s in sorted(SYMPTOMS.items()) if "breakouts" in s]
+    breakouts = [
+        (d, s["breakouts"]["count"]) for d, s in sorted(SYMPTOMS.items()) if "breakouts" in s
+    ]
     assert list(charts["breakouts"].points) == breakouts
     for chart in charts.values():
         root = ElementTree.fromstring(chart.svg)  # well-formed SVG

@@ -108,3 +108,10 @@ def test_the_validator_never_crashes_on_arbitrary_json(payload: Any) -> None:
 @given(checkins())
 def test_every_valid_checkin_is_accepted(payload: dict[str, Any]) -> None:
     assert validate_checkin(payload, TODAY).day == payload["day"]
+
+
+def test_python_dates_and_datetimes_are_accepted_from_callers() -> None:
+    from datetime import datetime
+
+    assert validate_checkin({"treatment": {"date": datetime(2026, 11, 20, 9, 30)}}, TODAY).day == 5
+    assert validate_checkin({"treatment": {"date": date(2026, 11, 21)}}, TODAY).day == 4

@@ -1,6 +1,17 @@
 """Command-line entry point: `needlecare COMMAND`."""
 
-from needlecare.cli import db, export, guide, ingredients, knowledge, photo, serve, timeline, triage, worker  # noqa: F401  (register commands)
+from needlecare.cli import (  # noqa: F401  (register commands)
+    db,
+    export,
+    guide,
+    ingredients,
+    knowledge,
+    photo,
+    serve,
+    timeline,
+    triage,
+    worker,
+)
 from needlecare.cli.app import app
 
 

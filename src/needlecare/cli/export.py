@@ -17,7 +17,7 @@ def export(
     patient: int | None = typer.Option(None, "--patient", min=1, help="Patient ID"),
     clinic: int | None = typer.Option(None, "--clinic", min=1, help="Clinic ID (csv or json)"),
     fmt: str = typer.Option(..., "--format", "-f", help="pdf, csv, json or fhir"),
-    output: Path = typer.Option(..., "--output", "-o", help="File to write; - for stdout"),
+    output: str = typer.Option(..., "--output", "-o", help="File to write; - for stdout"),
     table: str = typer.Option(
         "checkins", help="CSV only: patients, treatments, checkins, alerts or notes"
     ),
@@ -50,11 +50,11 @@ def export(
         raise typer.Exit(1 if exc.status == 404 else EXIT_BAD_INPUT) from None
     finally:
         engine.dispose()
-    if str(output) == "-":
+    if output == "-":
         sys.stdout.buffer.write(file.content)
         return
     try:
-        output.write_bytes(file.content)
+        Path(output).write_bytes(file.content)
     except OSError as exc:
         typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
         raise typer.Exit(1) from None

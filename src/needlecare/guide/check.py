@@ -6,7 +6,8 @@ when its folder `D/` has a schema `D.schema.json` next to it (data/pages/*.toml 
 data/pages.schema.json). Then, in every file: each citation (`cite` keys and any
 `reference.md#...` string) must resolve. And across files: guide pages must take waiting-window
 days from windows.toml (placeholders, never a typed day next to a window's citation), an entry
-naming a `window` must agree with its days, and protocols may only tighten (validate_protocol).
+naming a `window` must agree with its days, protocols may only tighten (validate_protocol),
+and a page's warning levels must agree with the triage rules citing the same entries.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 import jsonschema
 
-from needlecare.guide.content import PLACEHOLDER
+from needlecare.guide.content import LEVELS, PLACEHOLDER
 from needlecare.guide.protocols import validate_protocol
 from needlecare.knowledge import citations
 from needlecare.knowledge.bands import Band
@@ -124,6 +125,7 @@ def check(files: Iterable[DataFile], extra_protocols: Iterable[DataFile] = ()) -
         if item.schema_name == "protocols.schema.json":
             report.problems += [Problem(item.name, str(e)) for e in validate_protocol(document)]
     _check_pages_against_rules(parsed, report)
+    _check_page_levels_against_rules(parsed, report)
     return report
 
 
@@ -297,3 +299,57 @@ def _check_pages_against_rules(parsed: list[tuple[DataFile, Any]], report: Repor
                             f"rules ({schema_name}, {key}) use {sorted(ruled)}",
                         )
                     )
+
+
+def _rule_levels(parsed: list[tuple[DataFile, Any]]) -> dict[str, set[str]]:
+    """Levels that rule files (not pages) give per cited reference entry."""
+    found: dict[str, set[str]] = {}
+    for item, document in parsed:
+        if item.schema_name == "pages.schema.json":
+            continue
+        for _path, _key, value in _walk(document):
+            if not isinstance(value, Mapping) or value.get("level") not in LEVELS:
+                continue
+            cited = value.get("source", value.get("cite"))
+            for entry in [cited] if isinstance(cited, str) else cited or []:
+                if isinstance(entry, str) and entry.startswith(f"{citations.REFERENCE_FILE}#"):
+                    found.setdefault(entry, set()).add(value["level"])
+    return found
+
+
+def _check_page_levels_against_rules(parsed: list[tuple[DataFile, Any]], report: Report) -> None:
+    """A page must not advise less than the triage rules do for the same reference entry, and
+    an emergency it names must be one that a triage rule can reach (TR-02, TR-10)."""
+    by_entry = _rule_levels(parsed)
+    if not by_entry:
+        return
+    rank: dict[str, int] = {level: -LEVELS.index(level) for level in LEVELS}  # urgent highest
+    for item, document in parsed:
+        if item.schema_name != "pages.schema.json":
+            continue
+        for path, _key, statement in _walk(document):
+            if not isinstance(statement, Mapping) or statement.get("level") not in LEVELS:
+                continue
+            cited = [c for c in statement.get("cite") or [] if isinstance(c, str)]
+            entry = next((c for c in cited if c in by_entry), None)
+            if entry is None:
+                continue
+            level, ruled = statement["level"], by_entry[entry]
+            lowest = min(ruled, key=rank.__getitem__)
+            if rank[level] < rank[lowest]:
+                report.problems.append(
+                    Problem(
+                        item.name,
+                        f"{path}: says {level!r} for {entry}, below every triage rule citing it "
+                        f"({', '.join(sorted(ruled, key=rank.__getitem__))})",
+                    )
+                )
+            if level == "urgent" and "urgent" not in ruled:
+                report.problems.append(
+                    Problem(
+                        item.name,
+                        f"{path}: says 'urgent' for {entry}, but no triage rule citing it reaches "
+                        f"urgent ({', '.join(sorted(ruled, key=rank.__getitem__))}): the check-in "
+                        "could never confirm this emergency",
+                    )
+                )

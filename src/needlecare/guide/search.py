@@ -66,7 +66,7 @@ def _index(locale: str) -> tuple[_Entry, ...]:
                     section.id,
                     section.heading,
                     text,
-                    _joined(f"{page.title} {page.summary}"),
+                    _joined(page.title),
                     _joined(section.heading),
                     _joined(text),
                 )

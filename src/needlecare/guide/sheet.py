@@ -77,6 +77,13 @@ class SheetGroup:
     title: str
     lines: tuple[SheetLine, ...]
 
+    def by_date(self) -> list[tuple[date | None, list[SheetLine]]]:
+        """Lines gathered under their date, in order (a compact layout for the one-page PDF)."""
+        gathered: dict[date | None, list[SheetLine]] = {}
+        for line in self.lines:
+            gathered.setdefault(line.date, []).append(line)
+        return list(gathered.items())
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -98,7 +105,11 @@ class Sheet:
     disclaimer: str
 
     def group(self, key: str) -> SheetGroup:
-        return next(g for g in self.groups if g.key == key)
+        """A group by key; KeyError when the sheet has none (`clinic` without a protocol)."""
+        for group in self.groups:
+            if group.key == key:
+                return group
+        raise KeyError(key)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ISO strings, the band as its name."""

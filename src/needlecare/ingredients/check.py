@@ -8,7 +8,7 @@ from typing import Any
 
 from needlecare.ingredients.errors import NotAnIngredientList
 from needlecare.ingredients.flags import Where, comedogenic_rating, comedogenic_threshold, flags_for
-from needlecare.ingredients.parser import RawItem, parse_label
+from needlecare.ingredients.parser import SOFT_BREAK, RawItem, clean_item, parse_label
 from needlecare.ingredients.recogniser import Recognition, recognise
 from needlecare.ingredients.text import name_key
 from needlecare.ingredients.verdict import Finding, decide
@@ -98,7 +98,7 @@ def _entries(text: str) -> list[_Entry]:
     parsed = parse_label(text)
     entries: list[_Entry] = []
     prose = 0
-    for item in parsed.items:
+    for item in _split_soft_breaks(parsed.items):
         recognition = recognise(item.text)
         if not recognition.recognized and _is_prose(item.text):
             # "Alcohol Denat. Helps reduce redness": keep the name that starts the sentence.
@@ -122,6 +122,23 @@ def _entries(text: str) -> list[_Entry]:
         raise NotAnIngredientList("mostly not ingredient names: this does not look like an "
                                   "ingredient list")
     return entries
+
+
+def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
+    """A line end inside an item is a wrap, unless the whole is unknown and every line is known."""
+    found: list[RawItem] = []
+    for item in items:
+        parts = [" ".join(p.split()) for p in item.text.split(SOFT_BREAK)]
+        whole = replace(item, text=" ".join(" ".join(parts).split()))
+        if len(parts) > 1 and recognise(whole.text).match in (None, "fuzzy"):
+            cleaned = [(p, *clean_item(p)) for p in parts if p.strip()]
+            if len(cleaned) > 1 and all(c[1] and recognise(c[1]).match not in (None, "fuzzy")
+                                        for c in cleaned):
+                found += [replace(item, raw=raw, text=text, percent=percent, nano=nano)
+                          for raw, text, percent, nano in cleaned]
+                continue
+        found.append(whole)
+    return found
 
 
 def _name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from needlecare.ingredients.text import clean_text, fix_colour_index
 
 
+SOFT_BREAK = "\x03"  # a line end inside an item: a wrap, or a missing separator
+
+
 @dataclass(frozen=True)
 class RawItem:
     raw: str  # the item as printed (trimmed)
@@ -74,7 +77,9 @@ _SEPARATORS = ",;\x01\n"
 _SENTENCE_END = re.compile(r"(?<!\bdenat)(?<!\bno)(?<!\bsp)(?<!\bspp)(?<!\bvar)(?<!\bsubsp)"
                            r"(?<!\bssp)(?<!\bst)(?<!\bext)(?<!\bfil)\.(?=\s+\S|\s*$)",
                            re.IGNORECASE)
-_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+# Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
+# commas (0,5 %). "CI 77491,77492" and "77491,1,2-Hexanediol" are still split.
+_DIGIT_COMMA = re.compile(r"(?<=\b\d),(?=\d(?:,\d)*-)|(?<=\d),(?=\d+\s*%)")
 _PERCENT = re.compile(r"\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v|v/v)?\s*\)?")
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
@@ -166,7 +171,7 @@ def _parse_actives(text: str, ignored: list[str]) -> list[RawItem]:
             continue
         percent = float(match[1].replace(",", "."))
         raw = f"{name} {match[1]}%"
-        items.append(RawItem(raw, _clean_item(name)[0], len(items), percent, active=True))
+        items.append(RawItem(raw, clean_item(name)[0], len(items), percent, active=True))
     rest = _PURPOSES.sub("", text[previous_end:]).strip(" .;,\n")
     if rest:
         ignored.append(rest)
@@ -186,17 +191,19 @@ def _split_items(text: str, ignored: list[str], start: int) -> list[RawItem]:
     text = _BULLET.sub(",", text)
     text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
     if not _newlines_separate(text):
-        text = re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
+        # Probably a wrapped line; the checker splits here if both halves are known names.
+        text = re.sub(r"[ \t]*\r?\n[ \t]*", f" {SOFT_BREAK} ", text)
     text = _SENTENCE_END.sub(",", text)
     pieces = _split_outside_brackets(text)
     items: list[RawItem] = []
     may_contain = False
     for piece, opens_block in pieces:
         may_contain = may_contain or opens_block
-        raw = _EDGE.sub("", " ".join(piece.replace("\x02", ",").split()))
+        piece = piece.replace("\x02", ",").strip().strip(SOFT_BREAK)
+        raw = _EDGE.sub("", " ".join(piece.replace(SOFT_BREAK, "").split()))
         if not raw:
             continue
-        cleaned, percent, nano = _clean_item(raw)
+        cleaned, percent, nano = clean_item(" ".join(piece.split()))
         if not cleaned:
             ignored.append(raw)
             continue
@@ -271,7 +278,7 @@ def _drop_unmatched_brackets(text: str) -> str:
     return "".join(" " if i in unmatched else c for i, c in enumerate(text))
 
 
-def _clean_item(raw: str) -> tuple[str, float | None, bool]:
+def clean_item(raw: str) -> tuple[str, float | None, bool]:
     """Strip what decorates a name: %, [nano], footnote marks, numbering, edge punctuation."""
     percent = None
     match = _PERCENT.search(raw)

@@ -45,6 +45,7 @@ _QUALIFIERS = re.compile(
 _BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
 _BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _CI_LIST = re.compile(r"^CI ?(\d{5})((?:\s*[,/&]\s*(?:CI ?)?\d{5})+)$")
+_BARE_CI = re.compile(r"^\d{5}$")
 _SLASH = re.compile(r"\s*[/\\]\s*")
 _GRADE = re.compile(r"\s+\d{2,4}$")
 _AND = re.compile(r"(?i)\s+(?:and|&|\+)\s+")
@@ -97,6 +98,8 @@ def _lookup_exact_or_alias(name: str) -> tuple[tuple[str, ...], str]:
 def _candidates(key: str) -> Iterator[tuple[str, float]]:
     """Readings of one printed name, most literal first, with a small confidence penalty."""
     yield key, 0.0
+    if _BARE_CI.match(key):
+        yield f"CI {key}", 0.02  # "CI 77491, 77492": the prefix printed once
     if SOFT_HYPHEN in key:
         yield key.replace(SOFT_HYPHEN, ""), 0.0
         yield key.replace(SOFT_HYPHEN, "-"), 0.0
@@ -170,6 +173,8 @@ def _fuzzy(key: str) -> Recognition | None:
     choice, score = best[0][0], best[0][1]
     runner_up = next((s for c, s, _ in best[1:] if _same_target(c) != _same_target(choice)), 0.0)
     if score - runner_up < FUZZY_MIN_LEAD or _DIGITS.findall(choice) != _DIGITS.findall(key):
+        return None
+    if len(key.split()) != len(choice.split()):  # typos only: never add or drop a word
         return None
     names = (choice,) if choice in data.drug_names() else _lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(score / 100, 3))

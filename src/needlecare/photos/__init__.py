@@ -8,16 +8,19 @@ Entry points for the web app and the CLI:
 Measurements inform; they never diagnose.
 """
 
-from needlecare.photos.analysis import NOTICE, PhotoMeasurement, analyze, measure
+from needlecare.photos.analysis import PhotoMeasurement, analyze, measure
 from needlecare.photos.compare import compare, compare_history
 from needlecare.photos.errors import IncomparableReports, InvalidRoi, PhotoRejected, RejectReason
 from needlecare.photos.limits import MAX_BYTES, MAX_PIXELS
+from needlecare.photos.report import NOTICE, REPORT_KIND, REPORT_VERSION
 from needlecare.photos.sanitize import SanitizedPhoto, sanitize
 
 __all__ = [
     "MAX_BYTES",
     "MAX_PIXELS",
     "NOTICE",
+    "REPORT_KIND",
+    "REPORT_VERSION",
     "IncomparableReports",
     "InvalidRoi",
     "PhotoMeasurement",

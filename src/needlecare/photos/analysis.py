@@ -1,5 +1,6 @@
 """`analyze()`: from photo bytes to a JSON-ready measurement report (and an overlay image)."""
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,18 +18,11 @@ from needlecare.photos.colour import (
 from needlecare.photos.confidence import assess
 from needlecare.photos.decode import open_photo
 from needlecare.photos.errors import InvalidRoi, PhotoRejected, RejectReason
-from needlecare.photos.methods import citation, load_methods
 from needlecare.photos.redness import measure_redness
+from needlecare.photos.report import build_report
 from needlecare.photos.skin import Box, Region, auto_region, manual_region, skin_colour_mask
 from needlecare.photos.spots import SpotSearch, find_spots
 
-REPORT_KIND = "needlecare.photo_analysis"
-REPORT_VERSION = 1
-NOTICE = (
-    "This is a measurement of colour in a photo. It informs and does not diagnose: read the "
-    "numbers against your own earlier photos of the same area, and contact your clinic about "
-    "anything that worries you."
-)
 _OVERLAY_REGION_BGR = (255, 200, 0)
 _OVERLAY_SPOT_BGR = (0, 230, 255)
 
@@ -59,12 +53,12 @@ class PhotoMeasurement:
         return encoded.tobytes()
 
 
-def analyze(image_bytes: bytes, roi: Sequence[int] | None = None) -> dict[str, Any]:
+def analyze(image_bytes: bytes, roi: Sequence[float] | None = None) -> dict[str, Any]:
     """Measure redness, skin tone and breakout candidates; see `measure`."""
     return measure(image_bytes, roi).report
 
 
-def measure(image_bytes: bytes, roi: Sequence[int] | None = None) -> PhotoMeasurement:
+def measure(image_bytes: bytes, roi: Sequence[float] | None = None) -> PhotoMeasurement:
     """Measure a photo. `roi` is an optional box (x, y, width, height) in original pixels
     (after EXIF orientation) that replaces the automatic skin region.
 
@@ -96,87 +90,25 @@ def measure(image_bytes: bytes, roi: Sequence[int] | None = None) -> PhotoMeasur
     spots = find_spots(np.ascontiguousarray(lab[..., 1]), region.mask)
     confidence = assess(lighting, rgb, region.mask, redness.l_mean, region.source)
 
-    bx, by, bw, bh = region.box
-    report: dict[str, Any] = {
-        "kind": REPORT_KIND,
-        "version": REPORT_VERSION,
-        "notice": NOTICE,
-        "image": {
-            "width": decoded.original_width,
-            "height": decoded.original_height,
-            "source_format": decoded.source_format,
-            "had_icc_profile": decoded.had_icc_profile,
-            "working_width": width,
-            "working_height": height,
-        },
-        "roi": {
-            "source": region.source,
-            "box": [round(bx * sx), round(by * sy), round(bw * sx), round(bh * sy)],
-            "frame_share": _r(float(region.mask.mean()), 3),
-            "skin_share": _r(region.skin_fraction, 3),
-        },
-        "lighting": {
-            "method": lighting.method,
-            "not_corrected_because": lighting.skipped_because,
-            "illuminant_rgb": [_r(v, 3) for v in lighting.illuminant],
-            "gains": [_r(v, 3) for v in lighting.gains],
-            "clamped": lighting.clamped,
-            "background_share": _r(lighting.background_fraction, 3),
-            **citation("grey_world"),
-        },
-        "confidence": confidence.as_dict(),
-        "redness": {
-            "a_star": {
-                "mean": _r(redness.a_mean),
-                "std": _r(redness.a_std),
-                **{k: _r(v) for k, v in redness.a_percentiles.items()},
-            },
-            "l_star_mean": _r(redness.l_mean),
-            "b_star_mean": _r(redness.b_mean),
-            **citation("cielab"),
-            "erythema_index": {
-                "median": _r(redness.erythema_index_median),
-                "mean": _r(redness.erythema_index_mean),
-                **citation("erythema_index"),
-            },
-        },
-        "skin_tone": {
-            "ita_degrees": None if redness.ita_degrees is None else _r(redness.ita_degrees, 1),
-            "category": redness.ita_category,
-            **citation("ita"),
-            "categories_reference": load_methods()["ita_categories"]["reference"],
-        },
-        "spots": {
-            "count": len(spots.spots),
-            "truncated": spots.truncated,
-            "items": [
-                {
-                    "x": round(s.x * sx),
-                    "y": round(s.y * sy),
-                    "radius": _r(s.radius * (sx + sy) / 2, 1),
-                    "a_star_excess": _r(s.a_excess),
-                }
-                for s in spots.spots
-            ],
-            "diameter_limits_px": [
-                _r(spots.min_diameter * (sx + sy) / 2, 1),
-                _r(spots.max_diameter * (sx + sy) / 2, 1),
-            ],
-            **citation("spots"),
-        },
-    }
+    report = build_report(
+        decoded, (width, height), (sx, sy), region, lighting, confidence, redness, spots
+    )
     return PhotoMeasurement(report, rgb, region, spots)
 
 
-def _validate_roi(roi: Sequence[int] | None) -> Box | None:
+def _validate_roi(roi: Sequence[float] | None) -> Box | None:
+    """Four finite numbers x, y, width, height (floats from a drawn box are rounded)."""
     if roi is None:
         return None
     values = tuple(roi)
     if len(values) != 4 or not all(
-        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in values
+        isinstance(v, int | float | np.integer | np.floating)
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+        for v in values
     ):
-        raise InvalidRoi("The region of interest must be four whole numbers: x, y, width, height.")
-    x, y, w, h = (int(v) for v in values)
+        raise InvalidRoi("The region of interest must be four numbers: x, y, width, height.")
+    x, y, w, h = (round(float(v)) for v in values)
     if w <= 0 or h <= 0:
         raise InvalidRoi("The region of interest needs a positive width and height.")
     return (x, y, w, h)
@@ -200,7 +132,3 @@ def _to_working_size(rgb: ByteImage) -> ByteImage:
     method = cv2.INTER_AREA if scale < 0.5 else cv2.INTER_LINEAR
     resized = cv2.resize(rgb, size, interpolation=method)
     return np.asarray(resized, dtype=np.uint8)
-
-
-def _r(value: float, digits: int = 2) -> float:
-    return round(float(value), digits)

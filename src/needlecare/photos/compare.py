@@ -4,10 +4,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from needlecare.photos import limits
-from needlecare.photos.analysis import NOTICE, REPORT_KIND, REPORT_VERSION
 from needlecare.photos.confidence import Confidence
 from needlecare.photos.errors import IncomparableReports
 from needlecare.photos.methods import citation
+from needlecare.photos.report import NOTICE, REPORT_KIND, REPORT_VERSION
 
 COMPARISON_KIND = "needlecare.photo_comparison"
 

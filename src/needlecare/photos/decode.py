@@ -14,6 +14,7 @@ from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 from needlecare.photos import limits
 from needlecare.photos.errors import PhotoRejected, RejectReason
 
+# Pillow-wide PNG text/ICC inflation caps (stricter than its 64 MB default for all text).
 PngImagePlugin.MAX_TEXT_CHUNK = limits.MAX_TEXT_CHUNK_BYTES
 PngImagePlugin.MAX_TEXT_MEMORY = 4 * limits.MAX_TEXT_CHUNK_BYTES
 
@@ -96,6 +97,11 @@ def open_photo(data: bytes, max_long_side: int | None = None) -> DecodedPhoto:
             RejectReason.TOO_MANY_PIXELS,
             f"The image is {width}x{height} pixels ({width * height / 1e6:.0f} MP); "
             f"the limit is {limits.MAX_PIXELS / 1e6:.0f} MP.",
+        )
+    if max(width, height) > limits.MAX_SIDE:
+        raise PhotoRejected(
+            RejectReason.TOO_MANY_PIXELS,
+            f"The image is {width}x{height} pixels; no side may exceed {limits.MAX_SIDE} px.",
         )
     if orientation in (5, 6, 7, 8):
         width, height = height, width

@@ -14,6 +14,10 @@ MAX_PIXELS: Final = 40_000_000
 """Largest accepted image (40 MP) checked from the header before decoding: refuses
 decompression bombs (a tiny PNG that expands to gigabytes)."""
 
+MAX_SIDE: Final = 20_000
+"""Longest accepted side: JPEG cannot store more than 65 500 px, and a photo's sides are a few
+thousand; a 70 000 x 8 strip is an attack or an accident, not a skin photo."""
+
 MAX_TEXT_CHUNK_BYTES: Final = 1024 * 1024
 """Largest decompressed PNG text/ICC chunk Pillow may inflate (zTXt/iCCP bombs)."""
 

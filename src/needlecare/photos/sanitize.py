@@ -8,6 +8,7 @@ from PIL import Image
 
 from needlecare.photos import limits
 from needlecare.photos.decode import open_photo
+from needlecare.photos.errors import PhotoRejected, RejectReason
 
 
 @dataclass(frozen=True)
@@ -66,5 +67,10 @@ def _encode_jpeg(image: Image.Image, quality: int) -> bytes:
     # comment: an empty `info` and no metadata arguments leave pixels only (tests re-read it).
     image.info = {}
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=quality, optimize=True)
+    try:
+        image.save(out, format="JPEG", quality=quality, optimize=True)
+    except (OSError, ValueError) as exc:
+        raise PhotoRejected(
+            RejectReason.CORRUPT, "The image could not be re-encoded for storage."
+        ) from exc
     return out.getvalue()

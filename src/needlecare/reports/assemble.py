@@ -15,6 +15,7 @@ from needlecare.knowledge.citations import ReferenceEntry, UnknownCitation, reso
 from needlecare.reports.charts import TrendChart, measure_value, trend_charts
 from needlecare.reports.records import (
     AlertRecord,
+    CheckinRecord,
     NoteRecord,
     PatientData,
     PhotoRecord,
@@ -184,6 +185,17 @@ def _photo(photo: PhotoRecord) -> PhotoBlock:
     )
 
 
+def _latest_findings(latest: CheckinRecord | None) -> list[FindingLine]:
+    if latest is None:
+        return []
+    return [
+        FindingLine(
+            f.get("code", ""), f.get("text", ""), source_ref(f.get("source", "")), [latest.day]
+        )
+        for f in latest.findings
+    ]
+
+
 def build_report(data: PatientData, today: date, generated_at: datetime) -> PatientReport:
     """Everything the PDF shows, decided from the records alone."""
     treatment = data.latest_treatment
@@ -202,12 +214,7 @@ def build_report(data: PatientData, today: date, generated_at: datetime) -> Pati
         latest_level_label=LEVEL_LABELS.get(latest.level, latest.level) if latest else None,
         latest_checkin=latest.created_at.date() if latest else None,
         open_alerts=[a for a in data.alerts if a.state != "resolved"],
-        latest_findings=[
-            FindingLine(
-                f.get("code", ""), f.get("text", ""), source_ref(f.get("source", "")), [latest.day]
-            )
-            for f in (latest.findings if latest else [])
-        ],
+        latest_findings=_latest_findings(latest),
         other_treatments=[t for t in data.treatments if t is not treatment],
     )
     rows = [

@@ -46,8 +46,10 @@ def insert_once(session: Session, table: Table, values: dict[str, Any]) -> bool:
     key, exactly one gets True, and neither transaction fails."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
-    return bool(getattr(result, "rowcount", 0) == 1)
+    # RETURNING, not rowcount: drivers disagree on rowcount for INSERT ... ON CONFLICT.
+    statement = insert(table).values(**values).on_conflict_do_nothing()
+    key = next(iter(table.primary_key.columns))
+    return session.execute(statement.returning(key)).first() is not None
 
 
 def enqueue(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +43,8 @@ def _parse(treatment: Any) -> tuple[date, float, str, Band, int | None, list[str
             bad(str(key), f"is not a known field (known: {', '.join(sorted(_KNOWN))})")
     raw_date = treatment.get("date")
     when: date | None = raw_date if isinstance(raw_date, date) else None
+    if isinstance(raw_date, datetime):  # a datetime is a date, but cannot be compared with one
+        when = raw_date.date()
     if isinstance(raw_date, str):
         try:
             when = date.fromisoformat(raw_date) if len(raw_date) == 10 else None
@@ -103,7 +105,3 @@ def build_timeline(treatment: dict[str, Any], today: date | None = None) -> dict
         "today": (today - when).days if today is not None else None,
         "days": days,
     }
-
-
-def day_date(treatment_date: date, day: int) -> date:
-    return treatment_date + timedelta(days=day)

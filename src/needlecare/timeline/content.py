@@ -95,7 +95,7 @@ def _day(band: Band, day: int, pigment_risk: bool) -> dict[str, Any]:
             sources.extend(window.cite)
         elif window.kind == "activity" and day == resume:
             condition = f" ({window.condition})" if window.condition else ""
-            when = "Allowed today" if day == 0 else "Allowed again from today"
+            when = "Today" if day == 0 else "Now allowed"
             care.append(f"{when}: {window.label}{condition}")
             sources.extend(window.cite)
         elif day < window.caution_until(band):

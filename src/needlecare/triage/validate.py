@@ -9,7 +9,7 @@ CheckinInvalid, whatever JSON it is given.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from needlecare.knowledge.bands import DEVICES, MAX_DEPTH_MM
@@ -153,6 +153,8 @@ class _Collector:
 
 
 def _parse_date(errors: _Collector, field: str, value: object) -> date | None:
+    if isinstance(value, datetime):  # a datetime is a date, but cannot be compared with one
+        return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, str) and len(value) == 10:

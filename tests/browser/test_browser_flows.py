@@ -1,0 +1,164 @@
+"""Real Chromium against a real server: the patient check-in on a phone, the product checker,
+the clinic alert flow, and axe on every main page (no serious or critical violations)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import Server
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page: Any, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def log_out(page: Any) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/login")
+
+
+def tap(page: Any, question: str, answer: str) -> None:
+    """Answer a segmented question by tapping the visible button, as a person would."""
+    group = page.get_by_role("group", name=question, exact=True)
+    group.locator("label").filter(has_text=re.compile(rf"^{re.escape(answer)}")).first.click()
+
+
+def test_patient_checks_in_on_a_phone_and_sees_an_expected_result(
+    phone: Any, server: Server, shots: Path
+) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.wait_for_url("**/today")
+    assert phone.get_by_role("heading", name="Day 3 after treatment").is_visible()
+    phone.screenshot(path=shots / "phone-today.png", full_page=True)
+
+    phone.get_by_role("link", name="Do today's check-in").click()
+    tap(phone, "Redness", "Mild")
+    tap(phone, "Flaking or peeling?", "Yes")
+    phone.screenshot(path=shots / "phone-checkin.png")
+    phone.get_by_role("button", name="Send check-in").click()
+
+    phone.wait_for_url("**/checkins/*")
+    banner = phone.locator(".result-banner")
+    assert "level-expected" in (banner.get_attribute("class") or "")
+    assert "normal healing" in banner.inner_text()
+    phone.screenshot(path=shots / "phone-result-expected.png", full_page=True)
+    assert _serious(Axe().run(phone)) == []
+
+
+def test_red_flag_check_in_says_plainly_to_get_care_today(
+    phone: Any, server: Server, shots: Path
+) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/checkin")
+    tap(phone, "Trouble breathing or swallowing?", "Yes")
+    tap(phone, "Swelling of the lips, tongue, eyelids or whole face?", "Yes")
+    phone.get_by_role("button", name="Send check-in").click()
+
+    phone.wait_for_url("**/checkins/*")
+    banner = phone.locator(".result-banner")
+    assert "level-urgent" in (banner.get_attribute("class") or "")
+    text = banner.inner_text()
+    assert "Get medical care today" in text
+    assert "emergency" in text
+    phone.screenshot(path=shots / "phone-result-urgent.png", full_page=True)
+    assert _serious(Axe().run(phone)) == []
+
+
+def test_breakout_details_appear_only_when_there_are_breakouts(phone: Any, server: Server) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/checkin")
+    details = phone.locator("#breakout-details")
+    assert details.is_hidden()
+    tap(phone, "How many new spots?", "3–5")
+    assert details.is_visible()
+
+
+def test_product_checker_on_a_phone(phone: Any, server: Server, shots: Path) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/products")
+    phone.get_by_label("Ingredient list").fill(
+        "Aqua (Water), Glycerin, Retinol, Niacinamide, Parfum (Fragrance)"
+    )
+    phone.get_by_role("button", name="Check ingredients").click()
+    verdict = phone.locator("#verdict")
+    verdict.wait_for()
+    assert "Not yet" in verdict.inner_text()
+    assert "From day" in verdict.inner_text()
+    assert phone.locator(".finding").count() >= 1
+    phone.screenshot(path=shots / "phone-products.png", full_page=True)
+    assert _serious(Axe().run(phone)) == []
+
+
+def test_clinic_alert_flow(phone: Any, desk: Any, server: Server, shots: Path) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/checkin")
+    tap(phone, "Fever or chills?", "Yes")
+    tap(phone, "Redness that is spreading or getting bigger?", "Yes")
+    phone.get_by_role("button", name="Send check-in").click()
+    phone.wait_for_url("**/checkins/*")
+
+    log_in(desk, server.world.clinician_a, server.password)
+    desk.wait_for_url("**/clinic/alerts")
+    card = desk.locator("article.alert-item", has_text="Paula Patient").filter(has_text="not yet seen")
+    assert card.count() >= 1
+    first = card.first
+    alert_id = first.get_attribute("id")
+    desk.screenshot(path=shots / "desk-alerts.png", full_page=True)
+
+    first.get_by_role("button", name="Acknowledge").click()
+    desk.wait_for_load_state()
+    card = desk.locator(f"#{alert_id}")
+    assert "not yet seen" not in card.inner_text()
+
+    card.get_by_text("Resolve…").click()
+    card.get_by_label("Resolve with a note").fill("Called Paula; seen in clinic at 3 pm.")
+    card.get_by_role("button", name="Resolve").click()
+    desk.wait_for_load_state()
+    assert desk.locator(f"#{alert_id}").count() == 0
+    assert desk.get_by_role("status").first.inner_text().startswith("Alert resolved")
+
+
+PATIENT_PAGES = ["/today", "/checkin", "/products", "/history", "/treatment/new"]
+CLINIC_PAGES = ["/clinic/alerts", "/clinic/patients", "/clinic/invite", "/clinic/staff",
+                "/clinic/audit"]
+
+
+def _serious(results: Any) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_main_pages_have_no_serious_accessibility_violations(
+    phone: Any, desk: Any, server: Server, shots: Path
+) -> None:
+    axe = Axe()
+    problems: dict[str, list[str]] = {}
+    phone.goto("/login")
+    problems["/login"] = _serious(axe.run(phone))
+    phone.goto("/register")
+    problems["/register"] = _serious(axe.run(phone))
+    log_in(phone, server.world.patient_a, server.password)
+    phone.wait_for_url("**/today")
+    for path in PATIENT_PAGES:
+        phone.goto(path)
+        problems[path] = _serious(axe.run(phone))
+    log_in(desk, server.world.admin_a, server.password)
+    desk.wait_for_url("**/clinic/alerts")
+    for path in [*CLINIC_PAGES, f"/clinic/patients/{server.world.patient_a_id}"]:
+        desk.goto(path)
+        problems[path] = _serious(axe.run(desk))
+    desk.screenshot(path=shots / "desk-patient.png", full_page=True)
+    assert {path: found for path, found in problems.items() if found} == {}
