@@ -12,6 +12,8 @@ script also times NeedleCare once per list on the same sample. Each measurement 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -23,18 +25,25 @@ CORPUS = ROOT / "bench" / "corpus" / "labels.txt"
 BIN = ROOT / ".venv" / "bin"
 
 
-def timed(commands: list[list[str]], stdin_files: list[Path | None]) -> float:
+def timed(commands: list[list[str]], stdin_files: list[Path | None]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + sys of the child processes) for the commands."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     for command, stdin in zip(commands, stdin_files, strict=True):
         with open(stdin, "rb") if stdin else open("/dev/null", "rb") as handle:
             subprocess.run(command, stdin=handle, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
-def median_of(runs: int, commands: list[list[str]], stdin: list[Path | None]) -> float:
+def median_of(runs: int, commands: list[list[str]],
+              stdin: list[Path | None]) -> tuple[float, float]:
     timed(commands[:1], stdin[:1])  # warm-up: page cache, .pyc files
-    return statistics.median(timed(commands, stdin) for _ in range(runs))
+    results = [timed(commands, stdin) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
 
 def main() -> None:
@@ -62,11 +71,16 @@ def main() -> None:
         ("needlecare ingredients --json (1 process per list)", len(files), ours_each),
         ("on-the-list --ingredients F --format json (1 per list)", len(files), theirs),
     ]
-    print(f"corpus: {CORPUS.relative_to(ROOT)} ({len(lists)} lists), median of {args.runs} runs")
-    for name, count, seconds in rows:
-        print(f"{name:58} {count:4d} lists {seconds:8.2f} s {count / seconds:9.1f} lists/s")
-    ratio = (len(lists) / batch) / (len(files) / theirs)
-    print(f"throughput ratio, needlecare --jsonl vs on-the-list: {ratio:.1f}x (goal: 5x)")
+    print(f"corpus: {CORPUS.relative_to(ROOT)} ({len(lists)} lists), median of {args.runs} runs;"
+          f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'':58} {'lists':>5} {'wall s':>8} {'lists/s':>9} {'cpu s':>8} {'lists/cpu-s':>11}")
+    for name, count, (wall, cpu) in rows:
+        print(f"{name:58} {count:5d} {wall:8.2f} {count / wall:9.1f} {cpu:8.2f}"
+              f" {count / cpu:11.1f}")
+    for label, index in (("wall", 0), ("cpu", 1)):
+        ratio = (len(lists) / batch[index]) / (len(files) / theirs[index])
+        print(f"throughput ratio ({label} time), needlecare --jsonl vs on-the-list: {ratio:.1f}x"
+              " (goal: 5x)")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,20 @@ class Samples:
     errors: dict[str, int] = field(default_factory=dict)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server process and its worker children (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
@@ -59,7 +73,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 @contextmanager
-def server(db: str, workers: int) -> Iterator[str]:
+def server(db: str, workers: int) -> Iterator[tuple[str, int]]:
     data_dir = Path(tempfile.mkdtemp(prefix="needlecare-bench-"))
     env = {**os.environ, "NEEDLECARE_DATA_DIR": str(data_dir)}
     cluster = None
@@ -70,9 +84,19 @@ def server(db: str, workers: int) -> Iterator[str]:
         env.pop("NEEDLECARE_DATABASE_URL", None)
     port = free_port()
     proc = subprocess.Popen(
-        [NEEDLECARE, "serve", "--demo", "--port", str(port), "--workers", str(workers),
-         "--no-access-log"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            NEEDLECARE,
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -86,7 +110,7 @@ def server(db: str, workers: int) -> Iterator[str]:
             if proc.poll() is not None:
                 raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "serve died")
             time.sleep(0.2)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         try:
@@ -99,22 +123,42 @@ def server(db: str, workers: int) -> Iterator[str]:
 
 
 async def setup(client: httpx.AsyncClient, clients: int) -> tuple[dict[str, str], list[int]]:
-    token = (await client.post("/api/v1/auth/tokens",
-                               json={"email": CLINICIAN[0], "password": CLINICIAN[1]})).json()
+    token = (
+        await client.post(
+            "/api/v1/auth/tokens", json={"email": CLINICIAN[0], "password": CLINICIAN[1]}
+        )
+    ).json()
     headers = {"Authorization": f"Bearer {token['token']}"}
     patient_ids = []
     for n in range(clients):
-        patient = (await client.post("/api/v1/patients", headers=headers,
-                                     json={"display_name": f"Load {n}", "fitzpatrick": 3})).json()
-        await client.post(f"/api/v1/patients/{patient['id']}/treatments", headers=headers, json={
-            "treatment_date": (date.today() - timedelta(days=4)).isoformat(),
-            "depth_mm": 1.0, "device": "pen"})
+        patient = (
+            await client.post(
+                "/api/v1/patients",
+                headers=headers,
+                json={"display_name": f"Load {n}", "fitzpatrick": 3},
+            )
+        ).json()
+        await client.post(
+            f"/api/v1/patients/{patient['id']}/treatments",
+            headers=headers,
+            json={
+                "treatment_date": (date.today() - timedelta(days=4)).isoformat(),
+                "depth_mm": 1.0,
+                "device": "pen",
+            },
+        )
         patient_ids.append(patient["id"])
     return headers, patient_ids
 
 
-async def one_client(client: httpx.AsyncClient, headers: dict[str, str], patient_id: int,
-                     stop_at: float, samples: Samples, rng: random.Random) -> None:
+async def one_client(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    patient_id: int,
+    stop_at: float,
+    samples: Samples,
+    rng: random.Random,
+) -> None:
     n = 0
     while time.monotonic() < stop_at:
         n += 1
@@ -138,30 +182,44 @@ async def one_client(client: httpx.AsyncClient, headers: dict[str, str], patient
             bucket.append(elapsed)
 
 
-async def run_load(base: str, clients: int, duration: float) -> tuple[Samples, float]:
+async def run_load(
+    base: str, pid: int, clients: int, duration: float
+) -> tuple[Samples, float, float]:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         headers, patient_ids = await setup(client, clients)
         samples = Samples()
         rng = random.Random(5)
+        cpu_before = cpu_seconds(pid)
         started = time.monotonic()
         stop_at = started + duration
-        await asyncio.gather(*(one_client(client, headers, pid, stop_at, samples, rng)
-                               for pid in patient_ids))
-        return samples, time.monotonic() - started
+        await asyncio.gather(
+            *(one_client(client, headers, pid, stop_at, samples, rng) for pid in patient_ids)
+        )
+        elapsed = time.monotonic() - started
+        return samples, elapsed, cpu_seconds(pid) - cpu_before
 
 
-def report(db: str, workers: int, samples: Samples, elapsed: float) -> None:
+def report(db: str, workers: int, samples: Samples, elapsed: float, cpu: float) -> None:
     total = len(samples.checkin) + len(samples.alerts) + sum(samples.errors.values())
     ms = [1000 * x for x in samples.checkin]
     ams = [1000 * x for x in samples.alerts]
-    print(f"\n== {db}, {workers} worker(s), {elapsed:.1f} s ==")
+    load = os.getloadavg()[0]
+    print(f"\n== {db}, {workers} worker(s), {elapsed:.1f} s, load average {load:.1f} ==")
+    print(
+        f"server CPU      {1000 * cpu / max(total, 1):8.2f} ms per request "
+        f"(all server processes; the client runs on the same cores)"
+    )
     print(f"requests/s      {total / elapsed:8.1f}   (total {total}, errors {samples.errors or 0})")
-    print(f"check-ins       {len(ms):8d}   p50 {percentile(ms, 50):6.1f} ms  "
-          f"p95 {percentile(ms, 95):6.1f} ms  p99 {percentile(ms, 99):6.1f} ms  "
-          f"mean {statistics.fmean(ms) if ms else float('nan'):6.1f} ms")
-    print(f"alert queue     {len(ams):8d}   p50 {percentile(ams, 50):6.1f} ms  "
-          f"p95 {percentile(ams, 95):6.1f} ms  p99 {percentile(ams, 99):6.1f} ms")
+    print(
+        f"check-ins       {len(ms):8d}   p50 {percentile(ms, 50):6.1f} ms  "
+        f"p95 {percentile(ms, 95):6.1f} ms  p99 {percentile(ms, 99):6.1f} ms  "
+        f"mean {statistics.fmean(ms) if ms else float('nan'):6.1f} ms"
+    )
+    print(
+        f"alert queue     {len(ams):8d}   p50 {percentile(ams, 50):6.1f} ms  "
+        f"p95 {percentile(ams, 95):6.1f} ms  p99 {percentile(ams, 99):6.1f} ms"
+    )
 
 
 def main() -> int:
@@ -171,10 +229,10 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
-        with server(db, args.workers) as base:
-            samples, elapsed = asyncio.run(run_load(base, args.clients, args.duration))
-        report(db, args.workers, samples, elapsed)
+    for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
+        with server(db, args.workers) as (base, pid):
+            samples, elapsed, cpu = asyncio.run(run_load(base, pid, args.clients, args.duration))
+        report(db, args.workers, samples, elapsed, cpu)
     return 0
 
 

@@ -172,11 +172,15 @@ class World:
             raise AttributeError(name) from None
 
 
-def _person(uow: UnitOfWork, world: World, name: str, role: Role,
-            clinic_id: int | None) -> User:
+def _person(uow: UnitOfWork, world: World, name: str, role: Role, clinic_id: int | None) -> User:
     password = f"{name}-password-1"
-    user = User(email=f"{name}@example.org", password_hash=cached_hash(password), role=role,
-                clinic_id=clinic_id, display_name=name.title())
+    user = User(
+        email=f"{name}@example.org",
+        password_hash=cached_hash(password),
+        role=role,
+        clinic_id=clinic_id,
+        display_name=name.title(),
+    )
     uow.session.add(user)
     uow.flush()
     raw, digest = new_token()
@@ -185,17 +189,34 @@ def _person(uow: UnitOfWork, world: World, name: str, role: Role,
     return user
 
 
-def _patient(uow: UnitOfWork, world: World, name: str, clinic_id: int | None,
-             user: User | None, treated_days_ago: int = 5) -> None:
-    patient = Patient(clinic_id=clinic_id, user_id=user.id if user else None,
-                      display_name=f"{name.title()} Patient", email=f"{name}@example.org",
-                      fitzpatrick=3, acne_prone=False, history=[])
+def _patient(
+    uow: UnitOfWork,
+    world: World,
+    name: str,
+    clinic_id: int | None,
+    user: User | None,
+    treated_days_ago: int = 5,
+) -> None:
+    patient = Patient(
+        clinic_id=clinic_id,
+        user_id=user.id if user else None,
+        display_name=f"{name.title()} Patient",
+        email=f"{name}@example.org",
+        fitzpatrick=3,
+        acne_prone=False,
+        history=[],
+    )
     uow.session.add(patient)
     uow.flush()
     world.patients[name] = patient.id
-    treatment = Treatment(patient_id=patient.id,
-                          treatment_date=date.today() - timedelta(days=treated_days_ago),
-                          depth_mm=1.0, device=Device.PEN, areas=["face"], fitzpatrick=3)
+    treatment = Treatment(
+        patient_id=patient.id,
+        treatment_date=date.today() - timedelta(days=treated_days_ago),
+        depth_mm=1.0,
+        device=Device.PEN,
+        areas=["face"],
+        fitzpatrick=3,
+    )
     uow.session.add(treatment)
     uow.flush()
     world.treatments[name] = treatment.id

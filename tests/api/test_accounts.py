@@ -22,8 +22,11 @@ def test_a_token_from_email_and_password_works_until_revoked(
     assert issued.status_code == 201
     headers = {"Authorization": f"Bearer {issued.json()['token']}"}
     me = client.get("/api/v1/me", headers=headers).json()
-    assert (me["user_id"], me["role"], me["clinic_id"]) == (world.bob.user_id, "clinician",
-                                                             world.alder_id)
+    assert (me["user_id"], me["role"], me["clinic_id"]) == (
+        world.bob.user_id,
+        "clinician",
+        world.alder_id,
+    )
     with uow:
         stored = uow.session.get(ApiToken, issued.json()["id"])
         assert stored is not None
@@ -35,9 +38,7 @@ def test_a_token_from_email_and_password_works_until_revoked(
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
 
-def test_wrong_password_and_unknown_email_get_the_same_401(
-    client: TestClient, world: Any
-) -> None:
+def test_wrong_password_and_unknown_email_get_the_same_401(client: TestClient, world: Any) -> None:
     wrong = _login(client, world.bob.email, "not-the-password")
     unknown = _login(client, "nobody@example.org", "not-the-password")
     assert wrong.status_code == unknown.status_code == 401
@@ -52,8 +53,10 @@ def test_missing_or_malformed_bearer_is_401(client: TestClient) -> None:
 
 
 def test_self_registration_makes_a_personal_patient(client: TestClient, world: Any) -> None:
-    created = client.post("/api/v1/register", json={
-        "email": "Kim@Example.org", "password": "kim-password-1", "display_name": "Kim"})
+    created = client.post(
+        "/api/v1/register",
+        json={"email": "Kim@Example.org", "password": "kim-password-1", "display_name": "Kim"},
+    )
     assert created.status_code == 201
     assert created.json()["role"] == "patient"
     assert created.json()["clinic_id"] is None
@@ -61,11 +64,15 @@ def test_self_registration_makes_a_personal_patient(client: TestClient, world: A
     headers = {"Authorization": f"Bearer {token}"}
     patients = client.get("/api/v1/patients", headers=headers).json()
     assert [p["id"] for p in patients] == [created.json()["patient_id"]]
-    again = client.post("/api/v1/register", json={
-        "email": "kim@example.org", "password": "kim-password-2", "display_name": "Kim"})
+    again = client.post(
+        "/api/v1/register",
+        json={"email": "kim@example.org", "password": "kim-password-2", "display_name": "Kim"},
+    )
     assert again.status_code == 409
-    short = client.post("/api/v1/register", json={
-        "email": "lee@example.org", "password": "short", "display_name": "Lee"})
+    short = client.post(
+        "/api/v1/register",
+        json={"email": "lee@example.org", "password": "short", "display_name": "Lee"},
+    )
     assert short.status_code == 422
     assert short.json()["errors"][0]["field"] == "password"
 
@@ -87,8 +94,7 @@ def test_patient_invitation_is_a_single_use_link_stored_hashed(
     assert accepted.json()["patient_id"] == quinn
     assert client.post("/api/v1/invitations/patient/accept", json=accept).status_code == 404
     login = _login(client, "quinn.new@example.org", "quinn-password").json()["token"]
-    mine = client.get("/api/v1/patients",
-                      headers={"Authorization": f"Bearer {login}"}).json()
+    mine = client.get("/api/v1/patients", headers={"Authorization": f"Bearer {login}"}).json()
     assert [p["id"] for p in mine] == [quinn]
     with uow:
         patient = uow.session.get(Patient, quinn)
@@ -101,11 +107,15 @@ def test_only_admins_invite_staff_and_the_invitee_joins_that_clinic(
     client: TestClient, world: Any
 ) -> None:
     body = {"email": "dee@example.org", "role": "clinician"}
-    assert client.post("/api/v1/invitations/staff", json=body,
-                       headers=world.bob.headers).status_code == 403
+    assert (
+        client.post("/api/v1/invitations/staff", json=body, headers=world.bob.headers).status_code
+        == 403
+    )
     invited = client.post("/api/v1/invitations/staff", json=body, headers=world.alice.headers)
     assert invited.status_code == 201
-    joined = client.post("/api/v1/invitations/staff/accept", json={
-        "token": invited.json()["token"], "display_name": "Dee", "password": "dee-password"})
+    joined = client.post(
+        "/api/v1/invitations/staff/accept",
+        json={"token": invited.json()["token"], "display_name": "Dee", "password": "dee-password"},
+    )
     assert joined.status_code == 201
     assert (joined.json()["role"], joined.json()["clinic_id"]) == ("clinician", world.alder_id)

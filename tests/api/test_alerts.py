@@ -18,16 +18,24 @@ def test_queue_puts_unacknowledged_first_then_urgency_then_age(
     old_urgent = submit(uow, world, "bob", "quinn", ALLERGY, hours_ago=20)
     seen_urgent = submit(uow, world, "bob", "pat", ALLERGY, hours_ago=40)
     assert [o.checkin.level.value for o in (old_contact, new_urgent, old_urgent)] == [
-        "contact_clinic", "urgent", "urgent"]
-    ack = client.post(f"/api/v1/alerts/{seen_urgent.alert_id}/acknowledge",
-                      headers=world.bob.headers)
+        "contact_clinic",
+        "urgent",
+        "urgent",
+    ]
+    ack = client.post(
+        f"/api/v1/alerts/{seen_urgent.alert_id}/acknowledge", headers=world.bob.headers
+    )
     assert ack.status_code == 200
     assert ack.json()["state"] == "acknowledged"
     assert ack.json()["acknowledged_by"] == world.bob.user_id
 
     queue = client.get("/api/v1/alerts", headers=world.alice.headers).json()
     assert [a["id"] for a in queue] == [
-        old_urgent.alert_id, new_urgent.alert_id, old_contact.alert_id, seen_urgent.alert_id]
+        old_urgent.alert_id,
+        new_urgent.alert_id,
+        old_contact.alert_id,
+        seen_urgent.alert_id,
+    ]
     assert queue[0]["patient_name"] == "Quinn Patient"
     assert queue[0]["findings"]
 
@@ -42,8 +50,9 @@ def test_resolving_needs_a_note_and_closes_the_alert(
     assert empty.json()["errors"][0]["field"] == "note"
     blank = client.post(url, json={"note": "   "}, headers=world.bob.headers)
     assert blank.status_code == 422
-    done = client.post(url, json={"note": "Called, seen today, antibiotics."},
-                       headers=world.bob.headers)
+    done = client.post(
+        url, json={"note": "Called, seen today, antibiotics."}, headers=world.bob.headers
+    )
     assert done.status_code == 200
     assert done.json()["state"] == "resolved"
     assert done.json()["resolved_by"] == world.bob.user_id
@@ -53,8 +62,10 @@ def test_resolving_needs_a_note_and_closes_the_alert(
     assert [a["id"] for a in resolved] == [alert_id]
     again = client.post(url, json={"note": "again"}, headers=world.bob.headers)
     assert again.status_code == 409
-    assert client.post(f"/api/v1/alerts/{alert_id}/acknowledge",
-                       headers=world.bob.headers).status_code == 409
+    assert (
+        client.post(f"/api/v1/alerts/{alert_id}/acknowledge", headers=world.bob.headers).status_code
+        == 409
+    )
 
 
 def test_patients_cannot_see_the_alert_queue(client: TestClient, world: Any) -> None:

@@ -22,8 +22,9 @@ def test_reads_and_writes_of_patient_data_are_audited(
     client: TestClient, uow: UnitOfWork, world: Any
 ) -> None:
     pat = world.patients["pat"]
-    created = client.post(f"/api/v1/patients/{pat}/checkins", json={"symptoms": CALM},
-                          headers=world.pat.headers).json()
+    created = client.post(
+        f"/api/v1/patients/{pat}/checkins", json={"symptoms": CALM}, headers=world.pat.headers
+    ).json()
     client.get(f"/api/v1/patients/{pat}", headers=world.bob.headers)
     client.get(f"/api/v1/patients/{pat}/checkins", headers=world.bob.headers)
     assert _actions(uow) == [
@@ -36,8 +37,12 @@ def test_reads_and_writes_of_patient_data_are_audited(
 def test_refused_access_writes_no_audit_row_about_the_patient(
     client: TestClient, uow: UnitOfWork, world: Any
 ) -> None:
-    assert client.get(f"/api/v1/patients/{world.patients['pat']}",
-                      headers=world.charlie.headers).status_code == 404
+    assert (
+        client.get(
+            f"/api/v1/patients/{world.patients['pat']}", headers=world.charlie.headers
+        ).status_code
+        == 404
+    )
     assert _actions(uow) == []
 
 
@@ -47,7 +52,8 @@ def test_admin_reads_own_clinics_log_only(client: TestClient, world: Any) -> Non
     alder = client.get("/api/v1/audit", headers=world.alice.headers)
     assert alder.status_code == 200
     assert [(e["action"], e["patient_id"]) for e in alder.json()] == [
-        ("patient.read", world.patients["pat"])]
+        ("patient.read", world.patients["pat"])
+    ]
     assert client.get("/api/v1/audit", headers=world.bob.headers).status_code == 403
     assert client.get("/api/v1/audit", headers=world.pat.headers).status_code == 403
     birch = client.get("/api/v1/audit", headers=world.charlie.headers).json()

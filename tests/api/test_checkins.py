@@ -57,8 +57,11 @@ def test_same_idempotency_key_stores_once_and_returns_the_first_result(
     assert second.json()["replayed"] is True
     assert _count(uow, Checkin) == 1
     assert _count(uow, Alert) == 0
-    other_key = client.post(_url(world), json={"symptoms": CALM},
-                            headers={**world.pat.headers, "Idempotency-Key": "tap-2"})
+    other_key = client.post(
+        _url(world),
+        json={"symptoms": CALM},
+        headers={**world.pat.headers, "Idempotency-Key": "tap-2"},
+    )
     assert other_key.status_code == 201
     assert _count(uow, Checkin) == 2
 
@@ -80,8 +83,7 @@ def test_red_flags_raise_one_alert_for_the_clinic(
 def test_personal_account_checkins_raise_no_clinic_alert(
     client: TestClient, uow: UnitOfWork, world: Any
 ) -> None:
-    response = client.post(_url(world, "sol"), json={"symptoms": FEVER},
-                           headers=world.sol.headers)
+    response = client.post(_url(world, "sol"), json={"symptoms": FEVER}, headers=world.sol.headers)
     assert response.status_code == 201
     assert response.json()["level"] in ("contact_clinic", "urgent")
     assert response.json()["alert_id"] is None
@@ -91,28 +93,41 @@ def test_personal_account_checkins_raise_no_clinic_alert(
 def test_invalid_answers_get_422_naming_each_bad_field(
     client: TestClient, uow: UnitOfWork, world: Any
 ) -> None:
-    bad = {"symptoms": {"redness": 7, "pain": -1, "sparkles": True,
-                        "breakouts": {"count": 2, "kind": "boils"}}}
+    bad = {
+        "symptoms": {
+            "redness": 7,
+            "pain": -1,
+            "sparkles": True,
+            "breakouts": {"count": 2, "kind": "boils"},
+        }
+    }
     response = client.post(_url(world), json=bad, headers=world.pat.headers)
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
-    assert {"symptoms.redness", "symptoms.pain", "symptoms.sparkles",
-            "symptoms.breakouts.kind"} <= fields
+    assert {
+        "symptoms.redness",
+        "symptoms.pain",
+        "symptoms.sparkles",
+        "symptoms.breakouts.kind",
+    } <= fields
     assert _count(uow, Checkin) == 0
 
 
 def test_a_checkin_before_any_treatment_is_422(client: TestClient, world: Any) -> None:
-    created = client.post("/api/v1/patients", json={"display_name": "New Person"},
-                          headers=world.bob.headers).json()
-    response = client.post(f"/api/v1/patients/{created['id']}/checkins",
-                           json={"symptoms": CALM}, headers=world.bob.headers)
+    created = client.post(
+        "/api/v1/patients", json={"display_name": "New Person"}, headers=world.bob.headers
+    ).json()
+    response = client.post(
+        f"/api/v1/patients/{created['id']}/checkins",
+        json={"symptoms": CALM},
+        headers=world.bob.headers,
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "treatment_id"
 
 
 def test_a_patient_cannot_check_in_for_another_patient(client: TestClient, world: Any) -> None:
-    response = client.post(_url(world, "quinn"), json={"symptoms": CALM},
-                           headers=world.pat.headers)
+    response = client.post(_url(world, "quinn"), json={"symptoms": CALM}, headers=world.pat.headers)
     assert response.status_code == 404
 
 

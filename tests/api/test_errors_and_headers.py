@@ -13,8 +13,16 @@ from test_tenant_isolation import API_BODIES, flat_routes
 from needlecare.services.errors import Forbidden
 from needlecare.web.security import SESSION_COOKIE, check_csrf, csrf_token
 
-BAD_BODIES: list[Any] = [None, [], "text", 12, {"unexpected": True}, {"text": None},
-                         {"symptoms": "x"}, {"email": 5, "password": ["a"]}]
+BAD_BODIES: list[Any] = [
+    None,
+    [],
+    "text",
+    12,
+    {"unexpected": True},
+    {"text": None},
+    {"symptoms": "x"},
+    {"email": 5, "password": ["a"]},
+]
 
 
 def test_api_errors_have_one_shape(client: TestClient, world: Any) -> None:
@@ -24,8 +32,9 @@ def test_api_errors_have_one_shape(client: TestClient, world: Any) -> None:
     not_int = client.get("/api/v1/patients/abc", headers=world.bob.headers)
     assert not_int.status_code == 422
     assert not_int.json()["errors"][0]["field"] == "path.patient_id"
-    broken = client.post("/api/v1/auth/tokens", content=b"{not json",
-                         headers={"content-type": "application/json"})
+    broken = client.post(
+        "/api/v1/auth/tokens", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert broken.status_code == 422
 
 
@@ -53,15 +62,23 @@ def _refuse() -> Any:
 def test_no_route_answers_500_to_malformed_input(
     app: FastAPI, client: TestClient, world: Any, who: str
 ) -> None:
-    ids = {"patient_id": str(world.patients["pat"]), "treatment_id": "1", "checkin_id": "1",
-           "alert_id": "1", "token_id": "1", "token": "x"}
+    ids = {
+        "patient_id": str(world.patients["pat"]),
+        "treatment_id": "1",
+        "checkin_id": "1",
+        "alert_id": "1",
+        "token_id": "1",
+        "token": "x",
+    }
     headers = getattr(world, who).headers
     for method, path in flat_routes(app):
-        if method not in ("POST", "PUT") or not path.startswith("/api/") or (
-            path.endswith("/me/delete")
+        if (
+            method not in ("POST", "PUT")
+            or not path.startswith("/api/")
+            or (path.endswith("/me/delete"))
         ):
             continue
-        url = re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], path)
+        url = re.sub(r"{(\w+)}", lambda m: ids.get(m.group(1), "1"), path)
         for body in BAD_BODIES:
             response = client.request(method, url, json=body, headers=headers)
             assert response.status_code < 500, (method, path, body, response.text)
@@ -73,9 +90,15 @@ def test_session_cookie_is_httponly_and_samesite_lax() -> None:
     from needlecare.config import Settings
     from needlecare.web.security import install_sessions
 
-    install_sessions(app, Settings(data_dir=__import__("pathlib").Path("."),
-                                   database_url="sqlite://", secret_key="k" * 40,
-                                   secure_cookies=True))
+    install_sessions(
+        app,
+        Settings(
+            data_dir=__import__("pathlib").Path("."),
+            database_url="sqlite://",
+            secret_key="k" * 40,
+            secure_cookies=True,
+        ),
+    )
 
     @app.get("/set")
     def set_session(request: Request) -> dict[str, str]:
@@ -94,8 +117,12 @@ def test_csrf_check_accepts_only_the_sessions_token() -> None:
     from needlecare.config import Settings
     from needlecare.web.security import install_sessions
 
-    install_sessions(app, Settings(data_dir=__import__("pathlib").Path("."),
-                                   database_url="sqlite://", secret_key="k" * 40))
+    install_sessions(
+        app,
+        Settings(
+            data_dir=__import__("pathlib").Path("."), database_url="sqlite://", secret_key="k" * 40
+        ),
+    )
     outcomes: list[str] = []
 
     @app.get("/form")

@@ -15,7 +15,6 @@ import pytest
 from needlecare.config import load_settings
 from needlecare.storage.migrate import upgrade
 from needlecare.web.app import create_app
-
 from pages.seed import PASSWORD, World, seed_world
 
 CHROMIUM = "/usr/bin/chromium"
@@ -106,6 +105,7 @@ def phone(browser: object, server: Server) -> Iterator[object]:
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors  # a test that visits a 404 on purpose clears its entry
     yield page
     context.close()
     # CSP violations and script errors show up on the console: none is acceptable.

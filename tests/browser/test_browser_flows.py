@@ -109,7 +109,9 @@ def test_clinic_alert_flow(phone: Any, desk: Any, server: Server, shots: Path) -
 
     log_in(desk, server.world.clinician_a, server.password)
     desk.wait_for_url("**/clinic/alerts")
-    card = desk.locator("article.alert-item", has_text="Paula Patient").filter(has_text="not yet seen")
+    card = desk.locator("article.alert-item", has_text="Paula Patient").filter(
+        has_text="not yet seen"
+    )
     assert card.count() >= 1
     first = card.first
     alert_id = first.get_attribute("id")
@@ -129,8 +131,13 @@ def test_clinic_alert_flow(phone: Any, desk: Any, server: Server, shots: Path) -
 
 
 PATIENT_PAGES = ["/today", "/checkin", "/products", "/history", "/treatment/new"]
-CLINIC_PAGES = ["/clinic/alerts", "/clinic/patients", "/clinic/invite", "/clinic/staff",
-                "/clinic/audit"]
+CLINIC_PAGES = [
+    "/clinic/alerts",
+    "/clinic/patients",
+    "/clinic/invite",
+    "/clinic/staff",
+    "/clinic/audit",
+]
 
 
 def _serious(results: Any) -> list[str]:
@@ -155,6 +162,14 @@ def test_main_pages_have_no_serious_accessibility_violations(
     for path in PATIENT_PAGES:
         phone.goto(path)
         problems[path] = _serious(axe.run(phone))
+        phone.screenshot(path=shots / f"phone{path.replace('/', '-')}.png", full_page=True)
+    response = phone.goto("/no-such-page")
+    assert response.status == 404
+    phone.console_errors.remove(
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    )
+    problems["404"] = _serious(axe.run(phone))
+    phone.screenshot(path=shots / "phone-404.png")
     log_in(desk, server.world.admin_a, server.password)
     desk.wait_for_url("**/clinic/alerts")
     for path in [*CLINIC_PAGES, f"/clinic/patients/{server.world.patient_a_id}"]:

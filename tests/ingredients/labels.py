@@ -245,4 +245,36 @@ LABELS: dict[str, tuple[str, str]] = {
         "a bracket listing two other ingredients adds them",
         "Aqua, Glycerin, Parfum (Limonene, Linalool), Phenoxyethanol",
     ),
+    "bullet_ceramide_cream": (
+        "a bullet-separated US cream with three ceramides is recommended",
+        "AQUA / WATER • GLYCERIN • CETEARYL ALCOHOL • CAPRYLIC/CAPRIC TRIGLYCERIDE • "
+        "CETEARETH-20 • CERAMIDE NP • CERAMIDE AP • CERAMIDE EOP • CARBOMER • DIMETHICONE • "
+        "BEHENTRIMONIUM METHOSULFATE • SODIUM LAUROYL LACTYLATE • SODIUM HYALURONATE • "
+        "CHOLESTEROL • PHENOXYETHANOL • DISODIUM EDTA • TOCOPHEROL • PHYTOSPHINGOSINE • "
+        "XANTHAN GUM • ETHYLHEXYLGLYCERIN",
+    ),
+    "eu_cream_fil_code": (
+        "an EU cream with slash synonyms, allergens and a formula code in brackets",
+        "Water/Aqua/Eau, Glycerin, Isohexadecane, Niacinamide, Isopropyl Isostearate, "
+        "Butyrospermum Parkii Butter/Shea Butter, Cetyl Alcohol, Glyceryl Stearate, Caprylyl "
+        "Glycol, Dimethicone, Cera Alba/Beeswax, Sodium Benzoate, Citric Acid, Parfum/Fragrance, "
+        "Benzyl Alcohol, Linalool, Hexyl Cinnamal, Limonene, CI 77891/Titanium Dioxide. "
+        "(F.I.L. Z70022530/1)",
+    ),
+    "tinted_mineral_spf": (
+        "US tinted sunscreen: zinc oxide + octinoxate actives, lactic acid low in the list",
+        "Active Ingredients: Zinc Oxide 9.0%, Octinoxate 7.5%. Inactive Ingredients: Water, "
+        "Cyclopentasiloxane, Niacinamide, Octyldodecyl Neopentanoate, Hydroxyethyl "
+        "Acrylate/Sodium Acryloyldimethyl Taurate Copolymer, Polyisobutene, Sodium Hyaluronate, "
+        "Lactic Acid, Tocopheryl Acetate, Phenoxyethanol, Triethoxycaprylylsilane, Citric Acid, "
+        "Iron Oxides.",
+    ),
+    "slash_separated_list": (
+        "a list separated by spaced slashes is a list, not one synonym",
+        "WATER / BUTYLENE GLYCOL / GLYCERIN / NIACINAMIDE / PANTHENOL",
+    ),
+    "html_copy": (
+        "a list copied from a web page with tags and entities",
+        "<p><strong>Ingredients:</strong> Aqua, Glycerin<br/>Panthenol &amp; Allantoin</p>",
+    ),
 }

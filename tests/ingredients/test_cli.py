@@ -75,3 +75,23 @@ def test_whole_process_never_prints_a_traceback() -> None:
                           input=b"\x00\xff\xfe garbage", capture_output=True, timeout=60)
     assert proc.returncode == 2
     assert b"Traceback" not in proc.stderr and proc.stderr.startswith(b"error: ")
+
+
+FAST = ("import sys; from needlecare.cli.ingredients import main_fast; "
+        "sys.exit(main_fast(sys.argv[1:]))")
+
+
+@pytest.mark.parametrize(("args", "stdin"), [
+    (["--json", "--day", "3", "--band", "S"], b"Aqua, Glycerin, Retinol, Parfum"),
+    (["--jsonl"], b"Aqua, Glycerin\nnot a list at all, really\n"),
+    (["--day", "9"], b"Ingredients: Aqua, Walnut Shell Powder"),
+    (["--json"], b""),
+])
+def test_fast_path_behaves_like_the_typer_command(args: list[str], stdin: bytes) -> None:
+    typer_run = subprocess.run([sys.executable, "-m", "needlecare", "ingredients", *args],
+                               input=stdin, capture_output=True, timeout=60)
+    fast_run = subprocess.run([sys.executable, "-c", FAST, *args], input=stdin,
+                              capture_output=True, timeout=60)
+    assert fast_run.returncode == typer_run.returncode
+    assert fast_run.stdout == typer_run.stdout
+    assert fast_run.stderr == typer_run.stderr

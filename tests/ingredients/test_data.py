@@ -23,6 +23,7 @@ SCHEMAS = {
     "comedogenic.toml": "comedogenic.schema.json",
     "inventory.json": "inventory.schema.json",
     "annexes.json": "annexes.schema.json",
+    "loose.json": "loose.schema.json",
 }
 
 

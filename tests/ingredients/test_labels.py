@@ -60,6 +60,13 @@ EXPECTED: dict[str, tuple[str, int | None, dict[str, set[str]]]] = {
     "azelaic_acid": ("avoid", 7, {"AZELAIC ACID": {"chemical_exfoliant"}}),
     "parfum_components": ("avoid", 7, {"LIMONENE": {"fragrance_allergen"}}),
     "unknown_ingredient": ("ok", None, {}),
+    "bullet_ceramide_cream": ("recommended", None, {"CERAMIDE EOP": {"soothing"}}),
+    "eu_cream_fil_code": ("avoid", 7, {"HEXYL CINNAMAL": {"fragrance_allergen"},
+                                       "ISOPROPYL ISOSTEARATE": {"comedogenic"}}),
+    "tinted_mineral_spf": ("avoid", 7, {"ETHYLHEXYL METHOXYCINNAMATE": {"sunscreen_filter"},
+                                        "ZINC OXIDE": {"mineral_sunscreen"}}),
+    "slash_separated_list": ("recommended", None, {"PANTHENOL": {"soothing"}}),
+    "html_copy": ("recommended", None, {"ALLANTOIN": {"soothing"}}),
 }
 
 
@@ -230,3 +237,37 @@ def test_not_an_ingredient_list(text: str) -> None:
 def test_bad_day_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         check_label("Aqua, Glycerin", day=-1)
+
+
+def test_later_headers_and_codes_lose_no_name() -> None:
+    """'Other ingredients:' after a first list, formula codes and a teaser 'Key ingredients'."""
+    names = [i["name"] for i in check_label(
+        "Ingredients: Petrolatum (41%). Other ingredients: Mineral Oil, Ceresin. (G-7223)"
+    )["ingredients"]]
+    assert names == ["PETROLATUM", "PARAFFINUM LIQUIDUM", "CERESIN"]
+    teaser = [i["name"] for i in check_label(
+        "Key ingredients: Retinol, Niacinamide. Full ingredients list: Aqua, Glycerin, "
+        "Phenoxyethanol. [F.I.L. D55484/1]")["ingredients"]]
+    assert teaser == ["AQUA", "GLYCERIN", "PHENOXYETHANOL"]
+
+
+def test_a_name_followed_by_a_sentence_is_kept() -> None:
+    result = check_label("Aqua, Glycerin, Alcohol Denat. Helps reduce redness. Shake well.")
+    names = [i["name"] for i in result["ingredients"]]
+    assert names == ["AQUA", "GLYCERIN", "ALCOHOL DENAT."]
+
+
+def test_accents_and_lines_without_separators() -> None:
+    assert check_label("Aqua, Glycérine")["ingredients"][1]["name"] == "GLYCERIN"
+    two_lines = check_label("AQUA\nGLYCERIN")
+    assert [i["name"] for i in two_lines["ingredients"]] == ["AQUA", "GLYCERIN"]
+    wrapped = check_label("Aqua, Butyrospermum Parkii\nButter, Glycerin")
+    assert [i["name"] for i in wrapped["ingredients"]] == ["AQUA", "BUTYROSPERMUM PARKII BUTTER",
+                                                           "GLYCERIN"]
+
+
+def test_lactic_acid_low_in_a_sunscreen_is_not_an_aha() -> None:
+    result = _check("tinted_mineral_spf")
+    assert "aha" not in _flags_of(result, "LACTIC ACID")
+    assert len(_check("slash_separated_list")["ingredients"]) == 5
+    assert all(i["recognized"] for i in _check("eu_cream_fil_code")["ingredients"])

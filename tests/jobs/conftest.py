@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
+from needlecare.config import Settings
 from needlecare.jobs.settings import JobsSettings, SmtpConfig
 from needlecare.jobs.worker import Worker
 from needlecare.storage.enums import Device
@@ -33,7 +34,6 @@ from needlecare.storage.models import (
     Treatment,
 )
 from needlecare.storage.uow import UnitOfWork
-from needlecare.config import Settings
 
 BASE_URL = "https://care.example.org"
 
@@ -53,7 +53,11 @@ class Recorder:
     delay_s: float = 0.0
 
     async def handle_RCPT(
-        self, server: SMTPProtocol, session: Session, envelope: Envelope, address: str,
+        self,
+        server: SMTPProtocol,
+        session: Session,
+        envelope: Envelope,
+        address: str,
         rcpt_options: list[str],
     ) -> str:
         if self.rcpt_replies:
@@ -161,16 +165,25 @@ def add_patient(
     """A patient with one treatment recorded at `recorded_at`: (patient id, treatment id)."""
     with UnitOfWork(factory) as uow:
         patient = Patient(
-            clinic_id=clinic_id, display_name="Robin Example", email=email_address,
-            fitzpatrick=2, acne_prone=False, history=[],
+            clinic_id=clinic_id,
+            display_name="Robin Example",
+            email=email_address,
+            fitzpatrick=2,
+            acne_prone=False,
+            history=[],
         )
         uow.session.add(patient)
         uow.flush()
         if timezone is not None:
             uow.session.add(PatientReminderSettings(patient_id=patient.id, timezone=timezone))
         treatment = Treatment(
-            patient_id=patient.id, treatment_date=treatment_date, depth_mm=1.0,
-            device=Device.PEN, areas=["face"], fitzpatrick=2, created_at=recorded_at,
+            patient_id=patient.id,
+            treatment_date=treatment_date,
+            depth_mm=1.0,
+            device=Device.PEN,
+            areas=["face"],
+            fitzpatrick=2,
+            created_at=recorded_at,
         )
         uow.session.add(treatment)
         uow.flush()
@@ -180,14 +193,23 @@ def add_patient(
 
 
 def set_clinic_plan(
-    factory: sessionmaker[DbSession], clinic_id: int, *, offsets: list[int], local_time: str,
-    timezone: str, grace_hours: int = 24,
+    factory: sessionmaker[DbSession],
+    clinic_id: int,
+    *,
+    offsets: list[int],
+    local_time: str,
+    timezone: str,
+    grace_hours: int = 24,
 ) -> None:
     with UnitOfWork(factory) as uow:
         uow.session.add(
             ClinicReminderSettings(
-                clinic_id=clinic_id, enabled=True, day_offsets=offsets, local_time=local_time,
-                timezone=timezone, grace_hours=grace_hours,
+                clinic_id=clinic_id,
+                enabled=True,
+                day_offsets=offsets,
+                local_time=local_time,
+                timezone=timezone,
+                grace_hours=grace_hours,
             )
         )
         uow.commit()

@@ -10,7 +10,16 @@ from needlecare.jobs.reminders import run_schedule
 from needlecare.jobs.settings import JobsSettings
 from needlecare.storage.models.jobs import EventKind, EventOutcome, MessageKind, OutboxStatus
 
-from .conftest import BASE_URL, Clock, SmtpServer, add_patient, make_worker, outbox, set_clinic_plan, utc
+from .conftest import (
+    BASE_URL,
+    Clock,
+    SmtpServer,
+    add_patient,
+    make_worker,
+    outbox,
+    set_clinic_plan,
+    utc,
+)
 from .helpers import FINE, check_in, count_events, events
 
 # 28 March 2027 is the day London springs forward: 09:00 BST is 08:00 UTC.
@@ -19,11 +28,15 @@ RECORDED = utc(2027, 3, 27, 12)
 DAY1_DUE = utc(2027, 3, 28, 8)
 
 
-def _london_patient(factory: sessionmaker[Session], clinic_id: int, **kw: object) -> tuple[int, int]:
-    set_clinic_plan(factory, clinic_id, offsets=[1, 2, 14], local_time="09:00",
-                    timezone="Europe/London")
-    return add_patient(factory, clinic_id=clinic_id, treatment_date=TREATED,
-                       recorded_at=RECORDED, **kw)  # type: ignore[arg-type]
+def _london_patient(
+    factory: sessionmaker[Session], clinic_id: int, **kw: object
+) -> tuple[int, int]:
+    set_clinic_plan(
+        factory, clinic_id, offsets=[1, 2, 14], local_time="09:00", timezone="Europe/London"
+    )
+    return add_patient(
+        factory, clinic_id=clinic_id, treatment_date=TREATED, recorded_at=RECORDED, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_a_reminder_goes_out_once_at_nine_local_on_the_dst_day(
@@ -31,7 +44,10 @@ def test_a_reminder_goes_out_once_at_nine_local_on_the_dst_day(
 ) -> None:
     _london_patient(factory, clinic.alder_id)
     clock = Clock(DAY1_DUE - timedelta(minutes=1))
-    first, second = make_worker(factory, jobs_settings, clock), make_worker(factory, jobs_settings, clock)
+    first, second = (
+        make_worker(factory, jobs_settings, clock),
+        make_worker(factory, jobs_settings, clock),
+    )
 
     assert first.run_once().schedule.reminders_queued == 0
     clock.advance(minutes=1)
@@ -42,7 +58,10 @@ def test_a_reminder_goes_out_once_at_nine_local_on_the_dst_day(
     assert events(factory, EventKind.REMINDER) == [(1, EventOutcome.QUEUED)]
     (row,) = outbox(factory)
     assert (row.kind, row.recipient, row.status) == (
-        MessageKind.REMINDER, "patient@example.org", OutboxStatus.SENT)
+        MessageKind.REMINDER,
+        "patient@example.org",
+        OutboxStatus.SENT,
+    )
     (message,) = smtp_server.messages
     assert message["Subject"] == "Your daily NeedleCare check-in"
     assert message["To"] == "patient@example.org"
@@ -78,8 +97,12 @@ def test_a_treatment_recorded_late_gets_no_reminders_for_days_already_past(
     factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
     set_clinic_plan(factory, clinic.alder_id, offsets=[1, 2, 3], local_time="09:00", timezone="UTC")
-    add_patient(factory, clinic_id=clinic.alder_id, treatment_date=date(2027, 1, 1),
-                recorded_at=utc(2027, 1, 3, 12))
+    add_patient(
+        factory,
+        clinic_id=clinic.alder_id,
+        treatment_date=date(2027, 1, 1),
+        recorded_at=utc(2027, 1, 3, 12),
+    )
     run_schedule(factory, jobs_settings, utc(2027, 1, 4, 10))
     assert events(factory, EventKind.REMINDER) == [(3, EventOutcome.QUEUED)]
     run_schedule(factory, jobs_settings, utc(2027, 1, 5, 10))
@@ -89,10 +112,16 @@ def test_a_treatment_recorded_late_gets_no_reminders_for_days_already_past(
 def test_the_patients_own_zone_wins_over_the_clinics(
     factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
-    set_clinic_plan(factory, clinic.alder_id, offsets=[1], local_time="09:00",
-                    timezone="Europe/London")
-    add_patient(factory, clinic_id=clinic.alder_id, treatment_date=date(2026, 11, 25),
-                recorded_at=utc(2026, 11, 25, 0), timezone="Pacific/Auckland")
+    set_clinic_plan(
+        factory, clinic.alder_id, offsets=[1], local_time="09:00", timezone="Europe/London"
+    )
+    add_patient(
+        factory,
+        clinic_id=clinic.alder_id,
+        treatment_date=date(2026, 11, 25),
+        recorded_at=utc(2026, 11, 25, 0),
+        timezone="Pacific/Auckland",
+    )
     # 09:00 NZDT on 26 November is 20:00 UTC on the 25th.
     run_schedule(factory, jobs_settings, utc(2026, 11, 25, 19, 59))
     assert events(factory, EventKind.REMINDER) == []
@@ -127,16 +156,27 @@ def test_a_missed_check_in_alerts_the_clinic_once_after_the_grace_period(
     clock.now = utc(2027, 4, 11, 8)  # day 14 at 09:00 BST + 24 h
     assert worker.run_once().schedule.missed_alerts == 1
     assert events(factory, EventKind.MISSED_CHECKIN) == [
-        (1, EventOutcome.QUEUED), (2, EventOutcome.SUPPRESSED), (14, EventOutcome.QUEUED)]
-    assert len([m for m in smtp_server.messages if m["Subject"] == "A patient missed a check-in"]) == 4
+        (1, EventOutcome.QUEUED),
+        (2, EventOutcome.SUPPRESSED),
+        (14, EventOutcome.QUEUED),
+    ]
+    assert (
+        len([m for m in smtp_server.messages if m["Subject"] == "A patient missed a check-in"]) == 4
+    )
 
 
 def test_a_check_in_within_the_grace_period_is_not_a_miss(
     factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
     patient_id, treatment_id = _london_patient(factory, clinic.alder_id)
-    check_in(factory, clinic.alice.user_id, patient_id, treatment_id,
-             DAY1_DUE + timedelta(hours=23), FINE)
+    check_in(
+        factory,
+        clinic.alice.user_id,
+        patient_id,
+        treatment_id,
+        DAY1_DUE + timedelta(hours=23),
+        FINE,
+    )
     run_schedule(factory, jobs_settings, DAY1_DUE + timedelta(hours=25))
     assert events(factory, EventKind.MISSED_CHECKIN) == [(1, EventOutcome.ALREADY_CHECKED_IN)]
     assert outbox(factory) == []  # no alert; the day-1 reminder was too late to send
@@ -145,11 +185,15 @@ def test_a_check_in_within_the_grace_period_is_not_a_miss(
 def test_personal_patients_get_reminders_but_nobody_is_alerted(
     factory: sessionmaker[Session], clinic, jobs_settings: JobsSettings
 ) -> None:
-    add_patient(factory, clinic_id=None, treatment_date=date(2027, 1, 1),
-                recorded_at=utc(2027, 1, 1, 8))
+    add_patient(
+        factory, clinic_id=None, treatment_date=date(2027, 1, 1), recorded_at=utc(2027, 1, 1, 8)
+    )
     run_schedule(factory, jobs_settings, utc(2027, 1, 2, 9))
     run_schedule(factory, jobs_settings, utc(2027, 1, 3, 10))
-    assert events(factory, EventKind.REMINDER) == [(1, EventOutcome.QUEUED), (2, EventOutcome.QUEUED)]
+    assert events(factory, EventKind.REMINDER) == [
+        (1, EventOutcome.QUEUED),
+        (2, EventOutcome.QUEUED),
+    ]
     assert events(factory, EventKind.MISSED_CHECKIN) == []
     assert count_events(factory) == 2
 
@@ -161,12 +205,23 @@ def test_only_the_latest_treatment_of_a_patient_is_reminded(
     from needlecare.storage.models import Treatment
     from needlecare.storage.uow import UnitOfWork
 
-    patient_id, _old = add_patient(factory, clinic_id=clinic.alder_id,
-                                   treatment_date=date(2027, 1, 1), recorded_at=utc(2027, 1, 1))
+    patient_id, _old = add_patient(
+        factory,
+        clinic_id=clinic.alder_id,
+        treatment_date=date(2027, 1, 1),
+        recorded_at=utc(2027, 1, 1),
+    )
     with UnitOfWork(factory) as uow:
-        uow.session.add(Treatment(patient_id=patient_id, treatment_date=date(2027, 1, 2),
-                                  depth_mm=0.5, device=Device.PEN, areas=["face"],
-                                  created_at=utc(2027, 1, 2)))
+        uow.session.add(
+            Treatment(
+                patient_id=patient_id,
+                treatment_date=date(2027, 1, 2),
+                depth_mm=0.5,
+                device=Device.PEN,
+                areas=["face"],
+                created_at=utc(2027, 1, 2),
+            )
+        )
         uow.commit()
     run_schedule(factory, jobs_settings, utc(2027, 1, 3, 9))
     assert events(factory, EventKind.REMINDER) == [(1, EventOutcome.QUEUED)]

@@ -29,7 +29,9 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def due_at(treatment: date, zone: str, offsets: tuple[int, ...], at: time = time(9)) -> dict[int, datetime]:
+def due_at(
+    treatment: date, zone: str, offsets: tuple[int, ...], at: time = time(9)
+) -> dict[int, datetime]:
     plan = ReminderPlan(day_offsets=offsets, local_time=at, timezone=zone)
     return {m.day: m.due_at for m in due_moments(treatment, plan)}
 

@@ -172,6 +172,11 @@ def test_patient_page_shows_record_and_accepts_notes_and_recommendations(
     html = client.get(page).text
     assert "Advised cold compress." in html and "Barrier balm" in html
 
+    login(client, world.patient_a)
+    html = client.get("/products").text
+    assert "Recommended by your clinic" in html and "Barrier balm" in html
+    assert "Advised cold compress." not in client.get("/today").text  # notes stay with staff
+
 
 def test_invite_patient_shows_a_link_that_lets_them_set_a_password(
     client: TestClient, world: World

@@ -137,3 +137,13 @@ def test_json_export_is_valid_json_with_stable_kind(
     doc = json.loads(raw)
     assert doc["kind"] == "needlecare.export" and doc["version"] == 1
     assert json.loads(json.dumps(doc)) == doc
+
+
+def test_personal_patient_without_checkins_gets_a_report(client: TestClient, world: World) -> None:
+    response = client.get(f"{API}/patients/{world.patients['sol']}/report.pdf",
+                          headers=world.sol.headers)
+    assert response.status_code == 200
+    pages = pdf_pages(response.content)
+    assert "personal account" in pages[0] and "No check-ins yet." in " ".join(pages)
+    assert client.get(f"{API}/patients/{world.patients['sol']}/report.pdf",
+                      headers=world.bob.headers).status_code == 404

@@ -111,3 +111,21 @@ def test_deletion_leaves_nothing_behind(
         assert uow.session.scalar(select(Treatment.id).where(Treatment.patient_id == pid)) is None
     roster = client.get(f"{API}/patients", headers=world.bob.headers).json()
     assert pid not in {p["id"] for p in roster}
+
+
+def test_personal_patient_can_delete_too(
+    client: TestClient, world: World, uow: UnitOfWork, app: FastAPI
+) -> None:
+    sol = world.patients["sol"]
+    response = client.post(f"{API}/me/delete", json={"confirm": DELETE_CONFIRMATION},
+                           headers=world.sol.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["rows_deleted"]["treatment"] == 1
+    rows = _all_rows(app)
+    assert not [r for r in rows["treatment"] if r["patient_id"] == sol]
+    assert not [r for r in rows["api_token"] if r["user_id"] == world.sol.user_id]
+    assert "sol@example.org" not in repr(rows) and "Sol Patient" not in repr(rows)
+    # Logging in again is refused; the email is free to register anew.
+    login = client.post(f"{API}/auth/tokens",
+                        json={"email": "sol@example.org", "password": world.sol.password})
+    assert login.status_code == 401

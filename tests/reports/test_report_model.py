@@ -159,3 +159,22 @@ def test_fhir_models_refuse_invalid_values() -> None:
     with pytest.raises(ValidationError):
         Observation.model_validate({"status": "final", "code": {"text": "x"},
                                     "effectiveDateTime": "yesterday"})
+
+
+def test_a_patient_with_nothing_yet_still_exports() -> None:
+    data = sample_data()
+    empty = type(data)(patient=data.patient, clinic=None)
+    bundle = fhir.build_bundle(empty)
+    assert [e.resource.get_resource_type() for e in bundle.entry] == ["Patient"]
+    report = build_report(empty, TODAY, NOW)
+    assert report.summary.today_day is None and report.summary.latest_level is None
+    assert report.checkins == [] and report.findings == []
+    assert list(csv.reader(io.StringIO(tabular.to_csv([empty], "checkins"))))[1:] == []
+
+
+def test_an_unknown_citation_is_shown_as_such() -> None:
+    from needlecare.reports.assemble import source_ref
+
+    ref = source_ref("reference.md#ZZ-99")
+    assert ref is not None and ref.title == "(not in the packaged reference)"
+    assert source_ref("") is None

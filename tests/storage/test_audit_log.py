@@ -14,8 +14,9 @@ from needlecare.storage.uow import UnitOfWork
 @pytest.fixture
 def one_entry(uow: UnitOfWork) -> int:
     with uow:
-        audit.record(uow.session, None, "test.write", "patient", 1, clinic_id=None,
-                     actor_role="system")
+        audit.record(
+            uow.session, None, "test.write", "patient", 1, clinic_id=None, actor_role="system"
+        )
         uow.commit()
     with uow:
         return int(uow.session.scalar(select(func.max(AuditEntry.id))) or 0)
@@ -24,7 +25,8 @@ def one_entry(uow: UnitOfWork) -> int:
 def test_audit_rows_cannot_be_updated(uow: UnitOfWork, one_entry: int) -> None:
     with uow, pytest.raises(DatabaseError, match="append-only"):
         uow.session.execute(
-            update(AuditEntry).where(AuditEntry.id == one_entry).values(action="forged"))
+            update(AuditEntry).where(AuditEntry.id == one_entry).values(action="forged")
+        )
         uow.commit()
     with uow:
         assert uow.session.get(AuditEntry, one_entry).action == "test.write"  # type: ignore[union-attr]

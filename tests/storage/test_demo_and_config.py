@@ -29,7 +29,8 @@ def test_demo_seeds_once_with_every_triage_level(uow: UnitOfWork) -> None:
     with uow:
         assert uow.session.scalar(select(func.count()).select_from(Clinic)) == 1
         assert uow.session.scalar(select(func.count()).select_from(Checkin)) == sum(
-            first.levels.values())
+            first.levels.values()
+        )
     for email, password in (ADMIN, CLINICIAN, PATIENT):
         assert auth.authenticate(uow, email, password).email == email
 
@@ -44,30 +45,37 @@ def test_settings_default_to_sqlite_in_the_data_dir_with_a_private_key(tmp_path:
 
 
 def test_settings_from_the_environment_win(tmp_path: Path) -> None:
-    env = {"NEEDLECARE_DATA_DIR": str(tmp_path), "NEEDLECARE_SECRET_KEY": "s" * 40,
-           "NEEDLECARE_DATABASE_URL": "postgresql+psycopg://u@db/needlecare",
-           "NEEDLECARE_SECURE_COOKIES": "yes"}
+    env = {
+        "NEEDLECARE_DATA_DIR": str(tmp_path),
+        "NEEDLECARE_SECRET_KEY": "s" * 40,
+        "NEEDLECARE_DATABASE_URL": "postgresql+psycopg://u@db/needlecare",
+        "NEEDLECARE_SECURE_COOKIES": "yes",
+    }
     settings = load_settings(env)
     assert (settings.secret_key, settings.secure_cookies) == ("s" * 40, True)
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert not (tmp_path / SECRET_KEY_FILE).exists()
 
 
-@pytest.mark.parametrize("env", [
-    {"NEEDLECARE_DATABASE_URL": "mysql://x"},
-    {"NEEDLECARE_SECRET_KEY": "short"},
-    {"NEEDLECARE_SECURE_COOKIES": "maybe"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"NEEDLECARE_DATABASE_URL": "mysql://x"},
+        {"NEEDLECARE_SECRET_KEY": "short"},
+        {"NEEDLECARE_SECURE_COOKIES": "maybe"},
+    ],
+)
 def test_bad_settings_are_refused_clearly(tmp_path: Path, env: dict[str, str]) -> None:
     with pytest.raises(ConfigError):
         load_settings({"NEEDLECARE_DATA_DIR": str(tmp_path), **env})
 
 
-def test_db_upgrade_command_creates_the_schema(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_db_upgrade_command_creates_the_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NEEDLECARE_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("NEEDLECARE_DATABASE_URL", raising=False)
-    result = CliRunner().invoke(cli_app.app, ["db", "upgrade"])
+    result = CliRunner().invoke(cli_app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "database at head" in result.output
     assert os.path.getsize(tmp_path / "needlecare.db") > 0

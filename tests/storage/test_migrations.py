@@ -43,6 +43,7 @@ def test_upgrade_from_an_empty_sqlite_file(tmp_path: pytest.TempPathFactory) -> 
     engine = create_engine(url)
     try:
         assert {t.name for t in Base.metadata.sorted_tables} <= set(
-            inspect(engine).get_table_names())
+            inspect(engine).get_table_names()
+        )
     finally:
         engine.dispose()

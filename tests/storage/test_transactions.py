@@ -13,8 +13,13 @@ from needlecare.services.checkins import CheckinCreate
 from needlecare.storage.models import Alert, AuditEntry, Checkin
 from needlecare.storage.uow import UnitOfWork
 
-RED_FLAGS = {"redness": 3, "swelling": 3, "hives": True, "facial_swelling": True,
-             "breathing_difficulty": True}
+RED_FLAGS = {
+    "redness": 3,
+    "swelling": 3,
+    "hives": True,
+    "facial_swelling": True,
+    "breathing_difficulty": True,
+}
 
 
 def _counts(uow: UnitOfWork) -> tuple[int, int, int]:
@@ -35,8 +40,13 @@ def test_a_failure_after_the_checkin_is_written_leaves_nothing(
 
     monkeypatch.setattr(checkins.audit, "record", broken_audit)
     with pytest.raises(RuntimeError, match="disk full"):
-        checkins.submit_checkin(uow, actor, world.patients["pat"],
-                                CheckinCreate(symptoms=RED_FLAGS), idempotency_key="k1")
+        checkins.submit_checkin(
+            uow,
+            actor,
+            world.patients["pat"],
+            CheckinCreate(symptoms=RED_FLAGS),
+            idempotency_key="k1",
+        )
     assert _counts(uow) == (0, 0, 0)
 
 
@@ -52,9 +62,13 @@ def test_two_concurrent_submissions_with_one_key_store_one_checkin(
         try:
             barrier.wait()
             own = UnitOfWork(app.state.session_factory)
-            outcome = checkins.submit_checkin(own, actor, world.patients["pat"],
-                                              CheckinCreate(symptoms=RED_FLAGS),
-                                              idempotency_key="double-tap")
+            outcome = checkins.submit_checkin(
+                own,
+                actor,
+                world.patients["pat"],
+                CheckinCreate(symptoms=RED_FLAGS),
+                idempotency_key="double-tap",
+            )
             results.append(outcome.checkin.id)
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)

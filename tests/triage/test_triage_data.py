@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from needlecare.knowledge.citations import is_resolvable
 from needlecare.knowledge.schema import schema_errors
@@ -83,3 +85,68 @@ def test_the_rule_table_in_the_docs_is_current() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "triage.md").read_text("utf-8")
     current = doc.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
     assert current == markdown_table(), "run: .venv/bin/python -m needlecare.triage.table"
+
+
+def _interpret(node: dict[str, Any], facts: dict[str, Any]) -> bool:
+    """A plain reference interpreter of the condition language, to check the compiler."""
+    if "fact" in node:
+        value = facts[node["fact"]]
+        ops = {k: v for k, v in node.items() if k != "fact"}
+        if not ops:
+            return bool(value)
+        ((op, arg),) = ops.items()
+        tests = {
+            "eq": lambda: value == arg,
+            "ne": lambda: value != arg,
+            "lt": lambda: value < arg,
+            "le": lambda: value <= arg,
+            "gt": lambda: value > arg,
+            "ge": lambda: value >= arg,
+            "in": lambda: value in arg,
+            "has": lambda: arg in value,
+            "has_any": lambda: any(a in value for a in arg),
+        }
+        return bool(tests[op]())
+    ((kind, body),) = node.items()
+    if kind == "all":
+        return all(_interpret(part, facts) for part in body)
+    if kind == "any":
+        return any(_interpret(part, facts) for part in body)
+    return not _interpret(body, facts)
+
+
+_COMPARE = st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"])
+_KINDS = st.lists(st.sampled_from(["milia", "cysts", "unknown"]), min_size=1)
+_HISTORY = st.lists(st.sampled_from(["hsv", "eczema", "keloid"]), min_size=1)
+_leaf = st.one_of(
+    st.builds(lambda: {"fact": "fever"}),
+    st.builds(lambda n, op: {"fact": "pain", op: n}, st.integers(0, 10), _COMPARE),
+    st.builds(lambda kinds: {"fact": "breakouts_kind", "in": kinds}, _KINDS),
+    st.builds(lambda h: {"fact": "history", "has": h}, st.sampled_from(["hsv", "eczema"])),
+    st.builds(lambda hs: {"fact": "history", "has_any": hs}, _HISTORY),
+)
+_conditions = st.recursive(
+    _leaf,
+    lambda inner: st.one_of(
+        st.builds(lambda parts: {"all": parts}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda parts: {"any": parts}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda part: {"not": part}, inner),
+    ),
+    max_leaves=8,
+)
+_facts = st.fixed_dictionaries(
+    {
+        "fever": st.booleans(),
+        "pain": st.integers(0, 10),
+        "breakouts_kind": st.sampled_from(["milia", "cysts", "unknown", "whiteheads"]),
+        "history": st.frozensets(st.sampled_from(["hsv", "eczema", "keloid", "diabetes"])),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_conditions, _facts)
+def test_compiled_conditions_agree_with_a_plain_interpreter(
+    node: Any, facts: dict[str, Any]
+) -> None:
+    assert compile_condition(node, KNOWN_FACTS)(facts) is _interpret(node, facts)

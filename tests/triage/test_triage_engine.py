@@ -242,3 +242,13 @@ def test_plain_words_inform_and_never_diagnose() -> None:
         r"|should be checked|linked to|more than"
     )
     assert [rule.code for rule in signs if not hedge.search(rule.text)] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(checkins(), st.integers(1, 20))
+def test_more_spots_never_lower_the_level(checkin: dict[str, Any], more: int) -> None:
+    spots = checkin.setdefault("symptoms", {}).setdefault("breakouts", {"count": 1})
+    spots.setdefault("count", 1)
+    before = level_of(checkin)
+    spots["count"] += more
+    assert level_of(checkin) >= before

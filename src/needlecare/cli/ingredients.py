@@ -37,6 +37,12 @@ def ingredients(
         "--rinse-off", help="A rinse-off product: no comedogenic ratings.")] = False,
 ) -> None:
     """Check an ingredient list: may this product go on treated skin on day N?"""
+    _run(day, as_json, jsonl, file, band, depth, device, rinse_off)
+
+
+def _run(day: int, as_json: bool, jsonl: bool, file: Path | None, band: str | None,
+         depth: float | None, device: str, rinse_off: bool) -> None:
+    """The command itself, shared by the Typer command and the fast path (`main_fast`)."""
     if as_json and jsonl:
         _fail("use either --json or --jsonl, not both")
     chosen_band = _band(band, depth, device)
@@ -54,6 +60,37 @@ def ingredients(
         _write_json(result)
     else:
         sys.stdout.write(_table(result))
+
+
+def main_fast(argv: list[str]) -> int:
+    """`needlecare ingredients ARGS` without Typer's parameter machinery (it imports pydantic,
+    about 0.3 s per process). Same options, same output, same exit codes as the Typer command;
+    `needlecare.cli.main` may dispatch here when argv[1] == "ingredients"."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="needlecare ingredients", add_help=True,
+                                     description=ingredients.__doc__)
+    parser.add_argument("--day", type=int, default=0)
+    parser.add_argument("--json", dest="as_json", action="store_true")
+    parser.add_argument("--jsonl", action="store_true")
+    parser.add_argument("--file", type=Path, default=None)
+    parser.add_argument("--band", default=None)
+    parser.add_argument("--depth", type=float, default=None)
+    parser.add_argument("--device", default="pen")
+    parser.add_argument("--rinse-off", dest="rinse_off", action="store_true")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse printed its usage error
+        return EXIT_BAD_INPUT if exit_.code not in (0, None) else 0
+    if not 0 <= args.day <= 3650:
+        sys.stderr.write(f"error: --day must be from 0 to 3650, not {args.day}\n")
+        return EXIT_BAD_INPUT
+    try:
+        _run(args.day, args.as_json, args.jsonl, args.file, args.band, args.depth, args.device,
+             args.rinse_off)
+    except typer.Exit as exit_:
+        return int(exit_.exit_code)
+    return 0
 
 
 def _fail(message: str) -> None:

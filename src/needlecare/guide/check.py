@@ -157,25 +157,33 @@ def _check_schema(item: DataFile, document: Any, report: Report) -> None:
 
 
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
-    """(path, key, value) of every mapping entry and list item, depth first."""
+    """(parent path, key or list index, value) of every entry, depth first. Paths of leaves
+    are formatted only when a problem is reported (`_at`): data files can be large."""
     if isinstance(node, Mapping):
-        for key, value in node.items():
-            here = f"{path}.{key}" if path else str(key)
-            yield here, key, value
-            yield from _walk(value, here)
+        steps: Iterable[tuple[Any, Any]] = node.items()
     elif isinstance(node, list):
-        for index, value in enumerate(node):
-            here = f"{path}[{index}]"
-            yield here, None, value
-            yield from _walk(value, here)
+        steps = enumerate(node)
+    else:
+        return
+    for step, value in steps:
+        yield path, step, value
+        if isinstance(value, Mapping | list):
+            yield from _walk(value, _at(path, step))
+
+
+def _at(parent: str, step: Any) -> str:
+    if isinstance(step, int):
+        return f"{parent}[{step}]"
+    return f"{parent}.{step}" if parent else str(step)
 
 
 def _check_citations(item: DataFile, document: Any, report: Report) -> None:
     for path, key, value in _walk(document):
         if key in CITE_KEYS:
             keys = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        elif isinstance(value, str) and value.startswith(f"{citations.REFERENCE_FILE}#") and key:
-            keys = [value]
+        elif isinstance(value, str) and value.startswith(f"{citations.REFERENCE_FILE}#"):
+            in_cite_list = isinstance(key, int) and path.rsplit(".", 1)[-1] in CITE_KEYS
+            keys = [] if in_cite_list else [value]  # cite lists were counted above
         else:
             continue
         for cited in keys:
@@ -184,24 +192,24 @@ def _check_citations(item: DataFile, document: Any, report: Report) -> None:
             report.citations += 1
             if not citations.is_resolvable(cited):
                 report.problems.append(
-                    Problem(item.name, f"{path}: citation {cited!r} does not resolve")
+                    Problem(item.name, f"{_at(path, key)}: citation {cited!r} does not resolve")
                 )
 
 
 def _check_window_mentions(item: DataFile, document: Any, report: Report) -> None:
     """An entry that names a `window` and states its day must agree with windows.toml."""
     known = windows()
-    for path, _key, value in _walk(document):
+    for path, key, value in _walk(document):
         if not isinstance(value, Mapping) or not isinstance(value.get("window"), str):
             continue
         name = value["window"]
         if name not in known:
-            report.problems.append(Problem(item.name, f"{path}: unknown window {name!r}"))
+            report.problems.append(Problem(item.name, f"{_at(path, key)}: unknown window {name!r}"))
             continue
         for day_key in DAY_KEYS:
             day = value.get(day_key)
             if isinstance(day, int) and not isinstance(day, bool):
-                _compare_day(item, path, known[name], day, value.get("band"), report)
+                _compare_day(item, _at(path, key), known[name], day, value.get("band"), report)
 
 
 def _compare_day(
@@ -274,20 +282,20 @@ def _check_page(item: DataFile, document: Any, report: Report, slugs: dict[str, 
 
 
 def _check_pages_against_rules(parsed: list[tuple[DataFile, Any]], report: Report) -> None:
-    for entry, schema_name, key in SHARED_DAYS:
+    for entry, schema_name, rule_key in SHARED_DAYS:
         ruled = {
             value
             for item, document in parsed
             if item.schema_name == schema_name
             for _path, found_key, value in _walk(document)
-            if found_key == key and isinstance(value, int)
+            if found_key == rule_key and isinstance(value, int)
         }
         if not ruled:
             continue  # the rule file is not part of this check
         for item, document in parsed:
             if item.schema_name != "pages.schema.json" or not isinstance(document, Mapping):
                 continue
-            for path, _key, statement in _walk(document):
+            for path, key, statement in _walk(document):
                 if not isinstance(statement, Mapping) or entry not in (statement.get("cite") or []):
                     continue
                 stated = {int(n) for n in DAY_NUMBER.findall(str(statement.get("text", "")))}
@@ -295,8 +303,8 @@ def _check_pages_against_rules(parsed: list[tuple[DataFile, Any]], report: Repor
                     report.problems.append(
                         Problem(
                             item.name,
-                            f"{path}: states day(s) {sorted(stated)} beside {entry}, but the "
-                            f"rules ({schema_name}, {key}) use {sorted(ruled)}",
+                            f"{_at(path, key)}: states day(s) {sorted(stated)} beside {entry}, "
+                            f"but the rules ({schema_name}, {rule_key}) use {sorted(ruled)}",
                         )
                     )
 
@@ -327,7 +335,7 @@ def _check_page_levels_against_rules(parsed: list[tuple[DataFile, Any]], report:
     for item, document in parsed:
         if item.schema_name != "pages.schema.json":
             continue
-        for path, _key, statement in _walk(document):
+        for path, key, statement in _walk(document):
             if not isinstance(statement, Mapping) or statement.get("level") not in LEVELS:
                 continue
             cited = [c for c in statement.get("cite") or [] if isinstance(c, str)]
@@ -340,16 +348,16 @@ def _check_page_levels_against_rules(parsed: list[tuple[DataFile, Any]], report:
                 report.problems.append(
                     Problem(
                         item.name,
-                        f"{path}: says {level!r} for {entry}, below every triage rule citing it "
-                        f"({', '.join(sorted(ruled, key=rank.__getitem__))})",
+                        f"{_at(path, key)}: says {level!r} for {entry}, below every triage rule "
+                        f"citing it ({', '.join(sorted(ruled, key=rank.__getitem__))})",
                     )
                 )
             if level == "urgent" and "urgent" not in ruled:
                 report.problems.append(
                     Problem(
                         item.name,
-                        f"{path}: says 'urgent' for {entry}, but no triage rule citing it reaches "
-                        f"urgent ({', '.join(sorted(ruled, key=rank.__getitem__))}): the check-in "
-                        "could never confirm this emergency",
+                        f"{_at(path, key)}: says 'urgent' for {entry}, but no triage rule citing "
+                        f"it reaches urgent ({', '.join(sorted(ruled, key=rank.__getitem__))}): "
+                        "the check-in could never confirm this emergency",
                     )
                 )

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from needlecare.ingredients.text import name_key
+from needlecare.ingredients.text import loose_key, name_key
 
 ATTRIBUTION = (
     "Contains information from the European Commission CosIng database "
@@ -103,8 +103,24 @@ def serialise(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
+def build_loose(names: list[str]) -> dict[str, Any]:
+    """Spelling-insensitive key of each inventory name, in the inventory's (sorted) order.
+
+    Precomputed because building it at run time costs ~0.2 s. A key shared by two different
+    names is ambiguous and stored as "" (never used).
+    """
+    keys = [loose_key(name) for name in names]
+    owners: dict[str, set[str]] = {}
+    for key, name in zip(keys, names, strict=True):
+        owners.setdefault(key, set()).add(name)
+    return {"attribution": ATTRIBUTION, "source": INVENTORY_SOURCE,
+            "keys": [key if len(owners[key]) == 1 else "" for key in keys]}
+
+
 def build_all(inventory_csv: str, annex_iii_csv: str, annex_vi_csv: str) -> dict[str, str]:
     """File name -> text for every built data file."""
     inventory = build_inventory(inventory_csv)
     annexes = build_annexes(annex_iii_csv, annex_vi_csv, set(inventory["names"]))
-    return {"inventory.json": serialise(inventory), "annexes.json": serialise(annexes)}
+    loose = build_loose(list(inventory["names"]))
+    return {"inventory.json": serialise(inventory), "annexes.json": serialise(annexes),
+            "loose.json": serialise(loose)}

@@ -17,6 +17,9 @@ from needlecare.knowledge.bands import Band
 MAX_CHARS = 20_000  # the longest real labels are a few thousand characters
 MAX_DAY = 3650
 MIN_KNOWN_SHARE = 0.2  # below this the text is mostly not ingredient names
+_FOOTNOTE = re.compile(
+    r"(?i)^[*†‡°^#]+\s*[=:-]?\s*(?:\w+\s+){0,3}?(?:natural(?:ly)?|organic|certified|origin|derived"
+    r"|biologique|bio\b|from|fair\s*trade|ingredients?\b)")
 _URL = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
 # Words that never occur in a CosIng name but fill sentences, claims and directions.
 _PROSE_TEXT = (
@@ -99,6 +102,9 @@ def _entries(text: str) -> list[_Entry]:
     entries: list[_Entry] = []
     prose = 0
     for item in _split_soft_breaks(parsed.items):
+        if _FOOTNOTE.match(item.raw):  # "*Natural fragrance", "** from organic farming"
+            parsed.ignored.append(item.raw)
+            continue
         recognition = recognise(item.text)
         if not recognition.recognized and _is_prose(item.text):
             # "Alcohol Denat. Helps reduce redness": keep the name that starts the sentence.
@@ -111,9 +117,10 @@ def _entries(text: str) -> list[_Entry]:
             entries.append(_Entry(item, recognition, ()))
             continue
         entries.append(_Entry(item, recognition, recognition.names))
-        for extra in recognition.extra:
-            entries.append(_Entry(item, Recognition(extra, recognition.match,
-                                                    recognition.confidence), extra))
+        for extra in recognition.extra:  # its own ingredient: the printed % is not its own
+            entries.append(_Entry(replace(item, percent=None),
+                                  Recognition(extra, recognition.match, recognition.confidence),
+                                  extra))
     known = sum(1 for e in entries if e.names)
     if known == 0:
         raise NotAnIngredientList("no known ingredient names found: this does not look like an "
@@ -142,14 +149,17 @@ def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
 
 
 def _name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:
+    """The longest known name at the start ("Alcohol Denat. Helps ...") or, failing that, at the
+    end ("Contains 10% Niacinamide") of a piece of prose."""
     words = item.text.split()
-    for cut in range(min(len(words) - 1, 8), 0, -1):
-        head = " ".join(words[:cut])
-        if _is_prose(head):
-            continue
-        recognition = recognise(head)
-        if recognition.recognized:
-            return replace(item, raw=head, text=head), recognition
+    longest = min(len(words) - 1, 8)
+    for cut in range(longest, 0, -1):
+        for part in (" ".join(words[:cut]), " ".join(words[-cut:])):
+            if _is_prose(part):
+                continue
+            recognition = recognise(part)
+            if recognition.recognized and recognition.match != "fuzzy":
+                return replace(item, raw=part, text=part), recognition
     return item, recognise(item.text)
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from needlecare.ingredients.text import loose_key, name_key
 
 PACKAGE = "needlecare.ingredients"
-DATA_FILES = ("inventory.json", "annexes.json", "aliases.toml", "flags.toml", "comedogenic.toml")
+DATA_FILES = ("inventory.json", "annexes.json", "loose.json", "aliases.toml", "flags.toml",
+              "comedogenic.toml")
 
 
 def read_data(name: str) -> bytes:
@@ -52,9 +53,13 @@ def inventory() -> Inventory:
 
 @cache
 def loose_index() -> dict[str, str]:
-    """Spelling-insensitive keys of every known name; ambiguous keys are left out."""
-    found: dict[str, str | None] = {}
-    for name in [*inventory().names, *drug_names(), *aliases()]:
+    """Spelling-insensitive keys of every known name; ambiguous keys are left out.
+
+    The CosIng part is precomputed in loose.json; drug and alias names are added here.
+    """
+    keys: list[str] = _json("loose.json")["keys"]
+    found: dict[str, str | None] = {k: n for k, n in zip(keys, inventory().names, strict=True) if k}
+    for name in [*drug_names(), *aliases()]:
         key = loose_key(name)
         found[key] = None if key in found and found[key] != name else name
     return {key: name for key, name in found.items() if name is not None}

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from needlecare.ingredients.text import clean_text, fix_colour_index
 
-
 SOFT_BREAK = "\x03"  # a line end inside an item: a wrap, or a missing separator
 
 
@@ -63,6 +62,7 @@ _CLAIM = re.compile(
 _CODES = re.compile(
     r"(?i)[\[(]?\s*\bF\.?\s?I\.?\s?L\.?\s*(?:code\s*)?[:#]?\s*[A-Z]?\d[\w/.-]*\s*[\])]?"
     r"|\b(?:lot|batch|exp(?:iry)?|pao)\s*(?:no\.?|n°|#|:)\s*[\w/.-]+"
+    r"|[\[(]\s*[A-Z]{1,3}-?\d{3,}[\w/-]*\s*[\])]"  # "(G-7223)", "[B12345/2]"
 )
 _MAY_CONTAIN_BODY = (
     r"(?:\bmay\s+contain\b|\bpeut\s+contenir\b|\bkann\s+enthalten\b|\bpuede\s+contener\b"
@@ -80,7 +80,8 @@ _SENTENCE_END = re.compile(r"(?<!\bdenat)(?<!\bno)(?<!\bsp)(?<!\bspp)(?<!\bvar)(
 # Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
 # commas (0,5 %). "CI 77491,77492" and "77491,1,2-Hexanediol" are still split.
 _DIGIT_COMMA = re.compile(r"(?<=\b\d),(?=\d(?:,\d)*-)|(?<=\d),(?=\d+\s*%)")
-_PERCENT = re.compile(r"\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v|v/v)?\s*\)?")
+_PERCENT = re.compile(
+    r"\(?\s*(?:\d+(?:[.,]\d+)?\s*(?:-|to)\s*)?(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v|v/v)?\s*\)?")
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*+>]\s+)")
@@ -113,10 +114,10 @@ def _drop_header(text: str, ignored: list[str]) -> str:
     headers = list(_HEADER.finditer(text))
     if not headers:
         return text
-    # "Key ingredients: ... Ingredients: ..." or the list once per language: take the last
-    # header that is not a "key ingredients" teaser.
+    # "Key ingredients: Retinol. Ingredients: Aqua, ...": a teaser list is skipped; any later
+    # header ("Other ingredients:") becomes a separator, so nothing after the first is lost.
     full = [h for h in headers if not re.match(r"(?i)\W*key\b", h[0])]
-    header = (full or headers)[-1]
+    header = (full or headers)[0]
     if header.start() > 0 and text[: header.start()].strip():
         ignored.append(text[: header.start()].strip())
     return text[header.end() :]
@@ -190,6 +191,10 @@ def _split_items(text: str, ignored: list[str], start: int) -> list[RawItem]:
     text = _LINE_NUMBERING.sub("\n", text)
     text = _BULLET.sub(",", text)
     text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
+    if not any(c in text for c in ",;\x01"):  # "Aqua / Glycerin / Panthenol", "Aqua - Glycerin"
+        for spaced in (" / ", " - "):
+            if text.count(spaced) >= 2:
+                text = text.replace(spaced, ",")
     if not _newlines_separate(text):
         # Probably a wrapped line; the checker splits here if both halves are known names.
         text = re.sub(r"[ \t]*\r?\n[ \t]*", f" {SOFT_BREAK} ", text)

@@ -151,7 +151,7 @@ def _split_synonyms(key: str) -> Recognition | None:
                 names += [n for n in names_of_part if n not in names]
             first = found[0]
             assert first is not None
-            if splitter is _AND:  # two ingredients printed as one: keep both as ingredients
+            if splitter is _AND or len(names) >= 3:  # a list, not synonyms of one name
                 return Recognition(tuple(names[:1]), first[1], 0.95,
                                    tuple((n,) for n in names[1:]))
             return Recognition(tuple(names), first[1], 0.98)

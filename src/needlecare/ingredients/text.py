@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -13,6 +14,7 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 SOFT_HYPHEN = "\u00ad"  # kept as a marker for a hyphen broken at a line end (see parser)
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # OCR reads the colour index prefix "CI" as Cl, C1, C|, C.I. and its digits with O/o/l/I/|.
@@ -22,6 +24,8 @@ _CI_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
 def clean_text(text: str) -> str:
     """Unicode-normalise a whole label; keeps line structure for the parser."""
+    if "<" in text or "&" in text:  # copied from a web page: tags are line breaks
+        text = html.unescape(_TAG.sub("\n", text))
     text = text.translate(_SUPERSCRIPTS)
     text = text.replace(SOFT_HYPHEN, "")
     text = _INVISIBLE.sub("", text)

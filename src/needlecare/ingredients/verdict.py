@@ -122,14 +122,22 @@ def _reason_for(flag: str, definition: dict[str, Any], window: Window | None, na
                        _window_text(f"{who}: {label}{extra}. Take care until day {caution_until}",
                                     window, band), source, resume)
     return _Reason("info", flag, names,
-                   f"{who}: {label}{extra}. Allowed again from day {resume}"
-                   + (f" {window.condition}." if window.condition else "."), source, resume)
+                   f"{who}: {label}{extra}. Allowed again from day {max(resume, caution_until)}"
+                   + _joined(window.condition) + ".", source, resume)
 
 
 def _window_text(lead: str, window: Window, band: Band | None) -> str:
-    band_note = "" if band is not None else " (depth unknown: the longest wait of any depth)"
-    condition = f", {window.condition}" if window.condition else ""
-    return f"{lead}{band_note}{condition}."
+    varies = len(set(window.resume_days.values())) > 1
+    band_note = " (depth unknown: the longest wait of any depth)" if band is None and varies else ""
+    return f"{lead}{band_note}{_joined(window.condition)}."
+
+
+def _joined(condition: str) -> str:
+    if not condition:
+        return ""
+    first = condition.split()[0].lower()
+    joiner = "," if first in ("and", "or", "unless", "then", "from") else ";"
+    return f"{joiner} {condition}"
 
 
 def _status(reasons: list[_Reason], findings: list[Finding], unknown: list[str],

@@ -15,6 +15,7 @@ from needlecare.reports.records import CheckinRecord
 WIDTH, HEIGHT = 330, 150
 LEFT, RIGHT, TOP, BOTTOM = 34, 318, 12, 118
 LINE_COLOUR = "#1f6f8b"
+DAY_STEPS = (1, 2, 7, 14, 28, 56, 91, 182, 365)  # day-axis label spacing: days, then weeks
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,22 @@ def measure_value(symptoms: dict[str, object], key: str) -> int | None:
     return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
 
 
+def _step(maximum: int) -> int:
+    return 1 if maximum <= 5 else 2 if maximum <= 10 else max(1, -(-maximum // 5))
+
+
+def _round_up(maximum: int) -> int:
+    """A data-scaled axis ends on a tick, so the top gridline is a labelled value."""
+    step = _step(maximum)
+    return -(-maximum // step) * step
+
+
 def _ticks(maximum: int) -> list[int]:
-    step = 1 if maximum <= 5 else 2 if maximum <= 10 else max(1, round(maximum / 5))
-    return list(range(0, maximum + 1, step))
+    return list(range(0, maximum + 1, _step(maximum)))
 
 
 def _svg(measure: Measure, points: Sequence[tuple[int, int]]) -> str:
-    top_value = measure.maximum or max([3, *(v for _, v in points)])
+    top_value = measure.maximum or _round_up(max([3, *(v for _, v in points)]))
     last_day = max([7, *(d for d, _ in points)])
 
     def x(day: int) -> float:
@@ -78,7 +88,7 @@ def _svg(measure: Measure, points: Sequence[tuple[int, int]]) -> str:
             f'<text x="{LEFT - 6}" y="{y(tick) + 3:.1f}" font-size="9" text-anchor="end" '
             f'fill="#4a5560">{tick}</text>'
         )
-    day_step = 1 if last_day <= 10 else 7 if last_day <= 70 else 14
+    day_step = next((s for s in DAY_STEPS if last_day / s <= 10), DAY_STEPS[-1])
     for day in range(0, last_day + 1, day_step):
         parts.append(
             f'<text x="{x(day):.1f}" y="{BOTTOM + 13}" font-size="9" text-anchor="middle" '

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
+
+import orjson
 
 from needlecare.reports.charts import measure_value
 from needlecare.reports.records import ClinicRecord, PatientData
@@ -39,23 +39,16 @@ def _iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        raise TypeError("bytes are encoded by the caller")
-    raise TypeError(f"cannot export {type(value).__name__}")
-
-
 def patient_document(data: PatientData) -> dict[str, Any]:
-    """One patient and everything stored about them, as JSON-ready values."""
-    document: dict[str, Any] = {
-        "patient": asdict(data.patient),
-        "treatments": [asdict(t) for t in data.treatments],
-        "checkins": [asdict(c) for c in data.checkins],
-        "alerts": [asdict(a) for a in data.alerts],
-        "notes": [asdict(n) for n in data.notes],
-        "recommendations": [asdict(r) for r in data.recommendations],
+    """One patient and everything stored about them, as JSON-ready values (photos without
+    their image bytes: the measurement is the data, the image is in the PDF and FHIR)."""
+    document = {
+        "patient": data.patient,
+        "treatments": data.treatments,
+        "checkins": data.checkins,
+        "alerts": data.alerts,
+        "notes": data.notes,
+        "recommendations": data.recommendations,
         "photos": [
             {
                 "id": p.id,
@@ -69,7 +62,8 @@ def patient_document(data: PatientData) -> dict[str, Any]:
             for p in data.photos
         ],
     }
-    loaded: dict[str, Any] = json.loads(json.dumps(document, default=_jsonable))
+    # orjson writes dataclasses, dates and datetimes (ISO 8601) natively and fast.
+    loaded: dict[str, Any] = orjson.loads(orjson.dumps(document))
     return loaded
 
 
@@ -93,7 +87,7 @@ def export_document(
 
 
 def to_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
 # --- CSV tables -------------------------------------------------------------------------

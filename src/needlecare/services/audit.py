@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from needlecare.services.errors import Forbidden
@@ -28,17 +28,22 @@ def record(
     actor_role: str | None = None,
 ) -> None:
     """Append one audit row (never commits: it lands or vanishes with the use case)."""
-    session.add(
-        AuditEntry(
-            at=at or utcnow(),
-            actor_user_id=actor.user_id if actor else None,
-            actor_role=actor_role or (actor.role.value if actor else ANONYMOUS_ROLE),
-            action=action,
-            object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
-            clinic_id=clinic_id,
-            patient_id=patient_id,
-        )
+    # A Core-style INSERT: cheaper than an ORM add + flush, and it runs at once, inside the
+    # caller's transaction.
+    session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "at": at or utcnow(),
+                "actor_user_id": actor.user_id if actor else None,
+                "actor_role": actor_role or (actor.role.value if actor else ANONYMOUS_ROLE),
+                "action": action,
+                "object_type": object_type,
+                "object_id": None if object_id is None else str(object_id),
+                "clinic_id": clinic_id,
+                "patient_id": patient_id,
+            }
+        ],
     )
 
 

@@ -110,15 +110,24 @@ def principal_for_token(uow: UnitOfWork, raw: str) -> Principal:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         raise Unauthorized("invalid token")
     with uow.reading():
+        # One query: the token, its user and (for a patient) their patient record.
         row = uow.session.execute(
-            select(ApiToken, User)
+            select(ApiToken, User, Patient.id)
             .join(User, User.id == ApiToken.user_id)
+            .outerjoin(Patient, Patient.user_id == User.id)
             .where(ApiToken.token_hash == hash_token(raw))
         ).one_or_none()
-        if row is None or row.ApiToken.revoked_at is not None or not row.User.is_active:
+        if row is None or row[0].revoked_at is not None or not row[1].is_active:
             raise Unauthorized("invalid token")
-        token, user = row.ApiToken, row.User
-        principal = principal_for(uow.session, user)
+        token, user, patient_id = row
+        principal = Principal(
+            user_id=user.id,
+            role=user.role,
+            email=user.email,
+            display_name=user.display_name,
+            clinic_id=user.clinic_id,
+            patient_id=patient_id if user.role is Role.PATIENT else None,
+        )
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         with uow:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from needlecare.services import audit, domain, notifications
+from needlecare.services import audit, domain, notifications, protocols
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, treatment_for
@@ -129,6 +129,7 @@ def submit_checkin(
             phase=str(result.get("phase", ""))[:100],
             triage_input=payload,
             triage_result=result,
+            protocol_version=protocols.in_force(session, patient.clinic_id).version,
             created_by=actor.user_id,
             created_at=now,
         )

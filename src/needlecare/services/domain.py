@@ -6,9 +6,11 @@ into `Invalid` with field errors. Never re-implements a rule.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from needlecare.knowledge.windows import Window
 from needlecare.services.errors import FieldError, Invalid
 from needlecare.storage.models import Patient, Treatment
 
@@ -83,11 +85,14 @@ def check_profile(
             ) from exc
 
 
-def timeline(treatment: Treatment, today: date | None) -> dict[str, Any]:
+def timeline(
+    treatment: Treatment, today: date | None, windows: Mapping[str, Window] | None = None
+) -> dict[str, Any]:
+    """`windows`: the clinic protocol's windows in force (services.protocols.in_force)."""
     from needlecare.timeline import TimelineInvalid, build_timeline
 
     try:
-        result: dict[str, Any] = build_timeline(timeline_document(treatment), today)
+        result: dict[str, Any] = build_timeline(timeline_document(treatment), today, windows)
     except TimelineInvalid as exc:
         raise _invalid_from(exc, "treatment.") from exc
     return result

@@ -519,6 +519,9 @@ def delete_my_data(
     with uow:
         session = uow.session
         patient = _own_patient(session, actor)
+        # PostgreSQL: hold the patient row so writers that lock it (FOR SHARE) wait for the
+        # deletion and then no longer find the patient (SQLite writers are serialised).
+        session.execute(select(Patient.id).where(Patient.id == patient.id).with_for_update())
         clinic_id, user_id = patient.clinic_id, patient.user_id
         metadata = sa.MetaData()
         metadata.reflect(bind=session.connection())

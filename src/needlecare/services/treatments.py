@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from needlecare.services import audit, domain
+from needlecare.services import audit, domain, protocols
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, treatment_for
@@ -123,6 +123,7 @@ def get_timeline(
     with uow:
         treatment = treatment_for(uow.session, actor, patient_id, treatment_id)
         patient_clinic = patient_for(uow.session, actor, patient_id).clinic_id
+        windows = protocols.in_force(uow.session, patient_clinic).windows  # clinic's protocol
         audit.record(
             uow.session,
             actor,
@@ -133,4 +134,4 @@ def get_timeline(
             patient_id=patient_id,
         )
         uow.commit()
-    return domain.timeline(treatment, today or date.today())
+    return domain.timeline(treatment, today or date.today(), windows)

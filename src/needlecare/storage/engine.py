@@ -6,7 +6,6 @@ import threading
 from typing import Any
 
 import orjson
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess  # noqa: S404  (runs the local PostgreSQL tools, fixed arguments)
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from needlecare.knowledge.bands import DEVICES, MAX_DEPTH_MM, Band, depth_band
-from needlecare.timeline.content import band_name, day_templates, last_listed_day
+from needlecare.knowledge.windows import Window
+from needlecare.timeline.content import (
+    band_name,
+    day_templates,
+    last_listed_day,
+    windowed_day_templates,
+)
 
 AREAS = ("face", "neck", "chest", "scalp", "body")
 PIGMENT_RISK_FROM = 4  # Fitzpatrick IV-VI carry more risk of PIH (reference.md#CI-12, AE-10)
@@ -77,18 +84,28 @@ def _parse(treatment: Any) -> tuple[date, float, str, Band, int | None, list[str
     return when, float(depth), device, depth_band(depth, device), fitzpatrick, list(areas)
 
 
-def build_timeline(treatment: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+def build_timeline(
+    treatment: dict[str, Any],
+    today: date | None = None,
+    windows: Mapping[str, Window] | None = None,
+) -> dict[str, Any]:
     """The day-by-day timeline (day 0 to 42) for a treatment.
 
     `treatment`: {"date", "depth_mm", "device", optional "fitzpatrick" 1-6, optional "areas"}.
     A skin type that is not given is read as one prone to pigment change (conservative).
     The lists inside each day are shared, prepared content: treat the result as read-only.
+    `windows`: the waiting windows in force (a clinic protocol's); default windows.toml.
     """
     when, depth, device, band, fitzpatrick, areas = _parse(treatment)
     pigment_risk = fitzpatrick is None or fitzpatrick >= PIGMENT_RISK_FROM
     start = when.toordinal()
     days = []
-    for template, iso in zip(day_templates(band, pigment_risk), _dates(start), strict=True):
+    templates = (
+        day_templates(band, pigment_risk)
+        if windows is None
+        else windowed_day_templates(band, pigment_risk, windows)
+    )
+    for template, iso in zip(templates, _dates(start), strict=True):
         day = template.copy()  # a shallow copy is the cheapest way to a fresh dict per day
         day["date"] = iso
         days.append(day)

@@ -7,6 +7,7 @@ per pigment-risk group, so that building a timeline only adds dates (see build.p
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -68,8 +69,11 @@ def _window_text(window: Window, band: Band) -> str:
     return f"Not before day {window.resume_day(band)}: {window.label}{condition}"
 
 
-def _day(band: Band, day: int, pigment_risk: bool) -> dict[str, Any]:
-    """One day's content without its date; the keys of the timeline contract, in order."""
+def _day(
+    band: Band, day: int, pigment_risk: bool, in_force: Mapping[str, Window] | None = None
+) -> dict[str, Any]:
+    """One day's content without its date; the keys of the timeline contract, in order.
+    `in_force`: the windows of a clinic protocol (default: windows.toml)."""
     period = period_for(band, day)
     document = _document()
     expected = list(period.expected)
@@ -88,7 +92,7 @@ def _day(band: Band, day: int, pigment_risk: bool) -> dict[str, Any]:
                     expected.append(item["expected"])
                 sources.extend(item["cite"])
     avoid = []
-    for window in windows().values():
+    for window in (windows() if in_force is None else in_force).values():
         resume = window.resume_day(band)
         if day < resume:
             avoid.append(_window_text(window, band))
@@ -119,5 +123,15 @@ def day_templates(band: Band, pigment_risk: bool) -> tuple[dict[str, Any], ...]:
     """
     return tuple(
         {"day": day, "date": "", **_day(band, day, pigment_risk)}
+        for day in range(last_listed_day() + 1)
+    )
+
+
+def windowed_day_templates(
+    band: Band, pigment_risk: bool, in_force: Mapping[str, Window]
+) -> tuple[dict[str, Any], ...]:
+    """day_templates under other windows (a clinic protocol's); not cached (windows vary)."""
+    return tuple(
+        {"day": day, "date": "", **_day(band, day, pigment_risk, in_force)}
         for day in range(last_listed_day() + 1)
     )

@@ -79,32 +79,35 @@ def band_of(checkin: Checkin) -> Band | None:
 
 
 @lru_cache(maxsize=8192)
-def _verdict(text: str, day: int, band: str | None) -> tuple[str, str]:
-    """(status, short names of the flagged ingredients); status "unreadable" if not a list."""
+def _verdict(text: str, day: int, band: str | None) -> tuple[str, str, frozenset[str]]:
+    """(status, names of the ingredients behind it, all flags); "unreadable" if not a list."""
     try:
         from needlecare.ingredients import check_label
     except ImportError:  # the ingredient checker is not installed: we cannot check
-        return "unreadable", ""
+        return "unreadable", "", frozenset()
     try:
         result = check_label(text, day=day, band=band)
-    except Exception:
-        return "unreadable", ""
+    except Exception:  # any failure to read a label means "not checked", never a crash
+        return "unreadable", "", frozenset()
     verdict = result.get("verdict", {})
     status = str(verdict.get("status", "unreadable"))
     # name the ingredients behind the verdict (reasons also list soothing or neutral ones)
     names = [
         r.get("ingredient", "") for r in verdict.get("reasons", []) if r.get("status") == status
     ]
-    return status, ", ".join(dict.fromkeys(n.title() for n in names if n))
+    flags = frozenset(f for item in result.get("ingredients", []) for f in item.get("flags", []))
+    return status, ", ".join(dict.fromkeys(n.title() for n in names if n)), flags
 
 
 def _product_facts(checkin: Checkin, band: Band | None) -> dict[str, Any]:
     avoid: list[str] = []
     caution: list[str] = []
     unreadable = False
+    flags: set[str] = set()
     band_value = band.value if band is not None else None
     for index, text in enumerate(checkin.products, start=1):
-        status, names = _verdict(text, checkin.day, band_value)
+        status, names, product_flags = _verdict(text, checkin.day, band_value)
+        flags |= product_flags
         label = f"product {index}" + (f": {names}" if names else "")
         if status == "avoid":
             avoid.append(label)
@@ -114,12 +117,13 @@ def _product_facts(checkin: Checkin, band: Band | None) -> dict[str, Any]:
             unreadable = True
     serum_flagged = False
     if checkin.serum:
-        status, _ = _verdict(checkin.serum, 0, band_value)
+        status, _, _ = _verdict(checkin.serum, 0, band_value)
         serum_flagged = status == "avoid"
     return {
         "products_avoid": bool(avoid),
         "products_caution": bool(caution),
         "products_unreadable": unreadable,
+        "product_flags": frozenset(flags),
         "serum_flagged": serum_flagged,
         "avoid_products": "; ".join(avoid),
         "caution_products": "; ".join(caution),
@@ -130,6 +134,7 @@ _NO_PRODUCTS: dict[str, Any] = {
     "products_avoid": False,
     "products_caution": False,
     "products_unreadable": False,
+    "product_flags": frozenset(),
     "serum_flagged": False,
     "avoid_products": "",
     "caution_products": "",

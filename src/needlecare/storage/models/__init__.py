@@ -23,6 +23,8 @@ from needlecare.storage.models.jobs import (
     ReminderEvent,
     ReminderPause,
 )
+from needlecare.storage.models.protocols import ClinicProtocol
+from needlecare.storage.models.photos import Photo
 
 __all__ = [
     "Alert",
@@ -30,12 +32,14 @@ __all__ = [
     "AuditEntry",
     "Checkin",
     "Clinic",
+    "ClinicProtocol",
     "ClinicReminderSettings",
     "ClinicalNote",
     "OutboxMessage",
     "Patient",
     "PatientInvitation",
     "PatientReminderSettings",
+    "Photo",
     "Recommendation",
     "ReminderEvent",
     "ReminderPause",

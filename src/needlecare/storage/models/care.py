@@ -46,6 +46,8 @@ class Checkin(Base):
     phase: Mapped[str] = mapped_column(String(100))
     triage_input: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     triage_result: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # The clinic protocol version whose windows the result used (NULL: the defaults).
+    protocol_version: Mapped[int | None]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

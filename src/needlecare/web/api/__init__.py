@@ -10,12 +10,26 @@ from needlecare.web.api import (
     exports,
     notes,
     patients,
+    photos,
     products,
+    protocols,
     staff,
     treatments,
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, patients, treatments, checkins, alerts, notes, products, staff, audit,
-               exports):
+for module in (
+    auth,
+    patients,
+    treatments,
+    checkins,
+    alerts,
+    notes,
+    products,
+    staff,
+    audit,
+    exports,
+    protocols,
+    photos,
+):
     api_router.include_router(module.router)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from needlecare.services import checkins, patients, products, treatments
+from needlecare.services import checkins, notes, patients, products, treatments
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.base import utcnow
@@ -303,6 +303,7 @@ def _products_context(
         "form": form,
         "errors": errors,
         "report": report,
+        "recommendations": [],
     }
 
 
@@ -311,6 +312,7 @@ def products_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Respo
     treatment = _latest_treatment(uow, viewer)
     day = (_today() - treatment.treatment_date).days if treatment else None
     context = _products_context(day, {"ingredients": "", "day": "0"}, {}, None)
+    context["recommendations"] = notes.list_recommendations(uow, viewer, _pid(viewer))
     return render(request, "patient/products.html", context, viewer=viewer)
 
 

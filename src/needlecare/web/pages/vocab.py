@@ -90,7 +90,7 @@ SKIN_TYPES: list[Option] = [
     },
     {"value": "5", "label": "Type V", "sub": "Very rarely burns; brown skin"},
     {"value": "6", "label": "Type VI", "sub": "Never burns; dark brown or black skin"},
-    {"value": "", "label": "Not sure", "sub": "NeedleCare will assume the more careful option"},
+    {"value": "", "label": "Not sure", "sub": "You can add it later; your clinic can tell you"},
 ]
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 

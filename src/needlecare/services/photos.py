@@ -1,0 +1,550 @@
+"""Photos: upload (sanitised, measured, stored by content), serving, a hand-drawn region,
+the photo timeline with its comparisons, and deletion. Everything image-related is done by
+the pure domain `needlecare.photos`; this module only checks who may do what, keeps the
+files and the rows in step, and writes the audit entries.
+
+Files are written before the commit and removed again if the transaction fails; files of
+deleted rows go after the commit, and only when no other row still refers to them (the
+same content uploaded for two patients is stored once).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import event, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from needlecare import photos as domain
+from needlecare.services import audit
+from needlecare.services.errors import FieldError, Invalid, NotFound, ServiceError
+from needlecare.services.photo_files import (
+    FileBatch,
+    PhotoFiles,
+    image_name,
+    overlay_name,
+    thumb_name,
+)
+from needlecare.services.principal import Principal
+from needlecare.services.scope import patient_for, treatment_for
+from needlecare.storage.base import utcnow
+from needlecare.storage.models import Checkin, Patient, Photo, Treatment
+from needlecare.storage.uow import UnitOfWork
+
+MAX_UPLOAD_BYTES = domain.MAX_BYTES
+"""The domain's file limit (25 MiB); the web layer enforces it while the body streams in."""
+MAX_PHOTOS_PER_CHECKIN = 6
+"""A few angles of the treated area; more is a mistake or a script."""
+MAX_PHOTOS_PER_DAY = 20
+"""Per patient and UTC day, over all check-ins: bounds storage and analysis work."""
+MAX_AREA_CHARS = 40
+_AREA = re.compile(r"^[a-z0-9][a-z0-9 '\-]*$")
+
+FileKind = Literal["image", "thumbnail", "overlay"]
+MEDIA_TYPES: dict[FileKind, str] = {
+    "image": "image/jpeg",
+    "thumbnail": "image/jpeg",
+    "overlay": "image/png",
+}
+Roi = tuple[int, int, int, int]
+
+
+class PhotoTooLarge(ServiceError):
+    """The upload is bigger than the accepted file size (413)."""
+
+    status = 413
+    code = "too_large"
+
+
+class PhotoRefused(Invalid):
+    """The domain refused the file (not an image, a bomb, truncated ...); 422 on `file`."""
+
+    code = "photo_rejected"
+
+    def __init__(self, rejected: domain.PhotoRejected) -> None:
+        super().__init__([FieldError("file", rejected.message)], message=rejected.message)
+        self.reason = str(rejected.reason)
+
+
+def too_large() -> PhotoTooLarge:
+    mib = MAX_UPLOAD_BYTES // (1024 * 1024)
+    return PhotoTooLarge(
+        f"The photo is larger than {mib} MB. Send it at the phone's normal size, or as a "
+        "JPEG instead of a raw or uncompressed file."
+    )
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    content: bytes
+    checkin_id: int | None = None
+    treatment_id: int | None = None  # default: the check-in's, else the latest treatment
+    area: str | None = None  # default: the treatment's first area
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    photo: Photo
+    created: bool  # False: the same content was already stored for this patient
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    path: Path
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    photo: Photo
+    vs_previous: dict[str, Any] | None
+    vs_baseline: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AreaTimeline:
+    treatment: Treatment
+    area: str
+    entries: list[TimelineEntry]
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _sanitize(content: bytes) -> domain.SanitizedPhoto:
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise too_large()
+    try:
+        return domain.sanitize(content)
+    except domain.PhotoRejected as rejected:
+        if rejected.reason is domain.RejectReason.TOO_LARGE:
+            raise too_large() from rejected
+        raise PhotoRefused(rejected) from rejected
+
+
+def _measure(image: bytes, roi: Roi | None = None) -> domain.PhotoMeasurement:
+    try:
+        return domain.measure(image, roi)
+    except domain.PhotoRejected as rejected:
+        raise PhotoRefused(rejected) from rejected
+    except domain.InvalidRoi as error:
+        raise Invalid.field("roi", str(error)) from error
+
+
+def _photo_for(
+    session: Session, actor: Principal, photo_id: int, patient_id: int | None = None
+) -> tuple[Photo, Patient]:
+    """The photo if `actor` may see its patient, else NotFound (no existence leak)."""
+    photo = session.get(Photo, photo_id)
+    if photo is None or (patient_id is not None and photo.patient_id != patient_id):
+        raise NotFound("photo")
+    try:
+        patient = patient_for(session, actor, photo.patient_id)
+    except NotFound:
+        raise NotFound("photo") from None
+    return photo, patient
+
+
+def _existing(session: Session, patient_id: int, sha256: str) -> Photo | None:
+    return session.scalar(
+        select(Photo).where(Photo.patient_id == patient_id, Photo.sha256 == sha256)
+    )
+
+
+def _area(value: str | None, treatment: Treatment) -> str:
+    area = " ".join((value or "").split()).lower()
+    if not area:
+        return str(treatment.areas[0]) if treatment.areas else "face"
+    if len(area) > MAX_AREA_CHARS or not _AREA.match(area):
+        raise Invalid.field(
+            "area", f"name the area in 1 to {MAX_AREA_CHARS} letters, e.g. face or left cheek"
+        )
+    return area
+
+
+def _placement(
+    session: Session, actor: Principal, patient: Patient, data: PhotoUpload, now: datetime
+) -> tuple[Treatment, Checkin | None, int]:
+    """Which treatment and check-in the photo belongs to, and its day after treatment."""
+    if data.checkin_id is not None:
+        checkin = session.get(Checkin, data.checkin_id)
+        if checkin is None or checkin.patient_id != patient.id:
+            raise NotFound("check-in")
+        if data.treatment_id is not None and data.treatment_id != checkin.treatment_id:
+            raise Invalid.field("treatment_id", "the check-in belongs to another treatment")
+        treatment = session.get(Treatment, checkin.treatment_id)
+        assert treatment is not None  # foreign key
+        return treatment, checkin, checkin.day
+    if data.treatment_id is not None:
+        treatment = treatment_for(session, actor, patient.id, data.treatment_id)
+    else:
+        latest = session.scalar(
+            select(Treatment)
+            .where(Treatment.patient_id == patient.id)
+            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
+            .limit(1)
+        )
+        if latest is None:
+            raise Invalid.field("treatment_id", "record the treatment first")
+        treatment = latest
+    day = (now.date() - treatment.treatment_date).days
+    if day < 0:
+        raise Invalid.field("treatment_id", "this treatment is dated after today")
+    return treatment, None, day
+
+
+def _check_limits(session: Session, patient_id: int, checkin_id: int | None, now: datetime) -> None:
+    if checkin_id is not None:
+        on_checkin = session.scalar(
+            select(func.count()).select_from(Photo).where(Photo.checkin_id == checkin_id)
+        )
+        if (on_checkin or 0) >= MAX_PHOTOS_PER_CHECKIN:
+            raise Invalid.field(
+                "file",
+                f"a check-in holds at most {MAX_PHOTOS_PER_CHECKIN} photos; "
+                "delete one to add another",
+            )
+    day_start = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
+    today = session.scalar(
+        select(func.count())
+        .select_from(Photo)
+        .where(Photo.patient_id == patient_id, Photo.uploaded_at >= day_start)
+    )
+    if (today or 0) >= MAX_PHOTOS_PER_DAY:
+        raise Invalid.field(
+            "file", f"at most {MAX_PHOTOS_PER_DAY} photos a day can be added; try again tomorrow"
+        )
+
+
+def _record(
+    session: Session, actor: Principal, action: str, photo: Photo, patient: Patient
+) -> None:
+    audit.record(
+        session,
+        actor,
+        action,
+        "photo",
+        photo.id,
+        clinic_id=patient.clinic_id,
+        patient_id=patient.id,
+    )
+
+
+def _paths(photo: Photo) -> set[str]:
+    return {photo.image_path, photo.thumb_path, photo.overlay_path}
+
+
+def _still_used(session: Session, paths: set[str]) -> set[str]:
+    """Which of `paths` some photo row (in this transaction's view) still refers to."""
+    if not paths:
+        return set()
+    rows = session.execute(
+        select(Photo.image_path, Photo.thumb_path, Photo.overlay_path).where(
+            or_(
+                Photo.image_path.in_(paths),
+                Photo.thumb_path.in_(paths),
+                Photo.overlay_path.in_(paths),
+            )
+        )
+    )
+    return {path for row in rows for path in row} & paths
+
+
+# --- upload ----------------------------------------------------------------------------
+
+
+def upload_photo(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    data: PhotoUpload,
+    *,
+    files: PhotoFiles,
+    now: datetime | None = None,
+) -> UploadOutcome:
+    """Sanitise, measure and store a photo for a patient (the patient, or their clinic's
+    staff). The same content twice for one patient is stored once (the first row returns)."""
+    now = now or utcnow()
+    with uow.reading():  # refuse strangers, bad placements and full days before the work
+        patient = patient_for(uow.session, actor, patient_id)
+        _, checkin, _ = _placement(uow.session, actor, patient, data, now)
+        _check_limits(uow.session, patient.id, checkin.id if checkin else None, now)
+    clean = _sanitize(data.content)
+    measurement: domain.PhotoMeasurement | None = None
+    with uow.reading():
+        already = _existing(uow.session, patient_id, clean.sha256) is not None
+    if not already:
+        # Outside the write transaction: analysis takes a few hundred ms and must not hold
+        # the database's write lock.
+        measurement = _measure(clean.image)
+    batch = FileBatch(files)
+    try:
+        return _store(uow, actor, patient_id, data, clean, measurement, batch, now)
+    except BaseException:
+        batch.discard()
+        raise
+
+
+def _store(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    data: PhotoUpload,
+    clean: domain.SanitizedPhoto,
+    measurement: domain.PhotoMeasurement | None,
+    batch: FileBatch,
+    now: datetime,
+) -> UploadOutcome:
+    with uow:
+        session = uow.session
+        patient = patient_for(session, actor, patient_id)
+        previous = _existing(session, patient.id, clean.sha256)
+        if previous is not None:
+            _record(session, actor, "photo.replay", previous, patient)
+            uow.commit()
+            return UploadOutcome(previous, False)
+        treatment, checkin, day = _placement(session, actor, patient, data, now)
+        _check_limits(session, patient.id, checkin.id if checkin else None, now)
+        area = _area(data.area, treatment)
+        measurement = measurement or _measure(clean.image)
+        photo = Photo(
+            patient_id=patient.id,
+            treatment_id=treatment.id,
+            checkin_id=checkin.id if checkin else None,
+            area=area,
+            day=day,
+            sha256=clean.sha256,
+            image_path=image_name(clean.sha256),
+            thumb_path=thumb_name(clean.sha256),
+            overlay_path=overlay_name(clean.sha256, None),
+            width=clean.width,
+            height=clean.height,
+            taken_at=now,
+            uploaded_at=now,
+            uploaded_by=actor.user_id,
+            analysis=measurement.report,
+            roi=None,
+        )
+        # Files first: once the row is committed its files must already be complete.
+        batch.write(photo.image_path, clean.image)
+        batch.write(photo.thumb_path, clean.thumbnail)
+        batch.write(photo.overlay_path, measurement.overlay_png())
+        session.add(photo)
+        try:
+            session.flush()
+        except IntegrityError:
+            # A concurrent upload of the same content won: answer with its row. Our files
+            # are byte-identical to the winner's, so they stay.
+            session.rollback()
+            batch.created.clear()
+            winner = _existing(session, patient.id, clean.sha256)
+            if winner is None:
+                raise
+            return UploadOutcome(winner, False)
+        _record(session, actor, "photo.create", photo, patient)
+        uow.commit()
+        return UploadOutcome(photo, True)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def list_photos(uow: UnitOfWork, actor: Principal, patient_id: int) -> Sequence[Photo]:
+    """A patient's photos, oldest first."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        rows = uow.session.scalars(
+            select(Photo).where(Photo.patient_id == patient.id).order_by(Photo.taken_at, Photo.id)
+        ).all()
+        audit.record(
+            uow.session,
+            actor,
+            "photo.list",
+            "patient",
+            patient.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return rows
+
+
+def get_photo(
+    uow: UnitOfWork, actor: Principal, photo_id: int, *, patient_id: int | None = None
+) -> Photo:
+    with uow:
+        photo, patient = _photo_for(uow.session, actor, photo_id, patient_id)
+        _record(uow.session, actor, "photo.read", photo, patient)
+        uow.commit()
+        return photo
+
+
+def photo_file(
+    uow: UnitOfWork,
+    actor: Principal,
+    photo_id: int,
+    kind: FileKind,
+    *,
+    files: PhotoFiles,
+    patient_id: int | None = None,
+) -> PhotoFile:
+    """The stored file to send; every read is audited."""
+    with uow:
+        photo, patient = _photo_for(uow.session, actor, photo_id, patient_id)
+        relative = {
+            "image": photo.image_path,
+            "thumbnail": photo.thumb_path,
+            "overlay": photo.overlay_path,
+        }[kind]
+        path = files.path(relative)
+        if not path.is_file():
+            raise NotFound("photo file")
+        _record(uow.session, actor, f"photo.{kind}.read", photo, patient)
+        uow.commit()
+    extension = "png" if kind == "overlay" else "jpg"
+    return PhotoFile(path, MEDIA_TYPES[kind], f"photo-{photo_id}-{kind}.{extension}")
+
+
+def photo_timeline(uow: UnitOfWork, actor: Principal, patient_id: int) -> list[AreaTimeline]:
+    """Photos grouped by treatment and area, oldest first, each compared with the previous
+    photo and with the first (baseline) photo of the same area."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        rows = uow.session.scalars(
+            select(Photo).where(Photo.patient_id == patient.id).order_by(Photo.taken_at, Photo.id)
+        ).all()
+        treatments = {
+            t.id: t
+            for t in uow.session.scalars(
+                select(Treatment).where(Treatment.patient_id == patient.id)
+            )
+        }
+        audit.record(
+            uow.session,
+            actor,
+            "photo.timeline",
+            "patient",
+            patient.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
+        uow.commit()
+    groups: dict[tuple[int, str], list[Photo]] = {}
+    for photo in rows:
+        groups.setdefault((photo.treatment_id, photo.area), []).append(photo)
+    timelines = []
+    for (treatment_id, area), photos in groups.items():
+        entries = []
+        for index, photo in enumerate(photos):
+            previous = photos[index - 1] if index > 0 else None
+            baseline = photos[0] if index > 0 else None
+            entries.append(
+                TimelineEntry(photo, _compare(photo, previous), _compare(photo, baseline))
+            )
+        timelines.append(AreaTimeline(treatments[treatment_id], area, entries))
+    timelines.sort(key=lambda t: (-t.treatment.treatment_date.toordinal(), t.area))
+    return timelines
+
+
+def _compare(photo: Photo, reference: Photo | None) -> dict[str, Any] | None:
+    if reference is None:
+        return None
+    try:
+        return domain.compare(photo.analysis, reference.analysis)
+    except domain.IncomparableReports:
+        return None  # a report of an older version: shown as "not comparable"
+
+
+# --- changing --------------------------------------------------------------------------
+
+
+def set_roi(
+    uow: UnitOfWork,
+    actor: Principal,
+    photo_id: int,
+    roi: Roi | None,
+    *,
+    files: PhotoFiles,
+    patient_id: int | None = None,
+) -> Photo:
+    """Measure the photo again inside a hand-drawn box (x, y, w, h in the photo's pixels),
+    or automatically again with `roi=None`; the report and the overlay are replaced."""
+    with uow.reading():
+        photo, _ = _photo_for(uow.session, actor, photo_id, patient_id)
+        image_path = files.path(photo.image_path)
+    try:
+        image = image_path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound("photo file") from None
+    measurement = _measure(image, roi)
+    batch = FileBatch(files)
+    try:
+        with uow:
+            session = uow.session
+            photo, patient = _photo_for(session, actor, photo_id, patient_id)
+            old_overlay = photo.overlay_path
+            photo.overlay_path = overlay_name(photo.sha256, roi)
+            batch.write(photo.overlay_path, measurement.overlay_png())
+            photo.analysis = measurement.report
+            photo.roi = None if roi is None else list(roi)
+            _record(session, actor, "photo.roi", photo, patient)
+            session.flush()
+            unused = {old_overlay} - _still_used(session, {old_overlay})
+            uow.commit()
+    except BaseException:
+        batch.discard()
+        raise
+    files.remove(unused)
+    return photo
+
+
+def delete_photo(
+    uow: UnitOfWork,
+    actor: Principal,
+    photo_id: int,
+    *,
+    files: PhotoFiles,
+    patient_id: int | None = None,
+) -> int:
+    """Delete a photo (the patient, or their clinic's staff): the row, then its files once
+    the deletion is committed. Returns the number of files removed."""
+    with uow:
+        session = uow.session
+        photo, patient = _photo_for(session, actor, photo_id, patient_id)
+        paths = _paths(photo)
+        _record(session, actor, "photo.delete", photo, patient)
+        session.delete(photo)
+        session.flush()
+        unused = paths - _still_used(session, paths)
+        uow.commit()
+    return files.remove(unused)
+
+
+def delete_patient_photos(uow: UnitOfWork, patient_id: int, *, data_dir: Path | None) -> int:
+    """For a patient's data deletion, inside the caller's open unit of work (no scope check,
+    no commit): delete the patient's photo rows now and their files once the caller's
+    transaction commits (nothing happens to the files if it rolls back). Returns the number
+    of files that go; files other patients' rows still use are kept."""
+    session = uow.session
+    rows = session.scalars(select(Photo).where(Photo.patient_id == patient_id)).all()
+    paths = {path for photo in rows for path in _paths(photo)}
+    for photo in rows:
+        session.delete(photo)
+    session.flush()
+    unused = paths - _still_used(session, paths)
+    if data_dir is None or not unused:
+        return 0
+    store = PhotoFiles(data_dir)
+
+    def remove_files(_session: Session) -> None:
+        store.remove(unused)
+
+    event.listen(session, "after_commit", remove_files, once=True)
+    return len(unused)

@@ -1,0 +1,195 @@
+"""The aftercare guide (issue 8): public education pages with search and sources, and the
+personal aftercare sheet (page and one-page PDF) for a patient's treatment.
+
+Everything shown comes from `needlecare.guide` (never a second copy of the knowledge); a
+logged-in reader of a clinic sees the days of the clinic's protocol in force.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request, Response
+
+from needlecare.guide import Citation, Page, PageNotFound, Sheet, page, pages, search
+from needlecare.knowledge import citations
+from needlecare.services import protocols
+from needlecare.services.errors import NotFound
+from needlecare.services.principal import Principal
+from needlecare.storage.base import utcnow
+from needlecare.web.deps import UowDep
+from needlecare.web.pages.deps import MaybeViewer, PatientViewer, StaffViewer
+from needlecare.web.pages.rendering import PageRoute, render, templates
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+SOURCES_PATH = "/guide/sources"
+MAX_QUERY_CHARS = 200
+PDF_CSS = "guide/sheet_pdf.css"
+
+
+def source_href(citation: Citation) -> str | None:
+    """Where a citation is explained: its reference entry or its bibliography item."""
+    if not citation.resolves:
+        return None
+    return f"{SOURCES_PATH}#{source_anchor(citation.key)}"
+
+
+def source_anchor(key: str) -> str:
+    if key.startswith(f"{citations.REFERENCE_FILE}#"):
+        return key.split("#", 1)[1]
+    return f"source-{key}"
+
+
+def _cited_keys(found: list[Page]) -> list[str]:
+    keys: dict[str, None] = {}
+    for item in found:
+        for _section, statement in item.statements():
+            keys.update(dict.fromkeys(statement.cite))
+    return list(keys)
+
+
+def _sources_context() -> dict[str, Any]:
+    """Every reference entry and bibliography source the guide cites, in reading order."""
+    entries: list[citations.ReferenceEntry] = []
+    bibliography: dict[str, citations.Source] = {}
+    known = citations.sources()
+    for key in _cited_keys(pages()):
+        target = citations.resolve(key)
+        if isinstance(target, citations.ReferenceEntry):
+            if target not in entries:
+                entries.append(target)
+            bibliography.update({k: known[k] for k in target.sources if k in known})
+        else:
+            bibliography[target.key] = target
+    entries.sort(key=lambda e: e.id)
+    return {
+        "entries": entries,
+        "bibliography": [bibliography[k] for k in sorted(bibliography)],
+        "source_anchor": source_anchor,
+    }
+
+
+def _reader_protocol(uow: UowDep, viewer: Principal | None) -> protocols.Protocol | None:
+    return protocols.protocol_for_reader(uow, viewer)
+
+
+# --- Education pages (public) --------------------------------------------------------------
+
+
+@router.get("/guide")
+def guide_index(request: Request, viewer: MaybeViewer, uow: UowDep, q: str = "") -> Response:
+    query = q.strip()[:MAX_QUERY_CHARS]
+    context = {
+        "title": "Aftercare guide",
+        "pages": pages(protocol=_reader_protocol(uow, viewer)),
+        "q": query,
+        "hits": search(query) if query else [],
+    }
+    return render(request, "guide/index.html", context, viewer=viewer)
+
+
+@router.get(SOURCES_PATH)
+def guide_sources(request: Request, viewer: MaybeViewer) -> Response:
+    context = {"title": "Sources of the guide", **_sources_context()}
+    return render(request, "guide/sources.html", context, viewer=viewer)
+
+
+# --- The personal aftercare sheet (login) --------------------------------------------------
+
+
+def _sheet_page(request: Request, viewer: Principal, sheet: Sheet, base: str) -> Response:
+    context = {
+        "title": sheet.title,
+        "sheet": sheet,
+        "pdf_href": f"{base}.pdf",
+        "source_href": source_href,
+    }
+    return render(request, "guide/sheet.html", context, viewer=viewer)
+
+
+def sheet_document(sheet: Sheet) -> Document:
+    """The sheet laid out on A4 by WeasyPrint (nothing is fetched: no URL is allowed)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    html = templates.env.get_template("guide/sheet_pdf.html").render(
+        sheet=sheet, printed=utcnow().date()
+    )
+    css = files("needlecare.web").joinpath("templates", PDF_CSS).read_text("utf-8")
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=[CSS(string=css)])
+
+
+def render_sheet_pdf(sheet: Sheet) -> bytes:
+    """The sheet as a one-page A4 PDF."""
+    pdf: bytes = sheet_document(sheet).write_pdf()
+    return pdf
+
+
+def _pdf(sheet: Sheet) -> Response:
+    name = f"aftercare-sheet-{sheet.treatment_date.isoformat()}.pdf"
+    return Response(
+        render_sheet_pdf(sheet),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _patient_sheet(uow: UowDep, viewer: Principal) -> Sheet | None:
+    assert viewer.patient_id is not None  # guaranteed by PatientViewer
+    try:
+        return protocols.aftercare_sheet(uow, viewer, viewer.patient_id, today=utcnow().date())
+    except NotFound:
+        return None  # no treatment recorded yet
+
+
+@router.get("/guide/sheet")
+def my_sheet(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    sheet = _patient_sheet(uow, viewer)
+    if sheet is None:
+        return render(
+            request, "guide/no_treatment.html", {"title": "Your aftercare sheet"}, viewer=viewer
+        )
+    return _sheet_page(request, viewer, sheet, "/guide/sheet")
+
+
+@router.get("/guide/sheet.pdf")
+def my_sheet_pdf(viewer: PatientViewer, uow: UowDep) -> Response:
+    sheet = _patient_sheet(uow, viewer)
+    if sheet is None:
+        raise NotFound("treatment")
+    return _pdf(sheet)
+
+
+@router.get("/clinic/patients/{patient_id}/sheet")
+def patient_sheet(request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
+    sheet = protocols.aftercare_sheet(uow, viewer, patient_id, today=utcnow().date())
+    return _sheet_page(request, viewer, sheet, f"/clinic/patients/{patient_id}/sheet")
+
+
+@router.get("/clinic/patients/{patient_id}/sheet.pdf")
+def patient_sheet_pdf(patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
+    return _pdf(protocols.aftercare_sheet(uow, viewer, patient_id, today=utcnow().date()))
+
+
+# Last: "/guide/{slug}" would otherwise answer for "/guide/sheet" and "/guide/sources".
+@router.get("/guide/{slug}")
+def guide_page(request: Request, slug: str, viewer: MaybeViewer, uow: UowDep) -> Response:
+    try:
+        found = page(slug[:100], protocol=_reader_protocol(uow, viewer))
+    except PageNotFound:
+        raise NotFound("guide page") from None
+    context = {
+        "title": found.title,
+        "page": found,
+        "pages": pages(),
+        "source_href": source_href,
+    }
+    return render(request, "guide/page.html", context, viewer=viewer)

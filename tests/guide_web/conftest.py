@@ -1,0 +1,47 @@
+"""Helpers for the guide's web tests; the database fixtures (`app`, `client`, `uow`,
+`world`) come from tests/conftest.py and run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from base64 import b64encode
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+from itsdangerous import TimestampSigner
+
+from needlecare.web import security
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HTML = {"Accept": "text/html"}
+
+
+def login(client: TestClient, user_id: int) -> None:
+    """A session cookie as a successful login sets it (argon2 is tested elsewhere)."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    data = {security._USER_KEY: user_id, security._CSRF_KEY: secrets.token_urlsafe(32)}
+    signer = TimestampSigner(str(app.state.settings.secret_key))
+    cookie = signer.sign(b64encode(json.dumps(data).encode())).decode()
+    client.cookies.clear()
+    client.cookies.set(security.SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+
+
+def post_form(client: TestClient, page: str, action: str, data: dict[str, Any]) -> Response:
+    """GET `page` for its CSRF token, then POST `data` to `action` like a browser."""
+    match = CSRF.search(client.get(page, headers=HTML).text)
+    assert match, f"{page} has no CSRF field"
+    return client.post(
+        action, data={**data, "csrf_token": match.group(1)}, headers=HTML, follow_redirects=False
+    )
+
+
+@pytest.fixture
+def html_client(client: TestClient) -> TestClient:
+    client.headers.update(HTML)
+    return client

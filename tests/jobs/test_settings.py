@@ -1,0 +1,69 @@
+"""NEEDLECARE_SMTP_URL and friends: parsed strictly, refused with a clear message."""
+
+from __future__ import annotations
+
+import pytest
+
+from needlecare.config import ConfigError
+from needlecare.jobs.settings import SmtpConfig, load_jobs_settings, parse_smtp_url
+
+KEY = "k" * 40
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://localhost", SmtpConfig("localhost", 25)),
+        ("smtp://mail.example.org:2525", SmtpConfig("mail.example.org", 2525)),
+        (
+            "smtp://ann%40clinic:p%40ss%3Aword@mail.example.org?starttls=1",
+            SmtpConfig("mail.example.org", 587, "ann@clinic", "p@ss:word", starttls=True),
+        ),
+        (
+            "smtps://u:p@mail.example.org",
+            SmtpConfig("mail.example.org", 465, "u", "p", implicit_tls=True),
+        ),
+        ("smtp://h:26?timeout=5", SmtpConfig("h", 26, timeout_s=5.0)),
+    ],
+)
+def test_smtp_urls_are_understood(url: str, expected: SmtpConfig) -> None:
+    assert parse_smtp_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://mail.example.org", "smtp:// or smtps://"),
+        ("smtp://", "no host"),
+        ("smtp://h:99999", "port"),
+        ("smtp://h?starttls=maybe", "starttls"),
+        ("smtps://h?starttls=1", "already TLS"),
+        ("smtp://h?tls=1", "unknown option"),
+        ("smtp://h?timeout=0", "timeout"),
+    ],
+)
+def test_bad_smtp_urls_are_refused_clearly(url: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_smtp_url(url)
+
+
+def test_the_password_never_shows_in_the_settings_repr() -> None:
+    assert "s3cret" not in repr(parse_smtp_url("smtp://u:s3cret@h"))
+    assert KEY not in repr(load_jobs_settings(KEY, {}))
+
+
+def test_defaults_and_bad_values() -> None:
+    settings = load_jobs_settings(KEY, {})
+    assert settings.smtp is None and settings.base_url == "http://127.0.0.1:8000"
+    assert (
+        load_jobs_settings(KEY, {"NEEDLECARE_MAIL_FROM": "Care <care@clinic.example>"}).mail_domain
+        == "clinic.example"
+    )
+    for env, message in [
+        ({"NEEDLECARE_MAIL_FROM": "not an address"}, "NEEDLECARE_MAIL_FROM"),
+        ({"NEEDLECARE_BASE_URL": "care.example.org"}, "NEEDLECARE_BASE_URL"),
+        ({"NEEDLECARE_WORKER_POLL_S": "soon"}, "NEEDLECARE_WORKER_POLL_S"),
+        ({"NEEDLECARE_WORKER_POLL_S": "0"}, "NEEDLECARE_WORKER_POLL_S"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            load_jobs_settings(KEY, env)
