@@ -4,7 +4,8 @@ Both tools read the same lists from bench/corpus/labels.txt. NeedleCare reads th
 in one process (`--jsonl`); on-the-list has no batch mode, so it runs once per list
 (`on-the-list --ingredients FILE --format json`). For a like-for-like start-up comparison the
 script also times NeedleCare once per list on the same sample. Each measurement is repeated
-(`--runs`, default 3) and the median is reported, hyperfine style.
+(`--runs`, default 3) and the median is reported, hyperfine style, in wall time and in CPU
+time of the child processes (stable when the machine is loaded).
 
     .venv/bin/python bench/ingredients_throughput.py [--runs 3] [--sample 40]
 """
@@ -23,6 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "bench" / "corpus" / "labels.txt"
 BIN = ROOT / ".venv" / "bin"
+# What `needlecare ingredients` costs once needlecare.cli.main dispatches to the argparse path.
+FAST_PATH = ("import sys; from needlecare.cli.ingredients import main_fast; "
+             "sys.exit(main_fast(sys.argv[1:]))")
 
 
 def timed(commands: list[list[str]], stdin_files: list[Path | None]) -> tuple[float, float]:
@@ -64,11 +68,14 @@ def main() -> None:
                                        str(CORPUS)]], [None])
         ours_each = median_of(args.runs, [[needlecare, "ingredients", "--json"]] * len(files),
                               list(files))
+        fast_each = median_of(args.runs, [[str(BIN / "python"), "-c", FAST_PATH, "--json"]]
+                              * len(files), list(files))
         theirs = median_of(args.runs, [[str(BIN / "on-the-list"), "--ingredients", str(f),
                                         "--format", "json"] for f in files], [None] * len(files))
     rows = [
         ("needlecare ingredients --jsonl (1 process)", len(lists), batch),
         ("needlecare ingredients --json (1 process per list)", len(files), ours_each),
+        ("  same, argparse fast path main_fast (1 process per list)", len(files), fast_each),
         ("on-the-list --ingredients F --format json (1 per list)", len(files), theirs),
     ]
     print(f"corpus: {CORPUS.relative_to(ROOT)} ({len(lists)} lists), median of {args.runs} runs;"

@@ -18,7 +18,7 @@ from sqlalchemy import Column, Table, inspect, select
 from needlecare.services import auth, invitations, notes
 from needlecare.services.notes import RecommendationCreate
 from needlecare.storage.base import Base
-from needlecare.storage.models import ApiToken
+from needlecare.storage.models import ApiToken, Clinic
 from needlecare.storage.uow import UnitOfWork
 
 CSRF = "c" * 43
@@ -30,7 +30,7 @@ SECRET_MARKERS = (
     "bob@example.org",
     "ALDER-SECRET-NOTE",
     "ALDER-SECRET-PRODUCT",
-    "Alder Clinic",
+    "ALDER-SECRET-CLINIC",
 )
 # Valid JSON bodies, so a write reaches the tenant check instead of stopping at validation.
 API_BODIES: dict[tuple[str, str], Any] = {
@@ -126,6 +126,11 @@ def alder_data(uow: UnitOfWork, world: Any) -> dict[str, str]:
     invitations.invite_patient(uow, bob, world.patients["quinn"])
     outcome = submit(uow, world, "pat", "pat", FEVER)
     assert outcome.alert_id is not None
+    with uow:
+        clinic = uow.session.get(Clinic, world.alder_id)
+        assert clinic is not None
+        clinic.name = "ALDER-SECRET-CLINIC"  # a name no page could contain by chance
+        uow.commit()
     with uow:
         token_id = uow.session.scalar(
             select(ApiToken.id).where(ApiToken.user_id == world.alice.user_id)

@@ -177,3 +177,21 @@ def test_main_pages_have_no_serious_accessibility_violations(
         problems[path] = _serious(axe.run(desk))
     desk.screenshot(path=shots / "desk-patient.png", full_page=True)
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_check_in_works_without_javascript(browser: Any, server: Server) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False, base_url=server.url
+    )
+    page = context.new_page()
+    try:
+        log_in(page, server.world.patient_a, server.password)
+        page.wait_for_url("**/today")
+        page.goto("/checkin")
+        assert page.locator("#breakout-details").is_visible()  # nothing hidden without JS
+        tap(page, "Swelling", "Slight")
+        page.get_by_role("button", name="Send check-in").click()
+        page.wait_for_url("**/checkins/*")
+        assert page.locator(".result-banner").is_visible()
+    finally:
+        context.close()

@@ -58,7 +58,9 @@ def test_a_source_anchor_shows_the_reference_entry_and_its_bibliography(
     client: TestClient,
 ) -> None:
     text = client.get("/guide/sources").text
-    entry = re.search(r'<article class="card reference-entry" id="AE-04">(.*?)</article>', text, re.S)
+    entry = re.search(
+        r'<article class="card reference-entry" id="AE-04">(.*?)</article>', text, re.S
+    )
     assert entry, "AE-04 is cited by the guide and must be listed"
     body = entry.group(1)
     assert "<h3>AE-04 " in body and "confidence" in body
@@ -90,8 +92,15 @@ def test_search_finds_statements_by_their_words(client: TestClient, query: str) 
         # the link goes to a real section of that page
         assert f'id="{hit.section_id}"' in client.get(f"/guide/{hit.slug}").text
     words = query.lower().split()
-    assert any(all(w in hit.snippet.lower() or w in hit.page_title.lower() or
-                   w in hit.section_heading.lower() for w in words) for hit in hits)
+    assert any(
+        all(
+            w in hit.snippet.lower()
+            or w in hit.page_title.lower()
+            or w in hit.section_heading.lower()
+            for w in words
+        )
+        for hit in hits
+    )
 
 
 def test_search_without_hits_says_so_and_bad_input_is_harmless(client: TestClient) -> None:
@@ -113,7 +122,9 @@ def test_pages_are_phone_ready_printable_and_csp_clean(client: TestClient) -> No
     for path in ["/guide", "/guide/sources", *(f"/guide/{p.slug}" for p in pages())]:
         text = client.get(path).text
         assert 'name="viewport" content="width=device-width' in text
-        assert re.search(r'<link rel="stylesheet" href="/static/print\.css\?v=\w+" media="print">', text)
+        assert re.search(
+            r'<link rel="stylesheet" href="/static/print\.css\?v=\w+" media="print">', text
+        )
         assert " style=" not in text and "<style" not in text
         assert re.search(r"<script(?! src=)", text) is None
     assert client.get("/static/print.css").status_code == 200

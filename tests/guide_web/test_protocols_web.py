@@ -80,9 +80,7 @@ def test_a_protocol_touching_red_flags_is_refused_on_the_page_and_the_api(
         "version": 1,
         "windows": {"retinoid": {"resume_day": 8, "red_flags": {"fever": "ignore"}}},
     }
-    response = client.put(
-        "/api/v1/clinic/protocol", json=document, headers=world.alice.headers
-    )
+    response = client.put("/api/v1/clinic/protocol", json=document, headers=world.alice.headers)
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid"
@@ -157,9 +155,7 @@ def test_versions_are_kept_audited_and_recorded_by_check_ins(
             "version": 99,  # ignored: the server numbers versions
             "windows": {"vitamin_c": {"resume_day": days}},
         }
-        response = client.put(
-            "/api/v1/clinic/protocol", json=document, headers=world.alice.headers
-        )
+        response = client.put("/api/v1/clinic/protocol", json=document, headers=world.alice.headers)
         assert response.status_code == 201, response.text
     rows = _rows(app)
     assert [(r.version, r.document["windows"]["vitamin_c"]["resume_day"]) for r in rows] == [
@@ -174,12 +170,14 @@ def test_versions_are_kept_audited_and_recorded_by_check_ins(
     listed = client.get("/api/v1/clinic/protocol/versions", headers=world.bob.headers).json()
     assert [v["version"] for v in listed] == [2, 1]
     login(client, world.bob.user_id)
-    assert "Version 1" in client.get("/clinic/protocol/versions/1").text
+    assert "Alder aftercare, version 1" in client.get("/clinic/protocol/versions/1").text
 
-    second = client.post(url, json={**calm, "idempotency_key": "x"}, headers=world.pat.headers)
+    second = client.post(url, json=calm, headers=world.pat.headers)
     assert second.status_code == 201, second.text
     with app.state.session_factory() as session:
-        versions = [c.protocol_version for c in session.scalars(select(Checkin).order_by(Checkin.id))]
+        versions = [
+            c.protocol_version for c in session.scalars(select(Checkin).order_by(Checkin.id))
+        ]
     assert versions == [None, 2]
 
 
@@ -211,8 +209,12 @@ def test_another_clinic_sees_404_and_its_protocol_stays_its_own(
     assert response.status_code == 404
     assert client.get("/clinic/protocol/versions/1", headers=HTML).status_code == 404
 
-    document = {"schema_version": 1, "name": "Birch", "version": 1,
-                "windows": {"vitamin_c": {"resume_day": 20}}}
+    document = {
+        "schema_version": 1,
+        "name": "Birch",
+        "version": 1,
+        "windows": {"vitamin_c": {"resume_day": 20}},
+    }
     response = client.put("/api/v1/clinic/protocol", json=document, headers=world.charlie.headers)
     assert response.status_code == 201
     assert _line(_sheet(client, world), "products", "vitamin_c")["day"] == VITAMIN_C_DEFAULT

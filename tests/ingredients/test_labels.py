@@ -271,3 +271,23 @@ def test_lactic_acid_low_in_a_sunscreen_is_not_an_aha() -> None:
     assert "aha" not in _flags_of(result, "LACTIC ACID")
     assert len(_check("slash_separated_list")["ingredients"]) == 5
     assert all(i["recognized"] for i in _check("eu_cream_fil_code")["ingredients"])
+
+
+def test_colour_index_runs_and_addresses() -> None:
+    """'CI 77491, 77492' gets its prefix back; a bare number elsewhere is not a colour."""
+    names = [i["name"] for i in check_label("Mica, CI 77491,77492, 77499")["ingredients"]]
+    assert names == ["MICA", "CI 77491", "CI 77492", "CI 77499"]
+    address = check_label("Aqua, Glycerin, 75008 Paris")["ingredients"][2]
+    assert not address["recognized"]
+
+
+def test_lists_in_asian_script_only_get_a_clear_error() -> None:
+    with pytest.raises(NotAnIngredientList, match="Korean, Japanese or Chinese"):
+        check_label("정제수, 글리세린, 나이아신아마이드")
+
+
+def test_footnotes_do_not_become_ingredients() -> None:
+    names = [i["name"] for i in check_label(
+        "Water (Aqua), Fragrance (Parfum)*, Aloe Barbadensis Leaf Juice**. *Natural fragrance "
+        "** = from organic farming")["ingredients"]]
+    assert names == ["AQUA", "PARFUM", "ALOE BARBADENSIS LEAF JUICE"]

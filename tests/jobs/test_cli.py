@@ -54,3 +54,44 @@ def test_worker_on_an_empty_database_says_to_migrate(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["worker", "--once"], env=env)
     assert result.exit_code == 1
     assert "needlecare db upgrade" in result.output
+
+
+def test_serve_runs_the_worker_in_a_background_thread(
+    database_url: str,
+    tmp_path: Path,
+    factory,
+    world,
+    smtp_server: SmtpServer,
+    settings,
+    monkeypatch,
+) -> None:
+    import time
+    from datetime import UTC, datetime
+
+    from needlecare.cli.worker import start_in_serve
+
+    monkeypatch.setenv("NEEDLECARE_SMTP_URL", f"smtp://127.0.0.1:{smtp_server.port}")
+    monkeypatch.setenv("NEEDLECARE_WORKER_POLL_S", "0.1")
+    background = start_in_serve(settings)
+    try:
+        assert background.thread.is_alive() and background.thread.daemon
+        check_in(
+            factory,
+            world.alice.user_id,
+            world.patients["quinn"],
+            world.treatments["quinn"],
+            datetime.now(UTC),
+            URGENT,
+        )
+        deadline = time.monotonic() + 30
+        while len(smtp_server.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        background.stop(timeout=10)
+    assert not background.thread.is_alive()
+    assert sorted(m["To"] for m in smtp_server.messages) == ["alice@example.org", "bob@example.org"]
+
+
+def test_serve_has_a_no_worker_switch() -> None:
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0 and "--no-worker" in result.output

@@ -67,3 +67,21 @@ def test_defaults_and_bad_values() -> None:
     ]:
         with pytest.raises(ConfigError, match=message):
             load_jobs_settings(KEY, env)
+
+
+def test_email_html_escapes_what_people_typed_and_text_keeps_it_verbatim() -> None:
+    from needlecare.jobs.emails import _render
+
+    text, html = _render(
+        "reminder",
+        {
+            "name": "Robin <script>x</script>",
+            "day": 3,
+            "clinic": "Alder & Co",
+            "checkin_url": "https://care.example.org/checkin",
+            "pause_url": "https://care.example.org/reminders/pause/t",
+        },
+    )
+    assert "Robin &lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+    assert "Alder &amp; Co" in html
+    assert "Hello Robin <script>x</script>," in text and "Alder & Co" in text

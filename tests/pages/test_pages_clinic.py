@@ -230,3 +230,16 @@ def test_staff_invitations_and_audit_log_are_for_admins(client: TestClient, worl
     client.get(f"/clinic/patients/{world.patient_a_id}")
     html = client.get("/clinic/audit").text
     assert "patient.read" in html and "invitation.staff.create" in html
+
+
+def test_malformed_ids_in_clinic_urls_get_error_pages_not_crashes(
+    client: TestClient, world: World
+) -> None:
+    login(client, world.admin_a)
+    assert client.get("/clinic/patients/abc").status_code == 404
+    token = csrf_from(client.get("/clinic/alerts").text)
+    response = client.post("/clinic/alerts/abc/acknowledge", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert "<html" in response.text
+    response = client.post("/clinic/alerts/424242/acknowledge", data={"csrf_token": token})
+    assert response.status_code == 404

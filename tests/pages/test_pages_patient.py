@@ -245,9 +245,11 @@ def test_product_checker_gives_a_verdict_with_reasons(client: TestClient, world:
     assert "From day" in html  # the resume day has its own verdict
 
 
-def test_product_checker_refuses_prose_inline(client: TestClient, world: World) -> None:
+def test_product_checker_refuses_what_is_not_a_list_inline(
+    client: TestClient, world: World
+) -> None:
     login(client, world.patient_a)
-    for text in ("", "I love this cream, it makes my skin glow and smells like summer!"):
+    for text in ("", "https://shop.example.com/products/night-cream?id=123"):
         response = post_form(client, "/products", "/products", {"ingredients": text})
         assert response.status_code == 422
         assert 'id="ingredients-error"' in response.text
@@ -293,8 +295,13 @@ def test_register_shows_inline_errors_then_creates_a_personal_account(client: Te
     assert client.get("/checkin").headers["location"] == "/treatment/new"
 
 
-def test_unknown_page_is_a_friendly_404(client: TestClient) -> None:
+def test_unknown_page_is_a_friendly_404(client: TestClient, world: World) -> None:
     response = client.get("/no/such/page", headers={"accept": "text/html"})
     assert response.status_code == 404
     assert "Page not found" in response.text
-    assert client.get("/checkins/not-a-number").status_code in (303, 404)
+
+    login(client, world.patient_a)
+    for path in ("/checkins/not-a-number", "/checkins/999999"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Page not found" in response.text

@@ -137,8 +137,8 @@ def test_oversized_stream_without_length_is_cut_off_while_streaming() -> None:
     ("name", "content", "words"),
     [
         ("bomb", bomb_png(), "the limit is 40 mp"),
-        ("truncated", skin_photo(seed=3, fmt="JPEG")[:3000], "cut off"),
-        ("text", b"Dear clinic, here is my photo. " * 40, "not a photo"),
+        ("truncated", skin_photo(seed=3, fmt="JPEG")[:3000], "incomplete"),
+        ("text", b"Dear clinic, here is my photo. " * 40, "not an image"),
     ],
 )
 def test_hostile_files_are_refused_with_422_and_nothing_stored(

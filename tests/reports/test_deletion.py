@@ -13,7 +13,7 @@ from sqlalchemy import MetaData, select
 from conftest import World
 from needlecare.services import notes
 from needlecare.services.auth import new_token
-from needlecare.services.exports import DELETE_CONFIRMATION
+from needlecare.services.deletion import DELETE_CONFIRMATION
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import AuditEntry, PatientInvitation, Treatment
 from needlecare.storage.uow import UnitOfWork

@@ -10,6 +10,7 @@ from needlecare.cli.app import app
 
 if TYPE_CHECKING:
     from needlecare.config import Settings
+    from needlecare.jobs.worker import BackgroundWorker
 
 
 @app.command()
@@ -67,7 +68,7 @@ def worker(
         engine.dispose()
 
 
-def start_in_serve(settings: Settings) -> None:
+def start_in_serve(settings: Settings) -> BackgroundWorker:
     """Start the worker as a daemon thread of `needlecare serve`; stopped at exit."""
     import atexit
 
@@ -82,12 +83,10 @@ def start_in_serve(settings: Settings) -> None:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     engine = make_engine(settings.database_url, pool_size=2)
-    background = start_background(Worker(make_session_factory(engine), jobs_settings))
-
-    def _stop() -> None:
-        background.stop(timeout=10)
-        engine.dispose()
-
-    atexit.register(_stop)
+    background = start_background(
+        Worker(make_session_factory(engine), jobs_settings), cleanup=engine.dispose
+    )
+    atexit.register(background.stop, 10.0)
     state = "on" if jobs_settings.smtp else "on (NEEDLECARE_SMTP_URL unset: email stays queued)"
     typer.echo(f"background worker {state}; --no-worker to run it apart (`needlecare worker`)")
+    return background

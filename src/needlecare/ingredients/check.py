@@ -20,6 +20,7 @@ MIN_KNOWN_SHARE = 0.2  # below this the text is mostly not ingredient names
 _FOOTNOTE = re.compile(
     r"(?i)^[*†‡°^#]+\s*[=:-]?\s*(?:\w+\s+){0,3}?(?:natural(?:ly)?|organic|certified|origin|derived"
     r"|biologique|bio\b|from|fair\s*trade|ingredients?\b)")
+_ASIAN_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
 # Words that never occur in a CosIng name but fill sentences, claims and directions.
 _PROSE_TEXT = (
@@ -122,6 +123,10 @@ def _entries(text: str) -> list[_Entry]:
                                   Recognition(extra, recognition.match, recognition.confidence),
                                   extra))
     known = sum(1 for e in entries if e.names)
+    if known == 0 and _ASIAN_SCRIPT.search(text):
+        raise NotAnIngredientList("no known ingredient names found: names printed only in "
+                                  "Korean, Japanese or Chinese script are not supported; use the "
+                                  "INCI (English) list on the pack")
     if known == 0:
         raise NotAnIngredientList("no known ingredient names found: this does not look like an "
                                   "ingredient list")

@@ -45,7 +45,6 @@ _QUALIFIERS = re.compile(
 _BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
 _BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _CI_LIST = re.compile(r"^CI ?(\d{5})((?:\s*[,/&]\s*(?:CI ?)?\d{5})+)$")
-_BARE_CI = re.compile(r"^\d{5}$")
 _SLASH = re.compile(r"\s*[/\\]\s*")
 _GRADE = re.compile(r"\s+\d{2,4}$")
 _AND = re.compile(r"(?i)\s+(?:and|&|\+)\s+")
@@ -98,8 +97,6 @@ def _lookup_exact_or_alias(name: str) -> tuple[tuple[str, ...], str]:
 def _candidates(key: str) -> Iterator[tuple[str, float]]:
     """Readings of one printed name, most literal first, with a small confidence penalty."""
     yield key, 0.0
-    if _BARE_CI.match(key):
-        yield f"CI {key}", 0.02  # "CI 77491, 77492": the prefix printed once
     if SOFT_HYPHEN in key:
         yield key.replace(SOFT_HYPHEN, ""), 0.0
         yield key.replace(SOFT_HYPHEN, "-"), 0.0

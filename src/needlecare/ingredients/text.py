@@ -19,6 +19,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # OCR reads the colour index prefix "CI" as Cl, C1, C|, C.I. and its digits with O/o/l/I/|.
 _CI = re.compile(r"\b[Cc]\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])")
+_CI_RUN = re.compile(r"(CI \d{5})\s*[,/]\s*(?=\d{5}(?![0-9A-Za-z]))")
 _CI_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
 
@@ -45,7 +46,11 @@ def fix_colour_index(text: str) -> str:
             return match[0]
         return f"CI {digits}"
 
-    return _CI.sub(repl, text)
+    text = _CI.sub(repl, text)
+    # "CI 77491, 77492, 77499": the prefix printed once for a run of numbers
+    while (fixed := _CI_RUN.sub(r"\1, CI ", text)) != text:
+        text = fixed
+    return text
 
 
 _SPACES = re.compile(r"\s+")

@@ -86,17 +86,22 @@ class Worker:
 class BackgroundWorker:
     thread: threading.Thread
     stop_event: threading.Event
+    cleanup: Callable[[], None] | None = None
 
     def stop(self, timeout: float = 30.0) -> None:
+        """Ask the loop to stop, wait for the current pass, then clean up (idempotent)."""
         self.stop_event.set()
         self.thread.join(timeout)
+        cleanup, self.cleanup = self.cleanup, None
+        if cleanup is not None:
+            cleanup()
 
 
-def start_background(worker: Worker) -> BackgroundWorker:
+def start_background(worker: Worker, cleanup: Callable[[], None] | None = None) -> BackgroundWorker:
     """Run `worker` in a daemon thread (used by `needlecare serve`)."""
     stop = threading.Event()
     thread = threading.Thread(
         target=worker.run, args=(stop,), name="needlecare-worker", daemon=True
     )
     thread.start()
-    return BackgroundWorker(thread, stop)
+    return BackgroundWorker(thread, stop, cleanup)

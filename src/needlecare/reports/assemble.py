@@ -53,6 +53,7 @@ class CheckinRow:
     date: date
     day: int
     scores: dict[str, int | None]
+    signs: list[str]  # the yes/no signs answered yes, and the kind of spots
     level: str
     level_label: str
 
@@ -185,6 +186,14 @@ def _photo(photo: PhotoRecord) -> PhotoBlock:
     )
 
 
+def _signs(symptoms: dict[str, Any]) -> list[str]:
+    signs = [key.replace("_", " ") for key, value in symptoms.items() if value is True]
+    breakouts = symptoms.get("breakouts")
+    if isinstance(breakouts, dict) and breakouts.get("kind"):
+        signs.append(f"spots: {str(breakouts['kind']).replace('_', ' ')}")
+    return signs
+
+
 def _latest_findings(latest: CheckinRecord | None) -> list[FindingLine]:
     if latest is None:
         return []
@@ -222,6 +231,7 @@ def build_report(data: PatientData, today: date, generated_at: datetime) -> Pati
             date=c.created_at.date(),
             day=c.day,
             scores={key: measure_value(c.symptoms, key) for key in SCORE_COLUMNS},
+            signs=_signs(c.symptoms),
             level=c.level,
             level_label=LEVEL_LABELS.get(c.level, c.level),
         )

@@ -1,4 +1,4 @@
-"""Reports, exports, a patient's own data download and their deletion request.
+"""Reports, exports and a patient's own data download (deletion: `deletion.py`).
 
 Every export is audited in the same transaction that reads the data. Formats come from
 `needlecare.reports` (pure: records in, bytes out); this module only reads rows into
@@ -7,15 +7,12 @@ records, enforces who may see what, and writes the audit entries.
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,7 +34,6 @@ from needlecare.services.scope import patient_for, require_staff
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import (
     Alert,
-    AuditEntry,
     Checkin,
     Clinic,
     ClinicalNote,
@@ -50,8 +46,6 @@ from needlecare.storage.uow import UnitOfWork
 
 PATIENT_FORMATS = ("pdf", "csv", "json", "fhir")
 CLINIC_FORMATS = ("csv", "json")
-DELETE_CONFIRMATION = "DELETE MY DATA"
-DELETED_NAME = "(deleted)"
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
@@ -59,8 +53,6 @@ MEDIA_TYPES = {
     "fhir": "application/fhir+json",
 }
 EXTENSIONS = {"pdf": "pdf", "csv": "csv", "json": "json", "fhir": "fhir.json"}
-# Tables whose rows survive a deletion: the append-only audit log (ids and actions only).
-KEPT_TABLES = frozenset({"audit_log", "alembic_version"})
 
 
 @dataclass(frozen=True)
@@ -68,14 +60,6 @@ class ExportFile:
     content: bytes
     media_type: str
     filename: str
-
-
-@dataclass(frozen=True)
-class DeletionReceipt:
-    patient_id: int
-    rows_deleted: dict[str, int]
-    files_deleted: int
-    deleted_at: datetime
 
 
 def load_photos(session: Session, patient_ids: Sequence[int]) -> dict[int, list[PhotoRecord]]:
@@ -425,7 +409,7 @@ def operator_clinic_export(
 # --- the patient's own copy and deletion ------------------------------------------------
 
 
-def _own_patient(session: Session, actor: Principal) -> Patient:
+def own_patient(session: Session, actor: Principal) -> Patient:
     if not actor.is_patient:
         raise Forbidden("only a patient can download or delete their own data")
     if actor.patient_id is None:
@@ -438,7 +422,7 @@ def my_data_export(uow: UnitOfWork, actor: Principal, *, now: datetime | None = 
     personal data), as JSON; audited."""
     now = now or utcnow()
     with uow:
-        patient = _own_patient(uow.session, actor)
+        patient = own_patient(uow.session, actor)
         (data,) = load_patients(uow.session, [patient], include_notes=True)
         audit.record(
             uow.session,
@@ -460,140 +444,3 @@ def my_data_export(uow: UnitOfWork, actor: Principal, *, now: datetime | None = 
         table="checkins",
     )
     return ExportFile(content, MEDIA_TYPES["json"], _filename("my-data", "json", "", now))
-
-
-def _references(metadata: sa.MetaData, parent: sa.Table) -> list[sa.ForeignKey]:
-    """Every foreign key (in any table) that points at `parent`."""
-    return [
-        fk
-        for table in metadata.tables.values()
-        for fk in table.foreign_keys
-        if fk.column.table.name == parent.name
-    ]
-
-
-def _cascade(
-    session: Session,
-    metadata: sa.MetaData,
-    parent: sa.Table,
-    parent_where: sa.ColumnElement[bool],
-    counts: dict[str, int],
-    skip: frozenset[str],
-    depth: int = 0,
-) -> None:
-    """Delete every row that points at the parent rows chosen by `parent_where`, children
-    of children first, so no foreign key is ever left dangling."""
-    if depth > 8:
-        raise RuntimeError("foreign keys nest deeper than expected")
-    for fk in _references(metadata, parent):
-        table = fk.parent.table
-        if table.name in skip or table.name in KEPT_TABLES:
-            continue
-        where = fk.parent.in_(select(fk.column).where(parent_where))
-        _cascade(session, metadata, table, where, counts, skip, depth + 1)
-        result = session.execute(sa.delete(table).where(where))
-        counts[table.name] = counts.get(table.name, 0) + int(getattr(result, "rowcount", 0) or 0)
-
-
-def delete_my_data(
-    uow: UnitOfWork,
-    actor: Principal,
-    confirmation: str,
-    *,
-    data_dir: Path | None = None,
-    now: datetime | None = None,
-) -> DeletionReceipt:
-    """Delete everything stored about the patient, in one transaction: check-ins, alerts,
-    notes, recommendations, treatments, invitations, API tokens, and any other row whose
-    foreign key leads to the patient or their login (found from the live schema, so tables
-    added later are covered). Photo files under `data_dir/photos/<patient id>` go after
-    the commit.
-
-    What stays: the append-only audit log (ids, actions, times; no health data) with a new
-    `patient.delete` entry, and the bare patient and login rows it refers to, emptied of
-    every personal value (the log's foreign keys need them to exist).
-    """
-    if confirmation.strip() != DELETE_CONFIRMATION:
-        raise Invalid.field("confirm", f'type "{DELETE_CONFIRMATION}" to confirm')
-    now = now or utcnow()
-    with uow:
-        session = uow.session
-        patient = _own_patient(session, actor)
-        # PostgreSQL: hold the patient row so writers that lock it (FOR SHARE) wait for the
-        # deletion and then no longer find the patient (SQLite writers are serialised).
-        session.execute(select(Patient.id).where(Patient.id == patient.id).with_for_update())
-        clinic_id, user_id = patient.clinic_id, patient.user_id
-        metadata = sa.MetaData()
-        metadata.reflect(bind=session.connection())
-        counts: dict[str, int] = {}
-        patient.user_id = None
-        session.flush()
-        patient_table = metadata.tables["patient"]
-        _cascade(
-            session, metadata, patient_table, patient_table.c.id == patient.id, counts, frozenset()
-        )
-        if user_id is not None:
-            users = metadata.tables["user_account"]
-            _cascade(
-                session, metadata, users, users.c.id == user_id, counts, frozenset({"patient"})
-            )
-            user = session.get(User, user_id)
-            if user is not None:
-                _scrub_user(user)
-        _scrub_patient(patient)
-        audit.record(
-            session,
-            actor,
-            "patient.delete",
-            "patient",
-            patient.id,
-            clinic_id=clinic_id,
-            patient_id=patient.id,
-            at=now,
-        )
-        uow.commit()
-    files = _delete_files(data_dir, patient.id)
-    return DeletionReceipt(patient.id, counts, files, now)
-
-
-def _scrub_patient(patient: Patient) -> None:
-    # clinic_id None as well: the empty row drops out of every roster and scope check.
-    patient.clinic_id = None
-    patient.display_name = DELETED_NAME
-    patient.email = None
-    patient.fitzpatrick = None
-    patient.acne_prone = False
-    patient.history = []
-    patient.created_at = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _scrub_user(user: User) -> None:
-    user.email = f"deleted-{user.id}@deleted.invalid"
-    user.password_hash = "!deleted"  # noqa: S105  (not a hash: no password can match it)
-    user.display_name = DELETED_NAME
-    user.is_active = False
-    user.clinic_id = None
-    user.created_at = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _delete_files(data_dir: Path | None, patient_id: int) -> int:
-    if data_dir is None:
-        return 0
-    folder = data_dir / "photos" / str(patient_id)
-    if not folder.is_dir():
-        return 0
-    count = sum(1 for path in folder.rglob("*") if path.is_file())
-    shutil.rmtree(folder)
-    return count
-
-
-def deletion_entries(uow: UnitOfWork, patient_id: int) -> list[AuditEntry]:
-    """The audit entries that remain for a patient (for checks and the operator)."""
-    with uow.reading():
-        return list(
-            uow.session.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.patient_id == patient_id)
-                .order_by(AuditEntry.id)
-            )
-        )

@@ -91,8 +91,14 @@ def current(uow: UnitOfWork, actor: Principal) -> ClinicProtocol | None:
     clinic_id = require_staff(actor)
     with uow:
         row = latest_row(uow.session, clinic_id)
-        audit.record(uow.session, actor, "protocol.read", "clinic_protocol",
-                     row.id if row else None, clinic_id=clinic_id)
+        audit.record(
+            uow.session,
+            actor,
+            "protocol.read",
+            "clinic_protocol",
+            row.id if row else None,
+            clinic_id=clinic_id,
+        )
         uow.commit()
         return row
 
@@ -154,8 +160,9 @@ def save(uow: UnitOfWork, actor: Principal, document: Mapping[str, Any]) -> Clin
         )
         session.add(row)
         uow.flush()  # a concurrent save of the same number fails here (unique constraint)
-        audit.record(session, actor, "protocol.update", "clinic_protocol", row.id,
-                     clinic_id=clinic_id)
+        audit.record(
+            session, actor, "protocol.update", "clinic_protocol", row.id, clinic_id=clinic_id
+        )
         uow.commit()
         return row
 
@@ -208,8 +215,15 @@ def aftercare_sheet(
             )
         except ValueError as error:
             raise Invalid.field("treatment", str(error)) from error
-        audit.record(session, actor, "sheet.read", "treatment", treatment.id,
-                     clinic_id=patient.clinic_id, patient_id=patient.id)
+        audit.record(
+            session,
+            actor,
+            "sheet.read",
+            "treatment",
+            treatment.id,
+            clinic_id=patient.clinic_id,
+            patient_id=patient.id,
+        )
         uow.commit()
         return sheet
 

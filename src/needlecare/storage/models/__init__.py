@@ -23,8 +23,8 @@ from needlecare.storage.models.jobs import (
     ReminderEvent,
     ReminderPause,
 )
-from needlecare.storage.models.protocols import ClinicProtocol
 from needlecare.storage.models.photos import Photo
+from needlecare.storage.models.protocols import ClinicProtocol
 
 __all__ = [
     "Alert",

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from needlecare.services import exports
+from needlecare.services import deletion, exports
 from needlecare.services.exports import ExportFile
 from needlecare.web.deps import ApiActor, UowDep
 
@@ -75,7 +75,7 @@ def my_data(actor: ApiActor, uow: UowDep) -> Response:
 class DeleteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     confirm: str = Field(
-        max_length=100, description=f'Type "{exports.DELETE_CONFIRMATION}" to confirm'
+        max_length=100, description=f'Type "{deletion.DELETE_CONFIRMATION}" to confirm'
     )
 
 
@@ -90,7 +90,7 @@ class DeleteOut(BaseModel):
 def delete_my_data(body: DeleteIn, request: Request, actor: ApiActor, uow: UowDep) -> DeleteOut:
     """Patients: delete everything stored about you. Your login stops working at once; the
     audit log keeps only that a deletion happened."""
-    receipt = exports.delete_my_data(
+    receipt = deletion.delete_my_data(
         uow, actor, body.confirm, data_dir=request.app.state.settings.data_dir
     )
     return DeleteOut(

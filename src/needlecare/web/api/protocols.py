@@ -42,9 +42,7 @@ def protocol_versions(actor: ApiActor, uow: UowDep) -> list[ProtocolOut]:
     return [ProtocolOut.model_validate(r) for r in protocols.versions(uow, actor)]
 
 
-@router.put(
-    "/clinic/protocol", status_code=status.HTTP_201_CREATED, response_model=ProtocolOut
-)
+@router.put("/clinic/protocol", status_code=status.HTTP_201_CREATED, response_model=ProtocolOut)
 def save_protocol(
     actor: ApiActor,
     uow: UowDep,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request, Response
 
-from needlecare.web.pages import auth, clinic, guide, patient, protocols, reminders
+from needlecare.web.pages import auth, clinic, guide, patient, photos, protocols, reminders
 from needlecare.web.pages.rendering import error_page
 
 router = APIRouter(include_in_schema=False)
@@ -15,6 +15,7 @@ router.include_router(clinic.router)
 router.include_router(reminders.router)
 router.include_router(guide.router)
 router.include_router(protocols.router)
+router.include_router(photos.router)
 
 
 def _render_error_page(

@@ -1,0 +1,452 @@
+"""Photo pages: upload (patient and clinic), the photo timeline with its charts, one photo
+with a hand-drawn region, deletion, and the image files for `<img>` (session-authenticated).
+The measurements inform; the pages say so and never diagnose."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+
+from needlecare import photos as domain
+from needlecare.services import checkins, patients, photos
+from needlecare.services.errors import Invalid
+from needlecare.services.photos import AreaTimeline, FileKind, TimelineEntry
+from needlecare.services.principal import Principal
+from needlecare.storage.models import Photo
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.api.photos import (
+    file_response,
+    photo_files,
+    read_upload,
+    roi_tuple,
+    upload_from,
+)
+from needlecare.web.deps import UowDep
+from needlecare.web.pages.charts import BOTTOM, LEFT, RIGHT, TOP, Chart
+from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer, Viewer
+from needlecare.web.pages.forms import inline_errors, read_form, sentence, text
+from needlecare.web.pages.presenters import charts_for, day_label
+from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+ITA_WORDS = {
+    "very light": "very light",
+    "light": "light",
+    "intermediate": "intermediate",
+    "tan": "tan",
+    "brown": "brown",
+    "dark": "dark",
+}
+REDNESS_WORDS = {"redder": "redder", "less red": "less red", "no clear change": "no clear change"}
+
+
+# --- where a viewer's pages live ------------------------------------------------------------
+
+
+def _timeline_url(viewer: Principal, patient_id: int) -> str:
+    return "/photos" if viewer.is_patient else f"/clinic/patients/{patient_id}/photos"
+
+
+def _back(viewer: Principal, patient_id: int) -> dict[str, str]:
+    if viewer.is_patient:
+        return {"href": "/history", "label": "My history"}
+    return {"href": f"/clinic/patients/{patient_id}", "label": "Back to the patient"}
+
+
+# --- presenting measurements ----------------------------------------------------------------
+
+
+def metrics(photo: Photo) -> dict[str, Any]:
+    report = photo.analysis or {}
+    redness = report.get("redness", {})
+    tone = report.get("skin_tone", {})
+    confidence = report.get("confidence", {})
+    return {
+        "a_star": redness.get("a_star", {}).get("mean"),
+        "erythema_index": redness.get("erythema_index", {}).get("median"),
+        "ita": tone.get("ita_degrees"),
+        "ita_category": ITA_WORDS.get(str(tone.get("category"))),
+        "spots": report.get("spots", {}).get("count"),
+        "confidence": confidence.get("level", "low"),
+        "reasons": [r.get("message", "") for r in confidence.get("reasons", [])],
+        "roi_source": report.get("roi", {}).get("source", "auto"),
+    }
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.1f}".replace("-", "\u2212")
+
+
+def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) -> dict[str, Any]:
+    """A comparison in plain words: what changed, and how far to trust it (and why)."""
+    if reference is None:
+        return {}
+    if comparison is None:
+        return {
+            "against": f"day {reference.day}",
+            "summary": "Not comparable: one photo was measured by an older version.",
+            "confidence": "low",
+            "reasons": ["Measure the older photo again to compare."],
+        }
+    delta = comparison["delta"]
+    spots = int(delta["spot_count"])
+    spot_words = (
+        "the same number of spots"
+        if spots == 0
+        else f"{abs(spots)} {'more' if spots > 0 else 'fewer'} spot{'s' if abs(spots) != 1 else ''}"
+    )
+    reading = REDNESS_WORDS.get(comparison["reading"]["redness"], comparison["reading"]["redness"])
+    confidence = comparison["confidence"]
+    reasons = [r["message"] for r in confidence.get("reasons", [])]
+    if not reasons:
+        reasons = ["Light and measured region look alike in both photos."]
+    return {
+        "against": f"day {reference.day}",
+        "summary": f"{reading} (a* {_signed(delta['a_star_mean'])}), {spot_words}",
+        "confidence": confidence["level"],
+        "reasons": reasons,
+    }
+
+
+def _column(entry: TimelineEntry, previous: Photo | None, baseline: Photo | None) -> dict[str, Any]:
+    photo = entry.photo
+    return {
+        "id": photo.id,
+        "day": photo.day,
+        "date_label": day_label(photo.taken_at.date()),
+        "metrics": metrics(photo),
+        "vs_previous": comparison_view(entry.vs_previous, previous),
+        "vs_baseline": comparison_view(entry.vs_baseline, baseline),
+    }
+
+
+def area_view(timeline: AreaTimeline, index: int) -> dict[str, Any]:
+    photos_ = [e.photo for e in timeline.entries]
+    columns = []
+    for i, entry in enumerate(timeline.entries):
+        previous = photos_[i - 1] if i > 0 else None
+        baseline = photos_[0] if i > 1 else None  # at i == 1 the baseline is the previous
+        columns.append(_column(entry, previous, baseline))
+    return {
+        "area": timeline.area,
+        "treatment_label": day_label(timeline.treatment.treatment_date),
+        "columns": columns,
+        "charts": photo_charts(photos_, prefix=f"photo-{index}"),
+    }
+
+
+# --- charts: the pages' SVG chart, fed with photo measurements --------------------------------
+
+PHOTO_MEASURES = (
+    # key, chart series class (colour), title, unit
+    ("a_star", "redness", "Redness in the photo", "mean a* (CIELAB)"),
+    ("erythema_index", "pain", "Erythema index", "median EI"),
+    ("spots", "breakouts", "Spot candidates", "count"),
+)
+
+
+def _scale(values: Sequence[float], from_zero: bool) -> tuple[float, float]:
+    low, high = min(values), max(values)
+    pad = max((high - low) * 0.15, 1.0)
+    low = 0.0 if from_zero else math.floor(low - pad)
+    return low, max(math.ceil(high + pad), low + 4)
+
+
+def photo_charts(rows: Sequence[Photo], prefix: str) -> list[Chart]:
+    """One chart per measure, x = day after treatment; several photos on a day: the last."""
+    charts = []
+    for key, series_key, title, unit in PHOTO_MEASURES:
+        by_day: dict[int, float] = {}
+        for photo in rows:
+            value = metrics(photo)[key]
+            if isinstance(value, int | float):
+                by_day[photo.day] = float(value)
+        days = sorted(by_day)
+        chart = Chart(
+            id=f"{prefix}-{key}",
+            title=title,
+            description=_describe(title, unit, by_day),
+            axis_note=f"Scale: {unit}. d3 = day 3 after treatment.",
+            points_count=len(by_day),
+        )
+        if days:
+            low, high = _scale(list(by_day.values()), from_zero=key == "spots")
+            first, span = days[0], max(days[-1] - days[0], 1)
+
+            def x_of(day: int, first: int = first, span: int = span) -> float:
+                return round(LEFT + (day - first) * (RIGHT - LEFT) / span, 1)
+
+            def y_of(value: float, low: float = low, high: float = high) -> float:
+                return round(BOTTOM - (value - low) * (BOTTOM - TOP) / (high - low), 1)
+
+            step = (high - low) / 4
+            chart.gridlines = [
+                {"y": y_of(low + i * step), "label": f"{low + i * step:g}"} for i in range(5)
+            ]
+            chart.xticks = [{"x": x_of(d), "label": f"d{d}"} for d in days[:: -(-len(days) // 7)]]
+            points = [(d, by_day[d]) for d in days]
+            chart.series = [
+                {
+                    "key": series_key,
+                    "label": title,
+                    "path": " ".join(
+                        f"{'M' if i == 0 else 'L'}{x_of(d)},{y_of(v)}"
+                        for i, (d, v) in enumerate(points)
+                    ),
+                    "dots": [
+                        {"x": x_of(d), "y": y_of(v), "title": f"Day {d}: {title.lower()} {v:g}"}
+                        for d, v in points
+                    ],
+                }
+            ]
+        charts.append(chart)
+    return charts
+
+
+def _describe(title: str, unit: str, by_day: dict[int, float]) -> str:
+    if not by_day:
+        return f"No photos measured yet for {title.lower()}."
+    points = ", ".join(f"day {d}: {v:g}" for d, v in sorted(by_day.items()))
+    return f"{title} ({unit}) by day after treatment. {points}."
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def _timeline_page(
+    request: Request, viewer: Principal, uow: UnitOfWork, patient_id: int, overlay: bool
+) -> Response:
+    timelines = photos.photo_timeline(uow, viewer, patient_id)
+    rows = list(checkins.list_checkins(uow, viewer, patient_id))
+    name = (
+        "My photos"
+        if viewer.is_patient
+        else patients.get_patient(uow, viewer, patient_id).display_name
+    )
+    base = _timeline_url(viewer, patient_id)
+    context = {
+        "title": "Photos" if viewer.is_patient else f"Photos · {name}",
+        "heading": name if not viewer.is_patient else "My photos",
+        "areas": [area_view(t, i) for i, t in enumerate(timelines)],
+        "charts": charts_for(rows, prefix="symptoms"),  # symptom scores, for _trends.html
+        "overlay": overlay,
+        "toggle_href": base if overlay else f"{base}?overlay=1",
+        "upload_href": "/photos/new" if viewer.is_patient else f"{base}/new",
+        "back": _back(viewer, patient_id),
+        "notice": domain.NOTICE,
+    }
+    return render(request, "photos/timeline.html", context, viewer=viewer)
+
+
+@router.get("/photos")
+def my_photos(request: Request, viewer: PatientViewer, uow: UowDep, overlay: int = 0) -> Response:
+    assert viewer.patient_id is not None  # PatientViewer
+    return _timeline_page(request, viewer, uow, viewer.patient_id, bool(overlay))
+
+
+@router.get("/clinic/patients/{patient_id}/photos")
+def patient_photos(
+    request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep, overlay: int = 0
+) -> Response:
+    return _timeline_page(request, viewer, uow, patient_id, bool(overlay))
+
+
+# --- upload ---------------------------------------------------------------------------------
+
+
+def _upload_page(
+    request: Request,
+    viewer: Principal,
+    action: str,
+    back: dict[str, str],
+    form: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {
+        "title": "Add a photo",
+        "action": action,
+        "form": form,
+        "errors": errors or {},
+        "back": back,
+        "max_mb": photos.MAX_UPLOAD_BYTES // (1024 * 1024),
+        "per_checkin": photos.MAX_PHOTOS_PER_CHECKIN,
+    }
+    return render(request, "photos/upload.html", context, viewer=viewer, status_code=status_code)
+
+
+async def _upload(
+    request: Request, viewer: Principal, uow: UnitOfWork, patient_id: int
+) -> Response:
+    action, back = request.url.path, _back(viewer, patient_id)
+    try:
+        form = await read_upload(request)
+    except photos.PhotoTooLarge as error:
+        return _upload_page(request, viewer, action, back, {}, {"file": error.message}, 413)
+    except Invalid as error:
+        return _upload_page(request, viewer, action, back, {}, inline_errors(error), 422)
+    check_csrf(request, form.fields.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
+    values = {k: form.fields.get(k, "")[:100] for k in ("area", "checkin_id")}
+    try:
+        upload = upload_from(form)
+        outcome = await run_in_threadpool(
+            photos.upload_photo, uow, viewer, patient_id, upload, files=photo_files(request)
+        )
+    except photos.PhotoTooLarge as error:
+        return _upload_page(request, viewer, action, back, values, {"file": error.message}, 413)
+    except Invalid as error:
+        return _upload_page(request, viewer, action, back, values, inline_errors(error), 422)
+    flash(
+        request,
+        "Photo saved and measured." if outcome.created else "This photo was already saved.",
+    )
+    return RedirectResponse(f"/photos/{outcome.photo.id}", status_code=303)
+
+
+@router.get("/photos/new")
+def my_upload_form(
+    request: Request, viewer: PatientViewer, checkin_id: int | None = None
+) -> Response:
+    assert viewer.patient_id is not None
+    form = {"area": "", "checkin_id": "" if checkin_id is None else str(checkin_id)}
+    return _upload_page(request, viewer, "/photos/new", _back(viewer, viewer.patient_id), form)
+
+
+@router.post("/photos/new")
+async def my_upload(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    """CSRF is checked after the size-limited parse (the token is inside the multipart body)."""
+    assert viewer.patient_id is not None
+    return await _upload(request, viewer, uow, viewer.patient_id)
+
+
+@router.get("/clinic/patients/{patient_id}/photos/new")
+def staff_upload_form(
+    request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep
+) -> Response:
+    patients.get_patient(uow, viewer, patient_id)  # 404 for another clinic's patient
+    action = f"/clinic/patients/{patient_id}/photos/new"
+    form = {"area": "", "checkin_id": ""}
+    return _upload_page(request, viewer, action, _back(viewer, patient_id), form)
+
+
+@router.post("/clinic/patients/{patient_id}/photos/new")
+async def staff_upload(
+    request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep
+) -> Response:
+    return await _upload(request, viewer, uow, patient_id)
+
+
+# --- one photo: region, deletion, files -------------------------------------------------------
+
+
+def _photo_page(
+    request: Request,
+    viewer: Principal,
+    photo: Photo,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    roi: list[int | None] = list(photo.roi) if photo.roi else [None, None, None, None]
+    context = {
+        "title": f"Photo, day {photo.day}",
+        "photo": {
+            "id": photo.id,
+            "day": photo.day,
+            "area": photo.area,
+            "width": photo.width,
+            "height": photo.height,
+            "date_label": day_label(photo.taken_at.date()),
+        },
+        "metrics": metrics(photo),
+        "form": form or dict(zip(("x", "y", "w", "h"), map(_blank, roi), strict=True)),
+        "errors": errors or {},
+        "timeline_href": _timeline_url(viewer, photo.patient_id),
+        "notice": domain.NOTICE,
+    }
+    return render(request, "photos/photo.html", context, viewer=viewer, status_code=status_code)
+
+
+def _blank(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+@router.get("/photos/{photo_id}")
+def photo_page(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) -> Response:
+    return _photo_page(request, viewer, photos.get_photo(uow, viewer, photo_id))
+
+
+def _number(value: str, name: str) -> int | None:
+    value = value.strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise Invalid.field(name, "enter a number of pixels") from None
+    if not math.isfinite(number) or not 0 <= number <= 100_000:
+        raise Invalid.field(name, "enter a number of pixels from 0 to 100000")
+    return round(number)
+
+
+@router.post("/photos/{photo_id}/roi", dependencies=[CsrfChecked])
+async def set_roi(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) -> Response:
+    form = await read_form(request)
+    values = {k: text(form, k, 20) for k in ("x", "y", "w", "h")}
+    automatic = text(form, "measure", 20) == "auto"
+    try:
+        roi = None
+        if not automatic:
+            numbers = {k: _number(v, k) for k, v in values.items()}
+            roi = roi_tuple(numbers["x"], numbers["y"], numbers["w"], numbers["h"])
+            if roi is None:
+                raise Invalid.field("x", "draw a box on the photo, or enter x, y, width and height")
+        await run_in_threadpool(
+            photos.set_roi, uow, viewer, photo_id, roi, files=photo_files(request)
+        )
+    except Invalid as error:
+        errors = {("x" if k == "roi" else k): sentence(v) for k, v in inline_errors(error).items()}
+        photo = photos.get_photo(uow, viewer, photo_id)
+        return _photo_page(request, viewer, photo, values, errors, status_code=422)
+    flash(request, "Measured again automatically." if automatic else "Measured inside your box.")
+    return RedirectResponse(f"/photos/{photo_id}", status_code=303)
+
+
+@router.post("/photos/{photo_id}/delete", dependencies=[CsrfChecked])
+async def delete_photo(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) -> Response:
+    form = await read_form(request)
+    photo = photos.get_photo(uow, viewer, photo_id)
+    if text(form, "confirm", 10) != "yes":
+        errors = {"confirm": "Tick the box to confirm that the photo should be deleted."}
+        return _photo_page(request, viewer, photo, None, errors, status_code=422)
+    photos.delete_photo(uow, viewer, photo_id, files=photo_files(request))
+    flash(request, "The photo and its measurement are deleted.")
+    return RedirectResponse(_timeline_url(viewer, photo.patient_id), status_code=303)
+
+
+def _serve(
+    request: Request, photo_id: int, kind: FileKind, viewer: Principal, uow: UnitOfWork
+) -> Response:
+    return file_response(photos.photo_file(uow, viewer, photo_id, kind, files=photo_files(request)))
+
+
+@router.get("/photos/{photo_id}/image")
+def photo_image(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) -> Response:
+    return _serve(request, photo_id, "image", viewer, uow)
+
+
+@router.get("/photos/{photo_id}/thumbnail")
+def photo_thumbnail(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) -> Response:
+    return _serve(request, photo_id, "thumbnail", viewer, uow)
+
+
+@router.get("/photos/{photo_id}/overlay")
+def photo_overlay(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) -> Response:
+    return _serve(request, photo_id, "overlay", viewer, uow)
