@@ -5,6 +5,8 @@ NEEDLECARE_DATABASE_URL   SQLAlchemy URL; default: SQLite file in the data dir;
                           clinics use postgresql+psycopg://user:pass@host/db
 NEEDLECARE_SECRET_KEY     signs session cookies; if absent, generated once into the data dir
 NEEDLECARE_SECURE_COOKIES "1" when served behind TLS (adds Secure to the session cookie)
+NEEDLECARE_TRUSTED_PROXIES comma-separated proxy addresses/CIDRs whose X-Forwarded-For/-Proto
+                          are believed (client IP for rate limits; https -> Secure cookie)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Settings:
     secret_key: str
     secure_cookies: bool = False
     session_max_age_s: int = 14 * 24 * 3600
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,4 +89,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=database_url,
         secret_key=secret_key,
         secure_cookies=_env_bool(env, "NEEDLECARE_SECURE_COOKIES", False),
+        trusted_proxies=tuple(
+            p.strip() for p in env.get("NEEDLECARE_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
     )

@@ -145,3 +145,15 @@ def test_csrf_check_accepts_only_the_sessions_token() -> None:
         client.post("/check", params={"token": ""})
         client.post("/check", params={"token": token})
     assert outcomes == ["refused", "refused", "accepted"]
+
+
+def test_openapi_describes_the_checkin_contract(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    post = schema["paths"]["/api/v1/patients/{patient_id}/checkins"]["post"]
+    assert post["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CheckinOut"
+    }
+    assert any(p["name"] == "idempotency-key" for p in post["parameters"])
+    symptoms = schema["components"]["schemas"]["Symptoms"]["properties"]
+    assert symptoms["redness"]["maximum"] == 3
+    assert "bearer" in str(schema["components"]["securitySchemes"]).lower()

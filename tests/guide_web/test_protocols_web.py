@@ -91,10 +91,22 @@ def test_a_protocol_touching_red_flags_is_refused_on_the_page_and_the_api(
     assert _rows(app) == [] and _audit(app, "protocol.update") == []
 
 
+def _resume_day(client: TestClient, world: Any) -> int:
+    response = client.post(
+        f"/api/v1/patients/{world.patients['pat']}/ingredient-check",
+        json={"text": "Aqua, Glycerin, Ascorbic Acid", "day": 1},
+        headers=world.pat.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["verdict"]["status"] == "avoid"
+    return int(response.json()["verdict"]["resume_day"])
+
+
 def test_a_tightening_protocol_moves_the_patients_dates(
     app: FastAPI, client: TestClient, world: Any
 ) -> None:
     before = _line(_sheet(client, world), "products", "vitamin_c")
+    assert _resume_day(client, world) == VITAMIN_C_DEFAULT
     login(client, world.alice.user_id)
     response = post_form(
         client,
@@ -118,6 +130,8 @@ def test_a_tightening_protocol_moves_the_patients_dates(
     assert after_sheet["protocol_version"] == "1"
     clinic = next(g for g in after_sheet["groups"] if g["key"] == "clinic")
     assert [line["text"] for line in clinic["lines"]] == ["Use the balm from your kit twice a day."]
+
+    assert _resume_day(client, world) == VITAMIN_C_DEFAULT + 5  # the product checker
 
     # the timeline: vitamin C is still to avoid on the default day, no longer afterwards
     timeline = client.get(

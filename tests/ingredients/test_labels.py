@@ -281,9 +281,14 @@ def test_colour_index_runs_and_addresses() -> None:
     assert not address["recognized"]
 
 
-def test_lists_in_asian_script_only_get_a_clear_error() -> None:
+def test_common_korean_and_japanese_names_and_a_clear_error_for_the_rest() -> None:
+    korean = check_label("[전성분] 정제수, 글리세린, 나이아신아마이드, 소듐 하이알루로네이트, 향료")
+    assert [i["name"] for i in korean["ingredients"]] == [
+        "AQUA", "GLYCERIN", "NIACINAMIDE", "SODIUM HYALURONATE", "PARFUM"]
+    japanese = check_label("成分：水、グリセリン、ＢＧ、ヒアルロン酸Ｎａ、フェノキシエタノール")
+    assert all(i["recognized"] for i in japanese["ingredients"])
     with pytest.raises(NotAnIngredientList, match="Korean, Japanese or Chinese"):
-        check_label("정제수, 글리세린, 나이아신아마이드")
+        check_label("세틸에틸헥사노에이트, 카프릴릴글라이콜")
 
 
 def test_footnotes_do_not_become_ingredients() -> None:

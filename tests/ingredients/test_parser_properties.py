@@ -43,7 +43,7 @@ def printed_lists(draw: st.DrawFn) -> tuple[list[str], str]:
     return names, header + separator.join(parts) + tail
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(printed_lists())
 def test_every_printed_name_comes_back_recognised(case: tuple[list[str], str]) -> None:
     names, text = case
@@ -65,3 +65,19 @@ def test_parser_never_crashes_on_any_text(text: str) -> None:
 def test_check_label_raises_only_not_an_ingredient_list(blob: bytes) -> None:
     with contextlib.suppress(NotAnIngredientList):
         check_label(blob)
+
+
+LABEL_PIECES = st.sampled_from([
+    *"aqAQ ,;/()[]*%.-\n、・•+:0123456789CIl",
+    "Aqua", "Glycerin", "CI 77491", "(and)", "may contain", "+/-", "Ingredients:",
+    "Active ingredients:", "Inactive ingredients:", "Free from", "\u00ad", "[nano]", "Retinol",
+    "Purpose", "Directions:", "<br>", "&amp;",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LABEL_PIECES, max_size=60))
+def test_label_shaped_noise_raises_only_not_an_ingredient_list(pieces: list[str]) -> None:
+    with contextlib.suppress(NotAnIngredientList):
+        result = check_label("".join(pieces))
+        assert result["verdict"]["status"] in ("recommended", "ok", "caution", "avoid")

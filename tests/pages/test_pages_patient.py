@@ -305,3 +305,25 @@ def test_unknown_page_is_a_friendly_404(client: TestClient, world: World) -> Non
         response = client.get(path)
         assert response.status_code == 404, path
         assert "Page not found" in response.text
+
+
+def test_history_charts_only_the_current_treatment(client: TestClient, world: World) -> None:
+    from needlecare.storage.base import utcnow
+
+    login(client, world.patient_a)
+    post_form(client, "/checkin", "/checkin", {"redness": "2", "idempotency_key": "old"})
+    post_form(
+        client,
+        "/treatment/new",
+        "/treatment/new",
+        {
+            "treatment_date": utcnow().date().isoformat(),
+            "depth_mm": "0.5",
+            "device": "pen",
+            "areas": "face",
+        },
+    )
+    html = client.get("/history").text
+    assert '<svg class="chart"' not in html
+    assert "the chart appears after the first one" in html
+    assert "Day 3" in html  # the earlier check-in stays in the table

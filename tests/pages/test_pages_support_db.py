@@ -67,7 +67,7 @@ def test_invitation_preview_is_shown_once_and_only_for_a_real_link(
     factory, world = seeded_db
     uow = UnitOfWork(factory)
     admin = _principal(factory, world.admin_a)
-    patient, issued = invitations.invite_new_patient(
+    _patient, issued = invitations.invite_new_patient(
         uow, admin, patients.PatientCreate(display_name="Nia", email="nia@example.test")
     )
 

@@ -187,3 +187,27 @@ def test_timeline_compares_with_previous_and_baseline(
     assert third["vs_previous"]["delta"]["spot_count"] == -1
     assert third["vs_baseline"]["delta"]["spot_count"] == -3
     assert third["vs_baseline"]["confidence"]["level"] in ("high", "medium", "low")
+
+
+def test_deleting_my_data_removes_my_photo_files_only(
+    client: TestClient, world: Any, uow: UnitOfWork, data_dir: Path, png_photo: bytes
+) -> None:
+    mine = upload(client, world.pat, world.patients["pat"], png_photo)
+    upload(client, world.pat, world.patients["pat"], skin_photo(seed=70))
+    shared = upload(client, world.bob, world.patients["quinn"], png_photo)  # same bytes
+    assert len(photo_files(data_dir)) == 6
+    response = client.post(
+        f"{API}/me/delete", json={"confirm": "DELETE MY DATA"}, headers=world.pat.headers
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["files_deleted"] == 3  # the shared photo's files stay
+    remaining = {p.name for p in photo_files(data_dir)}
+    assert remaining == {
+        f"{mine['sha256']}.jpg",
+        f"{mine['sha256']}.thumb.jpg",
+        f"{mine['sha256']}.overlay.auto.png",
+    }
+    with uow:
+        owners = uow.session.scalars(select(Photo.patient_id)).all()
+    assert owners == [world.patients["quinn"]]
+    assert client.get(urls(shared)[1], headers=world.bob.headers).status_code == 200

@@ -111,6 +111,12 @@ def test_staff_upload_and_timeline_with_comparisons_and_charts(
     client: TestClient, app: FastAPI, world: Any, uow: UnitOfWork
 ) -> None:
     pid = world.patients["pat"]
+    checkin = client.post(
+        f"/api/v1/patients/{pid}/checkins",
+        json={"symptoms": {"redness": 2}},
+        headers=world.pat.headers,
+    )
+    assert checkin.status_code == 201
     login(client, app, world.bob.user_id)
     page = f"/clinic/patients/{pid}/photos/new"
     for seed, spots in ((60, 4), (61, 1)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
 
 from conftest import World
 from needlecare.storage.uow import UnitOfWork
@@ -11,5 +12,5 @@ from .seeding import Seeded, seed
 
 
 @pytest.fixture
-def seeded(uow: UnitOfWork, world: World) -> Seeded:
-    return seed(uow, world)
+def seeded(uow: UnitOfWork, world: World, app: FastAPI) -> Seeded:
+    return seed(uow, world, data_dir=app.state.settings.data_dir)

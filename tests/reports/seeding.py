@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from conftest import World
-from needlecare.services import alerts, notes, treatments
+from needlecare.services import alerts, notes, photos, treatments
 from needlecare.services.checkins import CheckinCreate, submit_checkin
 from needlecare.services.notes import RecommendationCreate
+from needlecare.services.photo_files import PhotoFiles
 from needlecare.services.principal import Principal
 from needlecare.services.treatments import TreatmentCreate
 from needlecare.storage.enums import Role
 from needlecare.storage.uow import UnitOfWork
+from photos.synthetic import Scene, encode, grid_spots
 
 # Free text that must be gone after deletion; the leading "=" also tests CSV injection.
 NOTE = "=HYPERLINK(\"http://evil.example\") zebra-note-5521"
@@ -50,10 +53,11 @@ class Seeded:
     treatment_id: int
     checkin_ids: list[int]
     alert_ids: list[int]
+    photo_ids: list[int]
     free_text: list[str]
 
 
-def seed(uow: UnitOfWork, world: World, name: str = "pat") -> Seeded:
+def seed(uow: UnitOfWork, world: World, name: str = "pat", data_dir: Path | None = None) -> Seeded:
     bob = staff(world, "bob", world.alder_id)
     patient_id = world.patients[name]
     treated = date.today() - timedelta(days=5)
@@ -78,8 +82,14 @@ def seed(uow: UnitOfWork, world: World, name: str = "pat") -> Seeded:
     notes.add_recommendation(uow, bob, patient_id, RecommendationCreate(PRODUCT, INCI, REC_NOTE))
     if alert_ids:
         alerts.resolve(uow, bob, alert_ids[0], RESOLUTION)
+    photo_ids = []
+    if data_dir is not None:  # a real upload: sanitised, measured, files under data_dir
+        scene = Scene(spots=grid_spots((150, 100, 600, 500), 2, 3, 8))
+        upload = photos.PhotoUpload(encode(scene.rgb()), treatment_id=second.id)
+        outcome = photos.upload_photo(uow, bob, patient_id, upload, files=PhotoFiles(data_dir))
+        photo_ids.append(outcome.photo.id)
     return Seeded(
-        patient_id, second.id, checkin_ids, alert_ids,
+        patient_id, second.id, checkin_ids, alert_ids, photo_ids,
         [NOTE, PRODUCT, INCI, REC_NOTE, SERUM, CHECKIN_PRODUCT, RESOLUTION,
          "zebra-note-5521", "quokka", "tapir", "narwhal", "okapi"],
     )

@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections import Counter
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import select
 
 from conftest import World
 from needlecare.reports.tabular import TABLES
-from needlecare.storage.models import AuditEntry
+from needlecare.storage.models import AuditEntry, Photo
 from needlecare.storage.uow import UnitOfWork
 
 from .pdftext import pdf_pages
@@ -39,6 +41,7 @@ def test_staff_get_every_format_of_their_patient(
     pages = pdf_pages(pdf.content)
     assert len(pages) >= 3 and "Pat Patient" in pages[0] and "Alder Clinic" in pages[0]
     assert "zebra-note-5521" in " ".join(pages)  # staff see the clinician notes
+    assert "Photos and measurements" in pages[-1] and "Red spots counted" in pages[-1]
 
     doc = client.get(f"{base}/export.json", headers=world.bob.headers).json()
     (patient,) = doc["patients"]
@@ -59,6 +62,9 @@ def test_staff_get_every_format_of_their_patient(
     counts = Counter(e.resource.get_resource_type() for e in bundle.entry)
     assert counts["QuestionnaireResponse"] == len(SYMPTOMS)
     assert counts["Procedure"] == 2 and counts["Patient"] == 1
+    (media,) = [e.resource for e in bundle.entry if e.resource.get_resource_type() == "Media"]
+    assert media.content.data and media.content.contentType == "image/jpeg"
+    assert [p["id"] for p in patient["photos"]] == seeded.photo_ids
 
     for fmt, requests in (("pdf", 1), ("json", 1), ("csv", 2), ("fhir", 1)):
         entries = _audit(uow, f"export.patient.{fmt}")
@@ -78,7 +84,7 @@ def test_staff_of_another_clinic_get_404(
 
 
 def test_patient_downloads_only_their_own(
-    client: TestClient, world: World, seeded: Seeded, uow: UnitOfWork
+    client: TestClient, world: World, seeded: Seeded, uow: UnitOfWork, app: FastAPI
 ) -> None:
     own = client.get(f"{API}/patients/{seeded.patient_id}/export.json", headers=world.pat.headers)
     assert own.status_code == 200
@@ -90,8 +96,17 @@ def test_patient_downloads_only_their_own(
     assert client.get(f"{API}/clinic/export.json", headers=world.pat.headers).status_code == 403
 
     mine = client.get(f"{API}/me/export", headers=world.pat.headers)
-    assert mine.status_code == 200
-    (patient,) = mine.json()["patients"]
+    assert mine.status_code == 200 and mine.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(mine.content))
+    photo_id = seeded.photo_ids[0]
+    assert sorted(archive.namelist()) == ["needlecare-my-data.json", f"photos/{photo_id}.jpg"]
+    with uow.reading():
+        photo = uow.session.get(Photo, photo_id)
+        assert photo is not None
+        stored = (app.state.settings.data_dir / photo.image_path).read_bytes()
+    assert archive.read(f"photos/{photo_id}.jpg") == stored
+    (patient,) = json.loads(archive.read("needlecare-my-data.json"))["patients"]
+    assert [p["id"] for p in patient["photos"]] == [photo_id]
     assert patient["patient"]["id"] == seeded.patient_id
     assert [n["body"] for n in patient["notes"]] == [NOTE]  # their complete copy
     (entry,) = _audit(uow, "export.self")

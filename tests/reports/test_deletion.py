@@ -15,7 +15,7 @@ from needlecare.services import notes
 from needlecare.services.auth import new_token
 from needlecare.services.deletion import DELETE_CONFIRMATION
 from needlecare.storage.base import utcnow
-from needlecare.storage.models import AuditEntry, PatientInvitation, Treatment
+from needlecare.storage.models import AuditEntry, PatientInvitation, Photo, Treatment
 from needlecare.storage.uow import UnitOfWork
 
 from .seeding import Seeded, staff
@@ -35,7 +35,7 @@ def _all_rows(app: FastAPI) -> dict[str, list[dict[str, Any]]]:
         }
 
 
-def _prepare(uow: UnitOfWork, world: World, seeded: Seeded, data_dir: Path) -> Path:
+def _prepare(uow: UnitOfWork, world: World, seeded: Seeded, data_dir: Path) -> list[Path]:
     bob = staff(world, "bob", world.alder_id)
     notes.add_note(uow, bob, world.patients["quinn"], KEEP_NOTE)
     with uow:  # an old, used invitation of pat's (rows a patient can leave behind)
@@ -44,10 +44,12 @@ def _prepare(uow: UnitOfWork, world: World, seeded: Seeded, data_dir: Path) -> P
             created_by=world.bob.user_id, expires_at=utcnow() + timedelta(days=1),
             used_at=utcnow()))
         uow.commit()
-    photo = data_dir / "photos" / str(seeded.patient_id) / "day5.jpg"
-    photo.parent.mkdir(parents=True)
-    photo.write_bytes(b"\xff\xd8 not really a jpeg")
-    return photo
+    with uow.reading():
+        photo = uow.session.get(Photo, seeded.photo_ids[0])
+        assert photo is not None
+        files = [data_dir / p for p in (photo.image_path, photo.thumb_path, photo.overlay_path)]
+    assert all(f.is_file() for f in files)
+    return files
 
 
 def test_deletion_needs_the_confirmation(client: TestClient, world: World, seeded: Seeded,
@@ -68,12 +70,13 @@ def test_deletion_leaves_nothing_behind(
     client: TestClient, world: World, seeded: Seeded, uow: UnitOfWork, app: FastAPI
 ) -> None:
     pid, uid = seeded.patient_id, world.pat.user_id
-    photo = _prepare(uow, world, seeded, app.state.settings.data_dir)
+    photo_files = _prepare(uow, world, seeded, app.state.settings.data_dir)
     response = client.post(f"{API}/me/delete", json={"confirm": DELETE_CONFIRMATION},
                            headers=world.pat.headers)
     assert response.status_code == 200, response.text
     receipt = response.json()
-    assert receipt["files_deleted"] == 1 and not photo.parent.exists()
+    assert receipt["files_deleted"] == len(photo_files)
+    assert not any(f.exists() for f in photo_files)
     assert receipt["rows_deleted"]["checkin"] == len(seeded.checkin_ids)
     assert receipt["rows_deleted"]["alert"] == len(seeded.alert_ids)
     # The login is gone at once.

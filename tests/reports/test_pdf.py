@@ -31,6 +31,7 @@ def test_pdf_pages_in_order_with_footer_and_page_numbers() -> None:
                      "Urgent", "Open alerts"):
         assert expected in first, expected
     assert "Check-ins" in pages[1] and "Trends" in pages[1]
+    assert "fever, warmth" in pages[1] and "spots: whiteheads" in pages[1]
     assert "day after treatment" in pages[1]  # the charts' axis labels are drawn as text
     findings = " ".join(pages[2:])
     assert "Findings and their sources" in findings

@@ -45,6 +45,8 @@ def test_checkin_rows_and_charts_follow_the_answers() -> None:
     data = sample_data()
     report = build_report(data, TODAY, NOW)
     assert [r.day for r in report.checkins] == sorted(SYMPTOMS)
+    assert report.checkins[-1].signs == ["fever", "warmth", "spots: pustules"]
+    assert report.checkins[0].signs == []
     pains = [SYMPTOMS[d]["pain"] for d in sorted(SYMPTOMS)]
     assert [r.scores["pain"] for r in report.checkins] == pains
     charts = {c.key: c for c in trend_charts(data.checkins)}

@@ -1,6 +1,7 @@
 """Command-line entry point: `needlecare COMMAND`."""
 
 from needlecare.cli import (  # noqa: F401  (register commands)
+    backup,
     db,
     export,
     guide,

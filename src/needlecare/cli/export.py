@@ -41,7 +41,9 @@ def export(
     uow = UnitOfWork(make_session_factory(engine))
     try:
         if patient is not None:
-            file = exports.operator_patient_export(uow, patient, fmt, table=table)
+            file = exports.operator_patient_export(
+                uow, patient, fmt, table=table, data_dir=settings.data_dir
+            )
         else:
             assert clinic is not None
             file = exports.operator_clinic_export(uow, clinic, fmt, table=table)

@@ -70,14 +70,16 @@ def main_fast(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="needlecare ingredients", add_help=True,
                                      description=ingredients.__doc__)
-    parser.add_argument("--day", type=int, default=0)
-    parser.add_argument("--json", dest="as_json", action="store_true")
-    parser.add_argument("--jsonl", action="store_true")
-    parser.add_argument("--file", type=Path, default=None)
-    parser.add_argument("--band", default=None)
-    parser.add_argument("--depth", type=float, default=None)
-    parser.add_argument("--device", default="pen")
-    parser.add_argument("--rinse-off", dest="rinse_off", action="store_true")
+    add = parser.add_argument
+    add("--day", type=int, default=0, help="Days since treatment (0 = treatment day).")
+    add("--json", dest="as_json", action="store_true", help="Print the JSON result.")
+    add("--jsonl", action="store_true", help="One list per input line, one JSON per line.")
+    add("--file", type=Path, default=None, help="Read this file, not stdin.")
+    add("--band", default=None, help="Depth band S, M, D, VD or RF (default: most cautious).")
+    add("--depth", type=float, default=None, help="Needle depth in mm (sets the band).")
+    add("--device", default="pen", help="pen, roller, stamp or rf (with --depth).")
+    add("--rinse-off", dest="rinse_off", action="store_true",
+        help="A rinse-off product: no comedogenic ratings.")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse printed its usage error

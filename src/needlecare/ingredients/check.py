@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from needlecare.ingredients.errors import NotAnIngredientList
 from needlecare.ingredients.flags import Where, comedogenic_rating, comedogenic_threshold, flags_for
 from needlecare.ingredients.parser import SOFT_BREAK, RawItem, clean_item, parse_label
-from needlecare.ingredients.recogniser import Recognition, recognise
+from needlecare.ingredients.recogniser import UNKNOWN, Recognition, recognise
 from needlecare.ingredients.text import name_key
 from needlecare.ingredients.verdict import Finding, decide
 from needlecare.knowledge.bands import Band
+from needlecare.knowledge.windows import Window
 
 MAX_CHARS = 20_000  # the longest real labels are a few thousand characters
 MAX_DAY = 3650
@@ -51,11 +53,13 @@ class _Entry:
 
 
 def check_label(text: str | bytes, day: int = 0, band: Band | str | None = None,
-                rinse_off: bool = False) -> dict[str, Any]:
+                rinse_off: bool = False,
+                windows: Mapping[str, Window] | None = None) -> dict[str, Any]:
     """Parse, recognise, flag and judge one ingredient list for day `day` after treatment.
 
     Raises NotAnIngredientList for input that is not an ingredient list, ValueError for a bad
     day or band.
+    `windows`: the waiting windows in force (a clinic protocol's); default windows.toml.
     """
     if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= MAX_DAY:
         raise ValueError(f"day must be a whole number from 0 to {MAX_DAY}, not {day!r}")
@@ -70,7 +74,8 @@ def check_label(text: str | bytes, day: int = 0, band: Band | str | None = None,
         ingredients.append(_ingredient(entry, where, rinse_off, findings))
         if not entry.names:
             unknown.append(entry.item.raw)
-    return {"ingredients": ingredients, "verdict": decide(findings, unknown, day, band_value)}
+    verdict = decide(findings, unknown, day, band_value, windows)
+    return {"ingredients": ingredients, "verdict": verdict}
 
 
 def _validated_text(text: str | bytes) -> str:
@@ -106,7 +111,7 @@ def _entries(text: str) -> list[_Entry]:
         if _FOOTNOTE.match(item.raw):  # "*Natural fragrance", "** from organic farming"
             parsed.ignored.append(item.raw)
             continue
-        recognition = recognise(item.text)
+        recognition = recognise(item.text, fuzzy=False)
         if not recognition.recognized and _is_prose(item.text):
             # "Alcohol Denat. Helps reduce redness": keep the name that starts the sentence.
             item, recognition = _name_before_prose(item)
@@ -114,6 +119,8 @@ def _entries(text: str) -> list[_Entry]:
                 prose += 1
                 parsed.ignored.append(item.raw)
                 continue
+        elif not recognition.recognized:
+            recognition = recognise(item.text)  # now allowing a typo match
         if not recognition.recognized:
             entries.append(_Entry(item, recognition, ()))
             continue
@@ -142,9 +149,9 @@ def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
     for item in items:
         parts = [" ".join(p.split()) for p in item.text.split(SOFT_BREAK)]
         whole = replace(item, text=" ".join(" ".join(parts).split()))
-        if len(parts) > 1 and recognise(whole.text).match in (None, "fuzzy"):
+        if len(parts) > 1 and not recognise(whole.text, fuzzy=False).recognized:
             cleaned = [(p, *clean_item(p)) for p in parts if p.strip()]
-            if len(cleaned) > 1 and all(c[1] and recognise(c[1]).match not in (None, "fuzzy")
+            if len(cleaned) > 1 and all(c[1] and recognise(c[1], fuzzy=False).recognized
                                         for c in cleaned):
                 found += [replace(item, raw=raw, text=text, percent=percent, nano=nano)
                           for raw, text, percent, nano in cleaned]
@@ -162,10 +169,10 @@ def _name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:
         for part in (" ".join(words[:cut]), " ".join(words[-cut:])):
             if _is_prose(part):
                 continue
-            recognition = recognise(part)
-            if recognition.recognized and recognition.match != "fuzzy":
+            recognition = recognise(part, fuzzy=False)
+            if recognition.recognized:
                 return replace(item, raw=part, text=part), recognition
-    return item, recognise(item.text)
+    return item, UNKNOWN
 
 
 def _is_prose(text: str) -> bool:

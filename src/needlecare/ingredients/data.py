@@ -61,6 +61,8 @@ def loose_index() -> dict[str, str]:
     found: dict[str, str | None] = {k: n for k, n in zip(keys, inventory().names, strict=True) if k}
     for name in [*drug_names(), *aliases()]:
         key = loose_key(name)
+        if not key:
+            continue
         found[key] = None if key in found and found[key] != name else name
     return {key: name for key, name in found.items() if name is not None}
 

@@ -18,6 +18,7 @@ from needlecare.ingredients.text import SOFT_HYPHEN, loose_key, name_key, ocr_va
 FUZZY_MIN_SCORE = 90.0
 FUZZY_MIN_LEAD = 3.0
 FUZZY_MIN_LENGTH = 6
+FUZZY_MAX_LENGTH = 120  # longer text is not one misspelt name
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,13 @@ _GRADE = re.compile(r"\s+\d{2,4}$")
 _AND = re.compile(r"(?i)\s+(?:and|&|\+)\s+")
 
 
-def recognise(text: str) -> Recognition:
-    return _recognise_key(name_key(text))
+def recognise(text: str, fuzzy: bool = True) -> Recognition:
+    """The reading of one printed name; `fuzzy=False` for exact/alias readings only (cheap)."""
+    return _recognise_key(name_key(text), fuzzy)
 
 
 @lru_cache(maxsize=8192)
-def _recognise_key(key: str) -> Recognition:
+def _recognise_key(key: str, fuzzy: bool) -> Recognition:
     ci_list = _CI_LIST.match(key)
     if ci_list:
         numbers = [ci_list[1], *re.findall(r"\d{5}", ci_list[2])]
@@ -68,6 +70,8 @@ def _recognise_key(key: str) -> Recognition:
     split = _split_synonyms(key)
     if split is not None:
         return split
+    if not fuzzy:
+        return UNKNOWN
     return _fuzzy(_BRACKETS.sub(" ", key).strip()) or _fuzzy(key) or UNKNOWN
 
 
@@ -80,7 +84,7 @@ def _lookup(key: str) -> tuple[tuple[str, ...], str] | None:
         return targets, "alias"
     if key in data.inventory().names or key in data.drug_names():
         return (key,), "exact"
-    loose = data.loose_index().get(loose_key(key))
+    loose = data.loose_index().get(loose_key(key) or "\x00")
     if loose is not None:
         return _lookup_exact_or_alias(loose)
     for with_dot in (key + ".",):  # "ALCOHOL DENAT" printed without its final dot
@@ -159,7 +163,7 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _fuzzy(key: str) -> Recognition | None:
-    if len(key) < FUZZY_MIN_LENGTH:
+    if not FUZZY_MIN_LENGTH <= len(key) <= FUZZY_MAX_LENGTH:
         return None
     from rapidfuzz import fuzz, process  # heavy-ish: imported only when needed
 

@@ -55,7 +55,7 @@ def fix_colour_index(text: str) -> str:
 
 _SPACES = re.compile(r"\s+")
 _AROUND_PUNCT = re.compile(r"\s*([/\-,])\s*")
-_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # keeps letters of every script (Hangul, kana)
 
 
 def name_key(name: str) -> str:

@@ -15,6 +15,7 @@ only combines them. Rules, in order:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +51,10 @@ class _Reason:
 
 
 def decide(findings: list[Finding], unknown: list[str], day: int,
-           band: Band | None) -> dict[str, Any]:
-    known_windows = windows()
+           band: Band | None, in_force: Mapping[str, Window] | None = None) -> dict[str, Any]:
+    """`in_force`: the windows of a clinic protocol (guide.effective_windows); default
+    windows.toml."""
+    known_windows = windows() if in_force is None else in_force
     by_flag: dict[str, list[Finding]] = {}
     for finding in findings:
         for flag in finding.flags:

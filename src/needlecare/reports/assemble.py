@@ -64,7 +64,7 @@ class PhotoBlock:
     taken: date
     day: int | None
     area: str
-    data_uri: str
+    data_uri: str | None
     measurements: list[tuple[str, str]]
 
 
@@ -175,13 +175,13 @@ def _measurement_rows(measurement: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _photo(photo: PhotoRecord) -> PhotoBlock:
-    encoded = base64.b64encode(photo.image).decode("ascii")
+    encoded = base64.b64encode(photo.image).decode("ascii") if photo.image else None
     return PhotoBlock(
         caption=photo.caption,
         taken=photo.taken_at.date(),
         day=photo.day,
         area=photo.area,
-        data_uri=f"data:{photo.media_type};base64,{encoded}",
+        data_uri=f"data:{photo.media_type};base64,{encoded}" if encoded else None,
         measurements=_measurement_rows(photo.measurement),
     )
 

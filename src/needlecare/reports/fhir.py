@@ -219,10 +219,11 @@ def _media(photo: PhotoRecord, subject: str) -> Media:
         "createdDateTime": photo.taken_at.isoformat(),
         "content": {
             "contentType": photo.media_type,
-            "data": base64.b64encode(photo.image).decode("ascii"),
             "title": photo.caption or f"photo {photo.id}",
         },
     }
+    if photo.image:
+        document["content"]["data"] = base64.b64encode(photo.image).decode("ascii")
     if photo.area:
         document["bodySite"] = {"text": photo.area}
     summary = _measurement_note(photo.measurement)

@@ -88,15 +88,13 @@ class RecommendationRecord:
 
 @dataclass(frozen=True)
 class PhotoRecord:
-    """A photo and its measurement (the `needlecare.photos.analyze` report).
-
-    There is no photo table yet (issue 6); when there is, the service layer fills these in
-    and every format (PDF, JSON, FHIR Media) includes them.
+    """A photo and its measurement (the `needlecare.photos.analyze` report); the service
+    layer reads them from the photo table (issue 6) for every format (PDF, JSON, FHIR Media).
     """
 
     id: int
     taken_at: datetime
-    image: bytes  # a sanitised JPEG or PNG (e.g. the thumbnail)
+    image: bytes | None = None  # a sanitised JPEG or PNG (the thumbnail); None: file missing
     media_type: str = "image/jpeg"
     day: int | None = None
     area: str = ""

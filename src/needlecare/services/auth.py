@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from needlecare.services import ratelimit
 from needlecare.services.errors import Invalid, NotFound, Unauthorized
 from needlecare.services.passwords import (
     burn_time_like_a_verify,
@@ -61,8 +62,23 @@ def principal_for(session: Session, user: User) -> Principal:
     )
 
 
-def authenticate(uow: UnitOfWork, email: str, password: str) -> Principal:
-    """Check email + password; Unauthorized with one message whatever was wrong."""
+def authenticate(
+    uow: UnitOfWork, email: str, password: str, client_ip: str | None = None
+) -> Principal:
+    """Check email + password; Unauthorized with one message whatever was wrong.
+    Rate-limited per account and per client IP (TooManyAttempts, see services.ratelimit)."""
+    key = email.strip().lower()
+    ratelimit.check_login_allowed(uow, key, client_ip)
+    try:
+        principal = _check_password(uow, email, password)
+    except Unauthorized:
+        ratelimit.record_failure(uow, key, client_ip)
+        raise
+    ratelimit.clear_account(uow, key)
+    return principal
+
+
+def _check_password(uow: UnitOfWork, email: str, password: str) -> Principal:
     with uow:
         user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
         if user is None:
@@ -94,9 +110,11 @@ class IssuedToken:
     created_at: datetime
 
 
-def create_token(uow: UnitOfWork, email: str, password: str, name: str = "") -> IssuedToken:
+def create_token(
+    uow: UnitOfWork, email: str, password: str, name: str = "", client_ip: str | None = None
+) -> IssuedToken:
     """Exchange email + password for a new bearer token."""
-    principal = authenticate(uow, email, password)
+    principal = authenticate(uow, email, password, client_ip)
     raw, digest = new_token()
     with uow:
         row = ApiToken(user_id=principal.user_id, token_hash=digest, name=name[:200])

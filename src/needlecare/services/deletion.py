@@ -6,7 +6,6 @@ What stays is the append-only audit log (ids, actions, times; no health data) wi
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from needlecare.services import audit
 from needlecare.services.errors import Invalid
 from needlecare.services.exports import own_patient
+from needlecare.services.photos import delete_patient_photos
 from needlecare.services.principal import Principal
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import Patient, User
@@ -81,8 +81,8 @@ def delete_my_data(
     """Delete everything stored about the patient, in one transaction: check-ins, alerts,
     notes, recommendations, treatments, invitations, API tokens, and any other row whose
     foreign key leads to the patient or their login (found from the live schema, so tables
-    added later are covered). Photo files under `data_dir/photos/<patient id>` go after
-    the commit.
+    added later are covered). Photo rows go through `services.photos`, which removes
+    their files under `data_dir` once the transaction commits.
 
     What stays: the append-only audit log (ids, actions, times; no health data) with a new
     `patient.delete` entry, and the bare patient and login rows it refers to, emptied of
@@ -98,9 +98,12 @@ def delete_my_data(
         # deletion and then no longer find the patient (SQLite writers are serialised).
         session.execute(select(Patient.id).where(Patient.id == patient.id).with_for_update())
         clinic_id, user_id = patient.clinic_id, patient.user_id
+        # Photo rows first, through the photo service: it removes their files after the
+        # commit (and keeps files that another patient's identical photo still uses).
+        files = delete_patient_photos(uow, patient.id, data_dir=data_dir)
+        counts: dict[str, int] = {}
         metadata = sa.MetaData()
         metadata.reflect(bind=session.connection())
-        counts: dict[str, int] = {}
         patient.user_id = None
         session.flush()
         patient_table = metadata.tables["patient"]
@@ -127,7 +130,6 @@ def delete_my_data(
             at=now,
         )
         uow.commit()
-    files = _delete_files(data_dir, patient.id)
     return DeletionReceipt(patient.id, counts, files, now)
 
 
@@ -149,14 +151,3 @@ def _scrub_user(user: User) -> None:
     user.is_active = False
     user.clinic_id = None
     user.created_at = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _delete_files(data_dir: Path | None, patient_id: int) -> int:
-    if data_dir is None:
-        return 0
-    folder = data_dir / "photos" / str(patient_id)
-    if not folder.is_dir():
-        return 0
-    count = sum(1 for path in folder.rglob("*") if path.is_file())
-    shutil.rmtree(folder)
-    return count

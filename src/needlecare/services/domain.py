@@ -98,13 +98,18 @@ def timeline(
     return result
 
 
-def check_label(text: str, day: int, treatment: Treatment | None) -> dict[str, Any]:
+def check_label(
+    text: str,
+    day: int,
+    treatment: Treatment | None,
+    windows: Mapping[str, Window] | None = None,
+) -> dict[str, Any]:
     from needlecare.ingredients import NotAnIngredientList, check_label
     from needlecare.knowledge.bands import depth_band
 
     band = depth_band(treatment.depth_mm, treatment.device.value) if treatment else None
     try:
-        result: dict[str, Any] = check_label(text, day=day, band=band)
+        result: dict[str, Any] = check_label(text, day=day, band=band, windows=windows)
     except NotAnIngredientList as exc:
         raise Invalid.field(
             "text", str(exc) or "this does not look like an ingredient list"

@@ -7,10 +7,13 @@ records, enforces who may see what, and writes the audit entries.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +32,7 @@ from needlecare.reports.records import (
 )
 from needlecare.services import audit
 from needlecare.services.errors import Forbidden, Invalid, NotFound
+from needlecare.services.photo_files import PhotoFiles
 from needlecare.services.principal import SYSTEM_ROLE, Principal
 from needlecare.services.scope import patient_for, require_staff
 from needlecare.storage.base import utcnow
@@ -38,6 +42,7 @@ from needlecare.storage.models import (
     Clinic,
     ClinicalNote,
     Patient,
+    Photo,
     Recommendation,
     Treatment,
     User,
@@ -62,10 +67,37 @@ class ExportFile:
     filename: str
 
 
-def load_photos(session: Session, patient_ids: Sequence[int]) -> dict[int, list[PhotoRecord]]:
-    """Photos with their measurements, per patient. There is no photo table yet (issue 6):
-    when there is, read it here and every export includes the photos."""
-    return {}
+def load_photos(
+    session: Session, patient_ids: Sequence[int], data_dir: Path | None
+) -> dict[int, list[PhotoRecord]]:
+    """Photos with their measurements, per patient, oldest first. With `data_dir`, each
+    carries its thumbnail (for the PDF and FHIR Media); a missing file leaves it out."""
+    found: dict[int, list[PhotoRecord]] = defaultdict(list)
+    if not patient_ids:
+        return found
+    files = PhotoFiles(data_dir) if data_dir is not None else None
+    rows = session.scalars(
+        select(Photo).where(Photo.patient_id.in_(patient_ids)).order_by(Photo.taken_at, Photo.id)
+    )
+    for photo in rows:
+        image = None
+        if files is not None:
+            try:
+                image = files.path(photo.thumb_path).read_bytes()
+            except (OSError, ValueError):
+                image = None
+        found[photo.patient_id].append(
+            PhotoRecord(
+                id=photo.id,
+                taken_at=photo.taken_at,
+                image=image,
+                media_type="image/jpeg",
+                day=photo.day,
+                area=photo.area,
+                measurement=dict(photo.analysis or {}),
+            )
+        )
+    return found
 
 
 # --- reading rows into records ----------------------------------------------------------
@@ -96,7 +128,11 @@ def _checkin_record(c: Checkin) -> CheckinRecord:
 
 
 def load_patients(
-    session: Session, patients: Sequence[Patient], *, include_notes: bool
+    session: Session,
+    patients: Sequence[Patient],
+    *,
+    include_notes: bool,
+    data_dir: Path | None = None,
 ) -> list[PatientData]:
     """Everything stored about these patients, in a fixed number of queries."""
     ids = [p.id for p in patients]
@@ -126,7 +162,7 @@ def load_patients(
             session.scalars(select(Clinic).where(Clinic.id.in_(clinic_ids))) if clinic_ids else []
         )
     }
-    photos = load_photos(session, ids)
+    photos = load_photos(session, ids, data_dir)
     return [
         PatientData(
             patient=PatientRecord(
@@ -250,13 +286,18 @@ def _export_one(
     table: str,
     today: date | None,
     now: datetime | None,
+    data_dir: Path | None,
 ) -> ExportFile:
     fmt = _check_format(fmt, PATIENT_FORMATS)
     table = _check_table(table)
     now = now or utcnow()
     with uow:
         patient = find(uow.session)
-        (data,) = load_patients(uow.session, [patient], include_notes=include_notes)
+        # Only the PDF and FHIR formats carry images; the others need no file reads.
+        images = data_dir if fmt in ("pdf", "fhir") else None
+        (data,) = load_patients(
+            uow.session, [patient], include_notes=include_notes, data_dir=images
+        )
         record(uow.session, patient, fmt)
         uow.commit()
     content = render(
@@ -282,6 +323,7 @@ def patient_export(
     table: str = "checkins",
     today: date | None = None,
     now: datetime | None = None,
+    data_dir: Path | None = None,
 ) -> ExportFile:
     """One patient's report or export (pdf, csv, json, fhir), for their clinic's staff or the
     patient. Clinician notes follow the app's rule: staff see them, patients do not here
@@ -307,6 +349,7 @@ def patient_export(
         table=table,
         today=today,
         now=now,
+        data_dir=data_dir,
     )
 
 
@@ -318,6 +361,7 @@ def operator_patient_export(
     table: str = "checkins",
     today: date | None = None,
     now: datetime | None = None,
+    data_dir: Path | None = None,
 ) -> ExportFile:
     """The same export for the server operator (CLI, direct database access), audited as the
     system."""
@@ -341,7 +385,15 @@ def operator_patient_export(
         )
 
     return _export_one(
-        uow, find, record, fmt, include_notes=True, table=table, today=today, now=now
+        uow,
+        find,
+        record,
+        fmt,
+        include_notes=True,
+        table=table,
+        today=today,
+        now=now,
+        data_dir=data_dir,
     )
 
 
@@ -417,13 +469,25 @@ def own_patient(session: Session, actor: Principal) -> Patient:
     return patient_for(session, actor, actor.patient_id)
 
 
-def my_data_export(uow: UnitOfWork, actor: Principal, *, now: datetime | None = None) -> ExportFile:
+MY_DATA_JSON = "needlecare-my-data.json"
+
+
+def my_data_export(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    now: datetime | None = None,
+    data_dir: Path | None = None,
+) -> ExportFile:
     """Everything stored about the patient, clinician notes included (their copy of their
-    personal data), as JSON; audited."""
+    personal data): a ZIP with the JSON export and their photos as JPEG files; audited."""
     now = now or utcnow()
     with uow:
         patient = own_patient(uow.session, actor)
         (data,) = load_patients(uow.session, [patient], include_notes=True)
+        images = uow.session.execute(
+            select(Photo.id, Photo.image_path).where(Photo.patient_id == patient.id)
+        ).all()
         audit.record(
             uow.session,
             actor,
@@ -434,7 +498,7 @@ def my_data_export(uow: UnitOfWork, actor: Principal, *, now: datetime | None = 
             patient_id=patient.id,
         )
         uow.commit()
-    content = render(
+    document = render(
         [data],
         "json",
         scope="patient",
@@ -443,4 +507,17 @@ def my_data_export(uow: UnitOfWork, actor: Principal, *, now: datetime | None = 
         today=now.date(),
         table="checkins",
     )
-    return ExportFile(content, MEDIA_TYPES["json"], _filename("my-data", "json", "", now))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MY_DATA_JSON, document)
+        files = PhotoFiles(data_dir) if data_dir is not None else None
+        for photo_id, relative in images:
+            if files is None:
+                break
+            try:
+                content = files.path(relative).read_bytes()
+            except (OSError, ValueError):
+                continue  # the row (and its measurement) is in the JSON even without the file
+            # JPEG is already compressed: store it as is.
+            archive.writestr(f"photos/{photo_id}.jpg", content, zipfile.ZIP_STORED)
+    return ExportFile(buffer.getvalue(), "application/zip", f"needlecare-my-data-{now:%Y%m%d}.zip")

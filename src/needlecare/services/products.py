@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from needlecare.services import audit, domain
+from needlecare.services import audit, domain, protocols
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
@@ -45,6 +45,7 @@ def check_product(
         )
         if day is None:
             day = max(0, (today - treatment.treatment_date).days) if treatment else 0
+        windows = protocols.in_force(uow.session, patient.clinic_id).windows  # clinic's protocol
         audit.record(
             uow.session,
             actor,
@@ -55,4 +56,4 @@ def check_product(
             patient_id=patient.id,
         )
         uow.commit()
-    return domain.check_label(text, day, treatment)
+    return domain.check_label(text, day, treatment, windows)

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from needlecare.guide import (
@@ -29,7 +30,7 @@ from needlecare.guide import (
 )
 from needlecare.knowledge.windows import Window
 from needlecare.services import audit
-from needlecare.services.errors import FieldError, Invalid, NotFound
+from needlecare.services.errors import Conflict, FieldError, Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_admin, require_staff, treatment_for
 from needlecare.storage.base import utcnow
@@ -159,7 +160,10 @@ def save(uow: UnitOfWork, actor: Principal, document: Mapping[str, Any]) -> Clin
             created_at=utcnow(),
         )
         session.add(row)
-        uow.flush()  # a concurrent save of the same number fails here (unique constraint)
+        try:
+            uow.flush()
+        except IntegrityError as error:  # another admin saved the same number a moment ago
+            raise Conflict("another version was saved meanwhile; reload and try again") from error
         audit.record(
             session, actor, "protocol.update", "clinic_protocol", row.id, clinic_id=clinic_id
         )

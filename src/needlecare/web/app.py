@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from needlecare.config import Settings, load_settings
 from needlecare.storage.engine import make_engine, make_session_factory
 from needlecare.web.api import api_router
+from needlecare.web.hardening import install_proxy_and_tls
 from needlecare.web.errors import register_error_handlers
 from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     register_error_handlers(app)
     install_sessions(app, settings)
     app.add_middleware(SecurityHeadersMiddleware)
+    install_proxy_and_tls(app, settings)  # outermost: sees the client before anything else
 
     @app.get("/health", tags=["meta"], summary="200 when the database answers, else 503")
     def health() -> JSONResponse:

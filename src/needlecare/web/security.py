@@ -124,6 +124,7 @@ class SecurityHeadersMiddleware:
             (b"referrer-policy", b"same-origin"),
             (b"x-frame-options", b"DENY"),
             (b"cross-origin-opener-policy", b"same-origin"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
         ]
         if path.startswith("/api/"):
             extra.append((b"cache-control", b"no-store"))

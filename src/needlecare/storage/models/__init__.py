@@ -25,6 +25,7 @@ from needlecare.storage.models.jobs import (
 )
 from needlecare.storage.models.photos import Photo
 from needlecare.storage.models.protocols import ClinicProtocol
+from needlecare.storage.models.security import LoginFailure
 
 __all__ = [
     "Alert",
@@ -35,6 +36,7 @@ __all__ = [
     "ClinicProtocol",
     "ClinicReminderSettings",
     "ClinicalNote",
+    "LoginFailure",
     "OutboxMessage",
     "Patient",
     "PatientInvitation",

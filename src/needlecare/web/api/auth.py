@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from needlecare.services import auth, invitations
 from needlecare.web.api.convert import me_out
@@ -21,9 +21,11 @@ router = APIRouter(tags=["auth"])
 
 
 @router.post("/auth/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenIssued)
-def create_token(body: TokenCreate, uow: UowDep) -> TokenIssued:
-    """Exchange email and password for a bearer token (shown once)."""
-    issued = auth.create_token(uow, body.email, body.password, body.name)
+def create_token(body: TokenCreate, uow: UowDep, request: Request) -> TokenIssued:
+    """Exchange email and password for a bearer token (shown once). Rate-limited: 429 after
+    repeated failures (per account and per client address)."""
+    client_ip = request.client.host if request.client else None
+    issued = auth.create_token(uow, body.email, body.password, body.name, client_ip)
     return TokenIssued.model_validate(issued)
 
 

@@ -3,6 +3,7 @@ own data download and deletion request. Every one of them is audited by the serv
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -19,6 +20,11 @@ Table = Literal["patients", "treatments", "checkins", "alerts", "notes"]
 TableQuery = Annotated[Table, Query(description="Which table of the export the CSV holds")]
 
 
+def _data_dir(request: Request) -> Path:
+    data_dir: Path = request.app.state.settings.data_dir
+    return data_dir
+
+
 def _download(file: ExportFile) -> Response:
     return Response(
         file.content,
@@ -31,9 +37,11 @@ def _download(file: ExportFile) -> Response:
 
 
 @router.get("/patients/{patient_id}/report.pdf", response_class=Response)
-def patient_report_pdf(patient_id: int, actor: ApiActor, uow: UowDep) -> Response:
+def patient_report_pdf(patient_id: int, request: Request, actor: ApiActor, uow: UowDep) -> Response:
     """The patient's report as PDF (their clinic's staff, or the patient)."""
-    return _download(exports.patient_export(uow, actor, patient_id, "pdf"))
+    return _download(
+        exports.patient_export(uow, actor, patient_id, "pdf", data_dir=_data_dir(request))
+    )
 
 
 @router.get("/patients/{patient_id}/export.json", response_class=Response)
@@ -49,9 +57,11 @@ def patient_export_csv(
 
 
 @router.get("/patients/{patient_id}/fhir", response_class=Response)
-def patient_fhir(patient_id: int, actor: ApiActor, uow: UowDep) -> Response:
-    """A FHIR R4 (4.3.0, R4B) Bundle of type collection."""
-    return _download(exports.patient_export(uow, actor, patient_id, "fhir"))
+def patient_fhir(patient_id: int, request: Request, actor: ApiActor, uow: UowDep) -> Response:
+    """A FHIR R4 (4.3.0, R4B) Bundle of type collection; photos as Media."""
+    return _download(
+        exports.patient_export(uow, actor, patient_id, "fhir", data_dir=_data_dir(request))
+    )
 
 
 @router.get("/clinic/export.csv", response_class=Response)
@@ -67,9 +77,10 @@ def clinic_export_json(actor: ApiActor, uow: UowDep) -> Response:
 
 
 @router.get("/me/export", response_class=Response)
-def my_data(actor: ApiActor, uow: UowDep) -> Response:
-    """Patients: everything NeedleCare stores about you, as JSON."""
-    return _download(exports.my_data_export(uow, actor))
+def my_data(request: Request, actor: ApiActor, uow: UowDep) -> Response:
+    """Patients: everything NeedleCare stores about you: a ZIP with the JSON export
+    (`needlecare-my-data.json`) and your photos (`photos/<id>.jpg`)."""
+    return _download(exports.my_data_export(uow, actor, data_dir=_data_dir(request)))
 
 
 class DeleteIn(BaseModel):
@@ -90,9 +101,7 @@ class DeleteOut(BaseModel):
 def delete_my_data(body: DeleteIn, request: Request, actor: ApiActor, uow: UowDep) -> DeleteOut:
     """Patients: delete everything stored about you. Your login stops working at once; the
     audit log keeps only that a deletion happened."""
-    receipt = deletion.delete_my_data(
-        uow, actor, body.confirm, data_dir=request.app.state.settings.data_dir
-    )
+    receipt = deletion.delete_my_data(uow, actor, body.confirm, data_dir=_data_dir(request))
     return DeleteOut(
         deleted=True,
         patient_id=receipt.patient_id,

@@ -9,6 +9,7 @@ from needlecare.services import auth, invitations, pages_support
 from needlecare.services.errors import Conflict, Invalid, NotFound, Unauthorized
 from needlecare.services.passwords import MIN_PASSWORD_LENGTH
 from needlecare.services.principal import Principal
+from needlecare.services.ratelimit import TooManyAttempts
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, MaybeViewer
 from needlecare.web.pages.forms import inline_errors, read_form, safe_next, text
@@ -48,19 +49,24 @@ async def login(request: Request, uow: UowDep) -> Response:
     email, password = text(form, "email", 320), text(form, "password", 1000)
     next_url = safe_next(text(form, "next"))
     errors: dict[str, str] = {}
+    locked = False
     if not email.strip():
         errors["email"] = "Enter your email address."
     if not password:
         errors["password"] = "Enter your password."  # noqa: S105 (a message)
     if not errors:
+        client_ip = request.client.host if request.client else None
         try:
-            principal = auth.authenticate(uow, email, password)
+            principal = auth.authenticate(uow, email, password, client_ip)
+        except TooManyAttempts as error:
+            errors["_form"] = error.message
+            locked = True
         except Unauthorized:
             errors["_form"] = "That email and password do not match. Check both and try again."
         else:
             login_session(request, principal)
             return RedirectResponse(next_url or home_for(principal), status_code=303)
-    status = 401 if "_form" in errors else 422
+    status = 429 if locked else 401 if "_form" in errors else 422
     return render(
         request,
         "auth/login.html",

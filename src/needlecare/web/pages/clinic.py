@@ -175,7 +175,10 @@ def _patient_page(
         "entry": entry,
         "day": day,
         "last_level": rows[-1].level.value if rows else None,
-        "charts": charts_for(rows, prefix=f"patient-{patient.id}"),
+        "charts": charts_for(
+            [c for c in rows if latest is not None and c.treatment_id == latest.id],
+            prefix=f"patient-{patient.id}",
+        ),
         "checkin_rows": [
             checkin_row(c, f"/clinic/patients/{patient.id}/checkins/{c.id}") for c in reversed(rows)
         ],

@@ -364,9 +364,12 @@ async def check_products(request: Request, viewer: PatientViewer, uow: UowDep) -
 @router.get("/history")
 def history_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
     rows = list(checkins.list_checkins(uow, viewer, _pid(viewer)))
+    latest = _latest_treatment(uow, viewer)
+    # Days count from each check-in's own treatment: chart only the current one.
+    current = [c for c in rows if latest is not None and c.treatment_id == latest.id]
     context = {
         "title": "My history",
-        "charts": charts_for(rows),
+        "charts": charts_for(current),
         "checkin_rows": [checkin_row(c, f"/checkins/{c.id}") for c in reversed(rows)],
     }
     return render(request, "patient/history.html", context, viewer=viewer)

@@ -286,14 +286,15 @@ async def _upload(
     request: Request, viewer: Principal, uow: UnitOfWork, patient_id: int
 ) -> Response:
     action, back = request.url.path, _back(viewer, patient_id)
+    values = {"area": "", "checkin_id": ""}
     try:
         form = await read_upload(request)
     except photos.PhotoTooLarge as error:
-        return _upload_page(request, viewer, action, back, {}, {"file": error.message}, 413)
+        return _upload_page(request, viewer, action, back, values, {"file": error.message}, 413)
     except Invalid as error:
-        return _upload_page(request, viewer, action, back, {}, inline_errors(error), 422)
+        return _upload_page(request, viewer, action, back, values, inline_errors(error), 422)
     check_csrf(request, form.fields.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
-    values = {k: form.fields.get(k, "")[:100] for k in ("area", "checkin_id")}
+    values = {k: form.fields.get(k, "")[:100] for k in values}
     try:
         upload = upload_from(form)
         outcome = await run_in_threadpool(

@@ -89,6 +89,18 @@ def _pop_flashes(request: Request) -> list[str]:
     return [m for m in messages if isinstance(m, str)]
 
 
+# Later page modules (guide, photos) add their tab here instead of editing `_nav`.
+# Keep each audience at five tabs or fewer: they share one row on a 390 px phone.
+EXTRA_NAV: dict[str, list[tuple[str, str, str]]] = {"patient": [], "staff": []}
+
+
+def add_nav_item(audience: str, href: str, label: str, glyph: str) -> None:
+    """Register a main-navigation tab for `patient` or `staff` pages (idempotent)."""
+    items = EXTRA_NAV[audience]
+    if (href, label, glyph) not in items:
+        items.append((href, label, glyph))
+
+
 def _nav(
     request: Request, viewer: Principal | None, open_alerts: int | None
 ) -> list[dict[str, Any]]:
@@ -100,6 +112,7 @@ def _nav(
             ("/clinic/patients", "Patients", "users"),
             ("/clinic/invite", "Invite", "plus"),
         ]
+        items += EXTRA_NAV["staff"]
         if viewer.is_admin:
             items += [("/clinic/staff", "Staff", "users"), ("/clinic/audit", "Audit log", "list")]
     else:
@@ -108,6 +121,7 @@ def _nav(
             ("/checkin", "Check in", "clipboard"),
             ("/products", "Products", "flask"),
             ("/history", "History", "chart"),
+            *EXTRA_NAV["patient"],
         ]
     path = request.url.path
     return [
