@@ -27,7 +27,8 @@ def variants(text: str, rng: random.Random) -> list[str]:
     body = re.sub(r"^(?:ingredients?|inci)\s*:\s*", "", one_line, flags=re.IGNORECASE)
     if "Active" in body or "Drug Facts" in body or ":" in body:
         return [one_line, one_line.upper(), one_line.lower()]
-    items = [i.strip() for i in re.split(r",\s*(?![^()\[\]]*[)\]])", body) if i.strip()]
+    # split at commas outside brackets, but not inside locants such as 1,2-Hexanediol
+    items = [i.strip() for i in re.split(r",(?!\d)\s*(?![^()\[\]]*[)\]])", body) if i.strip()]
     for _ in range(VARIANTS - 1):
         case = rng.choice([str.upper, str.title, lambda s: s])
         separator = rng.choice(SEPARATORS)

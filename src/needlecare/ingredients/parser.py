@@ -83,6 +83,7 @@ _DIGIT_COMMA = re.compile(r"(?<=\b\d),(?=\d(?:,\d)*-)|(?<=\d),(?=\d+\s*%)")
 _PERCENT = re.compile(
     r"\(?\s*(?:\d+(?:[.,]\d+)?\s*(?:-|to)\s*)?(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v|v/v)?\s*\)?")
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
+_INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*+>]\s+)")
 _FOOTNOTE_MARKS = re.compile(r"[*^°+#~]+")
@@ -189,6 +190,7 @@ def _split_items(text: str, ignored: list[str], start: int) -> list[RawItem]:
     text = _MAY_CONTAIN.sub(_MAY_MARK, text)
     text = _BLEND.sub(",", text)
     text = _LINE_NUMBERING.sub("\n", text)
+    text = _inline_numbering(text)
     text = _BULLET.sub(",", text)
     text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
     if not any(c in text for c in ",;\x01"):  # "Aqua / Glycerin / Panthenol", "Aqua - Glycerin"
@@ -214,6 +216,20 @@ def _split_items(text: str, ignored: list[str], start: int) -> list[RawItem]:
             continue
         items.append(RawItem(raw, cleaned, start + len(items), percent, nano, may_contain))
     return items
+
+
+def _inline_numbering(text: str) -> str:
+    """'1. Water 2. Glycerin 3. Niacinamide' (a numbered list on one line): numbers are separators.
+
+    Only a run 1, 2, 3, ... of at least three counts, so 'Polysorbate 20. Glycerin' is untouched.
+    """
+    marks = list(_INLINE_NUMBER.finditer(text))
+    numbers = [int(m[1]) for m in marks]
+    if len(marks) < 3 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return text
+    for mark in reversed(marks):
+        text = text[: mark.start()] + "," + text[mark.end() :]
+    return text
 
 
 def _transparent_may_contain_brackets(text: str) -> str:

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, text
 from needlecare.config import Settings, load_settings
 from needlecare.storage.engine import make_engine, make_session_factory
 from needlecare.web.api import api_router
-from needlecare.web.hardening import install_proxy_and_tls
 from needlecare.web.errors import register_error_handlers
+from needlecare.web.hardening import install_proxy_and_tls
 from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
 
 STATIC_DIR = Path(__file__).parent / "static"
