@@ -59,7 +59,7 @@ EXPECTED: dict[str, tuple[str, int | None, dict[str, set[str]]]] = {
     "fragrance_allergens_only": ("avoid", 7, {"GERANIOL": {"fragrance_allergen"}}),
     "azelaic_acid": ("avoid", 7, {"AZELAIC ACID": {"chemical_exfoliant"}}),
     "parfum_components": ("avoid", 7, {"LIMONENE": {"fragrance_allergen"}}),
-    "unknown_ingredient": ("ok", None, {}),
+    "unknown_ingredient": ("caution", None, {}),  # day 0: bland products only (AC-16)
     "bullet_ceramide_cream": ("recommended", None, {"CERAMIDE EOP": {"soothing"}}),
     "eu_cream_fil_code": ("avoid", 7, {"HEXYL CINNAMAL": {"fragrance_allergen"},
                                        "ISOPROPYL ISOSTEARATE": {"comedogenic"}}),
@@ -296,3 +296,11 @@ def test_footnotes_do_not_become_ingredients() -> None:
         "Water (Aqua), Fragrance (Parfum)*, Aloe Barbadensis Leaf Juice**. *Natural fragrance "
         "** = from organic farming")["ingredients"]]
     assert names == ["AQUA", "PARFUM", "ALOE BARBADENSIS LEAF JUICE"]
+
+
+def test_a_numbered_list_on_one_line() -> None:
+    names = [i["name"] for i in check_label(
+        "1. Water 2. Glycerin 3. Niacinamide 4. Zinc PCA")["ingredients"]]
+    assert names == ["AQUA", "GLYCERIN", "NIACINAMIDE", "ZINC PCA"]
+    kept = [i["name"] for i in check_label("Aqua, Polysorbate 20. Glycerin")["ingredients"]]
+    assert kept == ["AQUA", "POLYSORBATE 20", "GLYCERIN"]

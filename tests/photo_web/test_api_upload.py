@@ -229,3 +229,78 @@ def test_uploads_are_audited(
             )
         ).all()
     assert [tuple(a) for a in actions] == [("photo.create", world.bob.user_id)]
+
+
+def _asgi_upload(app: Any, path: str, token: str, mebibytes: int) -> tuple[int, int]:
+    """POST a chunked multipart body straight into the ASGI app (the test client would
+    buffer it first); returns the status and how many chunks the app asked for."""
+    boundary = "nc-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        'filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff'
+    ).encode("latin-1")
+    chunks = [head] + [b"\0" * (1024 * 1024)] * mebibytes
+    received = 0
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal received
+        received += 1
+        if received > len(chunks):
+            return {"type": "http.disconnect"}
+        more = received < len(chunks)
+        return {"type": "http.request", "body": chunks[received - 1], "more_body": more}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 1234),
+        "headers": [
+            (b"host", b"testserver"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"content-type", f"multipart/form-data; boundary={boundary}".encode()),
+        ],
+    }
+    anyio.run(app, scope, receive, send)
+    return status, received
+
+
+def test_huge_streams_are_cut_off_and_strangers_are_not_even_read(
+    app: Any, world: Any, uow: UnitOfWork, data_dir: Path
+) -> None:
+    path = f"{API}/patients/{world.patients['pat']}/photos"
+    status, chunks = _asgi_upload(app, path, world.pat.token, 200)  # 200 MiB, no length
+    assert status == 413 and chunks < 30
+    status, chunks = _asgi_upload(app, path, world.charlie.token, 200)
+    assert status == 404 and chunks <= 1
+    _nothing_stored(uow, data_dir)
+
+
+def test_a_check_in_of_another_patient_is_not_found(
+    client: TestClient, world: Any, uow: UnitOfWork, data_dir: Path, png_photo: bytes
+) -> None:
+    quinn = world.patients["quinn"]
+    checkin = client.post(
+        f"{API}/patients/{quinn}/checkins",
+        json={"symptoms": {"redness": 1}},
+        headers=world.bob.headers,
+    )
+    assert checkin.status_code == 201, checkin.text
+    response = upload(
+        client, world.pat, world.patients["pat"], png_photo, checkin_id=str(checkin.json()["id"])
+    )
+    assert response.status_code == 404
+    _nothing_stored(uow, data_dir)

@@ -80,7 +80,7 @@ def test_patient_uploads_through_the_form(
     page = as_pat.get(f"/photos/{photo_id}")
     assert page.status_code == 200
     assert "Photo saved and measured." in page.text and "Neck, day 5" in page.text
-    assert "not a diagnosis" in page.text
+    assert "does not diagnose" in page.text
     assert f'src="/photos/{photo_id}/image"' in page.text
     assert "<script>" not in page.text and "style=" not in page.text  # strict CSP
     assert rows(uow) == 1 and len(photo_files(data_dir)) == 3
@@ -122,12 +122,15 @@ def test_staff_upload_and_timeline_with_comparisons_and_charts(
     for seed, spots in ((60, 4), (61, 1)):
         response = form_upload(client, page, skin_photo(seed=seed, spots=spots), csrf(client, page))
         assert response.status_code == 303, response.text
+        photo_page = client.get(response.headers["location"])
+        assert photo_page.status_code == 200
+        assert f'href="/clinic/patients/{pid}/photos"' in photo_page.text
     timeline = client.get(f"/clinic/patients/{pid}/photos")
     assert timeline.status_code == 200
     html = timeline.text
     assert "Day 5" in html and "Redness (mean a*)" in html and "Skin tone (ITA°)" in html
     assert "Compared with the previous photo (day 5):" in html and "3 fewer spots" in html
-    assert "How sure:" in html and "not a diagnosis" in html
+    assert "How sure:" in html and "does not diagnose" in html
     assert html.count('class="chart"') >= 3 + 4  # photo measures and symptom scores
     assert "/thumbnail" in html and "/overlay" not in html
     overlays = client.get(f"/clinic/patients/{pid}/photos?overlay=1").text

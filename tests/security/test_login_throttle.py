@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select
 
 from needlecare.config import Settings
 from needlecare.services import auth, ratelimit
@@ -15,7 +16,6 @@ from needlecare.services.ratelimit import TooManyAttempts
 from needlecare.storage.models import LoginFailure
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.app import create_app
-from tests.conftest import World
 
 
 def _fail(client: TestClient, email: str, times: int) -> list[int]:
@@ -24,7 +24,7 @@ def _fail(client: TestClient, email: str, times: int) -> list[int]:
 
 
 def test_account_locks_after_repeated_failures_even_with_the_right_password(
-    client: TestClient, world: World
+    client: TestClient, world: Any
 ) -> None:
     assert _fail(client, world.alice.email, ratelimit.LOCK_AFTER) == [401] * ratelimit.LOCK_AFTER
     right = {"email": world.alice.email, "password": world.alice.password}
@@ -37,17 +37,25 @@ def test_account_locks_after_repeated_failures_even_with_the_right_password(
     assert client.post("/api/v1/auth/tokens", json=other).status_code == 201
 
 
-def test_lock_ends_after_the_lockout_period(client: TestClient, world: World, uow: UnitOfWork) -> None:
+def _age_failures(uow: UnitOfWork, by: timedelta) -> None:
+    """Move recorded failures back in time (instead of sleeping through the window)."""
+    with uow:
+        for row in uow.session.scalars(select(LoginFailure)):
+            row.at = row.at - by
+        uow.commit()
+
+
+def test_lock_ends_after_the_lockout_period(
+    client: TestClient, world: Any, uow: UnitOfWork
+) -> None:
     _fail(client, world.alice.email, ratelimit.LOCK_AFTER)
     right = {"email": world.alice.email, "password": world.alice.password}
     assert client.post("/api/v1/auth/tokens", json=right).status_code == 429
-    with uow:  # move the failures back in time instead of sleeping 15 minutes
-        uow.session.execute(update(LoginFailure).values(at=LoginFailure.at - ratelimit.LOCKOUT))
-        uow.commit()
+    _age_failures(uow, ratelimit.LOCKOUT)
     assert client.post("/api/v1/auth/tokens", json=right).status_code == 201
 
 
-def test_success_clears_the_account_count(uow: UnitOfWork, world: World) -> None:
+def test_success_clears_the_account_count(uow: UnitOfWork, world: Any) -> None:
     for _ in range(ratelimit.LOCK_AFTER - 1):
         with pytest.raises(Unauthorized):
             auth.authenticate(uow, world.bob.email, "nope nope nope")
@@ -58,7 +66,7 @@ def test_success_clears_the_account_count(uow: UnitOfWork, world: World) -> None
     assert auth.authenticate(uow, world.bob.email, world.bob.password).user_id == world.bob.user_id
 
 
-def test_one_client_ip_spraying_many_accounts_is_blocked(uow: UnitOfWork, world: World) -> None:
+def test_one_client_ip_spraying_many_accounts_is_blocked(uow: UnitOfWork, world: Any) -> None:
     for n in range(ratelimit.IP_LIMIT):
         with pytest.raises(Unauthorized):
             auth.authenticate(uow, f"nobody{n}@example.org", "guess guess", client_ip="203.0.113.9")
@@ -67,7 +75,7 @@ def test_one_client_ip_spraying_many_accounts_is_blocked(uow: UnitOfWork, world:
     assert auth.authenticate(uow, world.bob.email, world.bob.password, client_ip="203.0.113.10")
 
 
-def test_the_count_is_shared_by_separate_app_processes(settings: Settings, world: World) -> None:
+def test_the_count_is_shared_by_separate_app_processes(settings: Settings, world: Any) -> None:
     """Two apps with their own engines (as two servers would have) count the same failures."""
     apps = [create_app(settings), create_app(settings)]
     try:
@@ -83,12 +91,8 @@ def test_the_count_is_shared_by_separate_app_processes(settings: Settings, world
 
 def test_old_failures_are_deleted(uow: UnitOfWork) -> None:
     ratelimit.record_failure(uow, "old@example.org", "198.51.100.1")
-    with uow:
-        uow.session.execute(
-            update(LoginFailure).values(at=LoginFailure.at - ratelimit.RETENTION - timedelta(1))
-        )
-        uow.commit()
+    _age_failures(uow, ratelimit.RETENTION + timedelta(minutes=1))
     ratelimit.record_failure(uow, "new@example.org", None)
     with uow.reading():
-        keys = sorted(row.key for row in uow.session.query(LoginFailure))
+        keys = sorted(uow.session.scalars(select(LoginFailure.key)))
     assert keys == ["new@example.org"]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from needlecare.cli.app import app
+from needlecare.cli.root import app
 
 
 @app.command()

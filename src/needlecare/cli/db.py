@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from needlecare.cli.app import app
+from needlecare.cli.root import app
 
 db_app = typer.Typer(
     help="Database schema (Alembic migrations shipped in the package).", no_args_is_help=True

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from needlecare.cli.app import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app
 
 
 @app.command()

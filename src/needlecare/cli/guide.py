@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from needlecare.cli.app import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app
 
 guide_app = typer.Typer(
     help="Aftercare guide: personal sheet, education pages, search.", no_args_is_help=True

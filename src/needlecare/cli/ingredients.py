@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from needlecare.cli.app import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app
 
 PROGRESS_MIN_LINES = 200  # a progress bar only for long batches, and only on a terminal
 

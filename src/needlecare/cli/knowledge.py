@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from needlecare.cli.app import app
+from needlecare.cli.root import app
 
 if TYPE_CHECKING:
     from needlecare.guide.check import DataFile

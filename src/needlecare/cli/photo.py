@@ -9,7 +9,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from needlecare.cli.app import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app
 
 photo_app = typer.Typer(
     help="Photo safety checks and redness/breakout measurement. Informs; never diagnoses.",

@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from needlecare.cli.app import app
+from needlecare.cli.root import app
 
 
 @app.command()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from needlecare.cli.app import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app
 
 
 def _fail(message: str) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from needlecare.cli.app import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app
 
 LEVEL_HEADINGS = {
     "expected": "EXPECTED - this fits the usual course of healing",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from needlecare.cli.app import app
+from needlecare.cli.root import app
 
 if TYPE_CHECKING:
     from needlecare.config import Settings

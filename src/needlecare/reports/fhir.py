@@ -31,7 +31,6 @@ QUESTIONNAIRE = f"{BASE}/Questionnaire/daily-checkin"
 LOINC = "http://loinc.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 MEDIA_TYPE = "http://terminology.hl7.org/CodeSystem/media-type"
-_NAMESPACE = uuid.UUID("6f1c2b1e-5d8a-4c8e-9a53-2f6c0e0b7a11")
 
 # code system, code, display. LOINC where a code fits the answer, else NeedleCare's own.
 SCORE_CODES: dict[str, tuple[str, str, str]] = {
@@ -50,8 +49,10 @@ LEVEL_DISPLAY = {
 }
 
 
-def _url(kind: str, key: str) -> str:
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{kind}/{key}')}"
+def _url() -> str:
+    """A fresh urn:uuid per resource and export: ids are only unique per installation, and a
+    receiver that merges bundles from two clinics must never conflate their resources."""
+    return f"urn:uuid:{uuid.uuid4()}"
 
 
 def _coding(code: tuple[str, str, str]) -> dict[str, Any]:
@@ -248,21 +249,21 @@ def build_bundle(data: PatientData) -> Bundle:
     """Patient, Procedure per treatment, and per check-in a QuestionnaireResponse with an
     Observation per answered score and one for the triage level; Media per photo."""
     key = str(data.patient.id)
-    subject = _url("Patient", key)
+    subject = _url()
     entries: list[tuple[str, Resource]] = [(subject, _patient(data))]
     procedures = {}
     for treatment in data.treatments:
-        url = _url("Procedure", f"{key}/{treatment.id}")
+        url = _url()
         procedures[treatment.id] = url
         entries.append((url, _procedure(data, treatment, subject)))
     for checkin in data.checkins:
-        response = _url("QuestionnaireResponse", f"{key}/{checkin.id}")
+        response = _url()
         qr = _questionnaire_response(checkin, subject, procedures.get(checkin.treatment_id))
         entries.append((response, qr))
         for obs in _observations(checkin, subject, response):
-            entries.append((_url("Observation", f"{key}/{obs.id}"), obs))
+            entries.append((_url(), obs))
     for photo in data.photos:
-        entries.append((_url("Media", f"{key}/{photo.id}"), _media(photo, subject)))
+        entries.append((_url(), _media(photo, subject)))
     return Bundle.model_validate(
         {
             "id": f"needlecare-patient-{key}",

@@ -260,6 +260,13 @@ def _still_used(session: Session, paths: set[str]) -> set[str]:
 # --- upload ----------------------------------------------------------------------------
 
 
+def check_upload_allowed(uow: UnitOfWork, actor: Principal, patient_id: int) -> None:
+    """NotFound unless `actor` may add photos for the patient: called before the body of
+    an upload is read, so a stranger's upload is refused without receiving it."""
+    with uow.reading():
+        patient_for(uow.session, actor, patient_id)
+
+
 def upload_photo(
     uow: UnitOfWork,
     actor: Principal,

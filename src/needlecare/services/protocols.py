@@ -88,20 +88,11 @@ def in_force_for_patient(session: Session, patient: Patient) -> InForce:
 
 
 def current(uow: UnitOfWork, actor: Principal) -> ClinicProtocol | None:
-    """The clinic's protocol in force (staff may read it; only admins change it)."""
+    """The clinic's protocol in force (staff may read it; only admins change it). Not patient
+    data, so reading it is not audited; every change is."""
     clinic_id = require_staff(actor)
-    with uow:
-        row = latest_row(uow.session, clinic_id)
-        audit.record(
-            uow.session,
-            actor,
-            "protocol.read",
-            "clinic_protocol",
-            row.id if row else None,
-            clinic_id=clinic_id,
-        )
-        uow.commit()
-        return row
+    with uow.reading():
+        return latest_row(uow.session, clinic_id)
 
 
 def versions(uow: UnitOfWork, actor: Principal) -> Sequence[ClinicProtocol]:

@@ -187,6 +187,7 @@ async def upload_photo(
     """multipart/form-data: `file` (JPEG, PNG or HEIC, at most 25 MB), optional
     `checkin_id`, `treatment_id`, `area`. The stored copy is re-encoded without any
     metadata and measured (redness, skin tone, spot candidates). 200 if already stored."""
+    await run_in_threadpool(photos.check_upload_allowed, uow, actor, patient_id)
     upload = upload_from(await read_upload(request))
     outcome = await run_in_threadpool(
         photos.upload_photo, uow, actor, patient_id, upload, files=photo_files(request)

@@ -287,6 +287,7 @@ async def _upload(
 ) -> Response:
     action, back = request.url.path, _back(viewer, patient_id)
     values = {"area": "", "checkin_id": ""}
+    await run_in_threadpool(photos.check_upload_allowed, uow, viewer, patient_id)
     try:
         form = await read_upload(request)
     except photos.PhotoTooLarge as error:

@@ -14,7 +14,7 @@
   var fields = ["x", "y", "w", "h"].map(function (name) { return form.elements.namedItem(name); });
   if (!(width > 0 && height > 0) || fields.some(function (f) { return !f; })) return;
   var help = document.querySelector("[data-roi-help]");
-  layer.hidden = false;
+  layer.removeAttribute("hidden");  // an SVG element has no `hidden` property
   if (help) help.hidden = false;
 
   function clamp(value, low, high) { return Math.min(high, Math.max(low, value)); }

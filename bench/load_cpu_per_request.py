@@ -1,0 +1,112 @@
+"""CPU time per request of the app itself, in-process (no HTTP client, no network).
+
+Calls the ASGI app directly on a fresh SQLite database with the demo data and reports the
+process CPU time (all threads) per request for a few routes. CPU time stays meaningful when
+other work shares the cores, unlike wall-clock latency.
+
+    .venv/bin/python bench/load_cpu_per_request.py [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from needlecare.config import Settings
+from needlecare.demo import CLINICIAN, seed
+from needlecare.services import auth
+from needlecare.storage.migrate import upgrade
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.app import create_app
+
+
+async def call(
+    app: Any,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> int:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "client": ("127.0.0.1", 1),
+        "server": ("bench", 80),
+        "headers": [(b"host", b"bench"), (b"content-type", b"application/json"), *headers],
+    }
+    delivered = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    statuses: list[int] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    await app(scope, receive, send)
+    return statuses[0]
+
+
+async def measure(app: Any, token: str, requests: int) -> None:
+    bearer = (b"authorization", f"Bearer {token}".encode())
+    checkin = json.dumps({"symptoms": {"redness": 1, "flaking": True}}).encode()
+    routes: dict[str, Callable[[], Awaitable[int]]] = {
+        "unknown URL (404)": lambda: call(app, "GET", "/api/v1/nothing"),
+        "GET /health": lambda: call(app, "GET", "/health"),
+        "GET /api/v1/me": lambda: call(app, "GET", "/api/v1/me", headers=(bearer,)),
+        "POST check-in": lambda: call(
+            app,
+            "POST",
+            "/api/v1/patients/2/checkins",
+            checkin,
+            (bearer, (b"idempotency-key", uuid.uuid4().hex.encode())),
+        ),
+        "GET /api/v1/alerts": lambda: call(app, "GET", "/api/v1/alerts", headers=(bearer,)),
+    }
+    for name, request in routes.items():
+        status = await request()
+        assert status < 500, (name, status)
+        started = time.process_time()
+        for _ in range(requests):
+            await request()
+        per_request = (time.process_time() - started) / requests * 1000
+        print(f"{name:22s} {per_request:6.2f} ms CPU per request")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="needlecare-cpu-"))
+    url = f"sqlite:///{data_dir / 'bench.db'}"
+    upgrade(url)
+    app = create_app(Settings(data_dir=data_dir, database_url=url, secret_key="b" * 40))
+    uow = UnitOfWork(app.state.session_factory)
+    seed(uow)
+    token = auth.create_token(uow, *CLINICIAN).token
+    asyncio.run(measure(app, token, args.requests))
+
+
+if __name__ == "__main__":
+    main()
