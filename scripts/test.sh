@@ -15,4 +15,8 @@ step() { printf '\n== %s\n' "$*"; }
 step "ruff";          .venv/bin/ruff check src tests bench
 step "mypy";          .venv/bin/mypy
 step "import contract"; .venv/bin/lint-imports
+step "bandit";        .venv/bin/bandit -q -r src -lll
+# Known vulnerabilities in the installed dependencies (needs the network to reach PyPI's
+# advisory data); the editable needlecare package itself is skipped.
+step "pip-audit";     .venv/bin/pip-audit --skip-editable
 step "pytest";        .venv/bin/pytest -n 2 -p no:cacheprovider "$@"

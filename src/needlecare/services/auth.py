@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from needlecare.services import ratelimit
@@ -123,34 +123,51 @@ def create_token(
         return IssuedToken(id=row.id, token=raw, name=row.name, created_at=row.created_at)
 
 
+# One statement, built once (a bound parameter, so its compiled form is cached): the token,
+# its user and (for a patient) their patient record, as plain columns (no ORM objects).
+_TOKEN_LOOKUP = (
+    select(
+        ApiToken.id,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        User.id,
+        User.role,
+        User.email,
+        User.display_name,
+        User.clinic_id,
+        User.is_active,
+        Patient.id,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Patient, Patient.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def principal_for_token(uow: UnitOfWork, raw: str) -> Principal:
     """The principal behind a bearer token; Unauthorized if unknown, revoked or disabled."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         raise Unauthorized("invalid token")
     with uow.reading():
-        # One query: the token, its user and (for a patient) their patient record.
-        row = uow.session.execute(
-            select(ApiToken, User, Patient.id)
-            .join(User, User.id == ApiToken.user_id)
-            .outerjoin(Patient, Patient.user_id == User.id)
-            .where(ApiToken.token_hash == hash_token(raw))
-        ).one_or_none()
-        if row is None or row[0].revoked_at is not None or not row[1].is_active:
-            raise Unauthorized("invalid token")
-        token, user, patient_id = row
-        principal = Principal(
-            user_id=user.id,
-            role=user.role,
-            email=user.email,
-            display_name=user.display_name,
-            clinic_id=user.clinic_id,
-            patient_id=patient_id if user.role is Role.PATIENT else None,
-        )
+        row = uow.session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(raw)}).one_or_none()
+    if row is None:
+        raise Unauthorized("invalid token")
+    token_id, revoked_at, last_used_at, user_id, role, email, name, clinic_id, active, patient = row
+    if revoked_at is not None or not active:
+        raise Unauthorized("invalid token")
+    principal = Principal(
+        user_id=user_id,
+        role=role,
+        email=email,
+        display_name=name,
+        clinic_id=clinic_id,
+        patient_id=patient if role is Role.PATIENT else None,
+    )
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+    if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
         with uow:
             uow.session.execute(
-                update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
             )
             uow.commit()
     return principal

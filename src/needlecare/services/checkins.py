@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from needlecare.services import audit, domain, notifications, protocols
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.principal import Principal
-from needlecare.services.scope import patient_for, treatment_for
+from needlecare.services.scope import can_see_patient, patient_for
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import Alert, Checkin, Patient, Treatment
@@ -51,20 +51,55 @@ def _alert_id(session: Session, checkin_id: int) -> int | None:
     return session.scalar(select(Alert.id).where(Alert.checkin_id == checkin_id))
 
 
-def _treatment(
-    session: Session, actor: Principal, patient: Patient, treatment_id: int | None
-) -> Treatment:
-    if treatment_id is not None:
-        return treatment_for(session, actor, patient.id, treatment_id)
-    latest = session.scalar(
-        select(Treatment)
-        .where(Treatment.patient_id == patient.id)
-        .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-        .limit(1)
+# The submit path's lookups in one statement, built once (bound parameters only, so the
+# compiled form is cached): the patient, the treatment (the one asked for if it is theirs,
+# else their latest) and the id of an earlier check-in with the same idempotency key.
+_LATEST_TREATMENT_ID = (
+    select(Treatment.id)
+    .where(Treatment.patient_id == Patient.id)
+    .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
+    .limit(1)
+    .correlate(Patient)
+    .scalar_subquery()
+)
+_PREVIOUS_CHECKIN_ID = (
+    select(Checkin.id)
+    .where(Checkin.patient_id == Patient.id, Checkin.idempotency_key == bindparam("key"))
+    .correlate(Patient)
+    .scalar_subquery()
+)
+_SUBMIT_LOOKUP = (
+    select(Patient, Treatment, _PREVIOUS_CHECKIN_ID)
+    .outerjoin(
+        Treatment,
+        and_(
+            Treatment.patient_id == Patient.id,
+            Treatment.id
+            == func.coalesce(bindparam("treatment_id", type_=Integer), _LATEST_TREATMENT_ID),
+        ),
     )
-    if latest is None:
-        raise Invalid.field("treatment_id", "record the treatment first")
-    return latest
+    .where(Patient.id == bindparam("patient_id"))
+)
+
+
+def _lookup(
+    session: Session, actor: Principal, patient_id: int, treatment_id: int | None, key: str
+) -> tuple[Patient, Treatment | None, int | None]:
+    """Patient (NotFound unless `actor` may see it), treatment or None, earlier check-in id."""
+    row = session.execute(
+        _SUBMIT_LOOKUP, {"patient_id": patient_id, "treatment_id": treatment_id, "key": key}
+    ).one_or_none()
+    if row is None or not can_see_patient(actor, row[0]):
+        raise NotFound("patient")
+    return row[0], row[1], row[2]
+
+
+def _treatment(treatment: Treatment | None, treatment_id: int | None) -> Treatment:
+    if treatment is not None:
+        return treatment
+    if treatment_id is not None:
+        raise NotFound("treatment")
+    raise Invalid.field("treatment_id", "record the treatment first")
 
 
 def _check_key(key: str | None) -> str:
@@ -90,8 +125,8 @@ def submit_checkin(
     now = now or utcnow()
     with uow:
         session = uow.session
-        patient = patient_for(session, actor, patient_id)
-        previous = _existing(session, patient.id, key)
+        patient, found, previous_id = _lookup(session, actor, patient_id, data.treatment_id, key)
+        previous = session.get(Checkin, previous_id) if previous_id is not None else None
         if previous is not None:
             audit.record(
                 session,
@@ -105,7 +140,7 @@ def submit_checkin(
             )
             uow.commit()
             return CheckinOutcome(previous, False, _alert_id(session, previous.id))
-        treatment = _treatment(session, actor, patient, data.treatment_id)
+        treatment = _treatment(found, data.treatment_id)
         today = now.date()
         day = (today - treatment.treatment_date).days
         if day < 0:

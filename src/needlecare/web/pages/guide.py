@@ -20,12 +20,13 @@ from needlecare.services.principal import Principal
 from needlecare.storage.base import utcnow
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import MaybeViewer, PatientViewer, StaffViewer
-from needlecare.web.pages.rendering import PageRoute, render, templates
+from needlecare.web.pages.rendering import PageRoute, add_nav_item, render, templates
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+add_nav_item("patient", "/guide", "Guide", "book")
 SOURCES_PATH = "/guide/sources"
 MAX_QUERY_CHARS = 200
 PDF_CSS = "guide/sheet_pdf.css"

@@ -27,9 +27,10 @@ from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import inline_errors, read_form, sentence, text
 from needlecare.web.pages.presenters import time_label
-from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.rendering import PageRoute, add_nav_item, flash, render
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
+add_nav_item("staff", "/clinic/protocol", "Protocol", "book")
 FIELDS = {"resume": "resume_day", "caution": "caution_until"}
 BLANK_INSTRUCTIONS = 2
 MAX_INSTRUCTIONS = 30
