@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import orjson
 
 from needlecare.demo import CLINICIAN
 from needlecare.storage.pgcluster import free_port, start_cluster
@@ -154,6 +155,80 @@ async def setup(client: httpx.AsyncClient, clients: int) -> tuple[dict[str, str]
     return headers, patient_ids
 
 
+class RawConnection:
+    """A minimal HTTP/1.1 keep-alive client (one connection per simulated user): httpx costs
+    about as much CPU per request as the server, on the same two cores."""
+
+    def __init__(self, host: str, port: int, authorization: str) -> None:
+        self.host, self.port = host, port
+        self.common = f"Host: {host}:{port}\r\nAuthorization: {authorization}\r\n".encode()
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: bytes = b"", extra: str = "") -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = f"{method} {path} HTTP/1.1\r\n".encode() + self.common + extra.encode()
+        if body:
+            head += b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+        self.writer.write(head + b"\r\n" + body)
+        try:
+            status_line = await self.reader.readuntil(b"\r\n")
+            length = 0
+            while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            await self.reader.readexactly(length)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self.close()
+            raise
+        return int(status_line.split(b" ", 2)[1])
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def one_raw_client(
+    connection: RawConnection,
+    patient_id: int,
+    stop_at: float,
+    samples: Samples,
+    rng: random.Random,
+) -> None:
+    """The same mix as `one_client`, over a RawConnection."""
+    n = 0
+    while time.monotonic() < stop_at:
+        n += 1
+        started = time.perf_counter()
+        try:
+            if n % 5 == 0:
+                bucket, method = samples.alerts, "GET"
+                status = await connection.request("GET", "/api/v1/alerts")
+            else:
+                bucket, method = samples.checkin, "POST"
+                body = orjson.dumps({"symptoms": rng.choice(SYMPTOMS)})
+                status = await connection.request(
+                    "POST",
+                    f"/api/v1/patients/{patient_id}/checkins",
+                    body,
+                    f"Idempotency-Key: {uuid.uuid4().hex}\r\n",
+                )
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            key = type(exc).__name__
+            samples.errors[key] = samples.errors.get(key, 0) + 1
+            continue
+        elapsed = time.perf_counter() - started
+        if status >= 300:
+            key = f"{method} {status}"
+            samples.errors[key] = samples.errors.get(key, 0) + 1
+        else:
+            bucket.append(elapsed)
+
+
 async def one_client(
     client: httpx.AsyncClient,
     headers: dict[str, str],
@@ -189,34 +264,65 @@ async def one_client(
             bucket.append(elapsed)
 
 
-async def run_load(
-    base: str, pid: int, clients: int, duration: float
-) -> tuple[Samples, float, float]:
+@dataclass
+class Run:
+    samples: Samples
+    elapsed: float
+    server_cpu: float
+    client_cpu: float
+
+
+async def run_load(base: str, pid: int, clients: int, duration: float, raw: bool) -> Run:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         headers, patient_ids = await setup(client, clients)
         samples = Samples()
         rng = random.Random(5)
-        cpu_before = cpu_seconds(pid)
+        host, port = base.removeprefix("http://").split(":")
+        connections = [
+            RawConnection(host, int(port), headers["Authorization"]) for _ in patient_ids
+        ]
+        cpu_before, client_before = cpu_seconds(pid), time.process_time()
         started = time.monotonic()
         stop_at = started + duration
-        await asyncio.gather(
-            *(one_client(client, headers, pid, stop_at, samples, rng) for pid in patient_ids)
-        )
+        if raw:
+            await asyncio.gather(
+                *(
+                    one_raw_client(connection, patient, stop_at, samples, rng)
+                    for connection, patient in zip(connections, patient_ids, strict=True)
+                )
+            )
+        else:
+            await asyncio.gather(
+                *(one_client(client, headers, p, stop_at, samples, rng) for p in patient_ids)
+            )
         elapsed = time.monotonic() - started
-        return samples, elapsed, cpu_seconds(pid) - cpu_before
+        run = Run(
+            samples,
+            elapsed,
+            cpu_seconds(pid) - cpu_before,
+            time.process_time() - client_before,
+        )
+        for connection in connections:
+            connection.close()
+        return run
 
 
-def report(db: str, workers: int, samples: Samples, elapsed: float, cpu: float) -> None:
+def report(db: str, workers: int, client: str, run: Run) -> None:
+    samples, elapsed, cpu = run.samples, run.elapsed, run.server_cpu
     total = len(samples.checkin) + len(samples.alerts) + sum(samples.errors.values())
     ms = [1000 * x for x in samples.checkin]
     ams = [1000 * x for x in samples.alerts]
     load = os.getloadavg()[0]
-    print(f"\n== {db}, {workers} worker(s), {elapsed:.1f} s, load average {load:.1f} ==")
+    print(
+        f"\n== {db}, {workers} worker(s), {client} client, {elapsed:.1f} s, "
+        f"load average {load:.1f} =="
+    )
     print(
         f"server CPU      {1000 * cpu / max(total, 1):8.2f} ms per request "
         f"(all server processes; the client runs on the same cores)"
     )
+    print(f"client CPU      {1000 * run.client_cpu / max(total, 1):8.2f} ms per request")
     print(f"requests/s      {total / elapsed:8.1f}   (total {total}, errors {samples.errors or 0})")
     print(
         f"check-ins       {len(ms):8d}   p50 {percentile(ms, 50):6.1f} ms  "
@@ -240,11 +346,19 @@ def main() -> int:
         action="store_true",
         help="serve without the in-process background job worker",
     )
+    parser.add_argument(
+        "--client",
+        choices=["raw", "httpx"],
+        default="raw",
+        help="raw: a minimal keep-alive HTTP/1.1 client (lean); httpx: httpx.AsyncClient",
+    )
     args = parser.parse_args()
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
         with server(db, args.workers, ("--no-worker",) if args.no_worker else ()) as (base, pid):
-            samples, elapsed, cpu = asyncio.run(run_load(base, pid, args.clients, args.duration))
-        report(db, args.workers, samples, elapsed, cpu)
+            run = asyncio.run(
+                run_load(base, pid, args.clients, args.duration, args.client == "raw")
+            )
+        report(db, args.workers, args.client, run)
     return 0
 
 

@@ -18,34 +18,39 @@ EXAMPLES = int(os.environ.get("NEEDLECARE_API_FUZZ_EXAMPLES", "8"))
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
+def _fuzz_operation(operation: Any, headers: dict[str, str], failures: list[str]) -> int:
+    """Run one operation's examples; returns how many calls were made."""
+    calls = 0
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def run(case: Any) -> None:
+        nonlocal calls
+        calls += 1
+        try:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+        except Exception as error:  # collect every operation's failure, then report
+            if len(failures) < 20:
+                failures.append(f"{operation.label}: {str(error)[:600]}")
+
+    run()
+    return calls
+
+
 def _fuzz(app: FastAPI, headers: dict[str, str]) -> tuple[int, int, list[str]]:
     """(operations, calls, failures) for one identity."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []
     calls = operations = 0
     for result in schema.get_all_operations():
-        operation = result.ok()
-        label = operation.label
         operations += 1
-
-        @settings(
-            max_examples=EXAMPLES,
-            derandomize=True,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def run(case: Any, label: str = label) -> None:
-            nonlocal calls
-            calls += 1
-            try:
-                case.call_and_validate(headers=headers, checks=CHECKS)
-            except Exception as error:  # collect every operation's failure, then report
-                if len(failures) < 20:
-                    failures.append(f"{label}: {str(error)[:600]}")
-
-        run()
+        calls += _fuzz_operation(result.ok(), headers, failures)
     return operations, calls, failures
 
 

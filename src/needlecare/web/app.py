@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from anyio import to_thread
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
@@ -17,11 +18,12 @@ from needlecare.config import Settings, load_settings
 from needlecare.storage.engine import make_engine, make_session_factory
 from needlecare.web.api import api_router
 from needlecare.web.errors import register_error_handlers
-from needlecare.web.hardening import install_proxy_and_tls
+from needlecare.web.hardening import install_proxy_and_tls, reject_out_of_range_ids
 from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
 
 STATIC_DIR = Path(__file__).parent / "static"
 PAGES_MODULE = "needlecare.web.pages"
+THREADPOOL_SIZE = 8
 
 
 def _include_pages(app: FastAPI) -> None:
@@ -44,6 +46,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run in anyio's thread pool (40 threads by default). On two cores more
+        # threads only contend for the GIL and, on SQLite, for the one write lock.
+        to_thread.current_default_thread_limiter().total_tokens = THREADPOOL_SIZE
         yield
         engine.dispose()
 
@@ -52,6 +57,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         summary="Recovery companion after microneedling. Informs; never diagnoses.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(reject_out_of_range_ids)],
     )
     app.state.settings = settings
     app.state.engine = engine

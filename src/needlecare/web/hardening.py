@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from needlecare.config import Settings
+from needlecare.services.errors import NotFound
 
 
 class SecureCookieOnHttpsMiddleware:
@@ -45,3 +46,15 @@ def install_proxy_and_tls(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(SecureCookieOnHttpsMiddleware)
     # Always installed: with no trusted proxy it strips nothing and believes nothing.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
+
+
+MAX_DB_ID = 2**63 - 1  # BIGINT / SQLite INTEGER; larger ids cannot exist
+
+
+async def reject_out_of_range_ids(request: Request) -> None:
+    """App-wide dependency: a path id beyond any database integer is simply not found
+    (without it the driver raises OverflowError / NumericValueOutOfRange: a 500)."""
+    for name, value in request.path_params.items():
+        raw = str(value).strip().lstrip("+-")
+        if name.endswith("_id") and raw.isdigit() and (len(raw) > 19 or int(raw) > MAX_DB_ID):
+            raise NotFound(name.removesuffix("_id"))

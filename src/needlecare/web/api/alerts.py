@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from needlecare.services import alerts
 from needlecare.storage.enums import AlertState
@@ -16,7 +17,7 @@ router = APIRouter(tags=["alerts"])
 
 
 @router.get("/alerts", response_model=list[AlertOut])
-def alert_queue(
+async def alert_queue(
     actor: ApiActor,
     uow: UowDep,
     state: Annotated[list[Literal["open", "acknowledged", "resolved"]] | None, Query()] = None,
@@ -25,9 +26,12 @@ def alert_queue(
     """Open urgent and contact_clinic alerts first, by urgency then age; then acknowledged
     ones. `state` filters (repeatable)."""
     states = [AlertState(s) for s in state] if state else list(alerts.ACTIVE_STATES)
-    return [
-        alert_out(v.alert, v) for v in alerts.alert_queue(uow, actor, states=states, limit=limit)
-    ]
+    # async + one explicit thread hop for the blocking work: a sync route would take two (the
+    # endpoint, then response validation).
+    views = await run_in_threadpool(
+        lambda: alerts.alert_queue(uow, actor, states=states, limit=limit)
+    )
+    return [alert_out(v.alert, v) for v in views]
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from needlecare.services import checkins
 from needlecare.services.checkins import CheckinCreate
@@ -21,7 +22,7 @@ router = APIRouter(tags=["check-ins"])
     response_model=CheckinOut,
     responses={200: {"model": CheckinOut, "description": "Replay of an earlier submission"}},
 )
-def submit_checkin(
+async def submit_checkin(
     patient_id: int,
     body: CheckinIn,
     actor: ApiActor,
@@ -36,7 +37,13 @@ def submit_checkin(
         products=list(body.products),
         treatment_id=body.treatment_id,
     )
-    outcome = checkins.submit_checkin(uow, actor, patient_id, data, idempotency_key=idempotency_key)
+    # async + one explicit thread hop for the blocking work: a sync route would take two (the
+    # endpoint, then response validation).
+    outcome = await run_in_threadpool(
+        lambda: checkins.submit_checkin(
+            uow, actor, patient_id, data, idempotency_key=idempotency_key
+        )
+    )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
     return outcome_out(outcome)
