@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 import needlecare.cli.guide
 import needlecare.cli.knowledge  # noqa: F401  (registers the commands)
-from needlecare.cli.root import app
+from needlecare.cli import app
 
 runner = CliRunner()
 EXAMPLE = resources.files("needlecare.guide").joinpath("data", "protocols", "example-clinic.toml")

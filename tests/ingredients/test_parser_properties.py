@@ -81,3 +81,12 @@ def test_label_shaped_noise_raises_only_not_an_ingredient_list(pieces: list[str]
     with contextlib.suppress(NotAnIngredientList):
         result = check_label("".join(pieces))
         assert result["verdict"]["status"] in ("recommended", "ok", "caution", "avoid")
+
+
+def test_long_runs_of_white_space_keep_every_name() -> None:
+    # Runs like these once made the parser's patterns quadratic (bench/fuzz_parsers.py).
+    from needlecare.ingredients import check_label
+
+    padded = "Aqua," + " " * 6000 + "Glycerin,\n" + "\n \t\n" * 2000 + "Panthenol"
+    names = [item["name"] for item in check_label(padded)["ingredients"]]
+    assert names == ["AQUA", "GLYCERIN", "PANTHENOL"]

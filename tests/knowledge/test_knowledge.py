@@ -54,7 +54,8 @@ def test_depth_band_refuses_impossible_treatments(depth, device):
 
 
 def test_windows_file_matches_its_schema():
-    assert schema_errors(windows.raw_document(), "needlecare.knowledge", "windows.schema.json") == []
+    document = windows.raw_document()
+    assert schema_errors(document, "needlecare.knowledge", "windows.schema.json") == []
 
 
 def test_every_window_cites_a_resolvable_reference_entry():

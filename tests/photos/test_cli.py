@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from needlecare.cli.root import app
+from needlecare.cli import app
 
 from .metadata import assert_no_metadata, jpeg_with_everything
 from .synthetic import Scene, encode, grid_spots

@@ -46,7 +46,7 @@ _INACTIVE_HEADER = re.compile(r"(?i)\binactive\s+ingredients?\b\s*:?|\binactives
 # Sections that follow an ingredient list on packs and drug-facts panels; never names.
 _TAIL = re.compile(
     # Weak words end a list only at the start of a line or after punctuation...
-    r"(?im)(?:(?:^|(?<=[.\n;:,]))\s*(?:directions|how\s+to\s+use|to\s+use|usage|uses|warnings?"
+    r"(?im)(?:(?:^|(?<=[.\n;:,]))[ \t]*(?:directions|how\s+to\s+use|to\s+use|usage|uses|warnings?"
     r"|cautions?|precautions?|storage|store\s+(?:at|in|below)|made\s+in|when\s+using"
     r"|stop\s+use|do\s+not\s+use|ask\s+a\s+doctor|questions)\b"
     # ...phrases that no ingredient name contains end it anywhere.
@@ -80,8 +80,11 @@ _SENTENCE_END = re.compile(r"(?<!\bdenat)(?<!\bno)(?<!\bsp)(?<!\bspp)(?<!\bvar)(
 # Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
 # commas (0,5 %). "CI 77491,77492" and "77491,1,2-Hexanediol" are still split.
 _DIGIT_COMMA = re.compile(r"(?<=\b\d),(?=\d(?:,\d)*-)|(?<=\d),(?=\d+\s*%)")
+# The look-behinds let a match start only where a number starts: without them a long run of
+# digits costs quadratic time (found by bench/fuzz_parsers.py).
 _PERCENT = re.compile(
-    r"\(?\s*(?:\d+(?:[.,]\d+)?\s*(?:-|to)\s*)?(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v|v/v)?\s*\)?")
+    r"\(?\s*(?:(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:-|to)\s*)?(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%"
+    r"\s*(?:w/w|w/v|v/v)?\s*\)?")
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")

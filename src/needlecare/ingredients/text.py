@@ -33,6 +33,9 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DASHES.sub("-", text).translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
+    # Long runs of white space carry no meaning but make the parser's patterns quadratic
+    # (bench/fuzz_parsers.py): one space per run, and a blank line at most.
+    text = _BLANK_LINES.sub("\n\n", _HORIZONTAL_SPACE.sub(" ", text))
     # "Phenoxy-\nethanol": a word broken at a line end. Mark it; the recogniser tries both.
     return _LINE_BREAK_HYPHEN.sub(SOFT_HYPHEN, text)
 
@@ -54,6 +57,8 @@ def fix_colour_index(text: str) -> str:
 
 
 _SPACES = re.compile(r"\s+")
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]{2,}")
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _AROUND_PUNCT = re.compile(r"\s*([/\-,])\s*")
 _NOT_ALNUM = re.compile(r"[\W_]+")  # keeps letters of every script (Hangul, kana)
 

@@ -1,1 +1,1 @@
-"""Packaged clinical knowledge shared by every part of NeedleCare (pure; reads package data only)."""
+"""Packaged clinical knowledge shared by all of NeedleCare (pure: reads package data only)."""

@@ -45,6 +45,7 @@ def _for_band(days: dict[Band, int], band: Band | None) -> int:
 
 
 def _per_band(value: int | dict[str, int]) -> dict[Band, int]:
+    """One day for every band, or a table per band ({} when the file gives none)."""
     if isinstance(value, int):
         return dict.fromkeys(Band, value)
     return {Band(name): day for name, day in value.items()}
@@ -66,7 +67,7 @@ def windows() -> dict[str, Window]:
                 kind=kind,  # type: ignore[arg-type]
                 label=item["label"],
                 resume_days=_per_band(item["resume_day"]),
-                caution_until_days=_per_band(item["caution_until"]) if "caution_until" in item else {},
+                caution_until_days=_per_band(item.get("caution_until", {})),
                 condition=item.get("condition", ""),
                 cite=tuple(item["cite"]),
                 confidence=item["confidence"],

@@ -213,6 +213,9 @@ def _load(image: ImageFile.ImageFile, max_long_side: int | None) -> Image.Image:
     """Decode the pixels (truncated data fails: Pillow's default LOAD_TRUNCATED_IMAGES=False),
     shrink by a whole factor if far above `max_long_side` (keeps a 40 MP PNG analysis small),
     and bring unusual modes (16-bit, alpha) to 8-bit without alpha."""
+    # WeasyPrint (the PDF reports) sets this process-wide flag on import, after which Pillow
+    # pads a truncated upload with grey instead of failing. Our refusal depends on the default.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.load()
         loaded: Image.Image = image

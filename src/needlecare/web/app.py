@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -23,7 +22,6 @@ from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
 
 STATIC_DIR = Path(__file__).parent / "static"
 PAGES_MODULE = "needlecare.web.pages"
-THREADPOOL_SIZE = 8
 
 
 def _include_pages(app: FastAPI) -> None:
@@ -46,9 +44,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # Sync routes run in anyio's thread pool (40 threads by default). On two cores more
-        # threads only contend for the GIL and, on SQLite, for the one write lock.
-        to_thread.current_default_thread_limiter().total_tokens = THREADPOOL_SIZE
         yield
         engine.dispose()
 

@@ -48,7 +48,7 @@ def install_proxy_and_tls(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
 
 
-MAX_DB_ID = 2**63 - 1  # BIGINT / SQLite INTEGER; larger ids cannot exist
+MAX_DB_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL); larger cannot exist
 
 
 async def reject_out_of_range_ids(request: Request) -> None:
@@ -56,5 +56,5 @@ async def reject_out_of_range_ids(request: Request) -> None:
     (without it the driver raises OverflowError / NumericValueOutOfRange: a 500)."""
     for name, value in request.path_params.items():
         raw = str(value).strip().lstrip("+-")
-        if name.endswith("_id") and raw.isdigit() and (len(raw) > 19 or int(raw) > MAX_DB_ID):
+        if name.endswith("_id") and raw.isdigit() and (len(raw) > 10 or int(raw) > MAX_DB_ID):
             raise NotFound(name.removesuffix("_id"))

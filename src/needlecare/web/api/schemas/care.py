@@ -77,7 +77,9 @@ class CheckinIn(Strict):
     products: list[Annotated[str, Field(max_length=20_000)]] = Field(
         default_factory=list, max_length=20, description="INCI lists used since treatment"
     )
-    treatment_id: int | None = Field(None, description="Default: the latest treatment")
+    treatment_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Default: the latest treatment"
+    )
 
 
 class Finding(BaseModel):
