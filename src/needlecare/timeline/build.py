@@ -99,16 +99,16 @@ def build_timeline(
     when, depth, device, band, fitzpatrick, areas = _parse(treatment)
     pigment_risk = fitzpatrick is None or fitzpatrick >= PIGMENT_RISK_FROM
     start = when.toordinal()
-    days = []
     templates = (
         day_templates(band, pigment_risk)
         if windows is None
         else windowed_day_templates(band, pigment_risk, windows)
     )
-    for template, iso in zip(templates, _dates(start), strict=True):
-        day = template.copy()  # a shallow copy is the cheapest way to a fresh dict per day
-        day["date"] = iso
-        days.append(day)
+    # A shallow copy per day is the cheapest way to a fresh dict with its date.
+    days = [
+        {**template, "date": iso}
+        for template, iso in zip(templates, _dates(start), strict=True)
+    ]
     return {
         "treatment": {
             "date": when.isoformat(),
