@@ -15,6 +15,7 @@ step() { printf '\n== %s\n' "$*"; }
 step "ruff";          .venv/bin/ruff check src tests bench
 step "mypy";          .venv/bin/mypy
 step "import contract"; .venv/bin/lint-imports
+step "knowledge check"; .venv/bin/needlecare knowledge check
 step "bandit";        .venv/bin/bandit -q -r src -lll
 # Known vulnerabilities in the installed dependencies (needs the network to reach PyPI's
 # advisory data); the editable needlecare package itself is skipped.
