@@ -104,11 +104,10 @@ def build_timeline(
         if windows is None
         else windowed_day_templates(band, pigment_risk, windows)
     )
-    # A shallow copy per day is the cheapest way to a fresh dict with its date.
-    days = [
-        {**template, "date": iso}
-        for template, iso in zip(templates, _dates(start), strict=True)
-    ]
+    # A shallow copy per day, then its date: the cheapest way to fresh dicts (measured).
+    days = list(map(dict.copy, templates))
+    for day, iso in zip(days, _dates(start), strict=True):
+        day["date"] = iso
     return {
         "treatment": {
             "date": when.isoformat(),
