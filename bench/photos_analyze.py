@@ -64,6 +64,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def load_photo(image: Path | None) -> bytes:
+    """The given file, or the generated photo made in a child process so that its memory
+    peak is not counted as ours."""
+    if image:
+        return image.read_bytes()
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(make_photo).result()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -71,13 +81,7 @@ def main() -> int:
     args = parser.parse_args()
 
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    if args.image:
-        data = args.image.read_bytes()
-    else:
-        # Generated in a child process so that its memory peak is not counted as ours.
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
-            data = pool.submit(make_photo).result()
+    data = load_photo(args.image)
     rss_before = peak_rss_mb()
 
     from needlecare.photos import analyze

@@ -6,8 +6,6 @@ This is the upload path the web app runs on every photo. Prints median wall time
 """
 
 import argparse
-import concurrent.futures
-import multiprocessing
 import os
 import resource
 import statistics
@@ -16,7 +14,7 @@ import time
 from pathlib import Path
 
 import cv2
-from photos_analyze import make_photo
+from photos_analyze import load_photo
 
 cv2.setNumThreads(1)
 
@@ -28,12 +26,7 @@ def main() -> int:
     args = parser.parse_args()
 
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    if args.image:
-        data = args.image.read_bytes()
-    else:
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
-            data = pool.submit(make_photo).result()
+    data = load_photo(args.image)
 
     from needlecare.photos import sanitize
 
