@@ -198,12 +198,23 @@ async def one_raw_client(
     stop_at: float,
     samples: Samples,
     rng: random.Random,
+    interval: float,
 ) -> None:
-    """The same mix as `one_client`, over a RawConnection."""
+    """The same mix as `one_client`, over a RawConnection. With `interval` > 0 the client
+    sends on a fixed schedule (open loop) and each latency counts from the scheduled time,
+    so a stalled server is charged for the requests it delayed (no coordinated omission)."""
     n = 0
+    scheduled = time.perf_counter() + rng.uniform(0, interval)  # spread the clients out
     while time.monotonic() < stop_at:
         n += 1
-        started = time.perf_counter()
+        if interval:
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            started = scheduled
+            scheduled += interval
+        else:
+            started = time.perf_counter()
         try:
             if n % 5 == 0:
                 bucket, method = samples.alerts, "GET"
@@ -272,7 +283,9 @@ class Run:
     client_cpu: float
 
 
-async def run_load(base: str, pid: int, clients: int, duration: float, raw: bool) -> Run:
+async def run_load(
+    base: str, pid: int, clients: int, duration: float, raw: bool, rate: float
+) -> Run:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         headers, patient_ids = await setup(client, clients)
@@ -288,7 +301,9 @@ async def run_load(base: str, pid: int, clients: int, duration: float, raw: bool
         if raw:
             await asyncio.gather(
                 *(
-                    one_raw_client(connection, patient, stop_at, samples, rng)
+                    one_raw_client(
+                        connection, patient, stop_at, samples, rng, clients / rate if rate else 0
+                    )
                     for connection, patient in zip(connections, patient_ids, strict=True)
                 )
             )
@@ -308,15 +323,16 @@ async def run_load(base: str, pid: int, clients: int, duration: float, raw: bool
         return run
 
 
-def report(db: str, workers: int, client: str, run: Run) -> None:
+def report(db: str, workers: int, client: str, rate: float, run: Run) -> None:
     samples, elapsed, cpu = run.samples, run.elapsed, run.server_cpu
     total = len(samples.checkin) + len(samples.alerts) + sum(samples.errors.values())
     ms = [1000 * x for x in samples.checkin]
     ams = [1000 * x for x in samples.alerts]
     load = os.getloadavg()[0]
     print(
-        f"\n== {db}, {workers} worker(s), {client} client, {elapsed:.1f} s, "
-        f"load average {load:.1f} =="
+        f"\n== {db}, {workers} worker(s), {client} client, "
+        f"{f'open loop at {rate:g} req/s offered' if rate else 'closed loop'}, "
+        f"{elapsed:.1f} s, load average {load:.1f} =="
     )
     print(
         f"server CPU      {1000 * cpu / max(total, 1):8.2f} ms per request "
@@ -340,7 +356,15 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=20.0)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=300.0,
+        help="requests/s offered by all clients together, on a fixed schedule (open loop; "
+        "latency counts from the scheduled time); 0: each client sends its next request as "
+        "soon as the last one is answered (closed loop: measures the ceiling)",
+    )
     parser.add_argument(
         "--no-worker",
         action="store_true",
@@ -350,15 +374,18 @@ def main() -> int:
         "--client",
         choices=["raw", "httpx"],
         default="raw",
-        help="raw: a minimal keep-alive HTTP/1.1 client (lean); httpx: httpx.AsyncClient",
+        help="raw: a minimal keep-alive HTTP/1.1 client (lean); httpx: httpx.AsyncClient "
+        "(closed loop only)",
     )
     args = parser.parse_args()
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
         with server(db, args.workers, ("--no-worker",) if args.no_worker else ()) as (base, pid):
             run = asyncio.run(
-                run_load(base, pid, args.clients, args.duration, args.client == "raw")
+                run_load(
+                    base, pid, args.clients, args.duration, args.client == "raw", args.rate
+                )
             )
-        report(db, args.workers, args.client, run)
+        report(db, args.workers, args.client, args.rate, run)
     return 0
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from base64 import b64encode
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from fastapi import FastAPI
 from itsdangerous import TimestampSigner
+from sqlalchemy import Column, Table, select
 
 from needlecare.services import auth, checkins
 from needlecare.services.checkins import CheckinCreate, CheckinOutcome
+from needlecare.storage.base import Base
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.security import SESSION_COOKIE
 
@@ -52,3 +56,35 @@ def submit(
         idempotency_key=key,
         now=now,
     )
+
+
+def flat_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
+    """(method, path) of every route, including those of included routers."""
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        items = (
+            [(c.path, c.original_route) for c in contexts()]
+            if contexts
+            else [(getattr(route, "path", ""), route)]
+        )
+        for path, original in items:
+            for method in sorted(getattr(original, "methods", None) or []):
+                if method != "HEAD":
+                    yield method, path
+
+
+def columns_of(table: Table) -> list[Column[Any]]:
+    # The caller's own token records its use; that is not a change to anybody's data.
+    return [c for c in table.columns if c.name != "last_used_at"]
+
+
+def snapshot(uow: UnitOfWork) -> dict[str, set[tuple[Any, ...]]]:
+    """Every row of every table except the audit log (which grows on purpose)."""
+    rows: dict[str, set[tuple[Any, ...]]] = {}
+    with uow:
+        for table in Base.metadata.sorted_tables:
+            if table.name == "audit_log":
+                continue
+            query = select(*columns_of(table))
+            rows[table.name] = {tuple(map(repr, r)) for r in uow.session.execute(query)}
+    return rows

@@ -55,18 +55,18 @@ def test_missing_or_malformed_bearer_is_401(client: TestClient) -> None:
 def test_self_registration_makes_a_personal_patient(client: TestClient, world: Any) -> None:
     created = client.post(
         "/api/v1/register",
-        json={"email": "Kim@Example.org", "password": "kim-password-1", "display_name": "Kim"},
+        json={"email": "Kim@Example.org", "password": "kim-password-one", "display_name": "Kim"},
     )
     assert created.status_code == 201
     assert created.json()["role"] == "patient"
     assert created.json()["clinic_id"] is None
-    token = _login(client, "kim@example.org", "kim-password-1").json()["token"]
+    token = _login(client, "kim@example.org", "kim-password-one").json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     patients = client.get("/api/v1/patients", headers=headers).json()
     assert [p["id"] for p in patients] == [created.json()["patient_id"]]
     again = client.post(
         "/api/v1/register",
-        json={"email": "kim@example.org", "password": "kim-password-2", "display_name": "Kim"},
+        json={"email": "kim@example.org", "password": "kim-password-two", "display_name": "Kim"},
     )
     assert again.status_code == 409
     short = client.post(
@@ -88,12 +88,12 @@ def test_patient_invitation_is_a_single_use_link_stored_hashed(
         row = uow.session.scalar(select(PatientInvitation))
         assert row is not None
         assert token not in (row.token_hash,)
-    accept = {"token": token, "email": "quinn.new@example.org", "password": "quinn-password"}
+    accept = {"token": token, "email": "quinn.new@example.org", "password": "quinn-new-password"}
     accepted = client.post("/api/v1/invitations/patient/accept", json=accept)
     assert accepted.status_code == 201
     assert accepted.json()["patient_id"] == quinn
     assert client.post("/api/v1/invitations/patient/accept", json=accept).status_code == 404
-    login = _login(client, "quinn.new@example.org", "quinn-password").json()["token"]
+    login = _login(client, "quinn.new@example.org", "quinn-new-password").json()["token"]
     mine = client.get("/api/v1/patients", headers={"Authorization": f"Bearer {login}"}).json()
     assert [p["id"] for p in mine] == [quinn]
     with uow:
@@ -115,7 +115,11 @@ def test_only_admins_invite_staff_and_the_invitee_joins_that_clinic(
     assert invited.status_code == 201
     joined = client.post(
         "/api/v1/invitations/staff/accept",
-        json={"token": invited.json()["token"], "display_name": "Dee", "password": "dee-password"},
+        json={
+            "token": invited.json()["token"],
+            "display_name": "Dee",
+            "password": "dee-new-password",
+        },
     )
     assert joined.status_code == 201
     assert (joined.json()["role"], joined.json()["clinic_id"]) == ("clinician", world.alder_id)

@@ -6,14 +6,13 @@ until one is added there; unknown path parameters get "1")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_helpers import FEVER, session_cookie, submit
+from api_helpers import FEVER, columns_of, flat_routes, session_cookie, snapshot, submit
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Column, Table, inspect, select
+from sqlalchemy import inspect, select
 
 from needlecare.services import auth, invitations, notes
 from needlecare.services.notes import RecommendationCreate
@@ -82,38 +81,6 @@ PAGE_FORM = {
     "redness": "1",
 }
 PUBLIC_ROUTES = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-
-
-def flat_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
-    """(method, path) of every route, including those of included routers."""
-    for route in app.routes:
-        contexts = getattr(route, "effective_route_contexts", None)
-        items = (
-            [(c.path, c.original_route) for c in contexts()]
-            if contexts
-            else [(getattr(route, "path", ""), route)]
-        )
-        for path, original in items:
-            for method in sorted(getattr(original, "methods", None) or []):
-                if method != "HEAD":
-                    yield method, path
-
-
-def _columns(table: Table) -> list[Column[Any]]:
-    # The caller's own token records its use; that is not a change to anybody's data.
-    return [c for c in table.columns if c.name != "last_used_at"]
-
-
-def snapshot(uow: UnitOfWork) -> dict[str, set[tuple[Any, ...]]]:
-    """Every row of every table except the audit log (which grows on purpose)."""
-    rows: dict[str, set[tuple[Any, ...]]] = {}
-    with uow:
-        for table in Base.metadata.sorted_tables:
-            if table.name == "audit_log":
-                continue
-            query = select(*_columns(table))
-            rows[table.name] = {tuple(map(repr, r)) for r in uow.session.execute(query)}
-    return rows
 
 
 @pytest.fixture
@@ -200,7 +167,7 @@ def test_no_route_reads_or_writes_another_clinics_data(
     for table, rows in before.items():
         assert rows <= after[table], f"{who} changed or deleted rows of {table}"
     # New rows (e.g. charlie's own patient) must not touch Alder's clinic or patients.
-    columns = {t.name: [c.name for c in _columns(t)] for t in Base.metadata.sorted_tables}
+    columns = {t.name: [c.name for c in columns_of(t)] for t in Base.metadata.sorted_tables}
     for table, rows in after.items():
         for row in rows - before[table]:
             values = dict(zip(columns[table], row, strict=True))

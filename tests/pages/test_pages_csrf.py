@@ -2,55 +2,89 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from needlecare.storage.models import Checkin, ClinicalNote
-from needlecare.web import pages
+from needlecare.storage.models import Checkin, ClinicalNote, ClinicProtocol, Photo, ReminderPause
 
 from .conftest import login
 from .seed import World
 
-# path template -> who is logged in (None: anonymous) and a plausible body
-FORMS: dict[str, tuple[str | None, dict[str, str]]] = {
-    "/login": (None, {"email": "paula@example.test", "password": "correct horse battery"}),
-    "/logout": ("patient", {}),
+A_FILE = {"file": ("skin.jpg", b"not really a photo", "image/jpeg")}
+
+# path template -> who is logged in (None: anonymous), a plausible body, files (multipart)
+FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
+    "/login": (None, {"email": "paula@example.test", "password": "correct horse battery"}, None),
+    "/logout": ("patient", {}, None),
     "/register": (
         None,
         {"display_name": "Reg", "email": "reg@example.test", "password": "long enough pass"},
+        None,
     ),
-    "/invite/{token}": (None, {"email": "x@example.test", "password": "long enough pass"}),
+    "/invite/{token}": (None, {"email": "x@example.test", "password": "long enough pass"}, None),
     "/treatment/new": (
         "patient",
         {"treatment_date": "2026-01-01", "depth_mm": "0.5", "device": "pen", "areas": "face"},
+        None,
     ),
-    "/checkin": ("patient", {"redness": "1", "idempotency_key": "csrf-test"}),
-    "/products": ("patient", {"ingredients": "Aqua, Glycerin"}),
-    "/clinic/alerts/{alert_id}/acknowledge": ("staff", {}),
-    "/clinic/alerts/{alert_id}/resolve": ("staff", {"note": "called"}),
-    "/clinic/patients/{patient_id}/notes": ("staff", {"body": "note"}),
-    "/clinic/patients/{patient_id}/recommendations": ("staff", {"product_name": "Balm"}),
-    "/clinic/patients/{patient_id}/invite": ("staff", {}),
-    "/clinic/invite": ("staff", {"display_name": "New Person"}),
-    "/clinic/staff": ("staff", {"email": "new@alder.test", "role": "clinician"}),
+    "/checkin": ("patient", {"redness": "1", "idempotency_key": "csrf-test"}, None),
+    "/products": ("patient", {"ingredients": "Aqua, Glycerin"}, None),
+    "/clinic/alerts/{alert_id}/acknowledge": ("staff", {}, None),
+    "/clinic/alerts/{alert_id}/resolve": ("staff", {"note": "called"}, None),
+    "/clinic/patients/{patient_id}/notes": ("staff", {"body": "note"}, None),
+    "/clinic/patients/{patient_id}/recommendations": ("staff", {"product_name": "Balm"}, None),
+    "/clinic/patients/{patient_id}/invite": ("staff", {}, None),
+    "/clinic/invite": ("staff", {"display_name": "New Person"}, None),
+    "/clinic/staff": ("staff", {"email": "new@alder.test", "role": "clinician"}, None),
+    "/clinic/protocol": ("staff", {"instruction_text": "Stay out of the sun"}, None),
+    # Uploads check the token inside the size-limited multipart body (photos page module).
+    "/photos/new": ("patient", {"area": "cheek"}, A_FILE),
+    "/clinic/patients/{patient_id}/photos/new": ("staff", {"area": "cheek"}, A_FILE),
+    "/photos/{photo_id}/roi": ("patient", {"measure": "auto"}, None),
+    "/photos/{photo_id}/delete": ("patient", {"confirm": "yes"}, None),
+}
+
+# POST page routes without a session CSRF token, and why they cannot be forged cross-site.
+EXEMPT = {
+    # RFC 8058 one-click unsubscribe is POSTed by the mail provider, without any session; the
+    # HMAC-signed token in the URL is the permission, and a forger cannot know it.
+    "/reminders/pause/{token}": "signed link token",
+    "/reminders/resume/{token}": "signed link token",
 }
 
 
-def _post_paths() -> set[str]:
-    routers = (pages.auth.router, pages.patient.router, pages.clinic.router)
-    return {
-        route.path
-        for router in routers
-        for route in router.routes
-        if isinstance(route, APIRoute) and "POST" in route.methods
-    }
+def _post_paths(app: FastAPI) -> set[str]:
+    """Every POST route of the whole app (included routers too) outside the JSON API, which
+    takes bearer tokens, not cookies."""
+    paths = set()
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        items = [(c.path, c.original_route) for c in contexts()] if contexts else [(None, route)]
+        for path, original in items:
+            path = path or getattr(original, "path", "")
+            if "POST" in (getattr(original, "methods", None) or ()) and not path.startswith(
+                "/api/"
+            ):
+                paths.add(path)
+    return paths
 
 
-def test_the_table_covers_every_post_form_of_the_pages() -> None:
-    assert _post_paths() == set(FORMS)
+def test_the_table_covers_every_post_form_of_the_pages(app: FastAPI) -> None:
+    assert _post_paths(app) == set(FORMS) | set(EXEMPT)
+    assert not set(FORMS) & set(EXEMPT)
+
+
+@pytest.mark.parametrize("template", sorted(EXEMPT))
+def test_exempt_routes_refuse_a_forged_link(
+    app: FastAPI, client: TestClient, template: str
+) -> None:
+    response = client.post(template.format(token="forged.token"))
+    assert response.status_code == 404
+    assert _count(app, ReminderPause) == 0
 
 
 def _count(app: FastAPI, model: type) -> int:
@@ -62,21 +96,24 @@ def _count(app: FastAPI, model: type) -> int:
 def test_form_without_a_valid_csrf_token_is_refused(
     app: FastAPI, client: TestClient, world: World, template: str
 ) -> None:
-    who, body = FORMS[template]
+    who, body, files = FORMS[template]
     if who == "patient":
         login(client, world.patient_a)
     elif who == "staff":
         login(client, world.admin_a)
-    path = template.format(token="inv_whatever", alert_id=1, patient_id=world.patient_a_id)
-    before = (_count(app, Checkin), _count(app, ClinicalNote))
+    path = template.format(
+        token="inv_whatever", alert_id=1, patient_id=world.patient_a_id, photo_id=1
+    )
+    models = (Checkin, ClinicalNote, Photo, ClinicProtocol)
+    before = [_count(app, m) for m in models]
 
     for token in (None, "forged-token"):
         data = dict(body) if token is None else {**body, "csrf_token": token}
-        response = client.post(path, data=data)
+        response = client.post(path, data=data, files=files)
         assert response.status_code == 403, (token, response.text[-500:])
         assert "reload the page" in response.text
 
-    assert (_count(app, Checkin), _count(app, ClinicalNote)) == before
+    assert [_count(app, m) for m in models] == before
     if who is not None:  # still logged in: the refused POST /logout did not log out
         assert client.get("/").status_code == 303
         assert client.get("/").headers["location"] != "/login"

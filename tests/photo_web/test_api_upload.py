@@ -187,15 +187,19 @@ def test_a_check_in_holds_at_most_six_photos(
 
 
 def test_daily_limit(
-    client: TestClient, world: Any, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+    client: TestClient,
+    world: Any,
+    uow: UnitOfWork,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(photo_service, "MAX_PHOTOS_PER_DAY", 2)
-    codes = [
-        upload(client, world.pat, world.patients["pat"], skin_photo(seed=s)).status_code
-        for s in (21, 22, 23)
+    responses = [
+        upload(client, world.pat, world.patients["pat"], skin_photo(seed=s)) for s in (21, 22, 23)
     ]
-    assert codes == [201, 201, 422]
-    assert photo_rows(uow) == 2
+    assert [r.status_code for r in responses] == [201, 201, 422]
+    assert "at most 2 photos a day" in responses[2].json()["error"]
+    assert photo_rows(uow) == 2 and len(photo_files(data_dir)) == 6  # the third left nothing
 
 
 def test_a_failed_transaction_leaves_no_file_behind(

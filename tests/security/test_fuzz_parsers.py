@@ -1,11 +1,15 @@
 """The pure parsers never crash on hostile input (the 1,000,000-input run: bench/fuzz_parsers.py).
 
 Documented errors only: NotAnIngredientList for labels, CheckinInvalid for check-ins.
+Two generators: hypothesis strategies here, and a small fixed-seed run of the bench generator.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from hypothesis import HealthCheck, given, seed, settings
@@ -69,3 +73,25 @@ def test_checkin_validation_and_triage_never_crash(payload: Any) -> None:
         assert error.errors and all({"field", "message"} <= set(e) for e in error.errors)
         return
     assert triage_checkin(payload)["level"]
+
+
+def _bench_fuzzer() -> ModuleType:
+    path = Path(__file__).parents[2] / "bench" / "fuzz_parsers.py"
+    spec = importlib.util.spec_from_file_location("fuzz_parsers", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bench_generator_finds_no_crash_in_a_small_fixed_seed_run() -> None:
+    """The 1,000,000-input generator (every kind of input it makes), scaled down for CI."""
+    fuzzer = _bench_fuzzer()
+    for target, count, kinds in (
+        ("label", 1_500, {"mutated", "unicode", "bytes", "long", "edge"}),
+        ("checkin", 3_000, {"mutated", "junk-json", "junk-dict", "deep", "valid"}),
+    ):
+        seen, crashes, reports = fuzzer.fuzz_chunk((9, count, target))
+        assert crashes == 0, "\n".join(reports)
+        assert {k for k in seen if not k.startswith("SLOW")} == {f"{target}:{k}" for k in kinds}
+        assert sum(v for k, v in seen.items() if not k.startswith("SLOW")) == count

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from needlecare.config import Settings
 from needlecare.services import auth, ratelimit
 from needlecare.services.errors import Unauthorized
 from needlecare.services.ratelimit import TooManyAttempts
+from needlecare.storage.base import utcnow
 from needlecare.storage.models import LoginFailure
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.app import create_app
@@ -96,3 +98,107 @@ def test_old_failures_are_deleted(uow: UnitOfWork) -> None:
     with uow.reading():
         keys = sorted(uow.session.scalars(select(LoginFailure.key)))
     assert keys == ["new@example.org"]
+
+
+# --- Retry-After: seconds until the stored failures stop blocking -------------------------------
+
+T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
+
+
+def _minutes_ago(*minutes: float) -> list[datetime]:
+    """Failure times, newest first, as `account_wait`/`ip_wait` receive them."""
+    return [T0 - timedelta(minutes=m) for m in sorted(minutes)]
+
+
+def test_the_lock_lasts_the_whole_lockout_after_the_last_of_the_failures() -> None:
+    # Ten failures spread over 14 minutes, the last one 5 minutes ago: 10 minutes to go,
+    # although the oldest failures have already left the 15-minute window.
+    spread = _minutes_ago(5, *(5 + 14 * i / 9 for i in range(1, 10)))
+    assert ratelimit.account_wait(spread, T0) == 10 * 60
+    assert ratelimit.account_wait(spread[:9], T0) == 0  # nine are not enough
+    # Ten failures spread over more than the window never lock.
+    assert ratelimit.account_wait(_minutes_ago(*(2 * i for i in range(10))), T0) == 0
+    assert ratelimit.account_wait(_minutes_ago(*([16] * 10)), T0) == 0  # lock over
+
+
+def test_the_ip_block_ends_when_enough_failures_have_left_the_window() -> None:
+    # 45 failures in the last minute and 10 from 14 minutes ago: the 50th newest is one of
+    # the old ones, so the block ends in 1 minute (then only 49 are left in the window).
+    times = _minutes_ago(*(s / 60 for s in range(1, 46)), *([14] * 10))
+    assert ratelimit.ip_wait(times, T0) == 60
+    assert ratelimit.ip_wait(times[:49], T0) == 0
+    assert ratelimit.ip_wait(_minutes_ago(*([15] * 50)), T0) == 0
+
+
+def _set_failures(uow: UnitOfWork, at: datetime) -> None:
+    with uow:
+        for row in uow.session.scalars(select(LoginFailure)):
+            row.at = at
+        uow.commit()
+
+
+def test_the_api_429_carries_retry_after_from_the_stored_failures(
+    client: TestClient, world: Any, uow: UnitOfWork
+) -> None:
+    _fail(client, world.alice.email, ratelimit.LOCK_AFTER)
+    _set_failures(uow, utcnow() - timedelta(minutes=5))  # as if the last failure was 5 min ago
+    right = {"email": world.alice.email, "password": world.alice.password}
+    locked = client.post("/api/v1/auth/tokens", json=right)
+    assert locked.status_code == 429
+    retry_after = int(locked.headers["retry-after"])
+    assert 10 * 60 - 30 <= retry_after <= 10 * 60  # what is left of the 15 minutes
+    assert "Try again in 10 minutes" in locked.json()["error"]
+
+
+def test_the_ip_block_says_when_to_retry(uow: UnitOfWork) -> None:
+    for n in range(ratelimit.IP_LIMIT):
+        ratelimit.record_failure(uow, f"nobody{n}@example.org", "203.0.113.7")
+    _set_failures(uow, utcnow() - timedelta(minutes=12))
+    with pytest.raises(TooManyAttempts, match="Try again in 3 minutes") as raised:
+        ratelimit.check_login_allowed(uow, "someone@example.org", "203.0.113.7")
+    assert 3 * 60 - 30 <= raised.value.retry_after_s <= 3 * 60
+
+
+# --- The HTML login form: the same service, the same counter --------------------------------
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LOCKED = re.compile(r"This account is locked[^<]*")
+
+
+def _page_login(client: TestClient, email: str, password: str) -> Any:
+    match = CSRF.search(client.get("/login").text)
+    assert match, "the login page has no CSRF field"
+    form = {"email": email, "password": password, "csrf_token": match.group(1)}
+    return client.post("/login", data=form, follow_redirects=False)
+
+
+def test_the_login_page_locks_out_like_the_api_with_the_same_count(
+    client: TestClient, world: Any
+) -> None:
+    email, right = world.bob.email, world.bob.password
+    for n in range(ratelimit.LOCK_AFTER):  # failures through the page and the API alike
+        if n % 2:
+            assert _page_login(client, email, "wrong password!").status_code == 401
+        else:
+            assert _fail(client, email, 1) == [401]
+    page = _page_login(client, email, right)
+    assert page.status_code == 429
+    assert 0 < int(page.headers["retry-after"]) <= ratelimit.LOCKOUT.total_seconds()
+    assert "This account is locked for 15 minutes" in page.text
+    assert "do not match" not in page.text
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"  # no session
+    api = client.post("/api/v1/auth/tokens", json={"email": email, "password": right})
+    assert api.status_code == 429 and api.headers["retry-after"]
+
+
+def test_a_locked_login_page_does_not_say_whether_the_account_exists(
+    client: TestClient, world: Any
+) -> None:
+    pages = []
+    for email in (world.alice.email, "nobody-here@example.org"):
+        for _ in range(ratelimit.LOCK_AFTER):
+            assert _page_login(client, email, "wrong password!").status_code == 401
+        pages.append(_page_login(client, email, "wrong password!"))
+    assert [p.status_code for p in pages] == [429, 429]
+    messages = [LOCKED.findall(p.text) for p in pages]
+    assert messages[0] and messages[0] == messages[1]

@@ -15,10 +15,11 @@ HEADERS = ("content-security-policy", "referrer-policy", "x-content-type-options
            "permissions-policy")  # fmt: skip
 
 
-def _cookie(settings: Settings, forwarded: dict[str, str]) -> str:
+def _cookie(settings: Settings, forwarded: dict[str, str], scheme: str = "http") -> str:
     app = create_app(settings)
     try:
-        with TestClient(app) as client:  # TestClient's peer address is "testclient"
+        # TestClient's peer address is "testclient"; base_url sets the request's own scheme.
+        with TestClient(app, base_url=f"{scheme}://testserver") as client:
             return client.get("/login", headers=forwarded).headers["set-cookie"]
     finally:
         app.state.engine.dispose()
@@ -33,6 +34,12 @@ def test_secure_cookie_only_when_a_trusted_proxy_says_https(settings: Settings) 
     assert "secure" not in _cookie(settings, https).lower()  # untrusted peer: header ignored
     trusted = replace(settings, trusted_proxies=("testclient",))
     assert "secure" in _cookie(trusted, https).lower()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_secure_cookie_when_the_server_itself_speaks_tls(settings: Settings) -> None:
+    cookie = _cookie(settings, {}, scheme="https").lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
 
 
 def test_trusted_proxies_come_from_the_environment(tmp_path: Any) -> None:

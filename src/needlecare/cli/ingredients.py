@@ -21,27 +21,44 @@ PROGRESS_MIN_LINES = 200  # a progress bar only for long batches, and only on a 
 
 @app.command("ingredients")
 def ingredients(
-    day: Annotated[int, typer.Option("--day", min=0, max=3650,
-                                     help="Days since treatment (0 = treatment day).")] = 0,
+    day: Annotated[
+        int,
+        typer.Option("--day", min=0, max=3650, help="Days since treatment (0 = treatment day)."),
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
-    jsonl: Annotated[bool, typer.Option(
-        "--jsonl", help="One list per input line, one JSON object per output line.")] = False,
+    jsonl: Annotated[
+        bool,
+        typer.Option("--jsonl", help="One list per input line, one JSON object per output line."),
+    ] = False,
     file: Annotated[Path | None, typer.Option("--file", help="Read this file, not stdin.")] = None,
-    band: Annotated[str | None, typer.Option(
-        "--band", help="Depth band S, M, D, VD or RF (default: the most cautious).")] = None,
-    depth: Annotated[float | None, typer.Option(
-        "--depth", help="Needle depth in mm (sets the band).")] = None,
-    device: Annotated[str, typer.Option(
-        "--device", help="pen, roller, stamp or rf (with --depth).")] = "pen",
-    rinse_off: Annotated[bool, typer.Option(
-        "--rinse-off", help="A rinse-off product: no comedogenic ratings.")] = False,
+    band: Annotated[
+        str | None,
+        typer.Option("--band", help="Depth band S, M, D, VD or RF (default: the most cautious)."),
+    ] = None,
+    depth: Annotated[
+        float | None, typer.Option("--depth", help="Needle depth in mm (sets the band).")
+    ] = None,
+    device: Annotated[
+        str, typer.Option("--device", help="pen, roller, stamp or rf (with --depth).")
+    ] = "pen",
+    rinse_off: Annotated[
+        bool, typer.Option("--rinse-off", help="A rinse-off product: no comedogenic ratings.")
+    ] = False,
 ) -> None:
     """Check an ingredient list: may this product go on treated skin on day N?"""
     _run(day, as_json, jsonl, file, band, depth, device, rinse_off)
 
 
-def _run(day: int, as_json: bool, jsonl: bool, file: Path | None, band: str | None,
-         depth: float | None, device: str, rinse_off: bool) -> None:
+def _run(
+    day: int,
+    as_json: bool,
+    jsonl: bool,
+    file: Path | None,
+    band: str | None,
+    depth: float | None,
+    device: str,
+    rinse_off: bool,
+) -> None:
     """The command itself, shared by the Typer command and the fast path (`main_fast`)."""
     if as_json and jsonl:
         _fail("use either --json or --jsonl, not both")
@@ -68,8 +85,9 @@ def main_fast(argv: list[str]) -> int:
     `needlecare.cli.main` may dispatch here when argv[1] == "ingredients"."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="needlecare ingredients", add_help=True,
-                                     description=ingredients.__doc__)
+    parser = argparse.ArgumentParser(
+        prog="needlecare ingredients", add_help=True, description=ingredients.__doc__
+    )
     add = parser.add_argument
     add("--day", type=int, default=0, help="Days since treatment (0 = treatment day).")
     add("--json", dest="as_json", action="store_true", help="Print the JSON result.")
@@ -78,8 +96,12 @@ def main_fast(argv: list[str]) -> int:
     add("--band", default=None, help="Depth band S, M, D, VD or RF (default: most cautious).")
     add("--depth", type=float, default=None, help="Needle depth in mm (sets the band).")
     add("--device", default="pen", help="pen, roller, stamp or rf (with --depth).")
-    add("--rinse-off", dest="rinse_off", action="store_true",
-        help="A rinse-off product: no comedogenic ratings.")
+    add(
+        "--rinse-off",
+        dest="rinse_off",
+        action="store_true",
+        help="A rinse-off product: no comedogenic ratings.",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse printed its usage error
@@ -88,8 +110,16 @@ def main_fast(argv: list[str]) -> int:
         sys.stderr.write(f"error: --day must be from 0 to 3650, not {args.day}\n")
         return EXIT_BAD_INPUT
     try:
-        _run(args.day, args.as_json, args.jsonl, args.file, args.band, args.depth, args.device,
-             args.rinse_off)
+        _run(
+            args.day,
+            args.as_json,
+            args.jsonl,
+            args.file,
+            args.band,
+            args.depth,
+            args.device,
+            args.rinse_off,
+        )
     except typer.Exit as exit_:
         return int(exit_.exit_code)
     return 0
@@ -130,8 +160,9 @@ def _read_input(file: Path | None) -> bytes:
     return b""  # unreachable: _fail raises
 
 
-def _run_batch(raw: bytes, day: int, band: str | None, rinse_off: bool,
-               show_progress: bool) -> None:
+def _run_batch(
+    raw: bytes, day: int, band: str | None, rinse_off: bool, show_progress: bool
+) -> None:
     import orjson
 
     from needlecare.ingredients import NotAnIngredientList, check_label
@@ -150,8 +181,9 @@ def _run_batch(raw: bytes, day: int, band: str | None, rinse_off: bool,
     out = sys.stdout.buffer
     for line in iterable:
         try:
-            result: dict[str, Any] = check_label(line.rstrip(b"\r"), day=day, band=band,
-                                                 rinse_off=rinse_off)
+            result: dict[str, Any] = check_label(
+                line.rstrip(b"\r"), day=day, band=band, rinse_off=rinse_off
+            )
         except NotAnIngredientList as error:
             result = {"error": str(error)}
         out.write(orjson.dumps(result) + b"\n")
@@ -174,19 +206,31 @@ def _table(result: dict[str, Any]) -> str:
         match = item["match"] or "unknown"
         if item["match"] == "fuzzy":
             match = f"fuzzy {item['confidence']:.2f}"
-        rows.append((
-            str(number), _cut(item["raw"], 34),
-            _cut(item["name"] if item["recognized"] else "?", 34),
-            match, ", ".join(item["flags"]) or "-",
-            "-" if item["comedogenic"] is None else str(item["comedogenic"]),
-        ))
+        rows.append(
+            (
+                str(number),
+                _cut(item["raw"], 34),
+                _cut(item["name"] if item["recognized"] else "?", 34),
+                match,
+                ", ".join(item["flags"]) or "-",
+                "-" if item["comedogenic"] is None else str(item["comedogenic"]),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     verdict = result["verdict"]
-    lines += ["", f"Day {verdict['day']}: {_MARK[verdict['status']]}"
-              + (f" (no longer 'avoid' from day {verdict['resume_day']})"
-                 if verdict["resume_day"] is not None else "")]
+    lines += [
+        "",
+        f"Day {verdict['day']}: {_MARK[verdict['status']]}"
+        + (
+            f" (no longer 'avoid' from day {verdict['resume_day']})"
+            if verdict["resume_day"] is not None
+            else ""
+        ),
+    ]
     for reason in verdict["reasons"]:
         lines.append(f"  - [{reason['status']}] {reason['text']} ({reason['source']})")
     lines += ["", "NeedleCare informs; it does not diagnose. Your clinic's advice comes first."]
@@ -199,8 +243,9 @@ def _cut(text: str, width: int) -> str:
 
 @app.command("ingredients-build-data", hidden=True)
 def build_data(
-    cosing: Annotated[Path, typer.Argument(
-        help="Directory with inventory.csv, annex_III.csv and annex_VI.csv")],
+    cosing: Annotated[
+        Path, typer.Argument(help="Directory with inventory.csv, annex_III.csv and annex_VI.csv")
+    ],
 ) -> None:
     """Rebuild the compact CosIng data shipped in needlecare/ingredients/data/ (maintainers)."""
     from importlib import resources
@@ -208,8 +253,10 @@ def build_data(
     from needlecare.ingredients.build import build_all
 
     try:
-        texts = [(cosing / n).read_text("utf-8")
-                 for n in ("inventory.csv", "annex_III.csv", "annex_VI.csv")]
+        texts = [
+            (cosing / n).read_text("utf-8")
+            for n in ("inventory.csv", "annex_III.csv", "annex_VI.csv")
+        ]
     except OSError as error:
         _fail(f"cannot read the CosIng files: {error}")
     target = Path(str(resources.files("needlecare.ingredients").joinpath("data")))

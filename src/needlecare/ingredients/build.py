@@ -81,12 +81,14 @@ def build_annexes(annex_iii_csv: str, annex_vi_csv: str, known: set[str]) -> dic
     uv: dict[str, dict[str, Any]] = {}
     for row in _annex_rows(annex_vi_csv):
         for name in _identified_names(row, known):
-            uv.setdefault(name, {"entry": row["Reference Number"],
-                                 "mineral": name in MINERAL_UV_FILTERS})
+            uv.setdefault(
+                name, {"entry": row["Reference Number"], "mineral": name in MINERAL_UV_FILTERS}
+            )
     allergens: dict[str, str] = {}
     for row in _annex_rows(annex_iii_csv):
-        wording = " ".join((row.get("Other", ""),
-                            row.get("Wording of conditions of use and warnings", "")))
+        wording = " ".join(
+            (row.get("Other", ""), row.get("Wording of conditions of use and warnings", ""))
+        )
         if _ALLERGEN_THRESHOLD.search(wording):
             for name in _identified_names(row, known):
                 allergens.setdefault(name, row["Reference Number"])
@@ -113,8 +115,11 @@ def build_loose(names: list[str]) -> dict[str, Any]:
     owners: dict[str, set[str]] = {}
     for key, name in zip(keys, names, strict=True):
         owners.setdefault(key, set()).add(name)
-    return {"attribution": ATTRIBUTION, "source": INVENTORY_SOURCE,
-            "keys": [key if len(owners[key]) == 1 else "" for key in keys]}
+    return {
+        "attribution": ATTRIBUTION,
+        "source": INVENTORY_SOURCE,
+        "keys": [key if len(owners[key]) == 1 else "" for key in keys],
+    }
 
 
 def build_all(inventory_csv: str, annex_iii_csv: str, annex_vi_csv: str) -> dict[str, str]:
@@ -122,5 +127,8 @@ def build_all(inventory_csv: str, annex_iii_csv: str, annex_vi_csv: str) -> dict
     inventory = build_inventory(inventory_csv)
     annexes = build_annexes(annex_iii_csv, annex_vi_csv, set(inventory["names"]))
     loose = build_loose(list(inventory["names"]))
-    return {"inventory.json": serialise(inventory), "annexes.json": serialise(annexes),
-            "loose.json": serialise(loose)}
+    return {
+        "inventory.json": serialise(inventory),
+        "annexes.json": serialise(annexes),
+        "loose.json": serialise(loose),
+    }

@@ -21,7 +21,8 @@ MAX_DAY = 3650
 MIN_KNOWN_SHARE = 0.2  # below this the text is mostly not ingredient names
 _FOOTNOTE = re.compile(
     r"(?i)^[*†‡°^#]+\s*[=:-]?\s*(?:\w+\s+){0,3}?(?:natural(?:ly)?|organic|certified|origin|derived"
-    r"|biologique|bio\b|from|fair\s*trade|ingredients?\b)")
+    r"|biologique|bio\b|from|fair\s*trade|ingredients?\b)"
+)
 _ASIAN_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
 # Words that never occur in a CosIng name but fill sentences, claims and directions.
@@ -52,9 +53,13 @@ class _Entry:
     names: tuple[str, ...]  # canonical names of this entry (empty when unknown)
 
 
-def check_label(text: str | bytes, day: int = 0, band: Band | str | None = None,
-                rinse_off: bool = False,
-                windows: Mapping[str, Window] | None = None) -> dict[str, Any]:
+def check_label(
+    text: str | bytes,
+    day: int = 0,
+    band: Band | str | None = None,
+    rinse_off: bool = False,
+    windows: Mapping[str, Window] | None = None,
+) -> dict[str, Any]:
     """Parse, recognise, flag and judge one ingredient list for day `day` after treatment.
 
     Raises NotAnIngredientList for input that is not an ingredient list, ValueError for a bad
@@ -92,14 +97,16 @@ def _validated_text(text: str | bytes) -> str:
         raise NotAnIngredientList("empty input: paste the ingredient list from the label")
     if len(text) > MAX_CHARS:
         raise NotAnIngredientList(
-            f"{len(text):,} characters is too long for one ingredient list (limit {MAX_CHARS:,})")
+            f"{len(text):,} characters is too long for one ingredient list (limit {MAX_CHARS:,})"
+        )
     sample = text[:4096]
     odd = sum(1 for c in sample if c == "\ufffd" or (ord(c) < 32 and c not in "\t\n\r"))
     if "\x00" in sample or odd > max(2, len(sample) // 50):
         raise NotAnIngredientList("this looks like binary data, not an ingredient list")
     if _URL.match(text):
-        raise NotAnIngredientList("this is a web address, not an ingredient list: "
-                                  "paste the list printed on the label")
+        raise NotAnIngredientList(
+            "this is a web address, not an ingredient list: paste the list printed on the label"
+        )
     return text
 
 
@@ -126,20 +133,28 @@ def _entries(text: str) -> list[_Entry]:
             continue
         entries.append(_Entry(item, recognition, recognition.names))
         for extra in recognition.extra:  # its own ingredient: the printed % is not its own
-            entries.append(_Entry(replace(item, percent=None),
-                                  Recognition(extra, recognition.match, recognition.confidence),
-                                  extra))
+            entries.append(
+                _Entry(
+                    replace(item, percent=None),
+                    Recognition(extra, recognition.match, recognition.confidence),
+                    extra,
+                )
+            )
     known = sum(1 for e in entries if e.names)
     if known == 0 and _ASIAN_SCRIPT.search(text):
-        raise NotAnIngredientList("no known ingredient names found: names printed only in "
-                                  "Korean, Japanese or Chinese script are not supported; use the "
-                                  "INCI (English) list on the pack")
+        raise NotAnIngredientList(
+            "no known ingredient names found: names printed only in "
+            "Korean, Japanese or Chinese script are not supported; use the "
+            "INCI (English) list on the pack"
+        )
     if known == 0:
-        raise NotAnIngredientList("no known ingredient names found: this does not look like an "
-                                  "ingredient list")
+        raise NotAnIngredientList(
+            "no known ingredient names found: this does not look like an ingredient list"
+        )
     if known < MIN_KNOWN_SHARE * (len(entries) + prose):
-        raise NotAnIngredientList("mostly not ingredient names: this does not look like an "
-                                  "ingredient list")
+        raise NotAnIngredientList(
+            "mostly not ingredient names: this does not look like an ingredient list"
+        )
     return entries
 
 
@@ -151,10 +166,13 @@ def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
         whole = replace(item, text=" ".join(" ".join(parts).split()))
         if len(parts) > 1 and not recognise(whole.text, fuzzy=False).recognized:
             cleaned = [(p, *clean_item(p)) for p in parts if p.strip()]
-            if len(cleaned) > 1 and all(c[1] and recognise(c[1], fuzzy=False).recognized
-                                        for c in cleaned):
-                found += [replace(item, raw=raw, text=text, percent=percent, nano=nano)
-                          for raw, text, percent, nano in cleaned]
+            if len(cleaned) > 1 and all(
+                c[1] and recognise(c[1], fuzzy=False).recognized for c in cleaned
+            ):
+                found += [
+                    replace(item, raw=raw, text=text, percent=percent, nano=nano)
+                    for raw, text, percent, nano in cleaned
+                ]
                 continue
         found.append(whole)
     return found
@@ -181,8 +199,9 @@ def _is_prose(text: str) -> bool:
     return (hits >= 1 and (len(words) >= 2 or hits == len(words))) or len(words) > 12
 
 
-def _ingredient(entry: _Entry, where: Where, rinse_off: bool,
-                findings: list[Finding]) -> dict[str, Any]:
+def _ingredient(
+    entry: _Entry, where: Where, rinse_off: bool, findings: list[Finding]
+) -> dict[str, Any]:
     recognition = entry.recognition
     flags: list[str] = []
     strength: dict[str, str] = {}
@@ -201,8 +220,9 @@ def _ingredient(entry: _Entry, where: Where, rinse_off: bool,
         flags.append("comedogenic")
     name = recognition.name or name_key(entry.item.text)
     if entry.names:
-        findings.append(Finding("/".join(entry.names), flags, strength,
-                                fuzzy=recognition.match == "fuzzy"))
+        findings.append(
+            Finding("/".join(entry.names), flags, strength, fuzzy=recognition.match == "fuzzy")
+        )
     return {
         "raw": entry.item.raw,
         "name": name,

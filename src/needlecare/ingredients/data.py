@@ -12,8 +12,14 @@ from typing import Any
 from needlecare.ingredients.text import loose_key, name_key
 
 PACKAGE = "needlecare.ingredients"
-DATA_FILES = ("inventory.json", "annexes.json", "loose.json", "aliases.toml", "flags.toml",
-              "comedogenic.toml")
+DATA_FILES = (
+    "inventory.json",
+    "annexes.json",
+    "loose.json",
+    "aliases.toml",
+    "flags.toml",
+    "comedogenic.toml",
+)
 
 
 def read_data(name: str) -> bytes:

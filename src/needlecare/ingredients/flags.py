@@ -53,8 +53,13 @@ class _Rules:
 
 
 def _rule(item: dict[str, Any]) -> Rule:
-    return Rule(item["flag"], tuple(item["cite"]), item.get("position"), item.get("strength"),
-                item.get("require_function"))
+    return Rule(
+        item["flag"],
+        tuple(item["cite"]),
+        item.get("position"),
+        item.get("strength"),
+        item.get("require_function"),
+    )
 
 
 @cache
@@ -70,8 +75,11 @@ def _rules() -> _Rules:
         if "annex" in item:
             listed: dict[str, Any] = annexes[item["annex"]]
             wanted = item.get("annex_mineral")
-            names += [n for n, v in listed.items()
-                      if wanted is None or not isinstance(v, dict) or v["mineral"] == wanted]
+            names += [
+                n
+                for n, v in listed.items()
+                if wanted is None or not isinstance(v, dict) or v["mineral"] == wanted
+            ]
         for name in names:
             by_name.setdefault(name, []).append(rule)
         for function in item.get("functions", []):

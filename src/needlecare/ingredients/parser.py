@@ -40,8 +40,7 @@ _HEADER = re.compile(
     rf"(?i)[\[【]\s*{_HEADER_WORD}\s*[\]】]\s*:?"
     rf"|\b{_HEADER_WORD}(?:\s*[/|,]\s*{_HEADER_WORD})*\s*(?:[:：]|\n)"
 )
-_ACTIVE_HEADER = re.compile(
-    r"(?i)\bactive\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?|\bactives?\s*:")
+_ACTIVE_HEADER = re.compile(r"(?i)\bactive\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?|\bactives?\s*:")
 _INACTIVE_HEADER = re.compile(r"(?i)\binactive\s+ingredients?\b\s*:?|\binactives?\s*:")
 # Sections that follow an ingredient list on packs and drug-facts panels; never names.
 _TAIL = re.compile(
@@ -74,9 +73,11 @@ _MAY_MARK = "\x01"  # separator that also opens the "may contain" block
 _BLEND = re.compile(r"(?i)\(\s*(?:and|&|et|und)\s*\)")
 _BULLET = re.compile(r"[•●▪■◆◇○◦∙·・、|]")
 _SEPARATORS = ",;\x01\n"
-_SENTENCE_END = re.compile(r"(?<!\bdenat)(?<!\bno)(?<!\bsp)(?<!\bspp)(?<!\bvar)(?<!\bsubsp)"
-                           r"(?<!\bssp)(?<!\bst)(?<!\bext)(?<!\bfil)\.(?=\s+\S|\s*$)",
-                           re.IGNORECASE)
+_SENTENCE_END = re.compile(
+    r"(?<!\bdenat)(?<!\bno)(?<!\bsp)(?<!\bspp)(?<!\bvar)(?<!\bsubsp)"
+    r"(?<!\bssp)(?<!\bst)(?<!\bext)(?<!\bfil)\.(?=\s+\S|\s*$)",
+    re.IGNORECASE,
+)
 # Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
 # commas (0,5 %). "CI 77491,77492" and "77491,1,2-Hexanediol" are still split.
 _DIGIT_COMMA = re.compile(r"(?<=\b\d),(?=\d(?:,\d)*-)|(?<=\d),(?=\d+\s*%)")
@@ -84,7 +85,8 @@ _DIGIT_COMMA = re.compile(r"(?<=\b\d),(?=\d(?:,\d)*-)|(?<=\d),(?=\d+\s*%)")
 # digits costs quadratic time (found by bench/fuzz_parsers.py).
 _PERCENT = re.compile(
     r"\(?\s*(?:(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:-|to)\s*)?(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%"
-    r"\s*(?:w/w|w/v|v/v)?\s*\)?")
+    r"\s*(?:w/w|w/v|v/v)?\s*\)?"
+)
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
@@ -93,6 +95,8 @@ _FOOTNOTE_MARKS = re.compile(r"[*^°+#~]+")
 _EDGE = re.compile(r"^[\s.:;,\-–/\\'\"]+|[\s:;,\-/\\'\"]+$")
 _DOT_LEADERS = re.compile(r"\.{2,}|…+|_{2,}")
 _OPEN, _CLOSE = "([{【", ")]}】"
+_BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
+_BRACKET_OR_SEPARATOR = re.compile(f"[{re.escape(_OPEN + _CLOSE + _SEPARATORS)}]")
 _PURPOSES = re.compile(
     r"(?i)^\s*(?:purposes?|sunscreens?|acne\s+(?:treatment|medication)|skin\s+protectant"
     r"|anti-?\s?perspirant|anti-?\s?dandruff|antiseptic|antibacterial|antimicrobial|antifungal"
@@ -162,8 +166,10 @@ def _parse_actives(text: str, ignored: list[str]) -> list[RawItem]:
     matches = list(re.finditer(r"\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v)?\s*\)?", text))
     if not matches:
         found = _split_items(text, ignored, start=0)
-        return [RawItem(i.raw, i.text, i.position, i.percent, i.nano, i.may_contain, True)
-                for i in found]
+        return [
+            RawItem(i.raw, i.text, i.position, i.percent, i.nano, i.may_contain, True)
+            for i in found
+        ]
     items: list[RawItem] = []
     previous_end = 0
     for match in matches:
@@ -269,37 +275,40 @@ def _split_outside_brackets(text: str) -> list[tuple[str, bool]]:
     text = _drop_unmatched_brackets(text)
     pieces: list[tuple[str, bool]] = []
     depth = 0
-    current: list[str] = []
+    piece_start = 0
     opens_block = False
-    for char in text:
+    # Only brackets and separators matter: visit those, not every character (long labels).
+    for match in _BRACKET_OR_SEPARATOR.finditer(text):
+        char = match[0]
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
             depth -= 1
-        if depth == 0 and char in _SEPARATORS:
-            pieces.append(("".join(current), opens_block))
-            current, opens_block = [], char == _MAY_MARK
-            continue
-        current.append(char)
-    pieces.append(("".join(current), opens_block))
+        elif depth == 0:
+            pieces.append((text[piece_start : match.start()], opens_block))
+            piece_start, opens_block = match.end(), char == _MAY_MARK
+    pieces.append((text[piece_start:], opens_block))
     return pieces
 
 
 def _drop_unmatched_brackets(text: str) -> str:
     stack: list[int] = []
-    unmatched: set[int] = set()
-    for index, char in enumerate(text):
+    unmatched: list[int] = []
+    for match in _BRACKET.finditer(text):
+        index, char = match.start(), match[0]
         if char in _OPEN:
             stack.append(index)
-        elif char in _CLOSE:
-            if stack and _OPEN.index(text[stack[-1]]) == _CLOSE.index(char):
-                stack.pop()
-            else:
-                unmatched.add(index)
-    unmatched.update(stack)
+        elif stack and _OPEN.index(text[stack[-1]]) == _CLOSE.index(char):
+            stack.pop()
+        else:
+            unmatched.append(index)
+    unmatched += stack
     if not unmatched:
         return text
-    return "".join(" " if i in unmatched else c for i, c in enumerate(text))
+    chars = list(text)
+    for index in unmatched:
+        chars[index] = " "
+    return "".join(chars)
 
 
 def clean_item(raw: str) -> tuple[str, float | None, bool]:

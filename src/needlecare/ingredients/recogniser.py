@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from needlecare.ingredients import data
 from needlecare.ingredients.text import SOFT_HYPHEN, loose_key, name_key, ocr_variant
@@ -72,7 +72,8 @@ def _recognise_key(key: str, fuzzy: bool) -> Recognition:
         return split
     if not fuzzy:
         return UNKNOWN
-    return _fuzzy(_BRACKETS.sub(" ", key).strip()) or _fuzzy(key) or UNKNOWN
+    plain = _BRACKETS.sub(" ", key).strip()
+    return _fuzzy(plain) or (_fuzzy(key) if key != plain else None) or UNKNOWN
 
 
 def _lookup(key: str) -> tuple[tuple[str, ...], str] | None:
@@ -153,8 +154,7 @@ def _split_synonyms(key: str) -> Recognition | None:
             first = found[0]
             assert first is not None
             if splitter is _AND or len(names) >= 3:  # a list, not synonyms of one name
-                return Recognition(tuple(names[:1]), first[1], 0.95,
-                                   tuple((n,) for n in names[1:]))
+                return Recognition(tuple(names[:1]), first[1], 0.95, tuple((n,) for n in names[1:]))
             return Recognition(tuple(names), first[1], 0.98)
     return None
 
@@ -162,13 +162,27 @@ def _split_synonyms(key: str) -> Recognition | None:
 _DIGITS = re.compile(r"\d+")
 
 
+# fuzz.ratio is 200 * LCS / (len(a) + len(b)); these bounds on the LCS skip work that cannot
+# reach a score without changing any result (the margin absorbs rounding).
+_MARGIN = 1.0
+
+
 def _fuzzy(key: str) -> Recognition | None:
     if not FUZZY_MIN_LENGTH <= len(key) <= FUZZY_MAX_LENGTH:
         return None
+    # Characters that no name contains are never in the LCS: junk and foreign text stop here.
+    foreign = sum(1 for c in key if c not in _alphabet())
+    if 200 * (len(key) - foreign) / (2 * len(key) - foreign) < FUZZY_MIN_SCORE - _MARGIN:
+        return None
     from rapidfuzz import fuzz, process  # heavy-ish: imported only when needed
 
-    best = process.extract(key, data.fuzzy_choices(), scorer=fuzz.ratio, limit=3,
-                           score_cutoff=FUZZY_MIN_SCORE - FUZZY_MIN_LEAD)
+    best = process.extract(
+        key,
+        _choices_near(len(key)),
+        scorer=fuzz.ratio,
+        limit=3,
+        score_cutoff=FUZZY_MIN_SCORE - FUZZY_MIN_LEAD,
+    )
     if not best or best[0][1] < FUZZY_MIN_SCORE:
         return None
     choice, score = best[0][0], best[0][1]
@@ -179,6 +193,22 @@ def _fuzzy(key: str) -> Recognition | None:
         return None
     names = (choice,) if choice in data.drug_names() else _lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(score / 100, 3))
+
+
+@cache
+def _alphabet() -> frozenset[str]:
+    return frozenset("".join(data.fuzzy_choices()))
+
+
+@cache
+def _choices_near(length: int) -> list[str]:
+    """The names long enough and short enough to reach the runner-up cutoff against a key of
+    `length` characters (the score is at most 200 * shorter / (sum of lengths)); in the
+    original order, so ties rank as before."""
+    cutoff = FUZZY_MIN_SCORE - FUZZY_MIN_LEAD - _MARGIN
+    longest = max(map(len, data.fuzzy_choices()))
+    near = {n for n in range(longest + 1) if 200 * min(length, n) / (length + n) >= cutoff}
+    return [c for c in data.fuzzy_choices() if len(c) in near]
 
 
 def _same_target(name: str) -> tuple[str, ...]:

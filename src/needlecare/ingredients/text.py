@@ -9,8 +9,19 @@ import unicodedata
 # Footnote marks that NFKC would turn into digits ("Glycerin¹" must not become "GLYCERIN1").
 _SUPERSCRIPTS = str.maketrans("", "", "¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶※")
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00b4": "'", "`": "'"})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00b4": "'",
+        "`": "'",
+    }
+)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 SOFT_HYPHEN = "\u00ad"  # kept as a marker for a hyphen broken at a line end (see parser)
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")

@@ -50,8 +50,13 @@ class _Reason:
     resume_day: int | None = None
 
 
-def decide(findings: list[Finding], unknown: list[str], day: int,
-           band: Band | None, in_force: Mapping[str, Window] | None = None) -> dict[str, Any]:
+def decide(
+    findings: list[Finding],
+    unknown: list[str],
+    day: int,
+    band: Band | None,
+    in_force: Mapping[str, Window] | None = None,
+) -> dict[str, Any]:
     """`in_force`: the windows of a clinic protocol (guide.effective_windows); default
     windows.toml."""
     known_windows = windows() if in_force is None else in_force
@@ -74,24 +79,42 @@ def decide(findings: list[Finding], unknown: list[str], day: int,
         if reason is not None:
             reasons.append(reason)
     if unknown:
-        reasons.append(_Reason(
-            "info", "unrecognized", unknown,
-            f"Not recognised: {', '.join(unknown)}. NeedleCare cannot say what "
-            f"{'it is' if len(unknown) == 1 else 'they are'}; ask your clinic before using this "
-            "on treated skin.", UNKNOWN_SOURCE))
+        reasons.append(
+            _Reason(
+                "info",
+                "unrecognized",
+                unknown,
+                f"Not recognised: {', '.join(unknown)}. NeedleCare cannot say what "
+                f"{'it is' if len(unknown) == 1 else 'they are'}; ask your clinic before using this "
+                "on treated skin.",
+                UNKNOWN_SOURCE,
+            )
+        )
     fuzzy = [f.name for f in findings if f.fuzzy]
     if fuzzy:
-        reasons.append(_Reason(
-            "info", "fuzzy_match", fuzzy,
-            f"Read as {', '.join(fuzzy)} from a misspelt or damaged name; check the label.",
-            UNKNOWN_SOURCE))
+        reasons.append(
+            _Reason(
+                "info",
+                "fuzzy_match",
+                fuzzy,
+                f"Read as {', '.join(fuzzy)} from a misspelt or damaged name; check the label.",
+                UNKNOWN_SOURCE,
+            )
+        )
     status = _status(reasons, findings, unknown, fuzzy)
     bland = known_windows.get(BLAND_ONLY_WINDOW)
     if bland is not None and day < bland.resume_day(band) and status in ("ok",):
         status = "caution"
-        reasons.append(_Reason("caution", "bland_only", [f.name for f in findings],
-                               _window_text("Only bland products for now", bland, band),
-                               bland.cite[0], bland.resume_day(band)))
+        reasons.append(
+            _Reason(
+                "caution",
+                "bland_only",
+                [f.name for f in findings],
+                _window_text("Only bland products for now", bland, band),
+                bland.cite[0],
+                bland.resume_day(band),
+            )
+        )
     return {
         "status": status,
         "day": day,
@@ -100,33 +123,63 @@ def decide(findings: list[Finding], unknown: list[str], day: int,
     }
 
 
-def _reason_for(flag: str, definition: dict[str, Any], window: Window | None, names: list[str],
-                notes: list[str], day: int, band: Band | None) -> _Reason | None:
+def _reason_for(
+    flag: str,
+    definition: dict[str, Any],
+    window: Window | None,
+    names: list[str],
+    notes: list[str],
+    day: int,
+    band: Band | None,
+) -> _Reason | None:
     who = ", ".join(names)
     label = definition["label"]
     extra = "".join(f" ({note})" for note in notes)
-    source = (window.cite[0] if window else definition["cite"][0])
+    source = window.cite[0] if window else definition["cite"][0]
     if definition["before_window"] == "none":
         return _Reason("info", flag, names, f"{who}: {label}{extra}.", source)
     if window is None:
-        return _Reason("caution", flag, names,
-                       f"{who}: {label}{extra}. The clinical reference gives no waiting time for "
-                       "it after needling; ask your clinic before using it on treated skin.",
-                       source)
+        return _Reason(
+            "caution",
+            flag,
+            names,
+            f"{who}: {label}{extra}. The clinical reference gives no waiting time for "
+            "it after needling; ask your clinic before using it on treated skin.",
+            source,
+        )
     resume, caution_until = window.resume_day(band), window.caution_until(band)
     if day < resume:
         status = definition["before_window"]
         verb = "Avoid" if status == "avoid" else "Take care"
-        return _Reason(status, flag, names,
-                       _window_text(f"{who}: {label}{extra}. {verb} until day {resume}", window,
-                                    band), source, resume)
+        return _Reason(
+            status,
+            flag,
+            names,
+            _window_text(f"{who}: {label}{extra}. {verb} until day {resume}", window, band),
+            source,
+            resume,
+        )
     if day < caution_until:
-        return _Reason("caution", flag, names,
-                       _window_text(f"{who}: {label}{extra}. Take care until day {caution_until}",
-                                    window, band), source, resume)
-    return _Reason("info", flag, names,
-                   f"{who}: {label}{extra}. Allowed again from day {max(resume, caution_until)}"
-                   + _joined(window.condition) + ".", source, resume)
+        return _Reason(
+            "caution",
+            flag,
+            names,
+            _window_text(
+                f"{who}: {label}{extra}. Take care until day {caution_until}", window, band
+            ),
+            source,
+            resume,
+        )
+    return _Reason(
+        "info",
+        flag,
+        names,
+        f"{who}: {label}{extra}. Allowed again from day {max(resume, caution_until)}"
+        + _joined(window.condition)
+        + ".",
+        source,
+        resume,
+    )
 
 
 def _window_text(lead: str, window: Window, band: Band | None) -> str:
@@ -143,8 +196,9 @@ def _joined(condition: str) -> str:
     return f"{joiner} {condition}"
 
 
-def _status(reasons: list[_Reason], findings: list[Finding], unknown: list[str],
-            fuzzy: list[str]) -> str:
+def _status(
+    reasons: list[_Reason], findings: list[Finding], unknown: list[str], fuzzy: list[str]
+) -> str:
     worst = {r.status for r in reasons}
     if "avoid" in worst:
         return "avoid"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 
 from needlecare.services import audit
 from needlecare.services.errors import Conflict, Invalid
@@ -22,11 +23,70 @@ ACTIVE_STATES = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
 
 
 @dataclass(frozen=True)
+class AlertRow:
+    """An alert as the queue reads it: plain columns (an ORM object per row costs more than
+    the query)."""
+
+    id: int
+    clinic_id: int
+    patient_id: int
+    checkin_id: int
+    level: Level
+    state: AlertState
+    created_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: int | None
+    resolved_at: datetime | None
+    resolved_by: int | None
+    resolution_note: str | None
+
+
+@dataclass(frozen=True)
 class AlertView:
-    alert: Alert
+    alert: AlertRow
     patient_name: str
     day: int
     findings: list[dict[str, str]]
+
+
+# Built once with bound parameters (building a statement of this size costs more than
+# running it; the compiled form is then cached).
+_QUEUE = (
+    select(
+        Alert.id,
+        Alert.clinic_id,
+        Alert.patient_id,
+        Alert.checkin_id,
+        Alert.level,
+        Alert.state,
+        Alert.created_at,
+        Alert.acknowledged_at,
+        Alert.acknowledged_by,
+        Alert.resolved_at,
+        Alert.resolved_by,
+        Alert.resolution_note,
+        Patient.display_name,
+        Checkin.day,
+        Checkin.triage_result,
+    )
+    .join(Patient, Patient.id == Alert.patient_id)
+    .join(Checkin, Checkin.id == Alert.checkin_id)
+    .where(
+        Alert.clinic_id == bindparam("clinic_id"),
+        Alert.state.in_(bindparam("states", expanding=True)),
+    )
+    .order_by(
+        case(
+            (Alert.state == AlertState.OPEN, 0),
+            (Alert.state == AlertState.ACKNOWLEDGED, 1),
+            else_=2,
+        ),
+        case((Alert.level == Level.URGENT, 0), else_=1),
+        Alert.created_at,
+        Alert.id,
+    )
+    .limit(bindparam("limit"))
+)
 
 
 def alert_queue(
@@ -39,26 +99,21 @@ def alert_queue(
     """The clinic's alerts: not yet acknowledged first, urgent before contact_clinic, oldest
     first within a level."""
     clinic_id = require_staff(actor)
-    state_order = case(
-        (Alert.state == AlertState.OPEN, 0), (Alert.state == AlertState.ACKNOWLEDGED, 1), else_=2
-    )
-    level_order = case((Alert.level == Level.URGENT, 0), else_=1)
-    with uow:
+    with uow.reading():
         rows = uow.session.execute(
-            select(Alert, Patient.display_name, Checkin.day, Checkin.triage_result)
-            .join(Patient, Patient.id == Alert.patient_id)
-            .join(Checkin, Checkin.id == Alert.checkin_id)
-            .where(Alert.clinic_id == clinic_id, Alert.state.in_(list(states)))
-            .order_by(state_order, level_order, Alert.created_at, Alert.id)
-            .limit(limit)
+            _QUEUE, {"clinic_id": clinic_id, "states": list(states), "limit": limit}
         ).all()
+    with uow:  # the read is audited (a short write: no lock held while reading)
         audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
         uow.commit()
     return [
         AlertView(
-            alert=a, patient_name=name, day=day, findings=list((result or {}).get("findings", []))
+            alert=AlertRow(*cast(tuple[Any, ...], row[:12])),
+            patient_name=row[12],
+            day=row[13],
+            findings=list((row[14] or {}).get("findings", [])),
         )
-        for a, name, day, result in rows
+        for row in rows
     ]
 
 

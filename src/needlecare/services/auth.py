@@ -148,8 +148,7 @@ def principal_for_token(uow: UnitOfWork, raw: str) -> Principal:
     """The principal behind a bearer token; Unauthorized if unknown, revoked or disabled."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         raise Unauthorized("invalid token")
-    with uow.reading():
-        row = uow.session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(raw)}).one_or_none()
+    row = uow.lookup(_TOKEN_LOOKUP, {"token_hash": hash_token(raw)})  # one statement, no Session
     if row is None:
         raise Unauthorized("invalid token")
     token_id, revoked_at, last_used_at, user_id, role, email, name, clinic_id, active, patient = row

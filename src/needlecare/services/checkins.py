@@ -13,13 +13,20 @@ from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from needlecare.services import audit, domain, notifications, protocols
+from needlecare.services import audit, clock, domain, notifications, protocols
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import can_see_patient, patient_for
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import ALERT_LEVELS, Level
-from needlecare.storage.models import Alert, Checkin, Patient, Treatment
+from needlecare.storage.models import (
+    Alert,
+    Checkin,
+    ClinicReminderSettings,
+    Patient,
+    PatientReminderSettings,
+    Treatment,
+)
 from needlecare.storage.uow import UnitOfWork
 
 MAX_KEY_LENGTH = 100
@@ -70,8 +77,27 @@ _PREVIOUS_CHECKIN_ID = (
 )
 _CHECKIN_TABLE = cast(Table, Checkin.__table__)
 _INSERT_CHECKIN = insert(_CHECKIN_TABLE).returning(_CHECKIN_TABLE.c.id)
+_PATIENT_ZONE = (
+    select(PatientReminderSettings.timezone)
+    .where(PatientReminderSettings.patient_id == Patient.id)
+    .correlate(Patient)
+    .scalar_subquery()
+)
+_CLINIC_ZONE = (
+    select(ClinicReminderSettings.timezone)
+    .where(ClinicReminderSettings.clinic_id == Patient.clinic_id)
+    .correlate(Patient)
+    .scalar_subquery()
+)
 _SUBMIT_LOOKUP = (
-    select(Patient, Treatment, _PREVIOUS_CHECKIN_ID)
+    select(
+        Patient,
+        Treatment,
+        _PREVIOUS_CHECKIN_ID,
+        protocols.latest_version_of(Patient.clinic_id),
+        _PATIENT_ZONE,  # the patient's "today" is on their wall clock (services.clock)
+        _CLINIC_ZONE,
+    )
     .outerjoin(
         Treatment,
         and_(
@@ -84,16 +110,27 @@ _SUBMIT_LOOKUP = (
 )
 
 
+@dataclass(frozen=True)
+class _Found:
+    patient: Patient
+    treatment: Treatment | None
+    previous_id: int | None
+    protocol_version: int | None
+    patient_zone: str | None
+    clinic_zone: str | None
+
+
 def _lookup(
     session: Session, actor: Principal, patient_id: int, treatment_id: int | None, key: str
-) -> tuple[Patient, Treatment | None, int | None]:
-    """Patient (NotFound unless `actor` may see it), treatment or None, earlier check-in id."""
+) -> _Found:
+    """Patient (NotFound unless `actor` may see it), treatment or None, earlier check-in id,
+    the clinic's protocol version, the patient's and the clinic's time zones."""
     row = session.execute(
         _SUBMIT_LOOKUP, {"patient_id": patient_id, "treatment_id": treatment_id, "key": key}
     ).one_or_none()
     if row is None or not can_see_patient(actor, row[0]):
         raise NotFound("patient")
-    return row[0], row[1], row[2]
+    return _Found(*row)
 
 
 def _treatment(treatment: Treatment | None, treatment_id: int | None) -> Treatment:
@@ -122,64 +159,69 @@ def submit_checkin(
     idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> CheckinOutcome:
-    """Validate, triage and store a check-in; the same key twice stores it once."""
+    """Validate, triage and store a check-in; the same key twice stores it once.
+
+    Two short transactions: lookups and triage in a read-only one, then the writes. On SQLite
+    the write lock is held only for the INSERTs, not for the triage; a check-in with the same
+    key that lands in between is caught by the unique (patient, key) constraint.
+    """
     key = _check_key(idempotency_key)
     now = now or utcnow()
+    with uow.reading():
+        found = _lookup(uow.session, actor, patient_id, data.treatment_id, key)
+        patient = found.patient
+        if found.previous_id is not None:
+            previous = uow.session.get_one(Checkin, found.previous_id)
+            replay = CheckinOutcome(previous, False, _alert_id(uow.session, previous.id))
+        else:
+            replay = None
+            treatment = _treatment(found.treatment, data.treatment_id)
+            in_force = protocols.in_force_at(uow.session, patient.clinic_id, found.protocol_version)
+    if replay is not None:
+        with uow:  # a replay is a read of patient data: audited like one
+            _audit(uow.session, actor, "checkin.replay", replay.checkin.id, patient, now)
+            uow.commit()
+        return replay
+    today = clock.local_today(now, found.patient_zone, found.clinic_zone)
+    day = (today - treatment.treatment_date).days
+    if day < 0:
+        raise Invalid.field("treatment_id", "this treatment is dated after today")
+    payload: dict[str, Any] = {
+        "treatment": domain.treatment_document(treatment),
+        "profile": domain.profile_document(patient, treatment),
+        "day": day,
+        "symptoms": data.symptoms,
+    }
+    if data.products:
+        payload["products"] = list(data.products)
+    result = domain.triage(payload, today)
+    level = Level(result["level"])
+    values: dict[str, Any] = dict(
+        patient_id=patient.id,
+        treatment_id=treatment.id,
+        idempotency_key=key,
+        day=day,
+        level=level,
+        phase=str(result.get("phase", ""))[:100],
+        triage_input=payload,
+        triage_result=result,
+        protocol_version=in_force.version,
+        created_by=actor.user_id,
+        created_at=now,
+    )
     with uow:
         session = uow.session
-        patient, found, previous_id = _lookup(session, actor, patient_id, data.treatment_id, key)
-        previous = session.get(Checkin, previous_id) if previous_id is not None else None
-        if previous is not None:
-            audit.record(
-                session,
-                actor,
-                "checkin.replay",
-                "checkin",
-                previous.id,
-                clinic_id=patient.clinic_id,
-                patient_id=patient.id,
-                at=now,
-            )
-            uow.commit()
-            return CheckinOutcome(previous, False, _alert_id(session, previous.id))
-        treatment = _treatment(found, data.treatment_id)
-        today = now.date()
-        day = (today - treatment.treatment_date).days
-        if day < 0:
-            raise Invalid.field("treatment_id", "this treatment is dated after today")
-        payload: dict[str, Any] = {
-            "treatment": domain.treatment_document(treatment),
-            "profile": domain.profile_document(patient, treatment),
-            "day": day,
-            "symptoms": data.symptoms,
-        }
-        if data.products:
-            payload["products"] = list(data.products)
-        result = domain.triage(payload, today)
-        level = Level(result["level"])
-        values: dict[str, Any] = dict(
-            patient_id=patient.id,
-            treatment_id=treatment.id,
-            idempotency_key=key,
-            day=day,
-            level=level,
-            phase=str(result.get("phase", ""))[:100],
-            triage_input=payload,
-            triage_result=result,
-            protocol_version=protocols.in_force(session, patient.clinic_id).version,
-            created_by=actor.user_id,
-            created_at=now,
-        )
         try:
             # A Core INSERT .. RETURNING id: the ORM flush machinery costs several times more
             # for one row. The object is then marked as loaded, like one read back.
             checkin_id = session.execute(_INSERT_CHECKIN, values).scalar_one()
         except IntegrityError:
-            # A concurrent request with the same key won the race: answer with its result.
-            uow.session.rollback()
+            # A concurrent request with the same key won the race (or the treatment was
+            # deleted meanwhile): answer with the first result.
+            session.rollback()
             winner = _existing(session, patient.id, key)
             if winner is None:
-                raise
+                raise NotFound("treatment") from None
             return CheckinOutcome(winner, False, _alert_id(session, winner.id))
         checkin = Checkin(id=checkin_id, **values)
         make_transient_to_detached(checkin)
@@ -196,18 +238,24 @@ def submit_checkin(
             session.flush()
             alert_id = alert.id
             notifications.enqueue_checkin_alert(session, alert, now)  # same transaction
-        audit.record(
-            session,
-            actor,
-            "checkin.create",
-            "checkin",
-            checkin.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-            at=now,
-        )
+        _audit(session, actor, "checkin.create", checkin_id, patient, now)
         uow.commit()
         return CheckinOutcome(checkin, True, alert_id)
+
+
+def _audit(
+    session: Session, actor: Principal, action: str, checkin_id: int, patient: Patient, at: datetime
+) -> None:
+    audit.record(
+        session,
+        actor,
+        action,
+        "checkin",
+        checkin_id,
+        clinic_id=patient.clinic_id,
+        patient_id=patient.id,
+        at=at,
+    )
 
 
 def list_checkins(

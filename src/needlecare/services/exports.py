@@ -30,7 +30,7 @@ from needlecare.reports.records import (
     RecommendationRecord,
     TreatmentRecord,
 )
-from needlecare.services import audit
+from needlecare.services import audit, clock
 from needlecare.services.errors import Forbidden, Invalid, NotFound
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.services.principal import SYSTEM_ROLE, Principal
@@ -299,6 +299,8 @@ def _export_one(
             uow.session, [patient], include_notes=include_notes, data_dir=images
         )
         record(uow.session, patient, fmt)
+        # The report's "today" (days since treatment) is the patient's local date.
+        today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id, now)
         uow.commit()
     content = render(
         [data],
@@ -306,7 +308,7 @@ def _export_one(
         scope="patient",
         clinic=data.clinic,
         now=now,
-        today=today or now.date(),
+        today=today,
         table=table,
     )
     return ExportFile(
@@ -416,6 +418,7 @@ def _export_clinic(
             select(Patient).where(Patient.clinic_id == clinic_id).order_by(Patient.id)
         ).all()
         data = load_patients(uow.session, patients, include_notes=True)
+        today = clock.local_today(now, *clock.clinic_zones(uow.session, clinic_id))
         audit.record(
             uow.session,
             actor,
@@ -427,9 +430,7 @@ def _export_clinic(
         )
         uow.commit()
     clinic = ClinicRecord(clinic_row.id, clinic_row.name)
-    content = render(
-        data, fmt, scope="clinic", clinic=clinic, now=now, today=now.date(), table=table
-    )
+    content = render(data, fmt, scope="clinic", clinic=clinic, now=now, today=today, table=table)
     return ExportFile(content, MEDIA_TYPES[fmt], _filename(f"clinic-{clinic_id}", fmt, table, now))
 
 
@@ -484,6 +485,7 @@ def my_data_export(
     now = now or utcnow()
     with uow:
         patient = own_patient(uow.session, actor)
+        today = clock.patient_today(uow.session, patient.id, patient.clinic_id, now)
         (data,) = load_patients(uow.session, [patient], include_notes=True)
         images = uow.session.execute(
             select(Photo.id, Photo.image_path).where(Photo.patient_id == patient.id)
@@ -504,7 +506,7 @@ def my_data_export(
         scope="patient",
         clinic=data.clinic,
         now=now,
-        today=now.date(),
+        today=today,
         table="checkins",
     )
     buffer = io.BytesIO()

@@ -1,4 +1,13 @@
-"""Invitations (private single-use links) and personal self-registration."""
+"""Invitations (private single-use links) and personal self-registration.
+
+Account enumeration: issuing an invitation never tells a clinic whether the address has an
+account elsewhere (another clinic's patient or staff, or a personal user): the link is issued
+as for a new address. Only about its own people does it say so ("already has an account at
+your clinic", "this patient already has a login"). A taken address fails when the link is
+used, not when it is issued. Known gap: whoever uses a link or the registration form still
+learns that a typed address is taken (the failure differs from success, which logs in);
+closing it needs an emailed confirmation step (docs/threat-model.md).
+"""
 
 from __future__ import annotations
 
@@ -78,13 +87,21 @@ def invite_new_patient(
 
 
 def invite_staff(uow: UnitOfWork, actor: Principal, email: str, role: str) -> IssuedInvitation:
-    """A link for a colleague to join the clinic as admin or clinician (admins only)."""
+    """A link for a colleague to join the clinic as admin or clinician (admins only).
+
+    An address with an account at this clinic is refused; one with an account anywhere else
+    gets its link like any new address (no existence leak across clinics)."""
     clinic_id = require_admin(actor)
     email = normalize_email(email)
     if role not in (Role.ADMIN.value, Role.CLINICIAN.value):
         raise Invalid.field("role", "choose admin or clinician")
     raw, digest = _new_invite_token()
     with uow:
+        holder_clinic = uow.session.execute(
+            select(User.clinic_id).where(User.email == email)
+        ).one_or_none()
+        if holder_clinic is not None and holder_clinic.clinic_id == clinic_id:
+            raise Conflict("this person already has an account at your clinic")
         row = StaffInvitation(
             clinic_id=clinic_id,
             email=email,

@@ -1,13 +1,16 @@
 """Password hashing (argon2id) and the rules a new password must meet.
 
-Rules per NIST SP 800-63B (rev. 3, 5.1.1.2): at least 8 characters, at most 256 (>= 64), any
-printable Unicode including spaces, no composition rules, no forced rotation, and the password
-must not be on a list of commonly used passwords or name this service or the user's own email.
-(Rev. 4 asks 15 characters for a password that is the only factor; we keep 8 with the
-blocklist and login throttling, see docs/threat-model.md.)"""
+Rules per NIST SP 800-63B rev. 4 (2024, 3.1.1.2) for a password that is the only factor (we
+have no second factor): at least 15 characters, at most 256 (>= 64 required), any printable
+ASCII or Unicode including spaces, normalised to NFKC and counted in code points, no
+composition rules, no forced rotation, and not on a blocklist: common passwords (also with
+digits or symbols added around them, or repeated), short repeated patterns, this service's
+name, the user's own email. The rules apply when a password is set; existing passwords keep
+working (login only verifies)."""
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from functools import lru_cache
 from importlib.resources import files
@@ -17,8 +20,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from needlecare.services.errors import Invalid
 
-MIN_PASSWORD_LENGTH = 8  # NIST SP 800-63B minimum for a user-chosen secret
+MIN_PASSWORD_LENGTH = 15  # NIST SP 800-63B rev. 4: single-factor passwords (8 only with MFA)
 MAX_PASSWORD_LENGTH = 256
+
+
+def normalize(password: str) -> str:
+    """NFKC, as rev. 4 recommends, so the same password typed on another keyboard matches."""
+    return unicodedata.normalize("NFKC", password)
 
 
 @lru_cache(maxsize=1)
@@ -27,14 +35,22 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _hasher().hash(normalize(password))
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    normal = normalize(password)
+    # Hashes made before NFKC normalisation hold the password exactly as typed.
+    return _verify(password_hash, normal) or (
+        normal != password and _verify(password_hash, password)
+    )
 
 
 def needs_rehash(password_hash: str) -> bool:
@@ -60,20 +76,31 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line)
 
 
+_EDGES = string.digits + string.punctuation + " "
+
+
+def _guessable(folded: str) -> bool:
+    """A common password (or one merely padded with digits/symbols), or a repeated pattern."""
+    n = len(folded)
+    unit = next((folded[:k] for k in range(1, n // 2 + 1) if folded[:k] * (n // k) == folded), "")
+    if unit and len(unit) <= 4:
+        return True  # "aaaa…", "abcabc…", "12341234…"
+    candidates = {folded, folded.strip(_EDGES), unit, unit.strip(_EDGES)} - {""}
+    return any(c in common_passwords() or c in SERVICE_WORDS for c in candidates)
+
+
 def check_new_password(password: str, field: str = "password", email: str | None = None) -> None:
+    password = normalize(password)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid.field(field, f"use at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise Invalid.field(field, f"use at most {MAX_PASSWORD_LENGTH} characters")
     if any(unicodedata.category(c) in ("Cc", "Cs") for c in password):
         raise Invalid.field(field, "use letters, digits, spaces or symbols (no control characters)")
-    folded = password.strip().lower()
-    local_part = (email or "").split("@")[0].lower()
-    if (
-        folded in common_passwords()
-        or folded in SERVICE_WORDS
-        or (len(local_part) >= 3 and folded in (local_part, (email or "").lower()))
-    ):
+    folded = password.strip().casefold()
+    email = normalize(email or "").casefold()
+    local_part = email.split("@")[0]
+    if _guessable(folded) or (len(local_part) >= 3 and folded.strip(_EDGES) in (local_part, email)):
         raise Invalid.field(
             field, "this password is too common or easy to guess; choose a longer, unusual one"
         )

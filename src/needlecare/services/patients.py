@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from needlecare.services import audit, domain
 from needlecare.services.auth import normalize_email
@@ -35,13 +34,16 @@ def _clean(data: PatientCreate) -> PatientCreate:
     profile = {"acne_prone": data.acne_prone, "history": list(data.history)}
     if data.fitzpatrick is not None:
         profile["fitzpatrick"] = data.fitzpatrick
+    # Only the profile is checked, against a probe treatment on the same day: no patient
+    # "today" is involved, so one UTC date read once is enough.
+    probe_day = utcnow().date()
     probe_treatment = {
-        "date": date.today().isoformat(),
+        "date": probe_day.isoformat(),
         "depth_mm": 0.5,
         "device": "pen",
         "areas": ["face"],
     }
-    domain.check_profile(probe_treatment, profile, date.today(), prefixes=("profile",))
+    domain.check_profile(probe_treatment, profile, probe_day, prefixes=("profile",))
     return PatientCreate(name, email, data.fitzpatrick, data.acne_prone, list(data.history))
 
 

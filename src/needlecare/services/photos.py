@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from needlecare import photos as domain
-from needlecare.services import audit
+from needlecare.services import audit, clock
 from needlecare.services.errors import FieldError, Invalid, NotFound, ServiceError
 from needlecare.services.photo_files import (
     FileBatch,
@@ -42,7 +42,7 @@ MAX_UPLOAD_BYTES = domain.MAX_BYTES
 MAX_PHOTOS_PER_CHECKIN = 6
 """A few angles of the treated area; more is a mistake or a script."""
 MAX_PHOTOS_PER_DAY = 20
-"""Per patient and UTC day, over all check-ins: bounds storage and analysis work."""
+"""Per patient and local day (their zone), over all check-ins: bounds storage and work."""
 MAX_AREA_CHARS = 40
 _AREA = re.compile(r"^[a-z0-9][a-z0-9 '\-]*$")
 
@@ -194,13 +194,17 @@ def _placement(
         if latest is None:
             raise Invalid.field("treatment_id", "record the treatment first")
         treatment = latest
-    day = (now.date() - treatment.treatment_date).days
+    day = (
+        clock.patient_today(session, patient.id, patient.clinic_id, now) - treatment.treatment_date
+    ).days
     if day < 0:
         raise Invalid.field("treatment_id", "this treatment is dated after today")
     return treatment, None, day
 
 
-def _check_limits(session: Session, patient_id: int, checkin_id: int | None, now: datetime) -> None:
+def _check_limits(
+    session: Session, patient: Patient, checkin_id: int | None, now: datetime
+) -> None:
     if checkin_id is not None:
         on_checkin = session.scalar(
             select(func.count()).select_from(Photo).where(Photo.checkin_id == checkin_id)
@@ -211,11 +215,14 @@ def _check_limits(session: Session, patient_id: int, checkin_id: int | None, now
                 f"a check-in holds at most {MAX_PHOTOS_PER_CHECKIN} photos; "
                 "delete one to add another",
             )
-    day_start = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
+    # The patient's day, so that "try again tomorrow" means their tomorrow.
+    zones = clock.patient_zones(session, patient.id, patient.clinic_id)
+    zone = clock.zone_of(*zones)
+    day_start = datetime.combine(clock.local_today(now, *zones), time.min, tzinfo=zone)
     today = session.scalar(
         select(func.count())
         .select_from(Photo)
-        .where(Photo.patient_id == patient_id, Photo.uploaded_at >= day_start)
+        .where(Photo.patient_id == patient.id, Photo.uploaded_at >= day_start.astimezone(UTC))
     )
     if (today or 0) >= MAX_PHOTOS_PER_DAY:
         raise Invalid.field(
@@ -282,7 +289,7 @@ def upload_photo(
     with uow.reading():  # refuse strangers, bad placements and full days before the work
         patient = patient_for(uow.session, actor, patient_id)
         _, checkin, _ = _placement(uow.session, actor, patient, data, now)
-        _check_limits(uow.session, patient.id, checkin.id if checkin else None, now)
+        _check_limits(uow.session, patient, checkin.id if checkin else None, now)
     clean = _sanitize(data.content)
     measurement: domain.PhotoMeasurement | None = None
     with uow.reading():
@@ -318,7 +325,7 @@ def _store(
             uow.commit()
             return UploadOutcome(previous, False)
         treatment, checkin, day = _placement(session, actor, patient, data, now)
-        _check_limits(session, patient.id, checkin.id if checkin else None, now)
+        _check_limits(session, patient, checkin.id if checkin else None, now)
         area = _area(data.area, treatment)
         measurement = measurement or _measure(clean.image)
         photo = Photo(

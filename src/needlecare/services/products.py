@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from needlecare.services import audit, domain, protocols
+from needlecare.services import audit, clock, domain, protocols
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
@@ -27,14 +27,13 @@ def check_product(
     today: date | None = None,
 ) -> dict[str, Any]:
     """The checker's verdict for the patient's day (default: today's day since the latest
-    treatment, or day 0 without one)."""
+    treatment, or day 0 without one). Today is the patient's local date unless given."""
     if not text.strip():
         raise Invalid.field("text", "paste or type the ingredient list")
     if len(text) > MAX_LABEL_CHARS:
         raise Invalid.field("text", f"at most {MAX_LABEL_CHARS} characters")
     if day is not None and not 0 <= day <= 3650:
         raise Invalid.field("day", "day must be between 0 and 3650")
-    today = today or date.today()
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         treatment = uow.session.scalar(
@@ -44,6 +43,7 @@ def check_product(
             .limit(1)
         )
         if day is None:
+            today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
             day = max(0, (today - treatment.treatment_date).days) if treatment else 0
         windows = protocols.in_force(uow.session, patient.clinic_id).windows  # clinic's protocol
         audit.record(

@@ -13,11 +13,12 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from needlecare.guide import (
     Protocol,
@@ -50,6 +51,36 @@ class InForce:
     version: int | None
 
 
+_LATEST_VERSION = select(func.max(ClinicProtocol.version)).where(
+    ClinicProtocol.clinic_id == bindparam("clinic_id")
+)
+_ROW_AT_VERSION = select(ClinicProtocol).where(
+    ClinicProtocol.clinic_id == bindparam("clinic_id"),
+    ClinicProtocol.version == bindparam("version"),
+)
+# Saved versions are never updated and the defaults change only with a release, so what a
+# (clinic, version) means is fixed for the life of the process: parse each one once. A cache
+# of immutable facts, not state: every process reads the version number from the database.
+_IN_FORCE_CACHE: dict[tuple[int, int], InForce] = {}
+_IN_FORCE_CACHE_SIZE = 1024
+
+
+@cache
+def _defaults() -> InForce:
+    return InForce(effective_windows(None), None, None)
+
+
+def latest_version_of(
+    clinic_id: ColumnElement[int | None] | InstrumentedAttribute[int | None],
+) -> ScalarSelect[int | None]:
+    """The clinic's latest protocol version, as a subquery for a caller's own statement."""
+    return (
+        select(func.max(ClinicProtocol.version))
+        .where(ClinicProtocol.clinic_id == clinic_id)
+        .scalar_subquery()
+    )
+
+
 def latest_row(session: Session, clinic_id: int | None) -> ClinicProtocol | None:
     if clinic_id is None:
         return None
@@ -71,13 +102,32 @@ def _parsed(row: ClinicProtocol) -> Protocol | None:
         return None
 
 
+def in_force_at(session: Session, clinic_id: int | None, version: int | None) -> InForce:
+    """The windows of the clinic's protocol `version` (the defaults for None). The result is
+    shared between callers: read it, never change it."""
+    if clinic_id is None or version is None:
+        return _defaults()
+    key = (clinic_id, version)
+    cached = _IN_FORCE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    row = session.scalar(_ROW_AT_VERSION, {"clinic_id": clinic_id, "version": version})
+    protocol = _parsed(row) if row is not None else None
+    result = (
+        _defaults() if protocol is None else InForce(effective_windows(protocol), protocol, version)
+    )
+    if len(_IN_FORCE_CACHE) >= _IN_FORCE_CACHE_SIZE:
+        _IN_FORCE_CACHE.clear()
+    _IN_FORCE_CACHE[key] = result
+    return result
+
+
 def in_force(session: Session, clinic_id: int | None) -> InForce:
     """The windows in force for a clinic's patients (defaults without a protocol)."""
-    row = latest_row(session, clinic_id)
-    protocol = _parsed(row) if row is not None else None
-    if protocol is None:
-        return InForce(effective_windows(None), None, None)
-    return InForce(effective_windows(protocol), protocol, row.version if row else None)
+    if clinic_id is None:
+        return _defaults()
+    version = session.scalar(_LATEST_VERSION, {"clinic_id": clinic_id})
+    return in_force_at(session, clinic_id, version)
 
 
 def in_force_for_patient(session: Session, patient: Patient) -> InForce:

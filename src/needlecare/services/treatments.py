@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from needlecare.services import audit, domain, protocols
+from needlecare.services import audit, clock, domain, protocols
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, treatment_for
@@ -58,11 +58,12 @@ def create_treatment(
     *,
     today: date | None = None,
 ) -> Treatment:
-    """Record a treatment for a patient (their clinic's staff, or the patient)."""
-    today = today or date.today()
-    device = _check(data, today)
+    """Record a treatment for a patient (their clinic's staff, or the patient). "In the
+    future" is judged by the patient's local date (default), not UTC's."""
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
+        today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
+        device = _check(data, today)
         treatment = Treatment(
             patient_id=patient.id,
             treatment_date=data.treatment_date,
@@ -119,10 +120,12 @@ def get_timeline(
     *,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """The day-by-day recovery timeline of one treatment (the domain's timeline contract)."""
+    """The day-by-day recovery timeline of one treatment (the domain's timeline contract);
+    "today" defaults to the patient's local date."""
     with uow:
         treatment = treatment_for(uow.session, actor, patient_id, treatment_id)
         patient_clinic = patient_for(uow.session, actor, patient_id).clinic_id
+        today = today or clock.patient_today(uow.session, patient_id, patient_clinic)
         windows = protocols.in_force(uow.session, patient_clinic).windows  # clinic's protocol
         audit.record(
             uow.session,
@@ -134,4 +137,4 @@ def get_timeline(
             patient_id=patient_id,
         )
         uow.commit()
-    return domain.timeline(treatment, today or date.today(), windows)
+    return domain.timeline(treatment, today, windows)

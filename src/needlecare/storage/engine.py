@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -12,6 +15,7 @@ from sqlalchemy.pool import NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 READ_ONLY_OPTION = "needlecare_read_only"
+SINGLE_STATEMENT_OPTION = "needlecare_single_statement"
 WRITE_LOCK_KEY = "needlecare_write_lock"
 
 
@@ -29,9 +33,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     # Take the write lock at BEGIN: a deferred transaction that reads and then writes can fail
     # with "database is locked" without waiting for busy_timeout. Read-only units of work ask
-    # for a deferred BEGIN so they run alongside the writer (WAL).
-    read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
-    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    # for a deferred BEGIN so they run alongside the writer (WAL); a single statement needs no
+    # transaction at all. Sent on the driver connection: the SQLAlchemy execution path costs
+    # more than the statement.
+    options = conn.get_execution_options()
+    if options.get(SINGLE_STATEMENT_OPTION):
+        return
+    statement = "BEGIN" if options.get(READ_ONLY_OPTION) else "BEGIN IMMEDIATE"
+    conn.connection.driver_connection.execute(statement)
 
 
 def _json_dumps(value: Any) -> str:
@@ -71,11 +80,58 @@ def make_engine(url: str, *, pool_size: int = 10, pooled: bool = True) -> Engine
     )
 
 
+class SqliteWriteLock:
+    """One writer at a time across the threads and processes sharing an SQLite file.
+
+    SQLite allows one writer anyway; a writer that finds the file locked sleeps and retries
+    (1, 2, 5, 10 ms ...), which under load turns into long stalls and unfair queues. Writers
+    here queue instead: on a thread lock within the process, then on an flock(2) of a file
+    next to the database, which the kernel hands over the moment it is released. Processes
+    that don't take it (the sqlite3 shell) still get SQLite's own busy handling.
+    """
+
+    def __init__(self, lock_path: Path | None) -> None:
+        self._thread_lock = threading.RLock()
+        self._depth = 0  # re-entered by the holding thread: the file lock is taken once
+        self._lock_path = lock_path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self._thread_lock.acquire()
+        if self._depth == 0 and self._lock_path is not None:
+            try:
+                if self._fd is None:
+                    self._fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            except BaseException:
+                self._thread_lock.release()
+                raise
+        self._depth += 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions whose objects stay readable after commit (services return them).
 
-    On SQLite, writers also queue on an in-process lock: SQLite has one writer at a time
-    anyway, and waiting on a lock is fairer and faster than SQLite's sleep-and-retry.
+    On SQLite, write units of work also queue on a `SqliteWriteLock` (see there).
     """
-    info = {WRITE_LOCK_KEY: threading.RLock()} if engine.dialect.name == "sqlite" else {}
+    info: dict[str, Any] = {}
+    if engine.dialect.name == "sqlite":
+        path = _sqlite_file(engine)
+        lock_path = path.with_name(path.name + ".writelock") if path is not None else None
+        info[WRITE_LOCK_KEY] = SqliteWriteLock(lock_path)
     return sessionmaker(engine, expire_on_commit=False, info=info)

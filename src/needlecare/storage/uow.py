@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Mapping
 from types import TracebackType
+from typing import Any
 
+from sqlalchemy import Executable
 from sqlalchemy.orm import Session, sessionmaker
 
-from needlecare.storage.engine import READ_ONLY_OPTION, WRITE_LOCK_KEY
+from needlecare.storage.engine import (
+    READ_ONLY_OPTION,
+    SINGLE_STATEMENT_OPTION,
+    WRITE_LOCK_KEY,
+    SqliteWriteLock,
+)
 
 
 class UnitOfWork:
@@ -19,7 +26,7 @@ class UnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
-        self._lock: threading.RLock | None = None
+        self._lock: SqliteWriteLock | None = None
         self._read_only = False
 
     @property
@@ -70,6 +77,18 @@ class UnitOfWork:
         if self._lock is not None:
             lock, self._lock = self._lock, None
             lock.release()
+
+    def lookup(self, statement: Executable, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """Run one read-only statement and return its single row (or None), outside any unit:
+        a single statement sees a consistent snapshot by itself, so it needs no transaction
+        (nor a Session). For hot lookups such as a bearer token."""
+        if self._session is not None:
+            raise RuntimeError("lookup() inside `with uow:`; use uow.session")
+        engine = self._session_factory.kw["bind"]
+        with engine.connect() as connection:
+            options = {READ_ONLY_OPTION: True, SINGLE_STATEMENT_OPTION: True}
+            row = connection.execution_options(**options).execute(statement, params).one_or_none()
+            return None if row is None else tuple(row)
 
     def commit(self) -> None:
         if self._read_only:

@@ -18,12 +18,13 @@ from needlecare.web.api import (
 )
 
 api_router = APIRouter(prefix="/api/v1")
+# The two busiest routes first: routes are matched in order (paths don't overlap).
 for module in (
+    checkins,
+    alerts,
     auth,
     patients,
     treatments,
-    checkins,
-    alerts,
     notes,
     products,
     staff,

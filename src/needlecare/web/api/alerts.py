@@ -4,34 +4,39 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
-from needlecare.services import alerts
+from needlecare.services import alerts, auth
+from needlecare.services.alerts import AlertView
 from needlecare.storage.enums import AlertState
-from needlecare.web.api.convert import alert_out
+from needlecare.web.api.convert import alert_out, alert_queue_out, model_response
 from needlecare.web.api.schemas.care import AlertOut, ResolveIn
-from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.deps import ApiActor, ApiToken, UowDep
 
 router = APIRouter(tags=["alerts"])
+ALERT_LIST = TypeAdapter(list[AlertOut])
 
 
 @router.get("/alerts", response_model=list[AlertOut])
 async def alert_queue(
-    actor: ApiActor,
+    token: ApiToken,
     uow: UowDep,
     state: Annotated[list[Literal["open", "acknowledged", "resolved"]] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[AlertOut]:
+) -> Response:
     """Open urgent and contact_clinic alerts first, by urgency then age; then acknowledged
     ones. `state` filters (repeatable)."""
     states = [AlertState(s) for s in state] if state else list(alerts.ACTIVE_STATES)
-    # async + one explicit thread hop for the blocking work: a sync route would take two (the
-    # endpoint, then response validation).
-    views = await run_in_threadpool(
-        lambda: alerts.alert_queue(uow, actor, states=states, limit=limit)
-    )
-    return [alert_out(v.alert, v) for v in views]
+
+    def queue() -> list[AlertView]:
+        actor = auth.principal_for_token(uow, token)
+        return alerts.alert_queue(uow, actor, states=states, limit=limit)
+
+    # The hot path: token and service in one thread hop, the response serialised once.
+    views = await run_in_threadpool(queue)
+    return model_response(ALERT_LIST.validate_python(alert_queue_out(views)), adapter=ALERT_LIST)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut)

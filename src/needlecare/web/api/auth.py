@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from needlecare.services import auth, invitations
+from needlecare.services.ratelimit import TooManyAttempts
 from needlecare.web.api.convert import me_out
 from needlecare.web.api.schemas.accounts import (
     MeOut,
@@ -16,16 +17,42 @@ from needlecare.web.api.schemas.accounts import (
     TokenOut,
 )
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.errors import error_response
 
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenIssued)
-def create_token(body: TokenCreate, uow: UowDep, request: Request) -> TokenIssued:
-    """Exchange email and password for a bearer token (shown once). Rate-limited: 429 after
-    repeated failures (per account and per client address)."""
+RETRY_AFTER = {
+    "description": "Too many failed logins (per account or per client address)",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until a login may succeed",
+            "schema": {"type": "integer"},
+        }
+    },
+}
+
+
+def too_many_attempts(request: Request, error: TooManyAttempts) -> Response:
+    """The 429 with Retry-After: seconds until the stored failures stop blocking the login."""
+    headers = {"Retry-After": str(error.retry_after_s)}
+    return error_response(request, error.status, error.message, error.code, headers=headers)
+
+
+@router.post(
+    "/auth/tokens",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenIssued,
+    responses={429: RETRY_AFTER},
+)
+def create_token(body: TokenCreate, uow: UowDep, request: Request) -> TokenIssued | Response:
+    """Exchange email and password for a bearer token (shown once). Rate-limited: 429 with
+    Retry-After after repeated failures (per account and per client address)."""
     client_ip = request.client.host if request.client else None
-    issued = auth.create_token(uow, body.email, body.password, body.name, client_ip)
+    try:
+        issued = auth.create_token(uow, body.email, body.password, body.name, client_ip)
+    except TooManyAttempts as error:
+        return too_many_attempts(request, error)
     return TokenIssued.model_validate(issued)
 
 

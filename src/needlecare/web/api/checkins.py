@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from needlecare.services import checkins
-from needlecare.services.checkins import CheckinCreate
-from needlecare.web.api.convert import checkin_out, outcome_out
+from needlecare.services import auth, checkins
+from needlecare.services.checkins import CheckinCreate, CheckinOutcome
+from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
-from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.deps import ApiActor, ApiToken, UowDep
 
 router = APIRouter(tags=["check-ins"])
 
@@ -25,11 +25,10 @@ router = APIRouter(tags=["check-ins"])
 async def submit_checkin(
     patient_id: int,
     body: CheckinIn,
-    actor: ApiActor,
+    token: ApiToken,
     uow: UowDep,
-    response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
-) -> CheckinOut:
+) -> Response:
     """Triage and store today's check-in. The same Idempotency-Key twice stores it once and
     returns the first result (200 instead of 201)."""
     data = CheckinCreate(
@@ -37,16 +36,20 @@ async def submit_checkin(
         products=list(body.products),
         treatment_id=body.treatment_id,
     )
-    # async + one explicit thread hop for the blocking work: a sync route would take two (the
-    # endpoint, then response validation).
-    outcome = await run_in_threadpool(
-        lambda: checkins.submit_checkin(
+
+    def submit() -> CheckinOutcome:
+        actor = auth.principal_for_token(uow, token)
+        return checkins.submit_checkin(
             uow, actor, patient_id, data, idempotency_key=idempotency_key
         )
+
+    # The hot path: token and service in one thread hop, and the response serialised once
+    # (a returned model would be validated again, then encoded by the json module).
+    outcome = await run_in_threadpool(submit)
+    return model_response(
+        outcome_out(outcome),
+        status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
     )
-    if not outcome.created:
-        response.status_code = status.HTTP_200_OK
-    return outcome_out(outcome)
 
 
 @router.get("/patients/{patient_id}/checkins", response_model=list[CheckinOut])

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Response
+from pydantic import TypeAdapter
+
 from needlecare.services.alerts import AlertView
 from needlecare.services.checkins import CheckinOutcome
 from needlecare.services.principal import Principal
 from needlecare.storage.models import Alert, Checkin, Patient
 from needlecare.web.api.schemas.accounts import MeOut, PatientOut
-from needlecare.web.api.schemas.care import AlertOut, CheckinOut, Finding, TriageResult
+from needlecare.web.api.schemas.care import AlertOut, CheckinOut, TriageResult
+
+
+def model_response(
+    value: Any, status_code: int = 200, *, adapter: TypeAdapter[Any] | None = None
+) -> Response:
+    """A JSON response serialised once by pydantic. A route returning a model has FastAPI
+    validate it again against `response_model` and encode it with the json module; the hot
+    routes return this instead (their `response_model` still documents the shape). Lists
+    need their `adapter` (a module-level TypeAdapter: building one per call is slow)."""
+    body = (
+        adapter.dump_json(value)
+        if adapter is not None
+        else value.__pydantic_serializer__.to_json(value)
+    )
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def me_out(principal: Principal) -> MeOut:
@@ -60,16 +78,40 @@ def outcome_out(outcome: CheckinOutcome) -> CheckinOut:
     return checkin_out(outcome.checkin, alert_id=outcome.alert_id, replayed=not outcome.created)
 
 
-def alert_out(alert: Alert, view: AlertView | None = None, patient_name: str = "") -> AlertOut:
+def alert_queue_out(views: list[AlertView]) -> list[dict[str, Any]]:
+    """The queue's rows as plain dicts for one `TypeAdapter(list[AlertOut])` validation (one
+    call into pydantic-core instead of a model per alert and per finding)."""
+    return [
+        {
+            "id": v.alert.id,
+            "patient_id": v.alert.patient_id,
+            "patient_name": v.patient_name,
+            "checkin_id": v.alert.checkin_id,
+            "level": v.alert.level.value,
+            "state": v.alert.state.value,
+            "day": v.day,
+            "findings": v.findings,
+            "created_at": v.alert.created_at,
+            "acknowledged_at": v.alert.acknowledged_at,
+            "acknowledged_by": v.alert.acknowledged_by,
+            "resolved_at": v.alert.resolved_at,
+            "resolved_by": v.alert.resolved_by,
+            "resolution_note": v.alert.resolution_note,
+        }
+        for v in views
+    ]
+
+
+def alert_out(alert: Alert, patient_name: str = "") -> AlertOut:
     return AlertOut(
         id=alert.id,
         patient_id=alert.patient_id,
-        patient_name=view.patient_name if view else patient_name,
+        patient_name=patient_name,
         checkin_id=alert.checkin_id,
         level=alert.level.value,
         state=alert.state.value,
-        day=view.day if view else None,
-        findings=[Finding.model_validate(f) for f in view.findings] if view else [],
+        day=None,
+        findings=[],
         created_at=alert.created_at,
         acknowledged_at=alert.acknowledged_at,
         acknowledged_by=alert.acknowledged_by,

@@ -8,8 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Body, status
 from pydantic import BaseModel, ConfigDict
 
-from needlecare.services import protocols
-from needlecare.storage.base import utcnow
+from needlecare.services import clock, protocols
 from needlecare.web.deps import ApiActor, UowDep
 
 router = APIRouter(tags=["protocols"])
@@ -68,5 +67,6 @@ def save_protocol(
 def aftercare_sheet(patient_id: int, actor: ApiActor, uow: UowDep) -> dict[str, Any]:
     """The personal aftercare sheet of the latest treatment, dates filled in (the `--json`
     form of `needlecare guide sheet`), under the clinic's protocol in force."""
-    sheet = protocols.aftercare_sheet(uow, actor, patient_id, today=utcnow().date())
+    today = clock.today_for(uow, actor, patient_id)  # the patient's local date
+    sheet = protocols.aftercare_sheet(uow, actor, patient_id, today=today)
     return sheet.to_dict()

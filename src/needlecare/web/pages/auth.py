@@ -49,7 +49,7 @@ async def login(request: Request, uow: UowDep) -> Response:
     email, password = text(form, "email", 320), text(form, "password", 1000)
     next_url = safe_next(text(form, "next"))
     errors: dict[str, str] = {}
-    locked = False
+    retry_after: int | None = None
     if not email.strip():
         errors["email"] = "Enter your email address."
     if not password:
@@ -58,16 +58,16 @@ async def login(request: Request, uow: UowDep) -> Response:
         client_ip = request.client.host if request.client else None
         try:
             principal = auth.authenticate(uow, email, password, client_ip)
-        except TooManyAttempts as error:
+        except TooManyAttempts as error:  # the same lock as the API: one service, one table
             errors["_form"] = error.message
-            locked = True
+            retry_after = error.retry_after_s
         except Unauthorized:
             errors["_form"] = "That email and password do not match. Check both and try again."
         else:
             login_session(request, principal)
             return RedirectResponse(next_url or home_for(principal), status_code=303)
-    status = 429 if locked else 401 if "_form" in errors else 422
-    return render(
+    status = 429 if retry_after is not None else 401 if "_form" in errors else 422
+    response = render(
         request,
         "auth/login.html",
         {
@@ -78,6 +78,9 @@ async def login(request: Request, uow: UowDep) -> Response:
         },
         status_code=status,
     )
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @router.post("/logout", dependencies=[CsrfChecked])

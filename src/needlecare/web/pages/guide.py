@@ -14,10 +14,9 @@ from fastapi import APIRouter, Request, Response
 
 from needlecare.guide import Citation, Page, PageNotFound, Sheet, page, pages, search
 from needlecare.knowledge import citations
-from needlecare.services import protocols
+from needlecare.services import clock, protocols
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
-from needlecare.storage.base import utcnow
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import MaybeViewer, PatientViewer, StaffViewer
 from needlecare.web.pages.rendering import PageRoute, add_nav_item, render, templates
@@ -118,7 +117,8 @@ def sheet_document(sheet: Sheet) -> Document:
     from weasyprint.urls import URLFetcher
 
     html = templates.env.get_template("guide/sheet_pdf.html").render(
-        sheet=sheet, printed=utcnow().date()
+        sheet=sheet,
+        printed=sheet.today,  # the day the sheet was made for, in the patient's zone
     )
     css = files("needlecare.web").joinpath("templates", PDF_CSS).read_text("utf-8")
     fetcher = URLFetcher(allowed_protocols=("data",))
@@ -146,7 +146,8 @@ def _pdf(sheet: Sheet) -> Response:
 def _patient_sheet(uow: UowDep, viewer: Principal) -> Sheet | None:
     assert viewer.patient_id is not None  # guaranteed by PatientViewer
     try:
-        return protocols.aftercare_sheet(uow, viewer, viewer.patient_id, today=utcnow().date())
+        today = clock.today_for(uow, viewer, viewer.patient_id)  # the patient's local date
+        return protocols.aftercare_sheet(uow, viewer, viewer.patient_id, today=today)
     except NotFound:
         return None  # no treatment recorded yet
 
@@ -171,13 +172,15 @@ def my_sheet_pdf(viewer: PatientViewer, uow: UowDep) -> Response:
 
 @router.get("/clinic/patients/{patient_id}/sheet")
 def patient_sheet(request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
-    sheet = protocols.aftercare_sheet(uow, viewer, patient_id, today=utcnow().date())
+    today = clock.today_for(uow, viewer, patient_id)  # the patient's date, not the clinic's
+    sheet = protocols.aftercare_sheet(uow, viewer, patient_id, today=today)
     return _sheet_page(request, viewer, sheet, f"/clinic/patients/{patient_id}/sheet")
 
 
 @router.get("/clinic/patients/{patient_id}/sheet.pdf")
 def patient_sheet_pdf(patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
-    return _pdf(protocols.aftercare_sheet(uow, viewer, patient_id, today=utcnow().date()))
+    today = clock.today_for(uow, viewer, patient_id)
+    return _pdf(protocols.aftercare_sheet(uow, viewer, patient_id, today=today))
 
 
 # Last: "/guide/{slug}" would otherwise answer for "/guide/sheet" and "/guide/sources".

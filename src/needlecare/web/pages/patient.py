@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from needlecare.services import checkins, notes, patients, products, treatments
+from needlecare.services import checkins, clock, notes, patients, products, treatments
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.base import utcnow
@@ -34,9 +34,9 @@ from needlecare.web.pages.vocab import AREAS, DEVICES, HISTORY, SKIN_TYPES
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-def _today() -> date:
-    # The services date check-ins in UTC; the pages count days the same way.
-    return utcnow().date()
+def _today(uow: UnitOfWork, viewer: Principal) -> date:
+    # The patient's local date (their zone, else the clinic's, else UTC), as the services use.
+    return clock.today_for(uow, viewer, _pid(viewer))
 
 
 def _pid(viewer: Principal) -> int:
@@ -52,8 +52,9 @@ def _latest_treatment(uow: UnitOfWork, viewer: Principal) -> Treatment | None:
 # --- Today ---------------------------------------------------------------------------------
 
 
-def _timeline_context(uow: UnitOfWork, viewer: Principal, treatment: Treatment) -> dict[str, Any]:
-    today = _today()
+def _timeline_context(
+    uow: UnitOfWork, viewer: Principal, treatment: Treatment, today: date
+) -> dict[str, Any]:
     timeline = treatments.get_timeline(uow, viewer, _pid(viewer), treatment.id, today=today)
     days = [d for d in timeline.get("days", []) if isinstance(d, dict)]
     day = (today - treatment.treatment_date).days
@@ -74,10 +75,11 @@ def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response
     treatment = _latest_treatment(uow, viewer)
     context: dict[str, Any] = {"title": "Today", "treatment": None}
     if treatment is not None:
-        context.update(_timeline_context(uow, viewer, treatment))
+        zones = clock.zones_for(uow, viewer, _pid(viewer))
+        today = clock.local_today(utcnow(), *zones)
+        context.update(_timeline_context(uow, viewer, treatment, today))
         history = checkins.list_checkins(uow, viewer, _pid(viewer), limit=20)
-        today = _today()
-        done_today = [c for c in history if c.created_at.date() == today]
+        done_today = [c for c in history if clock.local_date(c.created_at, *zones) == today]
         context.update(
             treatment=treatment_view(treatment),
             today_label=day_label(today),
@@ -101,13 +103,15 @@ _TREATMENT_FIELDS = {
 }
 
 
-def _treatment_form_context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+def _treatment_form_context(
+    form: dict[str, Any], errors: dict[str, str], today: date
+) -> dict[str, Any]:
     return {
         "title": "Your treatment",
         "form": form,
         "errors": errors,
         "action": "/treatment/new",
-        "today_iso": _today().isoformat(),
+        "today_iso": today.isoformat(),
         "DEVICES": DEVICES,
         "AREAS": AREAS,
         "SKIN_TYPES": SKIN_TYPES,
@@ -118,8 +122,9 @@ def _treatment_form_context(form: dict[str, Any], errors: dict[str, str]) -> dic
 @router.get("/treatment/new")
 def treatment_form(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
     patient = patients.get_patient(uow, viewer, _pid(viewer))
+    today = _today(uow, viewer)
     form = {
-        "treatment_date": _today().isoformat(),
+        "treatment_date": today.isoformat(),
         "depth_mm": "",
         "device": "pen",
         "areas": ["face"],
@@ -129,7 +134,7 @@ def treatment_form(request: Request, viewer: PatientViewer, uow: UowDep) -> Resp
         "history": list(patient.history),
     }
     return render(
-        request, "patient/treatment.html", _treatment_form_context(form, {}), viewer=viewer
+        request, "patient/treatment.html", _treatment_form_context(form, {}, today), viewer=viewer
     )
 
 
@@ -167,6 +172,7 @@ def _read_treatment(form: FormData) -> tuple[dict[str, Any], dict[str, Any], dic
 @router.post("/treatment/new", dependencies=[CsrfChecked])
 async def record_treatment(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
     values, parsed, errors = _read_treatment(await read_form(request))
+    today = _today(uow, viewer)
     if not errors:
         try:
             patient = patients.get_patient(uow, viewer, _pid(viewer))
@@ -194,7 +200,7 @@ async def record_treatment(request: Request, viewer: PatientViewer, uow: UowDep)
                     fitzpatrick=parsed["fitzpatrick"],
                     serum=values["serum"].strip() or None,
                 ),
-                today=_today(),
+                today=today,
             )
         except Invalid as error:
             errors = inline_errors(error, lambda f: _TREATMENT_FIELDS.get(f, f))
@@ -204,7 +210,7 @@ async def record_treatment(request: Request, viewer: PatientViewer, uow: UowDep)
     return render(
         request,
         "patient/treatment.html",
-        _treatment_form_context(values, errors),
+        _treatment_form_context(values, errors, today),
         viewer=viewer,
         status_code=422,
     )
@@ -240,7 +246,7 @@ def checkin_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Respon
     treatment = _latest_treatment(uow, viewer)
     if treatment is None:
         return _no_treatment(request)
-    day = (_today() - treatment.treatment_date).days
+    day = (_today(uow, viewer) - treatment.treatment_date).days
     context = _checkin_context(day, cf.blank_form(), {}, uuid.uuid4().hex)
     return render(request, "patient/checkin.html", context, viewer=viewer)
 
@@ -268,7 +274,7 @@ async def submit_checkin(request: Request, viewer: PatientViewer, uow: UowDep) -
         else:
             return RedirectResponse(f"/checkins/{outcome.checkin.id}", status_code=303)
     treatment = _latest_treatment(uow, viewer)
-    day = (_today() - treatment.treatment_date).days if treatment else 0
+    day = (_today(uow, viewer) - treatment.treatment_date).days if treatment else 0
     return render(
         request,
         "patient/checkin.html",
@@ -310,7 +316,7 @@ def _products_context(
 @router.get("/products")
 def products_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
     treatment = _latest_treatment(uow, viewer)
-    day = (_today() - treatment.treatment_date).days if treatment else None
+    day = (_today(uow, viewer) - treatment.treatment_date).days if treatment else None
     context = _products_context(day, {"ingredients": "", "day": "0"}, {}, None)
     context["recommendations"] = notes.list_recommendations(uow, viewer, _pid(viewer))
     return render(request, "patient/products.html", context, viewer=viewer)
@@ -321,7 +327,8 @@ async def check_products(request: Request, viewer: PatientViewer, uow: UowDep) -
     form = await read_form(request)
     values = {"ingredients": text(form, "ingredients"), "day": text(form, "day", 6) or "0"}
     treatment = _latest_treatment(uow, viewer)
-    day: int | None = (_today() - treatment.treatment_date).days if treatment else None
+    today = _today(uow, viewer)
+    day: int | None = (today - treatment.treatment_date).days if treatment else None
     errors: dict[str, str] = {}
     ask_day = None
     if treatment is None:
@@ -333,12 +340,12 @@ async def check_products(request: Request, viewer: PatientViewer, uow: UowDep) -
     if not errors:
         try:
             report = products.check_product(
-                uow, viewer, _pid(viewer), values["ingredients"], day=ask_day, today=_today()
+                uow, viewer, _pid(viewer), values["ingredients"], day=ask_day, today=today
             )
             resume_day = report.get("verdict", {}).get("resume_day")
             if isinstance(resume_day, int) and resume_day > report["verdict"]["day"]:
                 later = products.check_product(
-                    uow, viewer, _pid(viewer), values["ingredients"], day=resume_day, today=_today()
+                    uow, viewer, _pid(viewer), values["ingredients"], day=resume_day, today=today
                 )
                 report["resume_status"] = later["verdict"]["status"]
                 if treatment is not None:

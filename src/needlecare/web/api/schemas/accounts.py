@@ -7,10 +7,21 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from needlecare.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Email = Annotated[str, Field(min_length=3, max_length=320, examples=["ana@example.org"])]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
-NewPassword = Annotated[str, Field(min_length=8, max_length=256)]
+# The rules (length after NFKC, blocklist) are the service's, so one message explains them.
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_PASSWORD_LENGTH,
+        description=f"At least {MIN_PASSWORD_LENGTH} characters; any characters, spaces too; "
+        "not a common password (NIST SP 800-63B)",
+    ),
+]
 HistoryItem = Literal[
     "hsv",
     "keloid",
