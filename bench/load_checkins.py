@@ -66,6 +66,13 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def postmaster_pid(directory: Path) -> int | None:
+    """The cluster's postmaster (its backends are its children)."""
+    for pid_file in directory.rglob("postmaster.pid"):
+        return int(pid_file.read_text().split()[0])
+    return None
+
+
 def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
@@ -74,7 +81,10 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 @contextmanager
-def server(db: str, workers: int, extra: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
+def server(
+    db: str, workers: int, extra: tuple[str, ...] = ()
+) -> Iterator[tuple[str, int, int | None]]:
+    """(base URL, server pid, PostgreSQL postmaster pid or None)."""
     data_dir = Path(tempfile.mkdtemp(prefix="needlecare-bench-"))
     env = {**os.environ, "NEEDLECARE_DATA_DIR": str(data_dir)}
     cluster = None
@@ -114,7 +124,7 @@ def server(db: str, workers: int, extra: tuple[str, ...] = ()) -> Iterator[tuple
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer /health within 180 s")
             time.sleep(0.2)
-        yield base, proc.pid
+        yield base, proc.pid, postmaster_pid(cluster.directory) if cluster else None
     finally:
         proc.terminate()
         try:
@@ -281,10 +291,11 @@ class Run:
     elapsed: float
     server_cpu: float
     client_cpu: float
+    database_cpu: float | None
 
 
 async def run_load(
-    base: str, pid: int, clients: int, duration: float, raw: bool, rate: float
+    base: str, pid: int, db_pid: int | None, clients: int, duration: float, raw: bool, rate: float
 ) -> Run:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
@@ -296,6 +307,7 @@ async def run_load(
             RawConnection(host, int(port), headers["Authorization"]) for _ in patient_ids
         ]
         cpu_before, client_before = cpu_seconds(pid), time.process_time()
+        db_before = cpu_seconds(db_pid) if db_pid else 0.0
         started = time.monotonic()
         stop_at = started + duration
         if raw:
@@ -317,6 +329,7 @@ async def run_load(
             elapsed,
             cpu_seconds(pid) - cpu_before,
             time.process_time() - client_before,
+            cpu_seconds(db_pid) - db_before if db_pid else None,
         )
         for connection in connections:
             connection.close()
@@ -339,6 +352,8 @@ def report(db: str, workers: int, client: str, rate: float, run: Run) -> None:
         f"(all server processes; the client runs on the same cores)"
     )
     print(f"client CPU      {1000 * run.client_cpu / max(total, 1):8.2f} ms per request")
+    if run.database_cpu is not None:
+        print(f"PostgreSQL CPU  {1000 * run.database_cpu / max(total, 1):8.2f} ms per request")
     print(f"requests/s      {total / elapsed:8.1f}   (total {total}, errors {samples.errors or 0})")
     print(
         f"check-ins       {len(ms):8d}   p50 {percentile(ms, 50):6.1f} ms  "
@@ -379,10 +394,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
-        with server(db, args.workers, ("--no-worker",) if args.no_worker else ()) as (base, pid):
+        extra = ("--no-worker",) if args.no_worker else ()
+        with server(db, args.workers, extra) as (base, pid, db_pid):
             run = asyncio.run(
                 run_load(
-                    base, pid, args.clients, args.duration, args.client == "raw", args.rate
+                    base, pid, db_pid, args.clients, args.duration, args.client == "raw", args.rate
                 )
             )
         report(db, args.workers, args.client, args.rate, run)

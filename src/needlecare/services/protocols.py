@@ -59,9 +59,10 @@ _ROW_AT_VERSION = select(ClinicProtocol).where(
     ClinicProtocol.version == bindparam("version"),
 )
 # Saved versions are never updated and the defaults change only with a release, so what a
-# (clinic, version) means is fixed for the life of the process: parse each one once. A cache
-# of immutable facts, not state: every process reads the version number from the database.
-_IN_FORCE_CACHE: dict[tuple[int, int], InForce] = {}
+# (database, clinic, version) means is fixed for the life of the process: parse each once.
+# A cache of immutable facts, not state: every process reads the version number from the
+# database. (A restore replaces the database only with the servers stopped.)
+_IN_FORCE_CACHE: dict[tuple[str, int, int], InForce] = {}
 _IN_FORCE_CACHE_SIZE = 1024
 
 
@@ -107,7 +108,8 @@ def in_force_at(session: Session, clinic_id: int | None, version: int | None) ->
     shared between callers: read it, never change it."""
     if clinic_id is None or version is None:
         return _defaults()
-    key = (clinic_id, version)
+    # The database is part of the key: one process may talk to several (tests, tools).
+    key = (str(session.get_bind().engine.url), clinic_id, version)
     cached = _IN_FORCE_CACHE.get(key)
     if cached is not None:
         return cached

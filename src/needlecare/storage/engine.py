@@ -72,7 +72,10 @@ def make_engine(url: str, *, pool_size: int = 10, pooled: bool = True) -> Engine
         return engine
     return create_engine(
         url,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per checkout (three per check-in). A connection
+        # the server dropped fails its request with a 503 instead (web.errors), which also
+        # resets the pool, so the client's retry (same Idempotency-Key) goes through.
+        pool_pre_ping=False,
         pool_recycle=1800,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,

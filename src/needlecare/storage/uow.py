@@ -86,7 +86,9 @@ class UnitOfWork:
             raise RuntimeError("lookup() inside `with uow:`; use uow.session")
         engine = self._session_factory.kw["bind"]
         with engine.connect() as connection:
-            options = {READ_ONLY_OPTION: True, SINGLE_STATEMENT_OPTION: True}
+            options: dict[str, Any] = {READ_ONLY_OPTION: True, SINGLE_STATEMENT_OPTION: True}
+            if engine.dialect.name != "sqlite":  # SQLite: the begin hook skips BEGIN instead
+                options["isolation_level"] = "AUTOCOMMIT"  # no BEGIN / ROLLBACK round trips
             row = connection.execution_options(**options).execute(statement, params).one_or_none()
             return None if row is None else tuple(row)
 

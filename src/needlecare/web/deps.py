@@ -2,8 +2,9 @@
 
 API routes use `ApiActor` (bearer token). The hottest routes (check-in, alert queue) take
 `ApiToken` instead and resolve it with `auth.principal_for_token` in the same thread hop as
-their service call (one hop to the thread pool instead of two); a bad token then answers 401
-after body validation rather than before, which reveals nothing the OpenAPI schema doesn't.
+their service call (one hop to the thread pool instead of two); a missing or bad token then
+answers 401 after body validation rather than before (a bad body gets 422 first), which
+reveals nothing the OpenAPI schema doesn't.
 
 Page routes use `PageActor` (session cookie; raises Unauthorized -> the error handler
 answers 401 / the pages redirect to login) or `OptionalPageActor`.

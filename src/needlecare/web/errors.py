@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from needlecare.services.errors import Invalid, ServiceError, Unauthorized
@@ -76,6 +77,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _connection_lost(request: Request, exc: Exception) -> Response:
+    # The database dropped a pooled connection (a PostgreSQL restart or failover). SQLAlchemy
+    # has already discarded the pool, so a retry gets a fresh connection; nothing was written
+    # (the transaction died with the connection). Anything else is unexpected.
+    assert isinstance(exc, DBAPIError)
+    if not exc.connection_invalidated:
+        return await _unexpected(request, exc)
+    log.warning("database connection lost on %s %s; pool reset", request.method, request.url.path)
+    return error_response(
+        request,
+        503,
+        "the database connection was reset; please try again",
+        "unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     # Last resort: log the traceback, tell the client nothing about internals.
     log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -86,4 +104,5 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _connection_lost)
     app.add_exception_handler(Exception, _unexpected)
