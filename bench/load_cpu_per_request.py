@@ -5,13 +5,20 @@ process CPU time (all threads) per request for a few routes. CPU time stays mean
 other work shares the cores, unlike wall-clock latency.
 
     .venv/bin/python bench/load_cpu_per_request.py [--requests 300] [--rounds 3]
+    .venv/bin/python bench/load_cpu_per_request.py --count-calls
+
+`--count-calls` reports Python and C function calls per request instead (cProfile, with the
+thread-pool hop run inline so that one profiler sees everything): not a time, but a figure that
+does not move when other work shares the machine, to compare two versions of the code.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
+import pstats
 import statistics
 import tempfile
 import time
@@ -19,6 +26,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+
+import anyio.to_thread
 
 from needlecare.config import Settings
 from needlecare.demo import CLINICIAN, seed
@@ -69,7 +78,21 @@ async def call(
     return statuses[0]
 
 
-async def measure(app: Any, token: str, requests: int, rounds: int) -> None:
+async def count_calls(name: str, request: Callable[[], Awaitable[int]], requests: int) -> None:
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(requests):
+        await request()
+    profile.disable()
+    calls = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+    print(f"{name:22s} {calls / requests:8.0f} function calls per request")
+
+
+async def _inline(func: Callable[..., Any], *args: Any, **_kwargs: Any) -> Any:
+    return func(*args)
+
+
+async def measure(app: Any, token: str, requests: int, rounds: int, calls: bool) -> None:
     bearer = (b"authorization", f"Bearer {token}".encode())
     checkin = json.dumps({"symptoms": {"redness": 1, "flaking": True}}).encode()
     routes: dict[str, Callable[[], Awaitable[int]]] = {
@@ -88,6 +111,9 @@ async def measure(app: Any, token: str, requests: int, rounds: int) -> None:
     for name, request in routes.items():
         status = await request()
         assert status < 500, (name, status)
+        if calls:
+            await count_calls(name, request, requests)
+            continue
         per_round = []
         for _ in range(rounds):
             started = time.process_time()
@@ -106,7 +132,12 @@ def main() -> None:
     # Other work on the machine inflates CPU time too (shared caches, frequency): the best
     # round is the steadiest figure.
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--count-calls", action="store_true", help="function calls per request, not CPU time"
+    )
     args = parser.parse_args()
+    if args.count_calls:
+        anyio.to_thread.run_sync = _inline  # type: ignore[assignment]
     data_dir = Path(tempfile.mkdtemp(prefix="needlecare-cpu-"))
     url = f"sqlite:///{data_dir / 'bench.db'}"
     upgrade(url)
@@ -114,7 +145,7 @@ def main() -> None:
     uow = UnitOfWork(app.state.session_factory)
     seed(uow)
     token = auth.create_token(uow, *CLINICIAN).token
-    asyncio.run(measure(app, token, args.requests, args.rounds))
+    asyncio.run(measure(app, token, args.requests, args.rounds, args.count_calls))
 
 
 if __name__ == "__main__":

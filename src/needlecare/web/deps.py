@@ -34,20 +34,25 @@ async def get_uow(request: Request) -> UnitOfWork:
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-async def api_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-) -> str:
-    """The raw bearer token, not yet checked against the database (no I/O)."""
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+def _raw_token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("send Authorization: Bearer <token>")
     return credentials.credentials
 
 
+async def api_token(credentials: BearerCredentials) -> str:
+    """The raw bearer token, not yet checked against the database (no I/O)."""
+    return _raw_token(credentials)
+
+
 ApiToken = Annotated[str, Depends(api_token)]
 
 
-def api_principal(uow: UowDep, token: ApiToken) -> Principal:
-    return auth.principal_for_token(uow, token)
+def api_principal(uow: UowDep, credentials: BearerCredentials) -> Principal:
+    return auth.principal_for_token(uow, _raw_token(credentials))
 
 
 def page_principal(request: Request, uow: UowDep) -> Principal:
