@@ -13,6 +13,7 @@ export XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache" MPLCONF
 
 step() { printf '\n== %s\n' "$*"; }
 step "ruff";          .venv/bin/ruff check src tests bench
+step "ruff format";   .venv/bin/ruff format --check src tests bench
 step "mypy";          .venv/bin/mypy
 step "import contract"; .venv/bin/lint-imports
 step "knowledge check"; .venv/bin/needlecare knowledge check

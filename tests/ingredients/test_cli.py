@@ -55,10 +55,16 @@ def test_file_option(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)["verdict"]["status"] == "avoid"
 
 
-@pytest.mark.parametrize("stdin", [
-    "", "https://example.com/serum", "This is a lovely cream that I use every day.",
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "z" * 1_000_000,
-])
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        "",
+        "https://example.com/serum",
+        "This is a lovely cream that I use every day.",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+        "z" * 1_000_000,
+    ],
+)
 def test_not_an_ingredient_list_exits_2_with_one_line(stdin: str | bytes) -> None:
     code, out, err = _run(["--json"], stdin)
     assert code == 2 and out == ""
@@ -71,27 +77,41 @@ def test_missing_file_and_bad_band_exit_2(tmp_path: Path) -> None:
 
 
 def test_whole_process_never_prints_a_traceback() -> None:
-    proc = subprocess.run([sys.executable, "-m", "needlecare", "ingredients", "--json"],
-                          input=b"\x00\xff\xfe garbage", capture_output=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "needlecare", "ingredients", "--json"],
+        input=b"\x00\xff\xfe garbage",
+        capture_output=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert b"Traceback" not in proc.stderr and proc.stderr.startswith(b"error: ")
 
 
-FAST = ("import sys; from needlecare.cli.ingredients import main_fast; "
-        "sys.exit(main_fast(sys.argv[1:]))")
+FAST = (
+    "import sys; from needlecare.cli.ingredients import main_fast; "
+    "sys.exit(main_fast(sys.argv[1:]))"
+)
 
 
-@pytest.mark.parametrize(("args", "stdin"), [
-    (["--json", "--day", "3", "--band", "S"], b"Aqua, Glycerin, Retinol, Parfum"),
-    (["--jsonl"], b"Aqua, Glycerin\nnot a list at all, really\n"),
-    (["--day", "9"], b"Ingredients: Aqua, Walnut Shell Powder"),
-    (["--json"], b""),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["--json", "--day", "3", "--band", "S"], b"Aqua, Glycerin, Retinol, Parfum"),
+        (["--jsonl"], b"Aqua, Glycerin\nnot a list at all, really\n"),
+        (["--day", "9"], b"Ingredients: Aqua, Walnut Shell Powder"),
+        (["--json"], b""),
+    ],
+)
 def test_fast_path_behaves_like_the_typer_command(args: list[str], stdin: bytes) -> None:
-    typer_run = subprocess.run([sys.executable, "-m", "needlecare", "ingredients", *args],
-                               input=stdin, capture_output=True, timeout=60)
-    fast_run = subprocess.run([sys.executable, "-c", FAST, *args], input=stdin,
-                              capture_output=True, timeout=60)
+    typer_run = subprocess.run(
+        [sys.executable, "-m", "needlecare", "ingredients", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+    )
+    fast_run = subprocess.run(
+        [sys.executable, "-c", FAST, *args], input=stdin, capture_output=True, timeout=60
+    )
     assert fast_run.returncode == typer_run.returncode
     assert fast_run.stdout == typer_run.stdout
     assert fast_run.stderr == typer_run.stderr

@@ -55,9 +55,21 @@ def test_every_flag_and_every_rule_cites_a_source() -> None:
 
 
 def test_required_vocabulary_is_defined() -> None:
-    required = {"retinoid", "aha", "bha", "pha", "vitamin_c", "benzoyl_peroxide",
-                "physical_exfoliant", "fragrance", "essential_oil", "drying_alcohol",
-                "sunscreen_filter", "soothing", "comedogenic"}
+    required = {
+        "retinoid",
+        "aha",
+        "bha",
+        "pha",
+        "vitamin_c",
+        "benzoyl_peroxide",
+        "physical_exfoliant",
+        "fragrance",
+        "essential_oil",
+        "drying_alcohol",
+        "sunscreen_filter",
+        "soothing",
+        "comedogenic",
+    }
     assert required <= set(data.flags_document()["flags"])
 
 
@@ -108,7 +120,8 @@ def test_comedogenic_ratings_name_known_ingredients() -> None:
 @pytest.mark.skipif(not COSING.is_dir(), reason="shared CosIng exports not present")
 def test_shipped_cosing_data_is_in_sync_with_the_exports() -> None:
     """Rebuild inventory.json and annexes.json from shared/data/cosing and compare byte for byte."""
-    texts = [(COSING / n).read_text("utf-8") for n in ("inventory.csv", "annex_III.csv",
-                                                       "annex_VI.csv")]
+    texts = [
+        (COSING / n).read_text("utf-8") for n in ("inventory.csv", "annex_III.csv", "annex_VI.csv")
+    ]
     for name, text in build_all(*texts).items():
         assert data.read_data(name).decode("utf-8") == text, f"{name}: run ingredients-build-data"

@@ -30,23 +30,38 @@ EXPECTED: dict[str, tuple[str, int | None, dict[str, set[str]]]] = {
     "retinyl_palmitate_cream": ("avoid", 7, {"RETINYL PALMITATE": {"retinoid"}}),
     "vitamin_c_serum": ("avoid", 7, {"ASCORBIC ACID": {"vitamin_c"}}),
     "vitamin_c_derivative": ("avoid", 7, {"ASCORBYL GLUCOSIDE": {"vitamin_c"}}),
-    "glycolic_toner": ("avoid", 7, {"GLYCOLIC ACID": {"aha"},
-                                    "HAMAMELIS VIRGINIANA WATER": {"drying_alcohol"}}),
+    "glycolic_toner": (
+        "avoid",
+        7,
+        {"GLYCOLIC ACID": {"aha"}, "HAMAMELIS VIRGINIANA WATER": {"drying_alcohol"}},
+    ),
     "lactic_acid_serum": ("avoid", 7, {"LACTIC ACID": {"aha"}}),
-    "bha_cleanser": ("avoid", 7, {"SALICYLIC ACID": {"bha"},
-                                  "SODIUM LAURETH SULFATE": {"cleanser"}}),
+    "bha_cleanser": (
+        "avoid",
+        7,
+        {"SALICYLIC ACID": {"bha"}, "SODIUM LAURETH SULFATE": {"cleanser"}},
+    ),
     "pha_toner": ("avoid", 7, {"GLUCONOLACTONE": {"pha"}}),
     "bpo_wash_drug_facts": ("avoid", 7, {"BENZOYL PEROXIDE": {"benzoyl_peroxide"}}),
     "adapalene_drug_facts": ("avoid", 10, {"ADAPALENE": {"retinoid", "prescription_retinoid"}}),
-    "tretinoin_cream": ("avoid", 10, {"TRETINOIN": {"prescription_retinoid"},
-                                      "ISOPROPYL MYRISTATE": {"comedogenic"}}),
+    "tretinoin_cream": (
+        "avoid",
+        10,
+        {"TRETINOIN": {"prescription_retinoid"}, "ISOPROPYL MYRISTATE": {"comedogenic"}},
+    ),
     "hydroquinone_cream": ("caution", None, {"HYDROQUINONE": {"hydroquinone"}}),
     "clindamycin_gel": ("caution", None, {"CLINDAMYCIN PHOSPHATE": {"prescription_drug"}}),
     "mineral_sunscreen": ("avoid", 1, {"ZINC OXIDE": {"mineral_sunscreen"}}),
-    "chemical_sunscreen_drug_facts": ("avoid", 7, {"BUTYL METHOXYDIBENZOYLMETHANE":
-                                                   {"sunscreen_filter"}}),
-    "eu_chemical_sunscreen": ("avoid", 7, {"ALCOHOL DENAT.": {"drying_alcohol"},
-                                           "LINALOOL": {"fragrance_allergen"}}),
+    "chemical_sunscreen_drug_facts": (
+        "avoid",
+        7,
+        {"BUTYL METHOXYDIBENZOYLMETHANE": {"sunscreen_filter"}},
+    ),
+    "eu_chemical_sunscreen": (
+        "avoid",
+        7,
+        {"ALCOHOL DENAT.": {"drying_alcohol"}, "LINALOOL": {"fragrance_allergen"}},
+    ),
     "korean_essence": ("recommended", None, {"MADECASSOSIDE": {"soothing"}}),
     "foundation_may_contain": ("caution", None, {"CI 77491": {"makeup_pigment"}}),
     "essential_oil_balm": ("avoid", 7, {"MELALEUCA ALTERNIFOLIA LEAF OIL": {"essential_oil"}}),
@@ -61,10 +76,16 @@ EXPECTED: dict[str, tuple[str, int | None, dict[str, set[str]]]] = {
     "parfum_components": ("avoid", 7, {"LIMONENE": {"fragrance_allergen"}}),
     "unknown_ingredient": ("caution", None, {}),  # day 0: bland products only (AC-16)
     "bullet_ceramide_cream": ("recommended", None, {"CERAMIDE EOP": {"soothing"}}),
-    "eu_cream_fil_code": ("avoid", 7, {"HEXYL CINNAMAL": {"fragrance_allergen"},
-                                       "ISOPROPYL ISOSTEARATE": {"comedogenic"}}),
-    "tinted_mineral_spf": ("avoid", 7, {"ETHYLHEXYL METHOXYCINNAMATE": {"sunscreen_filter"},
-                                        "ZINC OXIDE": {"mineral_sunscreen"}}),
+    "eu_cream_fil_code": (
+        "avoid",
+        7,
+        {"HEXYL CINNAMAL": {"fragrance_allergen"}, "ISOPROPYL ISOSTEARATE": {"comedogenic"}},
+    ),
+    "tinted_mineral_spf": (
+        "avoid",
+        7,
+        {"ETHYLHEXYL METHOXYCINNAMATE": {"sunscreen_filter"}, "ZINC OXIDE": {"mineral_sunscreen"}},
+    ),
     "slash_separated_list": ("recommended", None, {"PANTHENOL": {"soothing"}}),
     "html_copy": ("recommended", None, {"ALLANTOIN": {"soothing"}}),
 }
@@ -111,8 +132,14 @@ def test_look_alikes_are_not_flagged() -> None:
         result = _check(label_id)
         for name in names:
             flags = set(_flags_of(result, name))
-            assert not flags & {"drying_alcohol", "retinoid", "physical_exfoliant", "aha", "bha",
-                                "cleanser"}, (label_id, name, flags)
+            assert not flags & {
+                "drying_alcohol",
+                "retinoid",
+                "physical_exfoliant",
+                "aha",
+                "bha",
+                "cleanser",
+            }, (label_id, name, flags)
     eu = _check("eu_chemical_sunscreen")
     assert "bha" not in _flags_of(eu, "ETHYLHEXYL SALICYLATE")
 
@@ -120,8 +147,9 @@ def test_look_alikes_are_not_flagged() -> None:
 def test_citric_acid_as_a_major_ingredient_is_an_aha() -> None:
     """The position rule: the same acid counts when it is high in the list or has a stated %."""
     assert "aha" in _flags_of(check_label("Aqua, Citric Acid, Glycerin"), "CITRIC ACID")
-    long_list = ", ".join(["Aqua", "Glycerin", "Squalane", "Panthenol", "Allantoin",
-                           "Xanthan Gum", "Citric Acid 5%"])
+    long_list = ", ".join(
+        ["Aqua", "Glycerin", "Squalane", "Panthenol", "Allantoin", "Xanthan Gum", "Citric Acid 5%"]
+    )
     assert "aha" in _flags_of(check_label(long_list), "CITRIC ACID")
 
 
@@ -179,8 +207,13 @@ def test_digits_are_never_changed_by_a_fuzzy_match() -> None:
 
 def test_claims_footnotes_and_directions_are_not_ingredients() -> None:
     names = [i["name"] for i in _check("organic_footnotes")["ingredients"]]
-    assert names == ["ALOE BARBADENSIS LEAF JUICE", "BUTYROSPERMUM PARKII BUTTER",
-                     "SIMMONDSIA CHINENSIS SEED OIL", "GLYCERIN", "TOCOPHEROL"]
+    assert names == [
+        "ALOE BARBADENSIS LEAF JUICE",
+        "BUTYROSPERMUM PARKII BUTTER",
+        "SIMMONDSIA CHINENSIS SEED OIL",
+        "GLYCERIN",
+        "TOCOPHEROL",
+    ]
     free = _check("fragrance_free_claim")
     assert all("fragrance" not in i["flags"] for i in free["ingredients"])
     assert len(free["ingredients"]) == 5
@@ -206,29 +239,50 @@ def test_colour_blocks_split_and_mark_may_contain() -> None:
 
 def test_blends_slashes_and_digits_in_names() -> None:
     names = [i["name"] for i in _check("blend_and")["ingredients"]]
-    assert names == ["AQUA", "CETEARYL ALCOHOL", "CETEARETH-20", "GLYCERYL STEARATE",
-                     "PEG-100 STEARATE", "GLYCERIN", "PHENOXYETHANOL"]
+    assert names == [
+        "AQUA",
+        "CETEARYL ALCOHOL",
+        "CETEARETH-20",
+        "GLYCERYL STEARATE",
+        "PEG-100 STEARATE",
+        "GLYCERIN",
+        "PHENOXYETHANOL",
+    ]
     slash = [i["name"] for i in _check("slash_synonyms")["ingredients"]]
-    assert slash[:3] == ["AQUA", "CAPRYLIC/CAPRIC TRIGLYCERIDE",
-                         "ACRYLATES/C10-30 ALKYL ACRYLATE CROSSPOLYMER"]
+    assert slash[:3] == [
+        "AQUA",
+        "CAPRYLIC/CAPRIC TRIGLYCERIDE",
+        "ACRYLATES/C10-30 ALKYL ACRYLATE CROSSPOLYMER",
+    ]
     assert "1,2-HEXANEDIOL" in slash and "C12-15 ALKYL BENZOATE" in slash
 
 
 def test_drug_facts_actives_keep_their_percentages() -> None:
     result = _check("chemical_sunscreen_drug_facts")
     actives = [(i["name"], i["percent"]) for i in result["ingredients"][:4]]
-    assert actives == [("BUTYL METHOXYDIBENZOYLMETHANE", 3.0), ("HOMOSALATE", 10.0),
-                       ("ETHYLHEXYL SALICYLATE", 5.0), ("OCTOCRYLENE", 7.0)]
+    assert actives == [
+        ("BUTYL METHOXYDIBENZOYLMETHANE", 3.0),
+        ("HOMOSALATE", 10.0),
+        ("ETHYLHEXYL SALICYLATE", 5.0),
+        ("OCTOCRYLENE", 7.0),
+    ]
     names = [i["name"] for i in result["ingredients"]]
     assert names[-1] == "ACRYLATES/C10-30 ALKYL ACRYLATE CROSSPOLYMER"
     assert all(i["recognized"] for i in _check("bpo_wash_drug_facts")["ingredients"])
 
 
-@pytest.mark.parametrize("text", [
-    "", "   \n ", "https://example.com/products/serum",
-    "I bought this cream last week and I love how soft it makes my skin feel.",
-    "qwzx vbnm plok ; trrr ; hhhj", "x" * 30_000, "\x00\x01\x02\x03binary",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n ",
+        "https://example.com/products/serum",
+        "I bought this cream last week and I love how soft it makes my skin feel.",
+        "qwzx vbnm plok ; trrr ; hhhj",
+        "x" * 30_000,
+        "\x00\x01\x02\x03binary",
+    ],
+)
 def test_not_an_ingredient_list(text: str) -> None:
     with pytest.raises(NotAnIngredientList):
         check_label(text)
@@ -241,13 +295,20 @@ def test_bad_day_is_a_value_error() -> None:
 
 def test_later_headers_and_codes_lose_no_name() -> None:
     """'Other ingredients:' after a first list, formula codes and a teaser 'Key ingredients'."""
-    names = [i["name"] for i in check_label(
-        "Ingredients: Petrolatum (41%). Other ingredients: Mineral Oil, Ceresin. (G-7223)"
-    )["ingredients"]]
+    names = [
+        i["name"]
+        for i in check_label(
+            "Ingredients: Petrolatum (41%). Other ingredients: Mineral Oil, Ceresin. (G-7223)"
+        )["ingredients"]
+    ]
     assert names == ["PETROLATUM", "PARAFFINUM LIQUIDUM", "CERESIN"]
-    teaser = [i["name"] for i in check_label(
-        "Key ingredients: Retinol, Niacinamide. Full ingredients list: Aqua, Glycerin, "
-        "Phenoxyethanol. [F.I.L. D55484/1]")["ingredients"]]
+    teaser = [
+        i["name"]
+        for i in check_label(
+            "Key ingredients: Retinol, Niacinamide. Full ingredients list: Aqua, Glycerin, "
+            "Phenoxyethanol. [F.I.L. D55484/1]"
+        )["ingredients"]
+    ]
     assert teaser == ["AQUA", "GLYCERIN", "PHENOXYETHANOL"]
 
 
@@ -262,8 +323,11 @@ def test_accents_and_lines_without_separators() -> None:
     two_lines = check_label("AQUA\nGLYCERIN")
     assert [i["name"] for i in two_lines["ingredients"]] == ["AQUA", "GLYCERIN"]
     wrapped = check_label("Aqua, Butyrospermum Parkii\nButter, Glycerin")
-    assert [i["name"] for i in wrapped["ingredients"]] == ["AQUA", "BUTYROSPERMUM PARKII BUTTER",
-                                                           "GLYCERIN"]
+    assert [i["name"] for i in wrapped["ingredients"]] == [
+        "AQUA",
+        "BUTYROSPERMUM PARKII BUTTER",
+        "GLYCERIN",
+    ]
 
 
 def test_lactic_acid_low_in_a_sunscreen_is_not_an_aha() -> None:
@@ -284,7 +348,12 @@ def test_colour_index_runs_and_addresses() -> None:
 def test_common_korean_and_japanese_names_and_a_clear_error_for_the_rest() -> None:
     korean = check_label("[전성분] 정제수, 글리세린, 나이아신아마이드, 소듐 하이알루로네이트, 향료")
     assert [i["name"] for i in korean["ingredients"]] == [
-        "AQUA", "GLYCERIN", "NIACINAMIDE", "SODIUM HYALURONATE", "PARFUM"]
+        "AQUA",
+        "GLYCERIN",
+        "NIACINAMIDE",
+        "SODIUM HYALURONATE",
+        "PARFUM",
+    ]
     japanese = check_label("成分：水、グリセリン、ＢＧ、ヒアルロン酸Ｎａ、フェノキシエタノール")
     assert all(i["recognized"] for i in japanese["ingredients"])
     with pytest.raises(NotAnIngredientList, match="Korean, Japanese or Chinese"):
@@ -292,15 +361,21 @@ def test_common_korean_and_japanese_names_and_a_clear_error_for_the_rest() -> No
 
 
 def test_footnotes_do_not_become_ingredients() -> None:
-    names = [i["name"] for i in check_label(
-        "Water (Aqua), Fragrance (Parfum)*, Aloe Barbadensis Leaf Juice**. *Natural fragrance "
-        "** = from organic farming")["ingredients"]]
+    names = [
+        i["name"]
+        for i in check_label(
+            "Water (Aqua), Fragrance (Parfum)*, Aloe Barbadensis Leaf Juice**. *Natural fragrance "
+            "** = from organic farming"
+        )["ingredients"]
+    ]
     assert names == ["AQUA", "PARFUM", "ALOE BARBADENSIS LEAF JUICE"]
 
 
 def test_a_numbered_list_on_one_line() -> None:
-    names = [i["name"] for i in check_label(
-        "1. Water 2. Glycerin 3. Niacinamide 4. Zinc PCA")["ingredients"]]
+    names = [
+        i["name"]
+        for i in check_label("1. Water 2. Glycerin 3. Niacinamide 4. Zinc PCA")["ingredients"]
+    ]
     assert names == ["AQUA", "GLYCERIN", "NIACINAMIDE", "ZINC PCA"]
     kept = [i["name"] for i in check_label("Aqua, Polysorbate 20. Glycerin")["ingredients"]]
     assert kept == ["AQUA", "POLYSORBATE 20", "GLYCERIN"]

@@ -12,15 +12,41 @@ from needlecare.ingredients.parser import parse_label
 
 # Common INCI names of every shape: digits, commas, slashes, hyphens, dots, brackets-free.
 NAMES = [
-    "AQUA", "GLYCERIN", "NIACINAMIDE", "1,2-HEXANEDIOL", "ACRYLATES/C10-30 ALKYL ACRYLATE "
-    "CROSSPOLYMER", "CAPRYLIC/CAPRIC TRIGLYCERIDE", "C12-15 ALKYL BENZOATE", "ALCOHOL DENAT.",
-    "PEG-100 STEARATE", "CETEARYL ALCOHOL", "SODIUM HYALURONATE", "CI 77491", "CI 77891",
-    "TOCOPHERYL ACETATE", "BUTYROSPERMUM PARKII BUTTER", "SIMMONDSIA CHINENSIS SEED OIL",
-    "PHENOXYETHANOL", "ETHYLHEXYLGLYCERIN", "DISODIUM EDTA", "XANTHAN GUM", "RETINOL",
-    "SALICYLIC ACID", "ZINC OXIDE", "BIS-ETHYLHEXYLOXYPHENOL METHOXYPHENYL TRIAZINE",
-    "POLYGLYCERYL-3 POLYRICINOLEATE", "HYDROXYETHYL ACRYLATE/SODIUM ACRYLOYLDIMETHYL TAURATE "
-    "COPOLYMER", "CERAMIDE NP", "PANTHENOL", "LIMONENE", "SODIUM LAURETH SULFATE",
-    "ASCORBYL GLUCOSIDE", "PARFUM", "DIMETHICONE", "CYCLOPENTASILOXANE", "SQUALANE",
+    "AQUA",
+    "GLYCERIN",
+    "NIACINAMIDE",
+    "1,2-HEXANEDIOL",
+    "ACRYLATES/C10-30 ALKYL ACRYLATE CROSSPOLYMER",
+    "CAPRYLIC/CAPRIC TRIGLYCERIDE",
+    "C12-15 ALKYL BENZOATE",
+    "ALCOHOL DENAT.",
+    "PEG-100 STEARATE",
+    "CETEARYL ALCOHOL",
+    "SODIUM HYALURONATE",
+    "CI 77491",
+    "CI 77891",
+    "TOCOPHERYL ACETATE",
+    "BUTYROSPERMUM PARKII BUTTER",
+    "SIMMONDSIA CHINENSIS SEED OIL",
+    "PHENOXYETHANOL",
+    "ETHYLHEXYLGLYCERIN",
+    "DISODIUM EDTA",
+    "XANTHAN GUM",
+    "RETINOL",
+    "SALICYLIC ACID",
+    "ZINC OXIDE",
+    "BIS-ETHYLHEXYLOXYPHENOL METHOXYPHENYL TRIAZINE",
+    "POLYGLYCERYL-3 POLYRICINOLEATE",
+    "HYDROXYETHYL ACRYLATE/SODIUM ACRYLOYLDIMETHYL TAURATE COPOLYMER",
+    "CERAMIDE NP",
+    "PANTHENOL",
+    "LIMONENE",
+    "SODIUM LAURETH SULFATE",
+    "ASCORBYL GLUCOSIDE",
+    "PARFUM",
+    "DIMETHICONE",
+    "CYCLOPENTASILOXANE",
+    "SQUALANE",
 ]
 SEPARATORS = [", ", ",", "; ", " ; ", "、", "，", "・", " • ", "\n", ",\n", " | ", " · "]
 DECORATIONS = ["{}", "{}*", "*{}", "{} (2%)", "{} 0,5%", "{}**", "{} [nano]", "{}†", "{}¹"]
@@ -36,10 +62,12 @@ def printed_lists(draw: st.DrawFn) -> tuple[list[str], str]:
         case = draw(st.sampled_from(CASES))
         parts.append(decoration.format(case(name)))
     separator = draw(st.sampled_from(SEPARATORS))
-    header = draw(st.sampled_from(["", "Ingredients: ", "INGREDIENTS:\n", "INCI: ",
-                                   "Ingrédients : "]))
-    tail = draw(st.sampled_from(["", ".", ". Free from parabens.", "\nMade in France.",
-                                 " *organic"]))
+    header = draw(
+        st.sampled_from(["", "Ingredients: ", "INGREDIENTS:\n", "INCI: ", "Ingrédients : "])
+    )
+    tail = draw(
+        st.sampled_from(["", ".", ". Free from parabens.", "\nMade in France.", " *organic"])
+    )
     return names, header + separator.join(parts) + tail
 
 
@@ -67,12 +95,28 @@ def test_check_label_raises_only_not_an_ingredient_list(blob: bytes) -> None:
         check_label(blob)
 
 
-LABEL_PIECES = st.sampled_from([
-    *"aqAQ ,;/()[]*%.-\n、・•+:0123456789CIl",
-    "Aqua", "Glycerin", "CI 77491", "(and)", "may contain", "+/-", "Ingredients:",
-    "Active ingredients:", "Inactive ingredients:", "Free from", "\u00ad", "[nano]", "Retinol",
-    "Purpose", "Directions:", "<br>", "&amp;",
-])
+LABEL_PIECES = st.sampled_from(
+    [
+        *"aqAQ ,;/()[]*%.-\n、・•+:0123456789CIl",
+        "Aqua",
+        "Glycerin",
+        "CI 77491",
+        "(and)",
+        "may contain",
+        "+/-",
+        "Ingredients:",
+        "Active ingredients:",
+        "Inactive ingredients:",
+        "Free from",
+        "\u00ad",
+        "[nano]",
+        "Retinol",
+        "Purpose",
+        "Directions:",
+        "<br>",
+        "&amp;",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)

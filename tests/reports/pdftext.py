@@ -21,7 +21,9 @@ def pdf_pages(pdf: bytes) -> list[str]:
         for number in range(1, int(match[1]) + 1):
             text = subprocess.run(
                 ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(path), "-"],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
             pages.append(text)
         return pages

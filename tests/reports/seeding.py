@@ -19,7 +19,7 @@ from needlecare.storage.uow import UnitOfWork
 from photos.synthetic import Scene, encode, grid_spots
 
 # Free text that must be gone after deletion; the leading "=" also tests CSV injection.
-NOTE = "=HYPERLINK(\"http://evil.example\") zebra-note-5521"
+NOTE = '=HYPERLINK("http://evil.example") zebra-note-5521'
 PRODUCT = "@SUM(1) quokka-cream-7730"
 INCI = "Aqua, Glycerin, quokka-inci-7731"
 REC_NOTE = "+twice daily quokka-advice-7732"
@@ -43,8 +43,14 @@ def staff(world: World, name: str, clinic_id: int, role: Role = Role.CLINICIAN) 
 
 def patient_actor(world: World, name: str) -> Principal:
     person = world.people[name]
-    return Principal(person.user_id, Role.PATIENT, person.email, name.title(),
-                     world.alder_id if name == "pat" else None, world.patients[name])
+    return Principal(
+        person.user_id,
+        Role.PATIENT,
+        person.email,
+        name.title(),
+        world.alder_id if name == "pat" else None,
+        world.patients[name],
+    )
 
 
 @dataclass
@@ -63,17 +69,25 @@ def seed(uow: UnitOfWork, world: World, name: str = "pat", data_dir: Path | None
     treated = date.today() - timedelta(days=5)
     # A second treatment for the same patient, with a serum (free text).
     second = treatments.create_treatment(
-        uow, bob, patient_id,
+        uow,
+        bob,
+        patient_id,
         TreatmentCreate(treated, 1.0, "pen", ["face", "neck"], 4, SERUM),
     )
     checkin_ids, alert_ids = [], []
     for day, symptoms in SYMPTOMS.items():
         now = datetime.combine(treated + timedelta(days=day), time(9, 30), UTC)
         outcome = submit_checkin(
-            uow, bob, patient_id,
-            CheckinCreate(symptoms=symptoms, products=[CHECKIN_PRODUCT] if day == 1 else [],
-                          treatment_id=second.id),
-            idempotency_key=f"seed-{name}-{day}", now=now,
+            uow,
+            bob,
+            patient_id,
+            CheckinCreate(
+                symptoms=symptoms,
+                products=[CHECKIN_PRODUCT] if day == 1 else [],
+                treatment_id=second.id,
+            ),
+            idempotency_key=f"seed-{name}-{day}",
+            now=now,
         )
         checkin_ids.append(outcome.checkin.id)
         if outcome.alert_id is not None:
@@ -89,7 +103,23 @@ def seed(uow: UnitOfWork, world: World, name: str = "pat", data_dir: Path | None
         outcome = photos.upload_photo(uow, bob, patient_id, upload, files=PhotoFiles(data_dir))
         photo_ids.append(outcome.photo.id)
     return Seeded(
-        patient_id, second.id, checkin_ids, alert_ids, photo_ids,
-        [NOTE, PRODUCT, INCI, REC_NOTE, SERUM, CHECKIN_PRODUCT, RESOLUTION,
-         "zebra-note-5521", "quokka", "tapir", "narwhal", "okapi"],
+        patient_id,
+        second.id,
+        checkin_ids,
+        alert_ids,
+        photo_ids,
+        [
+            NOTE,
+            PRODUCT,
+            INCI,
+            REC_NOTE,
+            SERUM,
+            CHECKIN_PRODUCT,
+            RESOLUTION,
+            "zebra-note-5521",
+            "quokka",
+            "tapir",
+            "narwhal",
+            "okapi",
+        ],
     )

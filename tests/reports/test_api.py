@@ -70,15 +70,17 @@ def test_staff_get_every_format_of_their_patient(
         entries = _audit(uow, f"export.patient.{fmt}")
         assert len(entries) == requests
         assert {(e.patient_id, e.actor_user_id) for e in entries} == {
-            (seeded.patient_id, world.bob.user_id)}
+            (seeded.patient_id, world.bob.user_id)
+        }
 
 
 @pytest.mark.parametrize("route", PATIENT_ROUTES)
 def test_staff_of_another_clinic_get_404(
     client: TestClient, world: World, seeded: Seeded, route: str
 ) -> None:
-    response = client.get(f"{API}/patients/{seeded.patient_id}/{route}",
-                          headers=world.charlie.headers)
+    response = client.get(
+        f"{API}/patients/{seeded.patient_id}/{route}", headers=world.charlie.headers
+    )
     assert response.status_code == 404
     assert b"Pat Patient" not in response.content
 
@@ -90,8 +92,9 @@ def test_patient_downloads_only_their_own(
     assert own.status_code == 200
     assert own.json()["patients"][0]["notes"] == []  # the report follows the staff-only rule
     for route in PATIENT_ROUTES:
-        other = client.get(f"{API}/patients/{world.patients['quinn']}/{route}",
-                           headers=world.pat.headers)
+        other = client.get(
+            f"{API}/patients/{world.patients['quinn']}/{route}", headers=world.pat.headers
+        )
         assert other.status_code == 404
     assert client.get(f"{API}/clinic/export.json", headers=world.pat.headers).status_code == 403
 
@@ -131,11 +134,15 @@ def test_clinic_export_holds_only_the_clinic_and_is_audited(
     assert b"Rory Patient" not in patients_csv.content
     charlie = client.get(f"{API}/clinic/export.json", headers=world.charlie.headers).json()
     assert {p["patient"]["id"] for p in charlie["patients"]} == {world.patients["rory"]}
-    assert client.get(f"{API}/clinic/export.csv?table=secrets",
-                      headers=world.bob.headers).status_code == 422
+    assert (
+        client.get(f"{API}/clinic/export.csv?table=secrets", headers=world.bob.headers).status_code
+        == 422
+    )
     entries = _audit(uow, "export.clinic.csv") + _audit(uow, "export.clinic.json")
-    assert Counter(e.clinic_id for e in entries) == {world.alder_id: len(TABLES) + 2,
-                                                     world.birch_id: 1}
+    assert Counter(e.clinic_id for e in entries) == {
+        world.alder_id: len(TABLES) + 2,
+        world.birch_id: 1,
+    }
 
 
 def test_export_without_a_token_is_401(client: TestClient, seeded: Seeded) -> None:
@@ -147,18 +154,24 @@ def test_export_without_a_token_is_401(client: TestClient, seeded: Seeded) -> No
 def test_json_export_is_valid_json_with_stable_kind(
     client: TestClient, world: World, seeded: Seeded
 ) -> None:
-    raw = client.get(f"{API}/patients/{seeded.patient_id}/export.json",
-                     headers=world.bob.headers).content
+    raw = client.get(
+        f"{API}/patients/{seeded.patient_id}/export.json", headers=world.bob.headers
+    ).content
     doc = json.loads(raw)
     assert doc["kind"] == "needlecare.export" and doc["version"] == 1
     assert json.loads(json.dumps(doc)) == doc
 
 
 def test_personal_patient_without_checkins_gets_a_report(client: TestClient, world: World) -> None:
-    response = client.get(f"{API}/patients/{world.patients['sol']}/report.pdf",
-                          headers=world.sol.headers)
+    response = client.get(
+        f"{API}/patients/{world.patients['sol']}/report.pdf", headers=world.sol.headers
+    )
     assert response.status_code == 200
     pages = pdf_pages(response.content)
     assert "personal account" in pages[0] and "No check-ins yet." in " ".join(pages)
-    assert client.get(f"{API}/patients/{world.patients['sol']}/report.pdf",
-                      headers=world.bob.headers).status_code == 404
+    assert (
+        client.get(
+            f"{API}/patients/{world.patients['sol']}/report.pdf", headers=world.bob.headers
+        ).status_code
+        == 404
+    )

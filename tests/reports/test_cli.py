@@ -32,14 +32,16 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Re
     return lambda *args: runner.invoke(app, ["export", *args])
 
 
-def test_cli_writes_each_format(run: Callable[..., Result], seeded: Seeded, uow: UnitOfWork,
-                                tmp_path: Path, world: World) -> None:
+def test_cli_writes_each_format(
+    run: Callable[..., Result], seeded: Seeded, uow: UnitOfWork, tmp_path: Path, world: World
+) -> None:
     pid = str(seeded.patient_id)
     fhir_file = tmp_path / "p.fhir.json"
     assert run("--patient", pid, "--format", "fhir", "-o", str(fhir_file)).exit_code == 0
     bundle = Bundle.model_validate_json(fhir_file.read_bytes())
-    assert sum(e.resource.get_resource_type() == "QuestionnaireResponse"
-               for e in bundle.entry) == len(SYMPTOMS)
+    assert sum(
+        e.resource.get_resource_type() == "QuestionnaireResponse" for e in bundle.entry
+    ) == len(SYMPTOMS)
     csv_file = tmp_path / "p.csv"
     assert run("--patient", pid, "--format", "csv", "-o", str(csv_file)).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(csv_file.read_text("utf-8-sig"))))
@@ -50,22 +52,36 @@ def test_cli_writes_each_format(run: Callable[..., Result], seeded: Seeded, uow:
     assert len(json.loads(clinic_file.read_text())["patients"]) == 2
     with uow.reading():
         entries = uow.session.scalars(
-            select(AuditEntry).where(AuditEntry.action.like("export.%"))).all()
+            select(AuditEntry).where(AuditEntry.action.like("export.%"))
+        ).all()
     assert [(e.action, e.actor_role, e.actor_user_id) for e in entries] == [
-        ("export.patient.fhir", "system", None), ("export.patient.csv", "system", None),
-        ("export.clinic.json", "system", None)]
+        ("export.patient.fhir", "system", None),
+        ("export.patient.csv", "system", None),
+        ("export.clinic.json", "system", None),
+    ]
 
 
-def test_cli_refuses_bad_input_without_a_traceback(run: Callable[..., Result], seeded: Seeded,
-                                                   tmp_path: Path) -> None:
+def test_cli_refuses_bad_input_without_a_traceback(
+    run: Callable[..., Result], seeded: Seeded, tmp_path: Path
+) -> None:
     out = str(tmp_path / "x")
     cases = [
         (["--patient", "1", "--clinic", "1", "--format", "json", "-o", out], 2, "exactly one"),
         (["--patient", str(seeded.patient_id), "--format", "docx", "-o", out], 2, "format"),
         (["--clinic", "1", "--format", "pdf", "-o", out], 2, "format"),
         (["--patient", "99999", "--format", "json", "-o", out], 1, "not found"),
-        (["--patient", str(seeded.patient_id), "--format", "json", "-o",
-          str(tmp_path / "missing" / "x.json")], 1, "cannot write"),
+        (
+            [
+                "--patient",
+                str(seeded.patient_id),
+                "--format",
+                "json",
+                "-o",
+                str(tmp_path / "missing" / "x.json"),
+            ],
+            1,
+            "cannot write",
+        ),
     ]
     for args, code, message in cases:
         result = run(*args)

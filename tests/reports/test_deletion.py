@@ -39,10 +39,16 @@ def _prepare(uow: UnitOfWork, world: World, seeded: Seeded, data_dir: Path) -> l
     bob = staff(world, "bob", world.alder_id)
     notes.add_note(uow, bob, world.patients["quinn"], KEEP_NOTE)
     with uow:  # an old, used invitation of pat's (rows a patient can leave behind)
-        uow.session.add(PatientInvitation(
-            clinic_id=world.alder_id, patient_id=seeded.patient_id, token_hash=new_token()[1],
-            created_by=world.bob.user_id, expires_at=utcnow() + timedelta(days=1),
-            used_at=utcnow()))
+        uow.session.add(
+            PatientInvitation(
+                clinic_id=world.alder_id,
+                patient_id=seeded.patient_id,
+                token_hash=new_token()[1],
+                created_by=world.bob.user_id,
+                expires_at=utcnow() + timedelta(days=1),
+                used_at=utcnow(),
+            )
+        )
         uow.commit()
     with uow.reading():
         photo = uow.session.get(Photo, seeded.photo_ids[0])
@@ -52,8 +58,9 @@ def _prepare(uow: UnitOfWork, world: World, seeded: Seeded, data_dir: Path) -> l
     return files
 
 
-def test_deletion_needs_the_confirmation(client: TestClient, world: World, seeded: Seeded,
-                                         app: FastAPI) -> None:
+def test_deletion_needs_the_confirmation(
+    client: TestClient, world: World, seeded: Seeded, app: FastAPI
+) -> None:
     before = _all_rows(app)
     before.pop("api_token")  # using a token updates its last_used_at
     for body in ({"confirm": "yes"}, {}, {"confirm": DELETE_CONFIRMATION, "extra": 1}):
@@ -62,8 +69,12 @@ def test_deletion_needs_the_confirmation(client: TestClient, world: World, seede
     after = _all_rows(app)
     after.pop("api_token")
     assert after == before
-    assert client.post(f"{API}/me/delete", json={"confirm": DELETE_CONFIRMATION},
-                       headers=world.bob.headers).status_code == 403
+    assert (
+        client.post(
+            f"{API}/me/delete", json={"confirm": DELETE_CONFIRMATION}, headers=world.bob.headers
+        ).status_code
+        == 403
+    )
 
 
 def test_deletion_leaves_nothing_behind(
@@ -71,8 +82,9 @@ def test_deletion_leaves_nothing_behind(
 ) -> None:
     pid, uid = seeded.patient_id, world.pat.user_id
     photo_files = _prepare(uow, world, seeded, app.state.settings.data_dir)
-    response = client.post(f"{API}/me/delete", json={"confirm": DELETE_CONFIRMATION},
-                           headers=world.pat.headers)
+    response = client.post(
+        f"{API}/me/delete", json={"confirm": DELETE_CONFIRMATION}, headers=world.pat.headers
+    )
     assert response.status_code == 200, response.text
     receipt = response.json()
     assert receipt["files_deleted"] == len(photo_files)
@@ -120,8 +132,9 @@ def test_personal_patient_can_delete_too(
     client: TestClient, world: World, uow: UnitOfWork, app: FastAPI
 ) -> None:
     sol = world.patients["sol"]
-    response = client.post(f"{API}/me/delete", json={"confirm": DELETE_CONFIRMATION},
-                           headers=world.sol.headers)
+    response = client.post(
+        f"{API}/me/delete", json={"confirm": DELETE_CONFIRMATION}, headers=world.sol.headers
+    )
     assert response.status_code == 200, response.text
     assert response.json()["rows_deleted"]["treatment"] == 1
     rows = _all_rows(app)
@@ -129,6 +142,7 @@ def test_personal_patient_can_delete_too(
     assert not [r for r in rows["api_token"] if r["user_id"] == world.sol.user_id]
     assert "sol@example.org" not in repr(rows) and "Sol Patient" not in repr(rows)
     # Logging in again is refused; the email is free to register anew.
-    login = client.post(f"{API}/auth/tokens",
-                        json={"email": "sol@example.org", "password": world.sol.password})
+    login = client.post(
+        f"{API}/auth/tokens", json={"email": "sol@example.org", "password": world.sol.password}
+    )
     assert login.status_code == 401

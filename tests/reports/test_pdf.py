@@ -26,9 +26,17 @@ def test_pdf_pages_in_order_with_footer_and_page_numbers() -> None:
         assert DISCLAIMER in page
         assert f"Page {number} of {total}" in page
     first = pages[0]
-    for expected in ("Recovery report", "Jo Example", "Alder Clinic", "2026-11-10", "1.00 mm",
-                     "face, neck", f"Day {(TODAY - data.treatments[0].treatment_date).days}",
-                     "Urgent", "Open alerts"):
+    for expected in (
+        "Recovery report",
+        "Jo Example",
+        "Alder Clinic",
+        "2026-11-10",
+        "1.00 mm",
+        "face, neck",
+        f"Day {(TODAY - data.treatments[0].treatment_date).days}",
+        "Urgent",
+        "Open alerts",
+    ):
         assert expected in first, expected
     assert "Check-ins" in pages[1] and "Trends" in pages[1]
     assert "fever, warmth" in pages[1] and "spots: whiteheads" in pages[1]

@@ -32,8 +32,15 @@ def test_summary_reads_position_from_the_timeline_and_level_from_the_latest_chec
     s = report.summary
     assert s.today_day == (TODAY - TREATED).days
     timeline = build_timeline(
-        {"date": TREATED.isoformat(), "depth_mm": 1.0, "device": "pen",
-         "areas": ["face", "neck"], "fitzpatrick": 4}, TODAY)
+        {
+            "date": TREATED.isoformat(),
+            "depth_mm": 1.0,
+            "device": "pen",
+            "areas": ["face", "neck"],
+            "fitzpatrick": 4,
+        },
+        TODAY,
+    )
     assert s.today_phase == next(d["phase"] for d in timeline["days"] if d["day"] == s.today_day)
     assert s.latest_level == data.checkins[-1].level == "urgent"
     assert [a.id for a in s.open_alerts] == [5]
@@ -77,8 +84,9 @@ def test_every_finding_names_its_source_with_the_reference_title() -> None:
         target = resolve(line.source.citation)
         expected = target.title if isinstance(target, ReferenceEntry) else target.text
         assert line.source.title == expected
-        assert line.days == sorted({c.day for c in data.checkins
-                                    for f in c.findings if f["code"] == line.code})
+        assert line.days == sorted(
+            {c.day for c in data.checkins for f in c.findings if f["code"] == line.code}
+        )
 
 
 def test_csv_has_header_rows_and_neutralised_formulas() -> None:
@@ -114,7 +122,8 @@ def test_json_round_trips() -> None:
     assert patient["patient"]["display_name"] == data.patient.display_name
     assert [c["symptoms"] for c in patient["checkins"]] == [c.symptoms for c in data.checkins]
     assert [c["created_at"] for c in patient["checkins"]] == [
-        c.created_at.isoformat() for c in data.checkins]
+        c.created_at.isoformat() for c in data.checkins
+    ]
     assert patient["photos"][0]["measurement"] == data.photos[0].measurement
     assert "image" not in patient["photos"][0]
 
@@ -125,10 +134,16 @@ def test_fhir_bundle_validates_and_counts_resources() -> None:
     bundle = Bundle.model_validate_json(text)  # round trip through the validating parser
     assert bundle.type == "collection"
     counts = Counter(e.resource.get_resource_type() for e in bundle.entry)
-    answered = sum(measure_value(c.symptoms, k) is not None
-                   for c in data.checkins for k in fhir.SCORE_CODES)
-    assert counts == {"Patient": 1, "Procedure": 1, "QuestionnaireResponse": len(data.checkins),
-                      "Observation": answered + len(data.checkins), "Media": 1}
+    answered = sum(
+        measure_value(c.symptoms, k) is not None for c in data.checkins for k in fhir.SCORE_CODES
+    )
+    assert counts == {
+        "Patient": 1,
+        "Procedure": 1,
+        "QuestionnaireResponse": len(data.checkins),
+        "Observation": answered + len(data.checkins),
+        "Media": 1,
+    }
     assert json.loads(bundle.model_dump_json(exclude_none=True)) == json.loads(text)
     urls = [e.fullUrl for e in bundle.entry]
     assert len(set(urls)) == len(urls)
@@ -146,11 +161,17 @@ def test_fhir_observations_carry_loinc_pain_and_the_triage_level() -> None:
     pain = [o for o in observations if o.code.coding[0].code == "72514-3"]
     assert [o.code.coding[0].system for o in pain] == ["http://loinc.org"] * len(pain)
     assert [o.valueInteger for o in pain] == [c.symptoms["pain"] for c in data.checkins]
-    levels = [o.valueCodeableConcept.coding[0].code for o in observations
-              if o.code.coding[0].code == "triage-level"]
+    levels = [
+        o.valueCodeableConcept.coding[0].code
+        for o in observations
+        if o.code.coding[0].code == "triage-level"
+    ]
     assert levels == [c.level for c in data.checkins]
-    responses = [e.resource for e in bundle.entry
-                 if e.resource.get_resource_type() == "QuestionnaireResponse"]
+    responses = [
+        e.resource
+        for e in bundle.entry
+        if e.resource.get_resource_type() == "QuestionnaireResponse"
+    ]
     fever = next(i for i in responses[-1].item if i.linkId == "symptoms.fever")
     assert fever.answer[0].valueBoolean is True
     kind = next(i for i in responses[-1].item if i.linkId == "symptoms.breakouts.kind")
@@ -159,8 +180,9 @@ def test_fhir_observations_carry_loinc_pain_and_the_triage_level() -> None:
 
 def test_fhir_models_refuse_invalid_values() -> None:
     with pytest.raises(ValidationError):
-        Observation.model_validate({"status": "final", "code": {"text": "x"},
-                                    "effectiveDateTime": "yesterday"})
+        Observation.model_validate(
+            {"status": "final", "code": {"text": "x"}, "effectiveDateTime": "yesterday"}
+        )
 
 
 def test_a_patient_with_nothing_yet_still_exports() -> None:

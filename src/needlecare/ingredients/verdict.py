@@ -85,8 +85,8 @@ def decide(
                 "unrecognized",
                 unknown,
                 f"Not recognised: {', '.join(unknown)}. NeedleCare cannot say what "
-                f"{'it is' if len(unknown) == 1 else 'they are'}; ask your clinic before using this "
-                "on treated skin.",
+                f"{'it is' if len(unknown) == 1 else 'they are'}; ask your clinic before using "
+                "this on treated skin.",
                 UNKNOWN_SOURCE,
             )
         )
