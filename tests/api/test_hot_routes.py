@@ -485,3 +485,21 @@ def test_a_bad_checkin_body_with_a_valid_token_is_422(
     )
     assert broken.status_code == 422
     assert _count(uow, Checkin) == 0
+
+
+def test_hot_route_work_runs_inline_on_sqlite_and_in_the_pool_on_postgresql(
+    uow: UnitOfWork, db_kind: str
+) -> None:
+    """web.deps.run_db: SQLite work runs in the event loop's thread (no hop, no GIL hand-off
+    while holding the write lock); PostgreSQL work, which waits on round trips, does not."""
+    import asyncio
+    import threading
+
+    from needlecare.web.deps import run_db
+
+    async def where_it_ran() -> tuple[int, int]:
+        return threading.get_ident(), await run_db(uow, threading.get_ident)
+
+    loop_thread, work_thread = asyncio.run(where_it_ran())
+    assert uow.embedded is (db_kind == "sqlite")
+    assert (work_thread == loop_thread) is (db_kind == "sqlite")

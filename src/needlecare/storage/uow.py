@@ -35,6 +35,11 @@ class UnitOfWork:
             raise RuntimeError("UnitOfWork used outside `with uow:`")
         return self._session
 
+    @property
+    def embedded(self) -> bool:
+        """True for SQLite: statements run in this process, without network round trips."""
+        return bool(self._session_factory.kw["bind"].dialect.name == "sqlite")
+
     def reading(self) -> UnitOfWork:
         """The same unit of work, read-only: for lookups that never write."""
         self._read_only = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 from collections.abc import AsyncIterator
@@ -44,6 +45,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Startup built a large heap (the app, its packaged data) that lives as long as the
+        # process: kept out of the collector, so its full passes don't stall requests.
+        gc.collect()
+        gc.freeze()
         yield
         engine.dispose()
 

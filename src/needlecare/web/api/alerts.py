@@ -6,14 +6,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import TypeAdapter
-from starlette.concurrency import run_in_threadpool
 
 from needlecare.services import alerts, auth
 from needlecare.services.alerts import AlertView
 from needlecare.storage.enums import AlertState
 from needlecare.web.api.convert import alert_out, alert_queue_out, model_response
 from needlecare.web.api.schemas.care import AlertOut, ResolveIn
-from needlecare.web.deps import ApiActor, ApiToken, UowDep
+from needlecare.web.deps import ApiActor, ApiToken, UowDep, run_db
 
 router = APIRouter(tags=["alerts"])
 ALERT_LIST = TypeAdapter(list[AlertOut])
@@ -34,8 +33,8 @@ async def alert_queue(
         actor = auth.principal_for_token(uow, token)
         return alerts.alert_queue(uow, actor, states=states, limit=limit)
 
-    # The hot path: token and service in one thread hop, the response serialised once.
-    views = await run_in_threadpool(queue)
+    # The hot path: token and service in one go (web.deps.run_db), serialised once.
+    views = await run_db(uow, queue)
     return model_response(ALERT_LIST.validate_python(alert_queue_out(views)), adapter=ALERT_LIST)
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
-from starlette.concurrency import run_in_threadpool
 
 from needlecare.services import auth, checkins
 from needlecare.services.checkins import CheckinCreate, CheckinOutcome
 from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
-from needlecare.web.deps import ApiActor, ApiToken, UowDep
+from needlecare.web.deps import ApiActor, ApiToken, UowDep, run_db
 
 router = APIRouter(tags=["check-ins"])
 
@@ -43,9 +42,9 @@ async def submit_checkin(
             uow, actor, patient_id, data, idempotency_key=idempotency_key
         )
 
-    # The hot path: token and service in one thread hop, and the response serialised once
-    # (a returned model would be validated again, then encoded by the json module).
-    outcome = await run_in_threadpool(submit)
+    # The hot path: token and service in one go (web.deps.run_db), and the response
+    # serialised once (a returned model would be validated again, then json-encoded).
+    outcome = await run_db(uow, submit)
     return model_response(
         outcome_out(outcome),
         status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
