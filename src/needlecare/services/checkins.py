@@ -161,8 +161,8 @@ def submit_checkin(
 ) -> CheckinOutcome:
     """Validate, triage and store a check-in; the same key twice stores it once.
 
-    Two short transactions: lookups and triage in a read-only one, then the writes. On SQLite
-    the write lock is held only for the INSERTs, not for the triage; a check-in with the same
+    Two short transactions: the lookups in a read-only one, the triage (pure) outside any, then
+    the writes. On SQLite the write lock is held only for the INSERTs; a check-in with the same
     key that lands in between is caught by the unique (patient, key) constraint.
     """
     key = _check_key(idempotency_key)
