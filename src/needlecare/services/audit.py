@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from needlecare.services.errors import Forbidden
 from needlecare.services.principal import ANONYMOUS_ROLE, Principal
 from needlecare.storage.base import utcnow
-from needlecare.storage.models import AuditEntry
+from needlecare.storage.models import AuditEntry, Patient
 from needlecare.storage.uow import UnitOfWork
 
 _INSERT = insert(cast(Table, AuditEntry.__table__))
@@ -47,6 +47,29 @@ def record(
                 "patient_id": patient_id,
             }
         ],
+    )
+
+
+def record_for_patient(
+    session: Session,
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: int | str | None,
+    patient: Patient,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """`record` for a read or write of one patient's data (their clinic and id)."""
+    record(
+        session,
+        actor,
+        action,
+        object_type,
+        object_id,
+        clinic_id=patient.clinic_id,
+        patient_id=patient.id,
+        at=at,
     )
 
 

@@ -22,9 +22,7 @@ from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import (
     Alert,
     Checkin,
-    ClinicReminderSettings,
     Patient,
-    PatientReminderSettings,
     Treatment,
 )
 from needlecare.storage.uow import UnitOfWork
@@ -77,26 +75,14 @@ _PREVIOUS_CHECKIN_ID = (
 )
 _CHECKIN_TABLE = cast(Table, Checkin.__table__)
 _INSERT_CHECKIN = insert(_CHECKIN_TABLE).returning(_CHECKIN_TABLE.c.id)
-_PATIENT_ZONE = (
-    select(PatientReminderSettings.timezone)
-    .where(PatientReminderSettings.patient_id == Patient.id)
-    .correlate(Patient)
-    .scalar_subquery()
-)
-_CLINIC_ZONE = (
-    select(ClinicReminderSettings.timezone)
-    .where(ClinicReminderSettings.clinic_id == Patient.clinic_id)
-    .correlate(Patient)
-    .scalar_subquery()
-)
 _SUBMIT_LOOKUP = (
     select(
         Patient,
         Treatment,
         _PREVIOUS_CHECKIN_ID,
         protocols.latest_version_of(Patient.clinic_id),
-        _PATIENT_ZONE,  # the patient's "today" is on their wall clock (services.clock)
-        _CLINIC_ZONE,
+        clock.patient_zone_of(Patient.id),  # "today" is on the patient's wall clock
+        clock.clinic_zone_of(Patient.clinic_id),
     )
     .outerjoin(
         Treatment,
@@ -179,7 +165,9 @@ def submit_checkin(
             in_force = protocols.in_force_at(uow.session, patient.clinic_id, found.protocol_version)
     if replay is not None:
         with uow:  # a replay is a read of patient data: audited like one
-            _audit(uow.session, actor, "checkin.replay", replay.checkin.id, patient, now)
+            audit.record_for_patient(
+                uow.session, actor, "checkin.replay", "checkin", replay.checkin.id, patient, at=now
+            )
             uow.commit()
         return replay
     today = clock.local_today(now, found.patient_zone, found.clinic_zone)
@@ -238,24 +226,11 @@ def submit_checkin(
             session.flush()
             alert_id = alert.id
             notifications.enqueue_checkin_alert(session, alert, now)  # same transaction
-        _audit(session, actor, "checkin.create", checkin_id, patient, now)
+        audit.record_for_patient(
+            session, actor, "checkin.create", "checkin", checkin_id, patient, at=now
+        )
         uow.commit()
         return CheckinOutcome(checkin, True, alert_id)
-
-
-def _audit(
-    session: Session, actor: Principal, action: str, checkin_id: int, patient: Patient, at: datetime
-) -> None:
-    audit.record(
-        session,
-        actor,
-        action,
-        "checkin",
-        checkin_id,
-        clinic_id=patient.clinic_id,
-        patient_id=patient.id,
-        at=at,
-    )
 
 
 def list_checkins(
@@ -270,15 +245,7 @@ def list_checkins(
             .order_by(Checkin.created_at.desc(), Checkin.id.desc())
             .limit(limit)
         ).all()
-        audit.record(
-            uow.session,
-            actor,
-            "checkin.list",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-        )
+        audit.record_for_patient(uow.session, actor, "checkin.list", "patient", patient.id, patient)
         uow.commit()
         return list(reversed(rows))
 
@@ -289,14 +256,6 @@ def get_checkin(uow: UnitOfWork, actor: Principal, patient_id: int, checkin_id: 
         checkin = uow.session.get(Checkin, checkin_id)
         if checkin is None or checkin.patient_id != patient.id:
             raise NotFound("check-in")
-        audit.record(
-            uow.session,
-            actor,
-            "checkin.read",
-            "checkin",
-            checkin.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-        )
+        audit.record_for_patient(uow.session, actor, "checkin.read", "checkin", checkin.id, patient)
         uow.commit()
         return checkin

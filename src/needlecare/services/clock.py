@@ -9,8 +9,9 @@ else UTC. `local_date` and `local_today` are pure; `patient_zones` reads the cha
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session
 
 from needlecare.jobs.schedule import ScheduleInvalid, parse_timezone
@@ -60,16 +61,28 @@ def clinic_zones(session: Session, clinic_id: int | None) -> Zones:
     )
 
 
+def patient_zone_of(patient_id: Any) -> ScalarSelect[str | None]:
+    """The patient's own zone, as a subquery (`patient_id`: a value or a column to correlate)."""
+    return (
+        select(PatientReminderSettings.timezone)
+        .where(PatientReminderSettings.patient_id == patient_id)
+        .scalar_subquery()
+    )
+
+
+def clinic_zone_of(clinic_id: Any) -> ScalarSelect[str | None]:
+    """The clinic's reminder zone, as a subquery (a value or a column to correlate)."""
+    return (
+        select(ClinicReminderSettings.timezone)
+        .where(ClinicReminderSettings.clinic_id == clinic_id)
+        .scalar_subquery()
+    )
+
+
 def patient_zones(session: Session, patient_id: int, clinic_id: int | None) -> Zones:
     """(the patient's zone, their clinic's reminder zone): the chain `local_today` walks.
     One round trip (a check-in or an upload pays for it on every request)."""
-    mine = select(PatientReminderSettings.timezone).where(
-        PatientReminderSettings.patient_id == patient_id
-    )
-    clinic = select(ClinicReminderSettings.timezone).where(
-        ClinicReminderSettings.clinic_id == clinic_id
-    )
-    row = session.execute(select(mine.scalar_subquery(), clinic.scalar_subquery())).one()
+    row = session.execute(select(patient_zone_of(patient_id), clinic_zone_of(clinic_id))).one()
     return (row[0], row[1])
 
 

@@ -490,15 +490,7 @@ def my_data_export(
         images = uow.session.execute(
             select(Photo.id, Photo.image_path).where(Photo.patient_id == patient.id)
         ).all()
-        audit.record(
-            uow.session,
-            actor,
-            "export.self",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-        )
+        audit.record_for_patient(uow.session, actor, "export.self", "patient", patient.id, patient)
         uow.commit()
     document = render(
         [data],

@@ -35,14 +35,8 @@ def add_note(uow: UnitOfWork, actor: Principal, patient_id: int, body: str) -> C
         )
         uow.session.add(note)
         uow.flush()
-        audit.record(
-            uow.session,
-            actor,
-            "note.create",
-            "clinical_note",
-            note.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "note.create", "clinical_note", note.id, patient
         )
         uow.commit()
         return note
@@ -57,15 +51,7 @@ def list_notes(uow: UnitOfWork, actor: Principal, patient_id: int) -> Sequence[C
             .where(ClinicalNote.patient_id == patient.id)
             .order_by(ClinicalNote.id)
         ).all()
-        audit.record(
-            uow.session,
-            actor,
-            "note.list",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-        )
+        audit.record_for_patient(uow.session, actor, "note.list", "patient", patient.id, patient)
         uow.commit()
         return rows
 
@@ -96,14 +82,8 @@ def add_recommendation(
         )
         uow.session.add(rec)
         uow.flush()
-        audit.record(
-            uow.session,
-            actor,
-            "recommendation.create",
-            "recommendation",
-            rec.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "recommendation.create", "recommendation", rec.id, patient
         )
         uow.commit()
         return rec
@@ -120,14 +100,8 @@ def list_recommendations(
             .where(Recommendation.patient_id == patient.id)
             .order_by(Recommendation.id)
         ).all()
-        audit.record(
-            uow.session,
-            actor,
-            "recommendation.list",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "recommendation.list", "patient", patient.id, patient
         )
         uow.commit()
         return rows

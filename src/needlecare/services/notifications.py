@@ -263,13 +263,7 @@ def set_patient_timezone(
             row = PatientReminderSettings(patient_id=patient.id)
             uow.session.add(row)
         row.timezone = timezone
-        audit.record(
-            uow.session,
-            actor,
-            "reminders.timezone",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "reminders.timezone", "patient", patient.id, patient
         )
         uow.commit()

@@ -98,15 +98,7 @@ def list_patients(uow: UnitOfWork, actor: Principal) -> Sequence[Patient]:
 def get_patient(uow: UnitOfWork, actor: Principal, patient_id: int) -> Patient:
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
-        audit.record(
-            uow.session,
-            actor,
-            "patient.read",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-        )
+        audit.record_for_patient(uow.session, actor, "patient.read", "patient", patient.id, patient)
         uow.commit()
         return patient
 
@@ -123,14 +115,8 @@ def update_profile(
         patient.fitzpatrick = clean.fitzpatrick
         patient.acne_prone = clean.acne_prone
         patient.history = clean.history
-        audit.record(
-            uow.session,
-            actor,
-            "patient.update",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "patient.update", "patient", patient.id, patient
         )
         uow.commit()
         return patient

@@ -377,15 +377,7 @@ def list_photos(uow: UnitOfWork, actor: Principal, patient_id: int) -> Sequence[
         rows = uow.session.scalars(
             select(Photo).where(Photo.patient_id == patient.id).order_by(Photo.taken_at, Photo.id)
         ).all()
-        audit.record(
-            uow.session,
-            actor,
-            "photo.list",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-        )
+        audit.record_for_patient(uow.session, actor, "photo.list", "patient", patient.id, patient)
         uow.commit()
         return rows
 
@@ -440,14 +432,8 @@ def photo_timeline(uow: UnitOfWork, actor: Principal, patient_id: int) -> list[A
                 select(Treatment).where(Treatment.patient_id == patient.id)
             )
         }
-        audit.record(
-            uow.session,
-            actor,
-            "photo.timeline",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "photo.timeline", "patient", patient.id, patient
         )
         uow.commit()
     groups: dict[tuple[int, str], list[Photo]] = {}

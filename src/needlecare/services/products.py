@@ -46,14 +46,8 @@ def check_product(
             today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
             day = max(0, (today - treatment.treatment_date).days) if treatment else 0
         windows = protocols.in_force(uow.session, patient.clinic_id).windows  # clinic's protocol
-        audit.record(
-            uow.session,
-            actor,
-            "product.check",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "product.check", "patient", patient.id, patient
         )
         uow.commit()
     return domain.check_label(text, day, treatment, windows)

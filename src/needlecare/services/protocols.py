@@ -51,9 +51,6 @@ class InForce:
     version: int | None
 
 
-_LATEST_VERSION = select(func.max(ClinicProtocol.version)).where(
-    ClinicProtocol.clinic_id == bindparam("clinic_id")
-)
 _ROW_AT_VERSION = select(ClinicProtocol).where(
     ClinicProtocol.clinic_id == bindparam("clinic_id"),
     ClinicProtocol.version == bindparam("version"),
@@ -80,6 +77,9 @@ def latest_version_of(
         .where(ClinicProtocol.clinic_id == clinic_id)
         .scalar_subquery()
     )
+
+
+_LATEST_VERSION = select(latest_version_of(bindparam("clinic_id")))
 
 
 def latest_row(session: Session, clinic_id: int | None) -> ClinicProtocol | None:
@@ -262,15 +262,7 @@ def aftercare_sheet(
             )
         except ValueError as error:
             raise Invalid.field("treatment", str(error)) from error
-        audit.record(
-            session,
-            actor,
-            "sheet.read",
-            "treatment",
-            treatment.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-        )
+        audit.record_for_patient(session, actor, "sheet.read", "treatment", treatment.id, patient)
         uow.commit()
         return sheet
 

@@ -77,14 +77,8 @@ def create_treatment(
         )
         uow.session.add(treatment)
         uow.flush()
-        audit.record(
-            uow.session,
-            actor,
-            "treatment.create",
-            "treatment",
-            treatment.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "treatment.create", "treatment", treatment.id, patient
         )
         uow.commit()
         return treatment
@@ -99,14 +93,8 @@ def list_treatments(uow: UnitOfWork, actor: Principal, patient_id: int) -> Seque
             .where(Treatment.patient_id == patient.id)
             .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
         ).all()
-        audit.record(
-            uow.session,
-            actor,
-            "treatment.list",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
+        audit.record_for_patient(
+            uow.session, actor, "treatment.list", "patient", patient.id, patient
         )
         uow.commit()
         return rows
