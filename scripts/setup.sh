@@ -8,7 +8,7 @@ mode="${1:-run}"
 
 apt_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "$mode" = "test" ]; then
-  apt_packages+=(postgresql chromium poppler-utils)
+  apt_packages+=(postgresql chromium poppler-utils openssl)  # openssl: test TLS certificates
 fi
 
 missing=()
