@@ -7,19 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import jsonschema
+import orjson
 import pytest
 from api_helpers import ALLERGY, CALM, FEVER, submit
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from needlecare.guide import effective_windows
 from needlecare.knowledge.bands import Band
 from needlecare.services import alerts, auth, checkins, domain, protocols
 from needlecare.services.alerts import AlertRow, AlertView
 from needlecare.services.checkins import CheckinCreate
-from needlecare.services.errors import NotFound
+from needlecare.services.errors import NotFound, Unauthorized
 from needlecare.services.principal import Principal
 from needlecare.storage.enums import AlertState, Device, Level
 from needlecare.storage.models import (
@@ -28,11 +29,13 @@ from needlecare.storage.models import (
     AuditEntry,
     Checkin,
     ClinicReminderSettings,
+    Patient,
     PatientReminderSettings,
     Treatment,
     User,
 )
 from needlecare.storage.uow import UnitOfWork
+from needlecare.web.api import convert
 from needlecare.web.api.schemas.care import AlertOut, CheckinOut
 
 API = "/api/v1"
@@ -143,8 +146,15 @@ def test_one_key_twice_stores_one_checkin_and_replays_its_alert(
     assert _count(uow, AuditEntry, AuditEntry.action == "checkin.replay") == 1
 
 
+# Both write paths: an alerting check-in (one transaction with its alert and outbox rows)
+# and a calm one (on PostgreSQL a single statement with its audit row).
+@pytest.mark.parametrize("answers", [ALLERGY, CALM], ids=["alerting", "calm"])
 def test_a_key_stored_between_the_two_phases_returns_the_winner(
-    app: FastAPI, uow: UnitOfWork, world: Any, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI,
+    uow: UnitOfWork,
+    world: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    answers: dict[str, Any],
 ) -> None:
     real_triage = domain.triage
     actor = _actor(uow, world, "pat")
@@ -159,7 +169,7 @@ def test_a_key_stored_between_the_two_phases_returns_the_winner(
                     UnitOfWork(app.state.session_factory),
                     actor,
                     world.patients["pat"],
-                    CheckinCreate(symptoms=ALLERGY),
+                    CheckinCreate(symptoms=answers),
                     idempotency_key="race",
                 )
             )
@@ -167,19 +177,53 @@ def test_a_key_stored_between_the_two_phases_returns_the_winner(
 
     monkeypatch.setattr(domain, "triage", triage_then_lose_the_race)
     loser = checkins.submit_checkin(
-        uow, actor, world.patients["pat"], CheckinCreate(symptoms=ALLERGY), idempotency_key="race"
+        uow, actor, world.patients["pat"], CheckinCreate(symptoms=answers), idempotency_key="race"
     )
     (winner,) = winners
     assert winner.created and not loser.created
     assert (loser.checkin.id, loser.alert_id) == (winner.checkin.id, winner.alert_id)
-    assert loser.alert_id is not None
+    assert (loser.alert_id is not None) is (answers is ALLERGY)
     assert _count(uow, Checkin) == 1
-    assert _count(uow, Alert) == 1
+    assert _count(uow, Alert) == (1 if answers is ALLERGY else 0)
     assert _count(uow, AuditEntry, AuditEntry.action == "checkin.create") == 1
 
 
+def test_both_write_paths_write_the_same_audit_row(uow: UnitOfWork, world: Any) -> None:
+    """A calm check-in (on PostgreSQL one statement with its audit row) and an alerting one
+    (a transaction) leave the same audit row: who, what, which patient and clinic, when."""
+    calm = submit(uow, world, "pat", "pat", CALM, hours_ago=2)
+    alerting = submit(uow, world, "pat", "pat", FEVER, hours_ago=1)
+    with uow.reading():
+        rows = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "checkin.create").order_by(AuditEntry.id)
+        ).all()
+        got = [
+            (r.actor_user_id, r.actor_role, r.object_type, r.object_id, r.clinic_id, r.patient_id)
+            for r in rows
+        ]
+        times = [r.at.replace(tzinfo=UTC) for r in rows]
+    assert got == [
+        (
+            world.pat.user_id,
+            "patient",
+            "checkin",
+            str(o.checkin.id),
+            world.alder_id,
+            o.checkin.patient_id,
+        )
+        for o in (calm, alerting)
+    ]
+    assert times == [o.checkin.created_at.replace(tzinfo=UTC) for o in (calm, alerting)]
+
+
+@pytest.mark.parametrize("answers", [FEVER, CALM], ids=["alerting", "calm"])
 def test_a_treatment_deleted_between_the_two_phases_is_not_found(
-    app: FastAPI, client: TestClient, uow: UnitOfWork, world: Any, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI,
+    client: TestClient,
+    uow: UnitOfWork,
+    world: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    answers: dict[str, Any],
 ) -> None:
     real_triage = domain.triage
 
@@ -192,7 +236,7 @@ def test_a_treatment_deleted_between_the_two_phases_is_not_found(
 
     monkeypatch.setattr(domain, "triage", triage_while_the_treatment_goes)
     with pytest.raises(NotFound, match="treatment"):
-        submit(uow, world, "pat", "pat", FEVER, key="gone")
+        submit(uow, world, "pat", "pat", answers, key="gone")
     assert _count(uow, Checkin) == 0
     assert _count(uow, Alert) == 0
     # Over the API: a 404 in the API's error shape, not a 500.
@@ -404,6 +448,74 @@ def test_alert_queue_body_matches_the_schema(
         assert client.get(f"{API}/alerts?{bad}", headers=world.bob.headers).status_code == 422
 
 
+def test_alert_queue_json_is_what_pydantic_would_encode(
+    client: TestClient, uow: UnitOfWork, world: Any
+) -> None:
+    """The queue is encoded directly with orjson; it must say exactly what validating and
+    dumping `list[AlertOut]` says, for every state, timestamps to the microsecond."""
+    alice = _actor(uow, world, "alice")
+    for hours, answers in ((50, FEVER), (20, ALLERGY), (5, FEVER)):
+        submit(uow, world, "bob", "quinn", answers, hours_ago=hours)
+    first, second, _ = sorted(v.alert.id for v in alerts.alert_queue(uow, alice))
+    alerts.acknowledge(uow, alice, first, now=datetime(2026, 3, 9, 1, 2, 3, 4500, tzinfo=UTC))
+    alerts.resolve(uow, alice, second, "Called: seen today ✓", now=NOW)
+    views = alerts.alert_queue(uow, alice, states=list(AlertState))
+    assert {v.alert.state for v in views} == set(AlertState)
+    expected = TypeAdapter(list[AlertOut])
+    pydantic_body = expected.dump_json(expected.validate_python(convert.alert_queue_out(views)))
+    direct = convert.alert_queue_json(views)
+    assert orjson.loads(direct) == orjson.loads(pydantic_body)
+    assert b'"2026-03-09T01:02:03.004500Z"' in direct  # UTC as "Z", microseconds kept
+    served = client.get(
+        f"{API}/alerts?state=open&state=acknowledged&state=resolved", headers=world.alice.headers
+    )
+    assert served.json() == orjson.loads(direct)
+
+
+# --- auth.lookup_as: the bearer token checked in the service's own statement -------------
+
+_PATIENT_NAME = select(Patient.display_name).where(Patient.id == bindparam("patient_id"))
+
+
+def test_lookup_as_a_token_returns_the_principal_and_the_row(uow: UnitOfWork, world: Any) -> None:
+    bob = _actor(uow, world, "bob")
+    quinn = {"patient_id": world.patients["quinn"]}
+    principal, row = auth.lookup_as(uow, auth.BearerToken(world.bob.token), _PATIENT_NAME, quinn)
+    assert principal == bob
+    assert row == ("Quinn Patient",)
+    # Nothing found: the principal still comes back, with no row.
+    principal, row = auth.lookup_as(
+        uow, auth.BearerToken(world.bob.token), _PATIENT_NAME, {"patient_id": 10**6}
+    )
+    assert (principal, row) == (bob, None)
+    # A principal in hand: the statement alone.
+    assert auth.lookup_as(uow, bob, _PATIENT_NAME, quinn) == (bob, ("Quinn Patient",))
+
+
+def test_lookup_as_a_bad_token_is_unauthorized_whatever_the_row(
+    uow: UnitOfWork, world: Any
+) -> None:
+    quinn = {"patient_id": world.patients["quinn"]}
+    raw, digest = auth.new_token()
+    with uow:
+        token = ApiToken(user_id=world.bob.user_id, token_hash=digest, name="old")
+        uow.session.add(token)
+        uow.commit()
+    assert auth.lookup_as(uow, auth.BearerToken(raw), _PATIENT_NAME, quinn)[1] is not None
+    with uow:
+        uow.session.get_one(ApiToken, token.id).revoked_at = datetime.now(UTC)
+        uow.commit()
+    unknown = auth.new_token()[0]
+    for bad in (raw, unknown, "not-a-token", world.bob.token + "x"):
+        with pytest.raises(Unauthorized):
+            auth.lookup_as(uow, auth.BearerToken(bad), _PATIENT_NAME, quinn)
+    with uow:  # a disabled account's tokens stop working at once
+        uow.session.get_one(User, world.bob.user_id).is_active = False
+        uow.commit()
+    with pytest.raises(Unauthorized):
+        auth.lookup_as(uow, auth.BearerToken(world.bob.token), _PATIENT_NAME, quinn)
+
+
 def _revoked(client: TestClient, world: Any) -> dict[str, str]:
     raw, digest = auth.new_token()
     uow = UnitOfWork(client.app.state.session_factory)  # type: ignore[attr-defined]
@@ -487,19 +599,31 @@ def test_a_bad_checkin_body_with_a_valid_token_is_422(
     assert _count(uow, Checkin) == 0
 
 
-def test_hot_route_work_runs_inline_on_sqlite_and_in_the_pool_on_postgresql(
-    uow: UnitOfWork, db_kind: str
+def test_hot_routes_run_their_database_work_in_the_event_loop_thread(
+    client: TestClient, world: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """web.deps.run_db: SQLite work runs in the event loop's thread (no hop, no GIL hand-off
-    while holding the write lock); PostgreSQL work, which waits on round trips, does not."""
+    """The check-in and alert-queue routes call their services from the event loop's own
+    thread (no hop to the thread pool); an ordinary sync route still runs in the pool."""
     import asyncio
-    import threading
 
-    from needlecare.web.deps import run_db
+    ran_in_loop: dict[str, bool] = {}
 
-    async def where_it_ran() -> tuple[int, int]:
-        return threading.get_ident(), await run_db(uow, threading.get_ident)
+    def spy(name: str, real: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+                ran_in_loop[name] = True
+            except RuntimeError:  # a pool thread has no running loop
+                ran_in_loop[name] = False
+            return real(*args, **kwargs)
 
-    loop_thread, work_thread = asyncio.run(where_it_ran())
-    assert uow.embedded is (db_kind == "sqlite")
-    assert (work_thread == loop_thread) is (db_kind == "sqlite")
+        return wrapper
+
+    monkeypatch.setattr(checkins, "submit_checkin", spy("checkin", checkins.submit_checkin))
+    monkeypatch.setattr(alerts, "alert_queue", spy("alerts", alerts.alert_queue))
+    monkeypatch.setattr(checkins, "list_checkins", spy("list", checkins.list_checkins))
+    url = f"{API}/patients/{world.patients['pat']}/checkins"
+    assert client.post(url, json={"symptoms": CALM}, headers=world.pat.headers).status_code == 201
+    assert client.get(f"{API}/alerts", headers=world.bob.headers).status_code == 200
+    assert client.get(url, headers=world.pat.headers).status_code == 200
+    assert ran_in_loop == {"checkin": True, "alerts": True, "list": False}

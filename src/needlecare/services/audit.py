@@ -4,22 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import ColumnElement, Connection, Insert, Table, bindparam, insert, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from needlecare.services.errors import Forbidden
 from needlecare.services.principal import ANONYMOUS_ROLE, Principal
+from needlecare.services.scope import PatientRef
 from needlecare.storage.base import utcnow
-from needlecare.storage.models import AuditEntry, Patient
+from needlecare.storage.models import AuditEntry
 from needlecare.storage.uow import UnitOfWork
 
-_INSERT = insert(cast(Table, AuditEntry.__table__))
+_TABLE = cast(Table, AuditEntry.__table__)
+_INSERT = insert(_TABLE)
+_PARAM_PREFIX = "audit_"
+
+
+def _row(
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: int | str | None,
+    clinic_id: int | None,
+    patient_id: int | None,
+    at: datetime | None,
+    actor_role: str | None,
+) -> dict[str, Any]:
+    return {
+        "at": at or utcnow(),
+        "actor_user_id": actor.user_id if actor else None,
+        "actor_role": actor_role or (actor.role.value if actor else ANONYMOUS_ROLE),
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "clinic_id": clinic_id,
+        "patient_id": patient_id,
+    }
 
 
 def record(
-    session: Session,
+    session: Session | Connection,
     actor: Principal | None,
     action: str,
     object_type: str,
@@ -33,30 +59,54 @@ def record(
     """Append one audit row (never commits: it lands or vanishes with the use case)."""
     # A Core INSERT on the table (not the ORM bulk path, nor add + flush: both cost more per
     # row); it runs at once, inside the caller's transaction.
-    session.execute(
-        _INSERT,
-        [
-            {
-                "at": at or utcnow(),
-                "actor_user_id": actor.user_id if actor else None,
-                "actor_role": actor_role or (actor.role.value if actor else ANONYMOUS_ROLE),
-                "action": action,
-                "object_type": object_type,
-                "object_id": None if object_id is None else str(object_id),
-                "clinic_id": clinic_id,
-                "patient_id": patient_id,
-            }
-        ],
-    )
+    row = _row(actor, action, object_type, object_id, clinic_id, patient_id, at, actor_role)
+    session.execute(_INSERT, [row])
 
 
-def record_for_patient(
-    session: Session,
+def record_alone(
+    uow: UnitOfWork,
     actor: Principal | None,
     action: str,
     object_type: str,
     object_id: int | str | None,
-    patient: Patient,
+    *,
+    clinic_id: int | None,
+    patient_id: int | None = None,
+) -> None:
+    """Append one audit row in its own transaction, for a read with nothing else to write
+    (one statement: one round trip on PostgreSQL)."""
+    row = _row(actor, action, object_type, object_id, clinic_id, patient_id, None, None)
+    uow.execute_alone(_INSERT, row)
+
+
+def insert_after(object_id: ColumnElement[Any]) -> Insert:
+    """An INSERT of one audit row whose object id is `object_id` (another statement's
+    RETURNING, through a CTE: PostgreSQL writes both in one statement) and whose other
+    values are bound parameters, from `params_for_patient`."""
+    names = [c.name for c in _TABLE.c if c.name not in ("id", "object_id")]
+    values = [bindparam(_PARAM_PREFIX + name, type_=_TABLE.c[name].type) for name in names]
+    return insert(_TABLE).from_select(
+        [*names, "object_id"],
+        select(*values, sql_cast(object_id, _TABLE.c.object_id.type)),
+    )
+
+
+def params_for_patient(
+    actor: Principal | None, action: str, object_type: str, patient: PatientRef, at: datetime
+) -> dict[str, Any]:
+    """The bound parameters of `insert_after` for a write of one patient's data."""
+    row = _row(actor, action, object_type, None, patient.clinic_id, patient.id, at, None)
+    del row["object_id"]
+    return {_PARAM_PREFIX + name: value for name, value in row.items()}
+
+
+def record_for_patient(
+    session: Session | Connection,
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: int | str | None,
+    patient: PatientRef,
     *,
     at: datetime | None = None,
 ) -> None:

@@ -8,14 +8,43 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from needlecare.knowledge.windows import Window
 from needlecare.services.errors import FieldError, Invalid
-from needlecare.storage.models import Patient, Treatment
+from needlecare.storage.enums import Device
+from needlecare.storage.models import Treatment
 
 
-def treatment_document(treatment: Treatment) -> dict[str, Any]:
+class TreatmentFacts(Protocol):
+    """What the domain reads of a treatment: an ORM row, or the hot path's plain record."""
+
+    @property
+    def treatment_date(self) -> date: ...
+    @property
+    def depth_mm(self) -> float: ...
+    @property
+    def device(self) -> Device: ...
+    @property
+    def areas(self) -> list[str]: ...
+    @property
+    def fitzpatrick(self) -> int | None: ...
+    @property
+    def serum(self) -> str | None: ...
+
+
+class PatientFacts(Protocol):
+    """What the domain reads of a patient."""
+
+    @property
+    def fitzpatrick(self) -> int | None: ...
+    @property
+    def acne_prone(self) -> bool: ...
+    @property
+    def history(self) -> list[str]: ...
+
+
+def treatment_document(treatment: TreatmentFacts) -> dict[str, Any]:
     """The `treatment` object of the triage schema (also the timeline's input)."""
     document: dict[str, Any] = {
         "date": treatment.treatment_date.isoformat(),
@@ -36,7 +65,9 @@ def timeline_document(treatment: Treatment) -> dict[str, Any]:
     return document
 
 
-def profile_document(patient: Patient, treatment: Treatment | None = None) -> dict[str, Any]:
+def profile_document(
+    patient: PatientFacts, treatment: TreatmentFacts | None = None
+) -> dict[str, Any]:
     """The `profile` object of the triage schema; absent values are omitted, not guessed."""
     profile: dict[str, Any] = {"acne_prone": patient.acne_prone, "history": list(patient.history)}
     fitzpatrick = (treatment.fitzpatrick if treatment else None) or patient.fitzpatrick

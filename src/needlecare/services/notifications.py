@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Table, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,6 @@ from needlecare.services.scope import patient_for, require_admin
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import Role
 from needlecare.storage.models import (
-    Alert,
     ClinicReminderSettings,
     OutboxMessage,
     Patient,
@@ -39,12 +38,16 @@ PAUSE_SALT = "needlecare.reminders.pause"
 STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
 
 
-def insert_once(session: Session, table: Table, values: dict[str, Any]) -> bool:
+Executor = Session | Connection  # the caller's transaction: an ORM unit or a Core one
+
+
+def insert_once(session: Executor, table: Table, values: dict[str, Any]) -> bool:
     """INSERT unless a unique key already holds the row; True if this call inserted it.
 
     ON CONFLICT DO NOTHING is atomic on both databases: of two workers racing on the same
     key, exactly one gets True, and neither transaction fails."""
-    dialect = session.get_bind().dialect.name
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    dialect = bind.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING, not rowcount: drivers disagree on rowcount for INSERT ... ON CONFLICT.
     statement = insert(table).values(**values).on_conflict_do_nothing()
@@ -53,7 +56,7 @@ def insert_once(session: Session, table: Table, values: dict[str, Any]) -> bool:
 
 
 def enqueue(
-    session: Session,
+    session: Executor,
     *,
     kind: MessageKind,
     recipient: str,
@@ -85,7 +88,7 @@ def enqueue(
     )
 
 
-def clinic_staff(session: Session, clinic_id: int) -> list[tuple[int, str]]:
+def clinic_staff(session: Executor, clinic_id: int) -> list[tuple[int, str]]:
     """(user id, email) of the clinic's active admins and clinicians."""
     rows = session.execute(
         select(User.id, User.email)
@@ -95,18 +98,20 @@ def clinic_staff(session: Session, clinic_id: int) -> list[tuple[int, str]]:
     return [(user_id, email) for user_id, email in rows]
 
 
-def enqueue_checkin_alert(session: Session, alert: Alert, now: datetime | None = None) -> int:
+def enqueue_checkin_alert(
+    session: Executor, alert_id: int, clinic_id: int, patient_id: int, now: datetime | None = None
+) -> int:
     """An email to each staff member of the clinic about a new contact_clinic/urgent alert."""
     queued = 0
-    for user_id, email in clinic_staff(session, alert.clinic_id):
+    for user_id, email in clinic_staff(session, clinic_id):
         queued += enqueue(
             session,
             kind=MessageKind.CHECKIN_ALERT,
             recipient=email,
-            dedupe_key=f"alert:{alert.id}:user:{user_id}",
-            payload={"alert_id": alert.id},
-            clinic_id=alert.clinic_id,
-            patient_id=alert.patient_id,
+            dedupe_key=f"alert:{alert_id}:user:{user_id}",
+            payload={"alert_id": alert_id},
+            clinic_id=clinic_id,
+            patient_id=patient_id,
             now=now,
         )
     return queued

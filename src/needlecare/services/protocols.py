@@ -103,16 +103,23 @@ def _parsed(row: ClinicProtocol) -> Protocol | None:
         return None
 
 
-def in_force_at(session: Session, clinic_id: int | None, version: int | None) -> InForce:
-    """The windows of the clinic's protocol `version` (the defaults for None). The result is
-    shared between callers: read it, never change it."""
+def known_in_force(database_url: str, clinic_id: int | None, version: int | None) -> InForce | None:
+    """`in_force_at` without a database: None unless this process has read that version."""
     if clinic_id is None or version is None:
         return _defaults()
     # The database is part of the key: one process may talk to several (tests, tools).
-    key = (str(session.get_bind().engine.url), clinic_id, version)
-    cached = _IN_FORCE_CACHE.get(key)
-    if cached is not None:
-        return cached
+    return _IN_FORCE_CACHE.get((database_url, clinic_id, version))
+
+
+def in_force_at(session: Session, clinic_id: int | None, version: int | None) -> InForce:
+    """The windows of the clinic's protocol `version` (the defaults for None). The result is
+    shared between callers: read it, never change it."""
+    database_url = str(session.get_bind().engine.url)
+    known = known_in_force(database_url, clinic_id, version)
+    if known is not None:
+        return known
+    assert clinic_id is not None and version is not None  # else known_in_force had them
+    key = (database_url, clinic_id, version)
     row = session.scalar(_ROW_AT_VERSION, {"clinic_id": clinic_id, "version": version})
     protocol = _parsed(row) if row is not None else None
     result = (

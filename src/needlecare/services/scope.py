@@ -6,6 +6,8 @@ Anything outside that answers NotFound, exactly like a row that does not exist.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -14,7 +16,16 @@ from needlecare.services.principal import Principal
 from needlecare.storage.models import Alert, Patient, Treatment
 
 
-def can_see_patient(actor: Principal, patient: Patient) -> bool:
+class PatientRef(Protocol):
+    """A patient's identity and tenant: an ORM row or a plain record."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def clinic_id(self) -> int | None: ...
+
+
+def can_see_patient(actor: Principal, patient: PatientRef) -> bool:
     if actor.is_patient:
         return actor.patient_id is not None and patient.id == actor.patient_id
     return actor.clinic_id is not None and patient.clinic_id == actor.clinic_id

@@ -2,7 +2,7 @@
 
 API routes use `ApiActor` (bearer token). The hottest routes (check-in, alert queue) take
 `ApiToken` instead and resolve it with `auth.principal_for_token` together with their
-service call, through `run_db` (inline on SQLite, one hop to the thread pool otherwise); a
+service call, in the event loop's own thread (see `docs/operations.md`); a
 missing or bad token then answers 401 after body validation rather than before (a bad body
 gets 422 first), which reveals nothing the OpenAPI schema doesn't.
 
@@ -12,12 +12,10 @@ answers 401 / the pages redirect to login) or `OptionalPageActor`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from needlecare.services import auth
 from needlecare.services.errors import Unauthorized
@@ -34,23 +32,6 @@ async def get_uow(request: Request) -> UnitOfWork:
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
-T = TypeVar("T")
-
-
-async def run_db(uow: UnitOfWork, work: Callable[[], T]) -> T:
-    """Run a hot route's database work: inline on an embedded database, else in the pool.
-
-    SQLite statements take microseconds and never wait on a network; in the event loop's own
-    thread they skip the hop to the pool and the GIL hand-offs back and forth, which cost the
-    check-in more than its SQL did, and a writer holding the write lock is never left
-    waiting for the GIL. Scale SQLite with worker processes (`serve --workers`), not threads.
-    PostgreSQL work waits on round trips, so it stays in the thread pool.
-    """
-    if uow.embedded:
-        return work()
-    return await run_in_threadpool(work)
-
-
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import TypeAdapter
 
 from needlecare.services import alerts, auth
-from needlecare.services.alerts import AlertView
 from needlecare.storage.enums import AlertState
-from needlecare.web.api.convert import alert_out, alert_queue_out, model_response
+from needlecare.web.api.convert import alert_out, alert_queue_json
 from needlecare.web.api.schemas.care import AlertOut, ResolveIn
-from needlecare.web.deps import ApiActor, ApiToken, UowDep, run_db
+from needlecare.web.deps import ApiActor, ApiToken, UowDep
 
 router = APIRouter(tags=["alerts"])
-ALERT_LIST = TypeAdapter(list[AlertOut])
 
 
 @router.get("/alerts", response_model=list[AlertOut])
@@ -29,13 +26,10 @@ async def alert_queue(
     ones. `state` filters (repeatable)."""
     states = [AlertState(s) for s in state] if state else list(alerts.ACTIVE_STATES)
 
-    def queue() -> list[AlertView]:
-        actor = auth.principal_for_token(uow, token)
-        return alerts.alert_queue(uow, actor, states=states, limit=limit)
-
-    # The hot path: token and service in one go (web.deps.run_db), serialised once.
-    views = await run_db(uow, queue)
-    return model_response(ALERT_LIST.validate_python(alert_queue_out(views)), adapter=ALERT_LIST)
+    # The hot path: in the event loop's own thread, like the check-in (see there).
+    actor = auth.principal_for_token(uow, token)
+    views = alerts.alert_queue(uow, actor, states=states, limit=limit)
+    return Response(alert_queue_json(views), media_type="application/json")
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut)

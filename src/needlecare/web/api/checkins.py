@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 
 from needlecare.services import auth, checkins
-from needlecare.services.checkins import CheckinCreate, CheckinOutcome
+from needlecare.services.checkins import CheckinCreate
 from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
-from needlecare.web.deps import ApiActor, ApiToken, UowDep, run_db
+from needlecare.web.deps import ApiActor, ApiToken, UowDep
 
 router = APIRouter(tags=["check-ins"])
 
@@ -36,15 +36,14 @@ async def submit_checkin(
         treatment_id=body.treatment_id,
     )
 
-    def submit() -> CheckinOutcome:
-        actor = auth.principal_for_token(uow, token)
-        return checkins.submit_checkin(
-            uow, actor, patient_id, data, idempotency_key=idempotency_key
-        )
-
-    # The hot path: token and service in one go (web.deps.run_db), and the response
-    # serialised once (a returned model would be validated again, then json-encoded).
-    outcome = await run_db(uow, submit)
+    # The hot path runs in the event loop's own thread (an `async def` calling sync code):
+    # its few short statements cost less than the hop to the thread pool and back, and a
+    # process serves one at a time, like a sync worker (docs/operations.md, "Workers").
+    # The service checks the token in its own first statement; the response is serialised
+    # once (a returned model would be validated again, then json-encoded).
+    outcome = checkins.submit_checkin(
+        uow, auth.BearerToken(token), patient_id, data, idempotency_key=idempotency_key
+    )
     return model_response(
         outcome_out(outcome),
         status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
