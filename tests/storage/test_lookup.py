@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, event, select, update
 
+from needlecare.storage.engine import autocommit_engine
 from needlecare.storage.enums import Role
 from needlecare.storage.models import Clinic, User
 from needlecare.storage.uow import UnitOfWork
@@ -34,10 +35,13 @@ def transaction_seen(app: FastAPI) -> Iterator[list[bool]]:
     def after(conn: Any, *_args: Any) -> None:
         seen.append(_in_transaction(conn.connection.driver_connection))
 
-    engine = app.state.engine
-    event.listen(engine, "after_cursor_execute", after)
+    # PostgreSQL runs single statements on the engine's autocommit twin.
+    engines = [app.state.engine, *filter(None, [autocommit_engine(app.state.engine)])]
+    for engine in engines:
+        event.listen(engine, "after_cursor_execute", after)
     yield seen
-    event.remove(engine, "after_cursor_execute", after)
+    for engine in engines:
+        event.remove(engine, "after_cursor_execute", after)
 
 
 def test_returns_a_tuple_or_none(uow: UnitOfWork, world: Any) -> None:
@@ -56,6 +60,24 @@ def test_runs_outside_a_transaction(
     transaction_seen.clear()
     assert uow.lookup(CLINIC_NAME, {"id": world.alder_id}) == ("Alder Clinic",)
     assert transaction_seen == [False]
+
+
+def test_a_write_alone_commits_by_itself_outside_a_transaction(
+    app: FastAPI, uow: UnitOfWork, world: Any, transaction_seen: list[bool]
+) -> None:
+    rename = (
+        update(Clinic)
+        .where(Clinic.id == bindparam("clinic_id"))
+        .values(name=bindparam("name"))
+        .returning(Clinic.name)
+    )
+    renamed = uow.execute_alone(rename, {"clinic_id": world.alder_id, "name": "Alder Skin"})
+    assert renamed == [("Alder Skin",)]
+    assert transaction_seen == [False]
+    other = UnitOfWork(app.state.session_factory)  # committed: another unit sees it
+    assert other.lookup(CLINIC_NAME, {"id": world.alder_id}) == ("Alder Skin",)
+    with uow, pytest.raises(RuntimeError, match="inside"):
+        uow.execute_alone(rename, {"clinic_id": world.alder_id, "name": "x"})
 
 
 def test_raises_inside_a_unit_of_work(uow: UnitOfWork, world: Any) -> None:
