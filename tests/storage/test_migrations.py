@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
+from needlecare.services import auth, checkins
+from needlecare.services.checkins import CheckinCreate
 from needlecare.storage.base import Base
 from needlecare.storage.engine import make_engine
 from needlecare.storage.migrate import alembic_config, upgrade
+from needlecare.storage.models import Alert
+from needlecare.storage.uow import UnitOfWork
 
 
 def test_models_match_the_migrations(database_url: str) -> None:
@@ -47,3 +53,20 @@ def test_upgrade_from_an_empty_sqlite_file(tmp_path: pytest.TempPathFactory) -> 
         )
     finally:
         engine.dispose()
+
+
+def test_alert_findings_are_backfilled_from_their_checkins(
+    database_url: str, uow: UnitOfWork, world: Any
+) -> None:
+    """0006 copies each existing alert's findings from its check-in's stored result."""
+    pat = auth.principal_for_token(uow, world.pat.token)
+    fever = CheckinCreate(symptoms={"redness": 2, "fever": True})
+    raised = checkins.submit_checkin(uow, pat, world.patients["pat"], fever)
+    assert raised.alert_id is not None
+    findings = raised.checkin.triage_result["findings"]
+    assert findings
+    command.downgrade(alembic_config(database_url), "0005_login_failures")
+    upgrade(database_url)
+    with uow.reading():
+        alert = uow.session.get_one(Alert, raised.alert_id)
+        assert alert.findings == findings

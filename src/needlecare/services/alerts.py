@@ -69,40 +69,25 @@ _ALERT_COLUMNS = [
     _A.resolved_by,
     _A.resolution_note,
 ]
-# First the page of alerts, from the alert rows alone: a database computes every output
-# column of every candidate row before it sorts, and the findings are extracted from each
-# check-in's stored result (kilobytes of JSON), so only the page's rows may get that far.
-_PAGE = (
-    select(
-        *_ALERT_COLUMNS,
-        case(
-            (_A.state == AlertState.OPEN, 0),
-            (_A.state == AlertState.ACKNOWLEDGED, 1),
-            else_=2,
-        ).label("state_rank"),
-        case((_A.level == Level.URGENT, 0), else_=1).label("level_rank"),
-    )
+_QUEUE = (
+    select(*_ALERT_COLUMNS, _P.display_name, _C.day, _A.findings)
+    .join(Patient.__table__, _P.id == _A.patient_id)
+    .join(Checkin.__table__, _C.id == _A.checkin_id)
     .where(
         _A.clinic_id == bindparam("clinic_id"),
         _A.state.in_(bindparam("states", expanding=True)),
     )
-    .order_by("state_rank", "level_rank", _A.created_at, _A.id)
-    .limit(bindparam("limit"))
-    .subquery("page")
-)
-_QUEUE = (
-    select(
-        *(_PAGE.c[column.name] for column in _ALERT_COLUMNS),
-        _P.display_name,
-        _C.day,
-        # Only the findings: decoding each whole stored result (advice, sources, facts)
-        # cost more than the rest of the queue.
-        _C.triage_result["findings"],
+    .order_by(
+        case(
+            (_A.state == AlertState.OPEN, 0),
+            (_A.state == AlertState.ACKNOWLEDGED, 1),
+            else_=2,
+        ),
+        case((_A.level == Level.URGENT, 0), else_=1),
+        _A.created_at,
+        _A.id,
     )
-    .select_from(_PAGE)
-    .join(Patient.__table__, _P.id == _PAGE.c.patient_id)
-    .join(Checkin.__table__, _C.id == _PAGE.c.checkin_id)
-    .order_by(_PAGE.c.state_rank, _PAGE.c.level_rank, _PAGE.c.created_at, _PAGE.c.id)
+    .limit(bindparam("limit"))
 )
 
 

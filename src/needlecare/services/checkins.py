@@ -282,6 +282,7 @@ def _store(
                     "level": values["level"],
                     "state": AlertState.OPEN,
                     "created_at": now,
+                    "findings": values["triage_result"].get("findings", []),
                 },
             ).scalar_one()
             notifications.enqueue_checkin_alert(  # same transaction: the outbox

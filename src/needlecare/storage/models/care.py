@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from needlecare.storage.base import Base, JSONDocument, UTCDateTime, utcnow
@@ -70,6 +70,11 @@ class Alert(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    # Why it was raised: the check-in's findings, copied when the alert is (the queue shows
+    # them; reading them out of each check-in's stored result cost more than the queue).
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'")
+    )
 
 
 class ClinicalNote(Base):
