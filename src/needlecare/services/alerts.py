@@ -69,25 +69,35 @@ _ALERT_COLUMNS = [
     _A.resolved_by,
     _A.resolution_note,
 ]
-_QUEUE = (
-    select(*_ALERT_COLUMNS, _P.display_name, _C.day, _A.findings)
-    .join(Patient.__table__, _P.id == _A.patient_id)
-    .join(Checkin.__table__, _C.id == _A.checkin_id)
-    .where(
-        _A.clinic_id == bindparam("clinic_id"),
-        _A.state.in_(bindparam("states", expanding=True)),
-    )
-    .order_by(
+# The page first, from narrow rows (an alert's id and sort keys): a database joins and sorts
+# whole rows otherwise, findings included, for every open alert of the clinic. Then the
+# page's 50 rows with their patient and check-in.
+_PAGE = (
+    select(
+        _A.id,
         case(
             (_A.state == AlertState.OPEN, 0),
             (_A.state == AlertState.ACKNOWLEDGED, 1),
             else_=2,
-        ),
-        case((_A.level == Level.URGENT, 0), else_=1),
+        ).label("state_rank"),
+        case((_A.level == Level.URGENT, 0), else_=1).label("level_rank"),
         _A.created_at,
-        _A.id,
     )
+    .where(
+        _A.clinic_id == bindparam("clinic_id"),
+        _A.state.in_(bindparam("states", expanding=True)),
+    )
+    .order_by("state_rank", "level_rank", _A.created_at, _A.id)
     .limit(bindparam("limit"))
+    .subquery("page")
+)
+_QUEUE = (
+    select(*_ALERT_COLUMNS, _P.display_name, _C.day, _A.findings)
+    .select_from(_PAGE)
+    .join(Alert.__table__, _A.id == _PAGE.c.id)
+    .join(Patient.__table__, _P.id == _A.patient_id)
+    .join(Checkin.__table__, _C.id == _A.checkin_id)
+    .order_by(_PAGE.c.state_rank, _PAGE.c.level_rank, _PAGE.c.created_at, _PAGE.c.id)
 )
 
 

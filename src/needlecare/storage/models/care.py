@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from needlecare.storage.base import Base, JSONDocument, UTCDateTime, utcnow
@@ -56,7 +66,8 @@ class Alert(Base):
     """Raised by an urgent or contact_clinic check-in: open -> acknowledged -> resolved."""
 
     __tablename__ = "alert"
-    __table_args__ = (Index("ix_alert_clinic_id_state", "clinic_id", "state"),)
+    # The queue's filter and sort keys: its page is found in the index alone.
+    __table_args__ = (Index("ix_alert_queue", "clinic_id", "state", "level", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
@@ -72,8 +83,10 @@ class Alert(Base):
     resolution_note: Mapped[str | None] = mapped_column(Text)
     # Why it was raised: the check-in's findings, copied when the alert is (the queue shows
     # them; reading them out of each check-in's stored result cost more than the queue).
+    # Plain JSON, also on PostgreSQL: shown, never searched, so stored and sent back as
+    # written (jsonb is parsed on the way in and printed again on every read).
     findings: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONDocument, default=list, server_default=text("'[]'")
+        JSON, default=list, server_default=text("'[]'")
     )
 
 
