@@ -1,29 +1,28 @@
 """Daily check-ins: triage by the domain engine, stored once per idempotency key, alerting
-the clinic on urgent and contact_clinic, all in one transaction."""
+the clinic on urgent and contact_clinic (the check-in, its alert, outbox and audit rows land
+together or not at all). The submit path's SQL is in `checkin_rows`."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime
-from typing import Any, cast
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from needlecare.services import audit, auth, clock, domain, notifications, protocols
+from needlecare.services import audit, auth, checkin_rows, clock, domain, protocols
+from needlecare.services.checkin_rows import Found, TreatmentFacts
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.principal import Principal
-from needlecare.services.scope import can_see_patient, patient_for
+from needlecare.services.scope import patient_for
 from needlecare.storage.base import utcnow
-from needlecare.storage.enums import ALERT_LEVELS, AlertState, Device, Level
+from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import (
     Alert,
     Checkin,
-    Patient,
-    Treatment,
 )
 from needlecare.storage.uow import UnitOfWork
 
@@ -56,141 +55,7 @@ def _alert_id(session: Session, checkin_id: int) -> int | None:
     return session.scalar(select(Alert.id).where(Alert.checkin_id == checkin_id))
 
 
-@dataclass(frozen=True)
-class _PatientFacts:
-    """The patient as the submit path reads it (plain columns, no ORM object)."""
-
-    id: int
-    clinic_id: int | None
-    fitzpatrick: int | None
-    acne_prone: bool
-    history: list[str]
-
-
-@dataclass(frozen=True)
-class _TreatmentFacts:
-    id: int
-    treatment_date: date
-    depth_mm: float
-    device: Device
-    areas: list[str]
-    fitzpatrick: int | None
-    serum: str | None
-
-
-_PATIENT = cast(Table, Patient.__table__)
-_TREATMENT = cast(Table, Treatment.__table__)
-_CHECKIN_TABLE = cast(Table, Checkin.__table__)
-_ALERT_TABLE = cast(Table, Alert.__table__)
-_PATIENT_COLUMNS = [_PATIENT.c[f.name] for f in fields(_PatientFacts)]
-_TREATMENT_COLUMNS = [_TREATMENT.c[f.name] for f in fields(_TreatmentFacts)]
-
-# The submit path's lookups in one statement, built once (bound parameters only, so the
-# compiled form is cached): the patient, the treatment (the one asked for if it is theirs,
-# else their latest), the id of an earlier check-in with the same idempotency key, the
-# clinic's protocol version and both time zones. Plain columns: it runs as one statement
-# without a Session (`uow.lookup`; on PostgreSQL without BEGIN and ROLLBACK round trips).
-_LATEST_TREATMENT_ID = (
-    select(Treatment.id)
-    .where(Treatment.patient_id == Patient.id)
-    .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-    .limit(1)
-    .correlate(Patient)
-    .scalar_subquery()
-)
-_PREVIOUS_CHECKIN_ID = (
-    select(Checkin.id)
-    .where(Checkin.patient_id == Patient.id, Checkin.idempotency_key == bindparam("key"))
-    .correlate(Patient)
-    .scalar_subquery()
-)
-_SUBMIT_LOOKUP = (
-    select(
-        *_PATIENT_COLUMNS,
-        *_TREATMENT_COLUMNS,
-        _PREVIOUS_CHECKIN_ID,
-        protocols.latest_version_of(Patient.clinic_id),
-        clock.patient_zone_of(Patient.id),  # "today" is on the patient's wall clock
-        clock.clinic_zone_of(Patient.clinic_id),
-    )
-    .select_from(_PATIENT)
-    .outerjoin(
-        _TREATMENT,
-        and_(
-            Treatment.patient_id == Patient.id,
-            Treatment.id
-            == func.coalesce(bindparam("treatment_id", type_=Integer), _LATEST_TREATMENT_ID),
-        ),
-    )
-    .where(Patient.id == bindparam("patient_id"))
-)
-_INSERT_CHECKIN = insert(_CHECKIN_TABLE).returning(_CHECKIN_TABLE.c.id)
-_CHECKIN_VALUES = (
-    "patient_id",
-    "treatment_id",
-    "idempotency_key",
-    "day",
-    "level",
-    "phase",
-    "triage_input",
-    "triage_result",
-    "protocol_version",
-    "created_by",
-    "created_at",
-)
-# PostgreSQL: the check-in and its audit row in one statement (a data-modifying CTE), atomic
-# by itself: one round trip instead of four (BEGIN, two INSERTs, COMMIT). SQLite has no
-# INSERT inside WITH, so there the two INSERTs share a short transaction.
-_NEW_CHECKIN = (
-    insert(_CHECKIN_TABLE)
-    .values({name: bindparam(name, type_=_CHECKIN_TABLE.c[name].type) for name in _CHECKIN_VALUES})
-    .returning(_CHECKIN_TABLE.c.id)
-    .cte("new_checkin")
-)
-_INSERT_CHECKIN_AUDITED = select(_NEW_CHECKIN.c.id).add_cte(
-    audit.insert_after(_NEW_CHECKIN.c.id).cte("audited")
-)
-_INSERT_ALERT = insert(_ALERT_TABLE).returning(_ALERT_TABLE.c.id)
-
-
-@dataclass(frozen=True)
-class _Found:
-    patient: _PatientFacts
-    treatment: _TreatmentFacts | None
-    previous_id: int | None
-    protocol_version: int | None
-    patient_zone: str | None
-    clinic_zone: str | None
-
-
-def _lookup(
-    uow: UnitOfWork,
-    actor: Principal | auth.BearerToken,
-    patient_id: int,
-    treatment_id: int | None,
-    key: str,
-) -> tuple[Principal, _Found]:
-    """The principal (a bearer token is checked in the same statement), the patient
-    (NotFound unless the principal may see it), treatment or None, earlier check-in id, the
-    clinic's protocol version, the patient's and the clinic's time zones."""
-    principal, row = auth.lookup_as(
-        uow,
-        actor,
-        _SUBMIT_LOOKUP,
-        {"patient_id": patient_id, "treatment_id": treatment_id, "key": key},
-    )
-    if row is None:
-        raise NotFound("patient")
-    n_patient, n_treatment = len(_PATIENT_COLUMNS), len(_TREATMENT_COLUMNS)
-    patient = _PatientFacts(*row[:n_patient])
-    if not can_see_patient(principal, patient):
-        raise NotFound("patient")
-    treatment_row = row[n_patient : n_patient + n_treatment]
-    treatment = _TreatmentFacts(*treatment_row) if treatment_row[0] is not None else None
-    return principal, _Found(patient, treatment, *row[n_patient + n_treatment :])
-
-
-def _treatment(treatment: _TreatmentFacts | None, treatment_id: int | None) -> _TreatmentFacts:
+def _treatment(treatment: TreatmentFacts | None, treatment_id: int | None) -> TreatmentFacts:
     if treatment is not None:
         return treatment
     if treatment_id is not None:
@@ -215,7 +80,7 @@ def _in_force(uow: UnitOfWork, clinic_id: int | None, version: int | None) -> pr
         return protocols.in_force_at(uow.session, clinic_id, version)
 
 
-def _replay(uow: UnitOfWork, actor: Principal, found: _Found, now: datetime) -> CheckinOutcome:
+def _replay(uow: UnitOfWork, actor: Principal, found: Found, now: datetime) -> CheckinOutcome:
     """The first result for a key seen before; a replay is a read of patient data, audited."""
     assert found.previous_id is not None
     with uow:
@@ -238,63 +103,6 @@ def _race_winner(uow: UnitOfWork, patient_id: int, key: str) -> CheckinOutcome:
         return CheckinOutcome(winner, False, _alert_id(uow.session, winner.id))
 
 
-def _store_in_one_statement(
-    uow: UnitOfWork,
-    actor: Principal,
-    patient: _PatientFacts,
-    values: dict[str, Any],
-    now: datetime,
-) -> int | None:
-    """The check-in and its audit row (PostgreSQL); None if its key was taken meanwhile."""
-    assert set(values) == set(_CHECKIN_VALUES)
-    audited = audit.params_for_patient(actor, "checkin.create", "checkin", patient, now)
-    try:
-        ((checkin_id,),) = uow.execute_alone(_INSERT_CHECKIN_AUDITED, {**values, **audited})
-    except IntegrityError:
-        return None
-    return int(checkin_id)
-
-
-def _store(
-    uow: UnitOfWork,
-    actor: Principal,
-    patient: _PatientFacts,
-    values: dict[str, Any],
-    now: datetime,
-    alerting: bool,
-) -> tuple[int | None, int | None]:
-    """The check-in, its alert and outbox rows if `alerting`, and its audit row, in one short
-    transaction: (check-in id, alert id); (None, None) if its key was taken meanwhile."""
-    alert_id = None
-    with uow.writing() as connection:
-        try:
-            checkin_id = connection.execute(_INSERT_CHECKIN, values).scalar_one()
-        except IntegrityError:
-            return None, None
-        if alerting:
-            assert patient.clinic_id is not None
-            alert_id = connection.execute(
-                _INSERT_ALERT,
-                {
-                    "clinic_id": patient.clinic_id,
-                    "patient_id": patient.id,
-                    "checkin_id": checkin_id,
-                    "level": values["level"],
-                    "state": AlertState.OPEN,
-                    "created_at": now,
-                    "findings": values["triage_result"].get("findings", []),
-                },
-            ).scalar_one()
-            notifications.enqueue_checkin_alert(  # same transaction: the outbox
-                connection, alert_id, patient.clinic_id, patient.id, now
-            )
-        audit.record_for_patient(
-            connection, actor, "checkin.create", "checkin", checkin_id, patient, at=now
-        )
-        connection.commit()
-    return checkin_id, alert_id
-
-
 def submit_checkin(
     uow: UnitOfWork,
     actor: Principal | auth.BearerToken,
@@ -313,7 +121,7 @@ def submit_checkin(
     """
     key = _check_key(idempotency_key)
     now = now or utcnow()
-    actor, found = _lookup(uow, actor, patient_id, data.treatment_id, key)
+    actor, found = checkin_rows.lookup(uow, actor, patient_id, data.treatment_id, key)
     if found.previous_id is not None:
         return _replay(uow, actor, found, now)
     patient = found.patient
@@ -347,10 +155,7 @@ def submit_checkin(
         created_at=now,
     )
     alerting = level in ALERT_LEVELS and patient.clinic_id is not None
-    if uow.dialect_name == "postgresql" and not alerting:
-        checkin_id, alert_id = _store_in_one_statement(uow, actor, patient, values, now), None
-    else:
-        checkin_id, alert_id = _store(uow, actor, patient, values, now, alerting)
+    checkin_id, alert_id = checkin_rows.store(uow, actor, patient, values, now, alerting)
     if checkin_id is None:
         return _race_winner(uow, patient.id, key)
     # The stored row as an object (marked as loaded), without reading it back.
