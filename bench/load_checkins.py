@@ -295,7 +295,14 @@ class Run:
 
 
 async def run_load(
-    base: str, pid: int, db_pid: int | None, clients: int, duration: float, raw: bool, rate: float
+    base: str,
+    pid: int,
+    db_pid: int | None,
+    clients: int,
+    duration: float,
+    raw: bool,
+    rate: float,
+    warmup: float,
 ) -> Run:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
@@ -306,19 +313,26 @@ async def run_load(
         connections = [
             RawConnection(host, int(port), headers["Authorization"]) for _ in patient_ids
         ]
+        interval = clients / rate if rate else 0
+
+        async def raw_clients(stop_at: float, into: Samples) -> None:
+            await asyncio.gather(
+                *(
+                    one_raw_client(connection, patient, stop_at, into, rng, interval)
+                    for connection, patient in zip(connections, patient_ids, strict=True)
+                )
+            )
+
+        if raw and warmup:
+            # The same load first, not counted: fresh pools open their connections, the
+            # PostgreSQL driver prepares its statements, each process reads the protocol.
+            await raw_clients(time.monotonic() + warmup, Samples())
         cpu_before, client_before = cpu_seconds(pid), time.process_time()
         db_before = cpu_seconds(db_pid) if db_pid else 0.0
         started = time.monotonic()
         stop_at = started + duration
         if raw:
-            await asyncio.gather(
-                *(
-                    one_raw_client(
-                        connection, patient, stop_at, samples, rng, clients / rate if rate else 0
-                    )
-                    for connection, patient in zip(connections, patient_ids, strict=True)
-                )
-            )
+            await raw_clients(stop_at, samples)
         else:
             await asyncio.gather(
                 *(one_client(client, headers, p, stop_at, samples, rng) for p in patient_ids)
@@ -336,7 +350,7 @@ async def run_load(
         return run
 
 
-def report(db: str, workers: int, client: str, rate: float, run: Run) -> None:
+def report(db: str, workers: int, client: str, rate: float, warmup: float, run: Run) -> None:
     samples, elapsed, cpu = run.samples, run.elapsed, run.server_cpu
     total = len(samples.checkin) + len(samples.alerts) + sum(samples.errors.values())
     ms = [1000 * x for x in samples.checkin]
@@ -345,7 +359,7 @@ def report(db: str, workers: int, client: str, rate: float, run: Run) -> None:
     print(
         f"\n== {db}, {workers} worker(s), {client} client, "
         f"{f'open loop at {rate:g} req/s offered' if rate else 'closed loop'}, "
-        f"{elapsed:.1f} s, load average {load:.1f} =="
+        f"{elapsed:.1f} s after {warmup:g} s of warm-up, load average {load:.1f} =="
     )
     print(
         f"server CPU      {1000 * cpu / max(total, 1):8.2f} ms per request "
@@ -371,6 +385,12 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=2.0,
+        help="seconds of the same load before the measured run, not counted (raw client)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument(
         "--rate",
@@ -398,10 +418,18 @@ def main() -> int:
         with server(db, args.workers, extra) as (base, pid, db_pid):
             run = asyncio.run(
                 run_load(
-                    base, pid, db_pid, args.clients, args.duration, args.client == "raw", args.rate
+                    base,
+                    pid,
+                    db_pid,
+                    args.clients,
+                    args.duration,
+                    args.client == "raw",
+                    args.rate,
+                    args.warmup,
                 )
             )
-        report(db, args.workers, args.client, args.rate, run)
+        warmed = args.warmup if args.client == "raw" else 0.0
+        report(db, args.workers, args.client, args.rate, warmed, run)
     return 0
 
 
