@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -84,16 +85,18 @@ def make_engine(url: str, *, pool_size: int = 10, pooled: bool = True) -> Engine
     event.listen(engine, "engine_disposed", lambda _engine: twin.dispose())
     # A server restart kills the connections of both pools: when either finds out (and
     # SQLAlchemy resets that pool), the other is reset too, so a retry gets a live one.
-    for found_by, other in ((engine, twin), (twin, engine)):
-        event.listen(found_by, "handle_error", _reset_on_disconnect(other))
+    # (The twin refers to its engine weakly: the engine, and so its twin, can be collected.)
+    event.listen(engine, "handle_error", _reset_on_disconnect(lambda: twin))
+    event.listen(twin, "handle_error", _reset_on_disconnect(weakref.ref(engine)))
     _AUTOCOMMIT_TWINS[engine] = twin
     return engine
 
 
-def _reset_on_disconnect(other: Engine) -> Callable[[ExceptionContext], None]:
+def _reset_on_disconnect(other: Callable[[], Engine | None]) -> Callable[[ExceptionContext], None]:
     def reset(context: ExceptionContext) -> None:
-        if context.is_disconnect:
-            other.dispose()
+        engine = other()
+        if context.is_disconnect and engine is not None:
+            engine.dispose()
 
     return reset
 

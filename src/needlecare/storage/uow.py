@@ -39,7 +39,8 @@ class UnitOfWork:
 
     @property
     def dialect_name(self) -> str:
-        """ "sqlite" or "postgresql": for a service's statement that only one of them has."""
+        """The database's dialect, for a statement only one of them has (PostgreSQL's
+        data-modifying CTEs)."""
         return str(self._session_factory.kw["bind"].dialect.name)
 
     @property
