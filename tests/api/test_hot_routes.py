@@ -377,10 +377,14 @@ def test_each_read_of_the_queue_is_audited_once(uow: UnitOfWork, world: Any) -> 
         entries = uow.session.scalars(
             select(AuditEntry).where(AuditEntry.action == "alert.list").order_by(AuditEntry.id)
         ).all()
-        assert [(e.actor_user_id, e.clinic_id, e.object_type) for e in entries] == [
-            (world.bob.user_id, world.alder_id, "alert"),
-            (world.bob.user_id, world.alder_id, "alert"),
-            (world.charlie.user_id, world.birch_id, "alert"),
+        got = [
+            (e.actor_user_id, e.actor_role, e.clinic_id, e.object_type, e.object_id, e.patient_id)
+            for e in entries
+        ]
+        assert got == [
+            (world.bob.user_id, "clinician", world.alder_id, "alert", None, None),
+            (world.bob.user_id, "clinician", world.alder_id, "alert", None, None),
+            (world.charlie.user_id, "admin", world.birch_id, "alert", None, None),
         ]
 
 

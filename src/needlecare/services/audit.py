@@ -81,8 +81,8 @@ def record_alone(
 
 def insert_after(object_id: ColumnElement[Any]) -> Insert:
     """An INSERT of one audit row whose object id is `object_id` (another statement's
-    RETURNING, through a CTE: PostgreSQL writes both in one statement) and whose other
-    values are bound parameters, from `params_for_patient`."""
+    RETURNING, through a CTE: PostgreSQL writes both in one statement, or NULL) and whose
+    other values are bound parameters, from `params`."""
     names = [c.name for c in _TABLE.c if c.name not in ("id", "object_id")]
     values = [bindparam(_PARAM_PREFIX + name, type_=_TABLE.c[name].type) for name in names]
     return insert(_TABLE).from_select(
@@ -91,13 +91,28 @@ def insert_after(object_id: ColumnElement[Any]) -> Insert:
     )
 
 
+def params(
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    *,
+    clinic_id: int | None,
+    patient_id: int | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The bound parameters of `insert_after`."""
+    row = _row(actor, action, object_type, None, clinic_id, patient_id, at, None)
+    del row["object_id"]
+    return {_PARAM_PREFIX + name: value for name, value in row.items()}
+
+
 def params_for_patient(
     actor: Principal | None, action: str, object_type: str, patient: PatientRef, at: datetime
 ) -> dict[str, Any]:
-    """The bound parameters of `insert_after` for a write of one patient's data."""
-    row = _row(actor, action, object_type, None, patient.clinic_id, patient.id, at, None)
-    del row["object_id"]
-    return {_PARAM_PREFIX + name: value for name, value in row.items()}
+    """`params` for a write of one patient's data."""
+    return params(
+        actor, action, object_type, clinic_id=patient.clinic_id, patient_id=patient.id, at=at
+    )
 
 
 def record_for_patient(
