@@ -568,6 +568,23 @@ def test_the_hot_routes_answer_401_to_a_missing_revoked_or_malformed_token(
     assert _count(uow, Checkin) == 0
 
 
+def test_the_bearer_scheme_is_case_insensitive_on_the_hot_routes(
+    client: TestClient, world: Any
+) -> None:
+    """Like every other route (FastAPI's HTTPBearer): "bearer" and "BEARER" work too."""
+    for scheme in ("bearer", "BEARER"):
+        headers = {"Authorization": f"{scheme} {world.pat.token}"}
+        checkin = client.post(
+            f"{API}/patients/{world.patients['pat']}/checkins",
+            json={"symptoms": CALM},
+            headers=headers,
+        )
+        assert checkin.status_code == 201, checkin.text
+        assert client.get(f"{API}/me", headers=headers).status_code == 200
+    staff = {"Authorization": f"bearer {world.bob.token}"}
+    assert client.get(f"{API}/alerts", headers=staff).status_code == 200
+
+
 def test_a_disabled_users_token_gets_401(client: TestClient, uow: UnitOfWork, world: Any) -> None:
     with uow:
         uow.session.get_one(User, world.pat.user_id).is_active = False

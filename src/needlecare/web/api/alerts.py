@@ -10,15 +10,14 @@ from needlecare.services import alerts, auth
 from needlecare.storage.enums import AlertState
 from needlecare.web.api.convert import alert_out, alert_queue_json
 from needlecare.web.api.schemas.care import AlertOut, ResolveIn
-from needlecare.web.deps import ApiActor, ApiToken, UowDep
+from needlecare.web.deps import BEARER_SECURITY, ApiActor, HotCallDep, UowDep
 
 router = APIRouter(tags=["alerts"])
 
 
-@router.get("/alerts", response_model=list[AlertOut])
+@router.get("/alerts", response_model=list[AlertOut], openapi_extra=BEARER_SECURITY)
 async def alert_queue(
-    token: ApiToken,
-    uow: UowDep,
+    call: HotCallDep,
     state: Annotated[list[Literal["open", "acknowledged", "resolved"]] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
@@ -27,8 +26,8 @@ async def alert_queue(
     states = [AlertState(s) for s in state] if state else list(alerts.ACTIVE_STATES)
 
     # The hot path: in the event loop's own thread, like the check-in (see there).
-    actor = auth.principal_for_token(uow, token)
-    views = alerts.alert_queue(uow, actor, states=states, limit=limit)
+    actor = auth.principal_for_token(call.uow, call.token)
+    views = alerts.alert_queue(call.uow, actor, states=states, limit=limit)
     return Response(alert_queue_json(views), media_type="application/json")
 
 

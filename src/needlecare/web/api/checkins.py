@@ -10,7 +10,7 @@ from needlecare.services import auth, checkins
 from needlecare.services.checkins import CheckinCreate
 from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
-from needlecare.web.deps import ApiActor, ApiToken, UowDep
+from needlecare.web.deps import BEARER_SECURITY, ApiActor, HotCallDep, UowDep
 
 router = APIRouter(tags=["check-ins"])
 
@@ -20,12 +20,12 @@ router = APIRouter(tags=["check-ins"])
     status_code=status.HTTP_201_CREATED,
     response_model=CheckinOut,
     responses={200: {"model": CheckinOut, "description": "Replay of an earlier submission"}},
+    openapi_extra=BEARER_SECURITY,
 )
 async def submit_checkin(
     patient_id: int,
     body: CheckinIn,
-    token: ApiToken,
-    uow: UowDep,
+    call: HotCallDep,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> Response:
     """Triage and store today's check-in. The same Idempotency-Key twice stores it once and
@@ -42,7 +42,7 @@ async def submit_checkin(
     # The service checks the token in its own first statement; the response is serialised
     # once (a returned model would be validated again, then json-encoded).
     outcome = checkins.submit_checkin(
-        uow, auth.BearerToken(token), patient_id, data, idempotency_key=idempotency_key
+        call.uow, auth.BearerToken(call.token), patient_id, data, idempotency_key=idempotency_key
     )
     return model_response(
         outcome_out(outcome),
