@@ -59,6 +59,12 @@ def _count(uow: UnitOfWork, model: type, *where: Any) -> int:
         return int(uow.session.scalar(query) or 0)
 
 
+def _audit_rows(uow: UnitOfWork, action: str) -> list[AuditEntry]:
+    with uow.reading():
+        query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        return list(uow.session.scalars(query))
+
+
 def _save_protocol(uow: UnitOfWork, world: Any, vitamin_c_day: int) -> int:
     document = {
         "schema_version": 1,
@@ -193,15 +199,12 @@ def test_both_write_paths_write_the_same_audit_row(uow: UnitOfWork, world: Any) 
     (a transaction) leave the same audit row: who, what, which patient and clinic, when."""
     calm = submit(uow, world, "pat", "pat", CALM, hours_ago=2)
     alerting = submit(uow, world, "pat", "pat", FEVER, hours_ago=1)
-    with uow.reading():
-        rows = uow.session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "checkin.create").order_by(AuditEntry.id)
-        ).all()
-        got = [
-            (r.actor_user_id, r.actor_role, r.object_type, r.object_id, r.clinic_id, r.patient_id)
-            for r in rows
-        ]
-        times = [r.at.replace(tzinfo=UTC) for r in rows]
+    rows = _audit_rows(uow, "checkin.create")
+    got = [
+        (r.actor_user_id, r.actor_role, r.object_type, r.object_id, r.clinic_id, r.patient_id)
+        for r in rows
+    ]
+    times = [r.at.replace(tzinfo=UTC) for r in rows]
     assert got == [
         (
             world.pat.user_id,
@@ -373,19 +376,15 @@ def test_each_read_of_the_queue_is_audited_once(uow: UnitOfWork, world: Any) -> 
     alerts.alert_queue(uow, bob)
     alerts.alert_queue(uow, bob, states=[AlertState.RESOLVED])
     alerts.alert_queue(uow, charlie)
-    with uow.reading():
-        entries = uow.session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "alert.list").order_by(AuditEntry.id)
-        ).all()
-        got = [
-            (e.actor_user_id, e.actor_role, e.clinic_id, e.object_type, e.object_id, e.patient_id)
-            for e in entries
-        ]
-        assert got == [
-            (world.bob.user_id, "clinician", world.alder_id, "alert", None, None),
-            (world.bob.user_id, "clinician", world.alder_id, "alert", None, None),
-            (world.charlie.user_id, "admin", world.birch_id, "alert", None, None),
-        ]
+    got = [
+        (e.actor_user_id, e.actor_role, e.clinic_id, e.object_type, e.object_id, e.patient_id)
+        for e in _audit_rows(uow, "alert.list")
+    ]
+    assert got == [
+        (world.bob.user_id, "clinician", world.alder_id, "alert", None, None),
+        (world.bob.user_id, "clinician", world.alder_id, "alert", None, None),
+        (world.charlie.user_id, "admin", world.birch_id, "alert", None, None),
+    ]
 
 
 # --- the routes: pre-serialised bodies still match the documented schema ---------------
