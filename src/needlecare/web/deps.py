@@ -54,12 +54,20 @@ class HotCall:
     uow: UnitOfWork
 
 
-async def hot_call(request: Request) -> HotCall:
-    # What HTTPBearer(auto_error=False) + `_raw_token` do, read straight from the header.
-    scheme, credentials = get_authorization_scheme_param(request.headers.get("authorization"))
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (any case), else None: what
+    HTTPBearer(auto_error=False) + `_raw_token` accept, read straight from the header."""
+    scheme, credentials = get_authorization_scheme_param(authorization)
     if not credentials or scheme.lower() != "bearer":
+        return None
+    return credentials
+
+
+async def hot_call(request: Request) -> HotCall:
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         raise Unauthorized("send Authorization: Bearer <token>")
-    return HotCall(credentials, UnitOfWork(request.app.state.session_factory))
+    return HotCall(token, UnitOfWork(request.app.state.session_factory))
 
 
 HotCallDep = Annotated[HotCall, Depends(hot_call)]
