@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.pool.base import _ConnectionFairy
 
-from needlecare.storage.engine import autocommit_engine
 from needlecare.storage.enums import Role
 from needlecare.storage.models import Clinic, User
 from needlecare.storage.uow import UnitOfWork
@@ -27,21 +26,33 @@ def _in_transaction(driver_connection: Any) -> bool:
     return bool(driver_connection.info.transaction_status != TransactionStatus.IDLE)
 
 
+class _CursorSpy:
+    """A driver cursor that notes, after each execute, whether its connection is in a
+    transaction (SQLAlchemy's execution path and `storage.driver` both come through here)."""
+
+    def __init__(self, cursor: Any, driver_connection: Any, seen: list[bool]) -> None:
+        self._cursor, self._driver_connection, self._seen = cursor, driver_connection, seen
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._cursor.execute(*args, **kwargs)
+        self._seen.append(_in_transaction(self._driver_connection))
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
 @pytest.fixture
-def transaction_seen(app: FastAPI) -> Iterator[list[bool]]:
+def transaction_seen(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each statement ran inside a database transaction (asked of the driver)."""
     seen: list[bool] = []
+    cursor = _ConnectionFairy.cursor
 
-    def after(conn: Any, *_args: Any) -> None:
-        seen.append(_in_transaction(conn.connection.driver_connection))
+    def spied(fairy: _ConnectionFairy, *args: Any, **kwargs: Any) -> Any:
+        return _CursorSpy(cursor(fairy, *args, **kwargs), fairy.driver_connection, seen)
 
-    # PostgreSQL runs single statements on the engine's autocommit twin.
-    engines = [app.state.engine, *filter(None, [autocommit_engine(app.state.engine)])]
-    for engine in engines:
-        event.listen(engine, "after_cursor_execute", after)
-    yield seen
-    for engine in engines:
-        event.remove(engine, "after_cursor_execute", after)
+    monkeypatch.setattr(_ConnectionFairy, "cursor", spied)
+    return seen
 
 
 def test_returns_a_tuple_or_none(uow: UnitOfWork, world: Any) -> None:

@@ -15,7 +15,7 @@ from needlecare.services.principal import ANONYMOUS_ROLE, Principal
 from needlecare.services.scope import PatientRef
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import AuditEntry
-from needlecare.storage.uow import UnitOfWork
+from needlecare.storage.uow import PlainTransaction, UnitOfWork
 
 _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
@@ -136,6 +136,21 @@ def record_for_patient(
         patient_id=patient.id,
         at=at,
     )
+
+
+def record_plain(
+    transaction: PlainTransaction,
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: int | str | None,
+    patient: PatientRef,
+    *,
+    at: datetime,
+) -> None:
+    """`record_for_patient` in a `UnitOfWork.writing_plain` transaction."""
+    row = _row(actor, action, object_type, object_id, patient.clinic_id, patient.id, at, None)
+    transaction.execute(_INSERT, row)
 
 
 def list_entries(

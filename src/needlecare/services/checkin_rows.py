@@ -162,7 +162,6 @@ def _store_in_one_statement(
     now: datetime,
 ) -> int | None:
     """The check-in and its audit row (PostgreSQL); None if its key was taken meanwhile."""
-    assert set(values) == set(_CHECKIN_VALUES)
     audited = audit.params_for_patient(actor, "checkin.create", "checkin", patient, now)
     try:
         ((checkin_id,),) = uow.execute_alone(_INSERT_CHECKIN_AUDITED, {**values, **audited})
@@ -171,39 +170,58 @@ def _store_in_one_statement(
     return int(checkin_id)
 
 
-def _store_in_a_transaction(
+def _store_in_a_plain_transaction(
     uow: UnitOfWork,
     actor: Principal,
     patient: PatientFacts,
     values: dict[str, Any],
     now: datetime,
-    alerting: bool,
+) -> int | None:
+    """The check-in and its audit row in one short transaction (SQLite has no INSERT inside
+    WITH); None if its key was taken meanwhile."""
+    with uow.writing_plain() as transaction:
+        try:
+            ((checkin_id,),) = transaction.execute(_INSERT_CHECKIN, values)
+        except IntegrityError:
+            return None
+        audit.record_plain(
+            transaction, actor, "checkin.create", "checkin", checkin_id, patient, at=now
+        )
+        transaction.commit()
+    return int(checkin_id)
+
+
+def _store_with_alert(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient: PatientFacts,
+    values: dict[str, Any],
+    now: datetime,
 ) -> tuple[int | None, int | None]:
-    """The check-in, its alert and outbox rows if `alerting`, and its audit row, in one short
-    transaction: (check-in id, alert id); (None, None) if its key was taken meanwhile."""
-    alert_id = None
+    """The check-in, its alert and outbox rows and its audit row, in one short transaction
+    (the outbox's statements are built per call: SQLAlchemy's execution path): (check-in
+    id, alert id); (None, None) if its key was taken meanwhile."""
+    assert patient.clinic_id is not None
     with uow.writing() as connection:
         try:
             checkin_id = connection.execute(_INSERT_CHECKIN, values).scalar_one()
         except IntegrityError:
             return None, None
-        if alerting:
-            assert patient.clinic_id is not None
-            alert_id = connection.execute(
-                _INSERT_ALERT,
-                {
-                    "clinic_id": patient.clinic_id,
-                    "patient_id": patient.id,
-                    "checkin_id": checkin_id,
-                    "level": values["level"],
-                    "state": AlertState.OPEN,
-                    "created_at": now,
-                    "findings": values["triage_result"].get("findings", []),
-                },
-            ).scalar_one()
-            notifications.enqueue_checkin_alert(  # same transaction: the outbox
-                connection, alert_id, patient.clinic_id, patient.id, now
-            )
+        alert_id = connection.execute(
+            _INSERT_ALERT,
+            {
+                "clinic_id": patient.clinic_id,
+                "patient_id": patient.id,
+                "checkin_id": checkin_id,
+                "level": values["level"],
+                "state": AlertState.OPEN,
+                "created_at": now,
+                "findings": values["triage_result"].get("findings", []),
+            },
+        ).scalar_one()
+        notifications.enqueue_checkin_alert(  # same transaction: the outbox
+            connection, alert_id, patient.clinic_id, patient.id, now
+        )
         audit.record_for_patient(
             connection, actor, "checkin.create", "checkin", checkin_id, patient, at=now
         )
@@ -221,6 +239,9 @@ def store(
 ) -> tuple[int | None, int | None]:
     """Store a triaged check-in with its audit row (and, if `alerting`, its alert and outbox
     rows): (check-in id, alert id); (None, None) if its key was taken meanwhile."""
-    if uow.dialect_name == "postgresql" and not alerting:
+    assert set(values) == set(_CHECKIN_VALUES)
+    if alerting:
+        return _store_with_alert(uow, actor, patient, values, now)
+    if uow.dialect_name == "postgresql":
         return _store_in_one_statement(uow, actor, patient, values, now), None
-    return _store_in_a_transaction(uow, actor, patient, values, now, alerting)
+    return _store_in_a_plain_transaction(uow, actor, patient, values, now), None

@@ -7,16 +7,34 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Executable
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql import ClauseElement
 
+from needlecare.storage import driver
 from needlecare.storage.engine import (
     READ_ONLY_OPTION,
-    SINGLE_STATEMENT_OPTION,
     WRITE_LOCK_KEY,
     SqliteWriteLock,
     autocommit_engine,
 )
+
+_BEGIN_IMMEDIATE = text("BEGIN IMMEDIATE")
+
+
+class PlainTransaction:
+    """Statements in one transaction on a driver connection (`UnitOfWork.writing_plain`)."""
+
+    def __init__(self, engine: Engine, connection: PoolProxiedConnection) -> None:
+        self._engine = engine
+        self._connection = connection
+
+    def execute(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return driver.execute(self._engine, self._connection, statement, params)
+
+    def commit(self) -> None:
+        self._connection.commit()
 
 
 class UnitOfWork:
@@ -89,7 +107,7 @@ class UnitOfWork:
             lock, self._lock = self._lock, None
             lock.release()
 
-    def lookup(self, statement: Executable, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    def lookup(self, statement: ClauseElement, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Run one read-only statement and return its single row (or None), outside any unit:
         a single statement sees a consistent snapshot by itself, so it needs no transaction
         (nor a Session). For hot lookups such as a bearer token."""
@@ -98,31 +116,49 @@ class UnitOfWork:
             raise RuntimeError("lookup() found more than one row")
         return rows[0] if rows else None
 
-    def select(self, statement: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """`lookup` for every row of a Core statement (no ORM entities: plain column tuples)."""
+    def select(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """`lookup` for every row of a Core statement (no ORM entities: plain column tuples).
+        Built-once statements only: they run on the driver's cursor (`storage.driver`)."""
         if self._session is not None:
             raise RuntimeError("select() inside `with uow:`; use uow.session")
-        with self._single_statement(read_only=True) as connection:
-            return [tuple(row) for row in connection.execute(statement, params)]
+        with self._driver_connection() as connection:
+            return driver.execute(self._engine, connection, statement, params)
 
     def execute_alone(
-        self, statement: Executable, params: Mapping[str, Any]
+        self, statement: ClauseElement, params: Mapping[str, Any]
     ) -> list[tuple[Any, ...]]:
         """Run one write statement as its own transaction (atomic by itself: no BEGIN and
         COMMIT round trips on PostgreSQL; under the write lock on SQLite) and return the rows
-        it returns, if any."""
+        it returns, if any. Built-once statements only, like `select`."""
         if self._session is not None:
             raise RuntimeError("execute_alone() inside `with uow:`; use uow.session")
-        lock = self._write_lock()
-        if lock is not None:
-            lock.acquire()
-        try:
-            with self._single_statement(read_only=False) as connection:
-                result = connection.execute(statement, params)
-                return [tuple(row) for row in result] if result.returns_rows else []
-        finally:
-            if lock is not None:
-                lock.release()
+        with self._write_locked(), self._driver_connection() as connection:
+            return driver.execute(self._engine, connection, statement, params)
+
+    @contextmanager
+    def writing_plain(self) -> Iterator[PlainTransaction]:
+        """A write transaction of built-once statements on the driver's connection (under the
+        SQLite write lock like `with uow:`): `writing()` without SQLAlchemy's execution path.
+        Rolled back unless the service calls `commit()`."""
+        if self._session is not None:
+            raise RuntimeError("writing_plain() inside `with uow:`")
+        with self._write_locked():
+            connection = self._engine.raw_connection()
+            try:
+                transaction = PlainTransaction(self._engine, connection)
+                if self.dialect_name == "sqlite":  # the driver's own transactions are off
+                    transaction.execute(_BEGIN_IMMEDIATE, {})
+                yield transaction
+            finally:
+                try:
+                    connection.rollback()  # nothing left if it committed
+                finally:
+                    connection.close()
+
+    @property
+    def _engine(self) -> Engine:
+        engine: Engine = self._session_factory.kw["bind"]
+        return engine
 
     def _write_lock(self) -> SqliteWriteLock | None:
         info = self._session_factory.kw.get("info") or {}
@@ -130,34 +166,46 @@ class UnitOfWork:
         return lock
 
     @contextmanager
-    def _single_statement(self, *, read_only: bool) -> Iterator[Connection]:
-        engine = self._session_factory.kw["bind"]
-        options: dict[str, Any] = {READ_ONLY_OPTION: read_only, SINGLE_STATEMENT_OPTION: True}
-        if engine.dialect.name != "sqlite":  # SQLite: the begin hook skips BEGIN instead
-            twin = autocommit_engine(engine)
-            if twin is not None:  # connections that stay in autocommit
-                engine = twin
-            else:
-                options["isolation_level"] = "AUTOCOMMIT"  # no BEGIN / COMMIT round trips
-        with engine.connect() as connection:
-            yield connection.execution_options(**options)
+    def _write_locked(self) -> Iterator[None]:
+        lock = self._write_lock()
+        if lock is None:
+            yield
+            return
+        lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextmanager
+    def _driver_connection(self) -> Iterator[PoolProxiedConnection]:
+        """A pooled driver connection that commits each statement by itself: SQLite's are all
+        so (their transactions are begun explicitly); PostgreSQL's come from the engine's
+        autocommit twin, so no connection switches mode per statement."""
+        engine = self._engine
+        if engine.dialect.name != "sqlite":
+            engine = autocommit_engine(engine) or engine
+        connection = engine.raw_connection()
+        driver_connection: Any = connection.driver_connection
+        switched = engine.dialect.name != "sqlite" and not driver_connection.autocommit
+        if switched:  # an engine made elsewhere, without the twin
+            driver_connection.autocommit = True
+        try:
+            yield connection
+        finally:
+            if switched:
+                driver_connection.autocommit = False
+            connection.close()
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """A Core write transaction without a Session, for the hot paths' INSERTs (the ORM
-        unit costs several times their SQL): under the SQLite write lock like `with uow:`,
-        and rolled back unless the service calls `connection.commit()`."""
+        """A Core write transaction without a Session, for statements built per call (the
+        ORM unit costs several times their SQL): under the SQLite write lock like
+        `with uow:`, and rolled back unless the service calls `connection.commit()`."""
         if self._session is not None:
             raise RuntimeError("writing() inside `with uow:`")
-        lock = self._write_lock()
-        if lock is not None:
-            lock.acquire()
-        try:
-            with self._session_factory.kw["bind"].connect() as connection:
-                yield connection
-        finally:
-            if lock is not None:
-                lock.release()
+        with self._write_locked(), self._engine.connect() as connection:
+            yield connection
 
     def commit(self) -> None:
         if self._read_only:
