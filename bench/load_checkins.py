@@ -7,6 +7,8 @@ then runs for a bounded time and reports latency percentiles and requests per se
     .venv/bin/python bench/load_checkins.py                     # both databases, 20 s each
     .venv/bin/python bench/load_checkins.py --db sqlite --duration 10 --workers 2
 
+The server runs 3 worker processes by default (cores + 1 on this machine; docs/operations.md).
+
 Goal (issue 5): check-in p99 < 50 ms and >= 300 requests/s on a 2-core machine.
 """
 
@@ -391,7 +393,9 @@ def main() -> int:
         default=2.0,
         help="seconds of the same load before the measured run, not counted (raw client)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="server worker processes (default: cores + 1)"
+    )
     parser.add_argument(
         "--rate",
         type=float,

@@ -43,7 +43,7 @@ def serve(
     # Worker processes read the same settings from the environment (the key file exists now).
     os.environ["NEEDLECARE_DATA_DIR"] = str(settings.data_dir)
     os.environ["NEEDLECARE_DATABASE_URL"] = settings.database_url
-    uvicorn.run(
+    config = uvicorn.Config(
         "needlecare.web.app:create_app_from_env",
         factory=True,
         host=host,
@@ -53,3 +53,12 @@ def serve(
         proxy_headers=False,
         server_header=False,
     )
+    if workers == 1:
+        server = uvicorn.Server(config)
+        server.run()
+        if not server.started:  # as uvicorn.run: the app or the socket failed
+            raise typer.Exit(3)
+        return
+    from needlecare.cli.workers import run_workers
+
+    run_workers(config)  # a listening socket per worker: connections spread evenly
