@@ -33,6 +33,7 @@ from pathlib import Path
 
 import httpx
 import orjson
+import uvloop
 
 from needlecare.demo import CLINICIAN
 from needlecare.storage.pgcluster import free_port, start_cluster
@@ -52,6 +53,8 @@ class Samples:
     checkin: list[float] = field(default_factory=list)
     alerts: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
+    # (scheduled start, latency, method) of every answered request, for --trace
+    timeline: list[tuple[float, float, str]] = field(default_factory=list)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -250,6 +253,7 @@ async def one_raw_client(
             samples.errors[key] = samples.errors.get(key, 0) + 1
         else:
             bucket.append(elapsed)
+            samples.timeline.append((started, elapsed, method))
 
 
 async def one_client(
@@ -380,6 +384,26 @@ def report(db: str, workers: int, client: str, rate: float, warmup: float, run: 
         f"alert queue     {len(ams):8d}   p50 {percentile(ams, 50):6.1f} ms  "
         f"p95 {percentile(ams, 95):6.1f} ms  p99 {percentile(ams, 99):6.1f} ms"
     )
+    print(slow_windows(samples.timeline))
+
+
+def slow_windows(timeline: list[tuple[float, float, str]], over_ms: float = 50) -> str:
+    """Where the tail is: the requests over `over_ms`, counted by the quarter-second they were
+    due in. A few windows holding most of them is a stall (a pause somewhere); many windows
+    with one or two each is queueing."""
+    if not timeline:
+        return "slow requests    none answered"
+    start = min(due for due, _, _ in timeline)
+    windows: dict[int, list[float]] = {}
+    for due, latency, _ in timeline:
+        if latency * 1000 > over_ms:
+            windows.setdefault(int((due - start) * 4), []).append(latency * 1000)
+    slow = sum(len(v) for v in windows.values())
+    worst = sorted(windows.items(), key=lambda item: -len(item[1]))[:3]
+    where = ", ".join(f"{w / 4:.2f} s: {len(v)} (max {max(v):.0f} ms)" for w, v in worst)
+    return f"over {over_ms:g} ms    {slow:8d}   in {len(windows)} quarter-seconds" + (
+        f"; most in {where}" if worst else ""
+    )
 
 
 def main() -> int:
@@ -419,8 +443,12 @@ def main() -> int:
     args = parser.parse_args()
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
         extra = ("--no-worker",) if args.no_worker else ()
-        with server(db, args.workers, extra) as (base, pid, db_pid):
-            run = asyncio.run(
+        with (
+            server(db, args.workers, extra) as (base, pid, db_pid),
+            # uvloop, as the server uses: the client shares the two cores, and costs less so.
+            asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner,
+        ):
+            run = runner.run(
                 run_load(
                     base,
                     pid,

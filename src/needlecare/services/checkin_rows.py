@@ -198,16 +198,15 @@ def _store_with_alert(
     values: dict[str, Any],
     now: datetime,
 ) -> tuple[int | None, int | None]:
-    """The check-in, its alert and outbox rows and its audit row, in one short transaction
-    (the outbox's statements are built per call: SQLAlchemy's execution path): (check-in
-    id, alert id); (None, None) if its key was taken meanwhile."""
+    """The check-in, its alert and outbox rows and its audit row, in one short transaction:
+    (check-in id, alert id); (None, None) if its key was taken meanwhile."""
     assert patient.clinic_id is not None
-    with uow.writing() as connection:
+    with uow.writing_plain() as transaction:
         try:
-            checkin_id = connection.execute(_INSERT_CHECKIN, values).scalar_one()
+            ((checkin_id,),) = transaction.execute(_INSERT_CHECKIN, values)
         except IntegrityError:
             return None, None
-        alert_id = connection.execute(
+        ((alert_id,),) = transaction.execute(
             _INSERT_ALERT,
             {
                 "clinic_id": patient.clinic_id,
@@ -218,15 +217,15 @@ def _store_with_alert(
                 "created_at": now,
                 "findings": values["triage_result"].get("findings", []),
             },
-        ).scalar_one()
+        )
         notifications.enqueue_checkin_alert(  # same transaction: the outbox
-            connection, alert_id, patient.clinic_id, patient.id, now
+            transaction, alert_id, patient.clinic_id, patient.id, now
         )
-        audit.record_for_patient(
-            connection, actor, "checkin.create", "checkin", checkin_id, patient, at=now
+        audit.record_plain(
+            transaction, actor, "checkin.create", "checkin", checkin_id, patient, at=now
         )
-        connection.commit()
-    return checkin_id, alert_id
+        transaction.commit()
+    return int(checkin_id), int(alert_id)
 
 
 def store(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Executable, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,13 +33,38 @@ from needlecare.storage.models import (
     User,
 )
 from needlecare.storage.models.jobs import MessageKind
-from needlecare.storage.uow import UnitOfWork
+from needlecare.storage.uow import PlainTransaction, UnitOfWork
 
 PAUSE_SALT = "needlecare.reminders.pause"
 STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
 
 
-Executor = Session | Connection  # the caller's transaction: an ORM unit or a Core one
+# The caller's transaction: an ORM unit, a Core one, or a plain one (`uow.writing_plain`).
+Executor = Session | Connection | PlainTransaction
+
+
+def _rows(executor: Executor, statement: Executable, params: dict[str, Any]) -> list[Any]:
+    if isinstance(executor, PlainTransaction):
+        return executor.execute(statement, params)
+    return list(executor.execute(statement, params).all())
+
+
+def _dialect_name(executor: Executor) -> str:
+    if isinstance(executor, PlainTransaction):
+        return executor.dialect_name
+    bind = executor if isinstance(executor, Connection) else executor.get_bind()
+    return bind.dialect.name
+
+
+@cache
+def _insert_once_statement(dialect: str, table: Table, keys: tuple[str, ...]) -> Executable:
+    # Built once per table and set of columns, with bound parameters: the same statement
+    # object each time, so its compiled form is reused (on the driver's cursor too).
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    key = next(iter(table.primary_key.columns))
+    values = {name: bindparam(name, type_=table.c[name].type) for name in keys}
+    # RETURNING, not rowcount: drivers disagree on rowcount for INSERT ... ON CONFLICT.
+    return insert(table).values(values).on_conflict_do_nothing().returning(key)
 
 
 def insert_once(session: Executor, table: Table, values: dict[str, Any]) -> bool:
@@ -46,13 +72,8 @@ def insert_once(session: Executor, table: Table, values: dict[str, Any]) -> bool
 
     ON CONFLICT DO NOTHING is atomic on both databases: of two workers racing on the same
     key, exactly one gets True, and neither transaction fails."""
-    bind = session if isinstance(session, Connection) else session.get_bind()
-    dialect = bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # RETURNING, not rowcount: drivers disagree on rowcount for INSERT ... ON CONFLICT.
-    statement = insert(table).values(**values).on_conflict_do_nothing()
-    key = next(iter(table.primary_key.columns))
-    return session.execute(statement.returning(key)).first() is not None
+    statement = _insert_once_statement(_dialect_name(session), table, tuple(sorted(values)))
+    return bool(_rows(session, statement, values))
 
 
 def enqueue(
@@ -88,13 +109,20 @@ def enqueue(
     )
 
 
+_CLINIC_STAFF = (
+    select(User.id, User.email)
+    .where(
+        User.clinic_id == bindparam("clinic_id"),
+        User.is_active.is_(True),
+        User.role.in_(STAFF_ROLES),
+    )
+    .order_by(User.id)
+)
+
+
 def clinic_staff(session: Executor, clinic_id: int) -> list[tuple[int, str]]:
     """(user id, email) of the clinic's active admins and clinicians."""
-    rows = session.execute(
-        select(User.id, User.email)
-        .where(User.clinic_id == clinic_id, User.is_active.is_(True), User.role.in_(STAFF_ROLES))
-        .order_by(User.id)
-    ).all()
+    rows = _rows(session, _CLINIC_STAFF, {"clinic_id": clinic_id})
     return [(user_id, email) for user_id, email in rows]
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Executable
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import PoolProxiedConnection
@@ -46,8 +46,9 @@ class Compiled:
 
 
 @lru_cache(maxsize=256)
-def compile_statement(statement: ClauseElement, dialect: Dialect, keys: frozenset[str]) -> Compiled:
+def compile_statement(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> Compiled:
     # As Connection.execute compiles it: the parameter names are the insert's column keys.
+    assert isinstance(statement, ClauseElement), statement
     compiled = statement.compile(dialect=dialect, column_keys=sorted(keys))
     assert isinstance(compiled, SQLCompiler)
     if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
@@ -71,7 +72,7 @@ def compile_statement(statement: ClauseElement, dialect: Dialect, keys: frozense
 def execute(
     engine: Engine,
     connection: PoolProxiedConnection,
-    statement: ClauseElement,
+    statement: Executable,
     params: Mapping[str, Any],
 ) -> list[Row]:
     """Run `statement` on a pooled driver connection; its rows (none for a plain write)."""

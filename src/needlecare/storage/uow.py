@@ -7,10 +7,9 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, Executable, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
-from sqlalchemy.sql import ClauseElement
 
 from needlecare.storage import driver
 from needlecare.storage.engine import (
@@ -30,7 +29,11 @@ class PlainTransaction:
         self._engine = engine
         self._connection = connection
 
-    def execute(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    @property
+    def dialect_name(self) -> str:
+        return str(self._engine.dialect.name)
+
+    def execute(self, statement: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         return driver.execute(self._engine, self._connection, statement, params)
 
     def commit(self) -> None:
@@ -107,7 +110,7 @@ class UnitOfWork:
             lock, self._lock = self._lock, None
             lock.release()
 
-    def lookup(self, statement: ClauseElement, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    def lookup(self, statement: Executable, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Run one read-only statement and return its single row (or None), outside any unit:
         a single statement sees a consistent snapshot by itself, so it needs no transaction
         (nor a Session). For hot lookups such as a bearer token."""
@@ -116,7 +119,7 @@ class UnitOfWork:
             raise RuntimeError("lookup() found more than one row")
         return rows[0] if rows else None
 
-    def select(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def select(self, statement: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """`lookup` for every row of a Core statement (no ORM entities: plain column tuples).
         Built-once statements only: they run on the driver's cursor (`storage.driver`)."""
         if self._session is not None:
@@ -125,7 +128,7 @@ class UnitOfWork:
             return driver.execute(self._engine, connection, statement, params)
 
     def execute_alone(
-        self, statement: ClauseElement, params: Mapping[str, Any]
+        self, statement: Executable, params: Mapping[str, Any]
     ) -> list[tuple[Any, ...]]:
         """Run one write statement as its own transaction (atomic by itself: no BEGIN and
         COMMIT round trips on PostgreSQL; under the write lock on SQLite) and return the rows
