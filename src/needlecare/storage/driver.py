@@ -42,7 +42,10 @@ class Compiled:
     bind_processors: dict[str, Processor]  # parameter name -> processor, where there is one
     expanding: bool  # an IN list: the SQL is expanded per execution
     result_types: list[Any]  # the rows' column types (processors need the driver's type codes)
-    result_processors: list[tuple[int, Processor]] | None = field(default=None)
+    # Learnt from the cursor's description at the first execution (psycopg builds the
+    # description anew at each access: 75 us for 27 columns, about a statement's own cost).
+    returns_rows: bool | None = field(default=None)
+    result_processors: list[tuple[int, Processor]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=256)
@@ -82,9 +85,13 @@ def execute(
     cursor = connection.cursor()
     try:
         cursor.execute(sql, arguments)
-        rows: list[Row] = list(cursor.fetchall()) if cursor.description else []
-        if rows and (processors := _result_processors(plan, dialect, cursor.description)):
-            return [_converted(row, processors) for row in rows]
+        if plan.returns_rows is None:
+            _learn_results(plan, dialect, cursor.description)
+        if not plan.returns_rows:
+            return []
+        rows: list[Row] = list(cursor.fetchall())
+        if plan.result_processors:
+            return [_converted(row, plan.result_processors) for row in rows]
         return rows
     except dialect.loaded_dbapi.Error as error:
         disconnected = dialect.is_disconnect(error, connection.dbapi_connection, cursor)
@@ -129,20 +136,19 @@ def _arguments(
     return sql, values
 
 
-def _result_processors(
-    plan: Compiled, dialect: Dialect, description: Sequence[Any]
-) -> list[tuple[int, Processor]]:
-    if plan.result_processors is None:
-        found: list[tuple[int, Processor]] = []
-        if len(plan.result_types) == len(description):  # else: values as the driver gives them
-            for index, (column_type, column) in enumerate(
-                zip(plan.result_types, description, strict=True)
-            ):
-                processor = column_type.dialect_impl(dialect).result_processor(dialect, column[1])
-                if processor is not None:
-                    found.append((index, processor))
-        plan.result_processors = found
-    return plan.result_processors
+def _learn_results(plan: Compiled, dialect: Dialect, description: Sequence[Any] | None) -> None:
+    """Whether the statement returns rows, and the processors of their values (SQLAlchemy's
+    own: they may depend on the driver's type code of each column)."""
+    found: list[tuple[int, Processor]] = []
+    if description and len(plan.result_types) == len(description):  # else: as the driver has
+        for index, (column_type, column) in enumerate(
+            zip(plan.result_types, description, strict=True)
+        ):
+            processor = column_type.dialect_impl(dialect).result_processor(dialect, column[1])
+            if processor is not None:
+                found.append((index, processor))
+    plan.result_processors = found
+    plan.returns_rows = description is not None
 
 
 def _converted(row: Row, processors: list[tuple[int, Processor]]) -> Row:
