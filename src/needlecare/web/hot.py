@@ -2,8 +2,8 @@
 the alert queue (patients post daily; clinic screens poll the queue).
 
 FastAPI's per-request machinery (route matching through nested routers, dependency solving,
-telemetry, body handling) cost as much CPU as the check-in's own work, on the two routes that
-carry nearly all of the load (bench/README.md, "Load"). This middleware takes those two
+telemetry, body handling) was about 40 % of a check-in's CPU, on the two routes that carry
+nearly all of the load (bench/README.md, "Load"). This middleware takes those two
 requests when they are plain and valid: it reads the same headers, validates the body with the
 route's own model and calls the route's own function (`checkin_response`,
 `alert_queue_response`). Anything else, such as a missing token, a body that fails validation
