@@ -170,62 +170,45 @@ def _store_in_one_statement(
     return int(checkin_id)
 
 
-def _store_in_a_plain_transaction(
+def _store_in_a_transaction(
     uow: UnitOfWork,
     actor: Principal,
     patient: PatientFacts,
     values: dict[str, Any],
     now: datetime,
-) -> int | None:
-    """The check-in and its audit row in one short transaction (SQLite has no INSERT inside
-    WITH); None if its key was taken meanwhile."""
-    with uow.writing_plain() as transaction:
-        try:
-            ((checkin_id,),) = transaction.execute(_INSERT_CHECKIN, values)
-        except IntegrityError:
-            return None
-        audit.record_plain(
-            transaction, actor, "checkin.create", "checkin", checkin_id, patient, at=now
-        )
-        transaction.commit()
-    return int(checkin_id)
-
-
-def _store_with_alert(
-    uow: UnitOfWork,
-    actor: Principal,
-    patient: PatientFacts,
-    values: dict[str, Any],
-    now: datetime,
+    alerting: bool,
 ) -> tuple[int | None, int | None]:
-    """The check-in, its alert and outbox rows and its audit row, in one short transaction:
-    (check-in id, alert id); (None, None) if its key was taken meanwhile."""
-    assert patient.clinic_id is not None
+    """The check-in, its alert and outbox rows if `alerting`, and its audit row, in one short
+    transaction (SQLite has no INSERT inside WITH): (check-in id, alert id); (None, None) if
+    its key was taken meanwhile."""
+    alert_id = None
     with uow.writing_plain() as transaction:
         try:
             ((checkin_id,),) = transaction.execute(_INSERT_CHECKIN, values)
         except IntegrityError:
             return None, None
-        ((alert_id,),) = transaction.execute(
-            _INSERT_ALERT,
-            {
-                "clinic_id": patient.clinic_id,
-                "patient_id": patient.id,
-                "checkin_id": checkin_id,
-                "level": values["level"],
-                "state": AlertState.OPEN,
-                "created_at": now,
-                "findings": values["triage_result"].get("findings", []),
-            },
-        )
-        notifications.enqueue_checkin_alert(  # same transaction: the outbox
-            transaction, alert_id, patient.clinic_id, patient.id, now
-        )
+        if alerting:
+            assert patient.clinic_id is not None
+            ((alert_id,),) = transaction.execute(
+                _INSERT_ALERT,
+                {
+                    "clinic_id": patient.clinic_id,
+                    "patient_id": patient.id,
+                    "checkin_id": checkin_id,
+                    "level": values["level"],
+                    "state": AlertState.OPEN,
+                    "created_at": now,
+                    "findings": values["triage_result"].get("findings", []),
+                },
+            )
+            notifications.enqueue_checkin_alert(  # same transaction: the outbox
+                transaction, alert_id, patient.clinic_id, patient.id, now
+            )
         audit.record_plain(
             transaction, actor, "checkin.create", "checkin", checkin_id, patient, at=now
         )
         transaction.commit()
-    return int(checkin_id), int(alert_id)
+    return int(checkin_id), alert_id
 
 
 def store(
@@ -239,8 +222,6 @@ def store(
     """Store a triaged check-in with its audit row (and, if `alerting`, its alert and outbox
     rows): (check-in id, alert id); (None, None) if its key was taken meanwhile."""
     assert set(values) == set(_CHECKIN_VALUES)
-    if alerting:
-        return _store_with_alert(uow, actor, patient, values, now)
-    if uow.dialect_name == "postgresql":
+    if uow.dialect_name == "postgresql" and not alerting:
         return _store_in_one_statement(uow, actor, patient, values, now), None
-    return _store_in_a_plain_transaction(uow, actor, patient, values, now), None
+    return _store_in_a_transaction(uow, actor, patient, values, now, alerting)
