@@ -131,22 +131,22 @@ def test_a_column_left_to_a_python_default_is_refused(uow: UnitOfWork, world: An
 def test_a_plain_transaction_commits_all_or_nothing(uow: UnitOfWork, world: Any) -> None:
     first = _checkin(uow, world, "first")
     second = _checkin(uow, world, "second")
-    with uow.writing_plain() as transaction:  # not committed: rolled back
+    with uow.writing() as transaction:  # not committed: rolled back
         transaction.execute(NEW_ALERT, _alert_values(world, first, AlertState.OPEN))
     assert uow.select(ALERTS_IN, {"states": [AlertState.OPEN]}) == []
 
-    with pytest.raises(IntegrityError), uow.writing_plain() as transaction:
+    with pytest.raises(IntegrityError), uow.writing() as transaction:
         transaction.execute(NEW_ALERT, _alert_values(world, first, AlertState.OPEN))
         transaction.execute(NEW_ALERT, _alert_values(world, first, AlertState.OPEN))
         transaction.commit()
     assert uow.select(ALERTS_IN, {"states": [AlertState.OPEN]}) == []
 
-    with uow.writing_plain() as transaction:
+    with uow.writing() as transaction:
         transaction.execute(NEW_ALERT, _alert_values(world, first, AlertState.OPEN))
         transaction.execute(NEW_ALERT, _alert_values(world, second, AlertState.OPEN))
         transaction.commit()
     assert len(uow.select(ALERTS_IN, {"states": [AlertState.OPEN]})) == 2
-    with uow, pytest.raises(RuntimeError, match="inside"), uow.writing_plain():
+    with uow, pytest.raises(RuntimeError, match="inside"), uow.writing():
         pass
 
 

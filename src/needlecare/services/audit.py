@@ -148,7 +148,7 @@ def record_plain(
     *,
     at: datetime,
 ) -> None:
-    """`record_for_patient` in a `UnitOfWork.writing_plain` transaction."""
+    """`record_for_patient` in a `UnitOfWork.writing` transaction."""
     row = _row(actor, action, object_type, object_id, patient.clinic_id, patient.id, at, None)
     transaction.execute(_INSERT, row)
 

@@ -182,7 +182,7 @@ def _store_in_a_transaction(
     transaction (SQLite has no INSERT inside WITH): (check-in id, alert id); (None, None) if
     its key was taken meanwhile."""
     alert_id = None
-    with uow.writing_plain() as transaction:
+    with uow.writing() as transaction:
         try:
             ((checkin_id,),) = transaction.execute(_INSERT_CHECKIN, values)
         except IntegrityError:

@@ -39,7 +39,7 @@ PAUSE_SALT = "needlecare.reminders.pause"
 STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
 
 
-# The caller's transaction: an ORM unit, a Core one, or a plain one (`uow.writing_plain`).
+# The caller's transaction: an ORM unit, a Core one, or a plain one (`uow.writing`).
 Executor = Session | Connection | PlainTransaction
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.pool import NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 READ_ONLY_OPTION = "needlecare_read_only"
-SINGLE_STATEMENT_OPTION = "needlecare_single_statement"
 WRITE_LOCK_KEY = "needlecare_write_lock"
 
 
@@ -38,12 +37,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     # Take the write lock at BEGIN: a deferred transaction that reads and then writes can fail
     # with "database is locked" without waiting for busy_timeout. Read-only units of work ask
-    # for a deferred BEGIN so they run alongside the writer (WAL); a single statement needs no
-    # transaction at all. Sent on the driver connection: the SQLAlchemy execution path costs
-    # more than the statement.
+    # for a deferred BEGIN so they run alongside the writer (WAL). Sent on the driver
+    # connection: the SQLAlchemy execution path costs more than the statement.
     options = conn.get_execution_options()
-    if options.get(SINGLE_STATEMENT_OPTION):
-        return
     statement = "BEGIN" if options.get(READ_ONLY_OPTION) else "BEGIN IMMEDIATE"
     conn.connection.driver_connection.execute(statement)
 

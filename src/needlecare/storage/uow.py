@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, text
+from sqlalchemy import Engine, Executable, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
 
@@ -23,7 +23,7 @@ _BEGIN_IMMEDIATE = text("BEGIN IMMEDIATE")
 
 
 class PlainTransaction:
-    """Statements in one transaction on a driver connection (`UnitOfWork.writing_plain`)."""
+    """Statements in one transaction on a driver connection (`UnitOfWork.writing`)."""
 
     def __init__(self, engine: Engine, connection: PoolProxiedConnection) -> None:
         self._engine = engine
@@ -139,12 +139,13 @@ class UnitOfWork:
             return driver.execute(self._engine, connection, statement, params)
 
     @contextmanager
-    def writing_plain(self) -> Iterator[PlainTransaction]:
-        """A write transaction of built-once statements on the driver's connection (under the
-        SQLite write lock like `with uow:`): `writing()` without SQLAlchemy's execution path.
-        Rolled back unless the service calls `commit()`."""
+    def writing(self) -> Iterator[PlainTransaction]:
+        """A short write transaction without a Session, for the hot paths' built-once
+        statements, on the driver's connection (`storage.driver`; the ORM unit costs several
+        times their SQL): under the SQLite write lock like `with uow:`, and rolled back unless
+        the service calls `commit()`."""
         if self._session is not None:
-            raise RuntimeError("writing_plain() inside `with uow:`")
+            raise RuntimeError("writing() inside `with uow:`")
         with self._write_locked():
             connection = self._engine.raw_connection()
             try:
@@ -199,16 +200,6 @@ class UnitOfWork:
             if switched:
                 driver_connection.autocommit = False
             connection.close()
-
-    @contextmanager
-    def writing(self) -> Iterator[Connection]:
-        """A Core write transaction without a Session, for statements built per call (the
-        ORM unit costs several times their SQL): under the SQLite write lock like
-        `with uow:`, and rolled back unless the service calls `connection.commit()`."""
-        if self._session is not None:
-            raise RuntimeError("writing() inside `with uow:`")
-        with self._write_locked(), self._engine.connect() as connection:
-            yield connection
 
     def commit(self) -> None:
         if self._read_only:
