@@ -6,16 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Insert, Table, bindparam, insert, select
+from sqlalchemy import ColumnElement, Insert, Table, bindparam, insert, select
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.orm import Session
 
 from needlecare.services.errors import Forbidden
 from needlecare.services.principal import ANONYMOUS_ROLE, Principal
 from needlecare.services.scope import PatientRef
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import AuditEntry
-from needlecare.storage.uow import PlainTransaction, UnitOfWork
+from needlecare.storage.uow import Executor, UnitOfWork, execute_in
 
 _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
@@ -45,7 +44,7 @@ def _row(
 
 
 def record(
-    session: Session | Connection,
+    session: Executor,
     actor: Principal | None,
     action: str,
     object_type: str,
@@ -60,7 +59,7 @@ def record(
     # A Core INSERT on the table (not the ORM bulk path, nor add + flush: both cost more per
     # row); it runs at once, inside the caller's transaction.
     row = _row(actor, action, object_type, object_id, clinic_id, patient_id, at, actor_role)
-    session.execute(_INSERT, [row])
+    execute_in(session, _INSERT, row)
 
 
 def record_alone(
@@ -116,7 +115,7 @@ def params_for_patient(
 
 
 def record_for_patient(
-    session: Session | Connection,
+    session: Executor,
     actor: Principal | None,
     action: str,
     object_type: str,
@@ -136,21 +135,6 @@ def record_for_patient(
         patient_id=patient.id,
         at=at,
     )
-
-
-def record_plain(
-    transaction: PlainTransaction,
-    actor: Principal | None,
-    action: str,
-    object_type: str,
-    object_id: int | str | None,
-    patient: PatientRef,
-    *,
-    at: datetime,
-) -> None:
-    """`record_for_patient` in a `UnitOfWork.writing` transaction."""
-    row = _row(actor, action, object_type, object_id, patient.clinic_id, patient.id, at, None)
-    transaction.execute(_INSERT, row)
 
 
 def list_entries(

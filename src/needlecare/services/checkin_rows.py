@@ -204,7 +204,7 @@ def _store_in_a_transaction(
             notifications.enqueue_checkin_alert(  # same transaction: the outbox
                 transaction, alert_id, patient.clinic_id, patient.id, now
             )
-        audit.record_plain(
+        audit.record_for_patient(
             transaction, actor, "checkin.create", "checkin", checkin_id, patient, at=now
         )
         transaction.commit()

@@ -14,7 +14,6 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Connection, Executable, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from needlecare.jobs import schedule
 from needlecare.services import audit
@@ -33,20 +32,10 @@ from needlecare.storage.models import (
     User,
 )
 from needlecare.storage.models.jobs import MessageKind
-from needlecare.storage.uow import PlainTransaction, UnitOfWork
+from needlecare.storage.uow import Executor, PlainTransaction, UnitOfWork, execute_in
 
 PAUSE_SALT = "needlecare.reminders.pause"
 STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
-
-
-# The caller's transaction: an ORM unit, a Core one, or a plain one (`uow.writing`).
-Executor = Session | Connection | PlainTransaction
-
-
-def _rows(executor: Executor, statement: Executable, params: dict[str, Any]) -> list[Any]:
-    if isinstance(executor, PlainTransaction):
-        return executor.execute(statement, params)
-    return list(executor.execute(statement, params).all())
 
 
 def _dialect_name(executor: Executor) -> str:
@@ -73,7 +62,7 @@ def insert_once(session: Executor, table: Table, values: dict[str, Any]) -> bool
     ON CONFLICT DO NOTHING is atomic on both databases: of two workers racing on the same
     key, exactly one gets True, and neither transaction fails."""
     statement = _insert_once_statement(_dialect_name(session), table, tuple(sorted(values)))
-    return bool(_rows(session, statement, values))
+    return bool(execute_in(session, statement, values))
 
 
 def enqueue(
@@ -122,7 +111,7 @@ _CLINIC_STAFF = (
 
 def clinic_staff(session: Executor, clinic_id: int) -> list[tuple[int, str]]:
     """(user id, email) of the clinic's active admins and clinicians."""
-    rows = _rows(session, _CLINIC_STAFF, {"clinic_id": clinic_id})
+    rows = execute_in(session, _CLINIC_STAFF, {"clinic_id": clinic_id})
     return [(user_id, email) for user_id, email in rows]
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, Executable, text
+from sqlalchemy import Connection, CursorResult, Engine, Executable, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
 
@@ -38,6 +38,20 @@ class PlainTransaction:
 
     def commit(self) -> None:
         self._connection.commit()
+
+
+# A caller's transaction: an ORM unit, a Core one, or a plain one (`UnitOfWork.writing`).
+Executor = Session | Connection | PlainTransaction
+
+
+def execute_in(executor: Executor, statement: Executable, params: Mapping[str, Any]) -> list[Any]:
+    """Run a statement in the caller's transaction, whichever kind it is; its rows, if any."""
+    if isinstance(executor, PlainTransaction):
+        return executor.execute(statement, params)
+    result = executor.execute(statement, params)
+    if isinstance(result, CursorResult) and not result.returns_rows:
+        return []  # a write without RETURNING
+    return list(result.all())
 
 
 class UnitOfWork:
