@@ -126,6 +126,13 @@ def test_drag_a_box_and_measure_inside_it(
     )
     page.goto("/photos")
     assert page.locator(".photo-col").count() == 2
+    # The thumbnails load lazily: the page's load event does not wait for them (the check
+    # raced them on a busy machine). A broken image never completes with a width: a timeout.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.photo-col img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        timeout=30_000,
+    )
     assert page.locator(".photo-col img").evaluate_all(
         "imgs => imgs.every(i => i.naturalWidth > 0)"
     )
