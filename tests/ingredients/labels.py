@@ -273,6 +273,75 @@ LABELS: dict[str, tuple[str, str]] = {
         "a list separated by spaced slashes is a list, not one synonym",
         "WATER / BUTYLENE GLYCOL / GLYCERIN / NIACINAMIDE / PANTHENOL",
     ),
+    # --- Prescription and OTC drug labels: the shapes pharmacies print (issue 16) -----------
+    "rx_tretinoin_cream_base": (
+        "a strength after the name, then 'in a cream base of' and the vehicle",
+        "Tretinoin 0.025% in a cream base of Stearic Acid, Isopropyl Myristate, Purified Water",
+    ),
+    "rx_tretinoin_inactive_only": (
+        "the active without a heading, then 'Inactive ingredients:'",
+        "Tretinoin 0.05%. Inactive ingredients: Water, Stearic Acid, Stearyl Alcohol",
+    ),
+    "rx_tretinoin_gel_usp": (
+        "a USP dosage-form name with w/w strength and a gel base",
+        "Tretinoin Gel USP, 0.01% w/w in a hydrophilic gel base consisting of Butylated "
+        "Hydroxytoluene, Hydroxypropyl Cellulose, Alcohol (90% w/w).",
+    ),
+    "rx_adapalene_each_gram": (
+        "'each gram contains', a mg strength and a percent in brackets",
+        "Each gram contains 1 mg adapalene (0.1% w/w) in an aqueous gel base of Carbomer 940, "
+        "Edetate Disodium, Methylparaben, Poloxamer 182, Propylene Glycol, Purified Water and "
+        "Sodium Hydroxide.",
+    ),
+    "rx_adapalene_strength_first": (
+        "the strength before the name, purpose words, then the inactive list",
+        "Active ingredient: 0.1% Adapalene (retinoid) Purpose: Acne treatment\n"
+        "Inactive ingredients: carbomer 940, edetate disodium, methylparaben, poloxamer 182, "
+        "propylene glycol, purified water, sodium hydroxide",
+    ),
+    "rx_tazarotene_dosage_form": (
+        "a dosage form after the drug name and a bare 'Inactive:' heading",
+        "Tazarotene Cream 0.1%\nInactive: benzyl alcohol, carbomer 934P, edetate disodium, "
+        "medium chain triglycerides, mineral oil, purified water, sodium thiosulfate, sorbitan "
+        "monooleate",
+    ),
+    "rx_hydroquinone_usp": (
+        "a pharmacopoeia suffix, w/w and 'in a vanishing cream base:'",
+        "Hydroquinone USP 4% w/w in a vanishing cream base: Purified Water, Cetyl Alcohol, "
+        "Stearyl Alcohol, Glyceryl Stearate, Sodium Lauryl Sulfate, Sodium Metabisulfite, "
+        "Propylene Glycol, Methylparaben, Propylparaben",
+    ),
+    "rx_clindamycin_equivalent": (
+        "'equivalent to' between a salt and the base drug, mg/g strength",
+        "Each gram contains clindamycin phosphate USP equivalent to 10 mg/g clindamycin. "
+        "Also contains: Allantoin, Carbomer 934P, Methylparaben, Polyethylene Glycol 400, "
+        "Propylene Glycol, Sodium Hydroxide, Purified Water.",
+    ),
+    "rx_azelaic_contains": (
+        "'Contains:' and 'Also contains:' headings with a BP suffix",
+        "Contains: Azelaic acid BP 15% w/w. Also contains: Benzoic acid, Lecithin, Polysorbate "
+        "80, Propylene glycol, Purified water.",
+    ),
+    "otc_canada_medicinal": (
+        "a Canadian label: 'Medicinal ingredient' and 'Non-medicinal ingredients'",
+        "Medicinal ingredient: Benzoyl Peroxide 5%\nNon-medicinal ingredients: Water, "
+        "Carbomer, Glycerin, Sodium Hydroxide, Disodium EDTA",
+    ),
+    "otc_salicylic_drug_facts": (
+        "a full drug facts panel with uses, warnings and directions between the sections",
+        "Drug Facts\nActive ingredient                Purpose\nSalicylic acid 2% .......... "
+        "Acne medication\nUses • for the treatment of acne\nWarnings\nFor external use only\n"
+        "When using this product skin irritation and dryness is more likely if you use another "
+        "topical acne medication at the same time.\nDirections • cleanse the skin thoroughly "
+        "before applying\nOther information • store at room temperature\nInactive ingredients "
+        "water, alcohol denat., glycerin, polysorbate 20, sodium hydroxide\nQuestions? "
+        "1-800-000-0000",
+    ),
+    "otc_hydrocortisone_percent_first": (
+        "the strength before the name without a heading; an 'Uses:' section after it",
+        "1% Hydrocortisone. Uses: temporarily relieves itching. Inactive ingredients: "
+        "Cetearyl Alcohol, Glycerin, Petrolatum, Water",
+    ),
     "html_copy": (
         "a list copied from a web page with tags and entities",
         "<p><strong>Ingredients:</strong> Aqua, Glycerin<br/>Panthenol &amp; Allantoin</p>",

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from needlecare.ingredients import NotAnIngredientList, check_label
+from needlecare.ingredients.check import UNREAD
+from needlecare.ingredients.parser import BEFORE_LIST
 
 from .labels import LABELS
 
@@ -104,7 +106,12 @@ def test_day0_status_resume_day_and_flags(label_id: str) -> None:
 @pytest.mark.parametrize("label_id", sorted(LABELS))
 def test_every_label_parses_and_matches_the_contract(label_id: str) -> None:
     result = _check(label_id, day=3)
-    assert set(result) == {"ingredients", "verdict"}
+    assert set(result) == {"ingredients", "ignored", "verdict"}
+    for ignored in result["ignored"]:
+        assert set(ignored) == {"text", "reason"}
+        assert ignored["text"].strip() and ignored["reason"]
+        # Every word was placed by a parsing rule, not by the checker's last-resort accounting.
+        assert ignored["reason"] != UNREAD, ignored
     for item in result["ingredients"]:
         assert {"raw", "name", "recognized", "flags", "comedogenic"} <= set(item)
         assert item["comedogenic"] is None or 0 <= item["comedogenic"] <= 5
@@ -302,14 +309,19 @@ def test_later_headers_and_codes_lose_no_name() -> None:
         )["ingredients"]
     ]
     assert names == ["PETROLATUM", "PARAFFINUM LIQUIDUM", "CERESIN"]
-    teaser = [
-        i["name"]
-        for i in check_label(
-            "Key ingredients: Retinol, Niacinamide. Full ingredients list: Aqua, Glycerin, "
-            "Phenoxyethanol. [F.I.L. D55484/1]"
-        )["ingredients"]
+    teaser = check_label(
+        "Key ingredients: Retinol, Niacinamide. Full ingredients list: Aqua, Glycerin, "
+        "Phenoxyethanol. [F.I.L. D55484/1]"
+    )
+    listed = [i["name"] for i in teaser["ingredients"] if not i["from_ignored"]]
+    assert listed == ["AQUA", "GLYCERIN", "PHENOXYETHANOL"]
+    # The teaser is not the list, but an active it names is never dropped: it is flagged anyway.
+    rescued = [i for i in teaser["ingredients"] if i["from_ignored"]]
+    assert [(i["name"], "retinoid" in i["flags"]) for i in rescued] == [("RETINOL", True)]
+    assert {"text": "Key ingredients: Retinol, Niacinamide.", "reason": BEFORE_LIST} in teaser[
+        "ignored"
     ]
-    assert teaser == ["AQUA", "GLYCERIN", "PHENOXYETHANOL"]
+    assert teaser["verdict"]["status"] == "avoid"
 
 
 def test_a_name_followed_by_a_sentence_is_kept() -> None:

@@ -210,7 +210,8 @@ def _table(result: dict[str, Any]) -> str:
             (
                 str(number),
                 _cut(item["raw"], 34),
-                _cut(item["name"] if item["recognized"] else "?", 34),
+                _cut(item["name"] if item["recognized"] else "?", 34)
+                + (" (found outside the list)" if item.get("from_ignored") else ""),
                 match,
                 ", ".join(item["flags"]) or "-",
                 "-" if item["comedogenic"] is None else str(item["comedogenic"]),
@@ -221,6 +222,10 @@ def _table(result: dict[str, Any]) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
+    ignored = result.get("ignored", [])
+    if ignored:
+        lines += ["", "Not read as ingredients:"]
+        lines += [f"  - {_cut(item['text'], 60)} ({item['reason']})" for item in ignored]
     verdict = result["verdict"]
     lines += [
         "",

@@ -7,11 +7,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from needlecare.ingredients.actives import find_actives
 from needlecare.ingredients.errors import NotAnIngredientList
 from needlecare.ingredients.flags import Where, comedogenic_rating, comedogenic_threshold, flags_for
-from needlecare.ingredients.parser import SOFT_BREAK, RawItem, clean_item, parse_label
+from needlecare.ingredients.parser import (
+    FOOTNOTE,
+    NOT_A_NAME,
+    SOFT_BREAK,
+    ParsedLabel,
+    RawItem,
+    clean_item,
+    parse_label,
+)
 from needlecare.ingredients.recogniser import UNKNOWN, Recognition, recognise
-from needlecare.ingredients.text import name_key
+from needlecare.ingredients.text import loose_key, name_key
 from needlecare.ingredients.verdict import Finding, decide
 from needlecare.knowledge.bands import Band
 from needlecare.knowledge.windows import Window
@@ -44,6 +53,10 @@ _PROSE_TEXT = (
     "UNDER INTO ONTO"
 )
 _PROSE_WORDS = frozenset(_PROSE_TEXT.split())
+_WORD = re.compile(r"[^\W_]+")
+# Words that only join names ("Water (and) Glycerin") and short list numbers ("1. Aqua").
+_JOINING_WORDS = frozenset({"and", "et", "und", "y", "e"})
+UNREAD = "text between names that no rule read (kept so that nothing is lost)"
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ class _Entry:
     item: RawItem
     recognition: Recognition
     names: tuple[str, ...]  # canonical names of this entry (empty when unknown)
+    from_ignored: bool = False  # an active found in text that was not read as an ingredient
 
 
 def check_label(
@@ -69,18 +83,21 @@ def check_label(
     if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= MAX_DAY:
         raise ValueError(f"day must be a whole number from 0 to {MAX_DAY}, not {day!r}")
     band_value = Band(band.upper()) if isinstance(band, str) else band
-    entries = _entries(_validated_text(text))
+    entries, parsed = _entries(_validated_text(text))
     count = len(entries)
     ingredients: list[dict[str, Any]] = []
     findings: list[Finding] = []
     unknown: list[str] = []
     for index, entry in enumerate(entries):
-        where = Where(index, count, entry.item.percent)
+        # An active found outside the list has no place in it: judged as a major ingredient,
+        # as strictly as if it were printed alone.
+        where = Where(0 if entry.from_ignored else index, count, entry.item.percent)
         ingredients.append(_ingredient(entry, where, rinse_off, findings))
         if not entry.names:
             unknown.append(entry.item.raw)
     verdict = decide(findings, unknown, day, band_value, windows)
-    return {"ingredients": ingredients, "verdict": verdict}
+    ignored = [{"text": i.text, "reason": i.reason} for i in parsed.ignored]
+    return {"ingredients": ingredients, "ignored": ignored, "verdict": verdict}
 
 
 def _validated_text(text: str | bytes) -> str:
@@ -110,22 +127,24 @@ def _validated_text(text: str | bytes) -> str:
     return text
 
 
-def _entries(text: str) -> list[_Entry]:
+def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
     parsed = parse_label(text)
     entries: list[_Entry] = []
     prose = 0
     for item in _split_soft_breaks(parsed.items):
         if _FOOTNOTE.match(item.raw):  # "*Natural fragrance", "** from organic farming"
-            parsed.ignored.append(item.raw)
+            parsed.ignore(item.raw, FOOTNOTE)
             continue
         recognition = recognise(item.text, fuzzy=False)
         if not recognition.recognized and _is_prose(item.text):
             # "Alcohol Denat. Helps reduce redness": keep the name that starts the sentence.
+            sentence = item.raw
             item, recognition = _name_before_prose(item)
             if not recognition.recognized:
                 prose += 1
-                parsed.ignored.append(item.raw)
+                parsed.ignore(sentence, NOT_A_NAME)
                 continue
+            parsed.ignore(_without(sentence, item.raw), NOT_A_NAME)
         elif not recognition.recognized:
             recognition = recognise(item.text)  # now allowing a typo match
         if not recognition.recognized:
@@ -140,7 +159,12 @@ def _entries(text: str) -> list[_Entry]:
                     extra,
                 )
             )
+    _account_for_every_word(parsed, entries)
+    rescued = _actives_left_out(parsed, entries)
+    entries += rescued
     known = sum(1 for e in entries if e.names)
+    if rescued:  # a label that names an active always gets a verdict
+        return entries, parsed
     if known == 0 and _ASIAN_SCRIPT.search(text):
         raise NotAnIngredientList(
             "no known ingredient names found: names printed only in "
@@ -155,7 +179,61 @@ def _entries(text: str) -> list[_Entry]:
         raise NotAnIngredientList(
             "mostly not ingredient names: this does not look like an ingredient list"
         )
-    return entries
+    return entries, parsed
+
+
+def _without(sentence: str, name: str) -> str:
+    """The sentence minus the name kept from it (the rest is reported as ignored)."""
+    at = sentence.lower().find(name.lower())
+    return sentence if at < 0 else sentence[:at] + " " + sentence[at + len(name) :]
+
+
+def _account_for_every_word(parsed: ParsedLabel, entries: list[_Entry]) -> None:
+    """Every word of the label is in an ingredient or an ignored text; a word no rule placed
+    is reported rather than lost (and is searched for actives like any ignored text)."""
+    seen = {
+        word.casefold()
+        for text in (*(e.item.raw for e in entries), *(i.text for i in parsed.ignored))
+        for word in _WORD.findall(text)
+    }
+    missing: list[str] = []
+    for word in _WORD.findall(parsed.text):
+        folded = word.casefold()
+        if folded in seen or folded in _JOINING_WORDS or (folded.isdigit() and len(folded) <= 2):
+            continue
+        seen.add(folded)
+        missing.append(word)
+    if missing:
+        parsed.ignore(" ".join(missing), UNREAD)
+
+
+def _actives_left_out(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry]:
+    """Actives named in ignored text, inside an unknown item, or in a bracket the recognised
+    name does not cover ("Parfum (Tretinoin)"): each becomes an ingredient of its own."""
+    present = {name for entry in entries for name in entry.names}
+    texts = [i.text for i in parsed.ignored]
+    for entry in entries:
+        if not entry.names:
+            texts.append(entry.item.raw)
+        elif "(" in entry.item.raw or "[" in entry.item.raw:
+            covered = [loose_key(name) for name in entry.names]
+            texts += [
+                hit.printed
+                for hit in find_actives(entry.item.raw)
+                if not any(loose_key(n) in key for n in hit.names for key in covered)
+            ]
+    rescued: list[_Entry] = []
+    for text in texts:
+        for hit in find_actives(text):
+            if present.issuperset(hit.names):
+                continue
+            present.update(hit.names)
+            item = RawItem(hit.printed, hit.printed, len(entries) + len(rescued))
+            recognition = recognise(hit.printed, fuzzy=False)
+            if recognition.names != hit.names:
+                recognition = Recognition(hit.names, "alias", 1.0)
+            rescued.append(_Entry(item, recognition, hit.names, from_ignored=True))
+    return rescued
 
 
 def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
@@ -233,4 +311,5 @@ def _ingredient(
         "confidence": recognition.confidence if entry.names else 0.0,
         "percent": entry.item.percent,
         "may_contain": entry.item.may_contain,
+        "from_ignored": entry.from_ignored,
     }

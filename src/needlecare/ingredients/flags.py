@@ -89,6 +89,19 @@ def _rules() -> _Rules:
     return _Rules(by_name, by_function, patterns, excluded, tuple(doc["flags"]))
 
 
+@cache
+def active_flag_names() -> frozenset[str]:
+    """Canonical names that carry a flag marked `active = true` (retinoids, acids, drugs...)."""
+    doc = data.flags_document()
+    active = {flag for flag, definition in doc["flags"].items() if definition.get("active")}
+    rules = _rules()
+    names = {name for name, found in rules.by_name.items() if any(r.flag in active for r in found)}
+    patterns = [p for p, rule in rules.patterns if rule.flag in active]
+    candidates = [*data.inventory().names, *data.drug_names()]
+    names |= {name for name in candidates if any(p.search(name) for p in patterns)}
+    return frozenset(n for n in names if not any((f, n) in rules.excluded for f in active))
+
+
 def flag_order() -> tuple[str, ...]:
     return _rules().order
 

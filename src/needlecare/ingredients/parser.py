@@ -1,18 +1,32 @@
 """Split a printed label into ingredient items, the way labels really arrive.
 
 The parser only splits and cleans; deciding what a piece of text *is* belongs to the recogniser.
-It never drops text silently: what it cuts off (headers, "free from" claims, directions) goes to
-`ParsedLabel.ignored`, so nothing that might be a name is lost without a trace.
+It never drops text silently: what it cuts off (headers, "free from" claims, directions, the
+connecting words of pharmacy labels) goes to `ParsedLabel.ignored` with the reason, so nothing
+that might be a name is lost without a trace (the checker looks for actives in it again).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from needlecare.ingredients.text import clean_text, fix_colour_index
 
 SOFT_BREAK = "\x03"  # a line end inside an item: a wrap, or a missing separator
+
+# Why a piece of text is not an ingredient (the "reason" of the JSON "ignored" field).
+HEADING = "heading"
+BEFORE_LIST = "text before the ingredient list"
+SECTION = "section after the list (uses, directions, warnings, storage, maker)"
+CLAIM = "claim about what the product is free from"
+CODE = "formula, batch or date code"
+PURPOSE = "purpose of a drug-facts active"
+CONNECTOR = "connecting words (base, vehicle, each gram contains, equivalent to)"
+MARKER = "marker of the colours that the product may contain"
+NOT_A_NAME = "not an ingredient name (sentence or claim)"
+FOOTNOTE = "footnote"
+PUNCTUATION = "numbering or punctuation only"
 
 
 @dataclass(frozen=True)
@@ -26,10 +40,26 @@ class RawItem:
     active: bool = False  # a drug-facts "Active ingredient"
 
 
+@dataclass(frozen=True)
+class Ignored:
+    text: str  # as printed (cleaned), never empty
+    reason: str
+
+
 @dataclass
 class ParsedLabel:
     items: list[RawItem]
-    ignored: list[str] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+    text: str = ""  # the cleaned label every `raw` and ignored text is taken from
+
+    def ignore(self, text: str, reason: str) -> None:
+        _ignore(self.ignored, text, reason)
+
+
+def _ignore(ignored: list[Ignored], text: str, reason: str) -> None:
+    text = " ".join(text.split())
+    if text.strip(" .,;:"):
+        ignored.append(Ignored(text, reason))
 
 
 _HEADER_WORD = (
@@ -40,8 +70,24 @@ _HEADER = re.compile(
     rf"(?i)[\[【]\s*{_HEADER_WORD}\s*[\]】]\s*:?"
     rf"|\b{_HEADER_WORD}(?:\s*[/|,]\s*{_HEADER_WORD})*\s*(?:[:：]|\n)"
 )
-_ACTIVE_HEADER = re.compile(r"(?i)\bactive\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?|\bactives?\s*:")
-_INACTIVE_HEADER = re.compile(r"(?i)\binactive\s+ingredients?\b\s*:?|\binactives?\s*:")
+# Drug labels: "Active ingredient(s)" (US), "Medicinal ingredient(s)" (Canada), "Active(s):".
+_ACTIVE_HEADER = re.compile(
+    r"(?i)(?<!in)(?<!non-)(?<!non )\b(?:active|medicinal)\s+ingredients?\b(?:\s*\([^)]*\))?"
+    r"\s*:?|(?<!in)\bactives?\s*:"
+)
+_INACTIVE_HEADER = re.compile(
+    r"(?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:"
+    r"|\bexcipients?\s*:"
+)
+# The words that join a drug to its vehicle on pharmacy labels: "Tretinoin 0.025% in a cream
+# base of ...", "Each gram contains ...", "Clindamycin phosphate equivalent to clindamycin 1%".
+_CONNECTOR = re.compile(
+    r"(?i)\b(?:in\s+an?\s+(?:[a-z-]+\s+){0,3}?(?:base|vehicle|formulation)"
+    r"(?:\s+(?:of|containing|consisting\s+of|composed\s+of|with))?"
+    r"|each\s+(?:gram|g|gm|ml|millilit(?:er|re)|tube|unit|pump|application)"
+    r"(?:\s+of\s+[a-z]+)?\s+contains"
+    r"|(?:also\s+)?contains?\b|equiv(?:alent|\.)?\s+to|(?:[a-z]+\s+)?(?:base|vehicle)\s*:)\s*:?"
+)
 # Sections that follow an ingredient list on packs and drug-facts panels; never names.
 _TAIL = re.compile(
     # Weak words end a list only at the start of a line or after punctuation...
@@ -51,7 +97,7 @@ _TAIL = re.compile(
     # ...phrases that no ingredient name contains end it anywhere.
     r"|\b(?:other\s+information|questions\s+or\s+comments|for\s+external\s+use"
     r"|keep\s+out\s+of\s+(?:the\s+)?reach|manufactured\s+(?:by|for)|distributed\s+by"
-    r"|net\s+(?:wt|weight|contents?)|directions\s*:|warnings?\s*:))\s*[?:.]?"
+    r"|net\s+(?:wt|weight|contents?)|directions\s*:|warnings?\s*:|uses\s*:))\s*[?:.]?"
 )
 _CLAIM = re.compile(
     r"(?i)\b(?:free\s+(?:from|of)|formulated\s+without|made\s+without|without|contains\s+no"
@@ -87,6 +133,13 @@ _PERCENT = re.compile(
     r"\(?\s*(?:(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:-|to)\s*)?(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%"
     r"\s*(?:w/w|w/v|v/v)?\s*\)?"
 )
+_ACTIVE_STRENGTH = re.compile(r"\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v)?\s*\)?")
+# Strengths of pharmacy labels: "1 mg", "(1 mg/g)", "0.5 mg per gram". Only mg/g or mg/ml is a
+# concentration (1 mg/g = 0.1 %); a bare amount is removed from the name and nothing more.
+_MASS_STRENGTH = re.compile(
+    r"(?i)\(?\s*(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(mg|mcg|µg|micrograms?)\b"
+    r"(\s*(?:/|per)\s*(?:g|gm|gram|ml|millilit(?:er|re))\b)?\s*\)?"
+)
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
@@ -98,7 +151,7 @@ _OPEN, _CLOSE = "([{【", ")]}】"
 _BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
 _BRACKET_OR_SEPARATOR = re.compile(f"[{re.escape(_OPEN + _CLOSE + _SEPARATORS)}]")
 _PURPOSES = re.compile(
-    r"(?i)^\s*(?:purposes?|sunscreens?|acne\s+(?:treatment|medication)|skin\s+protectant"
+    r"(?i)^[\s:.-]*(?:purposes?|sunscreens?|acne\s+(?:treatment|medication)|skin\s+protectant"
     r"|anti-?\s?perspirant|anti-?\s?dandruff|antiseptic|antibacterial|antimicrobial|antifungal"
     r"|(?:external\s+)?analgesic|anti-?\s?itch|skin\s+(?:lightener|bleaching)|retinoid"
     r"|topical\s+\w+|hand\s+sanitizer|first\s+aid)\b[\s,;]*"
@@ -108,39 +161,48 @@ _PURPOSES = re.compile(
 def parse_label(text: str) -> ParsedLabel:
     """Split label text into items; never raises on any string."""
     text = fix_colour_index(clean_text(text))
-    ignored: list[str] = []
-    text = _cut_tail(_drop_header(text, ignored), ignored)
-    active = _ACTIVE_HEADER.search(text)
-    if active:
-        return _parse_drug_facts(text, active, ignored)
-    return ParsedLabel(_split_items(text, ignored, start=0), ignored)
+    ignored: list[Ignored] = []
+    body = _cut_tail(_drop_header(text, ignored), ignored)
+    active = _ACTIVE_HEADER.search(body)
+    inactive = _INACTIVE_HEADER.search(body)
+    if active or (inactive and re.search(r"[^\W\d_]{3}", body[: inactive.start()])):
+        # "Tretinoin 0.05%. Inactive ingredients: ...": what precedes the inactive list is the
+        # active part even without its heading.
+        items = _parse_drug_facts(body, active, ignored)
+    else:
+        items = _split_items(body, ignored, start=0)
+    return ParsedLabel(items, ignored, text)
 
 
-def _drop_header(text: str, ignored: list[str]) -> str:
-    if _ACTIVE_HEADER.search(text):
-        return text
-    headers = list(_HEADER.finditer(text))
-    if not headers:
+def _drop_header(text: str, ignored: list[Ignored]) -> str:
+    drug_headers = [
+        (m.start(), m.end()) for h in (_ACTIVE_HEADER, _INACTIVE_HEADER) for m in h.finditer(text)
+    ]
+    # "Inactive ingredients:" contains "ingredients:": that is a drug-facts heading, not this one.
+    headers = [
+        h for h in _HEADER.finditer(text) if not any(s <= h.start() < e for s, e in drug_headers)
+    ]
+    if not headers or (drug_headers and headers[0].start() > min(drug_headers)[0]):
         return text
     # "Key ingredients: Retinol. Ingredients: Aqua, ...": a teaser list is skipped; any later
     # header ("Other ingredients:") becomes a separator, so nothing after the first is lost.
     full = [h for h in headers if not re.match(r"(?i)\W*key\b", h[0])]
     header = (full or headers)[0]
-    if header.start() > 0 and text[: header.start()].strip():
-        ignored.append(text[: header.start()].strip())
+    _ignore(ignored, text[: header.start()], BEFORE_LIST)
+    _ignore(ignored, header[0], HEADING)
     return text[header.end() :]
 
 
-def _cut_tail(text: str, ignored: list[str]) -> str:
+def _cut_tail(text: str, ignored: list[Ignored]) -> str:
     for match in _TAIL.finditer(text):
         before = text[: match.start()]
         # A tail section only ends a list that has begun: "Uses" as the first word is not a cut.
         if re.search(r"[A-Za-z]{3}", before) and not _inside_brackets(before):
             inactive = _INACTIVE_HEADER.search(text, match.end())
             if inactive:  # drug facts put "Directions/Warnings" before "Inactive ingredients"
-                ignored.append(text[match.start() : inactive.start()].strip())
+                _ignore(ignored, text[match.start() : inactive.start()], SECTION)
                 return _cut_tail(before + "\n" + text[inactive.start() :], ignored)
-            ignored.append(text[match.start() :].strip())
+            _ignore(ignored, text[match.start() :], SECTION)
             return before
     return text
 
@@ -149,54 +211,91 @@ def _inside_brackets(text: str) -> bool:
     return sum(text.count(c) for c in _OPEN) > sum(text.count(c) for c in _CLOSE)
 
 
-def _parse_drug_facts(text: str, active: re.Match[str], ignored: list[str]) -> ParsedLabel:
-    inactive = _INACTIVE_HEADER.search(text, active.end())
-    actives_text = text[active.end() : inactive.start() if inactive else len(text)]
+def _parse_drug_facts(
+    text: str, active: re.Match[str] | None, ignored: list[Ignored]
+) -> list[RawItem]:
+    actives_start = active.end() if active else 0
+    inactive = _INACTIVE_HEADER.search(text, actives_start)
+    actives_text = text[actives_start : inactive.start() if inactive else len(text)]
+    if active:
+        _ignore(ignored, text[: active.start()], BEFORE_LIST)
+        _ignore(ignored, active[0], HEADING)
     items = _parse_actives(actives_text, ignored)
     if inactive:
+        _ignore(ignored, inactive[0], HEADING)
         items += _split_items(text[inactive.end() :], ignored, start=len(items))
-    if text[: active.start()].strip():
-        ignored.append(text[: active.start()].strip())
-    return ParsedLabel(items, ignored)
-
-
-def _parse_actives(text: str, ignored: list[str]) -> list[RawItem]:
-    """'Avobenzone 3% Sunscreen Homosalate 10% Sunscreen' -> named actives with their %."""
-    text = _DOT_LEADERS.sub(" ", text)
-    matches = list(re.finditer(r"\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v)?\s*\)?", text))
-    if not matches:
-        found = _split_items(text, ignored, start=0)
-        return [
-            RawItem(i.raw, i.text, i.position, i.percent, i.nano, i.may_contain, True)
-            for i in found
-        ]
-    items: list[RawItem] = []
-    previous_end = 0
-    for match in matches:
-        name = text[previous_end : match.start()]
-        while (purpose := _PURPOSES.match(name)) is not None and purpose.end() > 0:
-            name = name[purpose.end() :]
-        name = _EDGE.sub("", " ".join(name.split()))
-        previous_end = match.end()
-        if not name:
-            continue
-        percent = float(match[1].replace(",", "."))
-        raw = f"{name} {match[1]}%"
-        items.append(RawItem(raw, clean_item(name)[0], len(items), percent, active=True))
-    rest = _PURPOSES.sub("", text[previous_end:]).strip(" .;,\n")
-    if rest:
-        ignored.append(rest)
     return items
 
 
-def _split_items(text: str, ignored: list[str], start: int) -> list[RawItem]:
-    for noise in (_CLAIM, _CODES):
+def _parse_actives(text: str, ignored: list[Ignored]) -> list[RawItem]:
+    """'Avobenzone 3% Sunscreen Homosalate 10% Sunscreen' -> named actives with their %.
+
+    The strength may follow the name or precede it ("0.1% Adapalene"); a purpose printed beside
+    a name is reported as ignored text.
+    """
+    text = _DOT_LEADERS.sub(" ", text)
+    matches = list(_ACTIVE_STRENGTH.finditer(text))
+    if not matches:
+        return _as_actives(_split_items(text, ignored, start=0))
+    strength_first = not _strip_purposes(text[: matches[0].start()], [])
+    items: list[RawItem] = []
+    for index, match in enumerate(matches):
+        if strength_first:
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+            name_text = text[match.end() : end]
+        else:
+            name_text = text[matches[index - 1].end() if index else 0 : match.start()]
+        percent = float(match[1].replace(",", "."))
+        found = _split_items(_strip_purposes(name_text, ignored), ignored, start=len(items))
+        if found:  # the strength belongs to the name next to it
+            near = -1 if not strength_first else 0
+            found[near] = replace(
+                found[near],
+                raw=_with_strength(found[near].raw, match[0], strength_first),
+                percent=percent,
+            )
+        items += found
+    if not strength_first:
+        rest = _strip_purposes(text[matches[-1].end() :], ignored)
+        items += _split_items(rest, ignored, start=len(items))
+    else:
+        _ignore(ignored, text[: matches[0].start()], PUNCTUATION)
+    return _as_actives(items)
+
+
+def _with_strength(raw: str, strength: str, strength_first: bool) -> str:
+    strength = " ".join(strength.split())
+    return f"{strength} {raw}" if strength_first else f"{raw} {strength}"
+
+
+def _as_actives(items: list[RawItem]) -> list[RawItem]:
+    return [replace(item, active=True) for item in items]
+
+
+def _strip_purposes(text: str, ignored: list[Ignored]) -> str:
+    """Remove purpose words ("Acne treatment", "Sunscreen") wherever they open a segment."""
+    pieces = []
+    for segment in re.split(r"(?<=[.\n;])", text):
+        while (purpose := _PURPOSES.match(segment)) is not None and purpose.end() > 0:
+            _ignore(ignored, purpose[0], PURPOSE)
+            segment = segment[purpose.end() :]
+        pieces.append(segment)
+    return _EDGE.sub("", " ".join("".join(pieces).split()))
+
+
+def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
+    for noise, reason in ((_CLAIM, CLAIM), (_CODES, CODE), (_HEADER, HEADING)):
+        # "Key ingredients: ... Full ingredient list: ...": a later header is a separator.
         for match in noise.finditer(text):
-            ignored.append(match[0].strip())
+            _ignore(ignored, match[0], reason)
         text = noise.sub(",", text)
-    text = _HEADER.sub(",", text)  # "Key ingredients: ... Full ingredient list: ..."
     text = _transparent_may_contain_brackets(text)
+    for match in _MAY_CONTAIN.finditer(text):
+        _ignore(ignored, match[0], MARKER)
     text = _MAY_CONTAIN.sub(_MAY_MARK, text)
+    for match in _CONNECTOR.finditer(text):
+        _ignore(ignored, match[0], CONNECTOR)
+    text = _CONNECTOR.sub(",", text)
     text = _BLEND.sub(",", text)
     text = _LINE_NUMBERING.sub("\n", text)
     text = _inline_numbering(text)
@@ -221,7 +320,7 @@ def _split_items(text: str, ignored: list[str], start: int) -> list[RawItem]:
             continue
         cleaned, percent, nano = clean_item(" ".join(piece.split()))
         if not cleaned:
-            ignored.append(raw)
+            _ignore(ignored, raw, PUNCTUATION)
             continue
         items.append(RawItem(raw, cleaned, start + len(items), percent, nano, may_contain))
     return items
@@ -319,6 +418,12 @@ def clean_item(raw: str) -> tuple[str, float | None, bool]:
     if match:
         percent = float(match[1].replace(",", "."))
         text = text[: match.start()] + " " + text[match.end() :]
+    mass = _MASS_STRENGTH.search(text)
+    if mass:
+        if percent is None and mass[3]:
+            per_gram = float(mass[1].replace(",", ".")) / 10
+            percent = per_gram / 1000 if mass[2].lower() != "mg" else per_gram
+        text = text[: mass.start()] + " " + text[mass.end() :]
     nano = bool(_NANO.search(text))
     text = _NANO.sub(" ", text)
     text = _NUMBERING.sub("", text)

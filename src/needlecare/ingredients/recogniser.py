@@ -43,6 +43,15 @@ _QUALIFIERS = re.compile(
     r"|cold[- ]pressed|virgin|extra\s+virgin|refined|unrefined|vegetable|plant[- ]derived"
     r"|non[- ]?gmo|fair\s?trade|pure|100\s*%)\b"
 )
+# Pharmacy labels: a pharmacopoeia suffix ("Hydroquinone USP", "Adapalene BP", "Ph. Eur.") and
+# the dosage form after a drug name ("Tazarotene Cream", "Tretinoin Gel USP").
+_PHARMACOPOEIA = re.compile(
+    r"(?i)(?<![\w-])(?:U\.?S\.?P\.?|B\.?P\.?|EP|NF|JP|PH\.? ?EUR\.?)(?![\w-])"
+)
+_DOSAGE_FORM = re.compile(
+    r"(?i)(?: TOPICAL)? (?:CREAM|GEL|LOTION|OINTMENT|SOLUTION|FOAM|EMULSION|SUSPENSION"
+    r"|MICROSPHERES?|PLEDGETS?|SWABS?|WASH)$"
+)
 _BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
 _BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _CI_LIST = re.compile(r"^CI ?(\d{5})((?:\s*[,/&]\s*(?:CI ?)?\d{5})+)$")
@@ -124,6 +133,9 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     ocr = ocr_variant(no_brackets or key)
     if ocr != (no_brackets or key):
         yield ocr, 0.05
+    drug = name_key(_DOSAGE_FORM.sub("", name_key(_PHARMACOPOEIA.sub(" ", no_brackets or key))))
+    if drug and drug != (no_brackets or key):
+        yield drug, 0.0
 
 
 def _bracket_extras(key: str, names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:

@@ -26,6 +26,11 @@ class Ingredient(Loose):
     comedogenic: int | None = None
 
 
+class IgnoredText(Loose):
+    text: str = Field(description="Label text not read as an ingredient, as printed")
+    reason: str = Field(description="Why: a heading, a claim, a section after the list, ...")
+
+
 class Reason(Loose):
     ingredient: str
     flag: str
@@ -42,6 +47,11 @@ class Verdict(Loose):
 
 class IngredientCheckOut(Loose):
     ingredients: list[Ingredient]
+    ignored: list[IgnoredText] = Field(
+        default_factory=list,
+        description="Every piece of the label that is not an ingredient, with the reason; "
+        "an active named in it is listed among the ingredients anyway (from_ignored)",
+    )
     verdict: Verdict
 
 
