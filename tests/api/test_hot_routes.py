@@ -167,7 +167,9 @@ def test_a_key_stored_between_the_two_phases_returns_the_winner(
     winners: list[checkins.CheckinOutcome] = []
     raced: list[bool] = []
 
-    def triage_then_lose_the_race(payload: dict[str, Any], today: date) -> dict[str, Any]:
+    def triage_then_lose_the_race(
+        payload: dict[str, Any], today: date, **options: Any
+    ) -> dict[str, Any]:
         if not raced:  # the other request stores the same key while this one triages
             raced.append(True)
             winners.append(
@@ -179,7 +181,7 @@ def test_a_key_stored_between_the_two_phases_returns_the_winner(
                     idempotency_key="race",
                 )
             )
-        return real_triage(payload, today)
+        return real_triage(payload, today, **options)
 
     monkeypatch.setattr(domain, "triage", triage_then_lose_the_race)
     loser = checkins.submit_checkin(
@@ -230,12 +232,14 @@ def test_a_treatment_deleted_between_the_two_phases_is_not_found(
 ) -> None:
     real_triage = domain.triage
 
-    def triage_while_the_treatment_goes(payload: dict[str, Any], today: date) -> dict[str, Any]:
+    def triage_while_the_treatment_goes(
+        payload: dict[str, Any], today: date, **options: Any
+    ) -> dict[str, Any]:
         other = UnitOfWork(app.state.session_factory)
         with other:
             other.session.delete(other.session.get_one(Treatment, world.treatments["pat"]))
             other.commit()
-        return real_triage(payload, today)
+        return real_triage(payload, today, **options)
 
     monkeypatch.setattr(domain, "triage", triage_while_the_treatment_goes)
     with pytest.raises(NotFound, match="treatment"):

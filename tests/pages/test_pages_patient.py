@@ -89,7 +89,7 @@ def test_check_in_with_an_out_of_range_answer_keeps_every_answer(
             "pain": "4",
             "itch": "0",
             "breakouts_count": "0",
-            "fever": "true",
+            "flaking": "true",
             "idempotency_key": "k-1",
             "products": "Aqua, Retinol",
         },
@@ -99,7 +99,7 @@ def test_check_in_with_an_out_of_range_answer_keeps_every_answer(
     assert 'id="redness-error"' in html and "from 0 to 3" in html
     assert _checked(html, "swelling") == "2"
     assert _checked(html, "pain") == "4"
-    assert _checked(html, "fever") == "true"
+    assert _checked(html, "flaking") == "true"
     assert "Aqua, Retinol" in html
     assert 'name="idempotency_key" value="k-1"' in html
     assert _checkins(app) == 0

@@ -16,25 +16,14 @@ from needlecare.knowledge.citations import is_resolvable
 from needlecare.triage import LEVELS, triage_checkin
 from needlecare.triage.engine import rule_book
 from needlecare.triage.validate import FLAGS, SCORES
+from needlecare.triage.vocabulary import RED_FLAG_FLOORS
 
 RANK = {level: index for index, level in enumerate(LEVELS)}
 TODAY = date(2026, 11, 25)
 
-# Each red flag alone, and the lowest level it may ever get (AE-01, AE-04/05, AE-09, AE-13,
-# AE-14, AE-16; BO-08). Whatever else is reported, the level is never below this floor.
-RED_FLAG_FLOORS = {
-    "breathing_difficulty": "urgent",
-    "eye_symptoms": "urgent",
-    "facial_swelling": "contact_clinic",
-    "fever": "contact_clinic",
-    "spreading_redness": "contact_clinic",
-    "pus_or_yellow_crust": "contact_clinic",
-    "blisters_clustered": "contact_clinic",
-    "hives": "contact_clinic",
-    "rash": "contact_clinic",
-}
 
-
+# Each red flag alone, and the lowest level it may ever get (AE-01, AE-04/05, AE-09, AE-14,
+# AE-16; BO-08): the check-in vocabulary's list. Whatever else is reported, never below it.
 def level_of(checkin: dict[str, Any]) -> int:
     return RANK[triage_checkin(checkin, TODAY)["level"]]
 

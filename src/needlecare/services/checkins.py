@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from needlecare.services import audit, auth, checkin_rows, clock, domain, protocols
 from needlecare.services.checkin_rows import Found, TreatmentFacts
-from needlecare.services.errors import Invalid, NotFound
+from needlecare.services.errors import FieldError, Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
 from needlecare.storage.base import utcnow
@@ -36,6 +36,9 @@ class CheckinCreate:
     symptoms: dict[str, Any]
     products: list[str] = field(default_factory=list)
     treatment_id: int | None = None  # default: the patient's latest treatment
+    # Answers the caller found missing or unreadable before the domain saw them (e.g. the form
+    # without a spot kind); only accepted with a red flag, then stored with the result.
+    missing: tuple[FieldError, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ def submit_checkin(
     }
     if data.products:
         payload["products"] = list(data.products)
-    result = domain.triage(payload, today)
+    payload, result = _triage_keeping_red_flags(payload, today, data.missing)
     level = Level(result["level"])
     values: dict[str, Any] = dict(
         patient_id=patient.id,
@@ -162,6 +165,44 @@ def submit_checkin(
     checkin = Checkin(id=checkin_id, **values)
     make_transient_to_detached(checkin)
     return CheckinOutcome(checkin, True, alert_id)
+
+
+def _triage_keeping_red_flags(
+    payload: dict[str, Any], today: date, missing: Sequence[FieldError]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Triage; a check-in with a red flag is kept whatever else is missing or invalid.
+
+    Returns the document to store (without the invalid answers: the result's "field_errors"
+    quote each with the value given) and the triage result.
+    """
+    result = domain.triage(payload, today, keep_red_flags=True, missing=missing)
+    errors: list[dict[str, str]] = result.get("field_errors", [])
+    if not errors:
+        return payload, result
+    stored = dict(payload)
+    stored["symptoms"] = _without(payload["symptoms"], errors, "symptoms.")
+    products = payload.get("products")
+    if isinstance(products, list):
+        stored["products"] = [text for text in products if isinstance(text, str)]
+    else:
+        stored.pop("products", None)
+    return stored, result
+
+
+def _without(document: dict[str, Any], errors: list[dict[str, str]], prefix: str) -> dict[str, Any]:
+    """`document` without the entries that `errors` name (top level and one level down)."""
+    kept = dict(document)
+    for error in errors:
+        path = error["field"]
+        if not path.startswith(prefix):
+            continue
+        parts = path[len(prefix) :].split(".")
+        name = parts[0].split("[")[0]
+        if len(parts) > 1 and isinstance(kept.get(name), dict):
+            kept[name] = {k: v for k, v in kept[name].items() if k != parts[1]}
+        elif len(parts) == 1:
+            kept.pop(name, None)
+    return kept
 
 
 def list_checkins(

@@ -6,7 +6,7 @@ into `Invalid` with field errors. Never re-implements a rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -84,12 +84,25 @@ def _invalid_from(exc: Exception, prefix: str = "") -> Invalid:
     return Invalid(errors)
 
 
-def triage(payload: dict[str, Any], today: date) -> dict[str, Any]:
-    """Validate and triage one check-in document; Invalid names each bad field."""
+def triage(
+    payload: dict[str, Any],
+    today: date,
+    *,
+    keep_red_flags: bool = False,
+    missing: Sequence[FieldError] = (),
+) -> dict[str, Any]:
+    """Validate and triage one check-in document; Invalid names each bad field. With
+    `keep_red_flags` a check-in with a red flag is triaged despite invalid answers, which the
+    result lists under "field_errors" (never lose a red flag)."""
     from needlecare.triage import CheckinInvalid, triage_checkin
 
     try:
-        result: dict[str, Any] = triage_checkin(payload, today)
+        result: dict[str, Any] = triage_checkin(
+            payload,
+            today,
+            keep_red_flags=keep_red_flags,
+            missing=[{"field": e.field, "message": e.message} for e in missing],
+        )
     except CheckinInvalid as exc:  # the engine validates first
         raise _invalid_from(exc) from exc
     return result

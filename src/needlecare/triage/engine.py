@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -122,12 +122,21 @@ def evaluate(facts: dict[str, Any]) -> tuple[str, list[Rule]]:
     return LEVELS[rank], fired
 
 
-def triage_checkin(payload: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+def triage_checkin(
+    payload: dict[str, Any],
+    today: date | None = None,
+    *,
+    keep_red_flags: bool = False,
+    missing: Sequence[dict[str, str]] = (),
+) -> dict[str, Any]:
     """Triage one check-in: the `needlecare triage --json` contract of issue 4.
 
-    Raises CheckinInvalid (with `.errors`) for input that does not follow the schema.
+    Raises CheckinInvalid (with `.errors`) for input that does not follow the schema. With
+    `keep_red_flags`, a check-in with a red flag is triaged whatever else is invalid (see
+    validate_checkin); the result then lists the invalid answers under "field_errors".
+    `missing`: answers the caller found missing, each {"field", "message"}.
     """
-    checkin = validate_checkin(payload, today)
+    checkin = validate_checkin(payload, today, keep_red_flags=keep_red_flags, missing=missing)
     facts = build_facts(checkin)
     level, fired = evaluate(facts)
     book = rule_book()
@@ -156,12 +165,15 @@ def triage_checkin(payload: dict[str, Any], today: date | None = None) -> dict[s
         for line in rule.advice:
             if line not in advice:  # rule advice has no placeholders (checked at load)
                 advice.append(line)
-    return {
+    result: dict[str, Any] = {
         "level": level,
         "phase": _phase(facts["band"], checkin.day),
         "findings": findings,
         "advice": advice,
     }
+    if checkin.incomplete:
+        result["field_errors"] = [dict(error) for error in checkin.incomplete]
+    return result
 
 
 @lru_cache(maxsize=4096)

@@ -178,6 +178,7 @@ def build_facts(checkin: Checkin) -> dict[str, Any]:
     facts["past_flaking"] = day - expected.flaking_until
     facts["past_warmth"] = day - expected.warmth_until
     facts["day0_bleeding_expected"] = expected.day0_bleeding_expected
+    facts["answers_incomplete"] = bool(checkin.incomplete)
     facts.update(
         _product_facts(checkin, band) if checkin.products or checkin.serum else _NO_PRODUCTS
     )
@@ -196,7 +197,7 @@ KNOWN_FACTS = frozenset(
         "breakouts", "breakouts_count", "breakouts_few", "breakouts_kind", "breakouts_outside",
         "excess_redness", "excess_swelling", "excess_pain", "excess_itch",
         "past_peak", "past_redness_clear", "past_redness_review", "past_flaking", "past_warmth",
-        "day0_bleeding_expected", *_NO_PRODUCTS,
+        "day0_bleeding_expected", "answers_incomplete", *_NO_PRODUCTS,
     }
 )  # fmt: skip
 # Facts a rule text may quote with {name}.

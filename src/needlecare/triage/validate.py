@@ -8,28 +8,29 @@ CheckinInvalid, whatever JSON it is given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from needlecare.knowledge.bands import DEVICES, MAX_DEPTH_MM
+from needlecare.triage.vocabulary import (
+    AREAS,
+    BREAKOUT_KINDS,
+    FLAGS,
+    HISTORY,
+    MAX_BREAKOUTS,
+    MAX_DAY,
+    MAX_PRODUCTS,
+    MAX_TEXT,
+    SCORES,
+    red_flags_in,
+)
 
-AREAS = ("face", "neck", "chest", "scalp", "body")
-HISTORY = (
-    "hsv", "keloid", "eczema", "rosacea", "psoriasis", "isotretinoin_6mo",
-    "anticoagulants", "pregnancy", "immunosuppressed", "diabetes",
-)  # fmt: skip
-BREAKOUT_KINDS = ("whiteheads", "small_red_bumps", "pustules", "cysts", "milia", "mixed")
-SCORES = {"redness": 3, "swelling": 3, "pain": 10, "itch": 3}
-FLAGS = (
-    "flaking", "tightness", "bleeding", "pus_or_yellow_crust", "spreading_redness", "warmth",
-    "fever", "blisters_clustered", "hives", "rash", "facial_swelling", "breathing_difficulty",
-    "eye_symptoms", "dark_patches", "firm_red_bumps", "track_marks", "worsening",
-)  # fmt: skip
-MAX_DAY = 3650
-MAX_BREAKOUTS = 10_000
-MAX_TEXT = 100_000
-MAX_PRODUCTS = 50
+__all__ = [
+    "AREAS", "BREAKOUT_KINDS", "FLAGS", "HISTORY", "MAX_BREAKOUTS", "MAX_DAY", "MAX_PRODUCTS",
+    "MAX_TEXT", "SCORES", "Checkin", "CheckinInvalid", "validate_checkin",
+]  # fmt: skip
 
 _TOP = frozenset({"treatment", "profile", "day", "symptoms", "products"})
 _TREATMENT = frozenset({"date", "depth_mm", "device", "areas", "serum"})
@@ -69,6 +70,9 @@ class Checkin:
     breakouts_outside: bool
     breakouts_reported: bool
     products: tuple[str, ...]
+    # Answers that were invalid, kept because a red flag was given (keep_red_flags): each
+    # {"field", "message"}; the values were read on the careful side (see validate_checkin).
+    incomplete: tuple[dict[str, str], ...] = ()
 
 
 def _is_int(value: object) -> bool:
@@ -166,11 +170,31 @@ def _parse_date(errors: _Collector, field: str, value: object) -> date | None:
     return None
 
 
-def validate_checkin(payload: Any, today: date | None = None) -> Checkin:
+def _salvageable(errors: list[dict[str, str]]) -> bool:
+    """Only the person's answers (symptoms, products) may be invalid in a kept check-in; the
+    treatment, profile and day come from stored records and must be right."""
+    return all(e["field"].startswith(("symptoms.", "products")) for e in errors)
+
+
+def validate_checkin(
+    payload: Any,
+    today: date | None = None,
+    *,
+    keep_red_flags: bool = False,
+    missing: Sequence[dict[str, str]] = (),
+) -> Checkin:
     """Validate and normalise a check-in; raise CheckinInvalid naming every bad field.
 
     The day is taken as given; without it, it is counted from treatment.date to `today`.
     A treatment date after `today` is an error. Nothing else depends on the clock.
+
+    With `keep_red_flags`, a check-in that answers Yes to a red flag is never refused for an
+    invalid answer: the invalid answers are listed in `.incomplete` and read on the careful
+    side (a score as its highest value, a yes/no as yes, a spot count as "some", a spot kind
+    as unknown, "outside the treated area" as yes), so they can raise a level, never lower it
+    (reference.md#TR-02). Without a red flag, invalid input is refused as always.
+    `missing`: answers the caller found missing or invalid ({"field", "message"}), treated
+    the same way (the caller has already left them out or read them on the careful side).
     """
     errors = _Collector()
     if not isinstance(payload, dict):
@@ -249,11 +273,13 @@ def validate_checkin(payload: Any, today: date | None = None) -> Checkin:
                 scores[name] = value
             else:
                 errors.integer(f"symptoms.{name}", value, 0, limit)
+                scores[name] = limit  # read on the careful side if kept (keep_red_flags)
         elif name in _FLAG_SET:
             if value is True:
                 flags.add(name)
             elif value is not False:
                 errors.boolean(f"symptoms.{name}", value)
+                flags.add(name)  # an unclear answer to a yes/no question is read as yes
         elif name == "breakouts":
             breakouts = value
         else:
@@ -264,22 +290,24 @@ def validate_checkin(payload: Any, today: date | None = None) -> Checkin:
     if breakouts is not None or "breakouts" in symptoms:
         if not isinstance(breakouts, dict):
             errors.add("symptoms.breakouts", f"must be an object, not {_describe(breakouts)}")
+            count, outside, reported = None, True, True  # spots of unknown count and place
         else:
             errors.unknown("symptoms.breakouts.", breakouts, _BREAKOUTS)
             reported = True
             if "count" in breakouts:
-                count = (
-                    errors.integer("symptoms.breakouts.count", breakouts["count"], 0, MAX_BREAKOUTS)
-                    or 0
+                given = errors.integer(
+                    "symptoms.breakouts.count", breakouts["count"], 0, MAX_BREAKOUTS
                 )
+                count = None if given is None else given  # invalid: read as "some"
             else:
                 count = None  # spots reported without a count: read as "some"
             if "kind" in breakouts:
                 kind = errors.choice("symptoms.breakouts.kind", breakouts["kind"], BREAKOUT_KINDS)
             if "outside_treated_area" in breakouts:
-                outside = errors.boolean(
-                    "symptoms.breakouts.outside_treated_area", breakouts["outside_treated_area"]
-                )
+                raw_outside = breakouts["outside_treated_area"]
+                outside = errors.boolean("symptoms.breakouts.outside_treated_area", raw_outside)
+                if type(raw_outside) is not bool:
+                    outside = True  # unclear: read as yes
 
     products: list[str] = []
     if "products" in payload:
@@ -297,7 +325,19 @@ def validate_checkin(payload: Any, today: date | None = None) -> Checkin:
                 if text is not None:
                     products.append(text)
 
-    if errors.errors or day is None:
+    incomplete: tuple[dict[str, str], ...] = ()
+    problems = [dict(error) for error in missing] + errors.errors
+    if problems:
+        kept = (
+            keep_red_flags
+            and day is not None
+            and _salvageable(errors.errors)
+            and bool(red_flags_in(symptoms))
+        )
+        if not kept:
+            raise CheckinInvalid(problems)
+        incomplete = tuple(problems)
+    if day is None:
         raise CheckinInvalid(errors.errors)
     return Checkin(
         day=day,
@@ -317,4 +357,5 @@ def validate_checkin(payload: Any, today: date | None = None) -> Checkin:
         breakouts_outside=outside,
         breakouts_reported=reported and count != 0,
         products=tuple(products),
+        incomplete=incomplete,
     )

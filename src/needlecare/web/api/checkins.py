@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
 from needlecare.services import auth, checkins
 from needlecare.services.checkins import CheckinCreate
+from needlecare.services.errors import FieldError
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
@@ -38,10 +39,14 @@ def checkin_response(
     uow: UnitOfWork, token: str, patient_id: int, body: CheckinIn, idempotency_key: str | None
 ) -> Response:
     """The route's work once its input is valid; `web.hot` calls it too, before routing."""
-    data = CheckinCreate(
-        symptoms=body.symptoms.model_dump(exclude_unset=True),
-        products=list(body.products),
-        treatment_id=body.treatment_id,
+    data = (
+        CheckinCreate(
+            symptoms=body.symptoms.model_dump(exclude_unset=True),
+            products=list(body.products),
+            treatment_id=body.treatment_id,
+        )
+        if body.kept_as_sent is None
+        else kept_checkin(body.kept_as_sent)
     )
     # The hot path runs in the event loop's own thread (sync code called from async): its
     # few short statements cost less than the hop to the thread pool and back, and a
@@ -54,6 +59,30 @@ def checkin_response(
     return model_response(
         outcome_out(outcome),
         status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
+    )
+
+
+def kept_checkin(sent: dict[str, Any]) -> CheckinCreate:
+    """An invalid body with a red flag, as sent: the domain reads each invalid answer on the
+    careful side and reports it. Fields outside the answers fall back to their defaults."""
+    missing: list[FieldError] = []
+    treatment_id = sent.get("treatment_id")
+    if treatment_id is not None and not (
+        type(treatment_id) is int and 1 <= treatment_id <= 2**31 - 1
+    ):
+        missing.append(FieldError("treatment_id", "must be a treatment id; the latest was used"))
+        treatment_id = None
+    products = sent.get("products", [])
+    if not isinstance(products, list):
+        missing.append(FieldError("products", "must be a list of ingredient lists (text)"))
+        products = []
+    for key in sorted(map(str, sent.keys() - {"symptoms", "products", "treatment_id"})):
+        missing.append(FieldError(key, "is not a known field; it was ignored"))
+    return CheckinCreate(
+        symptoms=dict(sent["symptoms"]),
+        products=products,
+        treatment_id=treatment_id,
+        missing=tuple(missing),
     )
 
 

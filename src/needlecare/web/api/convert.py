@@ -13,7 +13,7 @@ from needlecare.services.checkins import CheckinOutcome
 from needlecare.services.principal import Principal
 from needlecare.storage.models import Alert, Checkin, Patient
 from needlecare.web.api.schemas.accounts import MeOut, PatientOut
-from needlecare.web.api.schemas.care import AlertOut, CheckinOut, TriageResult
+from needlecare.web.api.schemas.care import AlertOut, AnswerError, CheckinOut, TriageResult
 
 
 def model_response(model: BaseModel, status_code: int = 200) -> Response:
@@ -65,7 +65,14 @@ def checkin_out(
         result=TriageResult.model_validate(checkin.triage_result),
         alert_id=alert_id,
         replayed=replayed,
+        field_errors=_field_errors(checkin.triage_result),
+        incomplete=bool(_field_errors(checkin.triage_result)),
     )
+
+
+def _field_errors(result: dict[str, Any] | None) -> list[AnswerError]:
+    errors = (result or {}).get("field_errors") or []
+    return [AnswerError.model_validate(e) for e in errors if isinstance(e, dict)]
 
 
 def outcome_out(outcome: CheckinOutcome) -> CheckinOut:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from needlecare.triage.vocabulary import MAX_BREAKOUTS, MAX_TEXT, red_flags_in
+
 Option = dict[str, Any]
 
 
@@ -137,14 +139,23 @@ COMMON_QUESTIONS: list[dict[str, Any]] = [
     {"name": "tightness", "prompt": "Skin feels tight or dry?", "hint": None},
 ]
 YES_NO_FIELDS = tuple(q["name"] for q in RED_FLAG_QUESTIONS + COMMON_QUESTIONS)
-MAX_PRODUCTS_CHARS = 20_000
+MAX_PRODUCTS_CHARS = MAX_TEXT
 
 
 @dataclass
 class ParsedCheckin:
+    """The answers as the triage schema; an invalid answer is kept as sent (the domain reads
+    it on the careful side if a red flag keeps the check-in), a missing one is in `missing`."""
+
     symptoms: dict[str, Any] = field(default_factory=dict)
     products: list[str] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # form field -> message
+    missing: dict[str, str] = field(default_factory=dict)  # schema path -> message
+
+    @property
+    def has_red_flag(self) -> bool:
+        """A red flag is always sent, whatever else is missing (never lose a red flag)."""
+        return bool(red_flags_in(self.symptoms))
 
 
 def blank_form() -> dict[str, Any]:
@@ -174,37 +185,42 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
         raw = values.get(name, "")
         if not raw.isdigit() or int(raw) > top:
             parsed.errors[name] = f"Choose a value from 0 to {top}."
+            parsed.symptoms[name] = raw
         else:
             parsed.symptoms[name] = int(raw)
 
     count_raw = values.get("breakouts_count", "0")
-    if not count_raw.isdigit() or int(count_raw) > 1000:
+    if not count_raw.isdigit() or int(count_raw) > MAX_BREAKOUTS:
         parsed.errors["breakouts_count"] = "Choose how many spots you see."
+        parsed.symptoms["breakouts"] = {"count": count_raw}
     elif int(count_raw) > 0:
         breakouts: dict[str, Any] = {"count": int(count_raw)}
         kind = values.get("breakouts_kind", "")
         if kind not in BREAKOUT_KIND_VALUES:
             parsed.errors["breakouts_kind"] = "Choose what the spots look like."
+            parsed.missing["symptoms.breakouts.kind"] = parsed.errors["breakouts_kind"]
         else:
             breakouts["kind"] = kind
-        outside = _yes(values.get("breakouts_outside", "false"))
+        raw_outside = values.get("breakouts_outside", "false")
+        outside = _yes(raw_outside)
         if outside is None:
             parsed.errors["breakouts_outside"] = "Answer yes or no."
-        else:
-            breakouts["outside_treated_area"] = outside
+        breakouts["outside_treated_area"] = raw_outside if outside is None else outside
         parsed.symptoms["breakouts"] = breakouts
 
     for name in YES_NO_FIELDS:
-        answer = _yes(values.get(name, "false"))
+        raw_answer = values.get(name, "false")
+        answer = _yes(raw_answer)
         if answer is None:
             parsed.errors[name] = "Answer yes or no."
+            parsed.symptoms[name] = raw_answer
         elif answer:  # the schema: booleans default false, omit what is absent
             parsed.symptoms[name] = True
 
     products = values.get("products", "").strip()
     if len(products) > MAX_PRODUCTS_CHARS:
         parsed.errors["products"] = f"Paste at most {MAX_PRODUCTS_CHARS:,} characters."
-    elif products:
+    if products:
         parsed.products = [products]
     return parsed
 
@@ -225,3 +241,45 @@ def field_for(path: str) -> str:
     if parts[0] == "products":
         return "products"
     return "_form"
+
+
+def values_from(symptoms: Mapping[str, Any], products: list[Any]) -> dict[str, Any]:
+    """A stored check-in's answers as form values (to ask again for what was missing)."""
+    values = blank_form()
+    for name in SCORE_MAX:
+        if type(symptoms.get(name)) is int:
+            values[name] = str(symptoms[name])
+    for name in YES_NO_FIELDS:
+        if symptoms.get(name) is True:
+            values[name] = "true"
+    breakouts = symptoms.get("breakouts")
+    if isinstance(breakouts, dict):
+        count = breakouts.get("count")
+        if type(count) is int and count > 0:  # the smallest range that holds it
+            tops = sorted(BREAKOUT_COUNT_LABELS)
+            values["breakouts_count"] = str(next((t for t in tops if t >= count), tops[-1]))
+        if breakouts.get("kind") in BREAKOUT_KIND_VALUES:
+            values["breakouts_kind"] = breakouts["kind"]
+        if breakouts.get("outside_treated_area") is True:
+            values["breakouts_outside"] = "true"
+    values["products"] = "\n\n".join(p for p in products if isinstance(p, str))
+    return values
+
+
+PROMPTS: dict[str, str] = {
+    **{q["name"]: q["prompt"] for q in SCORE_QUESTIONS + RED_FLAG_QUESTIONS + COMMON_QUESTIONS},
+    "breakouts_count": "How many new spots?",
+    "breakouts_kind": "What do they look like mostly?",
+    "breakouts_outside": "Are some outside the treated area?",
+    "products": "Ingredient list",
+}
+
+
+def missing_answers(field_errors: object) -> dict[str, str]:
+    """A stored check-in's `field_errors` as form field -> what to do (first one first)."""
+    found: dict[str, str] = {}
+    for error in field_errors if isinstance(field_errors, list) else []:
+        name = field_for(str(error.get("field", ""))) if isinstance(error, dict) else "_form"
+        if name != "_form" and name not in found:
+            found[name] = "This answer was missing or could not be read. Please answer it."
+    return found

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from needlecare.services import checkins, clock, notes, patients, products, treatments
-from needlecare.services.errors import Invalid
+from needlecare.services.errors import FieldError, Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import ALERT_LEVELS, Level
@@ -247,7 +247,14 @@ def checkin_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Respon
     if treatment is None:
         return _no_treatment(request)
     day = (_today(uow, viewer) - treatment.treatment_date).days
-    context = _checkin_context(day, cf.blank_form(), {}, uuid.uuid4().hex)
+    values, errors = cf.blank_form(), {}
+    complete = request.query_params.get("complete", "")
+    if complete.isdigit():  # ask again for what a kept check-in was missing
+        earlier = checkins.get_checkin(uow, viewer, _pid(viewer), int(complete))
+        given = earlier.triage_input or {}
+        values = cf.values_from(given.get("symptoms") or {}, given.get("products") or [])
+        errors = cf.missing_answers((earlier.triage_result or {}).get("field_errors"))
+    context = _checkin_context(day, values, errors, uuid.uuid4().hex)
     return render(request, "patient/checkin.html", context, viewer=viewer)
 
 
@@ -258,13 +265,16 @@ async def submit_checkin(request: Request, viewer: PatientViewer, uow: UowDep) -
     key = text(form, "idempotency_key", 200) or uuid.uuid4().hex
     parsed = cf.to_symptoms(values)
     errors = dict(parsed.errors)
-    if not errors:
+    if not errors or parsed.has_red_flag:  # a red flag is stored, whatever else is missing
+        missing = tuple(FieldError(path, message) for path, message in parsed.missing.items())
         try:
             outcome = checkins.submit_checkin(
                 uow,
                 viewer,
                 _pid(viewer),
-                checkins.CheckinCreate(symptoms=parsed.symptoms, products=parsed.products),
+                checkins.CheckinCreate(
+                    symptoms=parsed.symptoms, products=parsed.products, missing=missing
+                ),
                 idempotency_key=key,
             )
         except Invalid as error:
@@ -292,6 +302,10 @@ def checkin_result(
     context = result_view(checkin)
     context.update(
         title=f"Check-in result, day {checkin.day}",
+        missing_answers={
+            name: cf.PROMPTS.get(name, name)
+            for name in cf.missing_answers((checkin.triage_result or {}).get("field_errors"))
+        },
         alert_sent=viewer.clinic_id is not None and Level(checkin.level) in ALERT_LEVELS,
     )
     return render(request, "patient/result.html", context, viewer=viewer)

@@ -15,6 +15,15 @@
     });
   });
 
+  // An answer with an error: bring it into view and put the focus on it, next to its message
+  // (the summary at the top links to each one too).
+  var firstError = document.querySelector("form .has-error");
+  if (firstError && !window.location.hash) {
+    firstError.scrollIntoView({ block: "center" });
+    var control = firstError.querySelector("input, select, textarea");
+    if (control) control.focus({ preventScroll: true });
+  }
+
   // Breakout details only matter when there are breakouts.
   document.querySelectorAll("[data-shows-when-positive]").forEach(function (input) {
     var target = document.getElementById(input.dataset.showsWhenPositive);

@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 
+from needlecare.triage.vocabulary import MAX_BREAKOUTS, MAX_PRODUCTS, MAX_TEXT, red_flags_in
 from needlecare.web.api.schemas.accounts import Out, Strict
 
 Score3 = Annotated[int, Field(ge=0, le=3)]
@@ -38,7 +47,7 @@ class TreatmentOut(Out):
 
 
 class Breakouts(Strict):
-    count: int = Field(0, ge=0, le=1000)
+    count: int = Field(0, ge=0, le=MAX_BREAKOUTS)
     kind: Literal["whiteheads", "small_red_bumps", "pustules", "cysts", "milia", "mixed"] | None = (
         None
     )
@@ -73,13 +82,38 @@ class Symptoms(Strict):
 
 
 class CheckinIn(Strict):
+    """A check-in. One that answers true to a red flag (breathing_difficulty, facial_swelling,
+    eye_symptoms, fever, spreading_redness, pus_or_yellow_crust, blisters_clustered, hives,
+    rash) is never refused for another invalid answer: it is stored and triaged with what is
+    known (invalid answers read on the careful side), and the response lists the invalid
+    answers in `field_errors`. Without a red flag, invalid input is refused with 422."""
+
     symptoms: Symptoms
-    products: list[Annotated[str, Field(max_length=20_000)]] = Field(
-        default_factory=list, max_length=20, description="INCI lists used since treatment"
+    products: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(
+        default_factory=list, max_length=MAX_PRODUCTS, description="INCI lists used since treatment"
     )
     treatment_id: int | None = Field(
         None, ge=1, le=2**31 - 1, description="Default: the latest treatment"
     )
+    # The body as sent, kept when it failed validation but holds a red flag.
+    _kept_as_sent: dict[str, Any] | None = PrivateAttr(None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _never_refuse_a_red_flag(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(data)
+        except ValidationError:
+            if not isinstance(data, dict) or not red_flags_in(data.get("symptoms")):
+                raise
+        kept = cls.model_construct(symptoms=Symptoms.model_construct(), products=[])
+        kept._kept_as_sent = data
+        return kept
+
+    @property
+    def kept_as_sent(self) -> dict[str, Any] | None:
+        """The body as sent when it is invalid but holds a red flag (else None)."""
+        return self._kept_as_sent
 
 
 class Finding(BaseModel):
@@ -97,6 +131,11 @@ class TriageResult(BaseModel):
     advice: list[str]
 
 
+class AnswerError(BaseModel):
+    field: str = Field(description="Path of the answer, e.g. symptoms.breakouts.kind")
+    message: str
+
+
 class CheckinOut(Out):
     id: int
     patient_id: int
@@ -109,6 +148,13 @@ class CheckinOut(Out):
     result: TriageResult
     alert_id: int | None = None
     replayed: bool = Field(False, description="True when the Idempotency-Key was seen before")
+    field_errors: list[AnswerError] = Field(
+        default_factory=list,
+        description="Answers that were missing or invalid in a check-in kept because it had a "
+        "red flag: it was stored and triaged with them read on the careful side. Ask the "
+        "person for them again. Empty for a complete check-in.",
+    )
+    incomplete: bool = Field(False, description="True when `field_errors` is not empty")
 
 
 class AlertOut(Out):

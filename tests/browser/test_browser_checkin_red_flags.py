@@ -1,0 +1,75 @@
+"""Chromium on a phone: a red flag with a missing answer is stored and alerted, the missing
+answer is asked for afterwards next to its question; axe finds nothing serious."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import Server
+from .test_browser_flows import _serious, log_in, tap
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_red_flag_with_a_missing_answer_is_stored_and_alerted_on_a_phone(
+    phone: Any, desk: Any, server: Server, shots: Path
+) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.wait_for_url("**/today")
+    phone.goto("/checkin")
+    tap(phone, "How many new spots?", "3–5")
+    tap(phone, "Fever or chills?", "Yes")
+    tap(phone, "Redness that is spreading or getting bigger?", "Yes")
+    tap(phone, "Pus, or yellow or honey-coloured crusts?", "Yes")
+    # "What do they look like mostly?" is left unanswered, as in issue 15.
+    phone.get_by_role("button", name="Send check-in").click()
+
+    phone.wait_for_url("**/checkins/*")
+    banner = phone.locator(".result-banner")
+    assert "level-urgent" in (banner.get_attribute("class") or "")
+    assert "Your clinic has been told" in banner.inner_text()
+    missing = phone.locator("#missing-answers")
+    assert "What do they look like mostly?" in missing.inner_text()
+    phone.screenshot(path=shots / "phone-red-flag-kept-result.png", full_page=True)
+    assert _serious(Axe().run(phone)) == []
+
+    phone.get_by_role("link", name="Add the missing answers").click()
+    phone.wait_for_url("**/checkin?complete=*")
+    question = phone.locator("#breakouts_kind")
+    assert question.locator(".field-error").is_visible()  # next to its question
+    assert question.is_visible() and question.bounding_box()["y"] < 844  # scrolled to it
+    phone.screenshot(path=shots / "phone-red-flag-complete-form.png")
+    assert _serious(Axe().run(phone)) == []
+    tap(phone, "What do they look like mostly?", "Pus-filled spots")
+    phone.get_by_role("button", name="Send check-in").click()
+    phone.wait_for_url("**/checkins/*")
+    assert phone.locator("#missing-answers").count() == 0
+
+    log_in(desk, server.world.clinician_a, server.password)
+    desk.goto("/clinic/alerts")
+    assert "Paula Patient" in desk.locator("main").inner_text()
+
+
+def test_without_a_red_flag_the_form_focuses_the_missing_answer(
+    phone: Any, server: Server, shots: Path
+) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.wait_for_url("**/today")
+    phone.goto("/checkin")
+    tap(phone, "How many new spots?", "3–5")
+    phone.get_by_role("button", name="Send check-in").click()
+    phone.wait_for_load_state()
+    phone.console_errors.remove(  # the 422 answer is on purpose
+        "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+    )
+    assert phone.locator("#breakouts_kind .field-error").is_visible()
+    focused = phone.evaluate("document.activeElement.closest('fieldset')?.id")
+    assert focused == "breakouts_kind"
+    box = phone.locator("#breakouts_kind").bounding_box()
+    assert 0 <= box["y"] < 844  # on screen, not only the summary at the top
+    phone.screenshot(path=shots / "phone-missing-kind-focused.png")
+    assert _serious(Axe().run(phone)) == []
