@@ -240,6 +240,9 @@ def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
     """A line end inside an item is a wrap, unless the whole is unknown and every line is known."""
     found: list[RawItem] = []
     for item in items:
+        if SOFT_BREAK not in item.text:  # the common case: nothing to decide
+            found.append(item)
+            continue
         parts = [" ".join(p.split()) for p in item.text.split(SOFT_BREAK)]
         whole = replace(item, text=" ".join(" ".join(parts).split()))
         if len(parts) > 1 and not recognise(whole.text, fuzzy=False).recognized:

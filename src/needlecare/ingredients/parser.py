@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from needlecare.ingredients.text import clean_text, fix_colour_index
 
@@ -284,18 +285,13 @@ def _strip_purposes(text: str, ignored: list[Ignored]) -> str:
 
 
 def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
-    for noise, reason in ((_CLAIM, CLAIM), (_CODES, CODE), (_HEADER, HEADING)):
-        # "Key ingredients: ... Full ingredient list: ...": a later header is a separator.
-        for match in noise.finditer(text):
-            _ignore(ignored, match[0], reason)
-        text = noise.sub(",", text)
+    # "Key ingredients: ... Full ingredient list: ...": a later header is a separator.
+    text = _replace_noting(_CLAIM, text, ",", CLAIM, ignored)
+    text = _replace_noting(_CODES, text, ",", CODE, ignored)
+    text = _replace_noting(_HEADER, text, ",", HEADING, ignored)
     text = _transparent_may_contain_brackets(text)
-    for match in _MAY_CONTAIN.finditer(text):
-        _ignore(ignored, match[0], MARKER)
-    text = _MAY_CONTAIN.sub(_MAY_MARK, text)
-    for match in _CONNECTOR.finditer(text):
-        _ignore(ignored, match[0], CONNECTOR)
-    text = _CONNECTOR.sub(",", text)
+    text = _replace_noting(_MAY_CONTAIN, text, _MAY_MARK, MARKER, ignored)
+    text = _replace_noting(_CONNECTOR, text, ",", CONNECTOR, ignored)
     text = _BLEND.sub(",", text)
     text = _LINE_NUMBERING.sub("\n", text)
     text = _inline_numbering(text)
@@ -324,6 +320,18 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
             continue
         items.append(RawItem(raw, cleaned, start + len(items), percent, nano, may_contain))
     return items
+
+
+def _replace_noting(
+    pattern: re.Pattern[str], text: str, mark: str, reason: str, ignored: list[Ignored]
+) -> str:
+    """Replace every match with `mark`, reporting the text it replaces (one pass)."""
+
+    def note(match: re.Match[str]) -> str:
+        _ignore(ignored, match[0], reason)
+        return mark
+
+    return pattern.sub(note, text)
 
 
 def _inline_numbering(text: str) -> str:
@@ -410,8 +418,11 @@ def _drop_unmatched_brackets(text: str) -> str:
     return "".join(chars)
 
 
+@lru_cache(maxsize=16384)
 def clean_item(raw: str) -> tuple[str, float | None, bool]:
-    """Strip what decorates a name: %, [nano], footnote marks, numbering, edge punctuation."""
+    """Strip what decorates a name: %, [nano], footnote marks, numbering, edge punctuation.
+
+    Cached: the same printed names (Aqua, Glycerin) come back in list after list."""
     percent = None
     match = _PERCENT.search(raw)
     text = raw

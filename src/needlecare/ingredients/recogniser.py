@@ -60,8 +60,11 @@ _GRADE = re.compile(r"\s+\d{2,4}$")
 _AND = re.compile(r"(?i)\s+(?:and|&|\+)\s+")
 
 
+@lru_cache(maxsize=16384)
 def recognise(text: str, fuzzy: bool = True) -> Recognition:
-    """The reading of one printed name; `fuzzy=False` for exact/alias readings only (cheap)."""
+    """The reading of one printed name; `fuzzy=False` for exact/alias readings only (cheap).
+
+    Cached by printed text (and by key below): names repeat across lists."""
     return _recognise_key(name_key(text), fuzzy)
 
 
