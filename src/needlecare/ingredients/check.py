@@ -12,6 +12,7 @@ from needlecare.ingredients.errors import NotAnIngredientList
 from needlecare.ingredients.flags import Where, comedogenic_rating, comedogenic_threshold, flags_for
 from needlecare.ingredients.parser import (
     FOOTNOTE,
+    LABEL_PREFIX,
     NOT_A_NAME,
     SOFT_BREAK,
     ParsedLabel,
@@ -145,7 +146,14 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
                 parsed.ignore(sentence, NOT_A_NAME)
                 continue
             parsed.ignore(_without(sentence, item.raw), NOT_A_NAME)
-        elif not recognition.recognized:
+        elif not recognition.recognized and ":" in item.text:
+            # "STEP 01 Super Booster: Cetyl Ethylhexanoate": the name is after the colon.
+            prefix, _, name = item.raw.rpartition(":")
+            named = recognise(clean_item(name)[0], fuzzy=False)
+            if named.recognized:
+                parsed.ignore(prefix + ":", LABEL_PREFIX)
+                item, recognition = replace(item, raw=name.strip(), text=clean_item(name)[0]), named
+        if not recognition.recognized:
             recognition = recognise(item.text)  # now allowing a typo match
         if not recognition.recognized:
             entries.append(_Entry(item, recognition, ()))
