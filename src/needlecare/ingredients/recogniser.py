@@ -58,6 +58,7 @@ _US_COLOUR = re.compile(
     r"(?: (?:ALUMINUM|ALUMINIUM|AL|CALCIUM|CA|BARIUM|BA|STRONTIUM|SR|ZIRCONIUM|ZR|POTASSIUM))?"
     r"(?: LAKE)?$"
 )
+_NAMED_CI = re.compile(r"^(.*\S) (CI \d{5})$")
 _BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
 _BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _CI_LIST = re.compile(r"^CI ?(\d{5})((?:\s*[,/&]\s*(?:CI ?)?\d{5})+)$")
@@ -157,7 +158,11 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     colour = _US_COLOUR.match(no_brackets or key)
     if colour:
         yield f"{colour[1]} {colour[2]}", 0.0
-    yield from _botanical_readings(no_brackets or key)
+    named_ci = _NAMED_CI.match(no_brackets or key)
+    if named_ci and _lookup(named_ci[1]) is not None:
+        yield named_ci[2], 0.0  # "Iron Oxides CI 77491": the number says which one
+    for base in dict.fromkeys((no_brackets or key, outer)):
+        yield from _botanical_readings(base)
 
 
 def _botanical_readings(key: str) -> Iterator[tuple[str, float]]:
