@@ -20,6 +20,15 @@ from needlecare.ingredients.recogniser import recognise
         ("Sea Salt/Maris Sal/Sel Marin", "MARIS SAL"),
         ("Shea Butter/Butyrospermum Parkii Butter/Beurre De Karité", "BUTYROSPERMUM PARKII BUTTER"),
         ("Olive Oil/Olea Europaea Fruit Oil/Huile D'Olive", "OLEA EUROPAEA FRUIT OIL"),
+        # an INCI name with its English common name ending in the same plant part
+        ("Carthamus Tinctorius Seed Oil/Safflower Seed Oil", "CARTHAMUS TINCTORIUS SEED OIL"),
+        ("Oenothera Biennis Oil / Evening Primrose Oil", "OENOTHERA BIENNIS OIL"),
+        ("Brassica Campestris Extract/Rapeseed Extract", "BRASSICA CAMPESTRIS EXTRACT"),
+        # a drug-facts purpose printed after an active inside an INCI list
+        ("Zinc Oxide 4.08% Sunscreen", "ZINC OXIDE"),
+        ("Titanium Dioxide Sunscreen", "TITANIUM DIOXIDE"),
+        # a name followed by its Colour Index number
+        ("Iron Oxides CI 77491", "CI 77491"),
         # legacy and synonym binomials, the plant part kept
         ("Citrus Medica Limonum (Lemon) Fruit Extract", "CITRUS LIMON FRUIT EXTRACT"),
         ("Citrus Medica Limonum Peel Oil", "CITRUS LIMON PEEL OIL"),
@@ -28,6 +37,10 @@ from needlecare.ingredients.recogniser import recognise
         ("Matricaria Chamomilla Flower Extract", "CHAMOMILLA RECUTITA FLOWER EXTRACT"),
         ("Chamomilla Recutita (Matricaria) Flower Extract", "CHAMOMILLA RECUTITA FLOWER EXTRACT"),
         ("Euphorbia Cerifera (Candelilla) Wax", "EUPHORBIA CERIFERA CERA"),
+        (
+            "Citrus Medica Limonum Fruit Extract (Citrus Medica Limonum (Lemon) Fruit Extract)",
+            "CITRUS LIMON FRUIT EXTRACT",
+        ),
         # common names
         ("Apricot Kernel Oil", "PRUNUS ARMENIACA KERNEL OIL"),
         ("Corn Starch", "ZEA MAYS STARCH"),
@@ -48,7 +61,9 @@ from needlecare.ingredients.recogniser import recognise
     ],
 )
 def test_a_class_of_printed_names_is_recognised(printed: str, name: str) -> None:
-    assert recognise(printed).names[:1] == (name,), recognise(printed)
+    from needlecare.ingredients.parser import clean_item
+
+    assert recognise(clean_item(printed)[0]).names[:1] == (name,), recognise(printed)
 
 
 def test_slash_lists_of_different_ingredients_stay_a_list() -> None:

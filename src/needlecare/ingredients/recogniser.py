@@ -58,6 +58,10 @@ _US_COLOUR = re.compile(
     r"(?: (?:ALUMINUM|ALUMINIUM|AL|CALCIUM|CA|BARIUM|BA|STRONTIUM|SR|ZIRCONIUM|ZR|POTASSIUM))?"
     r"(?: LAKE)?$"
 )
+_TRAILING_PURPOSE = re.compile(
+    r" (?:SUNSCREEN|SKIN PROTECTANT|ACNE (?:TREATMENT|MEDICATION)|ANTI-?ITCH|ANTISEPTIC"
+    r"|ANTIPERSPIRANT|ANTIDANDRUFF|ANALGESIC)$"
+)
 _NAMED_CI = re.compile(r"^(.*\S) (CI \d{5})$")
 _BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
 _BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
@@ -152,6 +156,9 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     ocr = ocr_variant(no_brackets or key)
     if ocr != (no_brackets or key):
         yield ocr, 0.05
+    purpose = _TRAILING_PURPOSE.sub("", no_brackets or key)
+    if purpose != (no_brackets or key):
+        yield purpose, 0.0  # "Zinc Oxide Sunscreen": a drug-facts purpose after the name
     drug = name_key(_DOSAGE_FORM.sub("", name_key(_PHARMACOPOEIA.sub(" ", no_brackets or key))))
     if drug and drug != (no_brackets or key):
         yield drug, 0.0
@@ -281,6 +288,11 @@ _TRANSLATION_WORDS = frozenset(
 )
 
 
+_PLANT_PARTS = frozenset(
+    ["OIL", "EXTRACT", "BUTTER", "WAX", "WATER", "JUICE", "POWDER", "FLOUR", "STARCH", "CERA"]
+)
+
+
 def _translated(
     parts: list[str], found: list[tuple[tuple[str, ...], str] | None]
 ) -> Recognition | None:
@@ -288,9 +300,14 @@ def _translated(
     if not known:
         return None
     translations = 0
+    # "Carthamus Tinctorius Seed Oil/Safflower Seed Oil": an English common name ending in the
+    # same plant part as a known part is that part's synonym.
+    known_ends = {p.split()[-1] for p, f in zip(parts, found, strict=True) if f and p.split()}
     for part, reading in zip(parts, found, strict=True):
         words = re.findall(r"[A-Z]+", part.upper())
-        if reading is None and len(words) > 1 and not set(words) & _TRANSLATION_WORDS:
+        common_name = bool(words) and words[-1] in known_ends and words[-1] in _PLANT_PARTS
+        translation = bool(set(words) & _TRANSLATION_WORDS)
+        if reading is None and len(words) > 1 and not translation and not common_name:
             return None
         translations += reading is None and bool(set(words) & _TRANSLATION_WORDS)
     # Known parts that name different ingredients are a list, unless a part is plainly a
