@@ -88,7 +88,7 @@ def test_whole_process_never_prints_a_traceback() -> None:
 
 
 FAST = (
-    "import sys; from needlecare.cli.ingredients import main_fast; "
+    "import sys; from needlecare.cli.ingredients_run import main_fast; "
     "sys.exit(main_fast(sys.argv[1:]))"
 )
 
