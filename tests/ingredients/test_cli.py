@@ -37,6 +37,20 @@ def test_table_output_is_readable() -> None:
     assert "RETINOL" in out and "Day 8:" in out and "retinoid" in out
 
 
+def test_ignored_text_is_in_the_json_and_the_table() -> None:
+    label = "Tretinoin 0.05%. Inactive ingredients: Water, Stearic Acid"
+    code, out, _ = _run(["--json"], label)
+    assert code == 0
+    result = json.loads(out)
+    assert result["ingredients"][0]["name"] == "TRETINOIN"
+    assert result["ignored"] == [{"text": "Inactive ingredients:", "reason": "heading"}]
+    code, out, _ = _run([], "Key ingredients: Retinol. Ingredients: Aqua, Glycerin")
+    assert code == 0
+    assert "Not read as ingredients:" in out
+    assert "Key ingredients: Retinol. (text before the ingredient list)" in out
+    assert "RETINOL (found outside the list)" in out
+
+
 def test_jsonl_keeps_order_and_reports_bad_lines() -> None:
     lines = "Aqua, Glycerin\nI love this product so much\n\nZinc Oxide 20%, Aqua\n"
     code, out, _ = _run(["--jsonl"], lines)
@@ -88,7 +102,7 @@ def test_whole_process_never_prints_a_traceback() -> None:
 
 
 FAST = (
-    "import sys; from needlecare.cli.ingredients import main_fast; "
+    "import sys; from needlecare.cli.ingredients_run import main_fast; "
     "sys.exit(main_fast(sys.argv[1:]))"
 )
 

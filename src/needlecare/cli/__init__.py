@@ -11,7 +11,7 @@ from typing import Any
 def main() -> None:
     arguments = sys.argv[1:]
     if arguments[:1] == ["ingredients"]:
-        from needlecare.cli.ingredients import main_fast
+        from needlecare.cli.ingredients_run import main_fast
 
         raise SystemExit(main_fast(arguments[1:]))
     from needlecare.cli.commands import app

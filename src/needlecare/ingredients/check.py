@@ -12,6 +12,7 @@ from needlecare.ingredients.errors import NotAnIngredientList
 from needlecare.ingredients.flags import Where, comedogenic_rating, comedogenic_threshold, flags_for
 from needlecare.ingredients.parser import (
     FOOTNOTE,
+    LABEL_PREFIX,
     NOT_A_NAME,
     SOFT_BREAK,
     ParsedLabel,
@@ -145,7 +146,14 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
                 parsed.ignore(sentence, NOT_A_NAME)
                 continue
             parsed.ignore(_without(sentence, item.raw), NOT_A_NAME)
-        elif not recognition.recognized:
+        elif not recognition.recognized and ":" in item.text:
+            # "STEP 01 Super Booster: Cetyl Ethylhexanoate": the name is after the colon.
+            prefix, _, name = item.raw.rpartition(":")
+            named = recognise(clean_item(name)[0], fuzzy=False)
+            if named.recognized:
+                parsed.ignore(prefix + ":", LABEL_PREFIX)
+                item, recognition = replace(item, raw=name.strip(), text=clean_item(name)[0]), named
+        if not recognition.recognized:
             recognition = recognise(item.text)  # now allowing a typo match
         if not recognition.recognized:
             entries.append(_Entry(item, recognition, ()))
@@ -240,6 +248,9 @@ def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
     """A line end inside an item is a wrap, unless the whole is unknown and every line is known."""
     found: list[RawItem] = []
     for item in items:
+        if SOFT_BREAK not in item.text:  # the common case: nothing to decide
+            found.append(item)
+            continue
         parts = [" ".join(p.split()) for p in item.text.split(SOFT_BREAK)]
         whole = replace(item, text=" ".join(" ".join(parts).split()))
         if len(parts) > 1 and not recognise(whole.text, fuzzy=False).recognized:

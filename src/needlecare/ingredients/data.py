@@ -94,6 +94,16 @@ def aliases() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def botanical_prefixes() -> dict[str, str]:
+    """Leading words of a printed plant name -> the CosIng binomial (legacy, synonym, common)."""
+    found: dict[str, str] = {}
+    for group in _aliases_document().get("botanicals", []):
+        for label_name, binomial in group["names"].items():
+            found[name_key(label_name)] = binomial
+    return found
+
+
+@cache
 def drug_names() -> frozenset[str]:
     return frozenset(_aliases_document()["drugs"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from needlecare.ingredients import data
@@ -121,6 +121,12 @@ def _is_major(where: Where) -> bool:
 
 def flags_for(name: str, where: Where) -> list[FlagHit]:
     """Flags one canonical name carries at this place in the list, in vocabulary order."""
+    # The place only matters through "is it a major ingredient?": two cached answers per name.
+    return list(_flags_for(name, _is_major(where)))
+
+
+@lru_cache(maxsize=16384)
+def _flags_for(name: str, major: bool) -> tuple[FlagHit, ...]:
     rules = _rules()
     candidates = list(rules.by_name.get(name, []))
     candidates += [rule for pattern, rule in rules.patterns if pattern.search(name)]
@@ -133,10 +139,10 @@ def flags_for(name: str, where: Where) -> list[FlagHit]:
             continue
         if rule.require_function and rule.require_function not in functions:
             continue
-        if rule.position == "major" and not _is_major(where):
+        if rule.position == "major" and not major:
             continue
         hits[rule.flag] = FlagHit(rule.flag, rule.cite, rule.strength)
-    return sorted(hits.values(), key=lambda hit: rules.order.index(hit.flag))
+    return tuple(sorted(hits.values(), key=lambda hit: rules.order.index(hit.flag)))
 
 
 def comedogenic_rating(name: str) -> Rating | None:

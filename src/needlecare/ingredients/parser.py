@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from needlecare.ingredients.text import clean_text, fix_colour_index
 
@@ -27,6 +28,7 @@ MARKER = "marker of the colours that the product may contain"
 NOT_A_NAME = "not an ingredient name (sentence or claim)"
 FOOTNOTE = "footnote"
 PUNCTUATION = "numbering or punctuation only"
+LABEL_PREFIX = "text before a colon (a step, a product or marketing name)"
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ _SENTENCE_END = re.compile(
 # Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
 # commas (0,5 %). "CI 77491,77492" and "77491,1,2-Hexanediol" are still split.
 _DIGIT_COMMA = re.compile(r"(?<=\b\d),(?=\d(?:,\d)*-)|(?<=\d),(?=\d+\s*%)")
+# "1, 2-Hexanediol" / "1,2 Hexanediol": a locant split by a space; rejoined before splitting.
+_SPACED_LOCANT = re.compile(r"(?<![\w.,])(\d),[ \t]*(?=\d(?:,\d)*[- ][A-Za-z])")
 # The look-behinds let a match start only where a number starts: without them a long run of
 # digits costs quadratic time (found by bench/fuzz_parsers.py).
 _PERCENT = re.compile(
@@ -145,6 +149,8 @@ _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*+>]\s+)")
 _FOOTNOTE_MARKS = re.compile(r"[*^°+#~]+")
+# "Glycerin (1)", "Squalane [2]", "Aqua (*)": a footnote reference after the name.
+_FOOTNOTE_REFERENCE = re.compile(r"\s*[\[(]\s*(?:\d{1,2}|[a-c]|[*†‡]+)\s*[\])]\s*$")
 _EDGE = re.compile(r"^[\s.:;,\-–/\\'\"]+|[\s:;,\-/\\'\"]+$")
 _DOT_LEADERS = re.compile(r"\.{2,}|…+|_{2,}")
 _OPEN, _CLOSE = "([{【", ")]}】"
@@ -284,22 +290,18 @@ def _strip_purposes(text: str, ignored: list[Ignored]) -> str:
 
 
 def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
-    for noise, reason in ((_CLAIM, CLAIM), (_CODES, CODE), (_HEADER, HEADING)):
-        # "Key ingredients: ... Full ingredient list: ...": a later header is a separator.
-        for match in noise.finditer(text):
-            _ignore(ignored, match[0], reason)
-        text = noise.sub(",", text)
+    # "Key ingredients: ... Full ingredient list: ...": a later header is a separator.
+    text = _replace_noting(_CLAIM, text, ",", CLAIM, ignored)
+    text = _replace_noting(_CODES, text, ",", CODE, ignored)
+    text = _replace_noting(_HEADER, text, ",", HEADING, ignored)
     text = _transparent_may_contain_brackets(text)
-    for match in _MAY_CONTAIN.finditer(text):
-        _ignore(ignored, match[0], MARKER)
-    text = _MAY_CONTAIN.sub(_MAY_MARK, text)
-    for match in _CONNECTOR.finditer(text):
-        _ignore(ignored, match[0], CONNECTOR)
-    text = _CONNECTOR.sub(",", text)
+    text = _replace_noting(_MAY_CONTAIN, text, _MAY_MARK, MARKER, ignored)
+    text = _replace_noting(_CONNECTOR, text, ",", CONNECTOR, ignored)
     text = _BLEND.sub(",", text)
     text = _LINE_NUMBERING.sub("\n", text)
     text = _inline_numbering(text)
     text = _BULLET.sub(",", text)
+    text = _SPACED_LOCANT.sub("\\1\x02", text)
     text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
     if not any(c in text for c in ",;\x01"):  # "Aqua / Glycerin / Panthenol", "Aqua - Glycerin"
         for spaced in (" / ", " - "):
@@ -324,6 +326,18 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
             continue
         items.append(RawItem(raw, cleaned, start + len(items), percent, nano, may_contain))
     return items
+
+
+def _replace_noting(
+    pattern: re.Pattern[str], text: str, mark: str, reason: str, ignored: list[Ignored]
+) -> str:
+    """Replace every match with `mark`, reporting the text it replaces (one pass)."""
+
+    def note(match: re.Match[str]) -> str:
+        _ignore(ignored, match[0], reason)
+        return mark
+
+    return pattern.sub(note, text)
 
 
 def _inline_numbering(text: str) -> str:
@@ -410,8 +424,11 @@ def _drop_unmatched_brackets(text: str) -> str:
     return "".join(chars)
 
 
+@lru_cache(maxsize=16384)
 def clean_item(raw: str) -> tuple[str, float | None, bool]:
-    """Strip what decorates a name: %, [nano], footnote marks, numbering, edge punctuation."""
+    """Strip what decorates a name: %, [nano], footnote marks, numbering, edge punctuation.
+
+    Cached: the same printed names (Aqua, Glycerin) come back in list after list."""
     percent = None
     match = _PERCENT.search(raw)
     text = raw
@@ -427,6 +444,7 @@ def clean_item(raw: str) -> tuple[str, float | None, bool]:
     nano = bool(_NANO.search(text))
     text = _NANO.sub(" ", text)
     text = _NUMBERING.sub("", text)
+    text = _FOOTNOTE_REFERENCE.sub(" ", text)
     text = _FOOTNOTE_MARKS.sub(" ", text)
     text = re.sub(r"[\[(]\s*[\])]", " ", text)  # brackets emptied by the steps above
     text = _EDGE.sub("", " ".join(text.split()))

@@ -52,6 +52,17 @@ _DOSAGE_FORM = re.compile(
     r"(?i)(?: TOPICAL)? (?:CREAM|GEL|LOTION|OINTMENT|SOLUTION|FOAM|EMULSION|SUSPENSION"
     r"|MICROSPHERES?|PLEDGETS?|SWABS?|WASH)$"
 )
+# US certified colours: "FD&C Yellow No. 5 Aluminum Lake", "D&C Red 7 Ca Lake" -> "YELLOW 5".
+_US_COLOUR = re.compile(
+    r"^(?:(?:EXT\.? )?D&C |FD&C )?(RED|YELLOW|BLUE|GREEN|ORANGE|VIOLET|BROWN) (?:NO\.? ?)?(\d{1,2})"
+    r"(?: (?:ALUMINUM|ALUMINIUM|AL|CALCIUM|CA|BARIUM|BA|STRONTIUM|SR|ZIRCONIUM|ZR|POTASSIUM))?"
+    r"(?: LAKE)?$"
+)
+_TRAILING_PURPOSE = re.compile(
+    r" (?:SUNSCREEN|SKIN PROTECTANT|ACNE (?:TREATMENT|MEDICATION)|ANTI-?ITCH|ANTISEPTIC"
+    r"|ANTIPERSPIRANT|ANTIDANDRUFF|ANALGESIC)$"
+)
+_NAMED_CI = re.compile(r"^(.*\S) (CI \d{5})$")
 _BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
 _BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _CI_LIST = re.compile(r"^CI ?(\d{5})((?:\s*[,/&]\s*(?:CI ?)?\d{5})+)$")
@@ -60,8 +71,11 @@ _GRADE = re.compile(r"\s+\d{2,4}$")
 _AND = re.compile(r"(?i)\s+(?:and|&|\+)\s+")
 
 
+@lru_cache(maxsize=16384)
 def recognise(text: str, fuzzy: bool = True) -> Recognition:
-    """The reading of one printed name; `fuzzy=False` for exact/alias readings only (cheap)."""
+    """The reading of one printed name; `fuzzy=False` for exact/alias readings only (cheap).
+
+    Cached by printed text (and by key below): names repeat across lists."""
     return _recognise_key(name_key(text), fuzzy)
 
 
@@ -103,6 +117,15 @@ def _lookup(key: str) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
+def _lookup_part(key: str) -> tuple[tuple[str, ...], str] | None:
+    """A part of a slash or 'and' name, read like a whole name but without further splitting."""
+    for candidate, _ in _candidates(key):
+        found = _lookup(candidate)
+        if found is not None:
+            return found
+    return None
+
+
 def _lookup_exact_or_alias(name: str) -> tuple[tuple[str, ...], str]:
     targets = data.aliases().get(name)
     return (targets, "alias") if targets else ((name,), "exact")
@@ -133,9 +156,33 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     ocr = ocr_variant(no_brackets or key)
     if ocr != (no_brackets or key):
         yield ocr, 0.05
+    purpose = _TRAILING_PURPOSE.sub("", no_brackets or key)
+    if purpose != (no_brackets or key):
+        yield purpose, 0.0  # "Zinc Oxide Sunscreen": a drug-facts purpose after the name
     drug = name_key(_DOSAGE_FORM.sub("", name_key(_PHARMACOPOEIA.sub(" ", no_brackets or key))))
     if drug and drug != (no_brackets or key):
         yield drug, 0.0
+    colour = _US_COLOUR.match(no_brackets or key)
+    if colour:
+        yield f"{colour[1]} {colour[2]}", 0.0
+    named_ci = _NAMED_CI.match(no_brackets or key)
+    if named_ci and _lookup(named_ci[1]) is not None:
+        yield named_ci[2], 0.0  # "Iron Oxides CI 77491": the number says which one
+    for base in dict.fromkeys((no_brackets or key, outer)):
+        yield from _botanical_readings(base)
+
+
+def _botanical_readings(key: str) -> Iterator[tuple[str, float]]:
+    """'CITRUS MEDICA LIMONUM FRUIT EXTRACT' -> 'CITRUS LIMON FRUIT EXTRACT'; 'GRAPE SEED
+    EXTRACT' -> 'VITIS VINIFERA SEED EXTRACT': the leading words as data/aliases.toml maps them,
+    the plant part kept."""
+    words = key.split(" ")
+    prefixes = data.botanical_prefixes()
+    for size in range(min(len(words), 4), 0, -1):
+        binomial = prefixes.get(" ".join(words[:size]))
+        if binomial is not None:
+            yield " ".join([binomial, *words[size:]]), 0.0
+            return
 
 
 def _bracket_extras(key: str, names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
@@ -153,12 +200,17 @@ def _bracket_extras(key: str, names: tuple[str, ...]) -> tuple[tuple[str, ...], 
 
 
 def _split_synonyms(key: str) -> Recognition | None:
-    """'Aqua/Water/Eau', 'Titanium Dioxide/CI 77891', 'X and Y': every part must be known."""
+    """'Aqua/Water/Eau', 'Titanium Dioxide/CI 77891', 'X and Y': every part must be known, or
+    the known parts name one ingredient and the rest are its name in other languages."""
     for splitter in (_SLASH, _AND):
         parts = [p for p in splitter.split(_BRACKETS.sub(" ", key)) if p.strip()]
         if len(parts) < 2:
             continue
-        found = [_lookup(name_key(p)) for p in parts]
+        found = [_lookup_part(name_key(p)) for p in parts]
+        if splitter is _SLASH and not all(found):
+            translated = _translated(parts, found)
+            if translated is not None:
+                return translated
         if all(found):
             names: list[str] = []
             for names_of_part, _ in filter(None, found):
@@ -169,6 +221,102 @@ def _split_synonyms(key: str) -> Recognition | None:
                 return Recognition(tuple(names[:1]), first[1], 0.95, tuple((n,) for n in names[1:]))
             return Recognition(tuple(names), first[1], 0.98)
     return None
+
+
+# EU packs print one name in English, Latin and French (or more): "Yeast Extract/Faex/Extrait
+# De Levure", "Sea Salt/Maris Sal/Sel Marin". A part that is not a known name is read as such a
+# translation only if it has a word of these languages' ingredient vocabulary (or is one word).
+_TRANSLATION_WORDS = frozenset(
+    [
+        "DE",
+        "DU",
+        "DES",
+        "D",
+        "LA",
+        "LE",
+        "LES",
+        "DI",
+        "DEL",
+        "DELLA",
+        "DELLE",
+        "DO",
+        "DA",
+        "VON",
+        "DER",
+        "DES",
+        "EAU",
+        "HUILE",
+        "EXTRAIT",
+        "BEURRE",
+        "CIRE",
+        "SEL",
+        "FEUILLE",
+        "FLEUR",
+        "FLEURS",
+        "GRAINE",
+        "GRAINES",
+        "RACINE",
+        "ECORCE",
+        "FRUIT",
+        "JUS",
+        "POUDRE",
+        "MARIN",
+        "ACEITE",
+        "EXTRACTO",
+        "AGUA",
+        "MANTECA",
+        "HOJA",
+        "FLOR",
+        "SEMILLA",
+        "RAIZ",
+        "OLIO",
+        "ESTRATTO",
+        "BURRO",
+        "FOGLIA",
+        "SEMI",
+        "RADICE",
+        "OL",
+        "EXTRAKT",
+        "BLATT",
+        "BLUTE",
+        "SAMEN",
+        "WURZEL",
+        "WASSER",
+        "LEVURE",
+        "SAL",
+    ]
+)
+
+
+_PLANT_PARTS = frozenset(
+    ["OIL", "EXTRACT", "BUTTER", "WAX", "WATER", "JUICE", "POWDER", "FLOUR", "STARCH", "CERA"]
+)
+
+
+def _translated(
+    parts: list[str], found: list[tuple[tuple[str, ...], str] | None]
+) -> Recognition | None:
+    known = [f for f in found if f is not None]
+    if not known:
+        return None
+    translations = 0
+    # "Carthamus Tinctorius Seed Oil/Safflower Seed Oil": an English common name ending in the
+    # same plant part as a known part is that part's synonym.
+    known_ends = {p.split()[-1] for p, f in zip(parts, found, strict=True) if f and p.split()}
+    for part, reading in zip(parts, found, strict=True):
+        words = re.findall(r"[A-Z]+", part.upper())
+        common_name = bool(words) and words[-1] in known_ends and words[-1] in _PLANT_PARTS
+        translation = bool(set(words) & _TRANSLATION_WORDS)
+        if reading is None and len(words) > 1 and not translation and not common_name:
+            return None
+        translations += reading is None and bool(set(words) & _TRANSLATION_WORDS)
+    # Known parts that name different ingredients are a list, unless a part is plainly a
+    # translation ("Yeast Extract/Faex/Extrait De Levure": CosIng lists both YEAST EXTRACT and
+    # FAEX): then the first known name is the ingredient.
+    if len({f[0] for f in known}) != 1 and not translations:
+        return None
+    names, match = known[0]
+    return Recognition(names, match, 0.95)
 
 
 _DIGITS = re.compile(r"\d+")

@@ -62,7 +62,7 @@ def decide(
     known_windows = windows() if in_force is None else in_force
     by_flag: dict[str, list[Finding]] = {}
     for finding in findings:
-        for flag in finding.flags:
+        for flag in _judged_flags(finding):
             by_flag.setdefault(flag, []).append(finding)
     reasons: list[_Reason] = []
     resume_days: list[int] = []
@@ -206,11 +206,18 @@ def _status(
         return "caution"
     if unknown or fuzzy or not findings or len(findings) > SIMPLE_FORMULA_MAX:
         return "ok"
-    flags = {flag for f in findings for flag in f.flags}
+    flags = {flag for f in findings for flag in _judged_flags(f)}
     concerns = flags - GOOD_FLAGS
     if flags & GOOD_FLAGS and not concerns:
         return "recommended"
     return "ok"
+
+
+def _judged_flags(finding: Finding) -> list[str]:
+    """A flag that another flag of the same ingredient supersedes (a mineral filter is a UV
+    filter too) is shown on the ingredient but judged by the superseding flag's window."""
+    superseded = {s for f in finding.flags for s in flag_definition(f).get("supersedes", ())}
+    return [flag for flag in finding.flags if flag not in superseded]
 
 
 def _order(flag: str) -> int:

@@ -1,0 +1,125 @@
+"""Issue 16, section 2: the classes of names real retail labels print, read as CosIng names.
+
+Each case is a class (a rule or a data table), checked on several members so that a fix for
+one example does not pass for the class.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from needlecare.ingredients import check_label
+from needlecare.ingredients.recogniser import recognise
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        # trilingual and bilingual slash names
+        ("Yeast Extract/Faex/Extrait De Levure", "YEAST EXTRACT"),
+        ("Sea Salt/Maris Sal/Sel Marin", "MARIS SAL"),
+        ("Shea Butter/Butyrospermum Parkii Butter/Beurre De Karité", "BUTYROSPERMUM PARKII BUTTER"),
+        ("Olive Oil/Olea Europaea Fruit Oil/Huile D'Olive", "OLEA EUROPAEA FRUIT OIL"),
+        # an INCI name with its English common name ending in the same plant part
+        ("Carthamus Tinctorius Seed Oil/Safflower Seed Oil", "CARTHAMUS TINCTORIUS SEED OIL"),
+        ("Oenothera Biennis Oil / Evening Primrose Oil", "OENOTHERA BIENNIS OIL"),
+        ("Brassica Campestris Extract/Rapeseed Extract", "BRASSICA CAMPESTRIS EXTRACT"),
+        # a drug-facts purpose printed after an active inside an INCI list
+        ("Zinc Oxide 4.08% Sunscreen", "ZINC OXIDE"),
+        ("Titanium Dioxide Sunscreen", "TITANIUM DIOXIDE"),
+        # a name followed by its Colour Index number
+        ("Iron Oxides CI 77491", "CI 77491"),
+        # legacy and synonym binomials, the plant part kept
+        ("Citrus Medica Limonum (Lemon) Fruit Extract", "CITRUS LIMON FRUIT EXTRACT"),
+        ("Citrus Medica Limonum Peel Oil", "CITRUS LIMON PEEL OIL"),
+        ("Citrullus Vulgaris (Watermelon) Fruit Extract", "CITRULLUS LANATUS FRUIT EXTRACT"),
+        ("Chamaemelum Nobile Flower Extract", "ANTHEMIS NOBILIS FLOWER EXTRACT"),
+        ("Matricaria Chamomilla Flower Extract", "CHAMOMILLA RECUTITA FLOWER EXTRACT"),
+        ("Chamomilla Recutita (Matricaria) Flower Extract", "CHAMOMILLA RECUTITA FLOWER EXTRACT"),
+        ("Euphorbia Cerifera (Candelilla) Wax", "EUPHORBIA CERIFERA CERA"),
+        (
+            "Citrus Medica Limonum Fruit Extract (Citrus Medica Limonum (Lemon) Fruit Extract)",
+            "CITRUS LIMON FRUIT EXTRACT",
+        ),
+        # common names
+        ("Apricot Kernel Oil", "PRUNUS ARMENIACA KERNEL OIL"),
+        ("Corn Starch", "ZEA MAYS STARCH"),
+        ("Cucumber Fruit Extract", "CUCUMIS SATIVUS FRUIT EXTRACT"),
+        ("Grape Seed Extract", "VITIS VINIFERA SEED EXTRACT"),
+        ("Green Tea Leaf Extract", "CAMELLIA SINENSIS LEAF EXTRACT"),
+        ("Licorice Root Extract", "GLYCYRRHIZA GLABRA ROOT EXTRACT"),
+        # US certified colours and their lakes
+        ("Red 4", "CI 14700"),
+        ("Yellow 5 Lake", "CI 19140"),
+        ("FD&C Blue No. 1 Aluminum Lake", "CI 42090"),
+        ("D&C Red No. 7 Calcium Lake", "CI 15850"),
+        ("D&C Red 30 Lake", "CI 73360"),
+        # pharmacy suffixes and dosage forms
+        ("Hydroquinone USP", "HYDROQUINONE"),
+        ("Tazarotene Cream", "TAZAROTENE"),
+        ("Adapalene BP", "ADAPALENE"),
+    ],
+)
+def test_a_class_of_printed_names_is_recognised(printed: str, name: str) -> None:
+    from needlecare.ingredients.parser import clean_item
+
+    assert recognise(clean_item(printed)[0]).names[:1] == (name,), recognise(printed)
+
+
+def test_slash_lists_of_different_ingredients_stay_a_list() -> None:
+    assert not recognise("Glycerin/Foo Bar Baz").recognized
+    names = [
+        i["name"] for i in check_label("Aqua / Glycerin / Niacinamide / Panthenol")["ingredients"]
+    ]
+    assert names == ["AQUA", "GLYCERIN", "NIACINAMIDE", "PANTHENOL"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Aqua, Glycerin, 1, 2-Hexanediol, Butylene Glycol",
+        "Aqua, Glycerin, 1,2 Hexanediol, Butylene Glycol",
+        "Aqua, Glycerin, 1,2-Hexanediol, Butylene Glycol",
+    ],
+)
+def test_hexanediol_split_at_its_comma_is_one_name(label: str) -> None:
+    names = [i["name"] for i in check_label(label)["ingredients"]]
+    assert names == ["AQUA", "GLYCERIN", "1,2-HEXANEDIOL", "BUTYLENE GLYCOL"]
+
+
+def test_marketing_prefixes_and_footnote_references_are_not_names() -> None:
+    result = check_label(
+        "STEP 01 Super Booster: Cetyl Ethylhexanoate, Aqua (1), Glycerin [2], Squalane (*)"
+    )
+    assert [i["name"] for i in result["ingredients"]] == [
+        "CETYL ETHYLHEXANOATE",
+        "AQUA",
+        "GLYCERIN",
+        "SQUALANE",
+    ]
+    assert {"text": "STEP 01 Super Booster:", "reason": result["ignored"][0]["reason"]} in result[
+        "ignored"
+    ]
+
+
+def test_green_tea_and_chamomile_extracts_are_soothing() -> None:
+    result = check_label(
+        "Aqua, Glycerin, Camellia Sinensis Leaf Extract, Chamomilla Recutita Flower Extract, "
+        "Anthemis Nobilis Flower Extract"
+    )
+    flags = {i["name"]: i["flags"] for i in result["ingredients"]}
+    assert "soothing" in flags["CAMELLIA SINENSIS LEAF EXTRACT"]
+    assert "soothing" in flags["CHAMOMILLA RECUTITA FLOWER EXTRACT"]
+    assert "soothing" in flags["ANTHEMIS NOBILIS FLOWER EXTRACT"]
+
+
+def test_mineral_filters_carry_sunscreen_filter_but_keep_their_earlier_window() -> None:
+    label = "Zinc Oxide 20%, Titanium Dioxide 5%, Caprylic/Capric Triglyceride, Squalane"
+    result = check_label(label, day=1)
+    flags = {i["name"]: i["flags"] for i in result["ingredients"]}
+    for mineral in ("ZINC OXIDE", "TITANIUM DIOXIDE"):
+        assert {"sunscreen_filter", "mineral_sunscreen"} <= set(flags[mineral])
+    # the chemical-filter window (day 7) does not apply to a mineral sunscreen on day 1
+    assert result["verdict"]["status"] == "recommended"
+    chemical = check_label("Avobenzone 3%, Caprylic/Capric Triglyceride, Squalane", day=1)
+    assert chemical["verdict"]["status"] == "avoid"
