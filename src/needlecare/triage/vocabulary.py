@@ -231,3 +231,47 @@ def red_flags_in(symptoms: object) -> frozenset[str]:
     if symptoms.get("bleeding_with_pressure") == "does_not_stop":
         found.add("bleeding_with_pressure")
     return frozenset(found)
+
+
+def label_for(field: str, value: object = True) -> str:
+    """Plain words for one stored answer, e.g. ("fever", True) -> "Fever or chills: yes";
+    ("pain", 6) -> "Pain: 6 of 10". Unknown fields are shown as given, never dropped."""
+    if field in SIGN_BY_NAME:
+        answer = "yes" if value is True else "no" if value is False else repr(value)
+        return f"{SIGN_BY_NAME[field].label}: {answer}"
+    if field in SCORES:
+        return f"{SCORE_LABELS[field]}: {value} of {SCORES[field]}"
+    if field == "breakouts" and isinstance(value, dict):
+        count = value.get("count", "some")
+        kind = BREAKOUT_KIND_LABELS.get(str(value.get("kind")), ("kind not given", ""))[0]
+        outside = ", some outside the treated area" if value.get("outside_treated_area") else ""
+        return f"New spots: {count}, {kind.lower()}{outside}"
+    if field == "temperature" and isinstance(value, dict):
+        return f"Temperature: {value.get('value')} °{value.get('unit')}"
+    if field == "worse_than_yesterday" and isinstance(value, list):
+        names = ", ".join(WORSE_LABELS.get(str(v), str(v)).lower() for v in value)
+        return f"Worse than yesterday: {names or 'nothing ticked'}"
+    if field == "bleeding_with_pressure":
+        return f"Bleeding: {BLEEDING_WITH_PRESSURE.get(str(value), str(value)).lower()}"
+    if field == "other":
+        return f"Something else, in their words: {value}"
+    if field in HISTORY_LABELS:
+        return HISTORY_LABELS[field]
+    return f"{field.replace('_', ' ').capitalize()}: {value!r}"
+
+
+def answers_as_given(symptoms: object) -> list[tuple[str, str]]:
+    """Every stored answer of a check-in's `symptoms` as (field, plain words), in the order
+    of the vocabulary (then any unknown field), leaving out only "no" and 0 answers."""
+    if not isinstance(symptoms, dict):
+        return []
+    order = [*SCORES, "breakouts", *FLAGS, "temperature", "worse_than_yesterday",
+             "bleeding_with_pressure", "other"]  # fmt: skip
+    rank = {name: index for index, name in enumerate(order)}
+    rows = []
+    for field in sorted(symptoms, key=lambda name: (rank.get(name, len(order)), name)):
+        value = symptoms[field]
+        if value is False or value == 0 or value == []:
+            continue
+        rows.append((field, label_for(field, value)))
+    return rows
