@@ -139,3 +139,37 @@ def test_openapi_documents_the_kept_red_flag(client: TestClient) -> None:
     assert "field_errors" in out and "red flag" in out["field_errors"]["description"]
     assert "incomplete" in out
     assert "red flag" in schemas["CheckinIn"]["description"]
+
+
+def test_the_new_answers_are_accepted_stored_and_documented(
+    client: TestClient, uow: UnitOfWork, world: Any
+) -> None:
+    symptoms = {
+        "fever": True,
+        "chills": True,
+        "temperature": {"value": 101.8, "unit": "F"},
+        "worse_than_yesterday": ["pain"],
+        "other": "my jaw aches",
+        "pus_or_yellow_crust": True,
+    }
+    response = client.post(_url(world), json={"symptoms": symptoms}, headers=world.pat.headers)
+    assert response.status_code == 201, response.text
+    out = response.json()
+    assert out["level"] == "urgent" and out["field_errors"] == []
+    assert out["symptoms"] == symptoms
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    from needlecare.triage.vocabulary import FLAGS
+
+    documented = schemas["Symptoms"]["properties"]
+    for name in [*FLAGS, "temperature", "other", "worse_than_yesterday", "bleeding_with_pressure"]:
+        assert name in documented, name
+        assert documented[name].get("description") or "$ref" in str(documented[name]), name
+
+
+def test_an_invalid_new_answer_without_a_red_flag_is_refused(
+    client: TestClient, world: Any
+) -> None:
+    body = {"symptoms": {"temperature": {"value": 12, "unit": "C"}, "flaking": True}}
+    response = client.post(_url(world), json=body, headers=world.pat.headers)
+    assert response.status_code == 422
+    assert "temperature" in response.text

@@ -73,3 +73,36 @@ def test_without_a_red_flag_the_form_focuses_the_missing_answer(
     assert 0 <= box["y"] < 844  # on screen, not only the summary at the top
     phone.screenshot(path=shots / "phone-missing-kind-focused.png")
     assert _serious(Axe().run(phone)) == []
+
+
+def test_follow_up_questions_appear_after_a_yes_and_are_stored(
+    phone: Any, desk: Any, server: Server, shots: Path
+) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.wait_for_url("**/today")
+    phone.goto("/checkin")
+    more = phone.locator("#fever-more")
+    assert more.is_hidden()  # a follow-up only after a Yes
+    tap(phone, "Fever or chills?", "Yes")
+    assert more.is_visible()
+    tap(phone, "Shivering or chills?", "Yes")
+    phone.get_by_label("Your temperature, if you measured it (optional)").fill("38.6")
+    tap(phone, "Redness that is spreading or getting bigger?", "Yes")
+    tap(phone, "Red streaks or lines going out from the treated area?", "Yes")
+    tap(phone, "Is it getting worse instead of better?", "Yes")
+    phone.get_by_label("Pain", exact=True).check()
+    phone.locator("#worse").scroll_into_view_if_needed()
+    phone.screenshot(path=shots / "phone-checkin-follow-ups.png")
+    assert _serious(Axe().run(phone)) == []
+    phone.get_by_text("Anything else? (optional)").click()
+    phone.get_by_label("Something else, in your own words").fill("My jaw aches on one side")
+    phone.get_by_role("button", name="Send check-in").click()
+
+    phone.wait_for_url("**/checkins/*")
+    banner = phone.locator(".result-banner")
+    assert "level-urgent" in (banner.get_attribute("class") or "")
+    findings = phone.locator("#findings-heading").locator("..").inner_text()
+    assert "Red streaks" in findings
+    assert "in your own words" in findings  # the free text is acknowledged, never ignored
+    phone.screenshot(path=shots / "phone-result-follow-ups.png", full_page=True)
+    assert _serious(Axe().run(phone)) == []

@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from needlecare.triage.validate import AREAS, BREAKOUT_KINDS, FLAGS, HISTORY, SCORES
+from needlecare.triage.vocabulary import WORSE_CHOICES
 
 treatments = st.fixed_dictionaries(
     {},
@@ -38,6 +39,13 @@ symptoms = st.fixed_dictionaries(
         **{name: st.integers(0, limit) for name, limit in SCORES.items()},
         **dict.fromkeys(FLAGS, st.booleans()),
         "breakouts": breakouts,
+        "temperature": st.one_of(
+            st.fixed_dictionaries({"value": st.floats(35.0, 41.5), "unit": st.just("C")}),
+            st.fixed_dictionaries({"value": st.floats(95.0, 106.0), "unit": st.just("F")}),
+        ),
+        "worse_than_yesterday": st.lists(st.sampled_from(WORSE_CHOICES), unique=True),
+        "bleeding_with_pressure": st.sampled_from(["stops", "does_not_stop"]),
+        "other": st.text(max_size=40),
     },
 )
 

@@ -41,3 +41,13 @@ def test_the_set_covers_every_level_and_every_band() -> None:
 def test_no_under_triage(case: dict[str, Any]) -> None:
     level = triage_checkin(case["checkin"], date(2026, 11, 25))["level"]
     assert RANK[level] >= RANK[case["lowest"]], f"{level} < {case['lowest']}: {case['why']}"
+
+
+LOOK_ALIKES = [case for case in CASES if case["id"].startswith("lookalike_")]
+
+
+@pytest.mark.parametrize("case", LOOK_ALIKES, ids=[case["id"] for case in LOOK_ALIKES])
+def test_look_alikes_of_new_signs_do_not_escalate(case: dict[str, Any]) -> None:
+    """Oozing on day 1 after 2 mm, more peeling on day 4: at most `highest` (monitor)."""
+    level = triage_checkin(case["checkin"], date(2026, 11, 25))["level"]
+    assert RANK[level] <= RANK[case["highest"]], f"{level} > {case['highest']}: {case['why']}"

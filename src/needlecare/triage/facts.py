@@ -17,6 +17,7 @@ from typing import Any
 
 from needlecare.knowledge.bands import Band, depth_band
 from needlecare.triage.validate import FLAGS, SCORES, Checkin
+from needlecare.triage.vocabulary import FEVER_FROM_C, HIGH_FEVER_FROM_C, WORSE_CHOICES
 
 PIGMENT_RISK_FROM = 4  # Fitzpatrick IV-VI (reference.md#CI-12)
 FEW_BREAKOUTS = 5  # "a few" spots (reference.md#BO-07), the conservative reading
@@ -179,9 +180,33 @@ def build_facts(checkin: Checkin) -> dict[str, Any]:
     facts["past_warmth"] = day - expected.warmth_until
     facts["day0_bleeding_expected"] = expected.day0_bleeding_expected
     facts["answers_incomplete"] = bool(checkin.incomplete)
+    facts.update(_more_facts(checkin))
     facts.update(
         _product_facts(checkin, band) if checkin.products or checkin.serum else _NO_PRODUCTS
     )
+    return facts
+
+
+_ALL_WORSE = frozenset(WORSE_CHOICES)
+
+
+def _more_facts(checkin: Checkin) -> dict[str, Any]:
+    """A measured fever counts as fever; the old global `worsening` is read as "everything is
+    worse" (as before the per-symptom answer existed, so an old client loses nothing)."""
+    measured = checkin.temperature_c
+    fever_measured = measured is not None and measured >= FEVER_FROM_C - 1e-9
+    facts: dict[str, Any] = {
+        "high_fever": measured is not None and measured >= HIGH_FEVER_FROM_C - 1e-9,
+        "temperature_given": measured is not None,
+        "worse": _ALL_WORSE if "worsening" in checkin.flags else checkin.worse,
+        "bleeding_stops": checkin.bleeding_with_pressure == "stops",
+        "bleeding_not_stopping": checkin.bleeding_with_pressure == "does_not_stop",
+        "other_given": bool(checkin.other and checkin.other.strip()),
+    }
+    if fever_measured:
+        facts["fever"] = True
+    if checkin.bleeding_with_pressure is not None:
+        facts["bleeding"] = True  # an answer about bleeding says there is bleeding
     return facts
 
 
@@ -197,7 +222,8 @@ KNOWN_FACTS = frozenset(
         "breakouts", "breakouts_count", "breakouts_few", "breakouts_kind", "breakouts_outside",
         "excess_redness", "excess_swelling", "excess_pain", "excess_itch",
         "past_peak", "past_redness_clear", "past_redness_review", "past_flaking", "past_warmth",
-        "day0_bleeding_expected", "answers_incomplete", *_NO_PRODUCTS,
+        "day0_bleeding_expected", "answers_incomplete", "high_fever", "temperature_given",
+        "worse", "bleeding_stops", "bleeding_not_stopping", "other_given", *_NO_PRODUCTS,
     }
 )  # fmt: skip
 # Facts a rule text may quote with {name}.

@@ -44,7 +44,7 @@ def markdown_table() -> str:
         for rule in document["rule"]:
             if rule["level"] == level:
                 when = _condition(rule["when"]).replace("|", "\\|")
-                source = rule["source"].split("#")[1]
+                source = rule["source"].rsplit("#", 1)[-1]  # an entry, or a source key
                 rows.append(f"| {level} | `{rule['code']}` | {when} | {source} |")
     return "\n".join(rows)
 

@@ -16,14 +16,18 @@ from typing import Any
 from needlecare.knowledge.bands import DEVICES, MAX_DEPTH_MM
 from needlecare.triage.vocabulary import (
     AREAS,
+    BLEEDING_WITH_PRESSURE,
     BREAKOUT_KINDS,
     FLAGS,
     HISTORY,
     MAX_BREAKOUTS,
     MAX_DAY,
+    MAX_OTHER,
     MAX_PRODUCTS,
     MAX_TEXT,
     SCORES,
+    TEMPERATURE_RANGE,
+    WORSE_CHOICES,
     red_flags_in,
 )
 
@@ -35,7 +39,8 @@ __all__ = [
 _TOP = frozenset({"treatment", "profile", "day", "symptoms", "products"})
 _TREATMENT = frozenset({"date", "depth_mm", "device", "areas", "serum"})
 _PROFILE = frozenset({"fitzpatrick", "acne_prone", "history"})
-_SYMPTOMS = frozenset({*SCORES, *FLAGS, "breakouts"})
+_MORE = ("temperature", "other", "worse_than_yesterday", "bleeding_with_pressure")
+_SYMPTOMS = frozenset({*SCORES, *FLAGS, "breakouts", *_MORE})
 _BREAKOUTS = frozenset({"count", "kind", "outside_treated_area"})
 _FLAG_SET = frozenset(FLAGS)
 _ZERO_SCORES = dict.fromkeys(SCORES, 0)
@@ -70,6 +75,10 @@ class Checkin:
     breakouts_outside: bool
     breakouts_reported: bool
     products: tuple[str, ...]
+    temperature_c: float | None = None  # measured, in °C
+    other: str | None = None  # "something else", in the person's words
+    worse: frozenset[str] = frozenset()  # worse than yesterday, per symptom
+    bleeding_with_pressure: str | None = None  # stops | does_not_stop
     # Answers that were invalid, kept because a red flag was given (keep_red_flags): each
     # {"field", "message"}; the values were read on the careful side (see validate_checkin).
     incomplete: tuple[dict[str, str], ...] = ()
@@ -170,6 +179,56 @@ def _parse_date(errors: _Collector, field: str, value: object) -> date | None:
     return None
 
 
+def _temperature(errors: _Collector, value: object) -> float | None:
+    field = "symptoms.temperature"
+    if not isinstance(value, dict) or set(value) != {"value", "unit"}:
+        errors.add(field, 'must be {"value": a number, "unit": "C" or "F"}')
+        return None
+    unit, number = value["unit"], value["value"]
+    if unit not in TEMPERATURE_RANGE:
+        errors.add(f"{field}.unit", f"must be C or F, not {_describe(unit)}")
+        return None
+    low, high = TEMPERATURE_RANGE[unit]
+    if isinstance(number, bool) or not isinstance(number, (int, float)) or number != number:
+        errors.add(f"{field}.value", f"must be a number of degrees, not {_describe(number)}")
+        return None
+    if not low <= number <= high:
+        errors.add(f"{field}.value", f"must be from {low:g} to {high:g} °{unit}, not {number}")
+        return None
+    return float(number) if unit == "C" else (float(number) - 32) * 5 / 9
+
+
+def _more_answers(
+    errors: _Collector, more: dict[str, Any]
+) -> tuple[float | None, str | None, frozenset[str], str | None]:
+    """temperature, other, worse_than_yesterday, bleeding_with_pressure; an invalid answer is
+    read on the careful side (worse: everything; bleeding: does not stop)."""
+    temperature = _temperature(errors, more["temperature"]) if "temperature" in more else None
+    other = None
+    if "other" in more:
+        other = errors.text("symptoms.other", more["other"])
+        if other is not None and len(other) > MAX_OTHER:
+            errors.add("symptoms.other", f"is too long (at most {MAX_OTHER} characters)")
+            other = other[:MAX_OTHER]
+    worse: frozenset[str] = frozenset()
+    if "worse_than_yesterday" in more:
+        found = len(errors.errors)
+        worse = errors.choices(
+            "symptoms.worse_than_yesterday", more["worse_than_yesterday"], WORSE_CHOICES
+        )
+        if len(errors.errors) > found:
+            worse = frozenset(WORSE_CHOICES)
+    bleeding = None
+    if "bleeding_with_pressure" in more:
+        bleeding = errors.choice(
+            "symptoms.bleeding_with_pressure",
+            more["bleeding_with_pressure"],
+            tuple(BLEEDING_WITH_PRESSURE),
+        )
+        bleeding = bleeding or "does_not_stop"
+    return temperature, other, worse, bleeding
+
+
 def _salvageable(errors: list[dict[str, str]]) -> bool:
     """Only the person's answers (symptoms, products) may be invalid in a kept check-in; the
     treatment, profile and day come from stored records and must be right."""
@@ -265,6 +324,7 @@ def validate_checkin(
     scores = dict(_ZERO_SCORES)
     flags = set()
     breakouts: Any = None
+    more: dict[str, Any] = {}
     # Fast path for well-formed values; the collector only runs to describe a problem.
     for name, value in symptoms.items():
         limit = SCORES.get(name)
@@ -282,6 +342,8 @@ def validate_checkin(
                 flags.add(name)  # an unclear answer to a yes/no question is read as yes
         elif name == "breakouts":
             breakouts = value
+        elif name in _MORE:
+            more[name] = value
         else:
             errors.unknown("symptoms.", {name: value}, _SYMPTOMS)
     count: int | None = 0
@@ -308,6 +370,8 @@ def validate_checkin(
                 outside = errors.boolean("symptoms.breakouts.outside_treated_area", raw_outside)
                 if type(raw_outside) is not bool:
                     outside = True  # unclear: read as yes
+
+    temperature_c, other, worse, bleeding_with_pressure = _more_answers(errors, more)
 
     products: list[str] = []
     if "products" in payload:
@@ -357,5 +421,9 @@ def validate_checkin(
         breakouts_outside=outside,
         breakouts_reported=reported and count != 0,
         products=tuple(products),
+        temperature_c=temperature_c,
+        other=other,
+        worse=worse,
+        bleeding_with_pressure=bleeding_with_pressure,
         incomplete=incomplete,
     )

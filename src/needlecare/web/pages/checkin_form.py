@@ -11,7 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from needlecare.triage.vocabulary import MAX_BREAKOUTS, MAX_TEXT, red_flags_in
+from needlecare.triage.vocabulary import (
+    BLEEDING_WITH_PRESSURE,
+    BREAKOUT_KIND_LABELS,
+    FLAGS,
+    MAX_BREAKOUTS,
+    MAX_OTHER,
+    MAX_TEXT,
+    SCORES,
+    SIGNS,
+    TEMPERATURE_RANGE,
+    WORSE_CHOICES,
+    WORSE_LABELS,
+    Sign,
+    red_flags_in,
+)
 
 Option = dict[str, Any]
 
@@ -69,7 +83,7 @@ SCORE_QUESTIONS: list[dict[str, Any]] = [
         ),
     },
 ]
-SCORE_MAX = {"redness": 3, "swelling": 3, "pain": 10, "itch": 3}
+SCORE_MAX = dict(SCORES)
 
 # Counts are asked in ranges (one tap); the top of each range is stored, so the engine reads
 # an uncertain count on the careful side.
@@ -83,62 +97,39 @@ BREAKOUT_COUNTS: list[Option] = [
 BREAKOUT_COUNT_LABELS = {int(o["value"]): o["label"] for o in BREAKOUT_COUNTS}
 
 BREAKOUT_KINDS: list[Option] = [
-    {"value": "small_red_bumps", "label": "Small red bumps", "sub": "no white top"},
-    {"value": "whiteheads", "label": "Whiteheads", "sub": "small spots with a white top"},
-    {"value": "pustules", "label": "Pus-filled spots", "sub": "yellow or white centre, red around"},
-    {"value": "cysts", "label": "Deep, painful lumps", "sub": "under the skin"},
-    {"value": "milia", "label": "Tiny hard white dots", "sub": "like grains of sand (milia)"},
-    {"value": "mixed", "label": "A mix", "sub": "more than one kind"},
+    {"value": value, "label": label, "sub": sub}
+    for value, (label, sub) in BREAKOUT_KIND_LABELS.items()
 ]
 BREAKOUT_KIND_VALUES = frozenset(o["value"] for o in BREAKOUT_KINDS)
 
-# Most dangerous first, the way nurse triage protocols ask (reference.md#TR-01).
+
+def _question(sign: Sign) -> dict[str, Any]:
+    followups = [_question(s) for s in SIGNS if s.follows == sign.name]
+    return {"name": sign.name, "prompt": sign.prompt, "hint": sign.hint, "followups": followups}
+
+
+# The questions come from the one check-in vocabulary, in its order (most dangerous first,
+# reference.md#TR-01); a sign that matters only with another is its follow-up, shown when
+# that one is answered Yes (and always without JavaScript).
 RED_FLAG_QUESTIONS: list[dict[str, Any]] = [
-    {"name": "breathing_difficulty", "prompt": "Trouble breathing or swallowing?", "hint": None},
-    {
-        "name": "facial_swelling",
-        "prompt": "Swelling of the lips, tongue, eyelids or whole face?",
-        "hint": None,
-    },
-    {
-        "name": "eye_symptoms",
-        "prompt": "Eye pain, a red eye, or a change in how you see?",
-        "hint": None,
-    },
-    {
-        "name": "fever",
-        "prompt": "Fever or chills?",
-        "hint": "38 °C (100.4 °F) or higher, or feeling feverish.",
-    },
-    {
-        "name": "spreading_redness",
-        "prompt": "Redness that is spreading or getting bigger?",
-        "hint": None,
-    },
-    {
-        "name": "pus_or_yellow_crust",
-        "prompt": "Pus, or yellow or honey-coloured crusts?",
-        "hint": None,
-    },
-    {"name": "blisters_clustered", "prompt": "A group of small, painful blisters?", "hint": None},
-    {"name": "warmth", "prompt": "Treated skin that feels hot to the touch?", "hint": None},
-    {"name": "worsening", "prompt": "Is it getting worse instead of better?", "hint": None},
-    {"name": "hives", "prompt": "Itchy raised welts (hives)?", "hint": None},
-    {"name": "rash", "prompt": "A new rash?", "hint": None},
-    {"name": "bleeding", "prompt": "Bleeding from the treated skin?", "hint": None},
-    {"name": "firm_red_bumps", "prompt": "Firm red lumps that do not go away?", "hint": None},
-    {"name": "dark_patches", "prompt": "New darker patches of skin?", "hint": None},
-    {
-        "name": "track_marks",
-        "prompt": "Lines or dot patterns left on the skin?",
-        "hint": "Marks in rows, in the pattern of the needles.",
-    },
+    _question(s) for s in SIGNS if s.section == "warning" and s.follows is None
 ]
 COMMON_QUESTIONS: list[dict[str, Any]] = [
-    {"name": "flaking", "prompt": "Flaking or peeling?", "hint": None},
-    {"name": "tightness", "prompt": "Skin feels tight or dry?", "hint": None},
+    _question(s) for s in SIGNS if s.section == "common" and s.follows is None
 ]
-YES_NO_FIELDS = tuple(q["name"] for q in RED_FLAG_QUESTIONS + COMMON_QUESTIONS)
+YES_NO_FIELDS = FLAGS
+YES_NO_OPTIONS: list[Option] = [
+    {"value": "false", "label": "No"},
+    {"value": "true", "label": "Yes"},
+]
+WORSE_OPTIONS: list[Option] = [{"value": k, "label": v} for k, v in WORSE_LABELS.items()]
+BLEEDING_OPTIONS: list[Option] = [
+    {"value": k, "label": v, "sub": ""} for k, v in BLEEDING_WITH_PRESSURE.items()
+]
+TEMPERATURE_UNITS: list[Option] = [
+    {"value": "C", "label": "°C", "sub": ""},
+    {"value": "F", "label": "°F", "sub": ""},
+]
 MAX_PRODUCTS_CHARS = MAX_TEXT
 
 
@@ -162,6 +153,9 @@ def blank_form() -> dict[str, Any]:
     values: dict[str, Any] = {name: "0" for name in SCORE_MAX}
     values.update({name: "false" for name in YES_NO_FIELDS})
     values.update(breakouts_count="0", breakouts_kind="", breakouts_outside="false", products="")
+    values.update(
+        temperature_value="", temperature_unit="C", other="", worse="", bleeding_with_pressure=""
+    )
     return values
 
 
@@ -172,6 +166,9 @@ def form_values(form: Mapping[str, Any]) -> dict[str, Any]:
         raw = form.get(name)
         if isinstance(raw, str):
             values[name] = raw
+    getlist = getattr(form, "getlist", None)  # several "worse" boxes can be ticked
+    if getlist is not None:
+        values["worse"] = ",".join(v for v in getlist("worse") if isinstance(v, str))
     return values
 
 
@@ -217,12 +214,52 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
         elif answer:  # the schema: booleans default false, omit what is absent
             parsed.symptoms[name] = True
 
+    _more_answers(values, parsed)
+
     products = values.get("products", "").strip()
     if len(products) > MAX_PRODUCTS_CHARS:
         parsed.errors["products"] = f"Paste at most {MAX_PRODUCTS_CHARS:,} characters."
     if products:
         parsed.products = [products]
     return parsed
+
+
+def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
+    """Temperature, what is worse than yesterday, bleeding with pressure, something else."""
+    symptoms = parsed.symptoms
+    raw_temperature = values.get("temperature_value", "").strip().replace(",", ".")
+    if raw_temperature:
+        unit = values.get("temperature_unit", "C")
+        unit = unit if unit in TEMPERATURE_RANGE else "C"
+        low, high = TEMPERATURE_RANGE[unit]
+        try:
+            degrees = float(raw_temperature)
+        except ValueError:
+            degrees = float("nan")
+        if not low <= degrees <= high:
+            parsed.errors["temperature_value"] = (
+                f"Write the temperature as a number from {low:g} to {high:g} °{unit}, like 38.2."
+            )
+            parsed.missing["symptoms.temperature"] = parsed.errors["temperature_value"]
+        else:
+            symptoms["temperature"] = {"value": degrees, "unit": unit}
+    worse = [v for v in values.get("worse", "").split(",") if v]
+    if any(v not in WORSE_CHOICES for v in worse):
+        parsed.errors["worse"] = "Tick what is worse than yesterday."
+        symptoms["worse_than_yesterday"] = worse  # the domain reads it as everything worse
+    elif worse:
+        symptoms["worse_than_yesterday"] = worse
+        symptoms.pop("worsening", None)  # said per symptom: the global answer is not needed
+    bleeding = values.get("bleeding_with_pressure", "")
+    if bleeding:
+        symptoms["bleeding_with_pressure"] = bleeding  # the domain checks the value
+        if bleeding not in BLEEDING_WITH_PRESSURE:
+            parsed.errors["bleeding_with_pressure"] = "Choose whether it stops with pressure."
+    other = values.get("other", "").strip()
+    if len(other) > MAX_OTHER:
+        parsed.errors["other"] = f"Write at most {MAX_OTHER:,} characters."
+    if other:
+        symptoms["other"] = other[:MAX_OTHER]
 
 
 def field_for(path: str) -> str:
@@ -238,6 +275,14 @@ def field_for(path: str) -> str:
             }.get(sub, "breakouts_count")
         if parts[1] in SCORE_MAX or parts[1] in YES_NO_FIELDS:
             return parts[1]
+        more = {
+            "temperature": "temperature_value",
+            "worse_than_yesterday": "worse",
+            "bleeding_with_pressure": "bleeding_with_pressure",
+            "other": "other",
+        }
+        if parts[1].split("[")[0] in more:
+            return more[parts[1].split("[")[0]]
     if parts[0] == "products":
         return "products"
     return "_form"
@@ -263,11 +308,29 @@ def values_from(symptoms: Mapping[str, Any], products: list[Any]) -> dict[str, A
         if breakouts.get("outside_treated_area") is True:
             values["breakouts_outside"] = "true"
     values["products"] = "\n\n".join(p for p in products if isinstance(p, str))
+    temperature = symptoms.get("temperature")
+    if isinstance(temperature, dict):
+        values["temperature_value"] = f"{temperature.get('value', '')}"
+        values["temperature_unit"] = str(temperature.get("unit", "C"))
+    worse = symptoms.get("worse_than_yesterday")
+    if isinstance(worse, list):
+        values["worse"] = ",".join(str(w) for w in worse)
+        if worse:
+            values["worsening"] = "true"
+    if isinstance(symptoms.get("bleeding_with_pressure"), str):
+        values["bleeding_with_pressure"] = symptoms["bleeding_with_pressure"]
+    if isinstance(symptoms.get("other"), str):
+        values["other"] = symptoms["other"]
     return values
 
 
 PROMPTS: dict[str, str] = {
-    **{q["name"]: q["prompt"] for q in SCORE_QUESTIONS + RED_FLAG_QUESTIONS + COMMON_QUESTIONS},
+    **{q["name"]: q["prompt"] for q in SCORE_QUESTIONS},
+    **{sign.name: sign.prompt for sign in SIGNS},
+    "temperature_value": "Your temperature, if you measured it",
+    "worse": "What is worse than yesterday?",
+    "bleeding_with_pressure": "Does it stop with gentle pressure?",
+    "other": "Anything else?",
     "breakouts_count": "How many new spots?",
     "breakouts_kind": "What do they look like mostly?",
     "breakouts_outside": "Are some outside the treated area?",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from needlecare.triage.vocabulary import HISTORY_LABELS, answers_as_given, label_for
+
+__all__ = ["answers_as_given", "label_for"]  # the check-in's labels, for the clinic's pages
+
 Option = dict[str, Any]
 
 LEVELS: dict[str, dict[str, str]] = {
@@ -94,18 +98,7 @@ SKIN_TYPES: list[Option] = [
 ]
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 
-HISTORY: list[Option] = [
-    {"value": "hsv", "label": "Cold sores (herpes)"},
-    {"value": "keloid", "label": "Raised, thick scars (keloids)"},
-    {"value": "eczema", "label": "Eczema"},
-    {"value": "rosacea", "label": "Rosacea"},
-    {"value": "psoriasis", "label": "Psoriasis"},
-    {"value": "isotretinoin_6mo", "label": "Isotretinoin (Roaccutane) in the last 6 months"},
-    {"value": "anticoagulants", "label": "Blood thinners"},
-    {"value": "pregnancy", "label": "Pregnant"},
-    {"value": "immunosuppressed", "label": "Weak immune system or medicines that lower it"},
-    {"value": "diabetes", "label": "Diabetes"},
-]
+HISTORY: list[Option] = [{"value": k, "label": v} for k, v in HISTORY_LABELS.items()]
 
 ROLES: list[Option] = [
     {"value": "clinician", "label": "Clinician", "sub": "sees patients and alerts"},

@@ -39,6 +39,20 @@
     sync();
   });
 
+  // Follow-up questions only matter after a Yes; without this file they are always shown.
+  document.querySelectorAll("[data-shows-when-yes]").forEach(function (input) {
+    var target = document.getElementById(input.dataset.showsWhenYes);
+    if (!target || input.value !== "true") return;
+    function sync() {
+      var checked = document.querySelector("input[name='" + input.name + "']:checked");
+      target.hidden = !(checked && checked.value === "true") && !target.querySelector(".has-error");
+    }
+    document.querySelectorAll("input[name='" + input.name + "']").forEach(function (radio) {
+      radio.addEventListener("change", sync);
+    });
+    sync();
+  });
+
   // Copy a private invitation link in one tap.
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.hidden = false;

@@ -12,14 +12,28 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     ValidatorFunctionWrapHandler,
+    create_model,
     model_validator,
 )
 
-from needlecare.triage.vocabulary import MAX_BREAKOUTS, MAX_PRODUCTS, MAX_TEXT, red_flags_in
+from needlecare.triage.vocabulary import (
+    AREAS,
+    BLEEDING_WITH_PRESSURE,
+    BREAKOUT_KINDS,
+    MAX_BREAKOUTS,
+    MAX_OTHER,
+    MAX_PRODUCTS,
+    MAX_TEXT,
+    SCORE_LABELS,
+    SCORES,
+    SIGNS,
+    TEMPERATURE_RANGE,
+    WORSE_CHOICES,
+    red_flags_in,
+)
 from needlecare.web.api.schemas.accounts import Out, Strict
 
-Score3 = Annotated[int, Field(ge=0, le=3)]
-Area = Literal["face", "neck", "chest", "scalp", "body"]
+Area = Literal[AREAS]  # type: ignore[valid-type]
 LevelName = Literal["expected", "monitor", "contact_clinic", "urgent"]
 
 
@@ -48,37 +62,62 @@ class TreatmentOut(Out):
 
 class Breakouts(Strict):
     count: int = Field(0, ge=0, le=MAX_BREAKOUTS)
-    kind: Literal["whiteheads", "small_red_bumps", "pustules", "cysts", "milia", "mixed"] | None = (
-        None
-    )
+    kind: Literal[BREAKOUT_KINDS] | None = None  # type: ignore[valid-type]
     outside_treated_area: bool = False
 
 
-class Symptoms(Strict):
-    """The triage schema's symptoms: scores default 0, yes/no answers default false."""
+class Temperature(Strict):
+    """A measured temperature; 38 °C (100.4 °F) or more counts as a fever."""
 
-    redness: Score3 = 0
-    swelling: Score3 = 0
-    pain: int = Field(0, ge=0, le=10)
-    itch: Score3 = 0
-    breakouts: Breakouts | None = None
-    flaking: bool = False
-    tightness: bool = False
-    bleeding: bool = False
-    pus_or_yellow_crust: bool = False
-    spreading_redness: bool = False
-    warmth: bool = False
-    fever: bool = False
-    blisters_clustered: bool = False
-    hives: bool = False
-    rash: bool = False
-    facial_swelling: bool = False
-    breathing_difficulty: bool = False
-    eye_symptoms: bool = False
-    dark_patches: bool = False
-    firm_red_bumps: bool = False
-    track_marks: bool = False
-    worsening: bool = False
+    value: float = Field(description="Degrees, in `unit`")
+    unit: Literal["C", "F"]
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Temperature:
+        low, high = TEMPERATURE_RANGE[self.unit]
+        if not low <= self.value <= high:
+            raise ValueError(f"must be from {low:g} to {high:g} °{self.unit}")
+        return self
+
+
+def _symptom_fields() -> dict[str, Any]:
+    """The symptoms of the one check-in vocabulary (needlecare.triage.vocabulary)."""
+    fields: dict[str, Any] = {
+        name: (int, Field(0, ge=0, le=top, description=SCORE_LABELS[name]))
+        for name, top in SCORES.items()
+    }
+    fields["breakouts"] = (Breakouts | None, None)
+    for sign in SIGNS:
+        described = sign.prompt + (f" (asked when {sign.follows} is true)" if sign.follows else "")
+        fields[sign.name] = (bool, Field(False, description=described))
+    fields["temperature"] = (Temperature | None, Field(None, description=Temperature.__doc__))
+    fields["other"] = (
+        str | None,
+        Field(
+            None,
+            max_length=MAX_OTHER,
+            description="Something else, in the person's words: always shown to the clinic; "
+            "it never lowers a level",
+        ),
+    )
+    fields["worse_than_yesterday"] = (
+        list[Literal[WORSE_CHOICES]],  # type: ignore[valid-type]
+        Field(
+            default_factory=list,
+            description="Symptoms that are worse than yesterday (replaces `worsening`, which "
+            "is still accepted and read as everything being worse)",
+        ),
+    )
+    fields["bleeding_with_pressure"] = (
+        Literal[tuple(BLEEDING_WITH_PRESSURE)] | None,
+        Field(None, description="Whether bleeding stops with gentle pressure"),
+    )
+    return fields
+
+
+class Symptoms(create_model("SymptomFields", __base__=Strict, **_symptom_fields())):  # type: ignore[misc]
+    """The triage schema's symptoms: scores default 0, yes/no answers default false, and
+    every other answer is optional."""
 
 
 class CheckinIn(Strict):
