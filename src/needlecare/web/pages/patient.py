@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from needlecare.services import checkins, clock, notes, patients, products, treatments
+from needlecare.services import checkins, clock, messages, notes, patients, products, treatments
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.base import utcnow
@@ -25,6 +25,7 @@ from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
     day_label,
+    message_rows,
     result_view,
     treatment_view,
 )
@@ -86,6 +87,7 @@ def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response
             checked_in_today=checkin_row(done_today[-1], "") if done_today else None,
             next_checkin_hint="Check in once a day, at about the same time.",
         )
+    context["thread"] = message_rows(messages.thread(uow, viewer, _pid(viewer)))
     return render(request, "patient/today.html", context, viewer=viewer)
 
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from needlecare.services.messages import MessageView
+from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Treatment
 from needlecare.web.pages.charts import Chart, trend_charts
-from needlecare.web.pages.checkin_form import BREAKOUT_COUNT_LABELS
-from needlecare.web.pages.vocab import AREAS, DEVICE_LABELS, ROMAN
+from needlecare.web.pages.checkin_form import (
+    BREAKOUT_COUNT_LABELS,
+    BREAKOUT_KINDS,
+    COMMON_QUESTIONS,
+    RED_FLAG_QUESTIONS,
+    SCORE_QUESTIONS,
+)
+from needlecare.web.pages.vocab import AREAS, DEVICE_LABELS, ROMAN, humanize
 
 _AREA_LABELS = {o["value"]: o["label"] for o in AREAS}
 
@@ -96,3 +105,76 @@ def result_view(checkin: Checkin) -> dict[str, Any]:
         "advice": [a for a in result.get("advice", []) if isinstance(a, str)],
         "phase": result.get("phase", ""),
     }
+
+
+def message_rows(views: Sequence[MessageView]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": view.id,
+            "from_clinic": view.from_clinic,
+            "author_name": view.author_name,
+            "body": view.body,
+            "alert_id": view.alert_id,
+            "when": time_label(view.created_at),
+        }
+        for view in views
+    ]
+
+
+_QUESTION_LABELS = {
+    q["name"]: q["prompt"] for q in SCORE_QUESTIONS + RED_FLAG_QUESTIONS + COMMON_QUESTIONS
+}
+_OPTION_LABELS = {
+    q["name"]: {o["value"]: o["label"] for o in q["options"]} for q in SCORE_QUESTIONS
+}
+_KIND_LABELS = {o["value"]: o["label"] for o in BREAKOUT_KINDS}
+
+
+def _answer_text(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None:
+        return "Not answered"
+    if name in _OPTION_LABELS:
+        return f"{value} ({_OPTION_LABELS[name].get(str(value), value)})"
+    if name == "breakouts.count" and isinstance(value, int):
+        return BREAKOUT_COUNT_LABELS.get(value, str(value))
+    if name == "breakouts.kind":
+        return _KIND_LABELS.get(str(value), humanize(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "None"
+    return str(value)
+
+
+def answers_of(checkin: Checkin) -> list[dict[str, str]]:
+    """Every stored answer as given: known fields with their question, any other with its key
+    (so a field added to the check-in later still shows)."""
+    rows: list[dict[str, str]] = []
+    for name, value in symptoms_of(checkin).items():
+        if isinstance(value, dict):
+            for sub, sub_value in value.items():
+                key = f"{name}.{sub}"
+                label = f"{humanize(name)}: {humanize(sub).lower()}"
+                rows.append({"key": key, "label": label, "value": _answer_text(key, sub_value)})
+            continue
+        label = _QUESTION_LABELS.get(name, humanize(name))
+        rows.append({"key": name, "label": label, "value": _answer_text(name, value)})
+    products = (checkin.triage_input or {}).get("products")
+    if products:
+        rows.append(
+            {"key": "products", "label": "Products used", "value": _answer_text("", products)}
+        )
+    return rows
+
+
+def age_label(moment: datetime | None, now: datetime | None = None) -> str:
+    if moment is None:
+        return ""
+    minutes = int(((now or utcnow()) - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"
