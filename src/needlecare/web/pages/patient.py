@@ -25,6 +25,7 @@ from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
     day_label,
+    localize_emergency,
     message_rows,
     result_view,
     treatment_view,
@@ -292,7 +293,10 @@ def checkin_result(
 ) -> Response:
     checkin = checkins.get_checkin(uow, viewer, _pid(viewer), checkin_id)
     context = result_view(checkin)
+    care = getattr(request.state, "care", None)
+    emergency = care.contact.emergency if care and care.contact else None
     context.update(
+        advice=localize_emergency(context["advice"], emergency.number if emergency else None),
         title=f"Check-in result, day {checkin.day}",
         alert_sent=viewer.clinic_id is not None and Level(checkin.level) in ALERT_LEVELS,
     )

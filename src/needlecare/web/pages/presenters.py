@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -92,6 +93,43 @@ def charts_for(checkins: list[Checkin], prefix: str = "trend") -> list[Chart]:
     return trend_charts(rows, prefix)
 
 
+# A conditional line ("if you get a fever, get care") is no advice to someone who has just
+# said they have one. At the urgent level (whose own advice already says: medical care now)
+# such lines are left out when a sign they name was reported; below it they stay, since
+# there they are the only words that escalate.
+_CONDITIONAL_SIGNS = {
+    "fever": ("get a fever", "have a fever"),
+    "spreading_redness": ("redness spreads", "redness that spreads", "spreads past the line"),
+    "pus_or_yellow_crust": ("pus",),
+    "blisters_clustered": ("blisters",),
+    "facial_swelling": ("swelling of the face", "lips, tongue or face swell"),
+    "breathing_difficulty": ("breathing is hard", "trouble breathing", "breathing gets hard"),
+}
+_EMERGENCY_LIST = re.compile(r"\s*\((?:\d{2,4}(?:, | or ))+\d{2,4}\)")
+
+
+def advice_for_answers(advice: list[str], symptoms: dict[str, Any], level: str) -> list[str]:
+    if level != "urgent":
+        return advice
+    reported = [name for name in _CONDITIONAL_SIGNS if symptoms.get(name) is True]
+    kept = []
+    for line in advice:
+        lowered = line.lower()
+        conditional = " if " in f" {lowered}"
+        if conditional and any(
+            phrase in lowered for name in reported for phrase in _CONDITIONAL_SIGNS[name]
+        ):
+            continue
+        kept.append(line)
+    return kept
+
+
+def localize_emergency(advice: list[str], number: str | None) -> list[str]:
+    """Advice naming several emergency numbers names the clinic country's one instead."""
+    replacement = f" ({number})" if number else ""
+    return [_EMERGENCY_LIST.sub(replacement, line) for line in advice]
+
+
 def result_view(checkin: Checkin) -> dict[str, Any]:
     result = checkin.triage_result or {}
     return {
@@ -102,7 +140,16 @@ def result_view(checkin: Checkin) -> dict[str, Any]:
             "created_label": time_label(checkin.created_at),
         },
         "findings": [f for f in result.get("findings", []) if isinstance(f, dict)],
-        "advice": [a for a in result.get("advice", []) if isinstance(a, str)],
+        "advice": advice_for_answers(
+            [a for a in result.get("advice", []) if isinstance(a, str)],
+            symptoms_of(checkin),
+            checkin.level.value,
+        ),
+        "reported": [
+            q["prompt"].rstrip("?")
+            for q in RED_FLAG_QUESTIONS
+            if symptoms_of(checkin).get(q["name"]) is True
+        ],
         "phase": result.get("phase", ""),
     }
 
