@@ -47,8 +47,16 @@ def send_message(patient_id: int, body: MessageIn, actor: ApiActor, uow: UowDep)
         sent = messages.send_to_clinic(uow, actor, body.body)
     else:
         sent = messages.send_to_patient(uow, actor, patient_id, body.body, alert_id=body.alert_id)
-    thread = messages.thread(uow, actor, patient_id, mark_read=False)
-    return MessageOut.model_validate(next(m for m in thread if m.id == sent.id))
+    return MessageOut(
+        id=sent.id,
+        patient_id=sent.patient_id,
+        alert_id=sent.alert_id,
+        from_clinic=sent.from_clinic,
+        author_name=actor.display_name,
+        body=sent.body,
+        created_at=sent.created_at,
+        read_at=sent.read_at,
+    )
 
 
 @queue_router.get("/alerts/queue", response_model=QueueOut)
