@@ -298,3 +298,37 @@ def assign(uow: UnitOfWork, actor: Principal, alert_id: int, assignee_id: int | 
         )
         uow.commit()
         return ids
+
+
+def acknowledge_row(
+    uow: UnitOfWork, actor: Principal, alert_id: int, *, now: datetime | None = None
+) -> list[int]:
+    """Acknowledge the patient's row: every open alert of that patient (the clinician has
+    seen the patient's state, not one check-in of it). Returns the alert ids acknowledged."""
+    clinic_id = require_staff(actor)
+    now = now or utcnow()
+    with uow:
+        alert = alert_for(uow.session, actor, alert_id)
+        waiting = list(
+            uow.session.scalars(
+                select(Alert).where(
+                    Alert.patient_id == alert.patient_id,
+                    Alert.clinic_id == clinic_id,
+                    Alert.state == AlertState.OPEN,
+                )
+            )
+        )
+        for each in waiting:
+            each.state = AlertState.ACKNOWLEDGED
+            each.acknowledged_at, each.acknowledged_by = now, actor.user_id
+            audit.record(
+                uow.session,
+                actor,
+                "alert.acknowledge",
+                "alert",
+                each.id,
+                clinic_id=clinic_id,
+                patient_id=each.patient_id,
+            )
+        uow.commit()
+        return [each.id for each in waiting]

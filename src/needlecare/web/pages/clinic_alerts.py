@@ -89,8 +89,9 @@ async def acknowledge_alert(
     request: Request, alert_id: int, viewer: StaffViewer, uow: UowDep
 ) -> Response:
     form = await read_form(request)
-    alerts.acknowledge(uow, viewer, alert_id)
-    flash(request, "Alert acknowledged.")
+    alerts.acknowledge(uow, viewer, alert_id)  # 409 on a resolved one, as before
+    alert_queue.acknowledge_row(uow, viewer, alert_id)
+    flash(request, "Acknowledged: the patient's alerts are marked as seen.")
     return RedirectResponse(_back(text(form, "next", 300), "/clinic/alerts"), status_code=303)
 
 
