@@ -88,14 +88,12 @@ def test_two_workers_racing_queue_one_email(
     engines = [make_engine(settings.database_url) for _ in range(2)]
     results: list[int] = []
     try:
-        threads = [
-            threading.Thread(
-                target=lambda f=make_session_factory(e): results.append(
-                    notify_overdue_urgent(f, raised + timedelta(minutes=45))
-                )
-            )
-            for e in engines
-        ]
+        factories = [make_session_factory(e) for e in engines]
+
+        def escalate(each: sessionmaker[Session]) -> None:
+            results.append(notify_overdue_urgent(each, raised + timedelta(minutes=45)))
+
+        threads = [threading.Thread(target=escalate, args=(f,)) for f in factories]
         for t in threads:
             t.start()
         for t in threads:
