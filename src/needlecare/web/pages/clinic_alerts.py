@@ -18,6 +18,7 @@ from needlecare.web.pages.deps import CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import read_form, text
 from needlecare.web.pages.presenters import age_label, answers_of, message_rows, result_view
 from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.vocab import humanize
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
 
@@ -47,8 +48,11 @@ def _row_view(row: alert_queue.QueueRow) -> dict[str, Any]:
         "level": row.level.value if row.level else None,
         "state": row.state.value if row.state else None,
         "waiting_label": age_label(row.waiting_since),
-        "key_findings": "; ".join(f.get("text", "") for f in row.findings[:2])
+        # Short names in the row (one line each); the full sentences on hover and on the
+        # check-in page.
+        "key_findings": ", ".join(humanize(f.get("code", "")) for f in row.findings[:2])
         or ("Missed check-in" if row.kind == "missed" else ""),
+        "findings_text": " ".join(f.get("text", "") for f in row.findings),
         "more_findings": max(len(row.findings) - 2, 0),
     }
 
