@@ -183,7 +183,8 @@ def _answer_text(name: str, value: Any) -> str:
     if value is None:
         return "Not answered"
     if name in _OPTION_LABELS:
-        return f"{value} ({_OPTION_LABELS[name].get(str(value), value)})"
+        label = _OPTION_LABELS[name].get(str(value), str(value))
+        return str(value) if label == str(value) else f"{value} ({label})"
     if name == "breakouts.count" and isinstance(value, int):
         return BREAKOUT_COUNT_LABELS.get(value, str(value))
     if name == "breakouts.kind":
