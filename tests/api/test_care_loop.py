@@ -206,3 +206,40 @@ def test_the_new_routes_are_documented(client: TestClient) -> None:
         "/api/v1/clinic/settings",
     ):
         assert path in paths, path
+
+
+def test_missed_check_ins_are_their_own_lower_rows_until_the_patient_checks_in(
+    client: TestClient, uow: UnitOfWork, world: Any
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from api_helpers import CALM
+
+    from needlecare.storage.models import ReminderEvent
+    from needlecare.storage.models.jobs import EventKind, EventOutcome
+
+    with uow:
+        for name in ("quinn", "pat"):
+            uow.session.add(
+                ReminderEvent(
+                    treatment_id=world.treatments[name],
+                    patient_id=world.patients[name],
+                    clinic_id=world.alder_id,
+                    due_day=2,
+                    kind=EventKind.MISSED_CHECKIN,
+                    due_at=datetime.now(UTC) - timedelta(hours=3),
+                    outcome=EventOutcome.QUEUED,
+                )
+            )
+        uow.commit()
+    submit(uow, world, "bob", "quinn", FEVER)  # quinn: an alert row, not also a missed one
+    rows = client.get("/api/v1/alerts/queue", headers=world.bob.headers).json()["rows"]
+    assert [(r["patient_id"], r["kind"]) for r in rows] == [
+        (world.patients["quinn"], "alert"),
+        (world.patients["pat"], "missed"),
+    ]
+    submit(uow, world, "pat", "pat", CALM)  # checked in since: no longer missed
+    rows = client.get("/api/v1/alerts/queue", headers=world.bob.headers).json()["rows"]
+    assert [r["kind"] for r in rows] == ["alert"]
+    # Charlie's clinic sees neither.
+    assert client.get("/api/v1/alerts/queue", headers=world.charlie.headers).json()["rows"] == []
