@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +35,8 @@ class Server:
     url: str
     world: World
     password: str = PASSWORD
+    # The server's own sessions, for tests that seed more data through the services.
+    session_factory: Any = None
 
 
 def _free_port() -> int:
@@ -61,7 +64,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield Server(url=f"http://127.0.0.1:{port}", world=world)
+    yield Server(
+        url=f"http://127.0.0.1:{port}", world=world, session_factory=app.state.session_factory
+    )
     uv.should_exit = True
     thread.join(timeout=10)
 

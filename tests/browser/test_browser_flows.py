@@ -109,24 +109,22 @@ def test_clinic_alert_flow(phone: Any, desk: Any, server: Server, shots: Path) -
 
     log_in(desk, server.world.clinician_a, server.password)
     desk.wait_for_url("**/clinic/alerts")
-    card = desk.locator("article.alert-item", has_text="Paula Patient").filter(
-        has_text="not yet seen"
-    )
-    assert card.count() >= 1
-    first = card.first
-    alert_id = first.get_attribute("id")
+    row = desk.locator("tr", has_text="Paula Patient").filter(has_text="not yet seen")
+    assert row.count() == 1  # one row per patient, however many alerts
     desk.screenshot(path=shots / "desk-alerts.png", full_page=True)
 
-    first.get_by_role("button", name="Acknowledge").click()
+    row.get_by_role("button", name="Acknowledge Paula Patient").click()
     desk.wait_for_load_state()
-    card = desk.locator(f"#{alert_id}")
-    assert "not yet seen" not in card.inner_text()
+    assert "not yet seen" not in desk.locator("tr", has_text="Paula Patient").inner_text()
 
-    card.get_by_text("Resolve…").click()
-    card.get_by_label("Resolve with a note").fill("Called Paula; seen in clinic at 3 pm.")
-    card.get_by_role("button", name="Resolve").click()
+    desk.locator("tr", has_text="Paula Patient").get_by_role(
+        "link", name="Paula Patient", exact=True
+    ).click()
+    desk.wait_for_url("**/checkins/*")
+    desk.get_by_text("Resolve…").click()
+    desk.get_by_label("What was done").fill("Called Paula; seen in clinic at 3 pm.")
+    desk.get_by_role("button", name="Resolve").click()
     desk.wait_for_load_state()
-    assert desk.locator(f"#{alert_id}").count() == 0
     assert desk.get_by_role("status").first.inner_text().startswith("Alert resolved")
 
 

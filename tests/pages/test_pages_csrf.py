@@ -9,7 +9,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from needlecare.storage.models import Checkin, ClinicalNote, ClinicProtocol, Photo, ReminderPause
+from needlecare.storage.models import (
+    Checkin,
+    ClinicalNote,
+    ClinicProtocol,
+    Message,
+    Photo,
+    ReminderPause,
+)
 
 from .conftest import login
 from .seed import World
@@ -35,6 +42,10 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
     "/products": ("patient", {"ingredients": "Aqua, Glycerin"}, None),
     "/clinic/alerts/{alert_id}/acknowledge": ("staff", {}, None),
     "/clinic/alerts/{alert_id}/resolve": ("staff", {"note": "called"}, None),
+    "/clinic/alerts/{alert_id}/assign": ("staff", {"assignee_id": "1"}, None),
+    "/clinic/patients/{patient_id}/messages": ("staff", {"message": "Please call us"}, None),
+    "/messages": ("patient", {"message": "It is worse today"}, None),
+    "/clinic/settings": ("staff", {"name": "Forged", "urgent_ack_minutes": "30"}, None),
     "/clinic/patients/{patient_id}/notes": ("staff", {"body": "note"}, None),
     "/clinic/patients/{patient_id}/recommendations": ("staff", {"product_name": "Balm"}, None),
     "/clinic/patients/{patient_id}/invite": ("staff", {}, None),
@@ -104,7 +115,7 @@ def test_form_without_a_valid_csrf_token_is_refused(
     path = template.format(
         token="inv_whatever", alert_id=1, patient_id=world.patient_a_id, photo_id=1
     )
-    models = (Checkin, ClinicalNote, Photo, ClinicProtocol)
+    models = (Checkin, ClinicalNote, Photo, ClinicProtocol, Message)
     before = [_count(app, m) for m in models]
 
     for token in (None, "forged-token"):

@@ -27,6 +27,8 @@ DAILY_SUBJECT = "Your daily NeedleCare check-in"
 LATER_SUBJECT = "Your NeedleCare check-in"
 ALERT_SUBJECT = "A patient needs attention"  # never the level, a name or a symptom
 MISSED_SUBJECT = "A patient missed a check-in"
+MESSAGE_SUBJECT = "Your clinic sent you a message"  # never the text: it stays behind the login
+OVERDUE_SUBJECT = "An urgent alert is waiting to be acknowledged"
 LAST_DAILY_DAY = 7
 
 
@@ -128,10 +130,40 @@ def _missed(session: Session, row: OutboxMessage, settings: JobsSettings) -> Ema
     return Email(MISSED_SUBJECT, text, html, {})
 
 
+def _clinic_message(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    if row.patient_id is None or session.get(Patient, row.patient_id) is None:
+        raise NoLongerWanted("patient deleted")
+    text, html = _render(
+        "clinic_message",
+        {"clinic": _clinic_name(session, row.clinic_id), "today_url": f"{settings.base_url}/today"},
+    )
+    return Email(MESSAGE_SUBJECT, text, html, {})
+
+
+def _urgent_overdue(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    alert = session.get(Alert, int(row.payload["alert_id"]))
+    if alert is None:
+        raise NoLongerWanted("alert deleted")
+    if alert.state is not AlertState.OPEN:
+        raise NoLongerWanted("alert acknowledged meanwhile")
+    clinic = session.get(Clinic, alert.clinic_id)
+    text, html = _render(
+        "urgent_overdue",
+        {
+            "clinic": clinic.name if clinic else "NeedleCare",
+            "minutes": clinic.urgent_ack_minutes if clinic else 30,
+            "alerts_url": f"{settings.base_url}/clinic/alerts?level=urgent&state=open",
+        },
+    )
+    return Email(OVERDUE_SUBJECT, text, html, {})
+
+
 _BUILDERS = {
     MessageKind.REMINDER: _reminder,
     MessageKind.CHECKIN_ALERT: _checkin_alert,
     MessageKind.MISSED_CHECKIN: _missed,
+    MessageKind.CLINIC_MESSAGE: _clinic_message,
+    MessageKind.URGENT_OVERDUE: _urgent_overdue,
 }
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from needlecare.jobs.outbox import DrainReport, drain
+from needlecare.jobs.overdue import notify_overdue_urgent
 from needlecare.jobs.reminders import ScheduleReport, run_schedule
 from needlecare.jobs.settings import JobsSettings
 from needlecare.jobs.smtp import SmtpTransport, Transport
@@ -28,11 +29,13 @@ log = logging.getLogger("needlecare.jobs.worker")
 class PassReport:
     schedule: ScheduleReport
     outbox: DrainReport | None  # None: no SMTP server configured, mail stays queued
+    overdue_escalated: int = 0  # urgent alerts not acknowledged in time: admins emailed
 
     def summary(self) -> str:
         text = (
             f"reminders queued {self.schedule.reminders_queued}, "
-            f"missed check-ins reported {self.schedule.missed_alerts}"
+            f"missed check-ins reported {self.schedule.missed_alerts}, "
+            f"overdue urgent alerts escalated {self.overdue_escalated}"
         )
         if self.outbox is None:
             return text + "; mail not sent (NEEDLECARE_SMTP_URL is not set)"
@@ -62,12 +65,13 @@ class Worker:
     def run_once(self) -> PassReport:
         """One pass: the schedule, then the outbox until nothing is due."""
         schedule = run_schedule(self._factory, self._settings, self._clock())
+        escalated = notify_overdue_urgent(self._factory, self._clock())
         outbox = None
         if self._transport is not None:
             outbox = drain(
                 self._factory, self._transport, self._settings, clock=self._clock, rng=self._rng
             )
-        return PassReport(schedule, outbox)
+        return PassReport(schedule, outbox, escalated)
 
     def run(self, stop: threading.Event) -> None:
         """Pass after pass until `stop` is set; sleeps the poll interval in between."""

@@ -77,6 +77,17 @@ class NoteRecord:
 
 
 @dataclass(frozen=True)
+class MessageRecord:
+    id: int
+    from_clinic: bool
+    author: str
+    body: str
+    created_at: datetime
+    alert_id: int | None = None
+    read_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class RecommendationRecord:
     id: int
     author: str
@@ -114,6 +125,7 @@ class PatientData:
     notes: list[NoteRecord] = field(default_factory=list)
     recommendations: list[RecommendationRecord] = field(default_factory=list)
     photos: list[PhotoRecord] = field(default_factory=list)
+    messages: list[MessageRecord] = field(default_factory=list)
 
     @property
     def latest_treatment(self) -> TreatmentRecord | None:

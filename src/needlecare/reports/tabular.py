@@ -49,6 +49,7 @@ def patient_document(data: PatientData) -> dict[str, Any]:
         "alerts": data.alerts,
         "notes": data.notes,
         "recommendations": data.recommendations,
+        "messages": data.messages,
         "photos": [
             {
                 "id": p.id,
@@ -170,6 +171,20 @@ def _notes(data: PatientData) -> Iterable[Row]:
         }
 
 
+def _messages(data: PatientData) -> Iterable[Row]:
+    for m in data.messages:
+        yield {
+            "patient_id": data.patient.id,
+            "message_id": m.id,
+            "created_at": _iso(m.created_at),
+            "from": "clinic" if m.from_clinic else "patient",
+            "author": m.author,
+            "alert_id": m.alert_id,
+            "read_at": _iso(m.read_at),
+            "body": m.body,
+        }
+
+
 TABLES: dict[str, tuple[tuple[str, ...], Callable[[PatientData], Iterable[Row]]]] = {
     "patients": (
         ("patient_id", "display_name", "email", "fitzpatrick", "acne_prone", "history",
@@ -192,6 +207,11 @@ TABLES: dict[str, tuple[tuple[str, ...], Callable[[PatientData], Iterable[Row]]]
         _alerts,
     ),
     "notes": (("patient_id", "note_id", "created_at", "author", "body"), _notes),
+    "messages": (
+        ("patient_id", "message_id", "created_at", "from", "author", "alert_id", "read_at",
+         "body"),
+        _messages,
+    ),
 }  # fmt: skip
 DEFAULT_TABLE = "checkins"
 

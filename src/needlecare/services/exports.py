@@ -23,6 +23,7 @@ from needlecare.reports.records import (
     AlertRecord,
     CheckinRecord,
     ClinicRecord,
+    MessageRecord,
     NoteRecord,
     PatientData,
     PatientRecord,
@@ -41,6 +42,7 @@ from needlecare.storage.models import (
     Checkin,
     Clinic,
     ClinicalNote,
+    Message,
     Patient,
     Photo,
     Recommendation,
@@ -142,6 +144,7 @@ def load_patients(
         ("checkins", Checkin, (Checkin.created_at, Checkin.id)),
         ("alerts", Alert, (Alert.created_at, Alert.id)),
         ("recommendations", Recommendation, (Recommendation.created_at, Recommendation.id)),
+        ("messages", Message, (Message.created_at, Message.id)),
     ]
     if include_notes:
         queries.append(("notes", ClinicalNote, (ClinicalNote.created_at, ClinicalNote.id)))
@@ -153,7 +156,8 @@ def load_patients(
     authors = _names(
         session,
         {r.author_id for rows in by_patient["notes"].values() for r in rows}
-        | {r.author_id for rows in by_patient["recommendations"].values() for r in rows},
+        | {r.author_id for rows in by_patient["recommendations"].values() for r in rows}
+        | {m.author_id for rows in by_patient["messages"].values() for m in rows},
     )
     clinic_ids = {p.clinic_id for p in patients if p.clinic_id is not None}
     clinics = {
@@ -218,6 +222,18 @@ def load_patients(
                 for r in by_patient["recommendations"][p.id]
             ],
             photos=photos.get(p.id, []),
+            messages=[
+                MessageRecord(
+                    m.id,
+                    m.from_clinic,
+                    authors.get(m.author_id, ""),
+                    m.body,
+                    m.created_at,
+                    m.alert_id,
+                    m.read_at,
+                )
+                for m in by_patient["messages"][p.id]
+            ],
         )
         for p in patients
     ]

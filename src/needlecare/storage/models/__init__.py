@@ -13,6 +13,7 @@ from needlecare.storage.models.care import (
     Alert,
     Checkin,
     ClinicalNote,
+    Message,
     Recommendation,
     Treatment,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "ClinicReminderSettings",
     "ClinicalNote",
     "LoginFailure",
+    "Message",
     "OutboxMessage",
     "Patient",
     "PatientInvitation",

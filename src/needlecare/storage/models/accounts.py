@@ -20,6 +20,14 @@ class Clinic(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # How a patient reaches the clinic after a red flag (set by the clinic's admin).
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(Text)
+    hours: Mapped[str | None] = mapped_column(Text)
+    # ISO 3166-1 alpha-2: picks the one emergency number patients are told to call.
+    country: Mapped[str | None] = mapped_column(String(2))
+    # An urgent alert nobody acknowledged within this many minutes is escalated to the admins.
+    urgent_ack_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
 
 
 class User(Base):

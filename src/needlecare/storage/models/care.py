@@ -88,6 +88,27 @@ class Alert(Base):
     findings: Mapped[list[dict[str, Any]]] = mapped_column(
         JSON, default=list, server_default=text("'[]'")
     )
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Set (once, by the worker that won the claim) when the overdue email was queued.
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Message(Base):
+    """One message of the thread between a patient and their clinic (optionally about an
+    alert). `read_at`: when the other side first opened it."""
+
+    __tablename__ = "message"
+    __table_args__ = (Index("ix_message_patient_id_created_at", "patient_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    from_clinic: Mapped[bool]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ClinicalNote(Base):

@@ -25,6 +25,8 @@ class MessageKind(StrEnum):
     CHECKIN_ALERT = "checkin_alert"  # to clinic staff: a contact_clinic/urgent check-in
     REMINDER = "reminder"  # to the patient: time for the daily check-in
     MISSED_CHECKIN = "missed_checkin"  # to clinic staff: a due check-in did not come
+    CLINIC_MESSAGE = "clinic_message"  # to the patient: the clinic wrote to them
+    URGENT_OVERDUE = "urgent_overdue"  # to the admins: an urgent alert waits unacknowledged
 
 
 class EventKind(StrEnum):

@@ -8,6 +8,7 @@ from needlecare.web.api import (
     auth,
     checkins,
     exports,
+    messages,
     notes,
     patients,
     photos,
@@ -32,5 +33,8 @@ for module in (
     exports,
     protocols,
     photos,
+    messages,
 ):
     api_router.include_router(module.router)
+api_router.include_router(messages.queue_router)
+api_router.include_router(messages.clinic_router)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from needlecare.services import alerts, auth
+from needlecare.services import alerts, auth, messages
 from needlecare.storage.enums import AlertState
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.api.convert import alert_out, alert_queue_json
@@ -46,5 +46,11 @@ def acknowledge(alert_id: int, actor: ApiActor, uow: UowDep) -> AlertOut:
 
 @router.post("/alerts/{alert_id}/resolve", response_model=AlertOut)
 def resolve(alert_id: int, body: ResolveIn, actor: ApiActor, uow: UowDep) -> AlertOut:
-    """Close the alert with a note saying what was done."""
-    return alert_out(alerts.resolve(uow, actor, alert_id, body.note))
+    """Close the alert with a note saying what was done; `send_to_patient` also sends the
+    note to the patient as a message."""
+    if body.send_to_patient:
+        messages.checked_body(body.note, "note")  # checked first: never resolve then fail
+    alert = alerts.resolve(uow, actor, alert_id, body.note)
+    if body.send_to_patient:
+        messages.send_to_patient(uow, actor, alert.patient_id, body.note, alert_id=alert.id)
+    return alert_out(alert)

@@ -5,13 +5,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request, Response
 
-from needlecare.web.pages import auth, clinic, guide, patient, photos, protocols, reminders
+from needlecare.web.pages import (
+    auth,
+    clinic,
+    clinic_alerts,
+    clinic_settings,
+    guide,
+    messages,
+    patient,
+    photos,
+    protocols,
+    reminders,
+)
 from needlecare.web.pages.rendering import error_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(patient.router)
 router.include_router(clinic.router)
+router.include_router(clinic_alerts.router)
+router.include_router(clinic_settings.router)
+router.include_router(messages.router)
 router.include_router(reminders.router)
 router.include_router(guide.router)
 router.include_router(protocols.router)

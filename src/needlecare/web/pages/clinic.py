@@ -1,18 +1,18 @@
-"""Clinic pages: alert queue, roster, patient page, invitations, audit log."""
+"""Clinic pages: roster, patient page, invitations, audit log (the alert queue and the
+check-in page live in `clinic_alerts`, settings in `clinic_settings`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from needlecare.services import (
-    alerts,
     audit,
     checkins,
     invitations,
+    messages,
     notes,
     pages_support,
     patients,
@@ -20,102 +20,21 @@ from needlecare.services import (
 )
 from needlecare.services.errors import Conflict, Invalid
 from needlecare.services.principal import Principal
-from needlecare.storage.base import utcnow
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import inline_errors, read_form, text
-from needlecare.web.pages.presenters import charts_for, checkin_row, time_label, treatment_view
+from needlecare.web.pages.presenters import (
+    charts_for,
+    checkin_row,
+    message_rows,
+    time_label,
+    treatment_view,
+)
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.vocab import ROLES, ROMAN
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
-
-
-def age_label(moment: datetime | None, now: datetime | None = None) -> str:
-    if moment is None:
-        return ""
-    minutes = int(((now or utcnow()) - moment).total_seconds() // 60)
-    if minutes < 1:
-        return "just now"
-    if minutes < 60:
-        return f"{minutes} min ago"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h ago"
-    return f"{minutes // (24 * 60)} days ago"
-
-
-# --- Alerts --------------------------------------------------------------------------------
-
-
-def _alerts_page(
-    request: Request,
-    viewer: Principal,
-    uow: UnitOfWork,
-    errors: dict[str, str] | None = None,
-    typed: dict[int, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    queue = alerts.alert_queue(uow, viewer)
-    items = [
-        {
-            "id": view.alert.id,
-            "patient_id": view.alert.patient_id,
-            "patient_name": view.patient_name,
-            "day": view.day,
-            "level": view.alert.level.value,
-            "state": view.alert.state.value,
-            "age_label": age_label(view.alert.created_at),
-            "acknowledged_label": age_label(view.alert.acknowledged_at),
-            "findings": [f for f in view.findings if isinstance(f, dict)],
-        }
-        for view in queue
-    ]
-    open_count = sum(1 for item in items if item["state"] == "open")
-    return render(
-        request,
-        "clinic/alerts.html",
-        {
-            "title": "Alerts",
-            "alerts": items,
-            "errors": errors or {},
-            "notes": typed or {},
-        },
-        viewer=viewer,
-        status_code=status_code,
-        open_alerts=open_count,
-    )
-
-
-@router.get("/alerts")
-def alert_queue(request: Request, viewer: StaffViewer, uow: UowDep) -> Response:
-    return _alerts_page(request, viewer, uow)
-
-
-@router.post("/alerts/{alert_id}/acknowledge", dependencies=[CsrfChecked])
-def acknowledge_alert(
-    request: Request, alert_id: int, viewer: StaffViewer, uow: UowDep
-) -> Response:
-    alerts.acknowledge(uow, viewer, alert_id)
-    flash(request, "Alert acknowledged.")
-    return RedirectResponse(f"/clinic/alerts#alert-{alert_id}", status_code=303)
-
-
-@router.post("/alerts/{alert_id}/resolve", dependencies=[CsrfChecked])
-async def resolve_alert(
-    request: Request, alert_id: int, viewer: StaffViewer, uow: UowDep
-) -> Response:
-    note = text(await read_form(request), "note")
-    try:
-        alerts.resolve(uow, viewer, alert_id, note)
-    except Invalid as error:
-        messages = inline_errors(error)
-        message = messages.get("note") or next(iter(messages.values()))
-        return _alerts_page(
-            request, viewer, uow, {f"note-{alert_id}": message}, {alert_id: note}, status_code=422
-        )
-    flash(request, "Alert resolved. The note is saved with it.")
-    return RedirectResponse("/clinic/alerts", status_code=303)
 
 
 # --- Roster and patient page ---------------------------------------------------------------
@@ -191,6 +110,10 @@ def _patient_page(
         "forms": forms
         or {"note": {"body": ""}, "rec": {"product_name": "", "inci_text": "", "note": ""}},
         "invite_link": invite_link,
+        "thread": message_rows(messages.thread(uow, viewer, patient_id)),
+        "reply_action": f"/clinic/patients/{patient_id}/messages",
+        "reply_label": "Write to the patient",
+        "reply_body": "",
     }
     return render(request, "clinic/patient.html", context, viewer=viewer, status_code=status_code)
 
@@ -198,22 +121,6 @@ def _patient_page(
 @router.get("/patients/{patient_id}")
 def patient_page(request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
     return _patient_page(request, viewer, uow, patient_id)
-
-
-@router.get("/patients/{patient_id}/checkins/{checkin_id}")
-def patient_checkin(
-    request: Request, patient_id: int, checkin_id: int, viewer: StaffViewer, uow: UowDep
-) -> Response:
-    from needlecare.web.pages.presenters import result_view
-
-    checkin = checkins.get_checkin(uow, viewer, patient_id, checkin_id)
-    context = result_view(checkin)
-    context.update(
-        title=f"Check-in, day {checkin.day}",
-        alert_sent=False,
-        back_href=f"/clinic/patients/{patient_id}",
-    )
-    return render(request, "patient/result.html", context, viewer=viewer)
 
 
 @router.post("/patients/{patient_id}/notes", dependencies=[CsrfChecked])

@@ -6,21 +6,39 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from needlecare.services import alert_queue, care_status
 from needlecare.services.errors import Forbidden
 from needlecare.services.principal import Principal
-from needlecare.web.deps import optional_page_principal, page_principal
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.deps import UowDep, optional_page_principal, page_principal
 from needlecare.web.security import require_csrf
 
 
-def viewer(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Principal:
+def _remember(request: Request, uow: UnitOfWork, principal: Principal | None) -> None:
+    # What the layout shows on every page: a patient's red-flag banner and the clinic's
+    # contact, or the staff's queue counts (the same numbers the queue and the API show).
     request.state.viewer = principal
+    if principal is None:
+        return
+    if principal.is_patient:
+        request.state.care = care_status.patient_status(uow, principal)
+    elif principal.is_staff and principal.clinic_id is not None:
+        request.state.queue_counts = alert_queue.counts(uow, principal)
+
+
+def viewer(
+    request: Request, uow: UowDep, principal: Annotated[Principal, Depends(page_principal)]
+) -> Principal:
+    _remember(request, uow, principal)
     return principal
 
 
 def optional_viewer(
-    request: Request, principal: Annotated[Principal | None, Depends(optional_page_principal)]
+    request: Request,
+    uow: UowDep,
+    principal: Annotated[Principal | None, Depends(optional_page_principal)],
 ) -> Principal | None:
-    request.state.viewer = principal
+    _remember(request, uow, principal)
     return principal
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from needlecare.services import checkins, clock, notes, patients, products, treatments
+from needlecare.services import checkins, clock, messages, notes, patients, products, treatments
 from needlecare.services.errors import FieldError, Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.base import utcnow
@@ -25,6 +25,8 @@ from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
     day_label,
+    localize_emergency,
+    message_rows,
     result_view,
     treatment_view,
 )
@@ -86,6 +88,7 @@ def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response
             checked_in_today=checkin_row(done_today[-1], "") if done_today else None,
             next_checkin_hint="Check in once a day, at about the same time.",
         )
+    context["thread"] = message_rows(messages.thread(uow, viewer, _pid(viewer)))
     return render(request, "patient/today.html", context, viewer=viewer)
 
 
@@ -304,7 +307,10 @@ def checkin_result(
 ) -> Response:
     checkin = checkins.get_checkin(uow, viewer, _pid(viewer), checkin_id)
     context = result_view(checkin)
+    care = getattr(request.state, "care", None)
+    emergency = care.contact.emergency if care and care.contact else None
     context.update(
+        advice=localize_emergency(context["advice"], emergency.number if emergency else None),
         title=f"Check-in result, day {checkin.day}",
         missing_answers={
             name: cf.PROMPTS.get(name, name)

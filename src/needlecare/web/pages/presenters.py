@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from needlecare.services.messages import MessageView
+from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Treatment
 from needlecare.web.pages.charts import Chart, trend_charts
-from needlecare.web.pages.checkin_form import BREAKOUT_COUNT_LABELS
-from needlecare.web.pages.vocab import AREAS, DEVICE_LABELS, ROMAN
+from needlecare.web.pages.checkin_form import (
+    BREAKOUT_COUNT_LABELS,
+    BREAKOUT_KINDS,
+    COMMON_QUESTIONS,
+    RED_FLAG_QUESTIONS,
+    SCORE_QUESTIONS,
+)
+from needlecare.web.pages.vocab import AREAS, DEVICE_LABELS, ROMAN, humanize
 
 _AREA_LABELS = {o["value"]: o["label"] for o in AREAS}
 
@@ -83,6 +93,43 @@ def charts_for(checkins: list[Checkin], prefix: str = "trend") -> list[Chart]:
     return trend_charts(rows, prefix)
 
 
+# A conditional line ("if you get a fever, get care") is no advice to someone who has just
+# said they have one. At the urgent level (whose own advice already says: medical care now)
+# such lines are left out when a sign they name was reported; below it they stay, since
+# there they are the only words that escalate.
+_CONDITIONAL_SIGNS = {
+    "fever": ("get a fever", "have a fever"),
+    "spreading_redness": ("redness spreads", "redness that spreads", "spreads past the line"),
+    "pus_or_yellow_crust": ("pus",),
+    "blisters_clustered": ("blisters",),
+    "facial_swelling": ("swelling of the face", "lips, tongue or face swell"),
+    "breathing_difficulty": ("breathing is hard", "trouble breathing", "breathing gets hard"),
+}
+_EMERGENCY_LIST = re.compile(r"\s*\((?:\d{2,4}(?:, | or ))+\d{2,4}\)")
+
+
+def advice_for_answers(advice: list[str], symptoms: dict[str, Any], level: str) -> list[str]:
+    if level != "urgent":
+        return advice
+    reported = [name for name in _CONDITIONAL_SIGNS if symptoms.get(name) is True]
+    kept = []
+    for line in advice:
+        lowered = line.lower()
+        conditional = " if " in f" {lowered}"
+        if conditional and any(
+            phrase in lowered for name in reported for phrase in _CONDITIONAL_SIGNS[name]
+        ):
+            continue
+        kept.append(line)
+    return kept
+
+
+def localize_emergency(advice: list[str], number: str | None) -> list[str]:
+    """Advice naming several emergency numbers names the clinic country's one instead."""
+    replacement = f" ({number})" if number else ""
+    return [_EMERGENCY_LIST.sub(replacement, line) for line in advice]
+
+
 def result_view(checkin: Checkin) -> dict[str, Any]:
     result = checkin.triage_result or {}
     return {
@@ -93,6 +140,89 @@ def result_view(checkin: Checkin) -> dict[str, Any]:
             "created_label": time_label(checkin.created_at),
         },
         "findings": [f for f in result.get("findings", []) if isinstance(f, dict)],
-        "advice": [a for a in result.get("advice", []) if isinstance(a, str)],
+        "advice": advice_for_answers(
+            [a for a in result.get("advice", []) if isinstance(a, str)],
+            symptoms_of(checkin),
+            checkin.level.value,
+        ),
+        "reported": [
+            q["prompt"].rstrip("?")
+            for q in RED_FLAG_QUESTIONS
+            if symptoms_of(checkin).get(q["name"]) is True
+        ],
         "phase": result.get("phase", ""),
     }
+
+
+def message_rows(views: Sequence[MessageView]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": view.id,
+            "from_clinic": view.from_clinic,
+            "author_name": view.author_name,
+            "body": view.body,
+            "alert_id": view.alert_id,
+            "when": time_label(view.created_at),
+        }
+        for view in views
+    ]
+
+
+_QUESTION_LABELS = {
+    q["name"]: q["prompt"] for q in SCORE_QUESTIONS + RED_FLAG_QUESTIONS + COMMON_QUESTIONS
+}
+_OPTION_LABELS = {
+    q["name"]: {o["value"]: o["label"] for o in q["options"]} for q in SCORE_QUESTIONS
+}
+_KIND_LABELS = {o["value"]: o["label"] for o in BREAKOUT_KINDS}
+
+
+def _answer_text(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None:
+        return "Not answered"
+    if name in _OPTION_LABELS:
+        label = _OPTION_LABELS[name].get(str(value), str(value))
+        return str(value) if label == str(value) else f"{value} ({label})"
+    if name == "breakouts.count" and isinstance(value, int):
+        return BREAKOUT_COUNT_LABELS.get(value, str(value))
+    if name == "breakouts.kind":
+        return _KIND_LABELS.get(str(value), humanize(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "None"
+    return str(value)
+
+
+def answers_of(checkin: Checkin) -> list[dict[str, str]]:
+    """Every stored answer as given: known fields with their question, any other with its key
+    (so a field added to the check-in later still shows)."""
+    rows: list[dict[str, str]] = []
+    for name, value in symptoms_of(checkin).items():
+        if isinstance(value, dict):
+            for sub, sub_value in value.items():
+                key = f"{name}.{sub}"
+                label = f"{humanize(name)}: {humanize(sub).lower()}"
+                rows.append({"key": key, "label": label, "value": _answer_text(key, sub_value)})
+            continue
+        label = _QUESTION_LABELS.get(name, humanize(name))
+        rows.append({"key": name, "label": label, "value": _answer_text(name, value)})
+    products = (checkin.triage_input or {}).get("products")
+    if products:
+        rows.append(
+            {"key": "products", "label": "Products used", "value": _answer_text("", products)}
+        )
+    return rows
+
+
+def age_label(moment: datetime | None, now: datetime | None = None) -> str:
+    if moment is None:
+        return ""
+    minutes = int(((now or utcnow()) - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"

@@ -114,7 +114,11 @@ def _nav(
         ]
         items += EXTRA_NAV["staff"]
         if viewer.is_admin:
-            items += [("/clinic/staff", "Staff", "users"), ("/clinic/audit", "Audit log", "list")]
+            items += [
+                ("/clinic/staff", "Staff", "users"),
+                ("/clinic/settings", "Settings", "list"),
+                ("/clinic/audit", "Audit log", "list"),
+            ]
     else:
         items = [
             ("/today", "Today", "home"),
@@ -145,6 +149,9 @@ def render(
     status_code: int = 200,
     open_alerts: int | None = None,
 ) -> Response:
+    counts = getattr(request.state, "queue_counts", None)
+    if open_alerts is None and counts is not None:
+        open_alerts = counts.waiting
     page: dict[str, Any] = {
         "viewer": viewer,
         "csrf_token": csrf_token(request) if "session" in request.scope else "",
@@ -152,6 +159,8 @@ def render(
         "flashes": _pop_flashes(request),
         "title": "NeedleCare",
         "errors": {},
+        "care": getattr(request.state, "care", None),
+        "queue_counts": counts,
     }
     page.update(context or {})
     response = templates.TemplateResponse(request, template, page, status_code=status_code)

@@ -215,6 +215,9 @@ class AlertOut(Out):
 
 class ResolveIn(Strict):
     note: str = Field(min_length=1, max_length=5000)
+    send_to_patient: bool = Field(
+        False, description="Also send the note to the patient as a message (they get an email)"
+    )
 
 
 class NoteIn(Strict):

@@ -1,0 +1,334 @@
+"""The clinic's alert queue: one row per patient (their highest unresolved level, the newest
+red flag first), then missed check-ins as their own lower rows; assignment; and the counts
+every page and the API show (one function, so they always agree)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from needlecare.services import audit
+from needlecare.services.errors import Invalid, NotFound
+from needlecare.services.principal import Principal
+from needlecare.services.scope import alert_for, require_staff
+from needlecare.storage.base import utcnow
+from needlecare.storage.enums import AlertState, Level, Role
+from needlecare.storage.models import Alert, Checkin, Clinic, Message, Patient, User
+from needlecare.storage.models.jobs import EventKind, EventOutcome, ReminderEvent
+from needlecare.storage.uow import UnitOfWork
+
+ACTIVE_STATES = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
+MISSED_LOOKBACK = timedelta(days=7)
+STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    level: Level | None = None
+    state: AlertState | None = None  # open or acknowledged; None: both
+    assigned_to: int | None = None
+
+
+@dataclass
+class QueueRow:
+    """A patient who needs the clinic: their alerts rolled into one row (kind "alert"), or a
+    missed check-in (kind "missed")."""
+
+    kind: str
+    patient_id: int
+    patient_name: str
+    level: Level | None
+    state: AlertState | None
+    alert_id: int | None  # the newest alert at the row's level: the one the row opens
+    checkin_id: int | None
+    day: int | None
+    findings: list[dict[str, Any]]
+    newest_at: datetime
+    waiting_since: datetime  # the oldest unacknowledged alert (or the missed due time)
+    alert_ids: list[int] = field(default_factory=list)
+    assigned_to: int | None = None
+    assignee_name: str | None = None
+    unread_messages: int = 0
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What the header, the badge and the API all show."""
+
+    waiting: int  # patients with an alert nobody has acknowledged yet
+    active: int  # patients with an unresolved alert
+    unread_messages: int  # messages from patients nobody at the clinic has opened
+
+
+def _ack_minutes(uow: UnitOfWork, clinic_id: int) -> int:
+    clinic = uow.session.get(Clinic, clinic_id)
+    return clinic.urgent_ack_minutes if clinic is not None else 30
+
+
+def _alert_rows(uow: UnitOfWork, clinic_id: int, now: datetime) -> list[QueueRow]:
+    alerts = uow.session.execute(
+        select(Alert, Patient.display_name, Checkin.day)
+        .join(Patient, Patient.id == Alert.patient_id)
+        .join(Checkin, Checkin.id == Alert.checkin_id)
+        .where(Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES))
+        .order_by(Alert.created_at.desc(), Alert.id.desc())
+    ).all()
+    deadline = timedelta(minutes=_ack_minutes(uow, clinic_id))
+    by_patient: dict[int, list[tuple[Alert, str, int]]] = {}
+    for alert, name, day in alerts:  # newest first
+        by_patient.setdefault(alert.patient_id, []).append((alert, name, day))
+    rows = []
+    for patient_id, items in by_patient.items():
+        top = max(alert.level.rank for alert, _, _ in items)
+        # The row opens the newest alert at the patient's highest level.
+        lead, name, day = next(item for item in items if item[0].level.rank == top)
+        waiting = [alert for alert, _, _ in items if alert.state is AlertState.OPEN]
+        rows.append(
+            QueueRow(
+                kind="alert",
+                patient_id=patient_id,
+                patient_name=name,
+                level=lead.level,
+                # A patient with any alert nobody has seen is still waiting.
+                state=AlertState.OPEN if waiting else AlertState.ACKNOWLEDGED,
+                alert_id=lead.id,
+                checkin_id=lead.checkin_id,
+                day=day,
+                findings=[f for f in lead.findings or () if isinstance(f, dict)],
+                newest_at=lead.created_at,
+                waiting_since=min((a.created_at for a in waiting), default=lead.created_at),
+                alert_ids=[alert.id for alert, _, _ in items],
+                assigned_to=next((a.assigned_to for a, _, _ in items if a.assigned_to), None),
+                overdue=any(
+                    a.level is Level.URGENT and now - a.created_at >= deadline for a in waiting
+                ),
+            )
+        )
+    return rows
+
+
+def _missed_rows(uow: UnitOfWork, clinic_id: int, now: datetime, skip: set[int]) -> list[QueueRow]:
+    newest_checkin = (
+        select(Checkin.patient_id, func.max(Checkin.created_at).label("at"))
+        .group_by(Checkin.patient_id)
+        .subquery()
+    )
+    events = uow.session.execute(
+        select(ReminderEvent, Patient.display_name, newest_checkin.c.at)
+        .join(Patient, Patient.id == ReminderEvent.patient_id)
+        .outerjoin(newest_checkin, newest_checkin.c.patient_id == ReminderEvent.patient_id)
+        .where(
+            ReminderEvent.clinic_id == clinic_id,
+            ReminderEvent.kind == EventKind.MISSED_CHECKIN,
+            ReminderEvent.outcome != EventOutcome.SUPPRESSED,
+            ReminderEvent.due_at >= now - MISSED_LOOKBACK,
+        )
+        .order_by(ReminderEvent.due_at.desc())
+    ).all()
+    rows: dict[int, QueueRow] = {}
+    for event, name, last_checkin_at in events:
+        if event.patient_id in skip or event.patient_id in rows:
+            continue
+        if last_checkin_at is not None and last_checkin_at >= event.due_at:
+            continue  # they checked in since
+        rows[event.patient_id] = QueueRow(
+            kind="missed",
+            patient_id=event.patient_id,
+            patient_name=name,
+            level=None,
+            state=None,
+            alert_id=None,
+            checkin_id=None,
+            day=event.due_day,
+            findings=[],
+            newest_at=event.due_at,
+            waiting_since=event.due_at,
+        )
+    return list(rows.values())
+
+
+def _sort_key(row: QueueRow) -> tuple[int, int, int, float]:
+    # Alerts before missed check-ins; among alerts, unacknowledged first, then the highest
+    # level, then the newest red flag first (a fresh fever with pus must not wait behind
+    # older alerts of the same level).
+    if row.kind == "missed":
+        return (1, 0, 0, -row.newest_at.timestamp())
+    state_rank = 0 if row.state is AlertState.OPEN else 1
+    level_rank = -(row.level.rank if row.level else 0)
+    return (0, state_rank, level_rank, -row.newest_at.timestamp())
+
+
+def queue(
+    uow: UnitOfWork,
+    actor: Principal,
+    filters: QueueFilter | None = None,
+    *,
+    now: datetime | None = None,
+    include_missed: bool = True,
+) -> list[QueueRow]:
+    """The clinic's queue, filtered; audited as one read of the alert list."""
+    clinic_id = require_staff(actor)
+    filters = filters or QueueFilter()
+    now = now or utcnow()
+    with uow:
+        rows = _alert_rows(uow, clinic_id, now)
+        if include_missed and filters == QueueFilter():
+            rows += _missed_rows(uow, clinic_id, now, {row.patient_id for row in rows})
+        unread = dict(
+            uow.session.execute(
+                select(Message.patient_id, func.count(Message.id))
+                .where(
+                    Message.clinic_id == clinic_id,
+                    Message.from_clinic.is_(False),
+                    Message.read_at.is_(None),
+                )
+                .group_by(Message.patient_id)
+            ).all()
+        )
+        names = dict(
+            uow.session.execute(
+                select(User.id, User.display_name).where(User.clinic_id == clinic_id)
+            ).all()
+        )
+        audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
+        uow.commit()
+    for row in rows:
+        row.unread_messages = int(unread.get(row.patient_id, 0))
+        row.assignee_name = names.get(row.assigned_to) if row.assigned_to else None
+    rows = [row for row in rows if _matches(row, filters)]
+    return sorted(rows, key=_sort_key)
+
+
+def _matches(row: QueueRow, filters: QueueFilter) -> bool:
+    if filters.level is not None and row.level is not filters.level:
+        return False
+    if filters.state is not None and row.state is not filters.state:
+        return False
+    return filters.assigned_to is None or row.assigned_to == filters.assigned_to
+
+
+def counts(uow: UnitOfWork, actor: Principal) -> QueueCounts:
+    """The counts every page shows (badge, queue header, API), from one query each."""
+    clinic_id = require_staff(actor)
+    with uow.reading():
+        per_state = dict(
+            uow.session.execute(
+                select(Alert.state, func.count(func.distinct(Alert.patient_id)))
+                .where(Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES))
+                .group_by(Alert.state)
+            ).all()
+        )
+        active = uow.session.scalar(
+            select(func.count(func.distinct(Alert.patient_id))).where(
+                Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES)
+            )
+        )
+        unread = uow.session.scalar(
+            select(func.count(Message.id)).where(
+                Message.clinic_id == clinic_id,
+                Message.from_clinic.is_(False),
+                Message.read_at.is_(None),
+            )
+        )
+    return QueueCounts(
+        waiting=int(per_state.get(AlertState.OPEN, 0)),
+        active=int(active or 0),
+        unread_messages=int(unread or 0),
+    )
+
+
+def clinicians(uow: UnitOfWork, actor: Principal) -> Sequence[tuple[int, str]]:
+    """(user id, name) of the clinic's active staff: whom an alert can be assigned to."""
+    clinic_id = require_staff(actor)
+    with uow.reading():
+        return [
+            (user_id, name)
+            for user_id, name in uow.session.execute(
+                select(User.id, User.display_name)
+                .where(
+                    User.clinic_id == clinic_id,
+                    User.is_active.is_(True),
+                    User.role.in_(STAFF_ROLES),
+                )
+                .order_by(User.display_name, User.id)
+            ).all()
+        ]
+
+
+def assign(uow: UnitOfWork, actor: Principal, alert_id: int, assignee_id: int | None) -> list[int]:
+    """Assign the patient's row (all their unresolved alerts) to a staff member of the clinic,
+    or unassign it (None). Returns the alert ids changed."""
+    clinic_id = require_staff(actor)
+    with uow:
+        alert = alert_for(uow.session, actor, alert_id)
+        if assignee_id is not None:
+            assignee = uow.session.get(User, assignee_id)
+            if (
+                assignee is None
+                or assignee.clinic_id != clinic_id
+                or assignee.role not in STAFF_ROLES
+                or not assignee.is_active
+            ):
+                raise Invalid.field("assignee_id", "choose a member of this clinic's staff")
+        ids = list(
+            uow.session.scalars(
+                select(Alert.id).where(
+                    Alert.patient_id == alert.patient_id,
+                    Alert.clinic_id == clinic_id,
+                    Alert.state.in_(ACTIVE_STATES),
+                )
+            )
+        )
+        if not ids:
+            raise NotFound("unresolved alert")
+        uow.session.execute(update(Alert).where(Alert.id.in_(ids)).values(assigned_to=assignee_id))
+        audit.record(
+            uow.session,
+            actor,
+            "alert.assign",
+            "alert",
+            alert.id,
+            clinic_id=clinic_id,
+            patient_id=alert.patient_id,
+        )
+        uow.commit()
+        return ids
+
+
+def acknowledge_row(
+    uow: UnitOfWork, actor: Principal, alert_id: int, *, now: datetime | None = None
+) -> list[int]:
+    """Acknowledge the patient's row: every open alert of that patient (the clinician has
+    seen the patient's state, not one check-in of it). Returns the alert ids acknowledged."""
+    clinic_id = require_staff(actor)
+    now = now or utcnow()
+    with uow:
+        alert = alert_for(uow.session, actor, alert_id)
+        waiting = list(
+            uow.session.scalars(
+                select(Alert).where(
+                    Alert.patient_id == alert.patient_id,
+                    Alert.clinic_id == clinic_id,
+                    Alert.state == AlertState.OPEN,
+                )
+            )
+        )
+        for each in waiting:
+            each.state = AlertState.ACKNOWLEDGED
+            each.acknowledged_at, each.acknowledged_by = now, actor.user_id
+            audit.record(
+                uow.session,
+                actor,
+                "alert.acknowledge",
+                "alert",
+                each.id,
+                clinic_id=clinic_id,
+                patient_id=each.patient_id,
+            )
+        uow.commit()
+        return [each.id for each in waiting]

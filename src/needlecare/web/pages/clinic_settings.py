@@ -1,0 +1,81 @@
+"""The clinic settings page (admins): name, phone, address, hours, country, and the time an
+urgent alert may wait for an acknowledgement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from needlecare.knowledge.emergency import emergency_numbers
+from needlecare.services import clinic_settings
+from needlecare.services.errors import Invalid
+from needlecare.web.deps import UowDep
+from needlecare.web.pages.deps import AdminViewer, CsrfChecked
+from needlecare.web.pages.forms import inline_errors, read_form, text
+from needlecare.web.pages.rendering import PageRoute, flash, render
+
+router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
+
+
+def _countries() -> list[dict[str, str]]:
+    options = [{"value": "", "label": "Choose a country"}]
+    options += [
+        {"value": e.country, "label": f"{e.name} (emergency number {e.number})"}
+        for e in sorted(emergency_numbers().values(), key=lambda e: e.name)
+    ]
+    return options
+
+
+def _page(
+    request: Request,
+    viewer: Any,
+    form: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {
+        "title": "Clinic settings",
+        "form": form,
+        "errors": errors or {},
+        "COUNTRIES": _countries(),
+    }
+    return render(request, "clinic/settings.html", context, viewer=viewer, status_code=status_code)
+
+
+@router.get("/settings")
+def settings_form(request: Request, viewer: AdminViewer, uow: UowDep) -> Response:
+    current = clinic_settings.get_settings(uow, viewer)
+    return _page(request, viewer, {**current.__dict__})
+
+
+@router.post("/settings", dependencies=[CsrfChecked])
+async def save_settings(request: Request, viewer: AdminViewer, uow: UowDep) -> Response:
+    form = await read_form(request)
+    values: dict[str, Any] = {
+        "name": text(form, "name", 300),
+        "phone": text(form, "phone", 100),
+        "address": text(form, "address", 1100),
+        "hours": text(form, "hours", 1100),
+        "country": text(form, "country", 5),
+        "urgent_ack_minutes": text(form, "urgent_ack_minutes", 10),
+    }
+    minutes = values["urgent_ack_minutes"].strip()
+    try:
+        clinic_settings.update_settings(
+            uow,
+            viewer,
+            clinic_settings.ClinicSettings(
+                name=values["name"],
+                phone=values["phone"],
+                address=values["address"],
+                hours=values["hours"],
+                country=values["country"],
+                urgent_ack_minutes=int(minutes) if minutes.isdigit() else -1,
+            ),
+        )
+    except Invalid as error:
+        return _page(request, viewer, values, inline_errors(error), status_code=422)
+    flash(request, "Clinic settings saved. Patients see the new details at once.")
+    return RedirectResponse("/clinic/settings", status_code=303)
