@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from needlecare.ingredients import data
 from needlecare.ingredients.flags import active_flag_names
@@ -50,8 +50,11 @@ def _index() -> _Index:
     return _Index(by_key, longest)
 
 
-def find_actives(text: str) -> list[ActiveHit]:
-    """Every active named in `text`, longest reading first, left to right (no overlaps)."""
+@lru_cache(maxsize=4096)
+def find_actives(text: str) -> tuple[ActiveHit, ...]:
+    """Every active named in `text`, longest reading first, left to right (no overlaps).
+
+    Cached: the same headings and sections ("Ingredients:", "Inactive ingredients") recur."""
     index = _index()
     tokens = list(_TOKEN.finditer(text))
     keys = [loose_key(token[0]) for token in tokens]
@@ -67,4 +70,4 @@ def find_actives(text: str) -> list[ActiveHit]:
                 break
         else:
             position += 1
-    return hits
+    return tuple(hits)

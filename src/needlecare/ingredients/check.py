@@ -34,6 +34,8 @@ _FOOTNOTE = re.compile(
     r"|biologique|bio\b|from|fair\s*trade|ingredients?\b)"
 )
 _ASIAN_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Replacement characters and control characters other than tab and line ends: binary data.
+_ODD_CHARACTER = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _URL = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
 # Words that never occur in a CosIng name but fill sentences, claims and directions.
 _PROSE_TEXT = (
@@ -118,7 +120,7 @@ def _validated_text(text: str | bytes) -> str:
             f"{len(text):,} characters is too long for one ingredient list (limit {MAX_CHARS:,})"
         )
     sample = text[:4096]
-    odd = sum(1 for c in sample if c == "\ufffd" or (ord(c) < 32 and c not in "\t\n\r"))
+    odd = len(_ODD_CHARACTER.findall(sample))
     if "\x00" in sample or odd > max(2, len(sample) // 50):
         raise NotAnIngredientList("this looks like binary data, not an ingredient list")
     if _URL.match(text):
@@ -199,11 +201,8 @@ def _without(sentence: str, name: str) -> str:
 def _account_for_every_word(parsed: ParsedLabel, entries: list[_Entry]) -> None:
     """Every word of the label is in an ingredient or an ignored text; a word no rule placed
     is reported rather than lost (and is searched for actives like any ignored text)."""
-    seen = {
-        word.casefold()
-        for text in (*(e.item.raw for e in entries), *(i.text for i in parsed.ignored))
-        for word in _WORD.findall(text)
-    }
+    placed = "\n".join([*(e.item.raw for e in entries), *(i.text for i in parsed.ignored)])
+    seen = set(_WORD.findall(placed.casefold()))
     missing: list[str] = []
     for word in _WORD.findall(parsed.text):
         folded = word.casefold()

@@ -111,12 +111,17 @@ def flag_definition(flag: str) -> dict[str, Any]:
     return definition
 
 
-def _is_major(where: Where) -> bool:
+@cache
+def _major_rule() -> tuple[float, int, float]:
     rule = data.flags_document()["positions"]["major"]
-    if where.percent is not None and where.percent >= rule["min_percent"]:
+    return rule["min_percent"], rule["min_positions"], rule["first_fraction"]
+
+
+def _is_major(where: Where) -> bool:
+    min_percent, min_positions, first_fraction = _major_rule()
+    if where.percent is not None and where.percent >= min_percent:
         return True
-    cutoff = max(rule["min_positions"], math.ceil(where.count * rule["first_fraction"]))
-    return where.position < cutoff
+    return where.position < max(min_positions, math.ceil(where.count * first_fraction))
 
 
 def flags_for(name: str, where: Where) -> list[FlagHit]:

@@ -121,9 +121,11 @@ _MAY_MARK = "\x01"  # separator that also opens the "may contain" block
 _BLEND = re.compile(r"(?i)\(\s*(?:and|&|et|und)\s*\)")
 _BULLET = re.compile(r"[•●▪■◆◇○◦∙·・、|]")
 _SEPARATORS = ",;\x01\n"
+# The dot comes first so that the engine skips to dots; the look-behinds then exclude the
+# abbreviations that end in one.
 _SENTENCE_END = re.compile(
-    r"(?<!\bdenat)(?<!\bno)(?<!\bsp)(?<!\bspp)(?<!\bvar)(?<!\bsubsp)"
-    r"(?<!\bssp)(?<!\bst)(?<!\bext)(?<!\bfil)\.(?=\s+\S|\s*$)",
+    r"\.(?<!\bdenat\.)(?<!\bno\.)(?<!\bsp\.)(?<!\bspp\.)(?<!\bvar\.)(?<!\bsubsp\.)"
+    r"(?<!\bssp\.)(?<!\bst\.)(?<!\bext\.)(?<!\bfil\.)(?=\s+\S|\s*$)",
     re.IGNORECASE,
 )
 # Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
@@ -169,8 +171,9 @@ def parse_label(text: str) -> ParsedLabel:
     text = fix_colour_index(clean_text(text))
     ignored: list[Ignored] = []
     body = _cut_tail(_drop_header(text, ignored), ignored)
-    active = _ACTIVE_HEADER.search(body)
-    inactive = _INACTIVE_HEADER.search(body)
+    drug_label = _may_have_drug_headings(body)
+    active = _ACTIVE_HEADER.search(body) if drug_label else None
+    inactive = _INACTIVE_HEADER.search(body) if drug_label else None
     if active or (inactive and re.search(r"[^\W\d_]{3}", body[: inactive.start()])):
         # "Tretinoin 0.05%. Inactive ingredients: ...": what precedes the inactive list is the
         # active part even without its heading.
@@ -180,9 +183,17 @@ def parse_label(text: str) -> ParsedLabel:
     return ParsedLabel(items, ignored, text)
 
 
+def _may_have_drug_headings(text: str) -> bool:
+    """A cheap necessary condition for _ACTIVE_HEADER / _INACTIVE_HEADER to match."""
+    lowered = text.lower()
+    return "activ" in lowered or "medicinal" in lowered or "excipient" in lowered
+
+
 def _drop_header(text: str, ignored: list[Ignored]) -> str:
     drug_headers = [
-        (m.start(), m.end()) for h in (_ACTIVE_HEADER, _INACTIVE_HEADER) for m in h.finditer(text)
+        (m.start(), m.end())
+        for h in (_ACTIVE_HEADER, _INACTIVE_HEADER)
+        for m in (h.finditer(text) if _may_have_drug_headings(text) else ())
     ]
     # "Inactive ingredients:" contains "ingredients:": that is a drug-facts heading, not this one.
     headers = [
@@ -328,10 +339,22 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
     return items
 
 
+# Lower-case words one of which every match of the pattern contains (a cheap pre-check).
+_HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _MAY_CONTAIN: ("may", "peut", "kann", "puede", "contenere", "contient", "+", "±"),
+    _CONNECTOR: ("base", "vehicle", "formulation", "contain", "equiv"),
+    _CLAIM: ("free", "without", "contain", "added", "never", "0"),
+}
+
+
 def _replace_noting(
     pattern: re.Pattern[str], text: str, mark: str, reason: str, ignored: list[Ignored]
 ) -> str:
     """Replace every match with `mark`, reporting the text it replaces (one pass)."""
+    hints = _HINTS.get(pattern)
+    lowered = text.lower() if hints is not None else ""
+    if hints is not None and not any(hint in lowered for hint in hints):
+        return text  # a word every match contains is absent: nothing to replace
 
     def note(match: re.Match[str]) -> str:
         _ignore(ignored, match[0], reason)

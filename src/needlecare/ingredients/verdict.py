@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from needlecare.ingredients.flags import flag_definition, flag_order
@@ -213,11 +214,16 @@ def _status(
     return "ok"
 
 
-def _judged_flags(finding: Finding) -> list[str]:
+def _judged_flags(finding: Finding) -> tuple[str, ...]:
     """A flag that another flag of the same ingredient supersedes (a mineral filter is a UV
     filter too) is shown on the ingredient but judged by the superseding flag's window."""
-    superseded = {s for f in finding.flags for s in flag_definition(f).get("supersedes", ())}
-    return [flag for flag in finding.flags if flag not in superseded]
+    return _without_superseded(tuple(finding.flags))
+
+
+@lru_cache(maxsize=1024)
+def _without_superseded(flags: tuple[str, ...]) -> tuple[str, ...]:
+    superseded = {s for f in flags for s in flag_definition(f).get("supersedes", ())}
+    return tuple(flag for flag in flags if flag not in superseded)
 
 
 def _order(flag: str) -> int:
