@@ -16,6 +16,7 @@ from needlecare.triage.vocabulary import (
     MAX_BREAKOUTS,
     MAX_PRODUCTS,
     MAX_TEXT,
+    SCORE_LABELS,
     SCORES,
     SIGNS,
     WORSE_CHOICES,
@@ -110,3 +111,15 @@ def test_every_answer_has_plain_words() -> None:
     assert "Pus-filled spots".lower() in rows["breakouts"]
     assert answers_as_given({"flaking": False, "pain": 0}) == []
     assert answers_as_given({"sneezing": True}) == [("sneezing", "Sneezing: True")]
+
+
+def test_the_charts_use_the_same_scores_limits_and_labels() -> None:
+    """The chart modules (being merged into one by another change) must not drift either."""
+    from needlecare.reports import charts as report_charts
+    from needlecare.web.pages import charts as page_charts
+
+    for module in (page_charts, report_charts):
+        for measure in module.MEASURES:
+            if measure.key in SCORES:
+                assert measure.maximum == SCORES[measure.key], (module.__name__, measure)
+                assert measure.label == SCORE_LABELS[measure.key], (module.__name__, measure)
