@@ -6,12 +6,13 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from needlecare.jobs.emails import message_id
 from needlecare.jobs.settings import JobsSettings
 from needlecare.storage.enums import Device
-from needlecare.storage.models import ClinicReminderSettings, Treatment
+from needlecare.storage.models import Clinic, ClinicReminderSettings, Treatment
 from needlecare.storage.models.jobs import MessageKind, OutboxStatus
 from needlecare.storage.uow import UnitOfWork
 
@@ -53,7 +54,18 @@ def quiet(clinic, factory: sessionmaker[Session]):
     return clinic
 
 
+def _no_overdue_escalation(factory: sessionmaker[Session], clinic_id: int) -> None:
+    # These tests count the check-in alert emails; an urgent alert left unacknowledged for
+    # hours is also escalated to the admins (tests/jobs/test_overdue.py): not here.
+    with UnitOfWork(factory) as uow:
+        uow.session.execute(
+            update(Clinic).where(Clinic.id == clinic_id).values(urgent_ack_minutes=1440)
+        )
+        uow.commit()
+
+
 def _urgent_checkin(factory: sessionmaker[Session], clinic) -> None:
+    _no_overdue_escalation(factory, clinic.alder_id)
     check_in(
         factory,
         clinic.alice.user_id,
@@ -189,6 +201,7 @@ def test_repeated_4xx_answers_give_up_after_the_attempt_limit(
         jobs_settings_for(smtp_server.port, settings.secret_key), max_attempts=3
     )
     smtp_server.handler.rcpt_replies = ["452 4.2.2 Mailbox full"] * 3
+    _no_overdue_escalation(factory, quiet.birch_id)
     check_in(
         factory,
         quiet.charlie.user_id,
