@@ -25,7 +25,7 @@ def worker(
 ) -> None:
     """Send reminders, report missed check-ins and deliver queued email (see docs/jobs.md)."""
     import dataclasses
-    import logging
+    import logging.config
     import threading
 
     from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -34,13 +34,14 @@ def worker(
     from needlecare.jobs.settings import jobs_settings as jobs_view
     from needlecare.jobs.worker import Worker
     from needlecare.storage.engine import make_engine, make_session_factory
+    from needlecare.web.telemetry import logging_config
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         settings = load_settings()
     except ConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    logging.config.dictConfig(logging_config(settings.log_level))
     jobs_settings = jobs_view(settings)
     if poll_interval is not None:
         jobs_settings = dataclasses.replace(jobs_settings, poll_interval_s=poll_interval)
