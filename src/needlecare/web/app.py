@@ -56,10 +56,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         yield
         engine.dispose()
 
+    version = needlecare.__version__
     app = FastAPI(
         title="NeedleCare",
         summary="Recovery companion after microneedling. Informs; never diagnoses.",
-        version=needlecare.__version__,
+        version=version,
         lifespan=lifespan,
         dependencies=[Depends(reject_out_of_range_ids)],
     )
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 connection.execute(text("SELECT 1"))
         except Exception:
             return JSONResponse({"status": "database unavailable"}, status_code=503)
-        return JSONResponse({"status": "ok", "version": needlecare.__version__})
+        return JSONResponse({"status": "ok", "version": version})
 
     app.include_router(api_router)
     app.include_router(metrics.router)
