@@ -41,7 +41,8 @@ def worker(
     except ConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    logging.config.dictConfig(logging_config(settings.log_level))
+    if not logging.getLogger().handlers:  # as logging.basicConfig: never over a host's set-up
+        logging.config.dictConfig(logging_config(settings.log_level))
     jobs_settings = jobs_view(settings)
     if poll_interval is not None:
         jobs_settings = dataclasses.replace(jobs_settings, poll_interval_s=poll_interval)
