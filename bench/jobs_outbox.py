@@ -18,7 +18,8 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from needlecare.jobs.settings import JobsSettings, SmtpConfig
+from needlecare.config import SmtpConfig
+from needlecare.jobs.settings import JobsSettings
 from needlecare.jobs.worker import Worker
 from needlecare.storage.engine import make_engine, make_session_factory
 from needlecare.storage.enums import Device, Role

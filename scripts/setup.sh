@@ -31,9 +31,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 extras=""
-[ "$mode" = "test" ] && extras="[dev]"
+if [ "$mode" = "test" ]; then
+  extras="[dev,postgresql]"
+elif [[ "${NEEDLECARE_DATABASE_URL:-}" == postgresql* ]]; then
+  extras="[postgresql]"  # a SQLite install does not pull PostgreSQL's driver
+fi
 stamp=".venv/.needlecare-installed-$mode"
-want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+want="$(cat pyproject.toml | sha256sum | cut -c1-16)$extras"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python packages into .venv (about a minute)"
   .venv/bin/python -m pip install -q --upgrade pip

@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     import uvicorn
 
     data_dir = tmp_path_factory.mktemp("data")
-    settings = load_settings({"NEEDLECARE_DATA_DIR": str(data_dir)})
+    settings = load_settings(data_dir=data_dir)
     upgrade(settings.database_url)
     app = create_app(settings)
     world = seed_world(app.state.session_factory)

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
-from needlecare.config import Settings
-from needlecare.jobs.settings import JobsSettings, SmtpConfig
+from needlecare.config import Settings, SmtpConfig
+from needlecare.jobs.settings import JobsSettings
 from needlecare.jobs.worker import Worker
 from needlecare.storage.enums import Device
 from needlecare.storage.models import (

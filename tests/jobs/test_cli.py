@@ -63,16 +63,17 @@ def test_serve_runs_the_worker_in_a_background_thread(
     world,
     smtp_server: SmtpServer,
     settings,
-    monkeypatch,
 ) -> None:
     import time
     from datetime import UTC, datetime
 
     from needlecare.cli.worker import start_in_serve
 
-    monkeypatch.setenv("NEEDLECARE_SMTP_URL", f"smtp://127.0.0.1:{smtp_server.port}")
-    monkeypatch.setenv("NEEDLECARE_WORKER_POLL_S", "0.1")
-    background = start_in_serve(settings)
+    smtp_url = f"smtp://127.0.0.1:{smtp_server.port}"
+    mailing = type(settings)(
+        **{**settings.model_dump(), "smtp_url": smtp_url, "worker_poll_s": 0.1}
+    )
+    background = start_in_serve(mailing)
     try:
         assert background.thread.is_alive() and background.thread.daemon
         check_in(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from needlecare.config import ConfigError
-from needlecare.jobs.settings import SmtpConfig, load_jobs_settings, parse_smtp_url
+from needlecare.config import ConfigError, Settings, SmtpConfig, parse_smtp_url
+from needlecare.jobs.settings import jobs_settings
 
 KEY = "k" * 40
 
@@ -47,26 +47,29 @@ def test_bad_smtp_urls_are_refused_clearly(url: str, message: str) -> None:
         parse_smtp_url(url)
 
 
-def test_the_password_never_shows_in_the_settings_repr() -> None:
+def test_the_password_never_shows_in_the_settings_repr(tmp_path) -> None:
     assert "s3cret" not in repr(parse_smtp_url("smtp://u:s3cret@h"))
-    assert KEY not in repr(load_jobs_settings(KEY, {}))
+    settings = Settings(data_dir=tmp_path, secret_key=KEY, smtp_url="smtp://u:s3cret@h")
+    assert KEY not in repr(jobs_settings(settings)) and "s3cret" not in repr(settings)
 
 
-def test_defaults_and_bad_values() -> None:
-    settings = load_jobs_settings(KEY, {})
-    assert settings.smtp is None and settings.base_url == "http://127.0.0.1:8000"
-    assert (
-        load_jobs_settings(KEY, {"NEEDLECARE_MAIL_FROM": "Care <care@clinic.example>"}).mail_domain
-        == "clinic.example"
+def test_the_worker_view_carries_the_settings(tmp_path) -> None:
+    defaults = jobs_settings(Settings(data_dir=tmp_path, secret_key=KEY))
+    assert defaults.smtp is None and defaults.base_url == "http://127.0.0.1:8000"
+    assert defaults.poll_interval_s == 30.0 and defaults.secret_key == KEY
+    chosen = jobs_settings(
+        Settings(
+            data_dir=tmp_path,
+            secret_key=KEY,
+            mail_from="Care <care@clinic.example>",
+            base_url="https://care.example.org/",
+            worker_poll_s=5,
+            smtp_url="smtp://h:26",
+        )
     )
-    for env, message in [
-        ({"NEEDLECARE_MAIL_FROM": "not an address"}, "NEEDLECARE_MAIL_FROM"),
-        ({"NEEDLECARE_BASE_URL": "care.example.org"}, "NEEDLECARE_BASE_URL"),
-        ({"NEEDLECARE_WORKER_POLL_S": "soon"}, "NEEDLECARE_WORKER_POLL_S"),
-        ({"NEEDLECARE_WORKER_POLL_S": "0"}, "NEEDLECARE_WORKER_POLL_S"),
-    ]:
-        with pytest.raises(ConfigError, match=message):
-            load_jobs_settings(KEY, env)
+    assert chosen.mail_domain == "clinic.example"
+    assert chosen.base_url == "https://care.example.org"
+    assert (chosen.poll_interval_s, chosen.smtp) == (5.0, SmtpConfig("h", 26))
 
 
 def test_email_html_escapes_what_people_typed_and_text_keeps_it_verbatim() -> None:

@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from needlecare.jobs.settings import parse_smtp_url
+from needlecare.config import parse_smtp_url
 from needlecare.jobs.smtp import DeliveryError, SmtpTransport
 
 from .conftest import Recorder, free_port

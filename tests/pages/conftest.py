@@ -31,7 +31,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     """Migrate and seed once (argon2 hashing is slow on purpose); tests get a copy."""
     data_dir = tmp_path_factory.mktemp("seeded")
-    settings = load_settings({"NEEDLECARE_DATA_DIR": str(data_dir)})
+    settings = load_settings(data_dir=data_dir)
     upgrade(settings.database_url)
     application = create_app(settings)
     world = seed_world(application.state.session_factory)
@@ -52,7 +52,7 @@ def _copy_database(source_dir: Path, target_dir: Path) -> None:
 @pytest.fixture
 def app(tmp_path: Path, seeded: tuple[Path, World]) -> Iterator[FastAPI]:
     _copy_database(seeded[0], tmp_path)
-    settings = load_settings({"NEEDLECARE_DATA_DIR": str(tmp_path)})
+    settings = load_settings(data_dir=tmp_path)
     application = create_app(settings)
     yield application
     application.state.engine.dispose()

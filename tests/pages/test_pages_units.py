@@ -1,48 +1,9 @@
-"""The pure helpers behind the pages: chart geometry and the check-in form mapping."""
+"""The pure helpers behind the pages: the check-in form mapping (charts: tests/charts)."""
 
 from __future__ import annotations
 
 from needlecare.web.pages import checkin_form as cf
-from needlecare.web.pages.charts import BOTTOM, LEFT, RIGHT, TOP, trend_charts
 from needlecare.web.pages.forms import safe_next
-
-
-def _chart(rows: list[dict[str, int]], key: str):  # type: ignore[no-untyped-def]
-    return next(chart for chart in trend_charts(rows) if chart.id == f"trend-{key}")
-
-
-def test_chart_places_days_left_to_right_and_values_bottom_to_top() -> None:
-    rows = [{"day": 1, "redness": 3}, {"day": 5, "redness": 0}, {"day": 3, "redness": 1}]
-    dots = _chart(rows, "redness").series[0]["dots"]
-    assert [d["x"] for d in dots] == [LEFT, (LEFT + RIGHT) / 2, RIGHT]
-    assert dots[0]["y"] == TOP and dots[2]["y"] == BOTTOM
-    assert _chart(rows, "redness").series[0]["path"].startswith(f"M{float(LEFT)},{float(TOP)} L")
-
-
-def test_chart_keeps_the_worst_answer_of_a_day() -> None:
-    rows = [{"day": 2, "pain": 3}, {"day": 2, "pain": 7}, {"day": 2, "pain": 1}]
-    chart = _chart(rows, "pain")
-    assert [d["title"] for d in chart.series[0]["dots"]] == ["Day 2: pain 7"]
-    assert "day 2: 7" in chart.description
-
-
-def test_chart_scales_breakout_counts_and_labels_the_top_gridline() -> None:
-    chart = _chart([{"day": 0, "breakouts": 0}, {"day": 1, "breakouts": 9}], "breakouts")
-    assert chart.gridlines[-1]["label"] == "12"
-    assert [g["label"] for g in _chart([{"day": 0, "pain": 1}], "pain").gridlines] == [
-        "0",
-        "2",
-        "4",
-        "6",
-        "8",
-        "10",
-    ]
-
-
-def test_chart_without_answers_says_so() -> None:
-    chart = _chart([], "swelling")
-    assert chart.points_count == 0
-    assert chart.description.startswith("No swelling answers")
 
 
 def test_blank_check_in_form_is_a_valid_all_clear_answer() -> None:

@@ -131,7 +131,10 @@ def test_staff_upload_and_timeline_with_comparisons_and_charts(
     assert "Day 5" in html and "Redness (mean a*)" in html and "Skin tone (ITA°)" in html
     assert "Compared with the previous photo (day 5):" in html and "3 fewer spots" in html
     assert "How sure:" in html and "does not diagnose" in html
-    assert html.count('class="chart"') >= 3 + 4  # photo measures and symptom scores
+    # Three photo measures; of the symptoms, the answered redness and the (zero) spots: the
+    # unanswered swelling and pain are not drawn as zeros.
+    assert html.count('<svg class="chart"') == 3 + 2
+    assert "No pain answers yet" in html
     assert "/thumbnail" in html and "/overlay" not in html
     overlays = client.get(f"/clinic/patients/{pid}/photos?overlay=1").text
     assert "/overlay" in overlays and "spot candidates" in overlays

@@ -14,10 +14,10 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from pydantic import ValidationError
 
+from needlecare.charts import measure_value
 from needlecare.knowledge.citations import ReferenceEntry, resolve
 from needlecare.reports import fhir, tabular
 from needlecare.reports.assemble import build_report
-from needlecare.reports.charts import measure_value, trend_charts
 from needlecare.timeline import build_timeline
 
 from .sample import SYMPTOMS, TODAY, TREATED, sample_data
@@ -56,22 +56,18 @@ def test_checkin_rows_and_charts_follow_the_answers() -> None:
     assert report.checkins[0].signs == []
     pains = [SYMPTOMS[d]["pain"] for d in sorted(SYMPTOMS)]
     assert [r.scores["pain"] for r in report.checkins] == pains
-    charts = {c.key: c for c in trend_charts(data.checkins)}
+    charts = {c.key: c for c in report.charts}
     assert list(charts) == ["redness", "swelling", "pain", "breakouts"]
+    # The form says "no spots" by leaving breakouts out: the chart draws those days as 0.
     breakouts = [
-        (d, s["breakouts"]["count"]) for d, s in sorted(SYMPTOMS.items()) if "breakouts" in s
+        (d, s.get("breakouts", {"count": 0})["count"]) for d, s in sorted(SYMPTOMS.items())
     ]
     assert list(charts["breakouts"].points) == breakouts
+    assert [v for _, v in charts["pain"].points] == pains
+    assert charts["pain"].missing_days == (4, 6, 8)  # the sample skips those days
     for chart in charts.values():
         root = ElementTree.fromstring(chart.svg)  # well-formed SVG
         assert len(root.findall(f"{SVG}circle")) == len(chart.points)
-
-
-def test_unanswered_scores_are_none_not_zero() -> None:
-    assert measure_value({"redness": 0}, "redness") == 0
-    assert measure_value({}, "redness") is None
-    assert measure_value({"fever": True}, "fever") is None  # a flag is not a score
-    assert measure_value({"breakouts": {"kind": "milia"}}, "breakouts") is None
 
 
 def test_every_finding_names_its_source_with_the_reference_title() -> None:

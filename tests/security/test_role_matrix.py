@@ -79,6 +79,7 @@ ONLY_P1 = frozenset({P1})  # patient pages that take one of P1's ids
 # --- who may do what: every route of the app ----------------------------------------------------
 
 API = "/api/v1"
+MACHINE_ONLY = {("GET", "/metrics")}
 P = API + "/patients/{patient_id}"
 PHOTO = P + "/photos/{photo_id}"
 ACCESS: dict[tuple[str, str], frozenset[str]] = {
@@ -88,6 +89,9 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/docs/oauth2-redirect"): EVERYONE,
     ("GET", "/redoc"): EVERYONE,
     ("GET", "/health"): EVERYONE,
+    # Prometheus metrics: for the machine itself or a scraper with the metrics token; no
+    # person's session or API token opens them (tests/api/test_telemetry.py)
+    ("GET", "/metrics"): frozenset(),
     # accounts (the body or the link is the credential)
     ("POST", API + "/auth/tokens"): EVERYONE,
     ("GET", API + "/auth/tokens"): USERS,
@@ -538,7 +542,9 @@ def verdict(cell: Cell, response: httpx.Response) -> str | None:
         if cell.actor in PERSON and not cell.writes and location.startswith("/login"):
             return "allowed but sent to the login page"
         return None
-    if cell.actor in (ANON, REVOKED):
+    if cell.route in MACHINE_ONLY:
+        ok = status == 403  # whoever the actor is: not loopback, no metrics token
+    elif cell.actor in (ANON, REVOKED):
         if cell.is_page and not cell.writes:
             ok = status == 303 and location.startswith("/login")
         else:

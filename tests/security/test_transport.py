@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -32,7 +31,7 @@ def test_secure_cookie_only_when_a_trusted_proxy_says_https(settings: Settings) 
     assert "httponly" in plain.lower() and "samesite=lax" in plain.lower()
     assert "secure" not in plain.lower()
     assert "secure" not in _cookie(settings, https).lower()  # untrusted peer: header ignored
-    trusted = replace(settings, trusted_proxies=("testclient",))
+    trusted = settings.model_copy(update={"trusted_proxies": ("testclient",)})
     assert "secure" in _cookie(trusted, https).lower()
 
 
@@ -42,13 +41,14 @@ def test_secure_cookie_when_the_server_itself_speaks_tls(settings: Settings) -> 
     assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
 
 
-def test_trusted_proxies_come_from_the_environment(tmp_path: Any) -> None:
-    env = {
-        "NEEDLECARE_DATA_DIR": str(tmp_path),
-        "NEEDLECARE_TRUSTED_PROXIES": "10.0.0.1, 10.1.0.0/16",
-    }
-    assert load_settings(env).trusted_proxies == ("10.0.0.1", "10.1.0.0/16")
-    assert load_settings({"NEEDLECARE_DATA_DIR": str(tmp_path)}).trusted_proxies == ()
+def test_trusted_proxies_come_from_the_environment(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEEDLECARE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("NEEDLECARE_TRUSTED_PROXIES", "10.0.0.1, 10.1.0.0/16")
+    assert load_settings().trusted_proxies == ("10.0.0.1", "10.1.0.0/16")
+    monkeypatch.delenv("NEEDLECARE_TRUSTED_PROXIES")
+    assert load_settings().trusted_proxies == ()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -114,12 +114,9 @@ def test_every_answer_has_plain_words() -> None:
 
 
 def test_the_charts_use_the_same_scores_limits_and_labels() -> None:
-    """The chart modules (being merged into one by another change) must not drift either."""
-    from needlecare.reports import charts as report_charts
-    from needlecare.web.pages import charts as page_charts
+    from needlecare.charts import SYMPTOM_MEASURES
 
-    for module in (page_charts, report_charts):
-        for measure in module.MEASURES:
-            if measure.key in SCORES:
-                assert measure.maximum == SCORES[measure.key], (module.__name__, measure)
-                assert measure.label == SCORE_LABELS[measure.key], (module.__name__, measure)
+    charted = {measure.key: measure for measure in SYMPTOM_MEASURES}
+    for key in ("redness", "swelling", "pain"):
+        assert charted[key].maximum == SCORES[key], charted[key]
+        assert charted[key].label == SCORE_LABELS[key], charted[key]

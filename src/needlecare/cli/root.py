@@ -15,3 +15,20 @@ app = typer.Typer(
 )
 
 EXIT_BAD_INPUT = 2
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        import needlecare
+
+        typer.echo(f"needlecare {needlecare.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version"
+    ),
+) -> None:
+    """NeedleCare: recovery companion after microneedling. Informs; never diagnoses."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import typer
 
@@ -15,7 +16,7 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port"),
     demo: bool = typer.Option(False, "--demo", help="Seed a demo clinic once and print logins"),
     workers: int = typer.Option(1, min=1, max=32, help="Worker processes"),
-    access_log: bool = typer.Option(True, help="Log one line per request"),
+    access_log: bool = typer.Option(True, help="Log one JSON line per request"),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="Run the reminder/email worker"),
 ) -> None:
     """Run migrations, then serve the web app and the JSON API (/docs)."""
@@ -23,6 +24,8 @@ def serve(
 
     from needlecare.config import ConfigError, load_settings
     from needlecare.storage.migrate import upgrade
+    from needlecare.web.metrics import MULTIPROCESS_ENV
+    from needlecare.web.telemetry import logging_config
 
     try:
         settings = load_settings()
@@ -43,13 +46,18 @@ def serve(
     # Worker processes read the same settings from the environment (the key file exists now).
     os.environ["NEEDLECARE_DATA_DIR"] = str(settings.data_dir)
     os.environ["NEEDLECARE_DATABASE_URL"] = settings.database_url
+    if workers > 1 and not os.environ.get(MULTIPROCESS_ENV):
+        # /metrics adds up every worker's samples from files here (web/metrics.py says why);
+        # a fresh directory per run, as prometheus-client requires.
+        os.environ[MULTIPROCESS_ENV] = tempfile.mkdtemp(prefix="needlecare-metrics-")
     config = uvicorn.Config(
         "needlecare.web.app:create_app_from_env",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        access_log=access_log,
+        access_log=False,  # replaced by the JSON access line of web.telemetry
+        log_config=logging_config(settings.log_level, access_log=access_log),
         proxy_headers=False,
         server_header=False,
     )

@@ -25,23 +25,25 @@ def worker(
 ) -> None:
     """Send reminders, report missed check-ins and deliver queued email (see docs/jobs.md)."""
     import dataclasses
-    import logging
+    import logging.config
     import threading
 
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from needlecare.config import ConfigError, load_settings
-    from needlecare.jobs.settings import load_jobs_settings
+    from needlecare.jobs.settings import jobs_settings as jobs_view
     from needlecare.jobs.worker import Worker
     from needlecare.storage.engine import make_engine, make_session_factory
+    from needlecare.web.telemetry import logging_config
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         settings = load_settings()
-        jobs_settings = load_jobs_settings(settings.secret_key)
     except ConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if not logging.getLogger().handlers:  # as logging.basicConfig: never over a host's set-up
+        logging.config.dictConfig(logging_config(settings.log_level))
+    jobs_settings = jobs_view(settings)
     if poll_interval is not None:
         jobs_settings = dataclasses.replace(jobs_settings, poll_interval_s=poll_interval)
     if jobs_settings.smtp is None:
@@ -72,16 +74,11 @@ def start_in_serve(settings: Settings) -> BackgroundWorker:
     """Start the worker as a daemon thread of `needlecare serve`; stopped at exit."""
     import atexit
 
-    from needlecare.config import ConfigError
-    from needlecare.jobs.settings import load_jobs_settings
+    from needlecare.jobs.settings import jobs_settings as jobs_view
     from needlecare.jobs.worker import Worker, start_background
     from needlecare.storage.engine import make_engine, make_session_factory
 
-    try:
-        jobs_settings = load_jobs_settings(settings.secret_key)
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    jobs_settings = jobs_view(settings)
     engine = make_engine(settings.database_url, pool_size=2)
     background = start_background(
         Worker(make_session_factory(engine), jobs_settings), cleanup=engine.dispose

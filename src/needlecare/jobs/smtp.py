@@ -8,7 +8,7 @@ import ssl
 from email.message import EmailMessage
 from typing import Protocol
 
-from needlecare.jobs.settings import SmtpConfig
+from needlecare.config import SmtpConfig
 
 
 class DeliveryError(Exception):

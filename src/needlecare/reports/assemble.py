@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from needlecare.charts import Chart, measure_value, symptom_charts
 from needlecare.knowledge.citations import ReferenceEntry, UnknownCitation, resolve
-from needlecare.reports.charts import TrendChart, measure_value, trend_charts
 from needlecare.reports.records import (
     AlertRecord,
     CheckinRecord,
@@ -91,7 +91,7 @@ class PatientReport:
     generated_at: datetime
     summary: Summary
     checkins: list[CheckinRow]
-    charts: list[TrendChart]
+    charts: list[Chart]
     findings: list[FindingLine]
     notes: list[NoteRecord]
     recommendations: list[RecommendationRecord]
@@ -241,7 +241,7 @@ def build_report(data: PatientData, today: date, generated_at: datetime) -> Pati
         generated_at=generated_at,
         summary=summary,
         checkins=rows,
-        charts=trend_charts(data.checkins),
+        charts=symptom_charts((c.day, c.symptoms) for c in data.checkins),
         findings=_findings(data),
         notes=list(data.notes),
         recommendations=list(data.recommendations),

@@ -174,7 +174,7 @@ def _observation(
 
 
 def _observations(checkin: CheckinRecord, subject: str, response: str) -> list[Observation]:
-    from needlecare.reports.charts import measure_value
+    from needlecare.charts import measure_value
 
     found = []
     for key, code in SCORE_CODES.items():

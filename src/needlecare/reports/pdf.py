@@ -18,7 +18,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    # Charts are SVG built by `charts.py` from numbers only (labels escaped there).
+    # Charts are SVG built by `needlecare.charts` from numbers only (labels escaped there).
     env.filters["svg"] = Markup
     env.filters["level_class"] = lambda level: f"level-{level or 'none'}".replace("_", "-")
     return env

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from needlecare.reports.charts import measure_value
+from needlecare.charts import measure_value
 from needlecare.reports.records import ClinicRecord, PatientData
 
 EXPORT_KIND = "needlecare.export"

@@ -14,13 +14,16 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
+import needlecare
 from needlecare.config import Settings, load_settings
 from needlecare.storage.engine import make_engine, make_session_factory
+from needlecare.web import metrics
 from needlecare.web.api import api_router
 from needlecare.web.errors import register_error_handlers
 from needlecare.web.hardening import install_proxy_and_tls, reject_out_of_range_ids
 from needlecare.web.hot import HotRoutes
 from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
+from needlecare.web.telemetry import RequestTelemetry
 
 STATIC_DIR = Path(__file__).parent / "static"
 PAGES_MODULE = "needlecare.web.pages"
@@ -53,10 +56,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         yield
         engine.dispose()
 
+    version = needlecare.__version__
     app = FastAPI(
         title="NeedleCare",
         summary="Recovery companion after microneedling. Informs; never diagnoses.",
-        version="0.1.0",
+        version=version,
         lifespan=lifespan,
         dependencies=[Depends(reject_out_of_range_ids)],
     )
@@ -66,6 +70,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     register_error_handlers(app)
     app.add_middleware(HotRoutes)  # innermost: every other middleware sees its requests
+    app.add_middleware(RequestTelemetry)  # request id, access line, request metrics
     install_sessions(app, settings)
     app.add_middleware(SecurityHeadersMiddleware)
     install_proxy_and_tls(app, settings)  # outermost: sees the client before anything else
@@ -77,9 +82,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 connection.execute(text("SELECT 1"))
         except Exception:
             return JSONResponse({"status": "database unavailable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "ok", "version": version})
 
     app.include_router(api_router)
+    app.include_router(metrics.router)
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_pages(app)

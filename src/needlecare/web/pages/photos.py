@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from needlecare import photos as domain
+from needlecare.charts import Chart, Measure, chart
 from needlecare.services import checkins, patients, photos
 from needlecare.services.errors import Invalid
 from needlecare.services.photos import AreaTimeline, FileKind, TimelineEntry
@@ -27,7 +28,6 @@ from needlecare.web.api.photos import (
     upload_from,
 )
 from needlecare.web.deps import UowDep
-from needlecare.web.pages.charts import BOTTOM, LEFT, RIGHT, TOP, Chart
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer, Viewer
 from needlecare.web.pages.forms import inline_errors, read_form, sentence, text
 from needlecare.web.pages.presenters import charts_for, day_label
@@ -142,79 +142,52 @@ def area_view(timeline: AreaTimeline, index: int) -> dict[str, Any]:
     }
 
 
-# --- charts: the pages' SVG chart, fed with photo measurements --------------------------------
+# --- charts: the one chart module, fed with photo measurements --------------------------------
 
+_PHOTO_EMPTY = "No photo measured yet: the chart appears after the first one."
 PHOTO_MEASURES = (
-    # key, chart series class (colour), title, unit
-    ("a_star", "redness", "Redness in the photo", "mean a* (CIELAB)"),
-    ("erythema_index", "pain", "Erythema index", "median EI"),
-    ("spots", "breakouts", "Spot candidates", "count"),
+    # Photos are days apart by nature: the line joins them; several on a day: the last.
+    Measure(
+        "a_star",
+        "Redness in the photo",
+        "mean a* (CIELAB)",
+        from_zero=False,
+        series="redness",
+        keep="last",
+        join_gaps=True,
+        empty=_PHOTO_EMPTY,
+    ),
+    Measure(
+        "erythema_index",
+        "Erythema index",
+        "median EI",
+        from_zero=False,
+        series="pain",
+        keep="last",
+        join_gaps=True,
+        empty=_PHOTO_EMPTY,
+    ),
+    Measure(
+        "spots",
+        "Spot candidates",
+        "count",
+        series="breakouts",
+        keep="last",
+        join_gaps=True,
+        empty=_PHOTO_EMPTY,
+    ),
 )
 
 
-def _scale(values: Sequence[float], from_zero: bool) -> tuple[float, float]:
-    low, high = min(values), max(values)
-    pad = max((high - low) * 0.15, 1.0)
-    low = 0.0 if from_zero else math.floor(low - pad)
-    return low, max(math.ceil(high + pad), low + 4)
-
-
 def photo_charts(rows: Sequence[Photo], prefix: str) -> list[Chart]:
-    """One chart per measure, x = day after treatment; several photos on a day: the last."""
+    """One chart per measure, x = day after treatment."""
     charts = []
-    for key, series_key, title, unit in PHOTO_MEASURES:
-        by_day: dict[int, float] = {}
-        for photo in rows:
-            value = metrics(photo)[key]
-            if isinstance(value, int | float):
-                by_day[photo.day] = float(value)
-        days = sorted(by_day)
-        chart = Chart(
-            id=f"{prefix}-{key}",
-            title=title,
-            description=_describe(title, unit, by_day),
-            axis_note=f"Scale: {unit}. d3 = day 3 after treatment.",
-            points_count=len(by_day),
-        )
-        if days:
-            low, high = _scale(list(by_day.values()), from_zero=key == "spots")
-            first, span = days[0], max(days[-1] - days[0], 1)
-
-            def x_of(day: int, first: int = first, span: int = span) -> float:
-                return round(LEFT + (day - first) * (RIGHT - LEFT) / span, 1)
-
-            def y_of(value: float, low: float = low, high: float = high) -> float:
-                return round(BOTTOM - (value - low) * (BOTTOM - TOP) / (high - low), 1)
-
-            step = (high - low) / 4
-            chart.gridlines = [
-                {"y": y_of(low + i * step), "label": f"{low + i * step:g}"} for i in range(5)
-            ]
-            chart.xticks = [{"x": x_of(d), "label": f"d{d}"} for d in days[:: -(-len(days) // 7)]]
-            points = [(d, by_day[d]) for d in days]
-            chart.series = [
-                {
-                    "key": series_key,
-                    "label": title,
-                    "path": " ".join(
-                        f"{'M' if i == 0 else 'L'}{x_of(d)},{y_of(v)}"
-                        for i, (d, v) in enumerate(points)
-                    ),
-                    "dots": [
-                        {"x": x_of(d), "y": y_of(v), "title": f"Day {d}: {title.lower()} {v:g}"}
-                        for d, v in points
-                    ],
-                }
-            ]
-        charts.append(chart)
+    for measure in PHOTO_MEASURES:
+        values = [
+            (p.day, float(v)) for p in rows if isinstance(v := metrics(p)[measure.key], int | float)
+        ]
+        charts.append(chart(measure, values, f"{prefix}-{measure.key}"))
     return charts
-
-
-def _describe(title: str, unit: str, by_day: dict[int, float]) -> str:
-    if not by_day:
-        return f"No photos measured yet for {title.lower()}."
-    points = ", ".join(f"day {d}: {v:g}" for d, v in sorted(by_day.items()))
-    return f"{title} ({unit}) by day after treatment. {points}."
 
 
 # --- timeline -------------------------------------------------------------------------------

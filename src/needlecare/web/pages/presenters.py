@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from needlecare.charts import Chart, symptom_charts
 from needlecare.services.messages import MessageView
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Treatment
-from needlecare.web.pages.charts import Chart, trend_charts
 from needlecare.web.pages.checkin_form import (
     BREAKOUT_COUNT_LABELS,
     BREAKOUT_KINDS,
@@ -78,19 +78,7 @@ def checkin_row(checkin: Checkin, href: str) -> dict[str, Any]:
 
 
 def charts_for(checkins: list[Checkin], prefix: str = "trend") -> list[Chart]:
-    rows = []
-    for checkin in checkins:
-        symptoms = symptoms_of(checkin)
-        rows.append(
-            {
-                "day": checkin.day,
-                "redness": symptoms.get("redness", 0),
-                "swelling": symptoms.get("swelling", 0),
-                "pain": symptoms.get("pain", 0),
-                "breakouts": breakout_count(symptoms),
-            }
-        )
-    return trend_charts(rows, prefix)
+    return symptom_charts(((c.day, symptoms_of(c)) for c in checkins), prefix)
 
 
 # A conditional line ("if you get a fever, get care") is no advice to someone who has just
