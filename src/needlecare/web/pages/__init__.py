@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request, Response
 
-from needlecare.web.pages import auth, clinic, guide, patient, photos, protocols, reminders
+from needlecare.web.pages import (
+    auth,
+    clinic,
+    guide,
+    label_scan,
+    patient,
+    photos,
+    protocols,
+    reminders,
+)
 from needlecare.web.pages.rendering import error_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(patient.router)
+router.include_router(label_scan.router)
 router.include_router(clinic.router)
 router.include_router(reminders.router)
 router.include_router(guide.router)
