@@ -114,6 +114,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", P + "/recommendations"): P1_CARE,
     ("POST", P + "/recommendations"): A_STAFF,
     ("POST", P + "/ingredient-check"): P1_CARE,
+    ("POST", P + "/ingredient-scan"): P1_CARE,
     ("GET", P + "/aftercare-sheet"): P1_CARE,
     ("GET", P + "/report.pdf"): P1_CARE,
     ("GET", P + "/export.json"): P1_CARE,
@@ -165,6 +166,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/checkins/{checkin_id}"): ONLY_P1,
     ("GET", "/products"): PATIENTS,
     ("POST", "/products"): PATIENTS,
+    ("POST", "/products/scan"): PATIENTS,
     ("GET", "/history"): PATIENTS,
     ("GET", "/guide/sheet"): PATIENTS,
     ("GET", "/guide/sheet.pdf"): PATIENTS,
@@ -300,6 +302,7 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/checkin"): {**blank_form(), "idempotency_key": "web-{actor}"},
     ("POST", "/products"): {"ingredients": "Aqua, Glycerin", "day": "0"},
     ("POST", "/photos/new"): {PHOTO_FORM: True},
+    ("POST", "/products/scan"): {PHOTO_FORM: True},
     ("POST", "/clinic/patients/{patient_id}/photos/new"): {PHOTO_FORM: True},
     ("POST", "/photos/{photo_id}/roi"): {"measure": "auto"},
     ("POST", "/photos/{photo_id}/delete"): {"confirm": "yes"},
@@ -310,7 +313,10 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/clinic/staff"): {"email": "web-staff-{actor}@example.org", "role": "clinician"},
     ("POST", "/clinic/protocol"): {"name": "Web protocol {actor}"},
 }
-FILE_UPLOADS = {("POST", P + "/photos")}
+FILE_UPLOADS = {("POST", P + "/photos"), ("POST", P + "/ingredient-scan")}
+# Routes that read an ingredient label get a photo of one (issue 21's test photos).
+LABEL_ROUTES = {("POST", P + "/ingredient-scan"), ("POST", "/products/scan")}
+LABEL_PHOTO = Path(__file__).parents[1] / "ocr" / "photos" / "clean_bland_moisturiser.jpg"
 # Allowed writes that use their object up get a fresh one (`Seed.fresh`); refused writes
 # always aim at the seeded object.
 FRESH: dict[tuple[str, str], str] = {
@@ -496,12 +502,13 @@ def call(client: TestClient, seed: Seed, cell: Cell) -> httpx.Response:
     for name, value in session_cookie(SECRET, session).items():
         client.cookies.set(name, value)
     kwargs: dict[str, Any] = {"headers": headers, "follow_redirects": False}
+    photo = LABEL_PHOTO.read_bytes() if cell.route in LABEL_ROUTES else seed.photo
     if cell.route in FILE_UPLOADS:
-        kwargs["files"] = {"file": ("photo.jpg", seed.photo, "image/jpeg")}
+        kwargs["files"] = {"file": ("photo.jpg", photo, "image/jpeg")}
     elif cell.is_page and cell.writes:
         form = fill(FORMS.get(cell.route, {}), ids)
         if form.pop(PHOTO_FORM, False):
-            kwargs["files"] = {"file": ("photo.jpg", seed.photo, "image/jpeg")}
+            kwargs["files"] = {"file": ("photo.jpg", photo, "image/jpeg")}
         kwargs["data"] = {**form, "csrf_token": CSRF}
     elif cell.route in JSON_BODIES:
         kwargs["json"] = fill(JSON_BODIES[cell.route], ids)

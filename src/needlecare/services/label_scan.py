@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from needlecare.ingredients import NotAnIngredientList
-from needlecare.ocr import OcrUnavailable
-from needlecare.ocr.scan import scan_label
+from needlecare.ingredients import NotAnIngredientList, check_label
+from needlecare.ocr import LabelReading, OcrUnavailable, read_label
+from needlecare.ocr.scan import with_ocr
 from needlecare.photos.errors import PhotoRejected
-from needlecare.services import audit
+from needlecare.services import audit, products
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
@@ -36,32 +36,60 @@ class LabelScan:
 def read_label_photo(
     uow: UnitOfWork, actor: Principal, patient_id: int, content: bytes | None
 ) -> LabelScan:
-    """Read the ingredient list on a photo. Runs the OCR outside the transaction."""
-    if not content:
-        raise Invalid.field(FIELD, "choose or take a photo of the ingredient list")
+    """Read the ingredient list on a photo, for the patient to correct. OCR runs outside the
+    transaction."""
+    _check_access(uow, actor, patient_id)
+    reading = _read(content)
+    try:
+        scan = with_ocr(check_label(reading.text), reading)
+    except NotAnIngredientList:
+        raise Invalid.field(FIELD, _NO_LIST) from None
+    return LabelScan(
+        text=reading.text,
+        confidence=scan["ocr"]["confidence"],
+        engine=reading.engine,
+        to_check=list(scan["verdict"]["check_against_label"]),
+        scan=scan,
+    )
+
+
+def check_label_photo(
+    uow: UnitOfWork, actor: Principal, patient_id: int, content: bytes | None, day: int | None
+) -> dict[str, Any]:
+    """The product checker's verdict for a photo (the patient's day and clinic windows, as
+    `products.check_product`), plus what the OCR read (`needlecare.ocr.scan.with_ocr`)."""
+    _check_access(uow, actor, patient_id)
+    reading = _read(content)
+    try:
+        result = products.check_product(uow, actor, patient_id, reading.text, day=day)
+    except Invalid as error:
+        if any(e.field == "text" for e in error.errors):
+            raise Invalid.field(FIELD, _NO_LIST) from None
+        raise
+    return with_ocr(result, reading)
+
+
+_NO_LIST = (
+    "No ingredient list could be read on this photo. Try closer, in good light, "
+    "with the list filling the frame, or type the list."
+)
+
+
+def _check_access(uow: UnitOfWork, actor: Principal, patient_id: int) -> None:
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         audit.record_for_patient(uow.session, actor, "product.scan", "patient", patient.id, patient)
         uow.commit()
+
+
+def _read(content: bytes | None) -> LabelReading:
+    if not content:
+        raise Invalid.field(FIELD, "choose or take a photo of the ingredient list")
     try:
-        scan = scan_label(content)
+        return read_label(content)
     except PhotoRejected as error:
         raise Invalid.field(FIELD, error.message) from None
     except OcrUnavailable:
         raise Invalid.field(
             FIELD, "Reading photos is not available on this server; please type the list."
         ) from None
-    except NotAnIngredientList:
-        raise Invalid.field(
-            FIELD,
-            "No ingredient list could be read on this photo. Try closer, in good light, "
-            "with the list filling the frame, or type the list.",
-        ) from None
-    ocr = scan["ocr"]
-    return LabelScan(
-        text=ocr["text"],
-        confidence=ocr["confidence"],
-        engine=ocr["engine"],
-        to_check=list(scan["verdict"]["check_against_label"]),
-        scan=scan,
-    )
