@@ -26,6 +26,7 @@ from needlecare.storage.models.jobs import (
 from needlecare.storage.models.photos import Photo
 from needlecare.storage.models.protocols import ClinicProtocol
 from needlecare.storage.models.security import LoginFailure
+from needlecare.storage.models.shelf import ShelfProduct
 
 __all__ = [
     "Alert",
@@ -45,6 +46,7 @@ __all__ = [
     "Recommendation",
     "ReminderEvent",
     "ReminderPause",
+    "ShelfProduct",
     "StaffInvitation",
     "Treatment",
     "User",

@@ -13,6 +13,7 @@ from needlecare.web.api import (
     photos,
     products,
     protocols,
+    shelf,
     staff,
     treatments,
 )
@@ -32,5 +33,6 @@ for module in (
     exports,
     protocols,
     photos,
+    shelf,
 ):
     api_router.include_router(module.router)

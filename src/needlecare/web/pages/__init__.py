@@ -14,6 +14,7 @@ from needlecare.web.pages import (
     photos,
     protocols,
     reminders,
+    shelf,
 )
 from needlecare.web.pages.rendering import error_page
 
@@ -21,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(patient.router)
 router.include_router(label_scan.router)
+router.include_router(shelf.router)
 router.include_router(clinic.router)
 router.include_router(reminders.router)
 router.include_router(guide.router)
