@@ -170,3 +170,25 @@ def test_the_checker_verdict_offers_to_save_the_product(as_pat: TestClient) -> N
     verdict = as_pat.post("/products", data={"ingredients": RETINOL, "csrf_token": token})
     assert "Save to my products" in verdict.text
     assert f'name="ingredients" value="{RETINOL}"' in verdict.text
+
+
+def test_the_clinic_sees_the_shelf_on_the_patient_page(
+    client: TestClient, app: FastAPI, uow: UnitOfWork, world: Any
+) -> None:
+    pat = _principal(uow, world.pat)
+    shelf.add_product(
+        uow, pat, world.patients["pat"], shelf.ShelfProductCreate("Night serum", RETINOL)
+    )
+    session = {"uid": world.bob.user_id, "csrf": secrets.token_urlsafe(32)}
+    cookie = TimestampSigner(app.state.settings.secret_key).sign(
+        b64encode(json.dumps(session).encode())
+    )
+    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    html = client.get(f"/clinic/patients/{world.patients['pat']}").text
+    assert "Patient&#39;s products" in html or "Patient's products" in html
+    assert "Night serum" in html and "until day 7" in html and "reference.md#AC-06" in html
+    with uow:
+        actions = uow.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.actor_user_id == world.bob.user_id)
+        ).all()
+    assert "shelf.read" in actions

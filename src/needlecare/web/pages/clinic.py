@@ -16,6 +16,7 @@ from needlecare.services import (
     notes,
     pages_support,
     patients,
+    shelf,
     treatments,
 )
 from needlecare.services.errors import Conflict, Invalid
@@ -27,6 +28,7 @@ from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import inline_errors, read_form, text
 from needlecare.web.pages.presenters import charts_for, checkin_row, time_label, treatment_view
 from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.shelf import shelf_view
 from needlecare.web.pages.vocab import ROLES, ROMAN
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
@@ -187,6 +189,7 @@ def _patient_page(
             for n in reversed(notes.list_notes(uow, viewer, patient_id))
         ],
         "recommendations": list(notes.list_recommendations(uow, viewer, patient_id)),
+        "shelf": shelf_view(shelf.get_shelf(uow, viewer, patient_id)),  # audited shelf.read
         "errors": errors or {},
         "forms": forms
         or {"note": {"body": ""}, "rec": {"product_name": "", "inci_text": "", "note": ""}},
