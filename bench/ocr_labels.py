@@ -244,6 +244,28 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _drop_preprocessing(step: str) -> None:
+    """Measure without one preprocessing step (`--without`), the rest unchanged."""
+    import cv2
+
+    from needlecare.ocr import prepare as steps
+    from needlecare.ocr import read
+    from needlecare.photos.decode import open_photo
+
+    def prepare(data: bytes) -> np.ndarray:
+        decoded = open_photo(data, max_long_side=steps.MAX_LONG_SIDE)
+        grey = np.asarray(decoded.image.convert("L"))
+        if step != "resize":
+            grey = steps._resize(grey)
+        if step != "deskew":
+            grey = steps._deskew(grey)
+        if step != "clahe":
+            grey = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey)
+        return grey
+
+    read.prepare = prepare  # type: ignore[assignment]
+
+
 def _tesseract(name: str, photo: bytes) -> tuple[str, float]:
     from needlecare.ocr import read_label
 
@@ -348,6 +370,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each recognised text")
     parser.add_argument("--write-fixtures", type=Path, default=None)
     parser.add_argument("--save", type=Path, default=None, help="also save the photos here")
+    parser.add_argument("--without", choices=["deskew", "clahe", "resize"], default=None)
     parser.add_argument(
         "--score-texts", type=Path, default=None, help="score another engine's JSONL output"
     )
@@ -362,6 +385,8 @@ def main() -> None:
                 make_set(LEVELS[name], args.n, args.seed)
             ):
                 (args.save / f"{name}_{number:02d}_{label_id}.jpg").write_bytes(photo)
+    if args.without:
+        _drop_preprocessing(args.without)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name in args.sets:
         reader = _saved_texts(args.score_texts) if args.score_texts else _tesseract
