@@ -192,3 +192,24 @@ def test_the_clinic_sees_the_shelf_on_the_patient_page(
             select(AuditEntry.action).where(AuditEntry.actor_user_id == world.bob.user_id)
         ).all()
     assert "shelf.read" in actions
+
+
+def test_exports_include_the_shelf(client: TestClient, uow: UnitOfWork, world: Any) -> None:
+    pat = _principal(uow, world.pat)
+    shelf.add_product(
+        uow,
+        pat,
+        world.patients["pat"],
+        shelf.ShelfProductCreate("Night serum", RETINOL, "Acme", rinse_off=False),
+    )
+    base = f"{API}/patients/{world.patients['pat']}"
+    document = client.get(f"{base}/export.json", headers=world.bob.headers).json()
+    (patient,) = document["patients"]
+    assert [(p["name"], p["brand"], p["inci_text"]) for p in patient["shelf"]] == [
+        ("Night serum", "Acme", RETINOL)
+    ]
+    csv = client.get(f"{base}/export.csv?table=shelf", headers=world.pat.headers)
+    assert csv.status_code == 200
+    header, row = csv.text.strip().splitlines()
+    assert header.lstrip("\ufeff").startswith("patient_id,product_id,created_at,name,brand")
+    assert "Night serum" in row and "Retinol" in row

@@ -49,6 +49,7 @@ def patient_document(data: PatientData) -> dict[str, Any]:
         "alerts": data.alerts,
         "notes": data.notes,
         "recommendations": data.recommendations,
+        "shelf": data.shelf,
         "photos": [
             {
                 "id": p.id,
@@ -170,6 +171,19 @@ def _notes(data: PatientData) -> Iterable[Row]:
         }
 
 
+def _shelf(data: PatientData) -> Iterable[Row]:
+    for product in data.shelf:
+        yield {
+            "patient_id": data.patient.id,
+            "product_id": product.id,
+            "created_at": _iso(product.created_at),
+            "name": product.name,
+            "brand": product.brand,
+            "rinse_off": product.rinse_off,
+            "inci_text": product.inci_text,
+        }
+
+
 TABLES: dict[str, tuple[tuple[str, ...], Callable[[PatientData], Iterable[Row]]]] = {
     "patients": (
         ("patient_id", "display_name", "email", "fitzpatrick", "acne_prone", "history",
@@ -192,6 +206,10 @@ TABLES: dict[str, tuple[tuple[str, ...], Callable[[PatientData], Iterable[Row]]]
         _alerts,
     ),
     "notes": (("patient_id", "note_id", "created_at", "author", "body"), _notes),
+    "shelf": (
+        ("patient_id", "product_id", "created_at", "name", "brand", "rinse_off", "inci_text"),
+        _shelf,
+    ),
 }  # fmt: skip
 DEFAULT_TABLE = "checkins"
 

@@ -28,6 +28,7 @@ from needlecare.reports.records import (
     PatientRecord,
     PhotoRecord,
     RecommendationRecord,
+    ShelfRecord,
     TreatmentRecord,
 )
 from needlecare.services import audit, clock
@@ -44,6 +45,7 @@ from needlecare.storage.models import (
     Patient,
     Photo,
     Recommendation,
+    ShelfProduct,
     Treatment,
     User,
 )
@@ -142,6 +144,7 @@ def load_patients(
         ("checkins", Checkin, (Checkin.created_at, Checkin.id)),
         ("alerts", Alert, (Alert.created_at, Alert.id)),
         ("recommendations", Recommendation, (Recommendation.created_at, Recommendation.id)),
+        ("shelf", ShelfProduct, (ShelfProduct.created_at, ShelfProduct.id)),
     ]
     if include_notes:
         queries.append(("notes", ClinicalNote, (ClinicalNote.created_at, ClinicalNote.id)))
@@ -218,6 +221,10 @@ def load_patients(
                 for r in by_patient["recommendations"][p.id]
             ],
             photos=photos.get(p.id, []),
+            shelf=[
+                ShelfRecord(s.id, s.name, s.brand, s.inci_text, s.rinse_off, s.created_at)
+                for s in by_patient["shelf"][p.id]
+            ],
         )
         for p in patients
     ]
