@@ -213,3 +213,17 @@ def test_exports_include_the_shelf(client: TestClient, uow: UnitOfWork, world: A
     header, row = csv.text.strip().splitlines()
     assert header.lstrip("\ufeff").startswith("patient_id,product_id,created_at,name,brand")
     assert "Night serum" in row and "Retinol" in row
+
+
+def test_a_recommendation_with_a_list_lands_on_the_patients_shelf(
+    uow: UnitOfWork, world: Any
+) -> None:
+    from needlecare.services import notes
+    from needlecare.services.notes import RecommendationCreate
+
+    bob = _principal(uow, world.bob)
+    patient = world.patients["pat"]
+    notes.add_recommendation(uow, bob, patient, RecommendationCreate("Clinic balm", BLAND))
+    notes.add_recommendation(uow, bob, patient, RecommendationCreate("Sunscreen, any"))
+    entries = shelf.get_shelf(uow, _principal(uow, world.pat), patient).entries
+    assert [(e.name, e.plan) for e in entries] == [("Clinic balm", "use")]

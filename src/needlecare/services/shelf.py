@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.knowledge.bands import depth_band
@@ -21,7 +22,7 @@ from needlecare.services import audit, clock, protocols
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
-from needlecare.storage.models import ShelfProduct, Treatment
+from needlecare.storage.models import Patient, ShelfProduct, Treatment
 from needlecare.storage.uow import UnitOfWork
 
 MAX_NAME = 200
@@ -101,6 +102,24 @@ def add_product(
         )
         uow.commit()
         return product
+
+
+def shelve_recommendation(
+    session: Session, actor: Principal, patient: Patient, name: str, inci_text: str
+) -> ShelfProduct | None:
+    """Put a clinic's recommendation on the patient's shelf, in the caller's transaction.
+    Only a recommendation with a readable ingredient list: without one there is no verdict."""
+    try:
+        check_label(inci_text)
+    except (NotAnIngredientList, ValueError):
+        return None
+    product = ShelfProduct(
+        patient_id=patient.id, name=name, brand="", inci_text=inci_text, added_by_id=actor.user_id
+    )
+    session.add(product)
+    session.flush()
+    audit.record_for_patient(session, actor, "shelf.add", "shelf_product", product.id, patient)
+    return product
 
 
 def remove_product(uow: UnitOfWork, actor: Principal, patient_id: int, product_id: int) -> bool:
