@@ -191,3 +191,25 @@ def get_shelf(
             )
         )
     return Shelf(day, entries)
+
+
+def returning_on(session: Session, patient: Patient, treatment: Treatment, day: int) -> list[str]:
+    """Names of the patient's shelf products whose verdict stops being "avoid" on `day`
+    after `treatment` (for the morning email; inside the caller's transaction)."""
+    products = session.scalars(
+        select(ShelfProduct)
+        .where(ShelfProduct.patient_id == patient.id)
+        .order_by(ShelfProduct.created_at, ShelfProduct.id)
+    ).all()
+    if not products:
+        return []
+    band = depth_band(treatment.depth_mm, treatment.device.value)
+    windows = protocols.in_force(session, patient.clinic_id).windows
+    names = []
+    for product in products:
+        verdict = check_label(
+            product.inci_text, day=0, band=band, rinse_off=product.rinse_off, windows=windows
+        )["verdict"]
+        if verdict["status"] == "avoid" and verdict["resume_day"] == day:
+            names.append(product.name)
+    return names

@@ -25,11 +25,13 @@ class MessageKind(StrEnum):
     CHECKIN_ALERT = "checkin_alert"  # to clinic staff: a contact_clinic/urgent check-in
     REMINDER = "reminder"  # to the patient: time for the daily check-in
     MISSED_CHECKIN = "missed_checkin"  # to clinic staff: a due check-in did not come
+    PRODUCT_BACK = "product_back"  # to the patient: a product on their shelf may come back
 
 
 class EventKind(StrEnum):
     REMINDER = "reminder"
     MISSED_CHECKIN = "missed_checkin"
+    PRODUCT_BACK = "product_back"
 
 
 class EventOutcome(StrEnum):
