@@ -139,6 +139,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", API + "/clinic/export.csv"): STAFF,
     ("GET", API + "/clinic/export.json"): STAFF,
     ("GET", API + "/clinic/protocol"): STAFF,
+    ("GET", API + "/clinic/catalogue"): STAFF,
+    ("POST", API + "/clinic/catalogue"): STAFF,
     ("GET", API + "/clinic/protocol/versions"): STAFF,
     ("PUT", API + "/clinic/protocol"): ADMINS,
     # a patient's own data
@@ -276,6 +278,7 @@ JSON_BODIES: dict[tuple[str, str], Any] = {
     ("POST", P + "/recommendations"): {"product_name": "Balm from {actor}"},
     ("POST", P + "/ingredient-check"): {"text": "Aqua, Glycerin"},
     ("POST", P + "/shelf"): {"name": "Cream {actor}", "inci_text": "Aqua, Glycerin"},
+    ("POST", API + "/clinic/catalogue"): {"name": "Balm {actor}", "inci_text": "Aqua, Glycerin"},
     ("PUT", PHOTO + "/roi"): {},  # measure again automatically
     ("POST", API + "/alerts/{alert_id}/resolve"): {"note": "resolved by {actor}"},
     ("PUT", API + "/clinic/protocol"): {

@@ -1,4 +1,4 @@
-"""A patient's shelf: the products they own or were recommended, with the list as printed."""
+"""A patient's shelf (the products they own or were recommended) and a clinic's catalogue."""
 
 from __future__ import annotations
 
@@ -23,4 +23,19 @@ class ShelfProduct(Base):
     inci_text: Mapped[str] = mapped_column(Text)
     rinse_off: Mapped[bool] = mapped_column(Boolean, default=False)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CatalogueProduct(Base):
+    """A product a clinic sells or recommends, found by its barcode on a patient's photo."""
+
+    __tablename__ = "catalogue_product"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(200), default="")
+    barcode: Mapped[str | None] = mapped_column(String(32), index=True)
+    inci_text: Mapped[str] = mapped_column(Text)
+    rinse_off: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

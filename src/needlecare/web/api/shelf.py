@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, status
 from pydantic import Field
 
-from needlecare.services import shelf
+from needlecare.services import catalogue, shelf
 from needlecare.web.api.schemas.accounts import Strict
 from needlecare.web.api.schemas.domain import Loose
 from needlecare.web.deps import ApiActor, UowDep
@@ -67,3 +67,48 @@ def add_to_shelf(patient_id: int, body: ShelfProductIn, actor: ApiActor, uow: Uo
         shelf.ShelfProductCreate(body.name, body.inci_text, body.brand, body.rinse_off),
     )
     return _out(shelf.get_shelf(uow, actor, patient_id))
+
+
+class CatalogueProductIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    brand: str = Field("", max_length=200)
+    barcode: str = Field("", max_length=14, description="EAN/UPC digits; empty when none")
+    inci_text: str = Field(min_length=1, max_length=20_000)
+    rinse_off: bool = False
+
+
+class CatalogueProductOut(Loose):
+    id: int
+    name: str
+    brand: str
+    barcode: str | None
+    inci_text: str
+    rinse_off: bool
+
+
+def _product_out(product: Any) -> CatalogueProductOut:
+    return CatalogueProductOut(
+        id=product.id,
+        name=product.name,
+        brand=product.brand,
+        barcode=product.barcode,
+        inci_text=product.inci_text,
+        rinse_off=product.rinse_off,
+    )
+
+
+@router.get("/clinic/catalogue", response_model=list[CatalogueProductOut])
+def list_catalogue(actor: ApiActor, uow: UowDep) -> list[CatalogueProductOut]:
+    """Staff: the clinic's catalogue (a patient's photo of a listed barcode finds it)."""
+    return [_product_out(p) for p in catalogue.list_catalogue(uow, actor)]
+
+
+@router.post(
+    "/clinic/catalogue", response_model=CatalogueProductOut, status_code=status.HTTP_201_CREATED
+)
+def add_to_catalogue(body: CatalogueProductIn, actor: ApiActor, uow: UowDep) -> CatalogueProductOut:
+    """Staff: add a product; 409 when its barcode is already listed."""
+    data = catalogue.CatalogueProductCreate(
+        body.name, body.inci_text, body.brand, body.barcode, body.rinse_off
+    )
+    return _product_out(catalogue.add_product(uow, actor, data))
