@@ -39,3 +39,25 @@ def test_shelf_routine_and_calendar_on_a_phone(phone: Any, server: Server, shots
     assert "Day 7" in calendar and "Night serum" in calendar
     assert _serious(Axe().run(phone)) == []
     phone.screenshot(path=shots / "phone-shelf-routine.png", full_page=True)
+
+
+def test_the_clinic_sees_the_shelf_on_a_laptop(
+    browser: Any, phone: Any, server: Server, shots: Path
+) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/products/mine")
+    if "Laptop serum" not in phone.content():
+        _add(phone, "Laptop serum", "Acme", "Aqua, Glycerin, Retinol, Tocopherol")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=server.url)
+    desk = context.new_page()
+    try:
+        log_in(desk, server.world.clinician_a, server.password)
+        desk.wait_for_url("**/clinic/**")
+        desk.goto(f"/clinic/patients/{server.world.patient_a_id}")
+        products = desk.locator("#shelf-heading").locator("xpath=..")
+        assert "Laptop serum" in products.inner_text()
+        assert "until day 7" in products.inner_text()
+        assert _serious(Axe().run(desk)) == []
+        products.screenshot(path=shots / "desk-patient-shelf.png")
+    finally:
+        context.close()
