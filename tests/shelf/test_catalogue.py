@@ -89,3 +89,45 @@ def test_an_unknown_code_or_another_clinics_code_falls_back_to_the_label(
     scan = label_scan.read_label_photo(uow, pat, world.patients["pat"], photo)
     assert scan.catalogue_name is None and scan.engine == "tesseract"
     assert "Glycerin" in scan.text and "Retinol" not in scan.text
+
+
+def test_a_recommendation_picks_from_the_catalogue_and_lands_on_the_shelf(
+    client: TestClient, app: Any, uow: Any, world: Any
+) -> None:
+    import json
+    import re
+    import secrets
+    from base64 import b64encode
+
+    from itsdangerous import TimestampSigner
+
+    from needlecare.services import shelf
+    from needlecare.web.security import SESSION_COOKIE
+
+    ours = _add(client, world.bob, name="Repair serum", inci_text=SERUM, barcode=EAN).json()
+    theirs = _add(client, world.charlie, name="Birch balm", inci_text=SERUM).json()
+    session = {"uid": world.bob.user_id, "csrf": secrets.token_urlsafe(32)}
+    cookie = TimestampSigner(app.state.settings.secret_key).sign(
+        b64encode(json.dumps(session).encode())
+    )
+    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    page = client.get(f"/clinic/patients/{world.patients['pat']}")
+    assert 'name="catalogue_id"' in page.text and "Repair serum" in page.text
+    assert "Birch balm" not in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    action = f"/clinic/patients/{world.patients['pat']}/recommendations"
+    picked = client.post(
+        action,
+        data={"catalogue_id": str(ours["id"]), "product_name": "", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert picked.status_code == 303
+    foreign = client.post(
+        action,
+        data={"catalogue_id": str(theirs["id"]), "product_name": "", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert foreign.status_code == 404
+    pat = auth.principal_for_token(uow, world.pat.token)
+    entries = shelf.get_shelf(uow, pat, world.patients["pat"]).entries
+    assert [(e.name, e.inci_text) for e in entries] == [("Repair serum", SERUM)]

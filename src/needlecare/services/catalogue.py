@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.services import audit
-from needlecare.services.errors import Conflict, Invalid
+from needlecare.services.errors import Conflict, Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_staff
 from needlecare.storage.models import CatalogueProduct
@@ -91,3 +91,14 @@ def find_by_barcode(session: Session, clinic_id: int, barcode: str) -> Catalogue
         .where(CatalogueProduct.clinic_id == clinic_id, CatalogueProduct.barcode == barcode)
         .limit(1)
     )
+
+
+def get_product(uow: UnitOfWork, actor: Principal, product_id: int) -> CatalogueProduct:
+    """One product of the actor's own clinic's catalogue; NotFound for any other."""
+    clinic_id = require_staff(actor)
+    with uow:
+        product = uow.session.get(CatalogueProduct, product_id)
+        if product is None or product.clinic_id != clinic_id:
+            raise NotFound("catalogue product")
+        uow.session.expunge(product)
+        return product

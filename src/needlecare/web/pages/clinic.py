@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from needlecare.services import (
     alerts,
     audit,
+    catalogue,
     checkins,
     invitations,
     notes,
@@ -190,6 +191,8 @@ def _patient_page(
         ],
         "recommendations": list(notes.list_recommendations(uow, viewer, patient_id)),
         "shelf": shelf_view(shelf.get_shelf(uow, viewer, patient_id)),  # audited shelf.read
+        "catalogue_options": [{"value": "", "label": "None: type it below"}]
+        + [{"value": p.id, "label": p.name} for p in catalogue.list_catalogue(uow, viewer)],
         "errors": errors or {},
         "forms": forms
         or {"note": {"body": ""}, "rec": {"product_name": "", "inci_text": "", "note": ""}},
@@ -249,7 +252,12 @@ async def add_recommendation(
         "inci_text": text(form, "inci_text"),
         "note": text(form, "note"),
     }
+    picked = text(form, "catalogue_id", 12)
     try:
+        if picked.isdigit():  # a pick from the catalogue fills what was left empty
+            product = catalogue.get_product(uow, viewer, int(picked))
+            rec["product_name"] = rec["product_name"] or product.name
+            rec["inci_text"] = rec["inci_text"] or product.inci_text
         notes.add_recommendation(uow, viewer, patient_id, notes.RecommendationCreate(**rec))
     except Invalid as error:
         return _patient_page(
