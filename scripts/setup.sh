@@ -6,9 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
 
-apt_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+# tesseract-ocr + tesseract-ocr-eng: reading ingredient labels from photos (needlecare.ocr).
+apt_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+  tesseract-ocr tesseract-ocr-eng)
 if [ "$mode" = "test" ]; then
   apt_packages+=(postgresql chromium poppler-utils openssl)  # openssl: test TLS certificates
+  apt_packages+=(fonts-dejavu-extra fonts-liberation)  # label fonts of bench/ocr_labels.py
 fi
 
 missing=()

@@ -120,6 +120,9 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", P + "/ingredient-check"): P1_CARE,
     ("GET", P + "/messages"): P1_CARE,
     ("POST", P + "/messages"): P1_CARE,
+    ("POST", P + "/ingredient-scan"): P1_CARE,
+    ("GET", P + "/shelf"): P1_CARE,
+    ("POST", P + "/shelf"): P1_CARE,
     ("GET", P + "/aftercare-sheet"): P1_CARE,
     ("GET", P + "/report.pdf"): P1_CARE,
     ("GET", P + "/export.json"): P1_CARE,
@@ -147,6 +150,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", API + "/clinic/export.csv"): STAFF,
     ("GET", API + "/clinic/export.json"): STAFF,
     ("GET", API + "/clinic/protocol"): STAFF,
+    ("GET", API + "/clinic/catalogue"): STAFF,
+    ("POST", API + "/clinic/catalogue"): STAFF,
     ("GET", API + "/clinic/protocol/versions"): STAFF,
     ("PUT", API + "/clinic/protocol"): ADMINS,
     # a patient's own data
@@ -176,6 +181,10 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/checkins/{checkin_id}"): ONLY_P1,
     ("GET", "/products"): PATIENTS,
     ("POST", "/products"): PATIENTS,
+    ("POST", "/products/scan"): PATIENTS,
+    ("GET", "/products/mine"): PATIENTS,
+    ("POST", "/products/mine"): PATIENTS,
+    ("POST", "/products/mine/remove"): PATIENTS,
     ("GET", "/history"): PATIENTS,
     ("GET", "/messages"): PATIENTS,
     ("POST", "/messages"): PATIENTS,
@@ -285,6 +294,8 @@ JSON_BODIES: dict[tuple[str, str], Any] = {
     ("POST", P + "/notes"): {"body": "note by {actor}"},
     ("POST", P + "/recommendations"): {"product_name": "Balm from {actor}"},
     ("POST", P + "/ingredient-check"): {"text": "Aqua, Glycerin"},
+    ("POST", P + "/shelf"): {"name": "Cream {actor}", "inci_text": "Aqua, Glycerin"},
+    ("POST", API + "/clinic/catalogue"): {"name": "Balm {actor}", "inci_text": "Aqua, Glycerin"},
     ("PUT", PHOTO + "/roi"): {},  # measure again automatically
     ("POST", API + "/alerts/{alert_id}/resolve"): {"note": "resolved by {actor}"},
     ("POST", P + "/messages"): {"body": "message by {actor}"},
@@ -321,6 +332,9 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/checkin"): {**blank_form(), "idempotency_key": "web-{actor}"},
     ("POST", "/products"): {"ingredients": "Aqua, Glycerin", "day": "0"},
     ("POST", "/photos/new"): {PHOTO_FORM: True},
+    ("POST", "/products/scan"): {PHOTO_FORM: True},
+    ("POST", "/products/mine"): {"name": "Web cream {actor}", "ingredients": "Aqua, Glycerin"},
+    ("POST", "/products/mine/remove"): {"product_id": "999999"},
     ("POST", "/clinic/patients/{patient_id}/photos/new"): {PHOTO_FORM: True},
     ("POST", "/photos/{photo_id}/roi"): {"measure": "auto"},
     ("POST", "/photos/{photo_id}/delete"): {"confirm": "yes"},
@@ -335,7 +349,10 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/clinic/staff"): {"email": "web-staff-{actor}@example.org", "role": "clinician"},
     ("POST", "/clinic/protocol"): {"name": "Web protocol {actor}"},
 }
-FILE_UPLOADS = {("POST", P + "/photos")}
+FILE_UPLOADS = {("POST", P + "/photos"), ("POST", P + "/ingredient-scan")}
+# Routes that read an ingredient label get a photo of one (issue 21's test photos).
+LABEL_ROUTES = {("POST", P + "/ingredient-scan"), ("POST", "/products/scan")}
+LABEL_PHOTO = Path(__file__).parents[1] / "ocr" / "photos" / "clean_bland_moisturiser.jpg"
 # Allowed writes that use their object up get a fresh one (`Seed.fresh`); refused writes
 # always aim at the seeded object.
 FRESH: dict[tuple[str, str], str] = {
@@ -521,12 +538,13 @@ def call(client: TestClient, seed: Seed, cell: Cell) -> httpx.Response:
     for name, value in session_cookie(SECRET, session).items():
         client.cookies.set(name, value)
     kwargs: dict[str, Any] = {"headers": headers, "follow_redirects": False}
+    photo = LABEL_PHOTO.read_bytes() if cell.route in LABEL_ROUTES else seed.photo
     if cell.route in FILE_UPLOADS:
-        kwargs["files"] = {"file": ("photo.jpg", seed.photo, "image/jpeg")}
+        kwargs["files"] = {"file": ("photo.jpg", photo, "image/jpeg")}
     elif cell.is_page and cell.writes:
         form = fill(FORMS.get(cell.route, {}), ids)
         if form.pop(PHOTO_FORM, False):
-            kwargs["files"] = {"file": ("photo.jpg", seed.photo, "image/jpeg")}
+            kwargs["files"] = {"file": ("photo.jpg", photo, "image/jpeg")}
         kwargs["data"] = {**form, "csrf_token": CSRF}
     elif cell.route in JSON_BODIES:
         kwargs["json"] = fill(JSON_BODIES[cell.route], ids)

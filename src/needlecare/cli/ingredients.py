@@ -1,4 +1,4 @@
-"""CLI: `needlecare ingredients [--day N] [--json | --jsonl] [--file PATH]`.
+"""CLI: `needlecare ingredients [--day N] [--json | --jsonl] [--file PATH | --image PHOTO]`.
 
 Reads an ingredient list from standard input (or --file) and prints a table and the verdict,
 the `--json` contract, or with `--jsonl` one result per input line. Bad input: one-line error on
@@ -45,9 +45,13 @@ def ingredients(
     rinse_off: Annotated[
         bool, typer.Option("--rinse-off", help="A rinse-off product: no comedogenic ratings.")
     ] = False,
+    image: Annotated[
+        Path | None,
+        typer.Option("--image", help="Read the list from a photo of the label (JPEG, PNG, HEIC)."),
+    ] = None,
 ) -> None:
     """Check an ingredient list: may this product go on treated skin on day N?"""
-    _run(day, as_json, jsonl, file, band, depth, device, rinse_off)
+    _run(day, as_json, jsonl, file, band, depth, device, rinse_off, image)
 
 
 @app.command("ingredients-build-data", hidden=True)

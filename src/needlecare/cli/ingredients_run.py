@@ -25,11 +25,15 @@ def _run(
     depth: float | None,
     device: str,
     rinse_off: bool,
+    image: Path | None = None,
 ) -> None:
     """The command itself, shared by the Typer command and the fast path (`main_fast`)."""
     if as_json and jsonl:
         _fail("use either --json or --jsonl, not both")
     chosen_band = _band(band, depth, device)
+    if image is not None:
+        _run_image(image, day, as_json, jsonl or file is not None, chosen_band, rinse_off)
+        return
     raw = _read_input(file)
     if jsonl:
         _run_batch(raw, day, chosen_band, rinse_off, show_progress=file is not None)
@@ -60,6 +64,7 @@ def main_fast(argv: list[str]) -> int:
     add("--json", dest="as_json", action="store_true", help="Print the JSON result.")
     add("--jsonl", action="store_true", help="One list per input line, one JSON per line.")
     add("--file", type=Path, default=None, help="Read this file, not stdin.")
+    add("--image", type=Path, default=None, help="Read the list from a photo of the label.")
     add("--band", default=None, help="Depth band S, M, D, VD or RF (default: most cautious).")
     add("--depth", type=float, default=None, help="Needle depth in mm (sets the band).")
     add("--device", default="pen", help="pen, roller, stamp or rf (with --depth).")
@@ -86,10 +91,29 @@ def main_fast(argv: list[str]) -> int:
             args.depth,
             args.device,
             args.rinse_off,
+            args.image,
         )
     except SystemExit as exit_:  # _fail: the message is already on stderr
         return int(exit_.code or 0)
     return 0
+
+
+def _run_image(
+    image: Path, day: int, as_json: bool, other_input: bool, band: str | None, rinse_off: bool
+) -> None:
+    """`--image PHOTO`: the photo -> result step lives in needlecare.ocr.command."""
+    from needlecare.ocr.command import ScanFailed, ocr_notes, scan_photo_file
+
+    if other_input:
+        _fail("--image reads one photo: use it without --file and --jsonl")
+    try:
+        result = scan_photo_file(image, day, band, rinse_off)
+    except ScanFailed as error:
+        _fail(str(error))
+    if as_json:
+        _write_json(result)
+    else:
+        sys.stdout.write(_table(result) + ocr_notes(result))
 
 
 def _fail(message: str) -> NoReturn:

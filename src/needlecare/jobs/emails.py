@@ -25,6 +25,7 @@ from needlecare.storage.models.jobs import MessageKind, OutboxMessage
 
 DAILY_SUBJECT = "Your daily NeedleCare check-in"
 LATER_SUBJECT = "Your NeedleCare check-in"
+PRODUCT_BACK_SUBJECT = "A product on your shelf may come back today"
 ALERT_SUBJECT = "A patient needs attention"  # never the level, a name or a symptom
 MISSED_SUBJECT = "A patient missed a check-in"
 MESSAGE_SUBJECT = "Your clinic sent you a message"  # never the text: it stays behind the login
@@ -158,12 +159,49 @@ def _urgent_overdue(session: Session, row: OutboxMessage, settings: JobsSettings
     return Email(OVERDUE_SUBJECT, text, html, {})
 
 
+def _product_back(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    from needlecare.services.shelf import returning_on
+
+    treatment = session.get(Treatment, int(row.payload["treatment_id"]))
+    if treatment is None:
+        raise NoLongerWanted("treatment deleted")
+    if session.get(ReminderPause, treatment.id) is not None:
+        raise NoLongerWanted("reminders paused")
+    patient = session.get(Patient, treatment.patient_id)
+    if patient is None:
+        raise NoLongerWanted("patient deleted")
+    day = int(row.payload["day"])
+    products = returning_on(session, patient, treatment, day)
+    if not products:
+        raise NoLongerWanted("no product comes back that day any more")
+    pause_url = (
+        f"{settings.base_url}/reminders/pause/{pause_token(settings.secret_key, treatment.id)}"
+    )
+    text, html = _render(
+        "product_back",
+        {
+            "name": patient.display_name,
+            "day": day,
+            "products": products,
+            "clinic": _clinic_name(session, patient.clinic_id),
+            "shelf_url": f"{settings.base_url}/products/mine",
+            "pause_url": pause_url,
+        },
+    )
+    headers = {
+        "List-Unsubscribe": f"<{pause_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+    }
+    return Email(PRODUCT_BACK_SUBJECT, text, html, headers)
+
+
 _BUILDERS = {
     MessageKind.REMINDER: _reminder,
     MessageKind.CHECKIN_ALERT: _checkin_alert,
     MessageKind.MISSED_CHECKIN: _missed,
     MessageKind.CLINIC_MESSAGE: _clinic_message,
     MessageKind.URGENT_OVERDUE: _urgent_overdue,
+    MessageKind.PRODUCT_BACK: _product_back,
 }
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Table, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from needlecare.jobs import schedule
+from needlecare.jobs import product_return, schedule
 from needlecare.jobs.settings import JobsSettings
 from needlecare.services.notifications import clinic_staff, enqueue, insert_once, plan_from
 from needlecare.storage.models import (
@@ -40,6 +40,7 @@ class ScheduleReport:
     reminders_queued: int = 0
     missed_alerts: int = 0
     events: int = 0
+    products_back: int = 0
 
 
 @dataclass(frozen=True)
@@ -272,4 +273,45 @@ def run_schedule(
                 report.missed_alerts += _report_miss(uow.session, c, m, now)
             uow.commit()
         report.events += len(reminders) + len(misses)
+    report.products_back = _product_returns(factory, candidates, handled, now, settings)
     return report
+
+
+def _product_returns(
+    factory: sessionmaker[Session],
+    candidates: list[_Candidate],
+    handled: set[tuple[int, int, EventKind]],
+    now: datetime,
+    settings: JobsSettings,
+) -> int:
+    """The morning email when a product on the patient's shelf may come back (issue 21)."""
+    queued = 0
+    for c in candidates:
+        with UnitOfWork(factory) as uow:
+            treatment = uow.session.get(Treatment, c.treatment_id)
+            if treatment is None:
+                continue
+            for m in product_return.due_returns(uow.session, treatment, c.plan, now):
+                if (c.treatment_id, m.day, EventKind.PRODUCT_BACK) in handled:
+                    continue
+                if m.due_at < c.not_before:
+                    continue  # the treatment was recorded after that morning
+                address = _patient_address(uow.session, c.patient_id)
+                outcome = product_return.outcome_for(
+                    uow.session, c.treatment_id, m, now, address, settings
+                )
+                if not _record(uow.session, c, m, EventKind.PRODUCT_BACK, outcome, now):
+                    continue  # another worker handled this morning
+                if outcome is EventOutcome.QUEUED and address is not None:
+                    product_return.queue_email(
+                        uow.session,
+                        treatment_id=c.treatment_id,
+                        patient_id=c.patient_id,
+                        clinic_id=c.clinic_id,
+                        day=m.day,
+                        address=address,
+                        now=now,
+                    )
+                    queued += 1
+            uow.commit()
+    return queued

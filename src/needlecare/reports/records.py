@@ -98,6 +98,18 @@ class RecommendationRecord:
 
 
 @dataclass(frozen=True)
+class ShelfRecord:
+    """A product on the patient's shelf (issue 21), as stored; verdicts are not stored."""
+
+    id: int
+    name: str
+    brand: str
+    inci_text: str
+    rinse_off: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class PhotoRecord:
     """A photo and its measurement (the `needlecare.photos.analyze` report); the service
     layer reads them from the photo table (issue 6) for every format (PDF, JSON, FHIR Media).
@@ -126,6 +138,7 @@ class PatientData:
     recommendations: list[RecommendationRecord] = field(default_factory=list)
     photos: list[PhotoRecord] = field(default_factory=list)
     messages: list[MessageRecord] = field(default_factory=list)
+    shelf: list[ShelfRecord] = field(default_factory=list)
 
     @property
     def latest_treatment(self) -> TreatmentRecord | None:

@@ -50,6 +50,7 @@ def patient_document(data: PatientData) -> dict[str, Any]:
         "notes": data.notes,
         "recommendations": data.recommendations,
         "messages": data.messages,
+        "shelf": data.shelf,
         "photos": [
             {
                 "id": p.id,
@@ -185,6 +186,19 @@ def _messages(data: PatientData) -> Iterable[Row]:
         }
 
 
+def _shelf(data: PatientData) -> Iterable[Row]:
+    for product in data.shelf:
+        yield {
+            "patient_id": data.patient.id,
+            "product_id": product.id,
+            "created_at": _iso(product.created_at),
+            "name": product.name,
+            "brand": product.brand,
+            "rinse_off": product.rinse_off,
+            "inci_text": product.inci_text,
+        }
+
+
 TABLES: dict[str, tuple[tuple[str, ...], Callable[[PatientData], Iterable[Row]]]] = {
     "patients": (
         ("patient_id", "display_name", "email", "fitzpatrick", "acne_prone", "history",
@@ -211,6 +225,10 @@ TABLES: dict[str, tuple[tuple[str, ...], Callable[[PatientData], Iterable[Row]]]
         ("patient_id", "message_id", "created_at", "from", "author", "alert_id", "read_at",
          "body"),
         _messages,
+    ),
+    "shelf": (
+        ("patient_id", "product_id", "created_at", "name", "brand", "rinse_off", "inci_text"),
+        _shelf,
     ),
 }  # fmt: skip
 DEFAULT_TABLE = "checkins"

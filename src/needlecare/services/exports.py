@@ -29,6 +29,7 @@ from needlecare.reports.records import (
     PatientRecord,
     PhotoRecord,
     RecommendationRecord,
+    ShelfRecord,
     TreatmentRecord,
 )
 from needlecare.services import audit, clock
@@ -46,6 +47,7 @@ from needlecare.storage.models import (
     Patient,
     Photo,
     Recommendation,
+    ShelfProduct,
     Treatment,
     User,
 )
@@ -145,6 +147,7 @@ def load_patients(
         ("alerts", Alert, (Alert.created_at, Alert.id)),
         ("recommendations", Recommendation, (Recommendation.created_at, Recommendation.id)),
         ("messages", Message, (Message.created_at, Message.id)),
+        ("shelf", ShelfProduct, (ShelfProduct.created_at, ShelfProduct.id)),
     ]
     if include_notes:
         queries.append(("notes", ClinicalNote, (ClinicalNote.created_at, ClinicalNote.id)))
@@ -233,6 +236,10 @@ def load_patients(
                     m.read_at,
                 )
                 for m in by_patient["messages"][p.id]
+            ],
+            shelf=[
+                ShelfRecord(s.id, s.name, s.brand, s.inci_text, s.rinse_off, s.created_at)
+                for s in by_patient["shelf"][p.id]
             ],
         )
         for p in patients

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from needlecare.services import audit
+from needlecare.services import audit, shelf
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_staff
@@ -85,6 +85,8 @@ def add_recommendation(
         audit.record_for_patient(
             uow.session, actor, "recommendation.create", "recommendation", rec.id, patient
         )
+        if inci:  # recommended products appear on the patient's shelf (issue 21)
+            shelf.shelve_recommendation(uow.session, actor, patient, name, inci)
         uow.commit()
         return rec
 

@@ -27,11 +27,13 @@ from needlecare.storage.models.jobs import (
 from needlecare.storage.models.photos import Photo
 from needlecare.storage.models.protocols import ClinicProtocol
 from needlecare.storage.models.security import LoginFailure
+from needlecare.storage.models.shelf import CatalogueProduct, ShelfProduct
 
 __all__ = [
     "Alert",
     "ApiToken",
     "AuditEntry",
+    "CatalogueProduct",
     "Checkin",
     "Clinic",
     "ClinicProtocol",
@@ -47,6 +49,7 @@ __all__ = [
     "Recommendation",
     "ReminderEvent",
     "ReminderPause",
+    "ShelfProduct",
     "StaffInvitation",
     "Treatment",
     "User",

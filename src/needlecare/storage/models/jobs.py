@@ -27,11 +27,13 @@ class MessageKind(StrEnum):
     MISSED_CHECKIN = "missed_checkin"  # to clinic staff: a due check-in did not come
     CLINIC_MESSAGE = "clinic_message"  # to the patient: the clinic wrote to them
     URGENT_OVERDUE = "urgent_overdue"  # to the admins: an urgent alert waits unacknowledged
+    PRODUCT_BACK = "product_back"  # to the patient: a product on their shelf may come back
 
 
 class EventKind(StrEnum):
     REMINDER = "reminder"
     MISSED_CHECKIN = "missed_checkin"
+    PRODUCT_BACK = "product_back"
 
 
 class EventOutcome(StrEnum):

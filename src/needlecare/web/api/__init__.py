@@ -14,6 +14,7 @@ from needlecare.web.api import (
     photos,
     products,
     protocols,
+    shelf,
     staff,
     treatments,
 )
@@ -34,6 +35,7 @@ for module in (
     protocols,
     photos,
     messages,
+    shelf,
 ):
     api_router.include_router(module.router)
 api_router.include_router(messages.queue_router)

@@ -16,7 +16,7 @@ from needlecare.web.deps import ApiActor, UowDep
 
 router = APIRouter(tags=["exports"])
 
-Table = Literal["patients", "treatments", "checkins", "alerts", "notes", "messages"]
+Table = Literal["patients", "treatments", "checkins", "alerts", "notes", "messages", "shelf"]
 TableQuery = Annotated[Table, Query(description="Which table of the export the CSV holds")]
 
 

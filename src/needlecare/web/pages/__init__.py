@@ -11,17 +11,21 @@ from needlecare.web.pages import (
     clinic_alerts,
     clinic_settings,
     guide,
+    label_scan,
     messages,
     patient,
     photos,
     protocols,
     reminders,
+    shelf,
 )
 from needlecare.web.pages.rendering import error_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(patient.router)
+router.include_router(label_scan.router)
+router.include_router(shelf.router)
 router.include_router(clinic.router)
 router.include_router(clinic_alerts.router)
 router.include_router(clinic_settings.router)

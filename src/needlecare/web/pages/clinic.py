@@ -10,12 +10,14 @@ from fastapi.responses import RedirectResponse
 
 from needlecare.services import (
     audit,
+    catalogue,
     checkins,
     invitations,
     messages,
     notes,
     pages_support,
     patients,
+    shelf,
     treatments,
 )
 from needlecare.services.errors import Conflict, Invalid
@@ -32,6 +34,7 @@ from needlecare.web.pages.presenters import (
     treatment_view,
 )
 from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.shelf import shelf_view
 from needlecare.web.pages.vocab import ROLES, ROMAN
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
@@ -106,6 +109,9 @@ def _patient_page(
             for n in reversed(notes.list_notes(uow, viewer, patient_id))
         ],
         "recommendations": list(notes.list_recommendations(uow, viewer, patient_id)),
+        "shelf": shelf_view(shelf.get_shelf(uow, viewer, patient_id)),  # audited shelf.read
+        "catalogue_options": [{"value": "", "label": "None: type it below"}]
+        + [{"value": p.id, "label": p.name} for p in catalogue.list_catalogue(uow, viewer)],
         "errors": errors or {},
         "forms": forms
         or {"note": {"body": ""}, "rec": {"product_name": "", "inci_text": "", "note": ""}},
@@ -153,7 +159,12 @@ async def add_recommendation(
         "inci_text": text(form, "inci_text"),
         "note": text(form, "note"),
     }
+    picked = text(form, "catalogue_id", 12)
     try:
+        if picked.isdigit():  # a pick from the catalogue fills what was left empty
+            product = catalogue.get_product(uow, viewer, int(picked))
+            rec["product_name"] = rec["product_name"] or product.name
+            rec["inci_text"] = rec["inci_text"] or product.inci_text
         notes.add_recommendation(uow, viewer, patient_id, notes.RecommendationCreate(**rec))
     except Invalid as error:
         return _patient_page(

@@ -334,6 +334,7 @@ def _products_context(
         "errors": errors,
         "report": report,
         "recommendations": [],
+        "scan": None,  # set by "Scan the label" (pages/label_scan.py)
     }
 
 

@@ -55,6 +55,27 @@ class IngredientCheckOut(Loose):
     verdict: Verdict
 
 
+class OcrReading(Loose):
+    engine: str
+    text: str
+    confidence: float = Field(ge=0, le=1)
+
+
+class ScannedIngredient(Ingredient):
+    ocr_confidence: float = Field(ge=0, le=1)
+    ocr_check: bool
+
+
+class ScanVerdict(Verdict):
+    check_against_label: list[str]
+
+
+class IngredientScanOut(Loose):
+    ingredients: list[ScannedIngredient]
+    verdict: ScanVerdict
+    ocr: OcrReading
+
+
 class TimelineDay(Loose):
     day: int
     date: str

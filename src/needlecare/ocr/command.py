@@ -1,0 +1,47 @@
+"""The image → result step of `needlecare ingredients --image PHOTO` (kept out of the CLI file).
+
+`scan_photo_file` turns every way a scan can fail into `ScanFailed` with a one-line message,
+so the command prints it and exits 2 like any other bad input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class ScanFailed(ValueError):
+    """The photo could not be read as an ingredient list; the message says why, for people."""
+
+
+def scan_photo_file(path: Path, day: int, band: str | None, rinse_off: bool) -> dict[str, Any]:
+    from needlecare.ingredients import NotAnIngredientList
+    from needlecare.ocr.scan import scan_label
+    from needlecare.ocr.tesseract import OcrUnavailable
+    from needlecare.photos.errors import PhotoRejected
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ScanFailed(f"cannot read {path}: {error.strerror or error}") from error
+    try:
+        return scan_label(data, day=day, band=band, rinse_off=rinse_off)
+    except PhotoRejected as error:
+        raise ScanFailed(f"{path}: {error.message}") from error
+    except OcrUnavailable as error:
+        raise ScanFailed(str(error)) from error
+    except NotAnIngredientList as error:
+        raise ScanFailed(
+            f"no ingredient list could be read in {path} ({error}); "
+            "try a sharper, closer photo of the list, or type it"
+        ) from error
+
+
+def ocr_notes(result: dict[str, Any]) -> str:
+    """Lines under the table: what the engine read and which names to check on the label."""
+    ocr = result["ocr"]
+    lines = [f"Read from the photo by {ocr['engine']} (confidence {ocr['confidence']:.2f})."]
+    to_check = result["verdict"]["check_against_label"]
+    if to_check:
+        lines.append("Check these names against the label: " + "; ".join(to_check))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,89 @@
+"""read_label: photo bytes → the label's text, with the engine's confidence per word."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from needlecare.ocr.prepare import prepare, to_png
+from needlecare.ocr.tesseract import ENGINE_NAME, Word, recognise_words
+
+_BULLET_LOOKALIKES = re.compile(r"[*»«°+·•®©]{1,3}")
+
+
+@dataclass(frozen=True)
+class LabelReading:
+    text: str  # printed lines joined by newlines, as the ingredient parser expects
+    confidence: float  # 0-1, mean word confidence weighted by word length
+    words: tuple[Word, ...]
+    engine: str = ENGINE_NAME
+
+
+def read_label(data: bytes) -> LabelReading:
+    """Read the text of a label photo. Raises `PhotoRejected` (bad file), `OcrUnavailable`."""
+    words = recognise_words(to_png(prepare(data)))
+    return LabelReading(_text(words), _confidence(words), tuple(words))
+
+
+def _text(words: list[Word]) -> str:
+    lines: list[list[str]] = []
+    previous: tuple[int, int, int] | None = None
+    for word in words:
+        if word.line != previous:
+            lines.append([])
+            previous = word.line
+        lines[-1].append(_repair(word.text))
+    if sum(line.count("•") for line in lines) >= 3:
+        # A bullet list: a bullet read stuck to a name ('EDTA*') is a bullet too.
+        lines = [[_split_trailing_bullet(word) for word in line] for line in lines]
+    if not lines:
+        return ""
+    text = " ".join(lines[0])
+    for before, line in itertools.pairwise(lines):
+        text += _line_break(before[-1], line[0]) + " ".join(line)
+    return text
+
+
+def _line_break(last: str, first: str) -> str:
+    """How to join two printed lines.
+
+    "Ceteareth-" continues on the next line. Between two capitalised words ("Lactylate" /
+    "Sodium") the line end may be the only separator the engine saw (a bullet too small to
+    read), so it stays a line end: the parser splits there when both halves are names. Inside a
+    sentence ("sulfates and" / "mineral oil.") it is a space, so the parser sees the sentence
+    whole.
+    """
+    if last.endswith("-"):
+        return ""
+    if last[-1:].isalnum() and last[:1].isupper() and first[:1].isupper():
+        return "\n"
+    return " "
+
+
+def _repair(word: str) -> str:
+    """Fix the engine's common label misreadings.
+
+    A bullet between names is read as '*', '»', '«', '°' or '+': a word made only of such
+    marks is a bullet. A lower-case l is read as a bar ('Cocamidopropy|'); a bar standing
+    alone (" | ") is a separator and is kept.
+    """
+    if _BULLET_LOOKALIKES.fullmatch(word):
+        return "•"
+    if "|" in word and any(character.isalpha() for character in word):
+        return word.replace("|", "l")
+    return word
+
+
+def _split_trailing_bullet(word: str) -> str:
+    stripped = word.rstrip("*»«°+·•")
+    if stripped and stripped != word and stripped[-1].isalnum():
+        return f"{stripped} •"
+    return word
+
+
+def _confidence(words: list[Word]) -> float:
+    weight = sum(len(word.text) for word in words)
+    if weight == 0:
+        return 0.0
+    return sum(word.confidence * len(word.text) for word in words) / weight

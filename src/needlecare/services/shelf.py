@@ -1,0 +1,215 @@
+"""A patient's shelf ("my products") and the routine it gives for today.
+
+Each product's verdict is worked out when the shelf is read (the day since the latest
+treatment, the treatment's depth band, the clinic's protocol in force), never stored. The
+plan per product: use, use with care, not yet (until day N, with the date), or pause (no
+day given: ask the clinic). The patient and their clinic's staff see and change it; every
+read and write is audited; another clinic gets 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from needlecare.ingredients import NotAnIngredientList, check_label
+from needlecare.knowledge.bands import depth_band
+from needlecare.services import audit, clock, protocols
+from needlecare.services.errors import Invalid
+from needlecare.services.principal import Principal
+from needlecare.services.scope import patient_for
+from needlecare.storage.models import Patient, ShelfProduct, Treatment
+from needlecare.storage.uow import UnitOfWork
+
+MAX_NAME = 200
+MAX_LABEL_CHARS = 20_000
+MAX_PRODUCTS = 200  # a shelf, not a shop
+PLAN_FOR_STATUS = {"recommended": "use", "ok": "use", "caution": "use_with_care"}
+
+
+@dataclass(frozen=True)
+class ShelfProductCreate:
+    name: str
+    inci_text: str
+    brand: str = ""
+    rinse_off: bool = False
+
+
+@dataclass(frozen=True)
+class ShelfEntry:
+    id: int
+    name: str
+    brand: str
+    inci_text: str
+    rinse_off: bool
+    status: str  # today's verdict: recommended | ok | caution | avoid
+    plan: str  # use | use_with_care | not_yet | pause
+    resume_day: int | None
+    resume_date: date | None  # the morning it may come back (with a treatment date)
+    reasons: list[dict[str, Any]]  # the checker's reasons, each with its source
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["resume_date"] = self.resume_date.isoformat() if self.resume_date else None
+        return data
+
+
+@dataclass(frozen=True)
+class Shelf:
+    day: int | None  # since the latest treatment; None without one (judged as day 0)
+    entries: list[ShelfEntry]
+
+
+def add_product(
+    uow: UnitOfWork, actor: Principal, patient_id: int, data: ShelfProductCreate
+) -> ShelfProduct:
+    name, brand, text = data.name.strip(), data.brand.strip(), data.inci_text.strip()
+    if not name or len(name) > MAX_NAME:
+        raise Invalid.field("name", f"give the product a name (at most {MAX_NAME} characters)")
+    if len(brand) > MAX_NAME:
+        raise Invalid.field("brand", f"at most {MAX_NAME} characters")
+    if not text or len(text) > MAX_LABEL_CHARS:
+        raise Invalid.field("inci_text", "paste, type or scan the ingredient list")
+    try:
+        check_label(text)  # refuse now what could never be judged later
+    except NotAnIngredientList as error:
+        raise Invalid.field("inci_text", str(error)) from None
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        count = len(
+            uow.session.scalars(
+                select(ShelfProduct.id).where(ShelfProduct.patient_id == patient.id)
+            ).all()
+        )
+        if count >= MAX_PRODUCTS:
+            raise Invalid.field("name", f"a shelf holds at most {MAX_PRODUCTS} products")
+        product = ShelfProduct(
+            patient_id=patient.id,
+            name=name,
+            brand=brand,
+            inci_text=text,
+            rinse_off=data.rinse_off,
+            added_by_id=actor.user_id,
+        )
+        uow.session.add(product)
+        uow.session.flush()
+        audit.record_for_patient(
+            uow.session, actor, "shelf.add", "shelf_product", product.id, patient
+        )
+        uow.commit()
+        return product
+
+
+def shelve_recommendation(
+    session: Session, actor: Principal, patient: Patient, name: str, inci_text: str
+) -> ShelfProduct | None:
+    """Put a clinic's recommendation on the patient's shelf, in the caller's transaction.
+    Only a recommendation with a readable ingredient list: without one there is no verdict."""
+    try:
+        check_label(inci_text)
+    except (NotAnIngredientList, ValueError):
+        return None
+    product = ShelfProduct(
+        patient_id=patient.id, name=name, brand="", inci_text=inci_text, added_by_id=actor.user_id
+    )
+    session.add(product)
+    session.flush()
+    audit.record_for_patient(session, actor, "shelf.add", "shelf_product", product.id, patient)
+    return product
+
+
+def remove_product(uow: UnitOfWork, actor: Principal, patient_id: int, product_id: int) -> bool:
+    """Remove one product; False when it is not (or no longer) on this patient's shelf."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        product = uow.session.get(ShelfProduct, product_id)
+        if product is None or product.patient_id != patient.id:
+            return False
+        uow.session.delete(product)
+        audit.record_for_patient(
+            uow.session, actor, "shelf.remove", "shelf_product", product_id, patient
+        )
+        uow.commit()
+        return True
+
+
+def get_shelf(
+    uow: UnitOfWork, actor: Principal, patient_id: int, today: date | None = None
+) -> Shelf:
+    """Every product with today's verdict and plan, soonest to come back first."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        products = uow.session.scalars(
+            select(ShelfProduct)
+            .where(ShelfProduct.patient_id == patient.id)
+            .order_by(ShelfProduct.created_at, ShelfProduct.id)
+        ).all()
+        treatment = uow.session.scalar(
+            select(Treatment)
+            .where(Treatment.patient_id == patient.id)
+            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
+            .limit(1)
+        )
+        today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
+        windows = protocols.in_force(uow.session, patient.clinic_id).windows
+        audit.record_for_patient(uow.session, actor, "shelf.read", "patient", patient.id, patient)
+        uow.commit()
+    day = max(0, (today - treatment.treatment_date).days) if treatment else None
+    band = depth_band(treatment.depth_mm, treatment.device.value) if treatment else None
+    entries = []
+    for product in products:
+        result = check_label(
+            product.inci_text, day=day or 0, band=band, rinse_off=product.rinse_off, windows=windows
+        )
+        verdict = result["verdict"]
+        resume_day = verdict["resume_day"]
+        if verdict["status"] == "avoid":
+            plan = "not_yet" if resume_day is not None and resume_day > (day or 0) else "pause"
+        else:
+            plan = PLAN_FOR_STATUS[verdict["status"]]
+        resume_date = (
+            treatment.treatment_date + timedelta(days=resume_day)
+            if treatment is not None and resume_day is not None and plan == "not_yet"
+            else None
+        )
+        entries.append(
+            ShelfEntry(
+                id=product.id,
+                name=product.name,
+                brand=product.brand,
+                inci_text=product.inci_text,
+                rinse_off=product.rinse_off,
+                status=verdict["status"],
+                plan=plan,
+                resume_day=resume_day,
+                resume_date=resume_date,
+                reasons=[r for r in verdict["reasons"] if r["status"] in ("avoid", "caution")],
+            )
+        )
+    return Shelf(day, entries)
+
+
+def returning_on(session: Session, patient: Patient, treatment: Treatment, day: int) -> list[str]:
+    """Names of the patient's shelf products whose verdict stops being "avoid" on `day`
+    after `treatment` (for the morning email; inside the caller's transaction)."""
+    products = session.scalars(
+        select(ShelfProduct)
+        .where(ShelfProduct.patient_id == patient.id)
+        .order_by(ShelfProduct.created_at, ShelfProduct.id)
+    ).all()
+    if not products:
+        return []
+    band = depth_band(treatment.depth_mm, treatment.device.value)
+    windows = protocols.in_force(session, patient.clinic_id).windows
+    names = []
+    for product in products:
+        verdict = check_label(
+            product.inci_text, day=0, band=band, rinse_off=product.rinse_off, windows=windows
+        )["verdict"]
+        if verdict["status"] == "avoid" and verdict["resume_day"] == day:
+            names.append(product.name)
+    return names

@@ -1,0 +1,41 @@
+"""A patient's shelf (the products they own or were recommended) and a clinic's catalogue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from needlecare.storage.base import Base, UTCDateTime, utcnow
+
+
+class ShelfProduct(Base):
+    """One product on a patient's shelf. The verdict is never stored: it depends on the day
+    and on the clinic's protocol in force, so it is worked out whenever the shelf is shown."""
+
+    __tablename__ = "shelf_product"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(200), default="")
+    inci_text: Mapped[str] = mapped_column(Text)
+    rinse_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CatalogueProduct(Base):
+    """A product a clinic sells or recommends, found by its barcode on a patient's photo."""
+
+    __tablename__ = "catalogue_product"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(200), default="")
+    barcode: Mapped[str | None] = mapped_column(String(32), index=True)
+    inci_text: Mapped[str] = mapped_column(Text)
+    rinse_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

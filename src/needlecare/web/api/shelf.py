@@ -1,0 +1,114 @@
+"""A patient's shelf ("my products") with today's verdict and plan for each product."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, status
+from pydantic import Field
+
+from needlecare.services import catalogue, shelf
+from needlecare.web.api.schemas.accounts import Strict
+from needlecare.web.api.schemas.domain import Loose
+from needlecare.web.deps import ApiActor, UowDep
+
+router = APIRouter(tags=["products"])
+
+
+class ShelfProductIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    brand: str = Field("", max_length=200)
+    inci_text: str = Field(min_length=1, max_length=20_000, description="The list as printed")
+    rinse_off: bool = False
+
+
+class ShelfEntryOut(Loose):
+    id: int
+    name: str
+    brand: str
+    inci_text: str
+    rinse_off: bool
+    status: Literal["recommended", "ok", "caution", "avoid"]
+    plan: Literal["use", "use_with_care", "not_yet", "pause"]
+    resume_day: int | None
+    resume_date: date | None
+    reasons: list[dict[str, Any]]
+
+
+class ShelfOut(Loose):
+    day: int | None = Field(description="Days since the latest treatment (none: judged as day 0)")
+    products: list[ShelfEntryOut]
+
+
+def _out(result: shelf.Shelf) -> ShelfOut:
+    return ShelfOut(
+        day=result.day,
+        products=[ShelfEntryOut.model_validate(e.as_dict()) for e in result.entries],
+    )
+
+
+@router.get("/patients/{patient_id}/shelf", response_model=ShelfOut)
+def get_shelf(patient_id: int, actor: ApiActor, uow: UowDep) -> ShelfOut:
+    """Each product with today's verdict, the plan (use, use_with_care, not_yet until
+    `resume_day` / `resume_date`, pause) and the reasons with their sources."""
+    return _out(shelf.get_shelf(uow, actor, patient_id))
+
+
+@router.post(
+    "/patients/{patient_id}/shelf", response_model=ShelfOut, status_code=status.HTTP_201_CREATED
+)
+def add_to_shelf(patient_id: int, body: ShelfProductIn, actor: ApiActor, uow: UowDep) -> ShelfOut:
+    """Add a product; the answer is the whole shelf with the new product judged."""
+    shelf.add_product(
+        uow,
+        actor,
+        patient_id,
+        shelf.ShelfProductCreate(body.name, body.inci_text, body.brand, body.rinse_off),
+    )
+    return _out(shelf.get_shelf(uow, actor, patient_id))
+
+
+class CatalogueProductIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    brand: str = Field("", max_length=200)
+    barcode: str = Field("", max_length=14, description="EAN/UPC digits; empty when none")
+    inci_text: str = Field(min_length=1, max_length=20_000)
+    rinse_off: bool = False
+
+
+class CatalogueProductOut(Loose):
+    id: int
+    name: str
+    brand: str
+    barcode: str | None
+    inci_text: str
+    rinse_off: bool
+
+
+def _product_out(product: Any) -> CatalogueProductOut:
+    return CatalogueProductOut(
+        id=product.id,
+        name=product.name,
+        brand=product.brand,
+        barcode=product.barcode,
+        inci_text=product.inci_text,
+        rinse_off=product.rinse_off,
+    )
+
+
+@router.get("/clinic/catalogue", response_model=list[CatalogueProductOut])
+def list_catalogue(actor: ApiActor, uow: UowDep) -> list[CatalogueProductOut]:
+    """Staff: the clinic's catalogue (a patient's photo of a listed barcode finds it)."""
+    return [_product_out(p) for p in catalogue.list_catalogue(uow, actor)]
+
+
+@router.post(
+    "/clinic/catalogue", response_model=CatalogueProductOut, status_code=status.HTTP_201_CREATED
+)
+def add_to_catalogue(body: CatalogueProductIn, actor: ApiActor, uow: UowDep) -> CatalogueProductOut:
+    """Staff: add a product; 409 when its barcode is already listed."""
+    data = catalogue.CatalogueProductCreate(
+        body.name, body.inci_text, body.brand, body.barcode, body.rinse_off
+    )
+    return _product_out(catalogue.add_product(uow, actor, data))

@@ -1,0 +1,75 @@
+"""Product checker, "Scan the label": a photo of the ingredient list → the recognised list in
+the checker's text box, for the patient to correct, then the usual verdict (POST /products).
+
+Works without JavaScript: a plain multipart form whose file input opens the phone camera. The
+photo is read while it streams in (size-limited, as photo uploads are) and never stored.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from needlecare.services import clock, label_scan, notes, photos, treatments
+from needlecare.services.errors import Invalid
+from needlecare.services.principal import Principal
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.api.photos import read_upload
+from needlecare.web.deps import UowDep
+from needlecare.web.pages.deps import PatientViewer
+from needlecare.web.pages.forms import inline_errors
+from needlecare.web.pages.rendering import PageRoute, render
+from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _day(uow: UnitOfWork, viewer: Principal, patient_id: int) -> int | None:
+    rows = treatments.list_treatments(uow, viewer, patient_id)
+    if not rows:
+        return None
+    return (clock.today_for(uow, viewer, patient_id) - rows[0].treatment_date).days
+
+
+def _page(
+    request: Request,
+    viewer: Principal,
+    uow: UnitOfWork,
+    ingredients: str,
+    scan: label_scan.LabelScan | None,
+    errors: dict[str, str],
+    status_code: int,
+) -> Response:
+    assert viewer.patient_id is not None
+    context = {
+        "title": "Product checker",
+        "day": _day(uow, viewer, viewer.patient_id),
+        "form": {"ingredients": ingredients, "day": "0"},
+        "errors": errors,
+        "report": None,
+        "scan": scan,
+        "recommendations": []
+        if scan
+        else notes.list_recommendations(uow, viewer, viewer.patient_id),
+    }
+    return render(request, "patient/products.html", context, viewer=viewer, status_code=status_code)
+
+
+@router.post("/products/scan")
+async def scan_label_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    """CSRF is checked after the size-limited parse (the token is inside the multipart body)."""
+    assert viewer.patient_id is not None
+    try:
+        form = await read_upload(request)
+    except photos.PhotoTooLarge as error:
+        return _page(request, viewer, uow, "", None, {"file": error.message}, 413)
+    except Invalid as error:
+        return _page(request, viewer, uow, "", None, inline_errors(error), 422)
+    check_csrf(request, form.fields.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
+    try:
+        scan = await run_in_threadpool(
+            label_scan.read_label_photo, uow, viewer, viewer.patient_id, form.content
+        )
+    except Invalid as error:
+        return _page(request, viewer, uow, "", None, inline_errors(error), 422)
+    return _page(request, viewer, uow, scan.text, scan, {}, 200)

@@ -1,0 +1,111 @@
+"""Patient pages: "My products" (the shelf with today's routine and when each comes back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from needlecare.services import shelf
+from needlecare.services.errors import Invalid
+from needlecare.services.principal import Principal
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.deps import UowDep
+from needlecare.web.pages.deps import CsrfChecked, PatientViewer
+from needlecare.web.pages.forms import inline_errors, read_form, text
+from needlecare.web.pages.presenters import day_label
+from needlecare.web.pages.rendering import PageRoute, flash, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PLAN_LABELS = {
+    "use": "Use",
+    "use_with_care": "Use with care",
+    "not_yet": "Not yet",
+    "pause": "Pause: ask your clinic",
+}
+
+
+def shelf_view(result: shelf.Shelf) -> dict[str, Any]:
+    """The routine (today's plan per product) and the calendar of returns, for templates."""
+    products = [
+        {
+            **entry.as_dict(),
+            "plan_label": PLAN_LABELS[entry.plan],
+            "resume_label": day_label(entry.resume_date) if entry.resume_date else None,
+        }
+        for entry in result.entries
+    ]
+    returns = sorted(
+        (p for p in products if p["plan"] == "not_yet"),
+        key=lambda p: (p["resume_day"], p["name"]),
+    )
+    calendar: list[dict[str, Any]] = []
+    for product in returns:
+        if not calendar or calendar[-1]["day"] != product["resume_day"]:
+            calendar.append(
+                {"day": product["resume_day"], "label": product["resume_label"], "names": []}
+            )
+        calendar[-1]["names"].append(product["name"])
+    return {"day": result.day, "products": products, "calendar": calendar}
+
+
+def _page(
+    request: Request,
+    viewer: Principal,
+    uow: UnitOfWork,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    assert viewer.patient_id is not None
+    context = {
+        "title": "My products",
+        "shelf": shelf_view(shelf.get_shelf(uow, viewer, viewer.patient_id)),
+        "form": form,
+        "errors": errors,
+    }
+    return render(request, "patient/shelf.html", context, viewer=viewer, status_code=status_code)
+
+
+_EMPTY = {"name": "", "brand": "", "ingredients": "", "rinse_off": ""}
+
+
+@router.get("/products/mine")
+def shelf_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    return _page(request, viewer, uow, dict(_EMPTY), {})
+
+
+@router.post("/products/mine", dependencies=[CsrfChecked])
+async def add_product(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    assert viewer.patient_id is not None
+    form = await read_form(request)
+    values = {
+        "name": text(form, "name", 201),  # one over: the service says it is too long
+        "brand": text(form, "brand", 201),
+        "ingredients": text(form, "ingredients"),
+        "rinse_off": "yes" if text(form, "rinse_off", 3) == "yes" else "",
+    }
+    data = shelf.ShelfProductCreate(
+        values["name"], values["ingredients"], values["brand"], values["rinse_off"] == "yes"
+    )
+    try:
+        shelf.add_product(uow, viewer, viewer.patient_id, data)
+    except Invalid as error:
+        errors = inline_errors(error, lambda f: {"inci_text": "ingredients"}.get(f, f))
+        return _page(request, viewer, uow, values, errors, 422)
+    flash(request, f"{values['name']} is on your shelf.")
+    return RedirectResponse("/products/mine", status_code=303)
+
+
+@router.post("/products/mine/remove", dependencies=[CsrfChecked])
+async def remove_product(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    assert viewer.patient_id is not None
+    form = await read_form(request)
+    product_id = text(form, "product_id", 12)
+    removed = product_id.isdigit() and shelf.remove_product(
+        uow, viewer, viewer.patient_id, int(product_id)
+    )
+    flash(request, "Removed from your shelf." if removed else "That product was already gone.")
+    return RedirectResponse("/products/mine", status_code=303)

@@ -1,0 +1,133 @@
+"""The clinic's catalogue (issue 21): staff add products with barcodes; a patient's photo of
+a listed barcode gives the catalogue's list; unknown codes fall back to reading the label;
+another clinic's catalogue is never used (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import zxingcpp
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from needlecare.services import auth, label_scan
+
+API = "/api/v1"
+LABEL = Path(__file__).parents[1] / "ocr" / "photos" / "clean_bland_moisturiser.jpg"
+SERUM = "Aqua, Glycerin, Retinol, Tocopherol"
+EAN = "4006381333931"
+
+
+def _photo_with_barcode(code: str, beside_label: bool = False) -> bytes:
+    """A JPEG of a barcode (and, if asked, the label photo under it), as a phone takes it."""
+    bars = Image.fromarray(
+        np.asarray(zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.EAN13).to_image(scale=4))
+    ).convert("RGB")
+    base = (
+        Image.open(LABEL).convert("RGB") if beside_label else Image.new("RGB", (900, 500), "white")
+    )
+    canvas = Image.new(
+        "RGB", (max(base.width, bars.width + 80), base.height + bars.height + 80), "white"
+    )
+    canvas.paste(base, (0, 0))
+    canvas.paste(bars, (40, base.height + 40))
+    out = io.BytesIO()
+    canvas.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _add(client: TestClient, who: Any, **body: Any) -> Any:
+    return client.post(f"{API}/clinic/catalogue", json=body, headers=who.headers)
+
+
+def test_staff_keep_a_catalogue_with_barcodes(client: TestClient, world: Any) -> None:
+    created = _add(client, world.bob, name="Repair serum", inci_text=SERUM, barcode=EAN)
+    assert created.status_code == 201, created.text
+    assert created.json()["barcode"] == EAN
+    listed = client.get(f"{API}/clinic/catalogue", headers=world.alice.headers).json()
+    assert [p["name"] for p in listed] == ["Repair serum"]
+    assert client.get(f"{API}/clinic/catalogue", headers=world.charlie.headers).json() == []
+    twice = _add(client, world.alice, name="Again", inci_text=SERUM, barcode=EAN)
+    assert twice.status_code == 409
+    bad = _add(client, world.bob, name="X", inci_text=SERUM, barcode="12ab")
+    assert bad.status_code == 422
+    patient = client.get(f"{API}/clinic/catalogue", headers=world.pat.headers)
+    assert patient.status_code == 403
+
+
+def test_a_listed_barcode_gives_the_catalogues_list(
+    client: TestClient, uow: Any, world: Any
+) -> None:
+    assert (
+        _add(client, world.bob, name="Repair serum", inci_text=SERUM, barcode=EAN).status_code
+        == 201
+    )
+    pat = auth.principal_for_token(uow, world.pat.token)
+    scan = label_scan.read_label_photo(uow, pat, world.patients["pat"], _photo_with_barcode(EAN))
+    assert scan.catalogue_name == "Repair serum" and scan.text == SERUM
+    assert scan.engine == "barcode" and scan.to_check == []
+    api = client.post(
+        f"{API}/patients/{world.patients['pat']}/ingredient-scan",
+        files={"file": ("p.jpg", _photo_with_barcode(EAN), "image/jpeg")},
+        headers=world.pat.headers,
+    ).json()
+    assert api["ocr"]["engine"] == "barcode" and api["verdict"]["status"] == "avoid"
+
+
+def test_an_unknown_code_or_another_clinics_code_falls_back_to_the_label(
+    client: TestClient, uow: Any, world: Any
+) -> None:
+    assert (
+        _add(client, world.charlie, name="Birch serum", inci_text=SERUM, barcode=EAN).status_code
+        == 201
+    )
+    pat = auth.principal_for_token(uow, world.pat.token)
+    photo = _photo_with_barcode(EAN, beside_label=True)
+    scan = label_scan.read_label_photo(uow, pat, world.patients["pat"], photo)
+    assert scan.catalogue_name is None and scan.engine == "tesseract"
+    assert "Glycerin" in scan.text and "Retinol" not in scan.text
+
+
+def test_a_recommendation_picks_from_the_catalogue_and_lands_on_the_shelf(
+    client: TestClient, app: Any, uow: Any, world: Any
+) -> None:
+    import json
+    import re
+    import secrets
+    from base64 import b64encode
+
+    from itsdangerous import TimestampSigner
+
+    from needlecare.services import shelf
+    from needlecare.web.security import SESSION_COOKIE
+
+    ours = _add(client, world.bob, name="Repair serum", inci_text=SERUM, barcode=EAN).json()
+    theirs = _add(client, world.charlie, name="Birch balm", inci_text=SERUM).json()
+    session = {"uid": world.bob.user_id, "csrf": secrets.token_urlsafe(32)}
+    cookie = TimestampSigner(app.state.settings.secret_key).sign(
+        b64encode(json.dumps(session).encode())
+    )
+    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    page = client.get(f"/clinic/patients/{world.patients['pat']}")
+    assert 'name="catalogue_id"' in page.text and "Repair serum" in page.text
+    assert "Birch balm" not in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    action = f"/clinic/patients/{world.patients['pat']}/recommendations"
+    picked = client.post(
+        action,
+        data={"catalogue_id": str(ours["id"]), "product_name": "", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert picked.status_code == 303
+    foreign = client.post(
+        action,
+        data={"catalogue_id": str(theirs["id"]), "product_name": "", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert foreign.status_code == 404
+    pat = auth.principal_for_token(uow, world.pat.token)
+    entries = shelf.get_shelf(uow, pat, world.patients["pat"]).entries
+    assert [(e.name, e.inci_text) for e in entries] == [("Repair serum", SERUM)]

@@ -1,0 +1,229 @@
+"""My products (issue 21): the shelf, today's plan per product, when each comes back, tenant
+rules, the API and the page (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from base64 import b64encode
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from itsdangerous import TimestampSigner
+from sqlalchemy import select
+
+from needlecare.services import auth, shelf
+from needlecare.services.errors import Invalid, NotFound
+from needlecare.storage.models import AuditEntry, Treatment
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.security import SESSION_COOKIE
+
+API = "/api/v1"
+RETINOL = "Aqua, Glycerin, Retinol, Tocopherol"
+BLAND = "Aqua, Glycerin, Panthenol, Squalane"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _principal(uow: UnitOfWork, person: Any) -> Any:
+    return auth.principal_for_token(uow, person.token)
+
+
+def _treated_on(uow: UnitOfWork, world: Any, name: str) -> date:
+    with uow:
+        treatment = uow.session.get(Treatment, world.treatments[name])
+        assert treatment is not None
+        return treatment.treatment_date
+
+
+def test_plan_per_product_and_the_day_each_comes_back(uow: UnitOfWork, world: Any) -> None:
+    pat = _principal(uow, world.pat)
+    patient = world.patients["pat"]
+    shelf.add_product(uow, pat, patient, shelf.ShelfProductCreate("Night serum", RETINOL))
+    shelf.add_product(uow, pat, patient, shelf.ShelfProductCreate("Cream", BLAND, "Plainly"))
+    treated = _treated_on(uow, world, "pat")
+    today = treated + timedelta(days=3)
+    result = shelf.get_shelf(uow, pat, patient, today=today)
+    assert result.day == 3
+    serum, cream = result.entries
+    assert (serum.status, serum.plan, serum.resume_day) == ("avoid", "not_yet", 7)
+    assert serum.resume_date == treated + timedelta(days=7)
+    assert serum.reasons and all(r["source"].startswith("reference.md#") for r in serum.reasons)
+    assert cream.plan == "use" and cream.resume_date is None and cream.brand == "Plainly"
+    later = shelf.get_shelf(uow, pat, patient, today=treated + timedelta(days=8))
+    assert later.entries[0].plan in ("use", "use_with_care")
+    assert later.entries[0].resume_date is None
+
+
+def test_without_a_treatment_the_shelf_is_judged_as_day_0(uow: UnitOfWork, world: Any) -> None:
+    sol = _principal(uow, world.sol)
+    with uow:
+        for treatment in uow.session.scalars(
+            select(Treatment).where(Treatment.patient_id == world.patients["sol"])
+        ):
+            uow.session.delete(treatment)
+        uow.commit()
+    shelf.add_product(uow, sol, world.patients["sol"], shelf.ShelfProductCreate("S", RETINOL))
+    result = shelf.get_shelf(uow, sol, world.patients["sol"])
+    assert result.day is None
+    assert result.entries[0].status == "avoid" and result.entries[0].resume_date is None
+
+
+def test_bad_products_are_refused_and_nothing_is_stored(uow: UnitOfWork, world: Any) -> None:
+    pat = _principal(uow, world.pat)
+    patient = world.patients["pat"]
+    for name, text, field in [
+        ("", BLAND, "name"),
+        ("x" * 201, BLAND, "name"),
+        ("Cream", "", "inci_text"),
+        ("Cream", "https://shop.example.com/cream?id=1", "inci_text"),
+    ]:
+        with pytest.raises(Invalid) as refused:
+            shelf.add_product(uow, pat, patient, shelf.ShelfProductCreate(name, text))
+        assert refused.value.errors[0].field == field
+    assert shelf.get_shelf(uow, pat, patient).entries == []
+
+
+def test_clinic_staff_see_the_shelf_audited_other_clinics_get_404(
+    uow: UnitOfWork, world: Any
+) -> None:
+    pat = _principal(uow, world.pat)
+    patient = world.patients["pat"]
+    shelf.add_product(uow, pat, patient, shelf.ShelfProductCreate("Serum", RETINOL))
+    bob = _principal(uow, world.bob)
+    assert [e.name for e in shelf.get_shelf(uow, bob, patient).entries] == ["Serum"]
+    with uow:
+        actions = uow.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.actor_user_id == world.bob.user_id)
+        ).all()
+    assert "shelf.read" in actions
+    charlie = _principal(uow, world.charlie)
+    with pytest.raises(NotFound):
+        shelf.get_shelf(uow, charlie, patient)
+    with pytest.raises(NotFound):
+        shelf.add_product(uow, charlie, patient, shelf.ShelfProductCreate("X", BLAND))
+    product_id = shelf.get_shelf(uow, pat, patient).entries[0].id
+    assert (
+        shelf.remove_product(uow, _principal(uow, world.sol), world.patients["sol"], product_id)
+        is False
+    )
+    assert len(shelf.get_shelf(uow, pat, patient).entries) == 1
+
+
+def test_api_add_and_read(client: TestClient, world: Any) -> None:
+    url = f"{API}/patients/{world.patients['pat']}/shelf"
+    created = client.post(
+        url, json={"name": "Serum", "inci_text": RETINOL}, headers=world.pat.headers
+    )
+    assert created.status_code == 201, created.text
+    entry = created.json()["products"][0]
+    assert (entry["name"], entry["plan"], entry["status"]) == ("Serum", "not_yet", "avoid")
+    read = client.get(url, headers=world.bob.headers).json()
+    assert read["day"] == 5 and read["products"][0]["plan"] == "not_yet"
+    assert read["products"][0]["resume_day"] == 7 and read["products"][0]["resume_date"]
+    bad = client.post(url, json={"name": "X", "inci_text": "  "}, headers=world.pat.headers)
+    assert bad.status_code == 422
+    assert client.get(url, headers=world.charlie.headers).status_code == 404
+
+
+@pytest.fixture
+def as_pat(client: TestClient, app: FastAPI, world: Any) -> TestClient:
+    session = {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}
+    data = b64encode(json.dumps(session).encode())
+    cookie = TimestampSigner(app.state.settings.secret_key).sign(data).decode()
+    client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    return client
+
+
+def test_page_add_see_routine_and_calendar_then_remove(as_pat: TestClient) -> None:
+    page = as_pat.get("/products/mine")
+    assert page.status_code == 200 and "Your shelf is empty" in page.text
+    token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    added = as_pat.post(
+        "/products/mine",
+        data={"name": "Night serum", "ingredients": RETINOL, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    html = as_pat.get("/products/mine").text
+    assert "Night serum" in html and "Not yet" in html and "until day 7" in html
+    assert "When they come back" in html and "Day 7" in html
+    product_id = re.search(r'name="product_id" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
+    refused = as_pat.post(
+        "/products/mine", data={"name": "", "ingredients": BLAND, "csrf_token": token}
+    )
+    assert refused.status_code == 422 and 'id="name-error"' in refused.text
+    removed = as_pat.post(
+        "/products/mine/remove",
+        data={"product_id": product_id, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert removed.status_code == 303
+    assert "Your shelf is empty" in as_pat.get("/products/mine").text
+
+
+def test_the_checker_verdict_offers_to_save_the_product(as_pat: TestClient) -> None:
+    token = CSRF.search(as_pat.get("/products").text).group(1)  # type: ignore[union-attr]
+    verdict = as_pat.post("/products", data={"ingredients": RETINOL, "csrf_token": token})
+    assert "Save to my products" in verdict.text
+    assert f'name="ingredients" value="{RETINOL}"' in verdict.text
+
+
+def test_the_clinic_sees_the_shelf_on_the_patient_page(
+    client: TestClient, app: FastAPI, uow: UnitOfWork, world: Any
+) -> None:
+    pat = _principal(uow, world.pat)
+    shelf.add_product(
+        uow, pat, world.patients["pat"], shelf.ShelfProductCreate("Night serum", RETINOL)
+    )
+    session = {"uid": world.bob.user_id, "csrf": secrets.token_urlsafe(32)}
+    cookie = TimestampSigner(app.state.settings.secret_key).sign(
+        b64encode(json.dumps(session).encode())
+    )
+    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    html = client.get(f"/clinic/patients/{world.patients['pat']}").text
+    assert "Patient&#39;s products" in html or "Patient's products" in html
+    assert "Night serum" in html and "until day 7" in html and "reference.md#AC-06" in html
+    with uow:
+        actions = uow.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.actor_user_id == world.bob.user_id)
+        ).all()
+    assert "shelf.read" in actions
+
+
+def test_exports_include_the_shelf(client: TestClient, uow: UnitOfWork, world: Any) -> None:
+    pat = _principal(uow, world.pat)
+    shelf.add_product(
+        uow,
+        pat,
+        world.patients["pat"],
+        shelf.ShelfProductCreate("Night serum", RETINOL, "Acme", rinse_off=False),
+    )
+    base = f"{API}/patients/{world.patients['pat']}"
+    document = client.get(f"{base}/export.json", headers=world.bob.headers).json()
+    (patient,) = document["patients"]
+    assert [(p["name"], p["brand"], p["inci_text"]) for p in patient["shelf"]] == [
+        ("Night serum", "Acme", RETINOL)
+    ]
+    csv = client.get(f"{base}/export.csv?table=shelf", headers=world.pat.headers)
+    assert csv.status_code == 200
+    header, row = csv.text.strip().splitlines()
+    assert header.lstrip("\ufeff").startswith("patient_id,product_id,created_at,name,brand")
+    assert "Night serum" in row and "Retinol" in row
+
+
+def test_a_recommendation_with_a_list_lands_on_the_patients_shelf(
+    uow: UnitOfWork, world: Any
+) -> None:
+    from needlecare.services import notes
+    from needlecare.services.notes import RecommendationCreate
+
+    bob = _principal(uow, world.bob)
+    patient = world.patients["pat"]
+    notes.add_recommendation(uow, bob, patient, RecommendationCreate("Clinic balm", BLAND))
+    notes.add_recommendation(uow, bob, patient, RecommendationCreate("Sunscreen, any"))
+    entries = shelf.get_shelf(uow, _principal(uow, world.pat), patient).entries
+    assert [(e.name, e.plan) for e in entries] == [("Clinic balm", "use")]

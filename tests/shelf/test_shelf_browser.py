@@ -1,0 +1,63 @@
+"""Real Chromium on a phone: add products to the shelf, see today's routine and the calendar
+of returns; axe finds nothing serious."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from browser.conftest import Server
+from browser.test_browser_flows import _serious, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def _add(phone: Any, name: str, brand: str, ingredients: str, rinse_off: bool = False) -> None:
+    phone.get_by_label("Product name").fill(name)
+    phone.get_by_label("Brand (optional)").fill(brand)
+    phone.get_by_label("Ingredient list").fill(ingredients)
+    if rinse_off:
+        phone.get_by_label("Rinse-off (a cleanser or mask you wash off)").check()
+    phone.get_by_role("button", name="Add to my products").click()
+    phone.wait_for_url("**/products/mine")
+
+
+def test_shelf_routine_and_calendar_on_a_phone(phone: Any, server: Server, shots: Path) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/products/mine")
+    _add(phone, "Night serum", "Acme", "Aqua, Glycerin, Retinol, Tocopherol")
+    _add(phone, "Glow toner", "", "Water, Glycolic Acid, Glycerin, Fragrance (Parfum)")
+    _add(phone, "Barrier cream", "Plainly", "Aqua, Glycerin, Panthenol, Squalane, Ceramide NP")
+    _add(phone, "Gentle wash", "Plainly", "Aqua, Glycerin, Coco-Glucoside", rinse_off=True)
+    routine = phone.locator(".shelf-list").inner_text()
+    assert "Night serum" in routine and "Not yet" in routine and "until day 7" in routine
+    assert "Barrier cream" in routine and "Use" in routine
+    calendar = phone.locator(".shelf-calendar").inner_text()
+    assert "Day 7" in calendar and "Night serum" in calendar
+    assert _serious(Axe().run(phone)) == []
+    phone.screenshot(path=shots / "phone-shelf-routine.png", full_page=True)
+
+
+def test_the_clinic_sees_the_shelf_on_a_laptop(
+    browser: Any, phone: Any, server: Server, shots: Path
+) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/products/mine")
+    if "Laptop serum" not in phone.content():
+        _add(phone, "Laptop serum", "Acme", "Aqua, Glycerin, Retinol, Tocopherol")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=server.url)
+    desk = context.new_page()
+    try:
+        log_in(desk, server.world.clinician_a, server.password)
+        desk.wait_for_url("**/clinic/**")
+        desk.goto(f"/clinic/patients/{server.world.patient_a_id}")
+        products = desk.locator("#shelf-heading").locator("xpath=..")
+        assert "Laptop serum" in products.inner_text()
+        assert "until day 7" in products.inner_text()
+        assert _serious(Axe().run(desk)) == []
+        products.screenshot(path=shots / "desk-patient-shelf.png")
+    finally:
+        context.close()
