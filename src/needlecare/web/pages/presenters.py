@@ -18,7 +18,7 @@ from needlecare.web.pages.checkin_form import (
     RED_FLAG_QUESTIONS,
     SCORE_QUESTIONS,
 )
-from needlecare.web.pages.vocab import AREAS, DEVICE_LABELS, ROMAN, humanize
+from needlecare.web.pages.vocab import AREAS, DEVICE_LABELS, ROMAN, humanize, label_for
 
 _AREA_LABELS = {o["value"]: o["label"] for o in AREAS}
 
@@ -165,6 +165,11 @@ _OPTION_LABELS = {
 _KIND_LABELS = {o["value"]: o["label"] for o in BREAKOUT_KINDS}
 
 
+_WORDED_ANSWERS = frozenset(
+    {"temperature", "worse_than_yesterday", "bleeding_with_pressure", "other"}
+)
+
+
 def _answer_text(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
@@ -187,6 +192,10 @@ def answers_of(checkin: Checkin) -> list[dict[str, str]]:
     (so a field added to the check-in later still shows)."""
     rows: list[dict[str, str]] = []
     for name, value in symptoms_of(checkin).items():
+        if name in _WORDED_ANSWERS:  # answers with their own wording in the vocabulary
+            label, _, words = label_for(name, value).partition(": ")
+            rows.append({"key": name, "label": label, "value": words})
+            continue
         if isinstance(value, dict):
             for sub, sub_value in value.items():
                 key = f"{name}.{sub}"
