@@ -19,7 +19,6 @@ from needlecare.storage.engine import make_engine, make_session_factory
 from needlecare.web.api import api_router
 from needlecare.web.errors import register_error_handlers
 from needlecare.web.hardening import install_proxy_and_tls, reject_out_of_range_ids
-from needlecare.web.hot import HotRoutes
 from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -65,7 +64,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.session_factory = make_session_factory(engine)
 
     register_error_handlers(app)
-    app.add_middleware(HotRoutes)  # innermost: every other middleware sees its requests
     install_sessions(app, settings)
     app.add_middleware(SecurityHeadersMiddleware)
     install_proxy_and_tls(app, settings)  # outermost: sees the client before anything else
