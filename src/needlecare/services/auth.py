@@ -80,18 +80,26 @@ def authenticate(
 
 
 def _check_password(uow: UnitOfWork, email: str, password: str) -> Principal:
-    with uow:
+    with uow.reading():
         user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            burn_time_like_a_verify(password)
-            raise Unauthorized("wrong email or password")
-        if not verify_password(user.password_hash, password) or not user.is_active:
-            raise Unauthorized("wrong email or password")
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        principal = principal_for(uow.session, user)
-        uow.commit()
-        return principal
+        principal = principal_for(uow.session, user) if user is not None else None
+    # argon2 (hundreds of ms of CPU) outside any unit of work: on SQLite a writing unit would
+    # hold the write lock, and every other writer with it, for that long.
+    if user is None or principal is None:
+        burn_time_like_a_verify(password)
+        raise Unauthorized("wrong email or password")
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        raise Unauthorized("wrong email or password")
+    if needs_rehash(user.password_hash):
+        rehashed = hash_password(password)
+        with uow:  # unless the password changed meanwhile
+            uow.session.execute(
+                update(User)
+                .where(User.id == user.id, User.password_hash == user.password_hash)
+                .values(password_hash=rehashed)
+            )
+            uow.commit()
+    return principal
 
 
 def principal_for_user_id(uow: UnitOfWork, user_id: int) -> Principal:

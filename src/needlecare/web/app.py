@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from needlecare.config import Settings, load_settings
-from needlecare.storage.engine import make_engine, make_session_factory
+from needlecare.storage.engine import READ_ONLY_OPTION, make_engine, make_session_factory
 from needlecare.web.api import api_router
 from needlecare.web.errors import register_error_handlers
 from needlecare.web.hardening import install_proxy_and_tls, reject_out_of_range_ids
@@ -71,7 +71,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @app.get("/health", tags=["meta"], summary="200 when the database answers, else 503")
     def health() -> JSONResponse:
         try:
-            with engine.connect() as connection:
+            # Read-only: on SQLite it waits for no writer (no BEGIN IMMEDIATE).
+            with engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as connection:
                 connection.execute(text("SELECT 1"))
         except Exception:
             return JSONResponse({"status": "database unavailable"}, status_code=503)
