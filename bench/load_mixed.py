@@ -1,15 +1,17 @@
-"""Load test on loopback: 50 concurrent clients posting check-ins and reading the alert queue.
+"""Mixed load shaped like the morning peak of 100,000 patients in recovery, open loop.
 
 Starts `needlecare serve` on a free port (SQLite in a temp data dir, then PostgreSQL on a
-throwaway durable cluster started here), sets up one clinic with one patient per client,
-then runs for a bounded time and reports latency percentiles and requests per second.
+throwaway durable cluster started here), seeds patients with logins and treatments, then
+offers every route of the profile below at its own rate, each request due at a random
+(Poisson) time whatever the server is doing (open loop: a latency counts from the moment the
+request was due, so a stalled server is charged for the requests it delayed). The load
+generator runs on the same machine as the server and the database.
 
-    .venv/bin/python bench/load_checkins.py                     # both databases, 20 s each
-    .venv/bin/python bench/load_checkins.py --db sqlite --duration 10 --workers 2
+    .venv/bin/python bench/load_mixed.py                            # both databases, peak rate
+    .venv/bin/python bench/load_mixed.py --db sqlite --scale 3      # 3 x the peak rate
 
-The server runs 3 worker processes by default (cores + 1 on this machine; docs/operations.md).
-
-Goal (issue 5): check-in p99 < 50 ms and >= 300 requests/s on a 2-core machine.
+The profile (requests/s at `--scale 1`) is PROFILE below; bench/README.md, "Load", gives
+its reasoning, the figures and the saturation point.
 """
 
 from __future__ import annotations
@@ -18,15 +20,16 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import shutil
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,27 +37,29 @@ from pathlib import Path
 import httpx
 import orjson
 import uvloop
+from sqlalchemy import select
 
 from needlecare.demo import CLINICIAN
+from needlecare.services.auth import new_token
+from needlecare.services.passwords import hash_password
+from needlecare.storage.engine import make_engine, make_session_factory
+from needlecare.storage.enums import Device, Role
+from needlecare.storage.models import ApiToken, Patient, Treatment, User
 from needlecare.storage.pgcluster import free_port, start_cluster
+from needlecare.storage.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDLECARE = str(ROOT / ".venv" / "bin" / "needlecare")
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+PASSWORD = "load-test-patient-passphrase"
+GOAL_P99_MS = 250.0
+ANSWER_TIMEOUT_S = 30.0
 # Mostly calm days, some breakouts, a few red flags (each of those raises an alert).
 SYMPTOMS = (
     [{"redness": 1, "swelling": 0, "pain": 1, "flaking": True}] * 16
     + [{"redness": 1, "breakouts": {"count": 5, "kind": "whiteheads"}}] * 3
     + [{"redness": 2, "warmth": True, "pus_or_yellow_crust": True}]
 )
-
-
-@dataclass
-class Samples:
-    checkin: list[float] = field(default_factory=list)
-    alerts: list[float] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
-    # (scheduled start, latency, method) of every answered request, for --trace
-    timeline: list[tuple[float, float, str]] = field(default_factory=list)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -69,6 +74,17 @@ def cpu_seconds(pid: int) -> float:
         if int(stat.parent.name) == pid or int(fields[1]) == pid:
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def postmaster_pid(directory: Path) -> int | None:
@@ -88,16 +104,17 @@ def percentile(values: list[float], pct: float) -> float:
 @contextmanager
 def server(
     db: str, workers: int, extra: tuple[str, ...] = ()
-) -> Iterator[tuple[str, int, int | None]]:
-    """(base URL, server pid, PostgreSQL postmaster pid or None)."""
+) -> Iterator[tuple[str, int, int | None, str]]:
+    """(base URL, server pid, PostgreSQL postmaster pid or None, database URL)."""
     data_dir = Path(tempfile.mkdtemp(prefix="needlecare-bench-"))
     env = {**os.environ, "NEEDLECARE_DATA_DIR": str(data_dir)}
     cluster = None
     if db == "postgresql":
         cluster = start_cluster(prefix="needlecare-bench-pg-", settings=("max_connections=200",))
-        env["NEEDLECARE_DATABASE_URL"] = cluster.url("postgres")
+        database_url = env["NEEDLECARE_DATABASE_URL"] = cluster.url("postgres")
     else:
         env.pop("NEEDLECARE_DATABASE_URL", None)
+        database_url = f"sqlite:///{data_dir / 'needlecare.db'}"
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -117,7 +134,7 @@ def server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180  # worker processes import slowly on a busy machine
+        deadline = time.monotonic() + 600  # worker processes import slowly on a busy machine
         while True:
             try:
                 if httpx.get(f"{base}/health", timeout=1).status_code == 200:
@@ -127,67 +144,44 @@ def server(
             if proc.poll() is not None:
                 raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "serve died")
             if time.monotonic() > deadline:
-                raise RuntimeError("the server did not answer /health within 180 s")
+                raise RuntimeError("the server did not answer /health within 600 s")
             time.sleep(0.2)
-        yield base, proc.pid, postmaster_pid(cluster.directory) if cluster else None
+        db_pid = postmaster_pid(cluster.directory) if cluster else None
+        yield base, proc.pid, db_pid, database_url
     finally:
+        workers = children(proc.pid)
         proc.terminate()
         try:
-            proc.wait(10)
+            proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        for worker in workers:  # never leave a worker serving on a busy machine
+            with suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGKILL)
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-async def setup(client: httpx.AsyncClient, clients: int) -> tuple[dict[str, str], list[int]]:
-    token = (
-        await client.post(
-            "/api/v1/auth/tokens", json={"email": CLINICIAN[0], "password": CLINICIAN[1]}
-        )
-    ).json()
-    headers = {"Authorization": f"Bearer {token['token']}"}
-    patient_ids = []
-    for n in range(clients):
-        patient = (
-            await client.post(
-                "/api/v1/patients",
-                headers=headers,
-                json={"display_name": f"Load {n}", "fitzpatrick": 3},
-            )
-        ).json()
-        await client.post(
-            f"/api/v1/patients/{patient['id']}/treatments",
-            headers=headers,
-            json={
-                "treatment_date": (date.today() - timedelta(days=4)).isoformat(),
-                "depth_mm": 1.0,
-                "device": "pen",
-            },
-        )
-        patient_ids.append(patient["id"])
-    return headers, patient_ids
-
-
 class RawConnection:
-    """A minimal HTTP/1.1 keep-alive client (one connection per simulated user): httpx costs
-    about as much CPU per request as the server, on the same two cores."""
+    """A minimal HTTP/1.1 keep-alive client connection: httpx costs about as much CPU per
+    request as the server, on the same two cores."""
 
-    def __init__(self, host: str, port: int, authorization: str) -> None:
+    def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
-        self.common = f"Host: {host}:{port}\r\nAuthorization: {authorization}\r\n".encode()
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, body: bytes = b"", extra: str = "") -> int:
+    async def request(self, method: str, path: str, headers: str, body: bytes = b"") -> int:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        head = f"{method} {path} HTTP/1.1\r\n".encode() + self.common + extra.encode()
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{headers}"
+        data = head.encode()
         if body:
-            head += b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
-        self.writer.write(head + b"\r\n" + body)
+            data += b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+        self.writer.write(data + b"\r\n" + body)
         try:
             status_line = await self.reader.readuntil(b"\r\n")
             length = 0
@@ -207,261 +201,343 @@ class RawConnection:
         self.reader = self.writer = None
 
 
-async def one_raw_client(
-    connection: RawConnection,
-    patient_id: int,
-    stop_at: float,
-    samples: Samples,
-    rng: random.Random,
-    interval: float,
-) -> None:
-    """The same mix as `one_client`, over a RawConnection. With `interval` > 0 the client
-    sends on a fixed schedule (open loop) and each latency counts from the scheduled time,
-    so a stalled server is charged for the requests it delayed (no coordinated omission)."""
-    n = 0
-    scheduled = time.perf_counter() + rng.uniform(0, interval)  # spread the clients out
-    while time.monotonic() < stop_at:
-        n += 1
-        if interval:
-            delay = scheduled - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            started = scheduled
-            scheduled += interval
-        else:
-            started = time.perf_counter()
-        try:
-            if n % 5 == 0:
-                bucket, method = samples.alerts, "GET"
-                status = await connection.request("GET", "/api/v1/alerts")
-            else:
-                bucket, method = samples.checkin, "POST"
-                body = orjson.dumps({"symptoms": rng.choice(SYMPTOMS)})
-                status = await connection.request(
-                    "POST",
-                    f"/api/v1/patients/{patient_id}/checkins",
-                    body,
-                    f"Idempotency-Key: {uuid.uuid4().hex}\r\n",
-                )
-        except (asyncio.IncompleteReadError, ConnectionError) as exc:
-            key = type(exc).__name__
-            samples.errors[key] = samples.errors.get(key, 0) + 1
-            continue
-        elapsed = time.perf_counter() - started
-        if status >= 300:
-            key = f"{method} {status}"
-            samples.errors[key] = samples.errors.get(key, 0) + 1
-        else:
-            bucket.append(elapsed)
-            samples.timeline.append((started, elapsed, method))
+@dataclass(frozen=True)
+class Person:
+    patient_id: int
+    email: str
+    token_headers: str  # Authorization: Bearer ...
+    cookie_headers: str = ""  # Cookie: ... (a logged-in browser), for page views
+    checkin_id: int = 0  # one of their check-ins, for the result page
 
 
-async def one_client(
-    client: httpx.AsyncClient,
-    headers: dict[str, str],
-    patient_id: int,
-    stop_at: float,
-    samples: Samples,
-    rng: random.Random,
-) -> None:
-    n = 0
-    while time.monotonic() < stop_at:
-        n += 1
-        started = time.perf_counter()
-        try:
-            if n % 5 == 0:
-                bucket = samples.alerts
-                response = await client.get("/api/v1/alerts", headers=headers)
-            else:
-                bucket = samples.checkin
-                response = await client.post(
-                    f"/api/v1/patients/{patient_id}/checkins",
-                    headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
-                    json={"symptoms": rng.choice(SYMPTOMS)},
-                )
-        except httpx.TransportError as exc:  # counted, not fatal: the run goes on
-            key = type(exc).__name__
-            samples.errors[key] = samples.errors.get(key, 0) + 1
-            continue
-        elapsed = time.perf_counter() - started
-        if response.status_code >= 300:
-            key = f"{response.request.method} {response.status_code}"
-            samples.errors[key] = samples.errors.get(key, 0) + 1
-        else:
-            bucket.append(elapsed)
+@dataclass
+class World:
+    patients: list[Person]
+    browsers: list[Person]  # the patients that also have a page session
+    clinician_token: str
+    clinician_cookie: str
+
+
+Request = tuple[str, str, str, bytes]  # method, path, headers, body
+
+
+def _checkin(world: World, rng: random.Random) -> Request:
+    person = rng.choice(world.patients)
+    body = orjson.dumps({"symptoms": rng.choice(SYMPTOMS)})
+    key = f"Idempotency-Key: {uuid.uuid4().hex}\r\n"
+    return (
+        "POST",
+        f"/api/v1/patients/{person.patient_id}/checkins",
+        person.token_headers + key,
+        body,
+    )
+
+
+def _today(world: World, rng: random.Random) -> Request:
+    return "GET", "/today", rng.choice(world.browsers).cookie_headers, b""
+
+
+def _result(world: World, rng: random.Random) -> Request:
+    person = rng.choice(world.browsers)
+    return "GET", f"/checkins/{person.checkin_id}", person.cookie_headers, b""
+
+
+def _alert_queue(world: World, rng: random.Random) -> Request:
+    return "GET", "/api/v1/alerts", world.clinician_token, b""
+
+
+def _alerts_page(world: World, rng: random.Random) -> Request:
+    return "GET", "/clinic/alerts", world.clinician_cookie, b""
+
+
+def _login(world: World, rng: random.Random) -> Request:
+    person = rng.choice(world.patients)
+    body = orjson.dumps({"email": person.email, "password": PASSWORD, "name": "phone"})
+    return "POST", "/api/v1/auth/tokens", "", body
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    rate: float  # requests/s at scale 1
+    make: Callable[[World, random.Random], Request]
+
+
+# 100,000 patients in recovery, each checking in once a day, most of them in a morning
+# hour: ~28 check-ins/s. Each check-in is opened from Today and ends on its result page;
+# some patients open Today without checking in. Clinics of ~500 patients in recovery (200
+# clinics) with 2-3 clinicians on duty: ~500 alert screens, polled every ~30-60 s (API and
+# page). Sessions and tokens last days: a patient logs in again about once in two weeks
+# (~7,000 logins a day, a third of them in the peak hour).
+PROFILE = (
+    Route("check-in (API POST)", 30.0, _checkin),
+    Route("Today page", 40.0, _today),
+    Route("result page", 30.0, _result),
+    Route("alert queue (API)", 10.0, _alert_queue),
+    Route("alerts page", 5.0, _alerts_page),
+    Route("login (API token)", 0.6, _login),
+)
+
+
+@dataclass
+class Samples:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
 class Run:
     samples: Samples
+    offered: float
     elapsed: float
     server_cpu: float
-    client_cpu: float
     database_cpu: float | None
 
 
-async def run_load(
-    base: str,
-    pid: int,
-    db_pid: int | None,
-    clients: int,
-    duration: float,
-    raw: bool,
-    rate: float,
-    warmup: float,
-) -> Run:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        headers, patient_ids = await setup(client, clients)
-        samples = Samples()
-        rng = random.Random(5)
-        host, port = base.removeprefix("http://").split(":")
-        connections = [
-            RawConnection(host, int(port), headers["Authorization"]) for _ in patient_ids
-        ]
-        interval = clients / rate if rate else 0
-
-        async def raw_clients(stop_at: float, into: Samples) -> None:
-            await asyncio.gather(
-                *(
-                    one_raw_client(connection, patient, stop_at, into, rng, interval)
-                    for connection, patient in zip(connections, patient_ids, strict=True)
+def seed(database_url: str, count: int) -> list[tuple[int, str, str]]:
+    """`count` patients of the demo clinic, each with a login, a treatment 4 days ago and an
+    API token: (patient id, email, raw token). Written straight to the database (one
+    password hash for all: argon2 per patient would take minutes)."""
+    engine = make_engine(database_url, pooled=False)
+    uow = UnitOfWork(make_session_factory(engine))
+    password_hash = hash_password(PASSWORD)
+    found = []
+    with uow:
+        clinician = uow.session.scalars(select(User).where(User.email == CLINICIAN[0])).one()
+        for n in range(count):
+            email = f"load{n}@bench.needlecare.test"
+            user = User(
+                email=email,
+                password_hash=password_hash,
+                role=Role.PATIENT,
+                clinic_id=clinician.clinic_id,
+                display_name=f"Load {n}",
+            )
+            uow.session.add(user)
+            uow.session.flush()
+            patient = Patient(
+                clinic_id=clinician.clinic_id,
+                user_id=user.id,
+                display_name=f"Load {n}",
+                email=email,
+                fitzpatrick=3,
+                history=[],
+            )
+            uow.session.add(patient)
+            uow.session.flush()
+            uow.session.add(
+                Treatment(
+                    patient_id=patient.id,
+                    treatment_date=date.today() - timedelta(days=4),
+                    depth_mm=1.0,
+                    device=Device.PEN,
+                    areas=["face"],
+                    fitzpatrick=3,
                 )
             )
+            raw, digest = new_token()
+            uow.session.add(ApiToken(user_id=user.id, token_hash=digest, name="bench"))
+            found.append((patient.id, email, raw))
+        uow.commit()
+    engine.dispose()
+    return found
 
-        if raw and warmup:
-            # The same load first, not counted: fresh pools open their connections, the
-            # PostgreSQL driver prepares its statements, each process reads the protocol.
-            await raw_clients(time.monotonic() + warmup, Samples())
-        cpu_before, client_before = cpu_seconds(pid), time.process_time()
+
+def page_login(client: httpx.Client, email: str, password: str) -> str:
+    """A browser's session after logging in on the login page: its Cookie header line."""
+    client.cookies.clear()
+    token = CSRF.search(client.get("/login").text)
+    assert token is not None, "no CSRF token on /login"
+    form = {"email": email, "password": password, "csrf_token": token[1]}
+    response = client.post("/login", data=form)
+    assert response.status_code == 303, response.text
+    cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    return f"Cookie: {cookies}\r\n"
+
+
+def build_world(base: str, database_url: str, patients: int, browsers: int) -> World:
+    seeded = seed(database_url, patients)
+    with httpx.Client(base_url=base, timeout=60) as client:
+        clinician = client.post(
+            "/api/v1/auth/tokens", json={"email": CLINICIAN[0], "password": CLINICIAN[1]}
+        ).json()["token"]
+        people = []
+        for n, (patient_id, email, raw) in enumerate(seeded):
+            token_headers = f"Authorization: Bearer {raw}\r\n"
+            if n >= browsers:
+                people.append(Person(patient_id, email, token_headers))
+                continue
+            first = client.post(
+                f"/api/v1/patients/{patient_id}/checkins",
+                json={"symptoms": SYMPTOMS[0]},
+                headers={"Authorization": f"Bearer {raw}"},
+            )
+            assert first.status_code == 201, first.text
+            cookie = page_login(client, email, PASSWORD)
+            people.append(Person(patient_id, email, token_headers, cookie, first.json()["id"]))
+        clinician_cookie = page_login(client, *CLINICIAN)
+    return World(
+        patients=people,
+        browsers=[p for p in people if p.cookie_headers],
+        clinician_token=f"Authorization: Bearer {clinician}\r\n",
+        clinician_cookie=clinician_cookie,
+    )
+
+
+async def offer(
+    base: str, world: World, scale: float, duration: float, seed_value: int
+) -> tuple[Samples, float]:
+    """Every route of PROFILE at `scale` x its rate for `duration` s (Poisson arrivals, each
+    request sent when due on an idle connection, or a new one: nothing waits for the server
+    before it is sent). Returns the samples and the offered rate."""
+    host, port = base.removeprefix("http://").split(":")
+    samples = Samples()
+    idle: list[RawConnection] = []
+    in_flight: set[asyncio.Task[None]] = set()
+    pending: dict[asyncio.Task[None], str] = {}
+    offered = 0
+
+    async def send(route: Route, due: float, request: Request) -> None:
+        connection = idle.pop() if idle else RawConnection(host, int(port))
+        method, path, headers, body = request
+        try:
+            status = await connection.request(method, path, headers, body)
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            key = f"{route.name}: {type(exc).__name__}"
+            samples.errors[key] = samples.errors.get(key, 0) + 1
+            return
+        took = time.perf_counter() - due
+        idle.append(connection)
+        if status >= 400:
+            key = f"{route.name}: {status}"
+            samples.errors[key] = samples.errors.get(key, 0) + 1
+        else:
+            samples.latencies.setdefault(route.name, []).append(took)
+
+    async def arrivals(route: Route, rng: random.Random, start: float) -> None:
+        nonlocal offered
+        rate = route.rate * scale
+        due = start + rng.expovariate(rate)
+        while due < start + duration:
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            task = asyncio.create_task(send(route, due, route.make(world, rng)))
+            in_flight.add(task)
+            pending[task] = route.name
+            task.add_done_callback(in_flight.discard)
+            offered += 1
+            due += rng.expovariate(rate)
+
+    start = time.perf_counter() + 0.1
+    await asyncio.gather(
+        *(arrivals(r, random.Random(seed_value + i), start) for i, r in enumerate(PROFILE))
+    )
+    if in_flight:
+        await asyncio.wait(in_flight, timeout=ANSWER_TIMEOUT_S)
+    for task in list(in_flight):  # never answered: errors, not left out
+        task.cancel()
+        key = f"{pending[task]}: no answer within {ANSWER_TIMEOUT_S:g} s of the run's end"
+        samples.errors[key] = samples.errors.get(key, 0) + 1
+    for connection in idle:
+        connection.close()
+    return samples, offered / duration
+
+
+def run_load(
+    base: str, pid: int, db_pid: int | None, world: World, scale: float, args: argparse.Namespace
+) -> Run:
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        if args.warmup:  # the same load first, not counted: pools fill, statements prepare
+            runner.run(offer(base, world, scale, args.warmup, 1))
+        cpu_before = cpu_seconds(pid)
         db_before = cpu_seconds(db_pid) if db_pid else 0.0
         started = time.monotonic()
-        stop_at = started + duration
-        if raw:
-            await raw_clients(stop_at, samples)
-        else:
-            await asyncio.gather(
-                *(one_client(client, headers, p, stop_at, samples, rng) for p in patient_ids)
-            )
+        samples, offered = runner.run(offer(base, world, scale, args.duration, 2))
         elapsed = time.monotonic() - started
-        run = Run(
-            samples,
-            elapsed,
-            cpu_seconds(pid) - cpu_before,
-            time.process_time() - client_before,
-            cpu_seconds(db_pid) - db_before if db_pid else None,
+    return Run(
+        samples,
+        offered,
+        elapsed,
+        cpu_seconds(pid) - cpu_before,
+        cpu_seconds(db_pid) - db_before if db_pid else None,
+    )
+
+
+def report(db: str, scale: float, run: Run, args: argparse.Namespace) -> dict[str, object]:
+    samples = run.samples
+    answered = sum(len(v) for v in samples.latencies.values())
+    errors = sum(samples.errors.values())
+    total = answered + errors
+    print(
+        f"\n== {db}, {args.workers} worker(s), scale {scale:g}: {run.offered:.1f} req/s offered "
+        f"for {args.duration:g} s after {args.warmup:g} s of warm-up; "
+        f"load average {os.getloadavg()[0]:.1f} =="
+    )
+    print(f"{'route':22} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    routes: dict[str, dict[str, float]] = {}
+    for route in PROFILE:
+        ms = [1000 * x for x in samples.latencies.get(route.name, [])]
+        figures = {
+            "count": len(ms),
+            "p50": percentile(ms, 50),
+            "p95": percentile(ms, 95),
+            "p99": percentile(ms, 99),
+            "max": max(ms) if ms else float("nan"),
+        }
+        routes[route.name] = figures
+        print(
+            f"{route.name:22} {len(ms):6d} {figures['p50']:8.1f} {figures['p95']:8.1f} "
+            f"{figures['p99']:8.1f} {figures['max']:8.1f}"
         )
-        for connection in connections:
-            connection.close()
-        return run
-
-
-def report(db: str, workers: int, client: str, rate: float, warmup: float, run: Run) -> None:
-    samples, elapsed, cpu = run.samples, run.elapsed, run.server_cpu
-    total = len(samples.checkin) + len(samples.alerts) + sum(samples.errors.values())
-    ms = [1000 * x for x in samples.checkin]
-    ams = [1000 * x for x in samples.alerts]
-    load = os.getloadavg()[0]
-    print(
-        f"\n== {db}, {workers} worker(s), {client} client, "
-        f"{f'open loop at {rate:g} req/s offered' if rate else 'closed loop'}, "
-        f"{elapsed:.1f} s after {warmup:g} s of warm-up, load average {load:.1f} =="
-    )
-    print(
-        f"server CPU      {1000 * cpu / max(total, 1):8.2f} ms per request "
-        f"(all server processes; the client runs on the same cores)"
-    )
-    print(f"client CPU      {1000 * run.client_cpu / max(total, 1):8.2f} ms per request")
+    print(f"answered {answered / run.elapsed:.1f} req/s; errors {samples.errors or 0}")
+    print(f"server CPU {1000 * run.server_cpu / max(total, 1):.2f} ms per request", end="")
     if run.database_cpu is not None:
-        print(f"PostgreSQL CPU  {1000 * run.database_cpu / max(total, 1):8.2f} ms per request")
-    print(f"requests/s      {total / elapsed:8.1f}   (total {total}, errors {samples.errors or 0})")
-    print(
-        f"check-ins       {len(ms):8d}   p50 {percentile(ms, 50):6.1f} ms  "
-        f"p95 {percentile(ms, 95):6.1f} ms  p99 {percentile(ms, 99):6.1f} ms  "
-        f"mean {statistics.fmean(ms) if ms else float('nan'):6.1f} ms"
-    )
-    print(
-        f"alert queue     {len(ams):8d}   p50 {percentile(ams, 50):6.1f} ms  "
-        f"p95 {percentile(ams, 95):6.1f} ms  p99 {percentile(ams, 99):6.1f} ms"
-    )
-    print(slow_windows(samples.timeline))
-
-
-def slow_windows(timeline: list[tuple[float, float, str]], over_ms: float = 50) -> str:
-    """Where the tail is: the requests over `over_ms`, counted by the quarter-second they were
-    due in. A few windows holding most of them is a stall (a pause somewhere); many windows
-    with one or two each is queueing."""
-    if not timeline:
-        return "slow requests    none answered"
-    start = min(due for due, _, _ in timeline)
-    windows: dict[int, list[float]] = {}
-    for due, latency, _ in timeline:
-        if latency * 1000 > over_ms:
-            windows.setdefault(int((due - start) * 4), []).append(latency * 1000)
-    slow = sum(len(v) for v in windows.values())
-    worst = sorted(windows.items(), key=lambda item: -len(item[1]))[:3]
-    where = ", ".join(f"{w / 4:.2f} s: {len(v)} (max {max(v):.0f} ms)" for w, v in worst)
-    return f"over {over_ms:g} ms    {slow:8d}   in {len(windows)} quarter-seconds" + (
-        f"; most in {where}" if worst else ""
-    )
+        print(f"; PostgreSQL CPU {1000 * run.database_cpu / max(total, 1):.2f} ms per request")
+    else:
+        print()
+    worst = max((f["p99"] for f in routes.values() if f["count"]), default=float("nan"))
+    verdict = "met" if worst < GOAL_P99_MS and not errors else "NOT met"
+    print(f"goal (p99 < {GOAL_P99_MS:g} ms on every route, 0 errors): {verdict}")
+    return {
+        "db": db,
+        "scale": scale,
+        "offered": run.offered,
+        "errors": samples.errors,
+        "routes": routes,
+        "load_average": os.getloadavg()[0],
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument(
-        "--warmup",
+        "--scale",
         type=float,
-        default=2.0,
-        help="seconds of the same load before the measured run, not counted (raw client)",
+        nargs="+",
+        default=[1.0],
+        help="multiples of the profile's rates, one run each (on the same server)",
     )
+    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds, not counted")
+    parser.add_argument("--patients", type=int, default=300)
+    parser.add_argument("--browsers", type=int, default=30, help="patients with a page session")
     parser.add_argument(
         "--workers", type=int, default=3, help="server worker processes (default: cores + 1)"
     )
-    parser.add_argument(
-        "--rate",
-        type=float,
-        default=300.0,
-        help="requests/s offered by all clients together, on a fixed schedule (open loop; "
-        "latency counts from the scheduled time); 0: each client sends its next request as "
-        "soon as the last one is answered (closed loop: measures the ceiling)",
-    )
-    parser.add_argument(
-        "--no-worker",
-        action="store_true",
-        help="serve without the in-process background job worker",
-    )
-    parser.add_argument(
-        "--client",
-        choices=["raw", "httpx"],
-        default="raw",
-        help="raw: a minimal keep-alive HTTP/1.1 client (lean); httpx: httpx.AsyncClient "
-        "(closed loop only)",
-    )
+    parser.add_argument("--json", type=Path, help="append each run's figures to this file")
     args = parser.parse_args()
+    # Stopped from outside (timeout, kill): still stop the server and the cluster.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
-        extra = ("--no-worker",) if args.no_worker else ()
-        with (
-            server(db, args.workers, extra) as (base, pid, db_pid),
-            # uvloop, as the server uses: the client shares the two cores, and costs less so.
-            asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner,
-        ):
-            run = runner.run(
-                run_load(
-                    base,
-                    pid,
-                    db_pid,
-                    args.clients,
-                    args.duration,
-                    args.client == "raw",
-                    args.rate,
-                    args.warmup,
-                )
-            )
-        warmed = args.warmup if args.client == "raw" else 0.0
-        report(db, args.workers, args.client, args.rate, warmed, run)
+        with server(db, args.workers) as (base, pid, db_pid, database_url):
+            world = build_world(base, database_url, args.patients, args.browsers)
+            for scale in args.scale:
+                figures = report(db, scale, run_load(base, pid, db_pid, world, scale, args), args)
+                if args.json:
+                    with args.json.open("a") as out:
+                        out.write(orjson.dumps(figures).decode() + "\n")
     return 0
 
 
