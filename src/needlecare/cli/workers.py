@@ -3,9 +3,8 @@ its own socket (SO_REUSEPORT), so that the kernel spreads new connections evenly
 
 With one shared listening socket (uvicorn's own `--workers`), whichever worker wakes first
 accepts every connection then waiting: keep-alive clients that connect together land on one
-worker. In the load test 41 of 50 connections went to one of two workers, which then carried
-four fifths of the requests while the other idled (bench/README.md, "Load"). With a socket per
-worker the kernel assigns each connection to one of them by a hash of its addresses.
+worker while the others idle. With a socket per worker the kernel assigns each connection to
+one of them by a hash of its addresses.
 
 The parent only supervises: it restarts a worker that dies, stops all of them on SIGINT or
 SIGTERM, and gives up if a worker cannot start (uvicorn's start-up failure exit code).

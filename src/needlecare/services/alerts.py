@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, case, null, select
+from sqlalchemy import Table, bindparam, case, select
 
 from needlecare.services import audit
 from needlecare.services.errors import Conflict, Invalid
@@ -49,9 +49,8 @@ class AlertView:
     findings: list[dict[str, str]]
 
 
-# Built once with bound parameters (building a statement of this size costs more than
-# running it; the compiled form is then cached), on the tables' columns: a Core statement,
-# run without a Session (`uow.select`).
+# Built once with bound parameters (the compiled form is then cached), on the tables'
+# columns: a Core statement.
 _A = cast(Table, Alert.__table__).c
 _P = cast(Table, Patient.__table__).c
 _C = cast(Table, Checkin.__table__).c
@@ -99,9 +98,6 @@ _QUEUE = (
     .join(Checkin.__table__, _C.id == _A.checkin_id)
     .order_by(_PAGE.c.state_rank, _PAGE.c.level_rank, _PAGE.c.created_at, _PAGE.c.id)
 )
-# PostgreSQL: the queue with its audit row in one statement (a data-modifying CTE; SQLite has
-# none), one round trip instead of two.
-_QUEUE_AUDITED = _QUEUE.add_cte(audit.insert_after(null()).cte("audited"))
 
 
 def alert_queue(
@@ -115,12 +111,10 @@ def alert_queue(
     first within a level."""
     clinic_id = require_staff(actor)
     query = {"clinic_id": clinic_id, "states": list(states), "limit": limit}
-    if uow.dialect_name == "postgresql":  # the read and its audit row: one statement
-        audited = audit.params(actor, "alert.list", "alert", clinic_id=clinic_id)
-        rows = uow.execute_alone(_QUEUE_AUDITED, {**query, **audited})
-    else:  # one read statement, then the audit row in its own short write (no lock held)
-        rows = uow.select(_QUEUE, query)
-        audit.record_alone(uow, actor, "alert.list", "alert", None, clinic_id=clinic_id)
+    with uow:
+        rows = uow.session.execute(_QUEUE, query).all()
+        audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
+        uow.commit()
     return [
         AlertView(
             alert=AlertRow(*row[:12]),

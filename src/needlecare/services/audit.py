@@ -6,19 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Insert, Table, bindparam, insert, select
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
 
 from needlecare.services.errors import Forbidden
 from needlecare.services.principal import ANONYMOUS_ROLE, Principal
 from needlecare.services.scope import PatientRef
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import AuditEntry
-from needlecare.storage.uow import Executor, UnitOfWork, execute_in
+from needlecare.storage.uow import UnitOfWork
 
 _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
-_PARAM_PREFIX = "audit_"
 
 
 def _row(
@@ -44,7 +43,7 @@ def _row(
 
 
 def record(
-    session: Executor,
+    session: Session,
     actor: Principal | None,
     action: str,
     object_type: str,
@@ -56,66 +55,14 @@ def record(
     actor_role: str | None = None,
 ) -> None:
     """Append one audit row (never commits: it lands or vanishes with the use case)."""
-    # A Core INSERT on the table (not the ORM bulk path, nor add + flush: both cost more per
-    # row); it runs at once, inside the caller's transaction.
+    # A Core INSERT: it runs at once, inside the caller's transaction, whatever the session
+    # has pending or not.
     row = _row(actor, action, object_type, object_id, clinic_id, patient_id, at, actor_role)
-    execute_in(session, _INSERT, row)
-
-
-def record_alone(
-    uow: UnitOfWork,
-    actor: Principal | None,
-    action: str,
-    object_type: str,
-    object_id: int | str | None,
-    *,
-    clinic_id: int | None,
-    patient_id: int | None = None,
-) -> None:
-    """Append one audit row in its own transaction, for a read with nothing else to write
-    (one statement: one round trip on PostgreSQL)."""
-    row = _row(actor, action, object_type, object_id, clinic_id, patient_id, None, None)
-    uow.execute_alone(_INSERT, row)
-
-
-def insert_after(object_id: ColumnElement[Any]) -> Insert:
-    """An INSERT of one audit row whose object id is `object_id` (another statement's
-    RETURNING, through a CTE: PostgreSQL writes both in one statement, or NULL) and whose
-    other values are bound parameters, from `params`."""
-    names = [c.name for c in _TABLE.c if c.name not in ("id", "object_id")]
-    values = [bindparam(_PARAM_PREFIX + name, type_=_TABLE.c[name].type) for name in names]
-    return insert(_TABLE).from_select(
-        [*names, "object_id"],
-        select(*values, sql_cast(object_id, _TABLE.c.object_id.type)),
-    )
-
-
-def params(
-    actor: Principal | None,
-    action: str,
-    object_type: str,
-    *,
-    clinic_id: int | None,
-    patient_id: int | None = None,
-    at: datetime | None = None,
-) -> dict[str, Any]:
-    """The bound parameters of `insert_after`."""
-    row = _row(actor, action, object_type, None, clinic_id, patient_id, at, None)
-    del row["object_id"]
-    return {_PARAM_PREFIX + name: value for name, value in row.items()}
-
-
-def params_for_patient(
-    actor: Principal | None, action: str, object_type: str, patient: PatientRef, at: datetime
-) -> dict[str, Any]:
-    """`params` for a write of one patient's data."""
-    return params(
-        actor, action, object_type, clinic_id=patient.clinic_id, patient_id=patient.id, at=at
-    )
+    session.execute(_INSERT, row)
 
 
 def record_for_patient(
-    session: Executor,
+    session: Session,
     actor: Principal | None,
     action: str,
     object_type: str,

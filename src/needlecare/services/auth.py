@@ -7,10 +7,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, literal, select, true, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from needlecare.services import ratelimit
@@ -81,18 +80,26 @@ def authenticate(
 
 
 def _check_password(uow: UnitOfWork, email: str, password: str) -> Principal:
-    with uow:
+    with uow.reading():
         user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            burn_time_like_a_verify(password)
-            raise Unauthorized("wrong email or password")
-        if not verify_password(user.password_hash, password) or not user.is_active:
-            raise Unauthorized("wrong email or password")
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        principal = principal_for(uow.session, user)
-        uow.commit()
-        return principal
+        principal = principal_for(uow.session, user) if user is not None else None
+    # argon2 (hundreds of ms of CPU) outside any unit of work: on SQLite a writing unit would
+    # hold the write lock, and every other writer with it, for that long.
+    if user is None or principal is None:
+        burn_time_like_a_verify(password)
+        raise Unauthorized("wrong email or password")
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        raise Unauthorized("wrong email or password")
+    if needs_rehash(user.password_hash):
+        rehashed = hash_password(password)
+        with uow:  # unless the password changed meanwhile
+            uow.session.execute(
+                update(User)
+                .where(User.id == user.id, User.password_hash == user.password_hash)
+                .values(password_hash=rehashed)
+            )
+            uow.commit()
+    return principal
 
 
 def principal_for_user_id(uow: UnitOfWork, user_id: int) -> Principal:
@@ -146,49 +153,12 @@ _TOKEN_LOOKUP = (
 )
 
 
-_TOKEN_COLUMN_COUNT = len(_TOKEN_LOOKUP.selected_columns)
-
-
-@dataclass(frozen=True)
-class BearerToken:
-    """A raw bearer token, not yet checked. A service that reads a row anyway checks it in
-    the same statement (`lookup_as`): one round trip fewer per request."""
-
-    raw: str
-
-
 def principal_for_token(uow: UnitOfWork, raw: str) -> Principal:
     """The principal behind a bearer token; Unauthorized if unknown, revoked or disabled."""
-    row = uow.lookup(_TOKEN_LOOKUP, {"token_hash": _token_hash(raw)})  # one statement
-    return _principal_from(uow, row)
-
-
-def lookup_as(
-    uow: UnitOfWork, actor: Principal | BearerToken, statement: Select[Any], params: dict[str, Any]
-) -> tuple[Principal, tuple[Any, ...] | None]:
-    """`uow.lookup(statement, params)` (one row or None) for `actor`. For a bearer token the
-    token is checked in the same statement, one round trip; Unauthorized if it is not valid
-    (whatever the statement found is then never returned)."""
-    if isinstance(actor, Principal):
-        return actor, uow.lookup(statement, params)
-    combined = _with_token(statement)
-    row = uow.lookup(combined, {**params, "token_hash": _token_hash(actor.raw)})
-    principal = _principal_from(uow, None if row is None else row[:_TOKEN_COLUMN_COUNT])
-    assert row is not None  # else _principal_from raised
-    found = row[_TOKEN_COLUMN_COUNT:]
-    return principal, (found[:-1] if found[-1] is not None else None)
-
-
-@cache
-def _with_token(statement: Select[Any]) -> Select[Any]:
-    # The token row LEFT JOIN the statement's (at most one) row ON true: one row for a known
-    # token, with NULLs where the statement found nothing (told apart by a marker column).
-    found = statement.add_columns(literal(1).label("found_marker")).subquery("found")
-    return (
-        select(*_TOKEN_LOOKUP.selected_columns, *found.c)
-        .select_from(_TOKEN_LOOKUP.get_final_froms()[0].outerjoin(found, true()))
-        .where(ApiToken.token_hash == bindparam("token_hash"))
-    )
+    token_hash = _token_hash(raw)
+    with uow.reading():
+        row = uow.session.execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).one_or_none()
+    return _principal_from(uow, None if row is None else tuple(row))
 
 
 def _token_hash(raw: str) -> str:

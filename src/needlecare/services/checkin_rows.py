@@ -1,6 +1,6 @@
-"""The check-in submit path's SQL, built once: one statement that checks the bearer token and
-reads everything the triage needs, and the writes (one statement on PostgreSQL, a short
-transaction on SQLite or when an alert is raised)."""
+"""The check-in submit path's SQL: one statement that reads everything the triage needs, and
+the writes (the check-in, its alert and outbox rows if it alerts, its audit row) in one short
+unit of work."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from needlecare.services import audit, auth, clock, notifications, protocols
+from needlecare.services import audit, clock, notifications, protocols
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import can_see_patient
@@ -52,8 +52,7 @@ _TREATMENT_COLUMNS = [_TREATMENT.c[f.name] for f in fields(TreatmentFacts)]
 # The submit path's lookups in one statement, built once (bound parameters only, so the
 # compiled form is cached): the patient, the treatment (the one asked for if it is theirs,
 # else their latest), the id of an earlier check-in with the same idempotency key, the
-# clinic's protocol version and both time zones. Plain columns: it runs as one statement
-# without a Session (`uow.lookup`; on PostgreSQL without BEGIN and ROLLBACK round trips).
+# clinic's protocol version and both time zones, as plain columns.
 _LATEST_TREATMENT_ID = (
     select(Treatment.id)
     .where(Treatment.patient_id == Patient.id)
@@ -102,18 +101,6 @@ _CHECKIN_VALUES = (
     "created_by",
     "created_at",
 )
-# PostgreSQL: the check-in and its audit row in one statement (a data-modifying CTE), atomic
-# by itself: one round trip instead of four (BEGIN, two INSERTs, COMMIT). SQLite has no
-# INSERT inside WITH, so there the two INSERTs share a short transaction.
-_NEW_CHECKIN = (
-    insert(_CHECKIN_TABLE)
-    .values({name: bindparam(name, type_=_CHECKIN_TABLE.c[name].type) for name in _CHECKIN_VALUES})
-    .returning(_CHECKIN_TABLE.c.id)
-    .cte("new_checkin")
-)
-_INSERT_CHECKIN_AUDITED = select(_NEW_CHECKIN.c.id).add_cte(
-    audit.insert_after(_NEW_CHECKIN.c.id).cte("audited")
-)
 _INSERT_ALERT = insert(_ALERT_TABLE).returning(_ALERT_TABLE.c.id)
 
 
@@ -128,87 +115,22 @@ class Found:
 
 
 def lookup(
-    uow: UnitOfWork,
-    actor: Principal | auth.BearerToken,
-    patient_id: int,
-    treatment_id: int | None,
-    key: str,
-) -> tuple[Principal, Found]:
-    """The principal (a bearer token is checked in the same statement), the patient
-    (NotFound unless the principal may see it), treatment or None, earlier check-in id, the
-    clinic's protocol version, the patient's and the clinic's time zones."""
-    principal, row = auth.lookup_as(
-        uow,
-        actor,
-        _SUBMIT_LOOKUP,
-        {"patient_id": patient_id, "treatment_id": treatment_id, "key": key},
-    )
+    uow: UnitOfWork, actor: Principal, patient_id: int, treatment_id: int | None, key: str
+) -> Found:
+    """The patient (NotFound unless `actor` may see it), treatment or None, earlier check-in
+    id, the clinic's protocol version, the patient's and the clinic's time zones."""
+    params = {"patient_id": patient_id, "treatment_id": treatment_id, "key": key}
+    with uow.reading():
+        row = uow.session.execute(_SUBMIT_LOOKUP, params).one_or_none()
     if row is None:
         raise NotFound("patient")
     n_patient, n_treatment = len(_PATIENT_COLUMNS), len(_TREATMENT_COLUMNS)
     patient = PatientFacts(*row[:n_patient])
-    if not can_see_patient(principal, patient):
+    if not can_see_patient(actor, patient):
         raise NotFound("patient")
     treatment_row = row[n_patient : n_patient + n_treatment]
     treatment = TreatmentFacts(*treatment_row) if treatment_row[0] is not None else None
-    return principal, Found(patient, treatment, *row[n_patient + n_treatment :])
-
-
-def _store_in_one_statement(
-    uow: UnitOfWork,
-    actor: Principal,
-    patient: PatientFacts,
-    values: dict[str, Any],
-    now: datetime,
-) -> int | None:
-    """The check-in and its audit row (PostgreSQL); None if its key was taken meanwhile."""
-    audited = audit.params_for_patient(actor, "checkin.create", "checkin", patient, now)
-    try:
-        ((checkin_id,),) = uow.execute_alone(_INSERT_CHECKIN_AUDITED, {**values, **audited})
-    except IntegrityError:
-        return None
-    return int(checkin_id)
-
-
-def _store_in_a_transaction(
-    uow: UnitOfWork,
-    actor: Principal,
-    patient: PatientFacts,
-    values: dict[str, Any],
-    now: datetime,
-    alerting: bool,
-) -> tuple[int | None, int | None]:
-    """The check-in, its alert and outbox rows if `alerting`, and its audit row, in one short
-    transaction (SQLite has no INSERT inside WITH): (check-in id, alert id); (None, None) if
-    its key was taken meanwhile."""
-    alert_id = None
-    with uow.writing() as transaction:
-        try:
-            ((checkin_id,),) = transaction.execute(_INSERT_CHECKIN, values)
-        except IntegrityError:
-            return None, None
-        if alerting:
-            assert patient.clinic_id is not None
-            ((alert_id,),) = transaction.execute(
-                _INSERT_ALERT,
-                {
-                    "clinic_id": patient.clinic_id,
-                    "patient_id": patient.id,
-                    "checkin_id": checkin_id,
-                    "level": values["level"],
-                    "state": AlertState.OPEN,
-                    "created_at": now,
-                    "findings": values["triage_result"].get("findings", []),
-                },
-            )
-            notifications.enqueue_checkin_alert(  # same transaction: the outbox
-                transaction, alert_id, patient.clinic_id, patient.id, now
-            )
-        audit.record_for_patient(
-            transaction, actor, "checkin.create", "checkin", checkin_id, patient, at=now
-        )
-        transaction.commit()
-    return int(checkin_id), alert_id
+    return Found(patient, treatment, *row[n_patient + n_treatment :])
 
 
 def store(
@@ -220,8 +142,34 @@ def store(
     alerting: bool,
 ) -> tuple[int | None, int | None]:
     """Store a triaged check-in with its audit row (and, if `alerting`, its alert and outbox
-    rows): (check-in id, alert id); (None, None) if its key was taken meanwhile."""
+    rows) in one unit of work: (check-in id, alert id); (None, None) if its key was taken
+    meanwhile."""
     assert set(values) == set(_CHECKIN_VALUES)
-    if uow.dialect_name == "postgresql" and not alerting:
-        return _store_in_one_statement(uow, actor, patient, values, now), None
-    return _store_in_a_transaction(uow, actor, patient, values, now, alerting)
+    alert_id = None
+    with uow:
+        try:
+            checkin_id = uow.session.execute(_INSERT_CHECKIN, values).scalar_one()
+        except IntegrityError:
+            return None, None  # leaving the unit rolls it back
+        if alerting:
+            assert patient.clinic_id is not None
+            alert_id = uow.session.execute(
+                _INSERT_ALERT,
+                {
+                    "clinic_id": patient.clinic_id,
+                    "patient_id": patient.id,
+                    "checkin_id": checkin_id,
+                    "level": values["level"],
+                    "state": AlertState.OPEN,
+                    "created_at": now,
+                    "findings": values["triage_result"].get("findings", []),
+                },
+            ).scalar_one()
+            notifications.enqueue_checkin_alert(  # same transaction: the outbox
+                uow.session, alert_id, patient.clinic_id, patient.id, now
+            )
+        audit.record_for_patient(
+            uow.session, actor, "checkin.create", "checkin", checkin_id, patient, at=now
+        )
+        uow.commit()
+    return int(checkin_id), alert_id

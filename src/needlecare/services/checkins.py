@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from needlecare.services import audit, auth, checkin_rows, clock, domain, protocols
+from needlecare.services import audit, checkin_rows, clock, domain, protocols
 from needlecare.services.checkin_rows import Found, TreatmentFacts
 from needlecare.services.errors import FieldError, Invalid, NotFound
 from needlecare.services.principal import Principal
@@ -108,7 +108,7 @@ def _race_winner(uow: UnitOfWork, patient_id: int, key: str) -> CheckinOutcome:
 
 def submit_checkin(
     uow: UnitOfWork,
-    actor: Principal | auth.BearerToken,
+    actor: Principal,
     patient_id: int,
     data: CheckinCreate,
     *,
@@ -118,13 +118,13 @@ def submit_checkin(
     """Validate, triage and store a check-in; the same key twice stores it once.
 
     The lookups in one statement, the triage (pure) outside any transaction, then the
-    INSERTs in one short Core transaction: on SQLite the write lock is held only for them.
+    INSERTs in one short unit of work: on SQLite the write lock is held only for them.
     A check-in with the same key that lands in between is caught by the unique (patient,
     key) constraint.
     """
     key = _check_key(idempotency_key)
     now = now or utcnow()
-    actor, found = checkin_rows.lookup(uow, actor, patient_id, data.treatment_id, key)
+    found = checkin_rows.lookup(uow, actor, patient_id, data.treatment_id, key)
     if found.previous_id is not None:
         return _replay(uow, actor, found, now)
     patient = found.patient

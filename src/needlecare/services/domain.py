@@ -17,7 +17,7 @@ from needlecare.storage.models import Treatment
 
 
 class TreatmentFacts(Protocol):
-    """What the domain reads of a treatment: an ORM row, or the hot path's plain record."""
+    """What the domain reads of a treatment: an ORM row, or the submit path's plain record."""
 
     @property
     def treatment_date(self) -> date: ...

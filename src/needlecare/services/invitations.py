@@ -130,11 +130,11 @@ def _usable(row: PatientInvitation | StaffInvitation | None) -> bool:
 
 
 def _new_user(
-    uow: UnitOfWork, email: str, password: str, name: str, role: Role, clinic_id: int | None
+    uow: UnitOfWork, email: str, password_hash: str, name: str, role: Role, clinic_id: int | None
 ) -> User:
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role,
         clinic_id=clinic_id,
         display_name=name[:200],
@@ -152,6 +152,7 @@ def accept_patient_invitation(uow: UnitOfWork, token: str, email: str, password:
     """Turn an invitation link into the patient's login (single use)."""
     email = normalize_email(email)
     check_new_password(password)
+    password_hash = hash_password(password)  # before the unit: it holds SQLite's write lock
     with uow:
         row = uow.session.scalar(
             select(PatientInvitation).where(PatientInvitation.token_hash == hash_token(token))
@@ -162,7 +163,7 @@ def accept_patient_invitation(uow: UnitOfWork, token: str, email: str, password:
         if patient is None or patient.user_id is not None:
             raise NotFound("invitation")
         user = _new_user(
-            uow, email, password, patient.display_name, Role.PATIENT, patient.clinic_id
+            uow, email, password_hash, patient.display_name, Role.PATIENT, patient.clinic_id
         )
         patient.user_id = user.id
         patient.email = patient.email or email
@@ -189,13 +190,14 @@ def accept_staff_invitation(
     name = display_name.strip()
     if not name or len(name) > 200:
         raise Invalid.field("display_name", "enter your name (1 to 200 characters)")
+    password_hash = hash_password(password)  # before the unit: it holds SQLite's write lock
     with uow:
         row = uow.session.scalar(
             select(StaffInvitation).where(StaffInvitation.token_hash == hash_token(token))
         )
         if row is None or not _usable(row):
             raise NotFound("invitation")
-        user = _new_user(uow, row.email, password, name, row.role, row.clinic_id)
+        user = _new_user(uow, row.email, password_hash, name, row.role, row.clinic_id)
         row.used_at = utcnow()
         audit.record(
             uow.session,
@@ -217,8 +219,9 @@ def register_personal(uow: UnitOfWork, email: str, password: str, display_name: 
     name = display_name.strip()
     if not name or len(name) > 200:
         raise Invalid.field("display_name", "enter your name (1 to 200 characters)")
+    password_hash = hash_password(password)  # before the unit: it holds SQLite's write lock
     with uow:
-        user = _new_user(uow, email, password, name, Role.PATIENT, None)
+        user = _new_user(uow, email, password_hash, name, Role.PATIENT, None)
         patient = Patient(
             clinic_id=None,
             user_id=user.id,

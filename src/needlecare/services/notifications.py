@@ -12,8 +12,9 @@ from functools import cache
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Connection, Executable, Table, bindparam, select
+from sqlalchemy import Executable, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from needlecare.jobs import schedule
 from needlecare.services import audit
@@ -32,23 +33,16 @@ from needlecare.storage.models import (
     User,
 )
 from needlecare.storage.models.jobs import MessageKind
-from needlecare.storage.uow import Executor, PlainTransaction, UnitOfWork, execute_in
+from needlecare.storage.uow import UnitOfWork
 
 PAUSE_SALT = "needlecare.reminders.pause"
 STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
 
 
-def _dialect_name(executor: Executor) -> str:
-    if isinstance(executor, PlainTransaction):
-        return executor.dialect_name
-    bind = executor if isinstance(executor, Connection) else executor.get_bind()
-    return bind.dialect.name
-
-
 @cache
 def _insert_once_statement(dialect: str, table: Table, keys: tuple[str, ...]) -> Executable:
     # Built once per table and set of columns, with bound parameters: the same statement
-    # object each time, so its compiled form is reused (on the driver's cursor too).
+    # object each time, so SQLAlchemy's compiled cache finds it.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     key = next(iter(table.primary_key.columns))
     values = {name: bindparam(name, type_=table.c[name].type) for name in keys}
@@ -56,17 +50,18 @@ def _insert_once_statement(dialect: str, table: Table, keys: tuple[str, ...]) ->
     return insert(table).values(values).on_conflict_do_nothing().returning(key)
 
 
-def insert_once(session: Executor, table: Table, values: dict[str, Any]) -> bool:
+def insert_once(session: Session, table: Table, values: dict[str, Any]) -> bool:
     """INSERT unless a unique key already holds the row; True if this call inserted it.
 
     ON CONFLICT DO NOTHING is atomic on both databases: of two workers racing on the same
     key, exactly one gets True, and neither transaction fails."""
-    statement = _insert_once_statement(_dialect_name(session), table, tuple(sorted(values)))
-    return bool(execute_in(session, statement, values))
+    dialect = session.get_bind().dialect.name
+    statement = _insert_once_statement(dialect, table, tuple(sorted(values)))
+    return session.execute(statement, values).first() is not None
 
 
 def enqueue(
-    session: Executor,
+    session: Session,
     *,
     kind: MessageKind,
     recipient: str,
@@ -109,14 +104,14 @@ _CLINIC_STAFF = (
 )
 
 
-def clinic_staff(session: Executor, clinic_id: int) -> list[tuple[int, str]]:
+def clinic_staff(session: Session, clinic_id: int) -> list[tuple[int, str]]:
     """(user id, email) of the clinic's active admins and clinicians."""
-    rows = execute_in(session, _CLINIC_STAFF, {"clinic_id": clinic_id})
+    rows = session.execute(_CLINIC_STAFF, {"clinic_id": clinic_id})
     return [(user_id, email) for user_id, email in rows]
 
 
 def enqueue_checkin_alert(
-    session: Executor, alert_id: int, clinic_id: int, patient_id: int, now: datetime | None = None
+    session: Session, alert_id: int, clinic_id: int, patient_id: int, now: datetime | None = None
 ) -> int:
     """An email to each staff member of the clinic about a new contact_clinic/urgent alert."""
     queued = 0

@@ -11,6 +11,7 @@ working (login only verifies)."""
 from __future__ import annotations
 
 import string
+import threading
 import unicodedata
 from functools import lru_cache
 from importlib.resources import files
@@ -34,13 +35,21 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
+# One hash or verification at a time per process: one already runs on every core (argon2id
+# with 4 lanes), so more at once finish no sooner and starve the process's other requests of
+# CPU. Callers run in FastAPI's thread pool, never in the event loop.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def hash_password(password: str) -> str:
-    return _hasher().hash(normalize(password))
+    with _ONE_AT_A_TIME:
+        return _hasher().hash(normalize(password))
 
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash, password)
+        with _ONE_AT_A_TIME:
+            return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-import weakref
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import orjson
-from sqlalchemy import Engine, ExceptionContext, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -34,14 +31,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     # Take the write lock at BEGIN: a deferred transaction that reads and then writes can fail
     # with "database is locked" without waiting for busy_timeout. Read-only units of work ask
-    # for a deferred BEGIN so they run alongside the writer (WAL). Sent on the driver
-    # connection: the SQLAlchemy execution path costs more than the statement.
+    # for a deferred BEGIN so they run alongside the writer (WAL). SQLAlchemy's documented
+    # recipe for pysqlite ("Serializable isolation / Savepoints / Transactional DDL").
     options = conn.get_execution_options()
-    statement = "BEGIN" if options.get(READ_ONLY_OPTION) else "BEGIN IMMEDIATE"
-    conn.connection.driver_connection.execute(statement)
+    conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY_OPTION) else "BEGIN IMMEDIATE")
 
 
 def _json_dumps(value: Any) -> str:
@@ -73,51 +69,17 @@ def make_engine(url: str, *, pool_size: int = 10, pooled: bool = True) -> Engine
         )
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = _postgresql_engine(url, pool_args)
-    # Single statements (the hot paths' lookups and INSERTs) run on a twin whose connections
-    # stay in autocommit: switching a pooled connection in and out of autocommit for each
-    # one cost about 5 % of a check-in's CPU. Its pool opens connections only when used.
-    twin = _postgresql_engine(url, pool_args, isolation_level="AUTOCOMMIT")
-    event.listen(engine, "engine_disposed", lambda _engine: twin.dispose())
-    # A server restart kills the connections of both pools: when either finds out (and
-    # SQLAlchemy resets that pool), the other is reset too, so a retry gets a live one.
-    # (The twin refers to its engine weakly: the engine, and so its twin, can be collected.)
-    event.listen(engine, "handle_error", _reset_on_disconnect(lambda: twin))
-    event.listen(twin, "handle_error", _reset_on_disconnect(weakref.ref(engine)))
-    _AUTOCOMMIT_TWINS[engine] = twin
-    return engine
-
-
-def _reset_on_disconnect(other: Callable[[], Engine | None]) -> Callable[[ExceptionContext], None]:
-    def reset(context: ExceptionContext) -> None:
-        engine = other()
-        if context.is_disconnect and engine is not None:
-            engine.dispose()
-
-    return reset
-
-
-def _postgresql_engine(url: str, pool_args: dict[str, Any], **options: Any) -> Engine:
     return create_engine(
         url,
-        # No pre-ping: it costs a round trip per checkout (three per check-in). A connection
-        # the server dropped fails its request with a 503 instead (web.errors), which also
-        # resets the pool, so the client's retry (same Idempotency-Key) goes through.
+        # No pre-ping (a round trip per checkout): a connection the server dropped fails its
+        # request with a 503 instead (web.errors), and SQLAlchemy then empties the pool, so
+        # the client's retry (same Idempotency-Key) gets a live connection.
         pool_pre_ping=False,
         pool_recycle=1800,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
         **pool_args,
-        **options,
     )
-
-
-_AUTOCOMMIT_TWINS: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
-
-
-def autocommit_engine(engine: Engine) -> Engine | None:
-    """The autocommit twin of a PostgreSQL engine made by `make_engine` (None otherwise)."""
-    return _AUTOCOMMIT_TWINS.get(engine)
 
 
 class SqliteWriteLock:

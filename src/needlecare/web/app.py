@@ -16,12 +16,11 @@ from sqlalchemy import Engine, text
 
 import needlecare
 from needlecare.config import Settings, load_settings
-from needlecare.storage.engine import make_engine, make_session_factory
+from needlecare.storage.engine import READ_ONLY_OPTION, make_engine, make_session_factory
 from needlecare.web import metrics
 from needlecare.web.api import api_router
 from needlecare.web.errors import register_error_handlers
 from needlecare.web.hardening import install_proxy_and_tls, reject_out_of_range_ids
-from needlecare.web.hot import HotRoutes
 from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
 from needlecare.web.telemetry import RequestTelemetry
 
@@ -69,7 +68,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.session_factory = make_session_factory(engine)
 
     register_error_handlers(app)
-    app.add_middleware(HotRoutes)  # innermost: every other middleware sees its requests
     app.add_middleware(RequestTelemetry)  # request id, access line, request metrics
     install_sessions(app, settings)
     app.add_middleware(SecurityHeadersMiddleware)
@@ -78,7 +76,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @app.get("/health", tags=["meta"], summary="200 when the database answers, else 503")
     def health() -> JSONResponse:
         try:
-            with engine.connect() as connection:
+            # Read-only: on SQLite it waits for no writer (no BEGIN IMMEDIATE).
+            with engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as connection:
                 connection.execute(text("SELECT 1"))
         except Exception:
             return JSONResponse({"status": "database unavailable"}, status_code=503)

@@ -1,10 +1,6 @@
 """FastAPI dependencies: a unit of work per request and the acting principal.
 
-API routes use `ApiActor` (bearer token). The hottest routes (check-in, alert queue) take
-`HotCallDep` instead (the raw token and a unit of work) and check the token with their
-service call, in the event loop's own thread (see `docs/operations.md`); a bad token then
-answers 401 after body validation rather than before (a bad body gets 422 first), which
-reveals nothing the OpenAPI schema doesn't. A missing one is 401 before it.
+API routes use `ApiActor` (bearer token).
 
 Page routes use `PageActor` (session cookie; raises Unauthorized -> the error handler
 answers 401 / the pages redirect to login) or `OptionalPageActor`.
@@ -12,12 +8,10 @@ answers 401 / the pages redirect to login) or `OptionalPageActor`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from fastapi.security.utils import get_authorization_scheme_param
 
 from needlecare.services import auth
 from needlecare.services.errors import Unauthorized
@@ -41,37 +35,6 @@ def _raw_token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("send Authorization: Bearer <token>")
     return credentials.credentials
-
-
-@dataclass(frozen=True)
-class HotCall:
-    """The bearer token (not yet checked) and a unit of work, from one dependency without
-    sub-dependencies: the two hottest routes solve one instead of three (FastAPI's dependency
-    solving cost them a tenth of their CPU). Such a route documents the bearer scheme
-    itself, with `openapi_extra=BEARER_SECURITY`."""
-
-    token: str
-    uow: UnitOfWork
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    """The token of an `Authorization: Bearer <token>` header (any case), else None: what
-    HTTPBearer(auto_error=False) + `_raw_token` accept, read straight from the header."""
-    scheme, credentials = get_authorization_scheme_param(authorization)
-    if not credentials or scheme.lower() != "bearer":
-        return None
-    return credentials
-
-
-async def hot_call(request: Request) -> HotCall:
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        raise Unauthorized("send Authorization: Bearer <token>")
-    return HotCall(token, UnitOfWork(request.app.state.session_factory))
-
-
-HotCallDep = Annotated[HotCall, Depends(hot_call)]
-BEARER_SECURITY: dict[str, Any] = {"security": [{bearer_scheme.scheme_name: []}]}
 
 
 def api_principal(uow: UowDep, credentials: BearerCredentials) -> Principal:

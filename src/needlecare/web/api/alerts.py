@@ -6,35 +6,26 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from needlecare.services import alerts, auth, messages
+from needlecare.services import alerts, messages
 from needlecare.storage.enums import AlertState
-from needlecare.storage.uow import UnitOfWork
 from needlecare.web.api.convert import alert_out, alert_queue_json
 from needlecare.web.api.schemas.care import AlertOut, ResolveIn
-from needlecare.web.deps import BEARER_SECURITY, ApiActor, HotCallDep, UowDep
+from needlecare.web.deps import ApiActor, UowDep
 
 router = APIRouter(tags=["alerts"])
 QUEUE_LIMIT = 50  # alerts per page unless `limit` says otherwise
 
 
-@router.get("/alerts", response_model=list[AlertOut], openapi_extra=BEARER_SECURITY)
-async def alert_queue(
-    call: HotCallDep,
+@router.get("/alerts", response_model=list[AlertOut])
+def alert_queue(
+    actor: ApiActor,
+    uow: UowDep,
     state: Annotated[list[Literal["open", "acknowledged", "resolved"]] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = QUEUE_LIMIT,
 ) -> Response:
     """Open urgent and contact_clinic alerts first, by urgency then age; then acknowledged
     ones. `state` filters (repeatable)."""
     states = [AlertState(s) for s in state] if state else list(alerts.ACTIVE_STATES)
-    return alert_queue_response(call.uow, call.token, states, limit)
-
-
-def alert_queue_response(
-    uow: UnitOfWork, token: str, states: list[AlertState], limit: int
-) -> Response:
-    """The route's work once its input is valid; `web.hot` calls it too, before routing.
-    In the event loop's own thread, like the check-in (see there)."""
-    actor = auth.principal_for_token(uow, token)
     views = alerts.alert_queue(uow, actor, states=states, limit=limit)
     return Response(alert_queue_json(views), media_type="application/json")
 

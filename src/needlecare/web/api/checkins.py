@@ -6,13 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
-from needlecare.services import auth, checkins
+from needlecare.services import checkins
 from needlecare.services.checkins import CheckinCreate
 from needlecare.services.errors import FieldError
-from needlecare.storage.uow import UnitOfWork
 from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
-from needlecare.web.deps import BEARER_SECURITY, ApiActor, HotCallDep, UowDep
+from needlecare.web.deps import ApiActor, UowDep
 
 router = APIRouter(tags=["check-ins"])
 
@@ -22,23 +21,16 @@ router = APIRouter(tags=["check-ins"])
     status_code=status.HTTP_201_CREATED,
     response_model=CheckinOut,
     responses={200: {"model": CheckinOut, "description": "Replay of an earlier submission"}},
-    openapi_extra=BEARER_SECURITY,
 )
-async def submit_checkin(
+def submit_checkin(
     patient_id: int,
     body: CheckinIn,
-    call: HotCallDep,
+    actor: ApiActor,
+    uow: UowDep,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> Response:
     """Triage and store today's check-in. The same Idempotency-Key twice stores it once and
     returns the first result (200 instead of 201)."""
-    return checkin_response(call.uow, call.token, patient_id, body, idempotency_key)
-
-
-def checkin_response(
-    uow: UnitOfWork, token: str, patient_id: int, body: CheckinIn, idempotency_key: str | None
-) -> Response:
-    """The route's work once its input is valid; `web.hot` calls it too, before routing."""
     data = (
         CheckinCreate(
             symptoms=body.symptoms.model_dump(exclude_unset=True),
@@ -48,14 +40,7 @@ def checkin_response(
         if body.kept_as_sent is None
         else kept_checkin(body.kept_as_sent)
     )
-    # The hot path runs in the event loop's own thread (sync code called from async): its
-    # few short statements cost less than the hop to the thread pool and back, and a
-    # process serves one at a time, like a sync worker (docs/operations.md, "Workers").
-    # The service checks the token in its own first statement; the response is serialised
-    # once (a returned model would be validated again, then json-encoded).
-    outcome = checkins.submit_checkin(
-        uow, auth.BearerToken(token), patient_id, data, idempotency_key=idempotency_key
-    )
+    outcome = checkins.submit_checkin(uow, actor, patient_id, data, idempotency_key=idempotency_key)
     return model_response(
         outcome_out(outcome),
         status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,

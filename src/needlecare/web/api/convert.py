@@ -17,9 +17,8 @@ from needlecare.web.api.schemas.care import AlertOut, AnswerError, CheckinOut, T
 
 
 def model_response(model: BaseModel, status_code: int = 200) -> Response:
-    """A JSON response serialised once by pydantic. A route returning a model has FastAPI
-    validate it again against `response_model` and encode it with the json module; the hot
-    routes return this instead (their `response_model` still documents the shape)."""
+    """A JSON response serialised once by pydantic, for a route that chooses its status code
+    (its `response_model` still documents the shape)."""
     body = model.__pydantic_serializer__.to_json(model)
     return Response(body, status_code=status_code, media_type="application/json")
 
@@ -103,10 +102,9 @@ def alert_queue_out(views: list[AlertView]) -> list[dict[str, Any]]:
 
 
 def alert_queue_json(views: list[AlertView]) -> bytes:
-    """The queue as JSON in the shape of `list[AlertOut]`, encoded directly. Every value is
-    a typed column of our own database, so validating 50 alerts again (then serialising the
-    models) cost more than reading them; tests/api/test_alert_queue_json.py holds this to
-    the pydantic encoding, datetimes included (UTC as "Z", like pydantic)."""
+    """The queue as JSON in the shape of `list[AlertOut]`, encoded directly: every value is
+    a typed column of our own database. tests/api/test_alert_queue_json.py holds this to the
+    pydantic encoding, datetimes included (UTC as "Z", like pydantic)."""
     return orjson.dumps(alert_queue_out(views), option=orjson.OPT_UTC_Z)
 
 

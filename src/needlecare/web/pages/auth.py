@@ -12,7 +12,7 @@ from needlecare.services.principal import Principal
 from needlecare.services.ratelimit import TooManyAttempts
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, MaybeViewer
-from needlecare.web.pages.forms import inline_errors, read_form, safe_next, text
+from needlecare.web.pages.forms import FormBody, inline_errors, safe_next, text
 from needlecare.web.pages.rendering import PageRoute, error_page, flash, render
 from needlecare.web.security import login_session, logout_session
 
@@ -44,8 +44,7 @@ def login_form(request: Request, viewer: MaybeViewer) -> Response:
 
 
 @router.post("/login", dependencies=[CsrfChecked])
-async def login(request: Request, uow: UowDep) -> Response:
-    form = await read_form(request)
+def login(request: Request, form: FormBody, uow: UowDep) -> Response:
     email, password = text(form, "email", 320), text(form, "password", 1000)
     next_url = safe_next(text(form, "next"))
     errors: dict[str, str] = {}
@@ -112,8 +111,7 @@ def register_form(request: Request, viewer: MaybeViewer) -> Response:
 
 
 @router.post("/register", dependencies=[CsrfChecked])
-async def register(request: Request, uow: UowDep) -> Response:
-    form = await read_form(request)
+def register(request: Request, form: FormBody, uow: UowDep) -> Response:
     values = {"display_name": text(form, "display_name", 300), "email": text(form, "email", 400)}
     try:
         principal = invitations.register_personal(
@@ -180,11 +178,10 @@ def invitation_form(request: Request, token: str, uow: UowDep) -> Response:
 
 
 @router.post("/invite/{token}", dependencies=[CsrfChecked])
-async def accept_invitation(request: Request, token: str, uow: UowDep) -> Response:
+def accept_invitation(request: Request, token: str, form: FormBody, uow: UowDep) -> Response:
     preview = pages_support.preview_invitation(uow, token)
     if preview is None:
         return error_page(request, 404, EXPIRED_LINK)
-    form = await read_form(request)
     values = {"email": text(form, "email", 400), "display_name": text(form, "display_name", 300)}
     password = text(form, "password", 1000)
     try:

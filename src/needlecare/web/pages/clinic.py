@@ -25,7 +25,7 @@ from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
-from needlecare.web.pages.forms import inline_errors, read_form, text
+from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
@@ -130,8 +130,10 @@ def patient_page(request: Request, patient_id: int, viewer: StaffViewer, uow: Uo
 
 
 @router.post("/patients/{patient_id}/notes", dependencies=[CsrfChecked])
-async def add_note(request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
-    body = text(await read_form(request), "body")
+def add_note(
+    request: Request, patient_id: int, form: FormBody, viewer: StaffViewer, uow: UowDep
+) -> Response:
+    body = text(form, "body")
     try:
         notes.add_note(uow, viewer, patient_id, body)
     except Invalid as error:
@@ -150,10 +152,9 @@ async def add_note(request: Request, patient_id: int, viewer: StaffViewer, uow: 
 
 
 @router.post("/patients/{patient_id}/recommendations", dependencies=[CsrfChecked])
-async def add_recommendation(
-    request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep
+def add_recommendation(
+    request: Request, patient_id: int, form: FormBody, viewer: StaffViewer, uow: UowDep
 ) -> Response:
-    form = await read_form(request)
     rec = {
         "product_name": text(form, "product_name", 300),
         "inci_text": text(form, "inci_text"),
@@ -212,8 +213,7 @@ def invite_patient_form(request: Request, viewer: StaffViewer) -> Response:
 
 
 @router.post("/invite", dependencies=[CsrfChecked])
-async def invite_patient(request: Request, viewer: StaffViewer, uow: UowDep) -> Response:
-    form = await read_form(request)
+def invite_patient(request: Request, form: FormBody, viewer: StaffViewer, uow: UowDep) -> Response:
     values = {"display_name": text(form, "display_name", 300), "email": text(form, "email", 400)}
     try:
         patient, issued = invitations.invite_new_patient(
@@ -269,8 +269,7 @@ def staff_form(request: Request, viewer: AdminViewer) -> Response:
 
 
 @router.post("/staff", dependencies=[CsrfChecked])
-async def invite_staff(request: Request, viewer: AdminViewer, uow: UowDep) -> Response:
-    form = await read_form(request)
+def invite_staff(request: Request, form: FormBody, viewer: AdminViewer, uow: UowDep) -> Response:
     values = {"email": text(form, "email", 400), "role": text(form, "role", 20)}
     try:
         issued = invitations.invite_staff(uow, viewer, values["email"], values["role"])

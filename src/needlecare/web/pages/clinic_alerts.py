@@ -15,7 +15,7 @@ from needlecare.storage.enums import AlertState, Level
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, StaffViewer
-from needlecare.web.pages.forms import read_form, text
+from needlecare.web.pages.forms import FormBody, text
 from needlecare.web.pages.presenters import age_label, answers_of, message_rows, result_view
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.vocab import humanize
@@ -89,10 +89,9 @@ def _back(form_next: str, fallback: str) -> str:
 
 
 @router.post("/alerts/{alert_id}/acknowledge", dependencies=[CsrfChecked])
-async def acknowledge_alert(
-    request: Request, alert_id: int, viewer: StaffViewer, uow: UowDep
+def acknowledge_alert(
+    request: Request, form: FormBody, alert_id: int, viewer: StaffViewer, uow: UowDep
 ) -> Response:
-    form = await read_form(request)
     alerts.acknowledge(uow, viewer, alert_id)  # 409 on a resolved one, as before
     alert_queue.acknowledge_row(uow, viewer, alert_id)
     flash(request, "Acknowledged: the patient's alerts are marked as seen.")
@@ -100,10 +99,9 @@ async def acknowledge_alert(
 
 
 @router.post("/alerts/{alert_id}/assign", dependencies=[CsrfChecked])
-async def assign_alert(
-    request: Request, alert_id: int, viewer: StaffViewer, uow: UowDep
+def assign_alert(
+    request: Request, form: FormBody, alert_id: int, viewer: StaffViewer, uow: UowDep
 ) -> Response:
-    form = await read_form(request)
     raw = text(form, "assignee_id", 20)
     try:
         alert_queue.assign(uow, viewer, alert_id, int(raw) if raw.isdigit() else None)
@@ -115,10 +113,9 @@ async def assign_alert(
 
 
 @router.post("/alerts/{alert_id}/resolve", dependencies=[CsrfChecked])
-async def resolve_alert(
-    request: Request, alert_id: int, viewer: StaffViewer, uow: UowDep
+def resolve_alert(
+    request: Request, form: FormBody, alert_id: int, viewer: StaffViewer, uow: UowDep
 ) -> Response:
-    form = await read_form(request)
     note = text(form, "note")
     tell_patient = text(form, "tell_patient", 5) == "1"
     try:

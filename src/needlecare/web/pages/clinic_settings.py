@@ -13,7 +13,7 @@ from needlecare.services import clinic_settings
 from needlecare.services.errors import Invalid
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked
-from needlecare.web.pages.forms import inline_errors, read_form, text
+from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.rendering import PageRoute, flash, render
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
@@ -51,8 +51,7 @@ def settings_form(request: Request, viewer: AdminViewer, uow: UowDep) -> Respons
 
 
 @router.post("/settings", dependencies=[CsrfChecked])
-async def save_settings(request: Request, viewer: AdminViewer, uow: UowDep) -> Response:
-    form = await read_form(request)
+def save_settings(request: Request, form: FormBody, viewer: AdminViewer, uow: UowDep) -> Response:
     values: dict[str, Any] = {
         "name": text(form, "name", 300),
         "phone": text(form, "phone", 100),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from needlecare.services.errors import Invalid
@@ -15,6 +15,11 @@ MAX_FIELD_CHARS = 20_000
 
 async def read_form(request: Request) -> FormData:
     return await request.form()
+
+
+# The form, read in the event loop (a dependency), so that a route taking it can be a plain
+# `def`, which FastAPI runs in its thread pool: its services block.
+FormBody = Annotated[FormData, Depends(read_form)]
 
 
 def text(form: FormData, name: str, limit: int = MAX_FIELD_CHARS) -> str:

@@ -12,7 +12,7 @@ from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer
-from needlecare.web.pages.forms import read_form, text
+from needlecare.web.pages.forms import FormBody, text
 from needlecare.web.pages.presenters import message_rows
 from needlecare.web.pages.rendering import PageRoute, flash, render
 
@@ -48,8 +48,8 @@ def patient_messages(request: Request, viewer: PatientViewer, uow: UowDep) -> Re
 
 
 @router.post("/messages", dependencies=[CsrfChecked])
-async def patient_reply(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    body = text(await read_form(request), "message", messages.MAX_BODY + 100)
+def patient_reply(request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep) -> Response:
+    body = text(form, "message", messages.MAX_BODY + 100)
     try:
         message = messages.send_to_clinic(uow, viewer, body)
     except Invalid as error:
@@ -67,10 +67,9 @@ def _safe_next(value: str, patient_id: int) -> str:
 
 
 @router.post("/clinic/patients/{patient_id}/messages", dependencies=[CsrfChecked])
-async def clinic_reply(
-    request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep
+def clinic_reply(
+    request: Request, patient_id: int, form: FormBody, viewer: StaffViewer, uow: UowDep
 ) -> Response:
-    form = await read_form(request)
     body = text(form, "message", messages.MAX_BODY + 100)
     alert_raw = text(form, "alert_id", 20)
     target = _safe_next(text(form, "next", 300), patient_id)

@@ -20,7 +20,7 @@ from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages import checkin_form as cf
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer
-from needlecare.web.pages.forms import inline_errors, read_form, text, texts
+from needlecare.web.pages.forms import FormBody, inline_errors, text, texts
 from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
@@ -173,8 +173,10 @@ def _read_treatment(form: FormData) -> tuple[dict[str, Any], dict[str, Any], dic
 
 
 @router.post("/treatment/new", dependencies=[CsrfChecked])
-async def record_treatment(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    values, parsed, errors = _read_treatment(await read_form(request))
+def record_treatment(
+    request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep
+) -> Response:
+    values, parsed, errors = _read_treatment(form)
     today = _today(uow, viewer)
     if not errors:
         try:
@@ -266,8 +268,9 @@ def checkin_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Respon
 
 
 @router.post("/checkin", dependencies=[CsrfChecked])
-async def submit_checkin(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    form = await read_form(request)
+def submit_checkin(
+    request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep
+) -> Response:
     values = cf.form_values(form)
     key = text(form, "idempotency_key", 200) or uuid.uuid4().hex
     parsed = cf.to_symptoms(values)
@@ -348,8 +351,9 @@ def products_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Respo
 
 
 @router.post("/products", dependencies=[CsrfChecked])
-async def check_products(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    form = await read_form(request)
+def check_products(
+    request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep
+) -> Response:
     values = {"ingredients": text(form, "ingredients"), "day": text(form, "day", 6) or "0"}
     treatment = _latest_treatment(uow, viewer)
     today = _today(uow, viewer)

@@ -29,7 +29,7 @@ from needlecare.web.api.photos import (
 )
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer, Viewer
-from needlecare.web.pages.forms import inline_errors, read_form, sentence, text
+from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
 from needlecare.web.pages.presenters import charts_for, day_label
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
@@ -372,8 +372,9 @@ def _number(value: str, name: str) -> int | None:
 
 
 @router.post("/photos/{photo_id}/roi", dependencies=[CsrfChecked])
-async def set_roi(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) -> Response:
-    form = await read_form(request)
+def set_roi(
+    request: Request, photo_id: int, form: FormBody, viewer: Viewer, uow: UowDep
+) -> Response:
     values = {k: text(form, k, 20) for k in ("x", "y", "w", "h")}
     automatic = text(form, "measure", 20) == "auto"
     try:
@@ -383,9 +384,7 @@ async def set_roi(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) 
             roi = roi_tuple(numbers["x"], numbers["y"], numbers["w"], numbers["h"])
             if roi is None:
                 raise Invalid.field("x", "draw a box on the photo, or enter x, y, width and height")
-        await run_in_threadpool(
-            photos.set_roi, uow, viewer, photo_id, roi, files=photo_files(request)
-        )
+        photos.set_roi(uow, viewer, photo_id, roi, files=photo_files(request))
     except Invalid as error:
         errors = {("x" if k == "roi" else k): sentence(v) for k, v in inline_errors(error).items()}
         photo = photos.get_photo(uow, viewer, photo_id)
@@ -395,8 +394,9 @@ async def set_roi(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) 
 
 
 @router.post("/photos/{photo_id}/delete", dependencies=[CsrfChecked])
-async def delete_photo(request: Request, photo_id: int, viewer: Viewer, uow: UowDep) -> Response:
-    form = await read_form(request)
+def delete_photo(
+    request: Request, photo_id: int, form: FormBody, viewer: Viewer, uow: UowDep
+) -> Response:
     photo = photos.get_photo(uow, viewer, photo_id)
     if text(form, "confirm", 10) != "yes":
         errors = {"confirm": "Tick the box to confirm that the photo should be deleted."}

@@ -25,7 +25,7 @@ from needlecare.storage.models import ClinicProtocol
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
-from needlecare.web.pages.forms import inline_errors, read_form, sentence, text
+from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
 from needlecare.web.pages.presenters import time_label
 from needlecare.web.pages.rendering import PageRoute, add_nav_item, flash, render
 
@@ -210,8 +210,7 @@ def _document_from_form(form: FormData) -> tuple[dict[str, Any], dict[str, str]]
 
 
 @router.post("/protocol", dependencies=[CsrfChecked])
-async def save_protocol(request: Request, viewer: AdminViewer, uow: UowDep) -> Response:
-    form = await read_form(request)
+def save_protocol(request: Request, form: FormBody, viewer: AdminViewer, uow: UowDep) -> Response:
     document, errors = _document_from_form(form)
     if not errors:
         try:

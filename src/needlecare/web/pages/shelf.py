@@ -13,7 +13,7 @@ from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer
-from needlecare.web.pages.forms import inline_errors, read_form, text
+from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.presenters import day_label
 from needlecare.web.pages.rendering import PageRoute, flash, render
 
@@ -78,9 +78,8 @@ def shelf_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response
 
 
 @router.post("/products/mine", dependencies=[CsrfChecked])
-async def add_product(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+def add_product(request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep) -> Response:
     assert viewer.patient_id is not None
-    form = await read_form(request)
     values = {
         "name": text(form, "name", 201),  # one over: the service says it is too long
         "brand": text(form, "brand", 201),
@@ -100,9 +99,10 @@ async def add_product(request: Request, viewer: PatientViewer, uow: UowDep) -> R
 
 
 @router.post("/products/mine/remove", dependencies=[CsrfChecked])
-async def remove_product(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+def remove_product(
+    request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep
+) -> Response:
     assert viewer.patient_id is not None
-    form = await read_form(request)
     product_id = text(form, "product_id", 12)
     removed = product_id.isdigit() and shelf.remove_product(
         uow, viewer, viewer.patient_id, int(product_id)
