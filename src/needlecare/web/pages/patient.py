@@ -25,7 +25,6 @@ from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
     day_label,
-    localize_emergency,
     message_rows,
     result_view,
     treatment_view,
@@ -310,10 +309,7 @@ def checkin_result(
 ) -> Response:
     checkin = checkins.get_checkin(uow, viewer, _pid(viewer), checkin_id)
     context = result_view(checkin)
-    care = getattr(request.state, "care", None)
-    emergency = care.contact.emergency if care and care.contact else None
     context.update(
-        advice=localize_emergency(context["advice"], emergency.number if emergency else None),
         title=f"Check-in result, day {checkin.day}",
         missing_answers={
             name: cf.PROMPTS.get(name, name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -93,7 +92,6 @@ _CONDITIONAL_SIGNS = {
     "facial_swelling": ("swelling of the face", "lips, tongue or face swell"),
     "breathing_difficulty": ("breathing is hard", "trouble breathing", "breathing gets hard"),
 }
-_EMERGENCY_LIST = re.compile(r"\s*\((?:\d{2,4}(?:, | or ))+\d{2,4}\)")
 
 
 def advice_for_answers(advice: list[str], symptoms: dict[str, Any], level: str) -> list[str]:
@@ -110,12 +108,6 @@ def advice_for_answers(advice: list[str], symptoms: dict[str, Any], level: str) 
             continue
         kept.append(line)
     return kept
-
-
-def localize_emergency(advice: list[str], number: str | None) -> list[str]:
-    """Advice naming several emergency numbers names the clinic country's one instead."""
-    replacement = f" ({number})" if number else ""
-    return [_EMERGENCY_LIST.sub(replacement, line) for line in advice]
 
 
 def result_view(checkin: Checkin) -> dict[str, Any]:
