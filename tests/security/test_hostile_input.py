@@ -4,10 +4,14 @@ from there)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from needlecare.storage.models import Treatment
 
 API = "/api/v1"
 NUL = "a\x00b"
@@ -120,3 +124,42 @@ def test_a_streamed_body_without_length_is_counted(client: TestClient) -> None:
         f"{API}/register", content=chunks(), headers={"content-type": "text/plain"}
     )
     assert response.status_code == 413, response.text
+
+
+def test_a_treatment_dated_decades_ago_is_refused_with_a_clear_message(
+    client: TestClient, world: Any
+) -> None:
+    response = client.post(
+        f"{API}/patients/{world.patients['pat']}/treatments",
+        json={"treatment_date": "1990-01-01", "depth_mm": 0.5, "device": "pen"},
+        headers=world.bob.headers,
+    )
+    assert response.status_code == 422, response.text
+    assert "last 3 years" in response.json()["errors"][0]["message"]
+
+
+def test_a_stored_ancient_treatment_does_not_break_checks_or_checkins(
+    client: TestClient, world: Any, uow: Any
+) -> None:
+    """Rows written before the bound (or by an import) must still work: the day is capped
+    at the last day triage knows, so the check-in is stored and triaged."""
+    with uow:
+        uow.session.execute(
+            update(Treatment)
+            .where(Treatment.id == world.treatments["pat"])
+            .values(treatment_date=date(1990, 1, 1))
+        )
+        uow.commit()
+    patient = world.patients["pat"]
+    check = client.post(
+        f"{API}/patients/{patient}/ingredient-check",
+        json={"text": "Aqua, Glycerin, Retinol"},
+        headers=world.pat.headers,
+    )
+    assert check.status_code == 200, check.text
+    checkin = client.post(
+        f"{API}/patients/{patient}/checkins",
+        json={"symptoms": {"redness": 1, "fever": True}},
+        headers=world.pat.headers,
+    )
+    assert checkin.status_code == 201, checkin.text

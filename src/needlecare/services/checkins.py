@@ -25,6 +25,7 @@ from needlecare.storage.models import (
     Checkin,
 )
 from needlecare.storage.uow import UnitOfWork
+from needlecare.triage.validate import MAX_DAY as MAX_TRIAGE_DAY
 
 MAX_KEY_LENGTH = 100
 
@@ -131,6 +132,9 @@ def submit_checkin(
     day = (today - treatment.treatment_date).days
     if day < 0:
         raise Invalid.field("treatment_id", "this treatment is dated after today")
+    # A treatment stored long ago (or with a mistyped year) is long healed: counted as the
+    # last day triage knows, so the check-in is still stored and triaged, never refused.
+    day = min(day, MAX_TRIAGE_DAY)
     payload: dict[str, Any] = {
         "treatment": domain.treatment_document(treatment),
         "profile": domain.profile_document(patient, treatment),
