@@ -61,6 +61,7 @@ def principal_for(session: Session, user: User) -> Principal:
         display_name=user.display_name,
         clinic_id=user.clinic_id,
         patient_id=patient_id,
+        session_generation=user.session_generation,
     )
 
 
@@ -95,13 +96,42 @@ def _check_password(uow: UnitOfWork, email: str, password: str) -> Principal:
         return principal
 
 
-def principal_for_user_id(uow: UnitOfWork, user_id: int) -> Principal:
-    """For session cookies: the user behind a stored id, if still active."""
+def principal_for_user_id(
+    uow: UnitOfWork, user_id: int, session_generation: int | None = None
+) -> Principal:
+    """For session cookies: the user behind a stored id, if still active and (when given)
+    the cookie's generation is still the login's: every earlier cookie has ended."""
     with uow.reading():
         user = uow.session.get(User, user_id)
         if user is None or not user.is_active:
             raise Unauthorized("please log in again")
+        if session_generation is not None and user.session_generation != session_generation:
+            raise Unauthorized("your session has ended; please log in again")
         return principal_for(uow.session, user)
+
+
+def end_sessions(session: Session, user_id: int, *, revoke_tokens: bool = False) -> None:
+    """Inside the caller's transaction: end every session cookie of the login (each copy,
+    on every device), and with `revoke_tokens` its API tokens too. Call it on logout, a
+    password change or reset (without tokens: they were issued for a reason), and on
+    deactivation (with them)."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1)
+    )
+    if revoke_tokens:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def logout(uow: UnitOfWork, user_id: int) -> None:
+    with uow:
+        end_sessions(uow.session, user_id)
+        uow.commit()
 
 
 @dataclass(frozen=True)

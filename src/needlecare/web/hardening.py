@@ -69,7 +69,9 @@ async def reject_out_of_range_ids(request: Request) -> None:
     database integer is simply not found, and such a query parameter (`before_id`, ...) is
     invalid. Without it the driver raises OverflowError / NumericValueOutOfRange (a 500)."""
     for name, value in request.path_params.items():
-        if name.endswith("_id") and not _is_db_id(str(value)):
+        raw = str(value).strip().lstrip("+-")
+        # Anything else that is not a number ("abc") is left to the route's own validation.
+        if name.endswith("_id") and raw.isdigit() and not _is_db_id(raw):
             raise NotFound(name.removesuffix("_id"))
     for name, value in request.query_params.multi_items():
         if name.endswith("_id") and value.strip().lstrip("+-").isdigit() and not _is_db_id(value):
