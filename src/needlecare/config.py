@@ -71,12 +71,30 @@ def _read_or_create_secret(data_dir: Path) -> str:
     return key
 
 
+def _private_dir(path: Path) -> None:
+    """The data dir holds the database, photos and the secret key: owner only (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would use 0644 less the umask);
+    its -wal and -shm files take the database file's mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o600)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read NEEDLECARE_* settings; creates the data dir and the secret key file if needed."""
     env = os.environ if env is None else env
     data_dir = Path(env.get("NEEDLECARE_DATA_DIR") or "needlecare-data").resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    _private_dir(data_dir)
     database_url = env.get("NEEDLECARE_DATABASE_URL") or f"sqlite:///{data_dir / 'needlecare.db'}"
+    if not env.get("NEEDLECARE_DATABASE_URL"):
+        _private_file(data_dir / "needlecare.db")
     if not database_url.startswith(("sqlite", "postgresql")):
         raise ConfigError(
             "NEEDLECARE_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL"

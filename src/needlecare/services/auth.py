@@ -77,7 +77,7 @@ def authenticate(
     except Unauthorized:
         ratelimit.record_failure(uow, key, client_ip)
         raise
-    ratelimit.clear_account(uow, key)
+    ratelimit.clear_account(uow, key, client_ip)
     return principal
 
 

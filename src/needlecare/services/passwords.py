@@ -18,6 +18,7 @@ from importlib.resources import files
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from needlecare.services import budget
 from needlecare.services.errors import Invalid
 
 MIN_PASSWORD_LENGTH = 15  # NIST SP 800-63B rev. 4: single-factor passwords (8 only with MFA)
@@ -35,12 +36,16 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(normalize(password))
+    # Each argon2 run takes ~64 MiB and tens of ms of a core: a few at a time per process
+    # (budget.SLOTS), 503 past that, so a login flood cannot take every worker thread.
+    with budget.expensive("password"):
+        return _hasher().hash(normalize(password))
 
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash, password)
+        with budget.expensive("password"):
+            return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
