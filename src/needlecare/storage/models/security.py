@@ -12,7 +12,7 @@ from needlecare.storage.base import Base, UTCDateTime, utcnow
 
 
 class LoginFailure(Base):
-    """One failed login or sign-up attempt; `scope` and `key` are described in services.ratelimit."""
+    """One failed login or sign-up attempt; `scope` and `key`: see services.ratelimit."""
 
     __tablename__ = "login_failure"
     __table_args__ = (Index("ix_login_failure_scope_key_at", "scope", "key", "at"),)
