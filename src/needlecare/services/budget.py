@@ -28,9 +28,9 @@ from needlecare.services.errors import ServiceError
 
 Kind = Literal["decode", "password", "pdf"]
 _CORES = os.cpu_count() or 2
-SLOTS: dict[Kind, int] = {"decode": _CORES, "password": 2 * _CORES, "pdf": _CORES}
-"""Concurrent jobs per process and kind: about one per core (argon2 waits little on memory,
-so twice that); more would only make each of them slower."""
+SLOTS: dict[Kind, int] = {"decode": _CORES, "password": _CORES, "pdf": _CORES}
+"""Concurrent jobs per process and kind: one per core (an argon2 hash already runs several
+threads); more would only make each of them slower and starve the other requests."""
 QUEUE_WAIT_S = 10.0
 """How long a request waits for a free slot before it is refused with 503."""
 
