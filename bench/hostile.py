@@ -126,7 +126,7 @@ def start_server(data_dir: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded machine starts it slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{BASE}/health", timeout=1).status_code == 200:
