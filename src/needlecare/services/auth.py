@@ -82,15 +82,26 @@ def authenticate(
 
 
 def _check_password(uow: UnitOfWork, email: str, password: str) -> Principal:
+    # argon2 runs outside any transaction: a login waiting for a password slot (see
+    # services.budget) must not hold a pooled connection that /health and others need.
+    with uow.reading():
+        found = uow.session.execute(
+            select(User.id, User.password_hash, User.is_active).where(
+                User.email == email.strip().lower()
+            )
+        ).one_or_none()
+    if found is None:
+        burn_time_like_a_verify(password)
+        raise Unauthorized("wrong email or password")
+    if not verify_password(found.password_hash, password) or not found.is_active:
+        raise Unauthorized("wrong email or password")
+    rehashed = hash_password(password) if needs_rehash(found.password_hash) else None
     with uow:
-        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            burn_time_like_a_verify(password)
+        user = uow.session.get(User, found.id)
+        if user is None or not user.is_active:
             raise Unauthorized("wrong email or password")
-        if not verify_password(user.password_hash, password) or not user.is_active:
-            raise Unauthorized("wrong email or password")
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+        if rehashed is not None and user.password_hash == found.password_hash:
+            user.password_hash = rehashed
         principal = principal_for(uow.session, user)
         uow.commit()
         return principal
