@@ -129,8 +129,10 @@ class Settings(BaseSettings):
         if not isinstance(values, dict):
             return values
         data_dir = Path(values.get("data_dir") or "needlecare-data").resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
+        _private_dir(data_dir)
         database_url = str(values.get("database_url") or f"sqlite:///{data_dir / 'needlecare.db'}")
+        if not values.get("database_url"):
+            _private_file(data_dir / "needlecare.db")
         if not database_url.startswith(("sqlite", "postgresql")):
             raise ValueError(
                 "NEEDLECARE_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL"
@@ -228,3 +230,19 @@ def parse_smtp_url(url: str) -> SmtpConfig:
         starttls=starttls in _TRUE,
         timeout_s=timeout,
     )
+
+
+def _private_dir(path: Path) -> None:
+    """The data dir holds the database, photos and the secret key: owner only (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would use 0644 less the umask);
+    its -wal and -shm files take the database file's mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o600)

@@ -623,7 +623,7 @@ def test_checkin_and_queue_run_their_database_work_off_the_event_loop(
 
     monkeypatch.setattr(checkins, "submit_checkin", spy("checkin", checkins.submit_checkin))
     monkeypatch.setattr(alerts, "alert_queue", spy("alerts", alerts.alert_queue))
-    monkeypatch.setattr(checkins, "list_checkins", spy("list", checkins.list_checkins))
+    monkeypatch.setattr(checkins, "checkin_page", spy("list", checkins.checkin_page))
     url = f"{API}/patients/{world.patients['pat']}/checkins"
     assert client.post(url, json={"symptoms": CALM}, headers=world.pat.headers).status_code == 201
     assert client.get(f"{API}/alerts", headers=world.bob.headers).status_code == 200

@@ -81,9 +81,15 @@ def login(client: TestClient, email: str) -> None:
     app = client.app
     assert isinstance(app, FastAPI)
     with app.state.session_factory() as session:
-        user_id = session.scalar(select(User.id).where(User.email == email))
-    assert user_id is not None, email
-    data = {security._USER_KEY: user_id, security._CSRF_KEY: secrets.token_urlsafe(32)}
+        user = session.execute(
+            select(User.id, User.session_generation).where(User.email == email)
+        ).one_or_none()
+    assert user is not None, email
+    data = {
+        security._USER_KEY: user.id,
+        security._GENERATION_KEY: user.session_generation,  # as a real login records it
+        security._CSRF_KEY: secrets.token_urlsafe(32),
+    }
     signer = TimestampSigner(str(app.state.settings.secret_key))
     cookie = signer.sign(b64encode(json.dumps(data).encode())).decode()
     # Same domain and path as the server's own Set-Cookie, so later responses replace it.

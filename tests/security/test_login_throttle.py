@@ -96,8 +96,9 @@ def test_old_failures_are_deleted(uow: UnitOfWork) -> None:
     _age_failures(uow, ratelimit.RETENTION + timedelta(minutes=1))
     ratelimit.record_failure(uow, "new@example.org", None)
     with uow.reading():
-        keys = sorted(uow.session.scalars(select(LoginFailure.key)))
-    assert keys == ["new@example.org"]
+        rows = sorted(uow.session.execute(select(LoginFailure.scope, LoginFailure.key)).all())
+    assert [key for scope, key in rows if scope == ratelimit.ACCOUNT] == ["new@example.org"]
+    assert len(rows) == 2  # and its per-address pair; every row of the old one is gone
 
 
 # --- Retry-After: seconds until the stored failures stop blocking -------------------------------
@@ -202,3 +203,51 @@ def test_a_locked_login_page_does_not_say_whether_the_account_exists(
     assert [p.status_code for p in pages] == [429, 429]
     messages = [LOCKED.findall(p.text) for p in pages]
     assert messages[0] and messages[0] == messages[1]
+
+
+# --- issue 18: a lock-out slows the attacker without locking out the real user -----------
+
+
+def test_failures_from_one_address_do_not_lock_the_real_user_elsewhere(
+    uow: UnitOfWork, world: Any
+) -> None:
+    for _ in range(ratelimit.LOCK_AFTER):
+        with pytest.raises(Unauthorized):
+            auth.authenticate(uow, world.bob.email, "wrong guess", client_ip="203.0.113.66")
+    with pytest.raises(ratelimit.TooManyAttempts):
+        auth.authenticate(uow, world.bob.email, world.bob.password, client_ip="203.0.113.66")
+    assert auth.authenticate(uow, world.bob.email, world.bob.password, client_ip="198.51.100.5")
+
+
+def test_a_distributed_guess_is_slowed_down_not_locked(uow: UnitOfWork, world: Any) -> None:
+    for n in range(ratelimit.SLOW_AFTER):
+        ratelimit.record_failure(uow, world.bob.email, f"203.0.113.{n}")
+    with pytest.raises(ratelimit.TooManyAttempts) as caught:
+        auth.authenticate(uow, world.bob.email, world.bob.password, client_ip="198.51.100.5")
+    assert 0 < caught.value.retry_after_s <= ratelimit.MAX_BACKOFF.total_seconds()
+
+
+def test_the_backoff_doubles_and_is_capped() -> None:
+    def failures(n: int) -> list[datetime]:
+        return [T0 - timedelta(seconds=0)] * n
+
+    assert ratelimit.backoff_wait(failures(ratelimit.SLOW_AFTER - 1), T0) == 0
+    assert ratelimit.backoff_wait(failures(ratelimit.SLOW_AFTER), T0) == 1
+    assert ratelimit.backoff_wait(failures(ratelimit.SLOW_AFTER + 3), T0) == 8
+    assert ratelimit.backoff_wait(failures(ratelimit.SLOW_AFTER + 30), T0) == 60
+
+
+def test_registration_is_rate_limited_per_address(client: TestClient) -> None:
+    answers = [
+        client.post(
+            "/api/v1/register",
+            json={
+                "email": f"someone{n}@example.org",
+                "password": "correct horse battery staple",
+                "display_name": "Someone",
+            },
+        ).status_code
+        for n in range(ratelimit.REGISTER_IP_LIMIT + 1)
+    ]
+    assert answers[:-1] == [201] * ratelimit.REGISTER_IP_LIMIT
+    assert answers[-1] == 429

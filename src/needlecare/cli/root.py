@@ -4,6 +4,8 @@ Command modules import heavy dependencies inside their functions so that
 `needlecare ingredients` starts fast (it is timed as a whole process).
 """
 
+import os
+
 import typer
 
 app = typer.Typer(
@@ -32,3 +34,6 @@ def _root(
     ),
 ) -> None:
     """NeedleCare: recovery companion after microneedling. Informs; never diagnoses."""
+    # Every file the server, worker or a backup creates holds health data or secrets:
+    # readable by its owner only (0600 files, 0700 directories), whatever the shell's umask.
+    os.umask(0o077)

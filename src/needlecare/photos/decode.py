@@ -103,6 +103,8 @@ def open_photo(data: bytes, max_long_side: int | None = None) -> DecodedPhoto:
             RejectReason.TOO_MANY_PIXELS,
             f"The image is {width}x{height} pixels; no side may exceed {limits.MAX_SIDE} px.",
         )
+    if kind == "jpeg":
+        _check_jpeg_cost(data, width * height)
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     if max_long_side is not None and kind == "jpeg":
@@ -188,6 +190,53 @@ def _open_header(data: bytes, kind: str) -> ImageFile.ImageFile:
     return image
 
 
+_HUFFMAN_FRAMES = frozenset({0xC0, 0xC1, 0xC2})  # baseline, extended, progressive
+_OTHER_FRAMES = frozenset({0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+def _jpeg_frame_marker(data: bytes) -> int | None:
+    """The SOF marker of a JPEG, read by walking the marker segments before the first scan."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            at += 1
+            continue
+        if marker in _HUFFMAN_FRAMES or marker in _OTHER_FRAMES:
+            return marker
+        if marker == 0xDA:
+            return None
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    return None
+
+
+def _check_jpeg_cost(data: bytes, pixels: int) -> None:
+    """Refuse, before any pixel is decoded, a JPEG whose decoding costs far more than its
+    size suggests: too many scans (CPU), too few bytes for its pixels (memory for nothing),
+    or a coding that cameras never use (arithmetic, lossless, hierarchical)."""
+    if _jpeg_frame_marker(data) in _OTHER_FRAMES:
+        raise PhotoRejected(
+            RejectReason.UNSUPPORTED_TYPE,
+            "This JPEG uses an unusual coding (arithmetic or lossless); "
+            "please upload the photo as the camera saved it.",
+        )
+    # Inside entropy-coded data every 0xFF byte is followed by 0x00 or a restart marker, so
+    # FF DA is always a real start-of-scan (an embedded EXIF thumbnail adds its own few).
+    scans = data.count(b"\xff\xda")
+    if scans > limits.MAX_JPEG_SCANS:
+        raise PhotoRejected(
+            RejectReason.TOO_COSTLY,
+            f"The JPEG has {scans} scans (a camera writes at most a few dozen); "
+            "it would take too long to decode.",
+        )
+    if len(data) * limits.MAX_JPEG_PIXELS_PER_BYTE < pixels:
+        raise PhotoRejected(
+            RejectReason.TRUNCATED,
+            f"The file is too small ({len(data)} bytes) to hold the {pixels / 1e6:.0f} MP "
+            "its header claims; the image is incomplete.",
+        )
+
+
 def _enable_heic() -> None:
     try:
         import pillow_heif  # optional codec, registered on first HEIC
@@ -232,7 +281,11 @@ def _load(image: ImageFile.ImageFile, max_long_side: int | None) -> Image.Image:
         raise PhotoRejected(
             RejectReason.CORRUPT, "The image data is damaged and cannot be decoded."
         ) from exc
-    except (ValueError, SyntaxError, EOFError, MemoryError) as exc:
+    except MemoryError as exc:
+        raise PhotoRejected(
+            RejectReason.TOO_COSTLY, "The image needs too much memory to decode."
+        ) from exc
+    except (ValueError, SyntaxError, EOFError) as exc:
         raise PhotoRejected(
             RejectReason.CORRUPT, "The image data is damaged and cannot be decoded."
         ) from exc
@@ -242,9 +295,13 @@ def _eight_bit_opaque(image: Image.Image) -> Image.Image:
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         return image.point(lambda v: v / 257).convert("L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba)
+        # Flattened onto white in place: one RGB canvas and one alpha plane besides the
+        # decoded image (an RGBA composite needs three full-size RGBA copies).
+        if image.mode != "RGBA":
+            image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        return flat
     return image
 
 

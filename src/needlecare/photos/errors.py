@@ -12,6 +12,7 @@ class RejectReason(StrEnum):
     TRUNCATED = "truncated"
     CORRUPT = "corrupt"
     TOO_SMALL = "too_small"
+    TOO_COSTLY = "too_costly"
 
 
 class PhotoRejected(ValueError):
@@ -21,6 +22,10 @@ class PhotoRejected(ValueError):
         super().__init__(message)
         self.reason = reason
         self.message = message
+
+    def __reduce__(self) -> tuple[type["PhotoRejected"], tuple[RejectReason, str]]:
+        # Pickled across the process boundary of the isolated decoder: keep both arguments.
+        return (PhotoRejected, (self.reason, self.message))
 
     def as_dict(self) -> dict[str, str]:
         return {"code": str(self.reason), "message": self.message}

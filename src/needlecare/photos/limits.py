@@ -18,6 +18,17 @@ MAX_SIDE: Final = 20_000
 """Longest accepted side: JPEG cannot store more than 65 500 px, and a photo's sides are a few
 thousand; a 70 000 x 8 strip is an attack or an accident, not a skin photo."""
 
+MAX_JPEG_SCANS: Final = 64
+"""Most scans a JPEG may have. Encoders write 1 (baseline) or about 10 (progressive); each
+scan makes the decoder walk the whole image again, so a file that repeats a scan thousands
+of times costs minutes of CPU while staying small (libjpeg-turbo's own tools offer the same
+kind of cap, `-maxscans`)."""
+
+MAX_JPEG_PIXELS_PER_BYTE: Final = 512
+"""A Huffman-coded JPEG spends at least one bit per 8x8 block (a grey image at the lowest
+quality still does), so a file with fewer bytes than pixels / 512 cannot hold the image its
+header claims: it is a truncated file or a memory-amplification attack."""
+
 MAX_TEXT_CHUNK_BYTES: Final = 1024 * 1024
 """Largest decompressed PNG text/ICC chunk Pillow may inflate (zTXt/iCCP bombs)."""
 

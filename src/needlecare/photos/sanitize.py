@@ -45,10 +45,10 @@ def sanitize(data: bytes) -> SanitizedPhoto:
     decoded = open_photo(data)
     image = decoded.image
     clean = _encode_jpeg(image, limits.JPEG_QUALITY)
-    thumb_image = image.copy()
-    thumb_image.thumbnail(
-        (limits.THUMBNAIL_LONG_SIDE, limits.THUMBNAIL_LONG_SIDE), Image.Resampling.LANCZOS
-    )
+    # A resized copy, not a full-size copy shrunk afterwards: a 40 MP photo is 160 MB.
+    ratio = limits.THUMBNAIL_LONG_SIDE / max(image.size)
+    thumb_size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
+    thumb_image = image.resize(thumb_size, Image.Resampling.LANCZOS) if ratio < 1 else image
     thumbnail = _encode_jpeg(thumb_image, limits.THUMBNAIL_QUALITY)
     return SanitizedPhoto(
         image=clean,

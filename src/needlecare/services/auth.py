@@ -60,6 +60,7 @@ def principal_for(session: Session, user: User) -> Principal:
         display_name=user.display_name,
         clinic_id=user.clinic_id,
         patient_id=patient_id,
+        session_generation=user.session_generation,
     )
 
 
@@ -75,40 +76,72 @@ def authenticate(
     except Unauthorized:
         ratelimit.record_failure(uow, key, client_ip)
         raise
-    ratelimit.clear_account(uow, key)
+    ratelimit.clear_account(uow, key, client_ip)
     return principal
 
 
 def _check_password(uow: UnitOfWork, email: str, password: str) -> Principal:
+    # argon2 runs outside any transaction: a login waiting for a password slot (see
+    # services.budget) must not hold a pooled connection that /health and others need.
     with uow.reading():
-        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
-        principal = principal_for(uow.session, user) if user is not None else None
-    # argon2 (hundreds of ms of CPU) outside any unit of work: on SQLite a writing unit would
-    # hold the write lock, and every other writer with it, for that long.
-    if user is None or principal is None:
+        found = uow.session.execute(
+            select(User.id, User.password_hash, User.is_active).where(
+                User.email == email.strip().lower()
+            )
+        ).one_or_none()
+    if found is None:
         burn_time_like_a_verify(password)
         raise Unauthorized("wrong email or password")
-    if not verify_password(user.password_hash, password) or not user.is_active:
+    if not verify_password(found.password_hash, password) or not found.is_active:
         raise Unauthorized("wrong email or password")
-    if needs_rehash(user.password_hash):
-        rehashed = hash_password(password)
-        with uow:  # unless the password changed meanwhile
-            uow.session.execute(
-                update(User)
-                .where(User.id == user.id, User.password_hash == user.password_hash)
-                .values(password_hash=rehashed)
-            )
-            uow.commit()
-    return principal
+    rehashed = hash_password(password) if needs_rehash(found.password_hash) else None
+    with uow:
+        user = uow.session.get(User, found.id)
+        if user is None or not user.is_active:
+            raise Unauthorized("wrong email or password")
+        if rehashed is not None and user.password_hash == found.password_hash:
+            user.password_hash = rehashed
+        principal = principal_for(uow.session, user)
+        uow.commit()
+        return principal
 
 
-def principal_for_user_id(uow: UnitOfWork, user_id: int) -> Principal:
-    """For session cookies: the user behind a stored id, if still active."""
+def principal_for_user_id(
+    uow: UnitOfWork, user_id: int, session_generation: int | None = None
+) -> Principal:
+    """For session cookies: the user behind a stored id, if still active and (when given)
+    the cookie's generation is still the login's: every earlier cookie has ended."""
     with uow.reading():
         user = uow.session.get(User, user_id)
         if user is None or not user.is_active:
             raise Unauthorized("please log in again")
+        if session_generation is not None and user.session_generation != session_generation:
+            raise Unauthorized("your session has ended; please log in again")
         return principal_for(uow.session, user)
+
+
+def end_sessions(session: Session, user_id: int, *, revoke_tokens: bool = False) -> None:
+    """Inside the caller's transaction: end every session cookie of the login (each copy,
+    on every device), and with `revoke_tokens` its API tokens too. Call it on logout, a
+    password change or reset (without tokens: they were issued for a reason), and on
+    deactivation (with them)."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1)
+    )
+    if revoke_tokens:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def logout(uow: UnitOfWork, user_id: int) -> None:
+    with uow:
+        end_sessions(uow.session, user_id)
+        uow.commit()
 
 
 @dataclass(frozen=True)

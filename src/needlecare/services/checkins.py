@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from needlecare.services import audit, checkin_rows, clock, domain, protocols
 from needlecare.services.checkin_rows import Found, TreatmentFacts
 from needlecare.services.errors import FieldError, Invalid, NotFound
+from needlecare.services.pagination import Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
 from needlecare.storage.base import utcnow
@@ -25,6 +26,7 @@ from needlecare.storage.models import (
     Checkin,
 )
 from needlecare.storage.uow import UnitOfWork
+from needlecare.triage.validate import MAX_DAY as MAX_TRIAGE_DAY
 
 MAX_KEY_LENGTH = 100
 
@@ -134,6 +136,9 @@ def submit_checkin(
     day = (today - treatment.treatment_date).days
     if day < 0:
         raise Invalid.field("treatment_id", "this treatment is dated after today")
+    # A treatment stored long ago (or with a mistyped year) is long healed: counted as the
+    # last day triage knows, so the check-in is still stored and triaged, never refused.
+    day = min(day, MAX_TRIAGE_DAY)
     payload: dict[str, Any] = {
         "treatment": domain.treatment_document(treatment),
         "profile": domain.profile_document(patient, treatment),
@@ -220,6 +225,30 @@ def list_checkins(
         audit.record_for_patient(uow.session, actor, "checkin.list", "patient", patient.id, patient)
         uow.commit()
         return list(reversed(rows))
+
+
+def checkin_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = 200,
+) -> Page[Checkin]:
+    """A patient's check-ins, oldest first, `limit` at a time after the position `after`
+    (services.pagination): every check-in is reachable, none is silently cut off."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        page = keyset_page(
+            uow.session,
+            select(Checkin).where(Checkin.patient_id == patient.id),
+            (Checkin.created_at, Checkin.id),
+            after=after,
+            limit=limit,
+        )
+        audit.record_for_patient(uow.session, actor, "checkin.list", "patient", patient.id, patient)
+        uow.commit()
+        return page
 
 
 def get_checkin(uow: UnitOfWork, actor: Principal, patient_id: int, checkin_id: int) -> Checkin:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from needlecare.services import audit
@@ -20,7 +20,7 @@ from needlecare.services.exports import own_patient
 from needlecare.services.photos import delete_patient_photos
 from needlecare.services.principal import Principal
 from needlecare.storage.base import utcnow
-from needlecare.storage.models import Patient, User
+from needlecare.storage.models import Patient, Photo, User
 from needlecare.storage.uow import UnitOfWork
 
 DELETE_CONFIRMATION = "DELETE MY DATA"
@@ -100,8 +100,15 @@ def delete_my_data(
         clinic_id, user_id = patient.clinic_id, patient.user_id
         # Photo rows first, through the photo service: it removes their files after the
         # commit (and keeps files that another patient's identical photo still uses).
+        photo_rows = int(
+            session.scalar(
+                select(func.count()).select_from(Photo).where(Photo.patient_id == patient.id)
+            )
+            or 0
+        )
         files = delete_patient_photos(uow, patient.id, data_dir=data_dir)
-        counts: dict[str, int] = {}
+        # Counted here: the photo service deleted them, so the cascade below finds none.
+        counts: dict[str, int] = {"photo": photo_rows}
         metadata = sa.MetaData()
         metadata.reflect(bind=session.connection())
         patient.user_id = None
@@ -149,5 +156,6 @@ def _scrub_user(user: User) -> None:
     user.password_hash = "!deleted"  # noqa: S105  (not a hash: no password can match it)
     user.display_name = DELETED_NAME
     user.is_active = False
+    user.session_generation += 1  # every session cookie of the login ends now
     user.clinic_id = None
     user.created_at = datetime(1970, 1, 1, tzinfo=UTC)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from needlecare.services import audit
+from needlecare.services import audit, ratelimit
 from needlecare.services.auth import hash_token, normalize_email, principal_for
 from needlecare.services.errors import Conflict, Invalid, NotFound
 from needlecare.services.passwords import check_new_password, hash_password
@@ -212,13 +212,18 @@ def accept_staff_invitation(
         return principal
 
 
-def register_personal(uow: UnitOfWork, email: str, password: str, display_name: str) -> Principal:
-    """Self-registration for personal use: a patient with no clinic."""
+def register_personal(
+    uow: UnitOfWork, email: str, password: str, display_name: str, client_ip: str | None = None
+) -> Principal:
+    """Self-registration for personal use: a patient with no clinic. Rate-limited per client
+    address and globally (TooManyAttempts): a taken email answers 409, so that question
+    must not be askable in bulk."""
     email = normalize_email(email)
     check_new_password(password)
     name = display_name.strip()
     if not name or len(name) > 200:
         raise Invalid.field("display_name", "enter your name (1 to 200 characters)")
+    ratelimit.check_registration_allowed(uow, client_ip)  # before argon2: refused cheaply
     password_hash = hash_password(password)  # before the unit: it holds SQLite's write lock
     with uow:
         user = _new_user(uow, email, password_hash, name, Role.PATIENT, None)

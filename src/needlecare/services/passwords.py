@@ -11,7 +11,6 @@ working (login only verifies)."""
 from __future__ import annotations
 
 import string
-import threading
 import unicodedata
 from functools import lru_cache
 from importlib.resources import files
@@ -19,6 +18,7 @@ from importlib.resources import files
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from needlecare.services import budget
 from needlecare.services.errors import Invalid
 
 MIN_PASSWORD_LENGTH = 15  # NIST SP 800-63B rev. 4: single-factor passwords (8 only with MFA)
@@ -35,20 +35,19 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
-# One hash or verification at a time per process: one already runs on every core (argon2id
-# with 4 lanes), so more at once finish no sooner and starve the process's other requests of
-# CPU. Callers run in FastAPI's thread pool, never in the event loop.
-_ONE_AT_A_TIME = threading.Lock()
+# Callers run in FastAPI's thread pool, never in the event loop.
 
 
 def hash_password(password: str) -> str:
-    with _ONE_AT_A_TIME:
+    # Each argon2 run takes ~64 MiB and tens of ms of a core: a few at a time per process
+    # (budget.SLOTS), 503 past that, so a login flood cannot take every worker thread.
+    with budget.expensive("password"):
         return _hasher().hash(normalize(password))
 
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        with _ONE_AT_A_TIME:
+        with budget.expensive("password"):
             return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

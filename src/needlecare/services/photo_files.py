@@ -56,7 +56,7 @@ class PhotoFiles:
         """Write atomically; True if the file did not exist before (so a rollback removes
         it). An existing file is rewritten with the same bytes: it heals a lost file."""
         target = self.path(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # files: mkstemp's 0600
         existed = target.exists()
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".part")
         try:

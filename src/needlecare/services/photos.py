@@ -10,6 +10,7 @@ same content uploaded for two patients is stored once).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from needlecare import photos as domain
-from needlecare.services import audit, clock
+from needlecare.services import audit, budget, clock
 from needlecare.services.errors import FieldError, Invalid, NotFound, ServiceError
 from needlecare.services.photo_files import (
     FileBatch,
@@ -119,10 +120,21 @@ class AreaTimeline:
 
 
 def _sanitize(content: bytes) -> domain.SanitizedPhoto:
+    """Decode the untrusted upload in an isolated child process under a CPU and memory
+    budget (services.budget), holding one of the process's decode slots."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise too_large()
     try:
-        return domain.sanitize(content)
+        with budget.expensive("decode"):
+            clean: domain.SanitizedPhoto = budget.run_isolated(domain.sanitize, content)
+            return clean
+    except budget.TooCostly as costly:
+        rejected = domain.PhotoRejected(
+            domain.RejectReason.TOO_COSTLY,
+            "The image needs too much time or memory to decode; please upload the photo as "
+            "the phone saved it.",
+        )
+        raise PhotoRefused(rejected) from costly
     except domain.PhotoRejected as rejected:
         if rejected.reason is domain.RejectReason.TOO_LARGE:
             raise too_large() from rejected
@@ -130,8 +142,11 @@ def _sanitize(content: bytes) -> domain.SanitizedPhoto:
 
 
 def _measure(image: bytes, roi: Roi | None = None) -> domain.PhotoMeasurement:
+    # `image` is always our own re-encoded JPEG (never the upload): measured in-process,
+    # at working size, but counted against the same decode slots.
     try:
-        return domain.measure(image, roi)
+        with budget.expensive("decode"):
+            return domain.measure(image, roi)
     except domain.PhotoRejected as rejected:
         raise PhotoRefused(rejected) from rejected
     except domain.InvalidRoi as error:
@@ -286,10 +301,21 @@ def upload_photo(
     """Sanitise, measure and store a photo for a patient (the patient, or their clinic's
     staff). The same content twice for one patient is stored once (the first row returns)."""
     now = now or utcnow()
+    upload_digest = hashlib.sha256(data.content).hexdigest()
     with uow.reading():  # refuse strangers, bad placements and full days before the work
         patient = patient_for(uow.session, actor, patient_id)
         _, checkin, _ = _placement(uow.session, actor, patient, data, now)
-        _check_limits(uow.session, patient, checkin.id if checkin else None, now)
+        # The same bytes again (a double tap, a retry, an attacker's loop): answered from
+        # the stored row without decoding anything.
+        repeat = uow.session.scalar(
+            select(Photo.id).where(
+                Photo.patient_id == patient.id, Photo.upload_sha256 == upload_digest
+            )
+        )
+        if repeat is None:
+            _check_limits(uow.session, patient, checkin.id if checkin else None, now)
+    if repeat is not None:
+        return _replay(uow, actor, repeat)
     clean = _sanitize(data.content)
     measurement: domain.PhotoMeasurement | None = None
     with uow.reading():
@@ -300,10 +326,18 @@ def upload_photo(
         measurement = _measure(clean.image)
     batch = FileBatch(files)
     try:
-        return _store(uow, actor, patient_id, data, clean, measurement, batch, now)
+        return _store(uow, actor, patient_id, data, clean, measurement, batch, now, upload_digest)
     except BaseException:
         batch.discard()
         raise
+
+
+def _replay(uow: UnitOfWork, actor: Principal, photo_id: int) -> UploadOutcome:
+    with uow:
+        photo, patient = _photo_for(uow.session, actor, photo_id)
+        _record(uow.session, actor, "photo.replay", photo, patient)
+        uow.commit()
+        return UploadOutcome(photo, False)
 
 
 def _store(
@@ -315,6 +349,7 @@ def _store(
     measurement: domain.PhotoMeasurement | None,
     batch: FileBatch,
     now: datetime,
+    upload_digest: str,
 ) -> UploadOutcome:
     with uow:
         session = uow.session
@@ -335,6 +370,7 @@ def _store(
             area=area,
             day=day,
             sha256=clean.sha256,
+            upload_sha256=upload_digest,
             image_path=image_name(clean.sha256),
             thumb_path=thumb_name(clean.sha256),
             overlay_path=overlay_name(clean.sha256, None),

@@ -17,6 +17,9 @@ class Principal:
     clinic_id: int | None
     # Set for patients: the one patient record they may see.
     patient_id: int | None = None
+    # The login's session generation when it was loaded: a session cookie records it, and
+    # stops working once the stored one moves on (logout, deactivation, password change).
+    session_generation: int = 0
 
     @property
     def is_staff(self) -> bool:

@@ -13,6 +13,7 @@ from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
 from needlecare.storage.models import Treatment
 from needlecare.storage.uow import UnitOfWork
+from needlecare.triage.validate import MAX_DAY as MAX_TRIAGE_DAY
 
 MAX_LABEL_CHARS = 20_000
 
@@ -44,7 +45,12 @@ def check_product(
         )
         if day is None:
             today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
-            day = max(0, (today - treatment.treatment_date).days) if treatment else 0
+            # Capped like a check-in's day: a treatment from years ago is long healed.
+            day = (
+                min(max(0, (today - treatment.treatment_date).days), MAX_TRIAGE_DAY)
+                if treatment
+                else 0
+            )
         windows = protocols.in_force(uow.session, patient.clinic_id).windows  # clinic's protocol
         audit.record_for_patient(
             uow.session, actor, "product.check", "patient", patient.id, patient

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +17,10 @@ from needlecare.storage.base import utcnow
 from needlecare.storage.enums import Device
 from needlecare.storage.models import Treatment
 from needlecare.storage.uow import UnitOfWork
+
+MAX_TREATMENT_AGE = timedelta(days=3 * 366)
+"""A treatment recorded now happened within the last few years: recovery takes weeks, and an
+older date is a typo (1990 for 2026) that would put every check-in at day 13 000."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,12 @@ def _check(data: TreatmentCreate, today: date) -> Device:
         raise Invalid.field("device", "choose pen, roller, rf or stamp") from None
     if data.treatment_date > today:
         raise Invalid.field("treatment_date", "the treatment date cannot be in the future")
+    if data.treatment_date < today - MAX_TREATMENT_AGE:
+        raise Invalid.field(
+            "treatment_date",
+            f"enter a treatment from the last {MAX_TREATMENT_AGE.days // 366} years "
+            f"(on or after {(today - MAX_TREATMENT_AGE).isoformat()})",
+        )
     if data.fitzpatrick is not None and not 1 <= data.fitzpatrick <= 6:
         raise Invalid.field("fitzpatrick", "skin type must be 1 to 6")
     document: dict[str, Any] = {

@@ -102,7 +102,7 @@ def backup(database_url: str, data_dir: Path, output: Path) -> BackupInfo:
     """Write a consistent backup of the database and photos to `output` (a .tar file)."""
     url = make_url(database_url)
     engine_name = "sqlite" if url.drivername.startswith("sqlite") else "postgresql"
-    output.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="needlecare-backup-") as scratch:
         if engine_name == "sqlite":
             dump = Path(scratch) / SQLITE_MEMBER
@@ -130,7 +130,9 @@ def backup(database_url: str, data_dir: Path, output: Path) -> BackupInfo:
             "photos": len(photo_files),
         }
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w") as archive:
+        # A backup holds every patient's data: owner only, whatever the umask.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as archive:
             _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
             archive.add(dump, arcname=dump.name)
             for path in photo_files:

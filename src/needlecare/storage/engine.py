@@ -23,7 +23,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run while one writer writes; NORMAL sync is durable in WAL mode
     # except for the last transactions on power loss (not on process crash).
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: a commit is on disk (WAL fsynced) before it is acknowledged, so a check-in that
+    # was answered 201 survives a power cut or OS crash; NORMAL may lose the last ones.
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.execute("PRAGMA wal_autocheckpoint=200")

@@ -20,7 +20,11 @@ from needlecare.storage.engine import READ_ONLY_OPTION, make_engine, make_sessio
 from needlecare.web import metrics
 from needlecare.web.api import api_router
 from needlecare.web.errors import register_error_handlers
-from needlecare.web.hardening import install_proxy_and_tls, reject_out_of_range_ids
+from needlecare.web.hardening import (
+    RequestBudgetMiddleware,
+    install_proxy_and_tls,
+    reject_out_of_range_ids,
+)
 from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
 from needlecare.web.telemetry import RequestTelemetry
 
@@ -70,6 +74,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     register_error_handlers(app)
     app.add_middleware(RequestTelemetry)  # request id, access line, request metrics
     install_sessions(app, settings)
+    # Outside the sessions and every route: an oversized or unstorable body is refused
+    # before a cookie is decoded, a token looked up or a password hashed.
+    app.add_middleware(RequestBudgetMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     install_proxy_and_tls(app, settings)  # outermost: sees the client before anything else
 

@@ -17,7 +17,7 @@ from needlecare.services import auth
 from needlecare.services.errors import Unauthorized
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
-from needlecare.web.security import session_user_id
+from needlecare.web.security import session_generation, session_user_id
 
 bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/tokens")
 
@@ -45,7 +45,7 @@ def page_principal(request: Request, uow: UowDep) -> Principal:
     user_id = session_user_id(request)
     if user_id is None:
         raise Unauthorized("please log in")
-    return auth.principal_for_user_id(uow, user_id)
+    return auth.principal_for_user_id(uow, user_id, session_generation(request))
 
 
 def optional_page_principal(request: Request, uow: UowDep) -> Principal | None:

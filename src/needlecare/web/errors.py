@@ -61,6 +61,9 @@ async def _service_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, Invalid):
         errors = [{"field": e.field, "message": e.message} for e in exc.errors]
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    retry_after = getattr(exc, "retry_after_s", None)
+    if isinstance(retry_after, int):  # 429 and 503: when to try again
+        headers = {"Retry-After": str(retry_after)}
     return error_response(request, exc.status, exc.message, exc.code, errors, headers)
 
 

@@ -19,14 +19,17 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from needlecare.config import Settings
+from needlecare.services import auth
 from needlecare.services.errors import Forbidden
 from needlecare.services.principal import Principal
+from needlecare.storage.uow import UnitOfWork
 
 SESSION_COOKIE = "needlecare_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _CSRF_KEY = "csrf"
 _USER_KEY = "uid"
+_GENERATION_KEY = "gen"
 
 
 class CsrfFailed(Forbidden):
@@ -49,16 +52,28 @@ def login_session(request: Request, principal: Principal) -> None:
     # A fresh session on login: a session fixed before login must not survive it.
     request.session.clear()
     request.session[_USER_KEY] = principal.user_id
+    request.session[_GENERATION_KEY] = principal.session_generation
     request.session[_CSRF_KEY] = secrets.token_urlsafe(32)
 
 
 def logout_session(request: Request) -> None:
+    """Clear this cookie and end every other copy of it: the cookie is signed, not stored,
+    so a copy taken before logout would otherwise keep working until it expires."""
+    user_id = session_user_id(request)
     request.session.clear()
+    if user_id is not None:
+        auth.logout(UnitOfWork(request.app.state.session_factory), user_id)
 
 
 def session_user_id(request: Request) -> int | None:
     value = request.session.get(_USER_KEY)
     return value if isinstance(value, int) else None
+
+
+def session_generation(request: Request) -> int:
+    """The login's session generation recorded at login (0 in cookies made before it was)."""
+    value = request.session.get(_GENERATION_KEY, 0)
+    return value if isinstance(value, int) else -1
 
 
 def csrf_token(request: Request) -> str:

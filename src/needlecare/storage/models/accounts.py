@@ -44,6 +44,9 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Written into each session cookie at login; raised by logout, a password change,
+    # deactivation and a reset, which ends every copy of every earlier cookie at once.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Patient(Base):

@@ -22,6 +22,7 @@ class Photo(Base):
         # Identical content is stored once per patient (a double tap, a re-upload).
         UniqueConstraint("patient_id", "sha256"),
         Index("ix_photo_patient_id_taken_at", "patient_id", "taken_at"),
+        Index("ix_photo_patient_id_upload_sha256", "patient_id", "upload_sha256"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +32,8 @@ class Photo(Base):
     area: Mapped[str] = mapped_column(String(40))
     day: Mapped[int]  # days after the treatment when it was taken
     sha256: Mapped[str] = mapped_column(String(64))
+    # Of the bytes as uploaded (before decoding): a repeat is found without decoding it again.
+    upload_sha256: Mapped[str | None] = mapped_column(String(64))
     image_path: Mapped[str] = mapped_column(String(200))
     thumb_path: Mapped[str] = mapped_column(String(200))
     overlay_path: Mapped[str] = mapped_column(String(200))

@@ -12,7 +12,7 @@ from needlecare.storage.base import Base, UTCDateTime, utcnow
 
 
 class LoginFailure(Base):
-    """One failed login: `scope` is "account" (key: the normalised email) or "ip"."""
+    """One failed login or sign-up attempt; `scope` and `key`: see services.ratelimit."""
 
     __tablename__ = "login_failure"
     __table_args__ = (Index("ix_login_failure_scope_key_at", "scope", "key", "at"),)

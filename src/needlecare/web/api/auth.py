@@ -73,10 +73,19 @@ def me(actor: ApiActor) -> MeOut:
     return me_out(actor)
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=MeOut)
-def register(body: RegistrationIn, uow: UowDep) -> MeOut:
-    """Create a personal account (no clinic); then POST /auth/tokens to log in."""
-    return me_out(invitations.register_personal(uow, body.email, body.password, body.display_name))
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MeOut,
+    responses={429: {**RETRY_AFTER, "description": "Too many sign-ups (per address, global)"}},
+)
+def register(body: RegistrationIn, uow: UowDep, request: Request) -> MeOut:
+    """Create a personal account (no clinic); then POST /auth/tokens to log in.
+    Rate-limited per client address and globally (429 with Retry-After)."""
+    client_ip = request.client.host if request.client else None
+    return me_out(
+        invitations.register_personal(uow, body.email, body.password, body.display_name, client_ip)
+    )
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 
 from needlecare.services import checkins
 from needlecare.services.checkins import CheckinCreate
@@ -12,6 +12,7 @@ from needlecare.services.errors import FieldError
 from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["check-ins"])
 
@@ -71,10 +72,27 @@ def kept_checkin(sent: dict[str, Any]) -> CheckinCreate:
     )
 
 
-@router.get("/patients/{patient_id}/checkins", response_model=list[CheckinOut])
-def list_checkins(patient_id: int, actor: ApiActor, uow: UowDep) -> list[CheckinOut]:
-    """The patient's check-ins, oldest first."""
-    return [checkin_out(c) for c in checkins.list_checkins(uow, actor, patient_id)]
+@router.get(
+    "/patients/{patient_id}/checkins",
+    response_model=list[CheckinOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def list_checkins(
+    patient_id: int,
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 200,
+    cursor: Cursor = None,
+) -> list[CheckinOut]:
+    """The patient's check-ins, oldest first, `limit` at a time; while more follow, the
+    `Link: <...>; rel="next"` header gives the next page's URL."""
+    page = checkins.checkin_page(
+        uow, actor, patient_id, after=position(request, cursor), limit=limit
+    )
+    link_next(request, response, page.after)
+    return [checkin_out(c) for c in page.items]
 
 
 @router.get("/patients/{patient_id}/checkins/{checkin_id}", response_model=CheckinOut)

@@ -115,7 +115,11 @@ def register(request: Request, form: FormBody, uow: UowDep) -> Response:
     values = {"display_name": text(form, "display_name", 300), "email": text(form, "email", 400)}
     try:
         principal = invitations.register_personal(
-            uow, values["email"], text(form, "password", 1000), values["display_name"]
+            uow,
+            values["email"],
+            text(form, "password", 1000),
+            values["display_name"],
+            request.client.host if request.client else None,
         )
     except (Invalid, Conflict) as error:
         return render(

@@ -1,0 +1,332 @@
+"""Hostile requests against a running server (issue 18), loopback only, every loop bounded.
+
+Starts `needlecare serve` (one worker process, SQLite in a temp data dir) on 127.0.0.1,
+registers a personal patient with a treatment, then runs each attack in turn while a probe
+polls /health. Per attack it reports the answers (status counts), the server's CPU seconds
+(its own plus its reaped children's: isolated photo decoders run as children), the growth of
+the peak RSS of the server and its children above the RSS before the attack (sampled every
+20 ms), and /health p50/p99 during the attack.
+
+    .venv/bin/python bench/hostile.py                 # every attack
+    .venv/bin/python bench/hostile.py --only scan-bomb,json-500mb
+
+Goal: every attack refused or served within 2 s of CPU and 200 MB of extra memory, and
+/health p99 < 200 ms throughout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the attack files are built by the tests' helpers
+
+from photos.attacks import deep_alpha_png, header_only_jpeg, scan_bomb_jpeg  # noqa: E402
+from photos.synthetic import Scene, encode  # noqa: E402
+
+NEEDLECARE = str(ROOT / ".venv" / "bin" / "needlecare")
+PORT = int(os.environ.get("NEEDLECARE_BENCH_PORT", "8116"))
+BASE = f"http://127.0.0.1:{PORT}"
+API = f"{BASE}/api/v1"
+PASSWORD = "a long and unusual bench password"
+
+
+@dataclass
+class Server:
+    """The server process and its descendants: the fork server of the isolated photo
+    decoders is its child, and each decoder that fork server's child (reaped by it, so its
+    CPU shows in the fork server's cutime, not in the server's)."""
+
+    pid: int
+
+    def tree(self) -> list[int]:
+        pids, index = [self.pid], 0
+        while index < len(pids):
+            for task in Path(f"/proc/{pids[index]}/task").glob("*/children"):
+                try:
+                    pids.extend(int(p) for p in task.read_text().split())
+                except OSError:
+                    continue
+            index += 1
+        return pids
+
+    def cpu_seconds(self) -> float:
+        ticks = 0
+        for pid in self.tree():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile (its CPU went to its parent's cutime)
+            ticks += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def rss_mb(self) -> float:
+        total = 0
+        for pid in self.tree():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except OSError:
+                continue
+        return total / 1024
+
+
+@dataclass
+class Probe:
+    """Polls /health every 20 ms on its own connection while an attack runs."""
+
+    server: Server
+    latencies: list[float] = field(default_factory=list)
+    failures: int = 0
+    peak_rss_mb: float = 0.0  # of the whole process tree, sampled with each probe
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        with httpx.Client(timeout=10) as client:
+            while not self.stop.is_set():
+                self.peak_rss_mb = max(self.peak_rss_mb, self.server.rss_mb())
+                start = time.perf_counter()
+                try:
+                    ok = client.get(f"{BASE}/health").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                self.latencies.append(time.perf_counter() - start)
+                self.failures += not ok
+                time.sleep(0.02)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def start_server(data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "NEEDLECARE_DATA_DIR": str(data_dir)}
+    process = subprocess.Popen(
+        [NEEDLECARE, "serve", "--port", str(PORT), "--no-worker", "--no-access-log"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 180  # a loaded machine starts it slowly
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{BASE}/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+def server_pid(process: subprocess.Popen[bytes]) -> int:
+    return process.pid  # `needlecare serve` runs uvicorn in its own process (one worker)
+
+
+def set_up(client: httpx.Client) -> tuple[dict[str, str], int]:
+    """A personal patient with a treatment; returns its bearer headers and patient id."""
+    client.post(
+        f"{API}/register",
+        json={"email": "bench@example.org", "password": PASSWORD, "display_name": "Bench"},
+    ).raise_for_status()
+    token = client.post(
+        f"{API}/auth/tokens", json={"email": "bench@example.org", "password": PASSWORD}
+    ).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    patient_id = client.get(f"{API}/me", headers=headers).json()["patient_id"]
+    client.post(
+        f"{API}/patients/{patient_id}/treatments",
+        json={"treatment_date": date.today().isoformat(), "depth_mm": 0.5, "device": "pen"},
+        headers=headers,
+    ).raise_for_status()
+    return headers, patient_id
+
+
+Attack = Callable[[httpx.Client, dict[str, str], int], list[int]]
+
+
+def upload(client: httpx.Client, headers: dict[str, str], patient_id: int, data: bytes) -> int:
+    response = client.post(
+        f"{API}/patients/{patient_id}/photos",
+        files={"file": ("p.jpg", data, "image/jpeg")},
+        headers=headers,
+    )
+    return response.status_code
+
+
+def concurrently(count: int, call: Callable[[], int]) -> list[int]:
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda _: call(), range(count)))
+
+
+def streamed(size: int, chunk: int = 1 << 20) -> Iterator[bytes]:
+    block = b" " * chunk
+    for _ in range(size // chunk):
+        yield block
+
+
+def attacks() -> dict[str, Attack]:
+    scan_bomb = scan_bomb_jpeg(6000, 6600, repeats=10_000)
+    deep_png = deep_alpha_png(6000, 6600)
+    tiny_header = header_only_jpeg(6000, 6600)
+    photo = encode(Scene(width=1600, height=1200).rgb(), "JPEG")
+
+    def huge_json(client: httpx.Client, _h: dict[str, str], pid: int) -> list[int]:
+        headers = {"content-type": "application/json", "content-length": str(500 << 20)}
+        try:
+            response = client.post(
+                f"{API}/patients/{pid}/checkins", content=streamed(500 << 20), headers=headers
+            )
+            return [response.status_code]
+        except httpx.HTTPError:
+            return [-1]  # the server closed the connection after its 413
+
+    def chunked_json(client: httpx.Client, _h: dict[str, str], _pid: int) -> list[int]:
+        codes = []
+        for path in ("auth/tokens", "register"):
+            try:
+                response = client.post(
+                    f"{API}/{path}",
+                    content=streamed(50 << 20),
+                    headers={"content-type": "application/json"},
+                )
+                codes.append(response.status_code)
+            except httpx.HTTPError:
+                codes.append(-1)
+        return codes
+
+    def odd_ids(client: httpx.Client, headers: dict[str, str], pid: int) -> list[int]:
+        codes = [
+            client.get(f"{API}/patients/{bad}/checkins", headers=headers).status_code
+            for bad in ("²", "①", "٣", "9223372036854775808", "2147483648")
+        ]
+        codes.append(
+            client.get(
+                f"{API}/audit", params={"before_id": "9223372036854775808"}, headers=headers
+            ).status_code
+        )
+        for escaped in ("\\u0000", "\\ud800"):  # as JSON escapes: NUL, a lone surrogate
+            body = '{"email": "x@example.org", "password": "a' + escaped + 'b"}'
+            codes.append(
+                client.post(
+                    f"{API}/auth/tokens",
+                    content=body,
+                    headers={"content-type": "application/json"},
+                ).status_code
+            )
+        return codes
+
+    def login_flood(client: httpx.Client, _h: dict[str, str], _pid: int) -> list[int]:
+        def attempt() -> int:
+            with httpx.Client(timeout=60) as own:
+                return own.post(
+                    f"{API}/auth/tokens",
+                    json={"email": "bench@example.org", "password": "wrong wrong wrong"},
+                ).status_code
+
+        return concurrently(20, attempt)
+
+    return {
+        "scan-bomb": lambda c, h, p: [upload(c, h, p, scan_bomb)],
+        "scan-bomb-x4": lambda c, h, p: concurrently(4, lambda: upload(c, h, p, scan_bomb)),
+        "deep-png": lambda c, h, p: [upload(c, h, p, deep_png)],
+        "deep-png-x12": lambda c, h, p: concurrently(
+            12, lambda: upload(c, h, p, deep_alpha_png_variant(deep_png))
+        ),
+        "header-claims-40mp": lambda c, h, p: [upload(c, h, p, tiny_header)],
+        "duplicate-x10": lambda c, h, p: [upload(c, h, p, photo) for _ in range(10)],
+        "json-500mb": huge_json,
+        "json-50mb-auth-register": chunked_json,
+        "odd-ids-nul-surrogate": odd_ids,
+        "login-flood-x20": login_flood,
+    }
+
+
+_variant = iter(range(1, 1 << 30))
+
+
+def deep_alpha_png_variant(png: bytes) -> bytes:
+    # Different bytes each time (a trailing chunk), so no upload is a repeat of another.
+    import struct
+    import zlib
+
+    data = str(next(_variant)).encode()
+    chunk = struct.pack(">I", len(data)) + b"teXt" + data
+    chunk += struct.pack(">I", zlib.crc32(b"teXt" + data) & 0xFFFFFFFF)
+    return png[:-12] + chunk + png[-12:]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="", help="comma-separated attack names")
+    args = parser.parse_args()
+    chosen = set(filter(None, args.only.split(",")))
+    with tempfile.TemporaryDirectory(prefix="needlecare-hostile-") as scratch:
+        process = start_server(Path(scratch))
+        server = Server(server_pid(process))
+        try:
+            with httpx.Client(timeout=120) as client:
+                headers, patient_id = set_up(client)
+                print(
+                    f"{'attack':26} {'answers':28} {'cpu s':>6} {'+peak MB':>8} "
+                    f"{'health p50':>10} {'p99 ms':>7} {'fail':>4}"
+                )
+                for name, attack in attacks().items():
+                    if chosen and name not in chosen:
+                        continue
+                    run_one(name, attack, client, headers, patient_id, server)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def run_one(
+    name: str,
+    attack: Attack,
+    client: httpx.Client,
+    headers: dict[str, str],
+    patient_id: int,
+    server: Server,
+) -> None:
+    probe = Probe(server)
+    thread = threading.Thread(target=probe.run, daemon=True)
+    cpu, before = server.cpu_seconds(), server.rss_mb()
+    thread.start()
+    try:
+        codes = attack(client, headers, patient_id)
+    finally:
+        deadline = time.monotonic() + 10
+        while len(probe.latencies) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)  # a few probes even when the attack was refused at once
+        probe.stop.set()
+        thread.join()
+    answers = ", ".join(f"{code}x{n}" for code, n in sorted(Counter(codes).items()))
+    print(
+        f"{name:26} {answers:28} {server.cpu_seconds() - cpu:6.2f} "
+        f"{probe.peak_rss_mb - before:8.0f} "
+        f"{statistics.median(probe.latencies) * 1000:10.1f} "
+        f"{percentile(probe.latencies, 0.99) * 1000:7.1f} {probe.failures:4d}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

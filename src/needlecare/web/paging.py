@@ -1,0 +1,35 @@
+"""The web side of keyset pagination (services.pagination), the same on every list route:
+`limit` and `cursor` query parameters in, the page as the body, and while more rows follow
+an RFC 8288 `Link: <...>; rel="next"` header whose URL carries the next signed cursor."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query, Request, Response
+
+from needlecare.services.pagination import MAX_LIMIT, decode_cursor, encode_cursor
+
+Cursor = Annotated[
+    str | None,
+    Query(max_length=500, description='From the `Link: rel="next"` header of the last page'),
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")]
+LINK_HEADER = {
+    "Link": {
+        "description": 'RFC 8288 `<url>; rel="next"` while more rows follow',
+        "schema": {"type": "string"},
+    }
+}
+
+
+def position(request: Request, cursor: str | None) -> tuple[Any, ...] | None:
+    return decode_cursor(request.app.state.settings.secret_key, cursor)
+
+
+def link_next(request: Request, response: Response, after: tuple[Any, ...] | None) -> None:
+    if after is None:
+        return
+    token = encode_cursor(request.app.state.settings.secret_key, after)
+    url = request.url.include_query_params(cursor=token)
+    response.headers["Link"] = f'<{url}>; rel="next"'
