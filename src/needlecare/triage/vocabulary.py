@@ -142,6 +142,9 @@ SIGNS: tuple[Sign, ...] = (
          "Time in the sun", section="common"),
     Sign("picking", "Have you picked or scratched the treated skin?", "Picking or scratching",
          section="common"),
+    Sign("new_product", "Did you start a new product on the treated skin in the last 3 days?",
+         "New product in the last 3 days", section="common",
+         hint="Anything you had not used since the treatment: a serum, cream, sunscreen or makeup."),
 )  # fmt: skip
 FLAGS = tuple(sign.name for sign in SIGNS)
 SIGN_BY_NAME = {sign.name: sign for sign in SIGNS}
