@@ -68,8 +68,7 @@ def _seed_queue(server: Server, how_many: int) -> None:
 def test_red_flag_banner_queue_order_and_a_reply_the_patient_reads(
     phone: Any, browser: Any, server: Server, shots: Path
 ) -> None:
-    out = Path("/work/wt/_shots/h15b")
-    out = out if out.exists() else shots
+    out = shots
     _seed_queue(server, 16)
     desk = _laptop(browser, server)
 
@@ -152,8 +151,7 @@ def test_red_flag_banner_queue_order_and_a_reply_the_patient_reads(
 def test_new_pages_and_states_have_no_serious_accessibility_violations(
     phone: Any, browser: Any, server: Server, shots: Path
 ) -> None:
-    out = Path("/work/wt/_shots/h15b")
-    out = out if out.exists() else shots
+    out = shots
     axe = Axe()
     problems: dict[str, list[str]] = {}
     log_in(phone, server.world.patient_a, server.password)
