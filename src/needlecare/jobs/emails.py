@@ -68,7 +68,11 @@ def _clinic_name(session: Session, clinic_id: int | None) -> str:
     return clinic.name if clinic else "NeedleCare"
 
 
-def _reminder(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+def _reminder_target(
+    session: Session, row: OutboxMessage, settings: JobsSettings
+) -> tuple[Treatment, Patient, int, str]:
+    """The treatment, patient and day of a message on the reminder clock, and its pause link;
+    NoLongerWanted when the treatment or patient is gone or reminders are paused."""
     treatment = session.get(Treatment, int(row.payload["treatment_id"]))
     if treatment is None:
         raise NoLongerWanted("treatment deleted")
@@ -77,10 +81,21 @@ def _reminder(session: Session, row: OutboxMessage, settings: JobsSettings) -> E
     patient = session.get(Patient, treatment.patient_id)
     if patient is None:
         raise NoLongerWanted("patient deleted")
-    day = int(row.payload["day"])
     pause_url = (
         f"{settings.base_url}/reminders/pause/{pause_token(settings.secret_key, treatment.id)}"
     )
+    return treatment, patient, int(row.payload["day"]), pause_url
+
+
+def _unsubscribe_headers(pause_url: str) -> dict[str, str]:
+    return {
+        "List-Unsubscribe": f"<{pause_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+    }
+
+
+def _reminder(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    _, patient, day, pause_url = _reminder_target(session, row, settings)
     text, html = _render(
         "reminder",
         {
@@ -91,12 +106,8 @@ def _reminder(session: Session, row: OutboxMessage, settings: JobsSettings) -> E
             "pause_url": pause_url,
         },
     )
-    headers = {
-        "List-Unsubscribe": f"<{pause_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
-    }
     subject = DAILY_SUBJECT if day <= LAST_DAILY_DAY else LATER_SUBJECT
-    return Email(subject, text, html, headers)
+    return Email(subject, text, html, _unsubscribe_headers(pause_url))
 
 
 def _checkin_alert(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
@@ -162,21 +173,10 @@ def _urgent_overdue(session: Session, row: OutboxMessage, settings: JobsSettings
 def _product_back(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
     from needlecare.services.shelf import returning_on
 
-    treatment = session.get(Treatment, int(row.payload["treatment_id"]))
-    if treatment is None:
-        raise NoLongerWanted("treatment deleted")
-    if session.get(ReminderPause, treatment.id) is not None:
-        raise NoLongerWanted("reminders paused")
-    patient = session.get(Patient, treatment.patient_id)
-    if patient is None:
-        raise NoLongerWanted("patient deleted")
-    day = int(row.payload["day"])
+    treatment, patient, day, pause_url = _reminder_target(session, row, settings)
     products = returning_on(session, patient, treatment, day)
     if not products:
         raise NoLongerWanted("no product comes back that day any more")
-    pause_url = (
-        f"{settings.base_url}/reminders/pause/{pause_token(settings.secret_key, treatment.id)}"
-    )
     text, html = _render(
         "product_back",
         {
@@ -188,11 +188,7 @@ def _product_back(session: Session, row: OutboxMessage, settings: JobsSettings) 
             "pause_url": pause_url,
         },
     )
-    headers = {
-        "List-Unsubscribe": f"<{pause_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
-    }
-    return Email(PRODUCT_BACK_SUBJECT, text, html, headers)
+    return Email(PRODUCT_BACK_SUBJECT, text, html, _unsubscribe_headers(pause_url))
 
 
 _BUILDERS = {

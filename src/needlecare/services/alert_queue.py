@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from needlecare.services import audit
+from needlecare.services import audit, messages
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import alert_for, require_staff
@@ -179,17 +179,7 @@ def queue(
         rows = _alert_rows(uow, clinic_id, now)
         if include_missed and filters == QueueFilter():
             rows += _missed_rows(uow, clinic_id, now, {row.patient_id for row in rows})
-        unread = dict(
-            uow.session.execute(
-                select(Message.patient_id, func.count(Message.id))
-                .where(
-                    Message.clinic_id == clinic_id,
-                    Message.from_clinic.is_(False),
-                    Message.read_at.is_(None),
-                )
-                .group_by(Message.patient_id)
-            ).all()
-        )
+        unread = dict(uow.session.execute(messages.unread_query(clinic_id)).all())
         names = dict(
             uow.session.execute(
                 select(User.id, User.display_name).where(User.clinic_id == clinic_id)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from needlecare.services import audit, notifications
 from needlecare.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -202,16 +202,21 @@ def unread_by_patient(uow: UnitOfWork, actor: Principal) -> dict[int, int]:
     """Staff: patient id -> messages from that patient nobody at the clinic has opened yet."""
     clinic_id = require_staff(actor)
     with uow.reading():
-        rows = uow.session.execute(
-            select(Message.patient_id, func.count(Message.id))
-            .where(
-                Message.clinic_id == clinic_id,
-                Message.from_clinic.is_(False),
-                Message.read_at.is_(None),
-            )
-            .group_by(Message.patient_id)
-        ).all()
+        rows = uow.session.execute(unread_query(clinic_id)).all()
     return {patient_id: count for patient_id, count in rows}
+
+
+def unread_query(clinic_id: int) -> Select[int, int]:
+    """(patient id, count) of the patients' messages nobody at the clinic has opened yet."""
+    return (
+        select(Message.patient_id, func.count(Message.id))
+        .where(
+            Message.clinic_id == clinic_id,
+            Message.from_clinic.is_(False),
+            Message.read_at.is_(None),
+        )
+        .group_by(Message.patient_id)
+    )
 
 
 def clinic_messages(uow: UnitOfWork, actor: Principal) -> Sequence[Message]:

@@ -144,7 +144,7 @@ SIGNS: tuple[Sign, ...] = (
          section="common"),
     Sign("new_product", "Did you start a new product on the treated skin in the last 3 days?",
          "New product in the last 3 days", section="common",
-         hint="Anything you had not used since the treatment: a serum, cream, sunscreen or makeup."),
+         hint="Anything not used since the treatment: a serum, cream, sunscreen or makeup."),
 )  # fmt: skip
 FLAGS = tuple(sign.name for sign in SIGNS)
 SIGN_BY_NAME = {sign.name: sign for sign in SIGNS}
