@@ -16,6 +16,7 @@ from needlecare.storage.models import (
     Message,
     Photo,
     ReminderPause,
+    ShelfProduct,
 )
 
 from .conftest import login
@@ -40,6 +41,10 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
     ),
     "/checkin": ("patient", {"redness": "1", "idempotency_key": "csrf-test"}, None),
     "/products": ("patient", {"ingredients": "Aqua, Glycerin"}, None),
+    "/products/mine": ("patient", {"name": "Balm", "ingredients": "Aqua, Glycerin"}, None),
+    "/products/mine/remove": ("patient", {"product_id": "1"}, None),
+    # The scan checks the token inside the size-limited multipart body, like photo uploads.
+    "/products/scan": ("patient", {}, A_FILE),
     "/clinic/alerts/{alert_id}/acknowledge": ("staff", {}, None),
     "/clinic/alerts/{alert_id}/resolve": ("staff", {"note": "called"}, None),
     "/clinic/alerts/{alert_id}/assign": ("staff", {"assignee_id": "1"}, None),
@@ -115,7 +120,7 @@ def test_form_without_a_valid_csrf_token_is_refused(
     path = template.format(
         token="inv_whatever", alert_id=1, patient_id=world.patient_a_id, photo_id=1
     )
-    models = (Checkin, ClinicalNote, Photo, ClinicProtocol, Message)
+    models = (Checkin, ClinicalNote, Photo, ClinicProtocol, Message, ShelfProduct)
     before = [_count(app, m) for m in models]
 
     for token in (None, "forged-token"):

@@ -21,7 +21,7 @@ def _mode(path: Path) -> int:
 
 def test_files_the_app_creates_are_readable_by_their_owner_only(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    settings = load_settings({"NEEDLECARE_DATA_DIR": str(data_dir)})
+    settings = load_settings(data_dir=data_dir)
     upgrade(settings.database_url)
     assert _mode(data_dir) == 0o700
     assert _mode(data_dir / "secret_key") == 0o600
@@ -39,7 +39,7 @@ def test_an_existing_world_readable_database_is_made_private(tmp_path: Path) -> 
     data_dir = tmp_path / "data"
     data_dir.mkdir(mode=0o755)
     (data_dir / "needlecare.db").touch(mode=0o644)
-    load_settings({"NEEDLECARE_DATA_DIR": str(data_dir)})
+    load_settings(data_dir=data_dir)
     assert _mode(data_dir) == 0o700
     assert _mode(data_dir / "needlecare.db") == 0o600
 

@@ -121,7 +121,8 @@ def statement_from(
         level=raw.get("level"),
         bands=frozenset(Band(b) for b in raw["bands"]) if "bands" in raw else frozenset(Band),
         min_fitzpatrick=raw.get("min_fitzpatrick"),
-        sheet=raw.get("sheet", section_sheet),
+        # `sheet = false`: on the guide page only (the personal sheet must fit one page).
+        sheet=raw.get("sheet", section_sheet) or None,
         windows=tuple(dict.fromkeys(m["window"] for m in PLACEHOLDER.finditer(raw["text"]))),
         template=raw["text"],
     )
