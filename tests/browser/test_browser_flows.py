@@ -139,10 +139,21 @@ CLINIC_PAGES = [
 
 
 def _serious(results: Any) -> list[str]:
+    return [line for line, impact in _violations(results) if impact in ("serious", "critical")]
+
+
+def _any_violation(results: Any) -> list[str]:
+    """Every axe violation, whatever its impact (the pages built this round are held to it)."""
+    return [line for line, _ in _violations(results)]
+
+
+def _violations(results: Any) -> list[tuple[str, str]]:
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        (
+            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}",
+            str(v.get("impact")),
+        )
         for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
     ]
 
 
