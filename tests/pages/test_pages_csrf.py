@@ -14,6 +14,8 @@ from needlecare.storage.models import (
     ClinicalNote,
     ClinicProtocol,
     Message,
+    Patient,
+    PatientReminderSettings,
     Photo,
     ReminderPause,
     ShelfProduct,
@@ -62,6 +64,8 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
     "/clinic/patients/{patient_id}/photos/new": ("staff", {"area": "cheek"}, A_FILE),
     "/photos/{photo_id}/roi": ("patient", {"measure": "auto"}, None),
     "/photos/{photo_id}/delete": ("patient", {"confirm": "yes"}, None),
+    "/account/reminders": ("patient", {"local_time": "07:00", "paused": "true"}, None),
+    "/account/delete": ("patient", {"confirm": "DELETE MY DATA"}, None),
 }
 
 # POST page routes without a session CSRF token, and why they cannot be forged cross-site.
@@ -121,6 +125,7 @@ def test_form_without_a_valid_csrf_token_is_refused(
         token="inv_whatever", alert_id=1, patient_id=world.patient_a_id, photo_id=1
     )
     models = (Checkin, ClinicalNote, Photo, ClinicProtocol, Message, ShelfProduct)
+    models += (Patient, PatientReminderSettings, ReminderPause)
     before = [_count(app, m) for m in models]
 
     for token in (None, "forged-token"):

@@ -6,9 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request, Response
 
 from needlecare.web.pages import (
+    account,
     auth,
     clinic,
     clinic_alerts,
+    clinic_exports,
     clinic_settings,
     guide,
     label_scan,
@@ -24,11 +26,13 @@ from needlecare.web.pages.rendering import error_page
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(patient.router)
+router.include_router(account.router)
 router.include_router(label_scan.router)
 router.include_router(shelf.router)
 router.include_router(clinic.router)
 router.include_router(clinic_alerts.router)
 router.include_router(clinic_settings.router)
+router.include_router(clinic_exports.router)
 router.include_router(messages.router)
 router.include_router(reminders.router)
 router.include_router(guide.router)

@@ -24,6 +24,7 @@ from needlecare.services.errors import Conflict, Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
+from needlecare.web.pages.clinic_exports import DOWNLOADS
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.presenters import (
@@ -116,6 +117,7 @@ def _patient_page(
         "forms": forms
         or {"note": {"body": ""}, "rec": {"product_name": "", "inci_text": "", "note": ""}},
         "invite_link": invite_link,
+        "downloads": DOWNLOADS,
         "thread": message_rows(messages.thread(uow, viewer, patient_id)),
         "reply_action": f"/clinic/patients/{patient_id}/messages",
         "reply_label": "Write to the patient",
