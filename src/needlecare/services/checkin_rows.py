@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from needlecare.services import audit, clock, notifications, protocols
+from needlecare.services import audit, clock, notifications, outcome_rows, protocols
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import can_see_patient
@@ -168,6 +168,7 @@ def store(
             notifications.enqueue_checkin_alert(  # same transaction: the outbox
                 uow.session, alert_id, patient.clinic_id, patient.id, now
             )
+        outcome_rows.record(uow.session, patient.clinic_id, patient.id, values)
         audit.record_for_patient(
             uow.session, actor, "checkin.create", "checkin", checkin_id, patient, at=now
         )

@@ -24,6 +24,7 @@ from needlecare.storage.models.jobs import (
     ReminderEvent,
     ReminderPause,
 )
+from needlecare.storage.models.outcomes import OutcomeDay, OutcomeTreatment
 from needlecare.storage.models.photos import Photo
 from needlecare.storage.models.protocols import ClinicProtocol
 from needlecare.storage.models.security import LoginFailure
@@ -42,6 +43,8 @@ __all__ = [
     "LoginFailure",
     "Message",
     "OutboxMessage",
+    "OutcomeDay",
+    "OutcomeTreatment",
     "Patient",
     "PatientInvitation",
     "PatientReminderSettings",

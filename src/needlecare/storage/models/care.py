@@ -67,7 +67,13 @@ class Alert(Base):
 
     __tablename__ = "alert"
     # The queue's filter and sort keys: its page is found in the index alone.
-    __table_args__ = (Index("ix_alert_queue", "clinic_id", "state", "level", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_alert_queue", "clinic_id", "state", "level", "created_at", "id"),
+        # The outcomes page's times to acknowledge and resolve, read from the index alone.
+        Index(
+            "ix_alert_outcome", "clinic_id", "level", "created_at", "acknowledged_at", "resolved_at"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))

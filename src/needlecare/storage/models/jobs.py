@@ -81,7 +81,11 @@ class ReminderEvent(Base):
     """A scheduled moment of a treatment that the worker has handled, exactly once."""
 
     __tablename__ = "reminder_event"
-    __table_args__ = (UniqueConstraint("treatment_id", "due_day", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("treatment_id", "due_day", "kind"),
+        # The outcomes page counts a clinic's missed check-ins (and their treatments) here.
+        Index("ix_reminder_event_clinic_kind", "clinic_id", "kind", "treatment_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"))

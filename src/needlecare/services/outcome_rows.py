@@ -1,0 +1,124 @@
+"""Keeping the outcome summary tables as check-ins arrive: two atomic upserts in the
+check-in's own transaction (no read first, so two check-ins of one treatment at once on
+PostgreSQL both count: each upsert waits for the other's row and then adds to it)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, cast
+
+from sqlalchemy import Executable, Integer, Table, and_, bindparam, case, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from needlecare.outcomes.summary import summarise
+from needlecare.storage.models import OutcomeDay, OutcomeTreatment, Treatment
+
+_TREATMENT = cast(Table, OutcomeTreatment.__table__)
+_DAY = cast(Table, OutcomeDay.__table__)
+
+
+def _greater(current: Any, new: Any) -> Any:
+    return case((new > current, new), else_=current)
+
+
+def _earlier(current: Any, new: Any) -> Any:
+    """The earlier day, NULL meaning 'none yet' on either side."""
+    return case(
+        (new.is_(None), current), (or_(current.is_(None), new < current), new), else_=current
+    )
+
+
+def _later(current: Any, new: Any) -> Any:
+    return case(
+        (new.is_(None), current), (or_(current.is_(None), new > current), new), else_=current
+    )
+
+
+@cache
+def _statements(dialect: str) -> tuple[Executable, Executable]:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    t, d = _TREATMENT.c, _DAY.c
+    operator = (
+        select(Treatment.created_by)
+        .where(Treatment.id == bindparam("treatment_id"))
+        .scalar_subquery()
+    )
+    names = (
+        "treatment_id",
+        "clinic_id",
+        "patient_id",
+        "band",
+        "device",
+        "fitzpatrick",
+        "worst_rank",
+        "last_day",
+        "breakout_first_day",
+        "breakout_last_day",
+        "complication",
+    )
+    values: dict[str, Any] = {name: bindparam(name, type_=t[name].type) for name in names}
+    treatment = insert(_TREATMENT).values(operator_id=operator, checkins=1, **values)
+    new = treatment.excluded
+    treatment = treatment.on_conflict_do_update(
+        index_elements=[t.treatment_id],
+        set_={
+            "checkins": t.checkins + 1,
+            "worst_rank": _greater(t.worst_rank, new.worst_rank),
+            "last_day": _greater(t.last_day, new.last_day),
+            "breakout_first_day": _earlier(t.breakout_first_day, new.breakout_first_day),
+            "breakout_last_day": _later(t.breakout_last_day, new.breakout_last_day),
+            "complication": or_(t.complication, new.complication),
+        },
+    )
+    day = insert(_DAY).values(
+        treatment_id=bindparam("treatment_id", type_=Integer),
+        day=bindparam("day", type_=Integer),
+        clinic_id=bindparam("clinic_id", type_=Integer),
+        worst_rank=bindparam("worst_rank", type_=Integer),
+    )
+    day = day.on_conflict_do_update(
+        index_elements=[d.treatment_id, d.day],
+        set_={"worst_rank": _greater(d.worst_rank, day.excluded.worst_rank)},
+        where=and_(day.excluded.worst_rank > d.worst_rank),
+    )
+    return treatment, day
+
+
+def record(
+    session: Session, clinic_id: int | None, patient_id: int, values: dict[str, Any]
+) -> None:
+    """Add a stored check-in (its row `values`) to its treatment's summary rows; never
+    commits. Patients without a clinic have no clinic outcomes: nothing is kept for them."""
+    if clinic_id is None:
+        return
+    s = summarise(
+        str(values["level"]), int(values["day"]), values["triage_input"], values["triage_result"]
+    )
+    treatment, day = _statements(session.get_bind().dialect.name)
+    breakout_day = s.day if s.breakout else None
+    session.execute(
+        treatment,
+        {
+            "treatment_id": values["treatment_id"],
+            "clinic_id": clinic_id,
+            "patient_id": patient_id,
+            "band": s.band,
+            "device": s.device,
+            "fitzpatrick": s.fitzpatrick,
+            "worst_rank": s.rank,
+            "last_day": s.day,
+            "breakout_first_day": breakout_day,
+            "breakout_last_day": breakout_day,
+            "complication": s.complication,
+        },
+    )
+    session.execute(
+        day,
+        {
+            "treatment_id": values["treatment_id"],
+            "day": s.day,
+            "clinic_id": clinic_id,
+            "worst_rank": s.rank,
+        },
+    )

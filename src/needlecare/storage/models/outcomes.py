@@ -1,0 +1,47 @@
+"""Outcome summary tables, kept in each check-in's own transaction (services.outcomes).
+
+The clinic's outcomes page counts these instead of reading every check-in: one row per
+followed treatment and one per treatment and day after treatment. Both point at the
+treatment and the patient, so a patient's deletion removes them with everything else.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from needlecare.storage.base import Base
+
+
+class OutcomeTreatment(Base):
+    """One treatment with at least one check-in: its worst level, breakout days, complication."""
+
+    __tablename__ = "outcome_treatment"
+
+    treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    # Who recorded the treatment (the operator); NULL when not known.
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    band: Mapped[str | None] = mapped_column(String(4))
+    device: Mapped[str | None] = mapped_column(String(20))
+    fitzpatrick: Mapped[int | None]
+    checkins: Mapped[int]
+    worst_rank: Mapped[int]  # index into outcomes.summary.LEVELS
+    last_day: Mapped[int]
+    breakout_first_day: Mapped[int | None]
+    breakout_last_day: Mapped[int | None]
+    complication: Mapped[bool]
+
+
+class OutcomeDay(Base):
+    """A treatment's worst level on one day after treatment."""
+
+    __tablename__ = "outcome_day"
+    # The by-day breakdown's own access path: a clinic's rows by day, found in the index.
+    __table_args__ = (Index("ix_outcome_day_clinic_day", "clinic_id", "day", "worst_rank"),)
+
+    treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), primary_key=True)
+    day: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    worst_rank: Mapped[int]

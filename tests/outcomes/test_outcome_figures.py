@@ -1,0 +1,154 @@
+"""Outcome figures on a small seeded clinic (tests/outcomes/seed.py), answers worked out by
+hand, on both databases; the summary rows follow each check-in and go with a deleted patient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from needlecare.outcomes import figures
+from needlecare.services import auth, checkins, deletion, outcomes
+from needlecare.services.checkins import CheckinCreate
+from needlecare.services.errors import Forbidden
+from needlecare.storage.models import OutcomeDay, OutcomeTreatment
+from needlecare.storage.uow import UnitOfWork
+
+from .seed import seed_outcomes
+
+
+def _by_key(groups: list[figures.Group]) -> dict[str, figures.Group]:
+    return {g.key: g for g in groups}
+
+
+def test_outcomes_of_a_small_clinic_match_the_hand_count(uow: UnitOfWork, world: Any) -> None:
+    seeded = seed_outcomes(uow, world)
+    bob = auth.principal_for_token(uow, world.bob.token)
+    result = outcomes.clinic_outcomes(uow, bob)
+
+    # Worst level per treatment: expected T1-T6 and T11 (7), monitor T7 (1),
+    # contact_clinic T8 and T12 (2), urgent T9 and T10 (2): 12 treatments followed.
+    assert result.followed_treatments == 12
+    assert result.overall.counts == {"expected": 7, "monitor": 1, "contact_clinic": 2, "urgent": 2}
+    assert result.overall.shares == {
+        "expected": 58.3,
+        "monitor": 8.3,
+        "contact_clinic": 16.7,
+        "urgent": 16.7,
+    }
+    # Complications: T8 (BO-08), T9 (AE-01), T10 and T12 (AE-09): 4 of 12 = 33.3 per 100.
+    # Wilson 95 %: z^2 = 3.8415; centre = (1/3 + 3.8415/24) / (1 + 3.8415/12) = 0.3737;
+    # half = 1.96 * sqrt(1/3 * 2/3 / 12 + 3.8415/576) / 1.3201 = 0.2356 -> 13.8 to 60.9.
+    rate = result.complications
+    assert rate is not None
+    assert (rate.events, rate.n, rate.per_100, rate.low, rate.high) == (4, 12, 33.3, 13.8, 60.9)
+
+    # Depth band D (1.0 mm): T1-T10 -> 6 expected, 1 monitor, 1 contact, 2 urgent; 3 of 10
+    # complications. Band S (T11, T12): 2 treatments, too few to compare.
+    bands = _by_key(result.by_depth_band)
+    assert bands["D"].shares == {
+        "expected": 60.0,
+        "monitor": 10.0,
+        "contact_clinic": 10.0,
+        "urgent": 20.0,
+    }
+    assert bands["D"].complications is not None and bands["D"].complications.per_100 == 30.0
+    assert bands["S"].n == 2 and bands["S"].shares is None
+    assert bands["S"].complications is None and bands["S"].note == figures.TOO_FEW
+    # The same split by operator (Bob recorded T1-T10, Alice T11-T12) and Fitzpatrick type.
+    operators = {g.label: g for g in result.by_operator}
+    assert operators["Bob"].n == 10 and operators["Bob"].shares == bands["D"].shares
+    assert operators["Alice"].note == figures.TOO_FEW
+    skin = {g.label: g for g in result.by_fitzpatrick}
+    assert skin["III"].n == 10 and skin["not recorded"].n == 2
+    assert [(g.label, g.n) for g in result.by_device] == [("pen", 12)]
+
+    # Day 3: T1-T6, T11 expected, T7 monitor, T9 and T10 urgent: 10 treatments.
+    day3 = result.by_day[3]
+    assert day3.shares == {"expected": 70.0, "monitor": 10.0, "contact_clinic": 0.0, "urgent": 20.0}
+    # Day 5: T8 (monitor) and T12 (contact_clinic) only; day 0: nobody checked in.
+    assert result.by_day[5].counts["monitor"] == 1 and result.by_day[5].shares is None
+    assert result.by_day[0].n == 0
+
+    # Breakouts: T7 days 3-10 (8 days), T8 days 5-17 (13 days, past day 14): 2, too few.
+    assert result.breakouts.treatments == 2
+    assert result.breakouts.past_window is None and result.breakouts.note == figures.TOO_FEW
+    # Urgent alerts: T9 (acknowledged, resolved) and T10 (acknowledged), none open.
+    alerts = result.urgent_alerts
+    assert (alerts.raised, alerts.still_open) == (2, 0)
+    assert alerts.minutes_to_acknowledge.n == 2 and alerts.minutes_to_resolve.n == 1
+    # Missed: 3 events on 2 treatments, of the clinic's 14 (the 12 + pat's and quinn's).
+    missed = result.missed_checkins
+    assert (missed.missed, missed.treatments_with_a_miss, missed.treatments) == (3, 2, 14)
+    assert missed.share is not None and missed.share.per_100 == 14.3
+
+    with uow.reading():
+        t8 = uow.session.get_one(OutcomeTreatment, seeded.treatments[7])
+        assert (t8.checkins, t8.breakout_first_day, t8.breakout_last_day) == (2, 5, 17)
+        assert t8.complication and t8.worst_rank == 2
+
+
+def test_other_clinics_and_patients_see_nothing(uow: UnitOfWork, world: Any) -> None:
+    seed_outcomes(uow, world)
+    charlie = auth.principal_for_token(uow, world.charlie.token)
+    assert outcomes.clinic_outcomes(uow, charlie).followed_treatments == 0
+    pat = auth.principal_for_token(uow, world.pat.token)
+    with pytest.raises(Forbidden):
+        outcomes.clinic_outcomes(uow, pat)
+
+
+def test_a_deleted_patient_takes_their_summary_rows(uow: UnitOfWork, world: Any) -> None:
+    pat = auth.principal_for_token(uow, world.pat.token)
+    checkins.submit_checkin(uow, pat, world.patients["pat"], CheckinCreate(symptoms={"redness": 1}))
+
+    def count(model: type) -> int:
+        with uow.reading():
+            return int(uow.session.scalar(select(func.count()).select_from(model)) or 0)
+
+    assert count(OutcomeTreatment) == 1 and count(OutcomeDay) == 1
+    deletion.delete_my_data(uow, pat, deletion.DELETE_CONFIRMATION)
+    assert count(OutcomeTreatment) == 0 and count(OutcomeDay) == 0
+
+
+def test_wilson_interval_and_durations_by_hand() -> None:
+    # 0 of 10: the interval still has width (0 to 27.8 per 100), unlike k/n +- z*se.
+    zero = figures.wilson(0, 10)
+    assert (zero.per_100, zero.low, zero.high) == (0.0, 0.0, 27.8)
+    # Ten durations 1..10: median 5.5, 90th centile 9.1 (linear between ranks 9 and 10).
+    spread = figures.durations({float(v): 1 for v in range(1, 11)})
+    assert (spread.n, spread.median, spread.p90) == (10, 5.5, 9.1)
+    # Breakouts: 8 treatments lasting days 3-10, 2 lasting days 5-17 -> 2 of 10 past day 14;
+    # durations: eight of 8 days and two of 13 -> median 8, 90th centile 13.
+    spans = figures.breakouts({(3, 10): 8, (5, 17): 2})
+    assert spans.past_window is not None and spans.past_window.per_100 == 20.0
+    assert (spans.duration_days.median, spans.duration_days.p90) == (8.0, 13.0)
+
+
+def test_the_migration_fills_the_summary_from_stored_checkins(
+    database_url: str, uow: UnitOfWork, world: Any
+) -> None:
+    """h20b_outcomes builds, from the check-ins already stored, the rows the submit path keeps."""
+    from alembic import command
+
+    from needlecare.storage.migrate import alembic_config, upgrade
+
+    seed_outcomes(uow, world)
+
+    def rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        with uow.reading():
+            kept = uow.session.execute(select(OutcomeTreatment).order_by("treatment_id"))
+            days = uow.session.execute(select(OutcomeDay).order_by("treatment_id", "day"))
+            return (
+                [
+                    tuple(vars(r).get(c.key) for c in OutcomeTreatment.__table__.c)
+                    for r in kept.scalars()
+                ],
+                [tuple(vars(r).get(c.key) for c in OutcomeDay.__table__.c) for r in days.scalars()],
+            )
+
+    kept = rows()
+    assert len(kept[0]) == 12
+    command.downgrade(alembic_config(database_url), "h18_hardening")
+    upgrade(database_url)
+    assert rows() == kept
