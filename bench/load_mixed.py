@@ -54,6 +54,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "load-test-patient-passphrase"
 GOAL_P99_MS = 250.0
 ANSWER_TIMEOUT_S = 30.0
+# uvicorn closes a keep-alive connection idle for 5 s (its default, which `serve` keeps).
+IDLE_REUSE_S = 4.0
 # Mostly calm days, some breakouts, a few red flags (each of those raises an alert).
 SYMPTOMS = (
     [{"redness": 1, "swelling": 0, "pain": 1, "flaking": True}] * 16
@@ -164,6 +166,10 @@ def server(
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+class StaleConnection(Exception):
+    """A kept-alive connection the server had already closed: it answered not one byte."""
+
+
 class RawConnection:
     """A minimal HTTP/1.1 keep-alive client connection: httpx costs about as much CPU per
     request as the server, on the same two cores."""
@@ -172,8 +178,10 @@ class RawConnection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.idle_since = 0.0  # time.monotonic() when its last answer ended
 
     async def request(self, method: str, path: str, headers: str, body: bytes = b"") -> int:
+        reused = self.writer is not None
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
@@ -184,6 +192,16 @@ class RawConnection:
         self.writer.write(data + b"\r\n" + body)
         try:
             status_line = await self.reader.readuntil(b"\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            self.close()
+            # A reused connection that closes before the first byte of the answer was closed
+            # by the server while idle (its keep-alive timeout raced our request): the
+            # request never reached the app, so the caller may send it again.
+            partial = isinstance(exc, asyncio.IncompleteReadError) and exc.partial
+            if reused and not partial:
+                raise StaleConnection from exc
+            raise
+        try:
             length = 0
             while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
                 name, _, value = line.partition(b":")
@@ -193,6 +211,7 @@ class RawConnection:
         except (asyncio.IncompleteReadError, ConnectionError):
             self.close()
             raise
+        self.idle_since = time.monotonic()
         return int(status_line.split(b" ", 2)[1])
 
     def close(self) -> None:
@@ -283,6 +302,8 @@ PROFILE = (
 class Samples:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    # Requests sent again after the server had closed their idle keep-alive connection.
+    stale_retries: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -397,17 +418,34 @@ async def offer(
     pending: dict[asyncio.Task[None], str] = {}
     offered = 0
 
+    def take_connection() -> RawConnection:
+        # The server closes a connection idle for its keep-alive timeout: never reuse one
+        # near that age (a request racing the close would fail through no fault of the app).
+        while idle:
+            candidate = idle.pop()
+            if time.monotonic() - candidate.idle_since < IDLE_REUSE_S:
+                return candidate
+            candidate.close()
+        return RawConnection(host, int(port))
+
     async def send(route: Route, due: float, request: Request) -> None:
-        connection = idle.pop() if idle else RawConnection(host, int(port))
+        conn = take_connection()
         method, path, headers, body = request
         try:
-            status = await connection.request(method, path, headers, body)
+            try:
+                status = await conn.request(method, path, headers, body)
+            except StaleConnection:
+                # Counted, and sent again once on a fresh connection; its latency still
+                # counts from when it was due. (Check-ins carry an Idempotency-Key.)
+                samples.stale_retries[route.name] = samples.stale_retries.get(route.name, 0) + 1
+                conn = RawConnection(host, int(port))
+                status = await conn.request(method, path, headers, body)
         except (asyncio.IncompleteReadError, ConnectionError) as exc:
             key = f"{route.name}: {type(exc).__name__}"
             samples.errors[key] = samples.errors.get(key, 0) + 1
             return
         took = time.perf_counter() - due
-        idle.append(connection)
+        idle.append(conn)
         if status >= 400:
             key = f"{route.name}: {status}"
             samples.errors[key] = samples.errors.get(key, 0) + 1
@@ -491,6 +529,8 @@ def report(db: str, scale: float, run: Run, args: argparse.Namespace) -> dict[st
             f"{figures['p99']:8.1f} {figures['max']:8.1f}"
         )
     print(f"answered {answered / run.elapsed:.1f} req/s; errors {samples.errors or 0}")
+    if samples.stale_retries:
+        print(f"sent again after the server closed an idle connection: {samples.stale_retries}")
     print(f"server CPU {1000 * run.server_cpu / max(total, 1):.2f} ms per request", end="")
     if run.database_cpu is not None:
         print(f"; PostgreSQL CPU {1000 * run.database_cpu / max(total, 1):.2f} ms per request")
@@ -504,6 +544,7 @@ def report(db: str, scale: float, run: Run, args: argparse.Namespace) -> dict[st
         "scale": scale,
         "offered": run.offered,
         "errors": samples.errors,
+        "stale_retries": samples.stale_retries,
         "routes": routes,
         "load_average": os.getloadavg()[0],
     }
