@@ -52,6 +52,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        auto_reload=False,  # packaged templates: they change only with a release
     )
 
 

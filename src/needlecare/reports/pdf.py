@@ -17,6 +17,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # packaged templates: they change only with a release
     )
     # Charts are SVG built by `needlecare.charts` from numbers only (labels escaped there).
     env.filters["svg"] = Markup

@@ -21,7 +21,7 @@ from needlecare.web.pages import (
     reminders,
     shelf,
 )
-from needlecare.web.pages.rendering import error_page
+from needlecare.web.pages.rendering import compile_templates, error_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
@@ -48,3 +48,4 @@ def _render_error_page(
 
 def install(app: FastAPI) -> None:
     app.state.render_error_page = _render_error_page
+    compile_templates()

@@ -68,6 +68,10 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship inside the package and change only with a new release (and a
+        # restart): no stat() of the file on every render. Keep every compiled template.
+        auto_reload=False,
+        cache_size=-1,
     )
     env.globals.update(icon=icon, static=static_url, LEVELS=LEVELS, VERDICTS=VERDICTS)
     env.filters["humanize"] = humanize
@@ -75,6 +79,17 @@ def _environment() -> Environment:
 
 
 templates = Jinja2Templates(env=_environment())
+
+
+def compile_templates() -> int:
+    """Compile every page template now (at start-up): the first request of each page pays
+    no compilation, and a template that does not compile stops the start, not a request.
+    Returns how many there are; a second call finds them all in the cache."""
+    env = templates.env
+    names = env.list_templates()  # the pages and what they include (the sheet's CSS)
+    for name in names:
+        env.get_template(name)
+    return len(names)
 
 
 def flash(request: Request, message: str) -> None:
