@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
 
 from needlecare.services import audit, notifications
 from needlecare.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -143,42 +144,51 @@ def thread(
     uow: UnitOfWork, actor: Principal, patient_id: int, *, mark_read: bool = True
 ) -> list[MessageView]:
     """The patient's thread, oldest first. Reading it marks the other side's messages read."""
-    now = utcnow()
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
-        rows = uow.session.execute(
-            select(Message, User.display_name)
-            .join(User, User.id == Message.author_id)
-            .where(Message.patient_id == patient.id)
-            .order_by(Message.created_at, Message.id)
-        ).all()
-        views = [
-            MessageView(
-                id=m.id,
-                patient_id=m.patient_id,
-                alert_id=m.alert_id,
-                from_clinic=m.from_clinic,
-                author_name=name,
-                body=m.body,
-                created_at=m.created_at,
-                read_at=m.read_at,
-            )
-            for m, name in rows
-        ]
-        if mark_read:
-            # Staff read what the patient wrote and the patient what the clinic wrote.
-            uow.session.execute(
-                update(Message)
-                .where(
-                    Message.patient_id == patient.id,
-                    Message.from_clinic.is_(actor.is_patient),
-                    Message.read_at.is_(None),
-                )
-                .values(read_at=now)
-            )
+        views = thread_in(uow.session, actor, patient, mark_read=mark_read)
         audit.record_for_patient(uow.session, actor, "message.list", "patient", patient.id, patient)
         uow.commit()
         return views
+
+
+def thread_in(
+    session: Session, actor: Principal, patient: Patient, *, mark_read: bool = True
+) -> list[MessageView]:
+    """`thread` inside the caller's transaction, for a patient the caller has already scoped
+    to the actor; the caller audits the read and commits."""
+    rows = session.execute(
+        select(Message, User.display_name)
+        .join(User, User.id == Message.author_id)
+        .where(Message.patient_id == patient.id)
+        .order_by(Message.created_at, Message.id)
+    ).all()
+    views = [
+        MessageView(
+            id=m.id,
+            patient_id=m.patient_id,
+            alert_id=m.alert_id,
+            from_clinic=m.from_clinic,
+            author_name=name,
+            body=m.body,
+            created_at=m.created_at,
+            read_at=m.read_at,
+        )
+        for m, name in rows
+    ]
+    # Staff read what the patient wrote and the patient what the clinic wrote (no statement
+    # when there is nothing new to mark).
+    if mark_read and any(v.read_at is None and v.from_clinic == actor.is_patient for v in views):
+        session.execute(
+            update(Message)
+            .where(
+                Message.patient_id == patient.id,
+                Message.from_clinic.is_(actor.is_patient),
+                Message.read_at.is_(None),
+            )
+            .values(read_at=utcnow())
+        )
+    return views
 
 
 def unread_for_patient(uow: UnitOfWork, actor: Principal) -> int:

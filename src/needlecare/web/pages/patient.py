@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from needlecare.services import checkins, clock, messages, notes, patients, products, treatments
+from needlecare.services import checkins, clock, notes, patients, products, treatments
 from needlecare.services.errors import FieldError, Invalid
 from needlecare.services.principal import Principal
-from needlecare.storage.base import utcnow
+from needlecare.services.today import today_view
 from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import Treatment
 from needlecare.storage.uow import UnitOfWork
@@ -54,9 +54,8 @@ def _latest_treatment(uow: UnitOfWork, viewer: Principal) -> Treatment | None:
 
 
 def _timeline_context(
-    uow: UnitOfWork, viewer: Principal, treatment: Treatment, today: date
+    timeline: dict[str, Any], treatment: Treatment, today: date
 ) -> dict[str, Any]:
-    timeline = treatments.get_timeline(uow, viewer, _pid(viewer), treatment.id, today=today)
     days = [d for d in timeline.get("days", []) if isinstance(d, dict)]
     day = (today - treatment.treatment_date).days
     # After the last day of the timeline, its last entry still describes the skin best.
@@ -73,21 +72,24 @@ def _timeline_context(
 
 @router.get("/today")
 def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    treatment = _latest_treatment(uow, viewer)
+    # One unit of work and one audit row for the whole page (services.today).
+    view = today_view(uow, viewer, _pid(viewer))
     context: dict[str, Any] = {"title": "Today", "treatment": None}
-    if treatment is not None:
-        zones = clock.zones_for(uow, viewer, _pid(viewer))
-        today = clock.local_today(utcnow(), *zones)
-        context.update(_timeline_context(uow, viewer, treatment, today))
-        history = checkins.list_checkins(uow, viewer, _pid(viewer), limit=20)
-        done_today = [c for c in history if clock.local_date(c.created_at, *zones) == today]
+    treatment = view.treatment
+    if treatment is not None and view.timeline is not None:
+        context.update(_timeline_context(view.timeline, treatment, view.today))
+        done_today = [
+            c
+            for c in view.recent_checkins
+            if clock.local_date(c.created_at, *view.zones) == view.today
+        ]
         context.update(
             treatment=treatment_view(treatment),
-            today_label=day_label(today),
+            today_label=day_label(view.today),
             checked_in_today=checkin_row(done_today[-1], "") if done_today else None,
             next_checkin_hint="Check in once a day, at about the same time.",
         )
-    context["thread"] = message_rows(messages.thread(uow, viewer, _pid(viewer)))
+    context["thread"] = message_rows(view.thread)
     return render(request, "patient/today.html", context, viewer=viewer)
 
 

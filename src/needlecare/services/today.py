@@ -1,0 +1,71 @@
+"""What the patient's Today page shows, read in one unit of work with one audit row.
+
+The page used to call five services (treatments, their timeline, the zones, check-ins, the
+message thread), each its own transaction with its own audit row: 4 commits per view. On
+SQLite with synchronous=FULL every commit waits for the disk, so commits per second are the
+scarce resource. Here the same reads happen in one transaction, recorded once as
+`today.read` (the patient's own record, read by the patient or by staff through the same
+service: either way one row says who read which patient's Today, and when).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from needlecare.services import audit, clock, domain, messages, protocols
+from needlecare.services.messages import MessageView
+from needlecare.services.principal import Principal
+from needlecare.services.scope import patient_for
+from needlecare.storage.base import utcnow
+from needlecare.storage.models import Checkin, Treatment
+from needlecare.storage.uow import UnitOfWork
+
+RECENT_CHECKINS = 20
+
+
+@dataclass(frozen=True)
+class TodayView:
+    today: date  # the patient's local date
+    zones: clock.Zones  # to turn instants into the patient's local dates
+    treatment: Treatment | None  # the most recent one
+    timeline: dict[str, Any] | None  # of that treatment (the domain's timeline contract)
+    recent_checkins: Sequence[Checkin]  # the latest RECENT_CHECKINS, oldest first
+    thread: list[MessageView]  # the message thread, oldest first (now marked read)
+
+
+def today_view(
+    uow: UnitOfWork, actor: Principal, patient_id: int, *, now: datetime | None = None
+) -> TodayView:
+    """The Today page's data for a patient the actor may see (NotFound otherwise)."""
+    now = now or utcnow()
+    with uow:
+        session = uow.session
+        patient = patient_for(session, actor, patient_id)
+        zones = clock.patient_zones(session, patient.id, patient.clinic_id)
+        today = clock.local_today(now, *zones)
+        treatment = session.scalars(
+            select(Treatment)
+            .where(Treatment.patient_id == patient.id)
+            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
+            .limit(1)
+        ).first()
+        timeline = None
+        recent: Sequence[Checkin] = ()
+        if treatment is not None:
+            windows = protocols.in_force(session, patient.clinic_id).windows
+            timeline = domain.timeline(treatment, today, windows)
+            recent = session.scalars(
+                select(Checkin)
+                .where(Checkin.patient_id == patient.id)
+                .order_by(Checkin.created_at.desc(), Checkin.id.desc())
+                .limit(RECENT_CHECKINS)
+            ).all()
+        thread = messages.thread_in(session, actor, patient)
+        audit.record_for_patient(session, actor, "today.read", "patient", patient.id, patient)
+        uow.commit()
+    return TodayView(today, zones, treatment, timeline, list(reversed(recent)), thread)
