@@ -8,12 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from needlecare.services import checkins, invitations, pages_support, patients
+from needlecare.services import invitations, pages_support, patients
 from needlecare.services.auth import principal_for
-from needlecare.services.errors import Forbidden
 from needlecare.services.principal import Principal
 from needlecare.storage.engine import make_engine, make_session_factory
-from needlecare.storage.enums import Level
 from needlecare.storage.models import User
 from needlecare.storage.uow import UnitOfWork
 
@@ -32,33 +30,6 @@ def _principal(factory: sessionmaker[Session], email: str) -> Principal:
     with factory() as session:
         user = session.scalars(select(User).where(User.email == email)).one()
         return principal_for(session, user)
-
-
-def test_roster_shows_last_check_in_and_open_alerts_within_the_clinic(
-    seeded_db: tuple[sessionmaker[Session], World],
-) -> None:
-    factory, world = seeded_db
-    uow = UnitOfWork(factory)
-    paula = _principal(factory, world.patient_a)
-    checkins.submit_checkin(
-        uow,
-        paula,
-        world.patient_a_id,
-        checkins.CheckinCreate(symptoms={"fever": True, "spreading_redness": True}),
-        idempotency_key="db-1",
-    )
-    admin = _principal(factory, world.admin_a)
-
-    rows = pages_support.roster(uow, admin, "PAU")
-    assert [(r.display_name, r.last_day, r.open_alerts) for r in rows] == [("Paula Patient", 3, 1)]
-    assert rows[0].last_level in (Level.URGENT, Level.CONTACT_CLINIC)
-    assert rows[0].has_login
-    assert pages_support.roster(uow, admin, "%") == []  # a literal percent sign, not a wildcard
-
-    other = _principal(factory, world.clinician_b)
-    assert [r.display_name for r in pages_support.roster(uow, other)] == ["Bo B"]
-    with pytest.raises(Forbidden):
-        pages_support.roster(uow, paula)
 
 
 def test_invitation_preview_is_shown_once_and_only_for_a_real_link(

@@ -113,15 +113,11 @@ def _alert_rows(uow: UnitOfWork, clinic_id: int, now: datetime) -> list[QueueRow
 
 
 def _missed_rows(uow: UnitOfWork, clinic_id: int, now: datetime, skip: set[int]) -> list[QueueRow]:
-    newest_checkin = (
-        select(Checkin.patient_id, func.max(Checkin.created_at).label("at"))
-        .group_by(Checkin.patient_id)
-        .subquery()
-    )
+    # The patient's newest check-in from its summary column (kept with each check-in), not
+    # a max over every clinic's check-ins.
     events = uow.session.execute(
-        select(ReminderEvent, Patient.display_name, newest_checkin.c.at)
+        select(ReminderEvent, Patient.display_name, Patient.last_checkin_at)
         .join(Patient, Patient.id == ReminderEvent.patient_id)
-        .outerjoin(newest_checkin, newest_checkin.c.patient_id == ReminderEvent.patient_id)
         .where(
             ReminderEvent.clinic_id == clinic_id,
             ReminderEvent.kind == EventKind.MISSED_CHECKIN,

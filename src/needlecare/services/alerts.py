@@ -9,7 +9,7 @@ from typing import cast
 
 from sqlalchemy import Table, bindparam, case, select
 
-from needlecare.services import audit
+from needlecare.services import audit, roster
 from needlecare.services.errors import Conflict, Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import alert_for, require_staff
@@ -167,6 +167,8 @@ def resolve(
             alert.acknowledged_at, alert.acknowledged_by = now, actor.user_id
         alert.state = AlertState.RESOLVED
         alert.resolved_at, alert.resolved_by, alert.resolution_note = now, actor.user_id, note
+        uow.flush()
+        roster.alerts_changed(uow.session, alert.patient_id)
         audit.record(
             uow.session,
             actor,

@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from needlecare.services import audit, clock, notifications, outcome_rows, protocols
+from needlecare.services import audit, clock, notifications, outcome_rows, protocols, roster
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import can_see_patient
@@ -169,6 +169,9 @@ def store(
                 uow.session, alert_id, patient.clinic_id, patient.id, now
             )
         outcome_rows.record(uow.session, patient.clinic_id, patient.id, values)
+        roster.checkin_stored(  # the roster's summary, in the check-in's transaction
+            uow.session, patient.id, values["created_at"], values["day"], values["level"], alerting
+        )
         audit.record_for_patient(
             uow.session, actor, "checkin.create", "checkin", checkin_id, patient, at=now
         )

@@ -149,6 +149,10 @@ def _scrub_patient(patient: Patient) -> None:
     patient.acne_prone = False
     patient.history = []
     patient.created_at = datetime(1970, 1, 1, tzinfo=UTC)
+    patient.last_checkin_at = patient.last_checkin_day = patient.last_level = None
+    patient.last_treatment_date = None
+    patient.open_alerts = patient.attention = 0
+    patient.last_activity_at = patient.created_at
 
 
 def _scrub_user(user: User) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from needlecare.services import audit, clock, domain, protocols
+from needlecare.services import audit, clock, domain, protocols, roster
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, treatment_for
@@ -87,6 +87,7 @@ def create_treatment(
         )
         uow.session.add(treatment)
         uow.flush()
+        roster.treatment_added(uow.session, patient.id, treatment.treatment_date)
         audit.record_for_patient(
             uow.session, actor, "treatment.create", "treatment", treatment.id, patient
         )

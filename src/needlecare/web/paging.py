@@ -27,9 +27,21 @@ def position(request: Request, cursor: str | None) -> tuple[Any, ...] | None:
     return decode_cursor(request.app.state.settings.secret_key, cursor)
 
 
-def link_next(request: Request, response: Response, after: tuple[Any, ...] | None) -> None:
+def next_url(request: Request, after: tuple[Any, ...] | None) -> str | None:
+    """This request's URL with the cursor of the next page (None on the last page)."""
     if after is None:
-        return
+        return None
     token = encode_cursor(request.app.state.settings.secret_key, after)
-    url = request.url.include_query_params(cursor=token)
-    response.headers["Link"] = f'<{url}>; rel="next"'
+    return str(request.url.include_query_params(cursor=token))
+
+
+def next_path(request: Request, after: tuple[Any, ...] | None) -> str | None:
+    """The same, as a path and query for a page's "more" link."""
+    url = next_url(request, after)
+    return None if url is None else url.removeprefix(f"{request.url.scheme}://{request.url.netloc}")
+
+
+def link_next(request: Request, response: Response, after: tuple[Any, ...] | None) -> None:
+    url = next_url(request, after)
+    if url is not None:
+        response.headers["Link"] = f'<{url}>; rel="next"'

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from needlecare.storage.base import Base, JSONDocument, UTCDateTime, utcnow
-from needlecare.storage.enums import Role
+from needlecare.storage.enums import Level, Role
 from needlecare.storage.models._columns import str_enum
 
 
@@ -53,6 +53,11 @@ class Patient(Base):
     """A person recovering from treatment; belongs to one clinic or to nobody (personal use)."""
 
     __tablename__ = "patient"
+    # The roster's access path: a clinic's patients, who needs attention first, then the most
+    # recent activity (a page of it is read in index order, whatever the clinic's size).
+    __table_args__ = (
+        Index("ix_patient_roster", "clinic_id", "attention", "last_activity_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinic.id"), index=True)
@@ -64,6 +69,17 @@ class Patient(Base):
     acne_prone: Mapped[bool] = mapped_column(default=False)
     history: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The roster's summary, kept in the transaction that changes what it sums up (a check-in,
+    # an alert's resolution, a treatment), so the roster never scans check-ins or alerts.
+    last_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_checkin_day: Mapped[int | None]
+    last_level: Mapped[Level | None] = mapped_column(str_enum(Level))
+    last_treatment_date: Mapped[date | None] = mapped_column(Date)
+    # Unresolved alerts, and the highest level among them as `Level.rank` (0: none).
+    open_alerts: Mapped[int] = mapped_column(default=0, server_default="0")
+    attention: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The newest check-in's time, else when the patient was added (never NULL once written).
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class PatientInvitation(Base):

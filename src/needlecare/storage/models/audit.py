@@ -15,7 +15,10 @@ AuditId = BigInteger().with_variant(Integer(), "sqlite")
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_clinic_id_at", "clinic_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_clinic_id_at", "clinic_id", "at"),
+        Index("ix_audit_log_clinic_id_id", "clinic_id", "id"),  # the audit page's newest first
+    )
 
     id: Mapped[int] = mapped_column(AuditId, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

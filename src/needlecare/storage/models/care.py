@@ -28,7 +28,8 @@ class Treatment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
-    treatment_date: Mapped[date] = mapped_column(Date)
+    # Indexed: the worker's pass and the roster's filter read treatments by date.
+    treatment_date: Mapped[date] = mapped_column(Date, index=True)
     depth_mm: Mapped[float] = mapped_column(Float)
     device: Mapped[Device] = mapped_column(str_enum(Device))
     areas: Mapped[list[str]] = mapped_column(JSONDocument)

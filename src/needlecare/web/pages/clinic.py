@@ -3,6 +3,7 @@ check-in page live in `clinic_alerts`, settings in `clinic_settings`)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -15,8 +16,8 @@ from needlecare.services import (
     invitations,
     messages,
     notes,
-    pages_support,
     patients,
+    roster,
     shelf,
     treatments,
 )
@@ -37,6 +38,7 @@ from needlecare.web.pages.presenters import (
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.shelf import shelf_view
 from needlecare.web.pages.vocab import ROLES, ROMAN
+from needlecare.web.paging import Cursor, next_path, position
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
 
@@ -44,22 +46,62 @@ router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=Fa
 # --- Roster and patient page ---------------------------------------------------------------
 
 
+ROSTER_SHOWS = [
+    {"value": "all", "label": "All patients"},
+    {"value": "recovery", "label": f"In recovery (treated within {roster.RECOVERY_DAYS} days)"},
+    {"value": "alert", "label": "With an open alert"},
+    {"value": "missed", "label": "Missed a check-in"},
+]
+ROSTER_PAGE = 100
+
+
 @router.get("/patients")
-def roster(request: Request, viewer: StaffViewer, uow: UowDep, q: str = "") -> Response:
+def roster_page(
+    request: Request,
+    viewer: StaffViewer,
+    uow: UowDep,
+    q: str = "",
+    show: str = "all",
+    treated: str = "",
+    cursor: Cursor = None,
+) -> Response:
+    filters = roster.RosterFilter(
+        query=q,
+        show=show if show in roster.SHOWS else "all",
+        treated_on=_date_or_none(treated),
+    )
+    page = roster.roster(uow, viewer, filters, after=position(request, cursor), limit=ROSTER_PAGE)
     rows = [
         {
             **row.__dict__,
+            "attention": row.attention.value if row.attention else None,
             "last_level": row.last_level.value if row.last_level else None,
             "last_label": time_label(row.last_checkin_at) if row.last_checkin_at else None,
         }
-        for row in pages_support.roster(uow, viewer, q)
+        for row in page.items
     ]
-    return render(
-        request,
-        "clinic/patients.html",
-        {"title": "Patients", "rows": rows, "q": q[:100]},
-        viewer=viewer,
-    )
+    context = {
+        "title": "Patients",
+        "rows": rows,
+        "q": q[:100],
+        "show": filters.show,
+        "shows": ROSTER_SHOWS,
+        "treated": filters.treated_on.isoformat() if filters.treated_on else "",
+        "filtered": bool(q.strip()) or filters.show != "all" or filters.treated_on is not None,
+        "more_url": next_path(request, page.after),
+        "continued": cursor is not None,
+    }
+    return render(request, "clinic/patients.html", context, viewer=viewer)
+
+
+def _date_or_none(text: str) -> date | None:
+    """A date typed in the filter (YYYY-MM-DD), None if empty; 422 if unreadable."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid.field("query.treated", "give the treatment date as YYYY-MM-DD") from None
 
 
 def _patient_page(
