@@ -3,12 +3,15 @@ columns kept by the writers, and a scoped plan; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from alembic import command
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +26,9 @@ from needlecare.storage.migrate import alembic_config, upgrade
 from needlecare.storage.models import Patient, ReminderEvent, Treatment, User
 from needlecare.storage.models.jobs import EventKind, EventOutcome
 from needlecare.storage.uow import UnitOfWork
+from needlecare.web.pages import clinic as clinic_pages
 
+from .conftest import login
 from .seed import World, seed_world
 
 URGENT = {"fever": True, "spreading_redness": True}
@@ -237,3 +242,31 @@ def test_the_migration_fills_the_summary_from_existing_rows(
         bo = session.get_one(Patient, world.patient_b_id)
         assert (bo.open_alerts, bo.attention, bo.last_checkin_at) == (0, 0, None)
         assert bo.last_activity_at == bo.created_at
+
+
+def test_the_roster_page_pages_with_a_more_link_filters_and_refuses_a_bad_date(
+    client: TestClient, app: FastAPI, world: World
+) -> None:
+    uow = UnitOfWork(app.state.session_factory)
+    admin = _principal(app.state.session_factory, world.admin_a)
+    for n in range(3):
+        _add(uow, admin, f"Extra {n}", None)
+    login(client, world.admin_a)
+    first = client.get("/clinic/patients")
+    assert first.status_code == 200 and "More patients" not in first.text
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clinic_pages, "ROSTER_PAGE", 2)
+        shown: list[str] = []
+        url: str | None = "/clinic/patients"
+        while url:
+            html = client.get(url).text
+            shown += re.findall(r'<a href="/clinic/patients/(\d+)">', html)
+            more = re.search(r'href="(/clinic/patients\?[^"]*cursor=[^"]+)">More patients', html)
+            url = more.group(1).replace("&amp;", "&") if more else None
+    assert len(shown) == len(set(shown)) == 4  # Paula and the three extras, once each
+    html = client.get("/clinic/patients?show=recovery").text
+    assert "Paula Patient" in html and "Extra 0" not in html
+    html = client.get("/clinic/patients?show=alert").text
+    assert "No patient matches this search." in html
+    assert client.get("/clinic/patients?treated=31-12-2025").status_code == 422
+    assert client.get("/clinic/patients?cursor=forged").status_code == 422
