@@ -230,7 +230,7 @@ def test_the_migration_fills_the_summary_from_existing_rows(
     uow = UnitOfWork(factory)
     admin = _principal(factory, world.admin_a)
     raised = _checkin(uow, admin, world.patient_a_id, URGENT)
-    command.downgrade(alembic_config(url), "h18_hardening")
+    command.downgrade(alembic_config(url), "h20b_outcomes")
     upgrade(url)
     with factory() as session:
         paula = session.get_one(Patient, world.patient_a_id)
