@@ -16,6 +16,8 @@ NEEDLECARE_BASE_URL        public URL of the web app, for links in emails
 NEEDLECARE_WORKER_POLL_S   seconds between worker passes (default 30)
 NEEDLECARE_LOG_LEVEL       DEBUG, INFO (default), WARNING or ERROR
 NEEDLECARE_METRICS_TOKEN   bearer token that opens /metrics to other hosts (default: loopback only)
+NEEDLECARE_CLINIC_SIGNUP   1 lets anyone create a new clinic from /signup/clinic (default 0:
+                           the operator runs `needlecare clinic create`)
 
 An empty variable counts as unset. A bad value stops the program with a message that names
 the variable (ConfigError), never a traceback.
@@ -76,6 +78,7 @@ class Settings(BaseSettings):
     worker_poll_s: float = Field(default=30.0, ge=0.05, le=3600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     metrics_token: str = Field(default="", repr=False)
+    clinic_signup: bool = False
 
     @property
     def is_sqlite(self) -> bool:

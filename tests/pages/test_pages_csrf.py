@@ -36,6 +36,13 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
         None,
     ),
     "/invite/{token}": (None, {"email": "x@example.test", "password": "long enough pass"}, None),
+    "/account/password/{token}": (None, {"password": "long enough pass"}, None),
+    "/password/forgot": (None, {"email": "ada@alder.test"}, None),
+    "/signup/clinic": (
+        None,
+        {"clinic_name": "Forged", "display_name": "F", "email": "f@example.test"},
+        None,
+    ),
     "/treatment/new": (
         "patient",
         {"treatment_date": "2026-01-01", "depth_mm": "0.5", "device": "pen", "areas": "face"},

@@ -36,6 +36,7 @@ from needlecare.config import Settings
 from needlecare.guide import pages as guide_pages
 from needlecare.reports import pdf as report_pdf
 from needlecare.services import (
+    clinics,
     invitations,
     notes,
     notifications,
@@ -109,6 +110,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", API + "/invitations/patient/accept"): EVERYONE,
     ("POST", API + "/invitations/staff/accept"): EVERYONE,
     ("POST", API + "/invitations/staff"): ADMINS,
+    ("POST", API + "/auth/password-reset"): EVERYONE,
+    ("POST", API + "/auth/password-reset/confirm"): EVERYONE,
     # the roster and P1's record
     ("GET", API + "/patients"): USERS,
     ("POST", API + "/patients"): STAFF,
@@ -174,6 +177,12 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/register"): EVERYONE,
     ("GET", "/invite/{token}"): EVERYONE,
     ("POST", "/invite/{token}"): EVERYONE,
+    ("GET", "/account/password/{token}"): EVERYONE,
+    ("POST", "/account/password/{token}"): EVERYONE,
+    ("GET", "/password/forgot"): EVERYONE,
+    ("POST", "/password/forgot"): EVERYONE,
+    ("GET", "/signup/clinic"): EVERYONE,  # the matrix turns clinic sign-up on
+    ("POST", "/signup/clinic"): EVERYONE,
     ("GET", "/reminders/pause/{token}"): EVERYONE,
     ("POST", "/reminders/pause/{token}"): EVERYONE,
     ("POST", "/reminders/resume/{token}"): EVERYONE,
@@ -274,6 +283,8 @@ PATH_IDS: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/reminders/pause/{token}"): {"token": "reminder"},
     ("POST", "/reminders/pause/{token}"): {"token": "reminder"},
     ("POST", "/reminders/resume/{token}"): {"token": "reminder"},
+    ("GET", "/account/password/{token}"): {"token": "account_link"},
+    ("POST", "/account/password/{token}"): {"token": "account_link"},
 }
 # Valid bodies, so an allowed write succeeds and a refused one is refused for who sent it.
 # "{actor}" and "{past_date}" are filled in; "{...}" of an id too.
@@ -322,6 +333,11 @@ JSON_BODIES: dict[tuple[str, str], Any] = {
         "instructions": [{"text": "Use the balm.", "source": "clinic policy"}],
     },
     ("POST", API + "/me/delete"): {"confirm": "DELETE MY DATA"},
+    ("POST", API + "/auth/password-reset"): {"email": "nobody-{actor}@example.org"},
+    ("POST", API + "/auth/password-reset/confirm"): {
+        "token": "{account_link}",
+        "password": NEW_PASSWORD,
+    },
 }
 FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/login"): {"email": "sol@example.org", "password": "sol-password-1"},
@@ -364,6 +380,14 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/account/reminders"): {"local_time": "08:30", "paused": "false"},
     # Not the confirmation word: POST /me/delete deletes the patients last (once each).
     ("POST", "/account/delete"): {"confirm": "not yet"},
+    ("POST", "/account/password/{token}"): {"password": NEW_PASSWORD},
+    ("POST", "/password/forgot"): {"email": "nobody-{actor}@example.org"},
+    ("POST", "/signup/clinic"): {
+        "clinic_name": "Clinic {actor}",
+        "display_name": "Signer {actor}",
+        "email": "signup-{actor}@example.org",
+        "password": NEW_PASSWORD,
+    },
 }
 FILE_UPLOADS = {("POST", P + "/photos"), ("POST", P + "/ingredient-scan")}
 # Routes that read an ingredient label get a photo of one (issue 21's test photos).
@@ -381,6 +405,8 @@ FRESH: dict[tuple[str, str], str] = {
     ("POST", API + "/invitations/patient/accept"): "patient_invite",
     ("POST", API + "/invitations/staff/accept"): "staff_invite",
     ("POST", "/invite/{token}"): "page_invite",
+    ("POST", API + "/auth/password-reset/confirm"): "account_link",
+    ("POST", "/account/password/{token}"): "account_link",
 }
 # Allowed, and answered with this status (not a 2xx or 3xx) by design.
 ALLOWED_STATUS = {("POST", "/account/delete"): 422}  # a wrong confirmation deletes nothing
@@ -403,6 +429,14 @@ def photo_bytes(seed: int) -> bytes:
     """A real JPEG of skin on a wall; each seed gives other bytes (no de-duplication)."""
     scene = Scene(width=480, height=360, skin_box=(80, 60, 320, 240), noise=1.5, seed=seed)
     return encode(scene.rgb(), "JPEG", quality=90)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The root fixture's settings with clinic sign-up on: its routes are swept like any."""
+    return Settings(
+        data_dir=tmp_path, database_url=database_url, secret_key=SECRET, clinic_signup=True
+    )
 
 
 # --- the seeded world -------------------------------------------------------------------------
@@ -435,6 +469,10 @@ class Seed:
             create = PatientCreate(display_name=f"Invitee {actor}")
             _, issued = invitations.invite_new_patient(self.uow, alice, create)
             return {"patient_invite": issued.token}
+        if kind == "account_link":  # a new clinic's admin link: nobody else's password changes
+            made = clinics.create_clinic(self.uow, f"Fresh {actor}", f"fresh-{self.counter}@x.org")
+            assert made.link is not None
+            return {"token": made.link.token, "account_link": made.link.token}
         email = f"invited-{actor}-{self.counter}@example.org"
         issued = invitations.invite_staff(self.uow, alice, email, "clinician")
         return {"staff_invite" if kind == "staff_invite" else "token": issued.token}
@@ -475,6 +513,8 @@ def seed(uow: UnitOfWork, world: World, data_dir: Path) -> Seed:
     document = fill(JSON_BODIES[("PUT", API + "/clinic/protocol")], {"actor": "alder"})
     protocol = protocols.save(uow, alice, document)
     _, invite = invitations.invite_new_patient(uow, alice, PatientCreate("Ivy Invitee"))
+    gamma = clinics.create_clinic(uow, "Gamma Clinic", "gina@gamma.example")
+    assert gamma.link is not None
     ids = {
         "patient_id": str(pat),
         "quinn_id": str(world.patients["quinn"]),
@@ -491,6 +531,7 @@ def seed(uow: UnitOfWork, world: World, data_dir: Path) -> Seed:
         "patient_invite": "inv_unused",
         "staff_invite": "inv_unused",
         "fmt": "json",  # the patient page's downloads
+        "account_link": gamma.link.token,
     }
     return Seed(world, uow, data_dir, ids, jpeg, revoked)
 

@@ -2,6 +2,7 @@
 
 from needlecare.cli import (  # noqa: F401  (importing a command module registers it)
     backup,
+    clinic,
     db,
     export,
     guide,

@@ -30,6 +30,7 @@ ALERT_SUBJECT = "A patient needs attention"  # never the level, a name or a symp
 MISSED_SUBJECT = "A patient missed a check-in"
 MESSAGE_SUBJECT = "Your clinic sent you a message"  # never the text: it stays behind the login
 OVERDUE_SUBJECT = "An urgent alert is waiting to be acknowledged"
+RESET_SUBJECT = "Set a new NeedleCare password"
 LAST_DAILY_DAY = 7
 
 
@@ -192,6 +193,28 @@ def _product_back(session: Session, row: OutboxMessage, settings: JobsSettings) 
     return Email(PRODUCT_BACK_SUBJECT, text, html, _unsubscribe_headers(pause_url))
 
 
+def _password_reset(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    from needlecare.services.account_links import LIFETIME, RESET, emailed_link
+
+    found = emailed_link(session, int(row.payload["link_id"]), settings.secret_key)
+    if found is None:
+        raise NoLongerWanted("link used, expired or account deactivated")
+    token, user = found
+    minutes = int(LIFETIME[RESET].total_seconds() // 60)
+    text, html = _render(
+        "password_reset",
+        {
+            "name": user.display_name,
+            "clinic": _clinic_name(session, user.clinic_id),
+            "reset_url": f"{settings.base_url}/account/password/{token}",
+            "forgot_url": f"{settings.base_url}/password/forgot",
+            "minutes": minutes,
+        },
+    )
+    # The link is a credential: it must not be handed to another site as a Referer.
+    return Email(RESET_SUBJECT, text, html, {})
+
+
 _BUILDERS = {
     MessageKind.REMINDER: _reminder,
     MessageKind.CHECKIN_ALERT: _checkin_alert,
@@ -199,6 +222,7 @@ _BUILDERS = {
     MessageKind.CLINIC_MESSAGE: _clinic_message,
     MessageKind.URGENT_OVERDUE: _urgent_overdue,
     MessageKind.PRODUCT_BACK: _product_back,
+    MessageKind.PASSWORD_RESET: _password_reset,
 }
 
 

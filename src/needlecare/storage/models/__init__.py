@@ -1,6 +1,7 @@
 """All tables; importing this module registers them on `Base.metadata`."""
 
 from needlecare.storage.models.accounts import (
+    AccountLink,
     ApiToken,
     Clinic,
     Patient,
@@ -31,6 +32,7 @@ from needlecare.storage.models.security import LoginFailure
 from needlecare.storage.models.shelf import CatalogueProduct, ShelfProduct
 
 __all__ = [
+    "AccountLink",
     "Alert",
     "ApiToken",
     "AuditEntry",

@@ -47,6 +47,8 @@ class User(Base):
     # Written into each session cookie at login; raised by logout, a password change,
     # deactivation and a reset, which ends every copy of every earlier cookie at once.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the login last made a request; written at most every few minutes (services.auth).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Patient(Base):
@@ -108,6 +110,24 @@ class StaffInvitation(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccountLink(Base):
+    """A single-use, time-limited link to set a login's password: the first one of a new
+    clinic's admin (`purpose` "set_password") or a reset ("reset"). Only the SHA-256 of its
+    token is stored; an emailed link's token is derived from the secret key and `nonce`
+    when the email is built (services.account_links), so the outbox holds no secret."""
+
+    __tablename__ = "account_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

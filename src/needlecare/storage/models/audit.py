@@ -16,7 +16,8 @@ AuditId = BigInteger().with_variant(Integer(), "sqlite")
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (
-        Index("ix_audit_log_clinic_id_at", "clinic_id", "at"),
+        # (clinic, at, id): the audit page's filters and its cursor paging walk this index.
+        Index("ix_audit_log_clinic_id_at_id", "clinic_id", "at", "id"),
         Index("ix_audit_log_clinic_id_id", "clinic_id", "id"),  # the audit page's newest first
     )
 

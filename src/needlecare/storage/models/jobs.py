@@ -28,6 +28,7 @@ class MessageKind(StrEnum):
     CLINIC_MESSAGE = "clinic_message"  # to the patient: the clinic wrote to them
     URGENT_OVERDUE = "urgent_overdue"  # to the admins: an urgent alert waits unacknowledged
     PRODUCT_BACK = "product_back"  # to the patient: a product on their shelf may come back
+    PASSWORD_RESET = "password_reset"  # noqa: S105  (to a login: the link to set a new password)
 
 
 class EventKind(StrEnum):

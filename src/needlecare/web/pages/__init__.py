@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 
 from needlecare.web.pages import (
     account,
+    accounts,
     auth,
     clinic,
     clinic_alerts,
@@ -25,6 +26,7 @@ from needlecare.web.pages.rendering import compile_templates, error_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
+router.include_router(accounts.router)
 router.include_router(patient.router)
 router.include_router(account.router)
 router.include_router(label_scan.router)

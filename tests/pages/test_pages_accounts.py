@@ -1,0 +1,54 @@
+"""Issue 19 pages: forgot password (one answer for every address), the one-time password
+link (sets it, logs in, works once), clinic sign-up behind its setting."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from needlecare.services import account_links, clinics
+from needlecare.storage.models import OutboxMessage
+from needlecare.storage.uow import UnitOfWork
+
+from .conftest import csrf_from, post_form
+from .seed import World
+
+
+def test_forgot_password_says_the_same_for_any_address(client: TestClient, world: World) -> None:
+    page = client.get("/login")
+    assert 'href="/password/forgot"' in page.text
+    known = post_form(client, "/password/forgot", "/password/forgot", {"email": world.admin_a})
+    unknown = post_form(
+        client, "/password/forgot", "/password/forgot", {"email": "ghost@alder.test"}
+    )
+    assert known.status_code == unknown.status_code == 200  # type: ignore[attr-defined]
+    strip = lambda r: r.text.replace(csrf_from(r.text), "")  # noqa: E731
+    assert strip(known) == strip(unknown)
+    assert "we have emailed it a link" in known.text  # type: ignore[attr-defined]
+    empty = post_form(client, "/password/forgot", "/password/forgot", {"email": ""})
+    assert empty.status_code == 422 and "Enter your email address" in empty.text  # type: ignore[attr-defined]
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        sent = session.scalars(select(OutboxMessage.recipient)).all()
+    assert sent == [world.admin_a]
+
+
+def test_the_password_link_sets_the_password_and_logs_in_once(client: TestClient) -> None:
+    uow = UnitOfWork(client.app.state.session_factory)  # type: ignore[attr-defined]
+    made = clinics.create_clinic(uow, "Elm Clinic", "eli@elm.test", "Eli Elm")
+    assert made.link is not None
+    path = f"/account/password/{made.link.token}"
+    page = client.get(path)
+    assert "Set your password" in page.text and "Elm Clinic" in page.text
+    weak = post_form(client, path, path, {"password": "short"})
+    assert weak.status_code == 422 and "at least" in weak.text  # type: ignore[attr-defined]
+    done = post_form(client, path, path, {"password": "elm trees in the rain 9"})
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    assert done.headers["location"] == "/clinic/settings"  # type: ignore[attr-defined]
+    assert client.get("/clinic/settings").status_code == 200
+    client.cookies.clear()
+    assert client.get(path).status_code == 404
+    assert account_links.preview(uow, made.link.token) is None
+
+
+def test_clinic_signup_page_is_hidden_by_default(client: TestClient) -> None:
+    assert client.get("/signup/clinic").status_code == 404
