@@ -3,7 +3,7 @@ admin, a reset), when each login was last seen, and the audit log's (clinic, at,
 for its filters and cursor paging.
 
 Revision ID: h19a_accounts
-Revises: h20b_outcomes
+Revises: h20a_roster
 Create Date: 2026-12-05
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "h19a_accounts"
-down_revision: str | None = "h20b_outcomes"
+down_revision: str | None = "h20a_roster"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
