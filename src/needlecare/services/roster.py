@@ -104,6 +104,21 @@ def treatment_added(session: Session, patient_id: int, treatment_date: date) -> 
     )
 
 
+def treatment_changed(session: Session, patient_id: int) -> None:
+    """After a treatment's date was corrected (it may have moved earlier): the latest again."""
+    latest = (
+        select(func.max(Treatment.treatment_date))
+        .where(Treatment.patient_id == patient_id)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(Patient)
+        .where(Patient.id == patient_id)
+        .values(last_treatment_date=latest)
+        .execution_options(synchronize_session=False)
+    )
+
+
 # --- The roster -----------------------------------------------------------------------------
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from needlecare.services import audit, clock, domain, protocols, roster
-from needlecare.services.errors import Invalid
+from needlecare.services import audit, clock, domain, protocols, roster, treatment_revisions
+from needlecare.services.errors import Forbidden, Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, treatment_for
 from needlecare.storage.base import utcnow
@@ -31,9 +31,19 @@ class TreatmentCreate:
     areas: list[str] = field(default_factory=lambda: ["face"])
     fitzpatrick: int | None = None
     serum: str | None = None
+    operator: str | None = None  # who performed the session (clinic staff record it)
+    notes: str | None = None  # the clinic's notes on the session (staff only)
 
 
-def _check(data: TreatmentCreate, today: date) -> Device:
+MAX_OPERATOR_CHARS = 200
+MAX_NOTES_CHARS = 20_000
+
+
+def validate(data: TreatmentCreate, today: date) -> Device:
+    if len(data.operator or "") > MAX_OPERATOR_CHARS:
+        raise Invalid.field("operator", f"enter at most {MAX_OPERATOR_CHARS} characters")
+    if len(data.notes or "") > MAX_NOTES_CHARS:
+        raise Invalid.field("notes", f"enter at most {MAX_NOTES_CHARS} characters")
     try:
         device = Device(data.device)
     except ValueError:
@@ -70,10 +80,12 @@ def create_treatment(
 ) -> Treatment:
     """Record a treatment for a patient (their clinic's staff, or the patient). "In the
     future" is judged by the patient's local date (default), not UTC's."""
+    if not actor.is_staff and (data.operator or data.notes):
+        raise Forbidden("only clinic staff record the operator and session notes")
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
-        device = _check(data, today)
+        device = validate(data, today)
         treatment = Treatment(
             patient_id=patient.id,
             treatment_date=data.treatment_date,
@@ -82,12 +94,15 @@ def create_treatment(
             areas=list(data.areas),
             fitzpatrick=data.fitzpatrick,
             serum=(data.serum or None),
+            operator=(data.operator or "").strip() or None,
+            notes=(data.notes or "").strip() or None,
             created_by=actor.user_id,
             created_at=utcnow(),
         )
         uow.session.add(treatment)
         uow.flush()
         roster.treatment_added(uow.session, patient.id, treatment.treatment_date)
+        treatment_revisions.record_first(uow.session, treatment)
         audit.record_for_patient(
             uow.session, actor, "treatment.create", "treatment", treatment.id, patient
         )

@@ -17,6 +17,7 @@ from needlecare.storage.models.care import (
     Message,
     Recommendation,
     Treatment,
+    TreatmentRevision,
 )
 from needlecare.storage.models.jobs import (
     ClinicReminderSettings,
@@ -57,5 +58,6 @@ __all__ = [
     "ShelfProduct",
     "StaffInvitation",
     "Treatment",
+    "TreatmentRevision",
     "User",
 ]

@@ -37,6 +37,27 @@ class Treatment(Base):
     serum: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Recorded by the clinic: who performed the session and their notes (staff only).
+    operator: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # The next session the clinic plans after this one (both sides see it).
+    next_session_date: Mapped[date | None] = mapped_column(Date)
+
+
+class TreatmentRevision(Base):
+    """Every version of a treatment record, the first one included: what it said after each
+    change, who changed it and when (the audit log says that it changed; this says how)."""
+
+    __tablename__ = "treatment_revision"
+    __table_args__ = (UniqueConstraint("treatment_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), index=True)
+    revision: Mapped[int]
+    record: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    changed_fields: Mapped[list[str]] = mapped_column(JSONDocument)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Checkin(Base):

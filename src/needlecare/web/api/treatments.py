@@ -4,20 +4,44 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from needlecare.services import treatments
+from needlecare.services import treatment_edits, treatments
+from needlecare.services.principal import Principal
 from needlecare.services.treatments import TreatmentCreate
+from needlecare.storage.models import Treatment
 from needlecare.web.api.schemas.care import TreatmentIn, TreatmentOut
 from needlecare.web.api.schemas.domain import TimelineOut
+from needlecare.web.api.schemas.treatments import (
+    NextSessionOut,
+    TreatmentRevisionOut,
+    TreatmentUpdateIn,
+)
 from needlecare.web.deps import ApiActor, UowDep
 
 router = APIRouter(tags=["treatments"])
 
 
+def _out(treatment: Treatment, actor: Principal) -> TreatmentOut:
+    out = TreatmentOut.model_validate(treatment)
+    # The clinic's session notes stay with its staff, like clinician notes.
+    return out if actor.is_staff else out.model_copy(update={"notes": None})
+
+
+def _data(body: TreatmentIn) -> TreatmentCreate:
+    return TreatmentCreate(
+        treatment_date=body.treatment_date,
+        depth_mm=body.depth_mm,
+        device=body.device,
+        areas=list(body.areas),
+        fitzpatrick=body.fitzpatrick,
+        serum=body.serum,
+        operator=body.operator,
+        notes=body.notes,
+    )
+
+
 @router.get("/patients/{patient_id}/treatments", response_model=list[TreatmentOut])
 def list_treatments(patient_id: int, actor: ApiActor, uow: UowDep) -> list[TreatmentOut]:
-    return [
-        TreatmentOut.model_validate(t) for t in treatments.list_treatments(uow, actor, patient_id)
-    ]
+    return [_out(t, actor) for t in treatments.list_treatments(uow, actor, patient_id)]
 
 
 @router.post(
@@ -28,15 +52,54 @@ def list_treatments(patient_id: int, actor: ApiActor, uow: UowDep) -> list[Treat
 def create_treatment(
     patient_id: int, body: TreatmentIn, actor: ApiActor, uow: UowDep
 ) -> TreatmentOut:
-    data = TreatmentCreate(
-        treatment_date=body.treatment_date,
-        depth_mm=body.depth_mm,
-        device=body.device,
-        areas=list(body.areas),
-        fitzpatrick=body.fitzpatrick,
-        serum=body.serum,
+    """Patients record their own treatment; staff may add the operator and session notes."""
+    return _out(treatments.create_treatment(uow, actor, patient_id, _data(body)), actor)
+
+
+@router.put("/patients/{patient_id}/treatments/{treatment_id}", response_model=TreatmentOut)
+def update_treatment(
+    patient_id: int, treatment_id: int, body: TreatmentUpdateIn, actor: ApiActor, uow: UowDep
+) -> TreatmentOut:
+    """Staff: correct or complete the record and plan the next session. Audited; every
+    change is kept as a revision."""
+    treatment, _ = treatment_edits.update_treatment(
+        uow,
+        actor,
+        patient_id,
+        treatment_id,
+        _data(body),
+        next_session_date=body.next_session_date,
     )
-    return TreatmentOut.model_validate(treatments.create_treatment(uow, actor, patient_id, data))
+    return _out(treatment, actor)
+
+
+@router.get(
+    "/patients/{patient_id}/treatments/{treatment_id}/revisions",
+    response_model=list[TreatmentRevisionOut],
+)
+def revisions(
+    patient_id: int, treatment_id: int, actor: ApiActor, uow: UowDep
+) -> list[TreatmentRevisionOut]:
+    """Staff: every version of the record, oldest first."""
+    rows = treatment_edits.list_revisions(uow, actor, patient_id, treatment_id)
+    return [TreatmentRevisionOut.model_validate(r) for r in rows]
+
+
+@router.get(
+    "/patients/{patient_id}/treatments/{treatment_id}/next-session", response_model=NextSessionOut
+)
+def next_session(
+    patient_id: int, treatment_id: int, actor: ApiActor, uow: UowDep
+) -> NextSessionOut:
+    """The planned next session and when the reference says it is reasonable."""
+    view = treatment_edits.next_session(uow, actor, patient_id, treatment_id)
+    return NextSessionOut(
+        planned=view.planned,
+        reasonable_from=view.reasonable_from,
+        condition=view.condition,
+        cite=list(view.cite),
+        too_early=view.too_early,
+    )
 
 
 @router.get("/patients/{patient_id}/treatments/{treatment_id}/timeline", response_model=TimelineOut)

@@ -46,6 +46,8 @@ class TreatmentIn(Strict):
     )
     fitzpatrick: int | None = Field(None, ge=1, le=6)
     serum: str | None = Field(None, max_length=2000)
+    operator: str | None = Field(None, max_length=200, description="Staff only: who performed it")
+    notes: str | None = Field(None, max_length=20_000, description="Staff only: session notes")
 
 
 class TreatmentOut(Out):
@@ -58,6 +60,9 @@ class TreatmentOut(Out):
     fitzpatrick: int | None
     serum: str | None
     created_at: datetime
+    operator: str | None = None
+    notes: str | None = Field(None, description="The clinic's session notes (staff only)")
+    next_session_date: date | None = None
 
 
 class Breakouts(Strict):
