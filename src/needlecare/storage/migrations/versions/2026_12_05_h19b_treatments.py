@@ -2,7 +2,7 @@
 session on the treatment, and `treatment_revision`, every version of a treatment record.
 
 Revision ID: h19b_treatments
-Revises: h18_hardening
+Revises: h19a_accounts
 Create Date: 2026-12-05
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "h19b_treatments"
-down_revision: str | None = "h18_hardening"
+down_revision: str | None = "h19a_accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
