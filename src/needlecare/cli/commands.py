@@ -4,6 +4,7 @@ from needlecare.cli import (  # noqa: F401  (importing a command module register
     backup,
     clinic,
     db,
+    demo,
     export,
     guide,
     ingredients,
