@@ -276,3 +276,88 @@ def _svg(c: Chart, description: str) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- Stacked share bars (the clinic's outcomes) -------------------------------------------------
+
+# One colour per triage level, mildest first; the same as app.css's --level-* colours.
+LEVEL_COLOURS = {"expected": "#2e6b34", "monitor": "#8a5a00", "contact_clinic": "#b3261e",
+                 "urgent": "#5c1010"}  # fmt: skip
+BAR_LABEL_WIDTH, BAR_WIDTH, BAR_HEIGHT, BAR_GAP = 150, 300, 14, 6
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    shares: Mapping[str, float] | None  # percent per series key; None: no bar (`note` instead)
+    note: str = ""  # said instead of the bar, e.g. "too few to compare"
+    n: int = 0
+
+
+def share_bars(
+    chart_id: str, title: str, bars: Sequence[Bar], series: Sequence[tuple[str, str]]
+) -> str:
+    """Horizontal 100 % bars, one per group, segments in `series` order ((key, label) pairs).
+
+    The <desc> says every share of every bar, and each segment has its own <title>, so the
+    chart reads the same without the drawing. A bar without shares shows its note instead."""
+    height = TOP + len(bars) * (BAR_HEIGHT + BAR_GAP) + 44
+    width = BAR_LABEL_WIDTH + BAR_WIDTH + 24
+    cid = escape(chart_id)
+    labels = dict(series)
+
+    def said(bar: Bar) -> str:
+        if bar.shares is None:
+            return f"{bar.label}: {bar.note or 'no data'} (n={bar.n})"
+        parts = ", ".join(f"{labels[k]} {_number(bar.shares.get(k, 0.0))} %" for k, _ in series)
+        return f"{bar.label} (n={bar.n}): {parts}"
+
+    description = f"{title}. " + "; ".join(said(bar) for bar in bars) + "." if bars else title
+    parts = [
+        f'<svg class="chart share-bars" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{cid}-title {cid}-desc">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(description)}</desc>',
+    ]
+    for index, bar in enumerate(bars):
+        y = TOP + index * (BAR_HEIGHT + BAR_GAP)
+        parts.append(
+            f'<text class="axis-label" x="{BAR_LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT - 3}" '
+            f'font-size="10" text-anchor="end" fill="{INK}">{escape(bar.label)}</text>'
+        )
+        if bar.shares is None:
+            parts.append(
+                f'<text class="axis-label" x="{BAR_LABEL_WIDTH + 4}" y="{y + BAR_HEIGHT - 3}" '
+                f'font-size="10" fill="{INK}">{escape(bar.note or "no data")}</text>'
+            )
+            continue
+        x = float(BAR_LABEL_WIDTH)
+        for key, label in series:
+            share = bar.shares.get(key, 0.0)
+            w = BAR_WIDTH * share / 100
+            if w <= 0:
+                continue
+            parts.append(
+                f'<rect class="bar b-{escape(key)}" x="{x:.1f}" y="{y}" width="{w:.1f}" '
+                f'height="{BAR_HEIGHT}" fill="{LEVEL_COLOURS.get(key, INK)}">'
+                f"<title>{escape(bar.label)}: {escape(label)} {_number(share)} %</title></rect>"
+            )
+            x += w
+    axis_y = TOP + len(bars) * (BAR_HEIGHT + BAR_GAP) + 10
+    for tick in (0, 50, 100):
+        parts.append(
+            f'<text class="axis-label" x="{BAR_LABEL_WIDTH + BAR_WIDTH * tick / 100:.0f}" '
+            f'y="{axis_y}" font-size="9" text-anchor="middle" fill="{INK}">{tick} %</text>'
+        )
+    x = float(BAR_LABEL_WIDTH)
+    for key, label in series:  # the legend: what each colour stands for
+        parts.append(
+            f'<rect x="{x:.0f}" y="{axis_y + 10}" width="10" height="10" '
+            f'fill="{LEVEL_COLOURS.get(key, INK)}"/>'
+            f'<text class="axis-label" x="{x + 14:.0f}" y="{axis_y + 19}" font-size="10" '
+            f'fill="{INK}">{escape(label)}</text>'
+        )
+        x += 14 + 6.5 * len(label) + 12
+    parts.append("</svg>")
+    return "".join(parts)

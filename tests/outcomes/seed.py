@@ -23,6 +23,7 @@ from sqlalchemy import update
 
 from needlecare.services import auth, checkins
 from needlecare.services.checkins import CheckinCreate
+from needlecare.services.principal import Principal
 from needlecare.storage.enums import Device
 from needlecare.storage.models import Alert, Patient, ReminderEvent, Treatment
 from needlecare.storage.models.jobs import EventKind, EventOutcome
@@ -59,12 +60,19 @@ def at_day(day: int, minutes: int = 0) -> datetime:
 
 
 def seed_outcomes(uow: UnitOfWork, world: Any) -> Seeded:
+    bob = auth.principal_for_token(uow, world.bob.token)
+    return seed_clinic(uow, world.alder_id, bob, world.alice.user_id)
+
+
+def seed_clinic(uow: UnitOfWork, clinic_id: int, bob: Principal, alice_id: int) -> Seeded:
+    """The twelve treatments in `clinic_id`: T1-T10 recorded by `bob` (who also sends the
+    check-ins), T11-T12 by `alice_id`."""
     seeded = Seeded([], [], [])
     with uow:
         for index in range(12):
             deep = index < 10
             patient = Patient(
-                clinic_id=world.alder_id,
+                clinic_id=clinic_id,
                 display_name=f"Outcome Person {index + 1}",
                 email=f"outcome{index + 1}@example.org",
                 fitzpatrick=3 if deep else None,
@@ -80,14 +88,13 @@ def seed_outcomes(uow: UnitOfWork, world: Any) -> Seeded:
                 device=Device.PEN,
                 areas=["face"],
                 fitzpatrick=None,
-                created_by=world.bob.user_id if deep else world.alice.user_id,
+                created_by=bob.user_id if deep else alice_id,
             )
             uow.session.add(treatment)
             uow.flush()
             seeded.patients.append(patient.id)
             seeded.treatments.append(treatment.id)
         uow.commit()
-    bob = auth.principal_for_token(uow, world.bob.token)
     for patient_id, treatment_id, plan in zip(
         seeded.patients, seeded.treatments, PLAN, strict=True
     ):
@@ -116,7 +123,7 @@ def seed_outcomes(uow: UnitOfWork, world: Any) -> Seeded:
                 ReminderEvent(
                     treatment_id=seeded.treatments[treatment_index],
                     patient_id=seeded.patients[treatment_index],
-                    clinic_id=world.alder_id,
+                    clinic_id=clinic_id,
                     due_day=due_day,
                     kind=EventKind.MISSED_CHECKIN,
                     due_at=at_day(due_day),

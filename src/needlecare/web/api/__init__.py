@@ -10,6 +10,7 @@ from needlecare.web.api import (
     exports,
     messages,
     notes,
+    outcomes,
     passwords,
     patients,
     photos,
@@ -38,6 +39,7 @@ for module in (
     photos,
     messages,
     shelf,
+    outcomes,
 ):
     api_router.include_router(module.router)
 api_router.include_router(messages.queue_router)

@@ -12,6 +12,7 @@ from needlecare.web.pages import (
     clinic,
     clinic_alerts,
     clinic_exports,
+    clinic_outcomes,
     clinic_settings,
     guide,
     label_scan,
@@ -33,6 +34,7 @@ router.include_router(label_scan.router)
 router.include_router(shelf.router)
 router.include_router(clinic.router)
 router.include_router(clinic_alerts.router)
+router.include_router(clinic_outcomes.router)
 router.include_router(clinic_settings.router)
 router.include_router(clinic_exports.router)
 router.include_router(messages.router)
