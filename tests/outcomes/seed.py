@@ -66,7 +66,7 @@ def seed_outcomes(uow: UnitOfWork, world: Any) -> Seeded:
 
 def seed_clinic(uow: UnitOfWork, clinic_id: int, bob: Principal, alice_id: int) -> Seeded:
     """The twelve treatments in `clinic_id`: T1-T10 recorded by `bob` (who also sends the
-    check-ins), T11-T12 by `alice_id`."""
+    check-ins) with Bob as operator, T11-T12 by `alice_id` with Alice as operator."""
     seeded = Seeded([], [], [])
     with uow:
         for index in range(12):
@@ -89,6 +89,7 @@ def seed_clinic(uow: UnitOfWork, clinic_id: int, bob: Principal, alice_id: int) 
                 areas=["face"],
                 fitzpatrick=None,
                 created_by=bob.user_id if deep else alice_id,
+                operator="Bob" if deep else "Alice",
             )
             uow.session.add(treatment)
             uow.flush()

@@ -152,3 +152,25 @@ def test_the_migration_fills_the_summary_from_stored_checkins(
     command.downgrade(alembic_config(database_url), "h18_hardening")
     upgrade(database_url)
     assert rows() == kept
+
+
+def test_a_corrected_treatment_moves_to_its_new_group(uow: UnitOfWork, world: Any) -> None:
+    """The breakdowns read the treatment as recorded now: T11 corrected from 0.25 mm to 1.0 mm
+    (operator Bob) joins band D and Bob's group."""
+    from sqlalchemy import update
+
+    from needlecare.storage.models import Treatment
+
+    seeded = seed_outcomes(uow, world)
+    with uow:
+        uow.session.execute(
+            update(Treatment)
+            .where(Treatment.id == seeded.treatments[10])
+            .values(depth_mm=1.0, operator="Bob")
+        )
+        uow.commit()
+    bob = auth.principal_for_token(uow, world.bob.token)
+    result = outcomes.clinic_outcomes(uow, bob)
+    assert _by_key(result.by_depth_band)["D"].n == 11
+    assert _by_key(result.by_depth_band)["S"].n == 1
+    assert {g.label: g.n for g in result.by_operator} == {"Bob": 11, "Alice": 1}

@@ -8,10 +8,11 @@ cannot be joined to each other or back to the clinic's records.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from needlecare.outcomes.summary import BREAKOUT_EXPECTED_LAST_DAY, LEVELS
+from needlecare.outcomes.summary import BREAKOUT_EXPECTED_LAST_DAY, LEVELS, band_of
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ FIELDS: tuple[Field, ...] = (
     Field("treatment_ref", "string", "This export's random reference of the treatment."),
     Field("person_ref", "string", "This export's random reference of the person treated "
           "(the same for their treatments within one export only)."),
-    Field("operator_ref", "string", "This export's random reference of who recorded the "
-          "treatment; empty when not recorded."),
+    Field("operator_ref", "string", "This export's random reference of the operator who "
+          "performed the treatment, as the clinic recorded them; empty when not recorded."),
     Field("depth_band", "string", "Needle depth band of the clinical reference: S, M, D, VD, "
           "or RF (radiofrequency); empty when not known."),
     Field("device", "string", "pen, roller, rf or stamp."),
@@ -55,10 +56,10 @@ class Refs:
 
     def __init__(self, prefix: str) -> None:
         self._prefix = prefix
-        self._given: dict[int, str] = {}
+        self._given: dict[Hashable, str] = {}
         self._used: set[str] = set()
 
-    def __call__(self, source_id: int | None) -> str:
+    def __call__(self, source_id: Hashable | None) -> str:
         if source_id is None:
             return ""
         if source_id not in self._given:
@@ -79,9 +80,9 @@ class SummaryRow:
 
     treatment_id: int
     patient_id: int
-    operator_id: int | None
-    band: str | None
-    device: str | None
+    operator: str | None  # as the clinic recorded it (a name)
+    depth_mm: float
+    device: str
     fitzpatrick: int | None
     day: int
     day_rank: int
@@ -99,8 +100,8 @@ def deidentify(row: SummaryRow, treatments: Refs, people: Refs, operators: Refs)
     return {
         "treatment_ref": treatments(row.treatment_id),
         "person_ref": people(row.patient_id),
-        "operator_ref": operators(row.operator_id),
-        "depth_band": row.band,
+        "operator_ref": operators(row.operator.strip().casefold() if row.operator else None),
+        "depth_band": band_of(row.depth_mm, row.device),
         "device": row.device,
         "fitzpatrick": row.fitzpatrick,
         "day": row.day,

@@ -61,11 +61,16 @@ def is_complication(rank: int, findings: Sequence[Any]) -> bool:
     )
 
 
-def _band(treatment: Mapping[str, Any]) -> str | None:
+def band_of(depth_mm: Any, device: Any) -> str | None:
+    """The depth band of a treatment; None when its depth or device cannot be read."""
     try:
-        return depth_band(float(treatment["depth_mm"]), str(treatment.get("device", "pen"))).value
-    except (KeyError, TypeError, ValueError):
+        return depth_band(float(depth_mm), str(device or "pen")).value
+    except (TypeError, ValueError):
         return None
+
+
+def _band(treatment: Mapping[str, Any]) -> str | None:
+    return band_of(treatment.get("depth_mm"), treatment.get("device"))
 
 
 def summarise(

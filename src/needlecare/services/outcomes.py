@@ -17,10 +17,11 @@ from needlecare.outcomes.summary import (
     BREAKOUT_WINDOW_SOURCE,
     COMPLICATION_SOURCES,
     LEVELS,
+    band_of,
 )
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_staff
-from needlecare.storage.enums import Level
+from needlecare.storage.enums import Device, Level
 from needlecare.storage.models import (
     Alert,
     OutcomeDay,
@@ -28,7 +29,6 @@ from needlecare.storage.models import (
     Patient,
     ReminderEvent,
     Treatment,
-    User,
 )
 from needlecare.storage.models.jobs import EventKind
 from needlecare.storage.uow import UnitOfWork
@@ -103,18 +103,14 @@ def clinic_outcomes(uow: UnitOfWork, actor: Principal) -> Outcomes:
     t = OutcomeTreatment
     with uow.reading():
         session = uow.session
+        # The treatment as recorded now (a corrected depth, device or operator counts), with
+        # the skin type the check-ins were triaged with.
+        treatment = (Treatment.depth_mm, Treatment.device, Treatment.operator)
         combos = session.execute(
-            select(
-                t.band,
-                t.device,
-                t.operator_id,
-                t.fitzpatrick,
-                t.worst_rank,
-                func.count(),
-                _COMPLICATIONS,
-            )
+            select(*treatment, t.fitzpatrick, t.worst_rank, func.count(), _COMPLICATIONS)
+            .join(Treatment, Treatment.id == t.treatment_id)
             .where(t.clinic_id == clinic_id)
-            .group_by(t.band, t.device, t.operator_id, t.fitzpatrick, t.worst_rank)
+            .group_by(*treatment, t.fitzpatrick, t.worst_rank)
         ).all()
         spans = session.execute(
             select(t.breakout_first_day, t.breakout_last_day, func.count())
@@ -143,11 +139,6 @@ def clinic_outcomes(uow: UnitOfWork, actor: Principal) -> Outcomes:
             .join(Patient, Patient.id == Treatment.patient_id)
             .where(Patient.clinic_id == clinic_id)
         )
-        operator_ids = {row[2] for row in combos if row[2] is not None}
-        named = session.execute(
-            select(User.id, User.display_name).where(User.id.in_(operator_ids))
-        ).all()
-        operators = {int(user_id): str(name) for user_id, name in named}
     return _assemble(
         clinic_id,
         combos,
@@ -155,7 +146,6 @@ def clinic_outcomes(uow: UnitOfWork, actor: Principal) -> Outcomes:
         days,
         alerts,
         (missed, missed_treatments, all_treatments or 0),
-        operators,
     )
 
 
@@ -166,7 +156,6 @@ def _assemble(
     days: Sequence[Any],
     alerts: Sequence[Any],
     missed: tuple[int, int, int],
-    operators: dict[int, str],
 ) -> Outcomes:
     dimensions: dict[str, list[tuple[str, str, int, int]]] = {
         "all": [],
@@ -175,19 +164,20 @@ def _assemble(
         "operator": [],
         "fitzpatrick": [],
     }
-    for band, device, operator_id, fitzpatrick, rank, n, k in combos:
+    for depth, device, operator, fitzpatrick, rank, n, k in combos:
         level, k = LEVELS[rank], int(k or 0)
+        device = str(device.value if isinstance(device, Device) else device or "")
+        band = band_of(depth, device)
         dimensions["all"].append(("all", level, n, k))
         dimensions["band"].append((band or "", level, n, k))
-        dimensions["device"].append((device or "", level, n, k))
-        dimensions["operator"].append((str(operator_id or ""), level, n, k))
+        dimensions["device"].append((device, level, n, k))
+        dimensions["operator"].append((operator or "", level, n, k))
         dimensions["fitzpatrick"].append((str(fitzpatrick or ""), level, n, k))
     breakdowns = {name: figures.sum_by(rows) for name, rows in dimensions.items()}
-    operator_labels = {str(i): name for i, name in operators.items()}
     labels = {
         "band": BANDS,
         "device": {},
-        "operator": operator_labels,
+        "operator": {},
         "fitzpatrick": {str(k): v for k, v in FITZPATRICK.items()},
     }
     grouped = {
