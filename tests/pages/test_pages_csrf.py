@@ -19,6 +19,8 @@ from needlecare.storage.models import (
     Photo,
     ReminderPause,
     ShelfProduct,
+    Treatment,
+    TreatmentRevision,
 )
 
 from .conftest import login
@@ -73,6 +75,16 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
     "/photos/{photo_id}/delete": ("patient", {"confirm": "yes"}, None),
     "/account/reminders": ("patient", {"local_time": "07:00", "paused": "true"}, None),
     "/account/delete": ("patient", {"confirm": "DELETE MY DATA"}, None),
+    "/clinic/patients/{patient_id}/treatments/new": (
+        "staff",
+        {"treatment_date": "2026-01-01", "depth_mm": "0.5", "device": "pen", "areas": "face"},
+        None,
+    ),
+    "/clinic/patients/{patient_id}/treatments/{treatment_id}": (
+        "staff",
+        {"treatment_date": "2026-01-01", "depth_mm": "0.5", "device": "pen", "areas": "face"},
+        None,
+    ),
 }
 
 # POST page routes without a session CSRF token, and why they cannot be forged cross-site.
@@ -129,10 +141,10 @@ def test_form_without_a_valid_csrf_token_is_refused(
     elif who == "staff":
         login(client, world.admin_a)
     path = template.format(
-        token="inv_whatever", alert_id=1, patient_id=world.patient_a_id, photo_id=1
+        token="inv_whatever", alert_id=1, patient_id=world.patient_a_id, photo_id=1, treatment_id=1
     )
     models = (Checkin, ClinicalNote, Photo, ClinicProtocol, Message, ShelfProduct)
-    models += (Patient, PatientReminderSettings, ReminderPause)
+    models += (Patient, PatientReminderSettings, ReminderPause, Treatment, TreatmentRevision)
     before = [_count(app, m) for m in models]
 
     for token in (None, "forged-token"):

@@ -11,15 +11,12 @@ from datetime import date
 
 from needlecare.knowledge import sessions
 from needlecare.services import audit, clock, roster, treatment_revisions
-from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_staff, treatment_for
 from needlecare.services.treatments import TreatmentCreate, validate
 from needlecare.storage.enums import Device
 from needlecare.storage.models import Treatment, TreatmentRevision
 from needlecare.storage.uow import UnitOfWork
-
-MAX_PLANNING_DAYS = 2 * 366  # a planned session further away is a typo in the year
 
 
 @dataclass(frozen=True)
@@ -45,15 +42,6 @@ def next_session_view(treatment: Treatment) -> NextSessionView:
     )
 
 
-def _check_next(planned: date | None, treatment_date: date, today: date) -> None:
-    if planned is None:
-        return
-    if planned <= treatment_date:
-        raise Invalid.field("next_session_date", "plan the next session after this one")
-    if (planned - today).days > MAX_PLANNING_DAYS:
-        raise Invalid.field("next_session_date", "plan the next session within two years")
-
-
 def update_treatment(
     uow: UnitOfWork,
     actor: Principal,
@@ -61,7 +49,6 @@ def update_treatment(
     treatment_id: int,
     data: TreatmentCreate,
     *,
-    next_session_date: date | None = None,
     today: date | None = None,
 ) -> tuple[Treatment, TreatmentRevision | None]:
     """Staff of the patient's clinic correct or complete a treatment record (the patient's
@@ -74,7 +61,6 @@ def update_treatment(
         patient = patient_for(session, actor, patient_id)
         today = today or clock.patient_today(session, patient.id, patient.clinic_id)
         device = validate(data, today)
-        _check_next(next_session_date, data.treatment_date, today)
         before = treatment_revisions.snapshot(treatment)
         treatment.treatment_date = data.treatment_date
         treatment.depth_mm = float(data.depth_mm)
@@ -83,7 +69,7 @@ def update_treatment(
         treatment.serum = (data.serum or "").strip() or None
         treatment.operator = (data.operator or "").strip() or None
         treatment.notes = (data.notes or "").strip() or None
-        treatment.next_session_date = next_session_date
+        treatment.next_session_date = data.next_session_date
         revision = treatment_revisions.record_change(session, treatment, before, actor.user_id)
         if revision is None:
             return treatment, None  # not committed: the unit of work closes unchanged
@@ -94,6 +80,15 @@ def update_treatment(
         )
         uow.commit()
         return treatment, revision
+
+
+def get_treatment(
+    uow: UnitOfWork, actor: Principal, patient_id: int, treatment_id: int
+) -> Treatment:
+    """One treatment record (staff of the patient's clinic, for its edit page)."""
+    require_staff(actor)
+    with uow.reading():
+        return treatment_for(uow.session, actor, patient_id, treatment_id)
 
 
 def list_revisions(

@@ -33,10 +33,12 @@ class TreatmentCreate:
     serum: str | None = None
     operator: str | None = None  # who performed the session (clinic staff record it)
     notes: str | None = None  # the clinic's notes on the session (staff only)
+    next_session_date: date | None = None  # the next session the clinic plans (staff)
 
 
 MAX_OPERATOR_CHARS = 200
 MAX_NOTES_CHARS = 20_000
+MAX_PLANNING = timedelta(days=2 * 366)  # a planned session further away is a typo in the year
 
 
 def validate(data: TreatmentCreate, today: date) -> Device:
@@ -58,6 +60,11 @@ def validate(data: TreatmentCreate, today: date) -> Device:
         )
     if data.fitzpatrick is not None and not 1 <= data.fitzpatrick <= 6:
         raise Invalid.field("fitzpatrick", "skin type must be 1 to 6")
+    planned = data.next_session_date
+    if planned is not None and planned <= data.treatment_date:
+        raise Invalid.field("next_session_date", "plan the next session after this one")
+    if planned is not None and planned > today + MAX_PLANNING:
+        raise Invalid.field("next_session_date", "plan the next session within two years")
     document: dict[str, Any] = {
         "date": data.treatment_date.isoformat(),
         "depth_mm": data.depth_mm,
@@ -80,8 +87,8 @@ def create_treatment(
 ) -> Treatment:
     """Record a treatment for a patient (their clinic's staff, or the patient). "In the
     future" is judged by the patient's local date (default), not UTC's."""
-    if not actor.is_staff and (data.operator or data.notes):
-        raise Forbidden("only clinic staff record the operator and session notes")
+    if not actor.is_staff and (data.operator or data.notes or data.next_session_date):
+        raise Forbidden("only clinic staff record the operator, notes and next session")
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
@@ -96,6 +103,7 @@ def create_treatment(
             serum=(data.serum or None),
             operator=(data.operator or "").strip() or None,
             notes=(data.notes or "").strip() or None,
+            next_session_date=data.next_session_date,
             created_by=actor.user_id,
             created_at=utcnow(),
         )

@@ -36,6 +36,7 @@ def _data(body: TreatmentIn) -> TreatmentCreate:
         serum=body.serum,
         operator=body.operator,
         notes=body.notes,
+        next_session_date=body.next_session_date,
     )
 
 
@@ -63,12 +64,7 @@ def update_treatment(
     """Staff: correct or complete the record and plan the next session. Audited; every
     change is kept as a revision."""
     treatment, _ = treatment_edits.update_treatment(
-        uow,
-        actor,
-        patient_id,
-        treatment_id,
-        _data(body),
-        next_session_date=body.next_session_date,
+        uow, actor, patient_id, treatment_id, _data(body)
     )
     return _out(treatment, actor)
 

@@ -14,6 +14,7 @@ from needlecare.web.pages import (
     clinic_exports,
     clinic_outcomes,
     clinic_settings,
+    clinic_treatments,
     guide,
     label_scan,
     messages,
@@ -37,6 +38,7 @@ router.include_router(clinic_alerts.router)
 router.include_router(clinic_outcomes.router)
 router.include_router(clinic_settings.router)
 router.include_router(clinic_exports.router)
+router.include_router(clinic_treatments.router)
 router.include_router(messages.router)
 router.include_router(reminders.router)
 router.include_router(guide.router)

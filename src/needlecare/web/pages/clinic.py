@@ -26,17 +26,18 @@ from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.clinic_exports import DOWNLOADS
+from needlecare.web.pages.clinic_treatments import treatments_context
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.presenters import (
     charts_for,
-    checkin_row,
     message_rows,
     time_label,
     treatment_view,
 )
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.shelf import shelf_view
+from needlecare.web.pages.treatment_views import checkin_groups
 from needlecare.web.pages.vocab import ROLES, ROMAN
 from needlecare.web.paging import Cursor, next_path, position
 
@@ -144,9 +145,10 @@ def _patient_page(
             [c for c in rows if latest is not None and c.treatment_id == latest.id],
             prefix=f"patient-{patient.id}",
         ),
-        "checkin_rows": [
-            checkin_row(c, f"/clinic/patients/{patient.id}/checkins/{c.id}") for c in reversed(rows)
-        ],
+        "checkin_groups": checkin_groups(
+            rows, treatment_rows, lambda c: f"/clinic/patients/{patient.id}/checkins/{c.id}"
+        ),
+        **treatments_context(treatment_rows),
         "notes": [
             {"body": n.body, "created_label": time_label(n.created_at)}
             for n in reversed(notes.list_notes(uow, viewer, patient_id))

@@ -30,6 +30,7 @@ from needlecare.web.pages.presenters import (
     treatment_view,
 )
 from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.treatment_views import checkin_groups, next_session
 from needlecare.web.pages.vocab import AREAS, DEVICES, HISTORY, SKIN_TYPES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -88,6 +89,7 @@ def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response
             today_label=day_label(view.today),
             checked_in_today=checkin_row(done_today[-1], "") if done_today else None,
             next_checkin_hint="Check in once a day, at about the same time.",
+            next_session=next_session(treatment),
         )
     context["thread"] = message_rows(view.thread)
     return render(request, "patient/today.html", context, viewer=viewer)
@@ -398,12 +400,13 @@ def check_products(
 @router.get("/history")
 def history_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
     rows = list(checkins.list_checkins(uow, viewer, _pid(viewer)))
-    latest = _latest_treatment(uow, viewer)
+    series = treatments.list_treatments(uow, viewer, _pid(viewer))
+    latest = series[0] if series else None
     # Days count from each check-in's own treatment: chart only the current one.
     current = [c for c in rows if latest is not None and c.treatment_id == latest.id]
     context = {
         "title": "My history",
         "charts": charts_for(current),
-        "checkin_rows": [checkin_row(c, f"/checkins/{c.id}") for c in reversed(rows)],
+        "checkin_groups": checkin_groups(rows, series, lambda c: f"/checkins/{c.id}"),
     }
     return render(request, "patient/history.html", context, viewer=viewer)

@@ -48,6 +48,9 @@ class TreatmentIn(Strict):
     serum: str | None = Field(None, max_length=2000)
     operator: str | None = Field(None, max_length=200, description="Staff only: who performed it")
     notes: str | None = Field(None, max_length=20_000, description="Staff only: session notes")
+    next_session_date: date | None = Field(
+        None, description="Staff only: the next session the clinic plans; null: none"
+    )
 
 
 class TreatmentOut(Out):

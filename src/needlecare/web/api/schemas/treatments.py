@@ -14,10 +14,6 @@ from needlecare.web.api.schemas.care import TreatmentIn
 class TreatmentUpdateIn(TreatmentIn):
     """The whole record as it should read now (staff of the patient's clinic)."""
 
-    next_session_date: date | None = Field(
-        None, description="The next session the clinic plans; null: none planned"
-    )
-
 
 class TreatmentRevisionOut(Out):
     revision: int
