@@ -1,50 +1,31 @@
 from importlib import resources
-from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from needlecare.guide.i18n import long_date, parse_locale, translator
-
-ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+from needlecare.translation import extract
 
 
-SOURCES = [
-    ("src/needlecare/guide/*.py", "python"),
-    ("src/needlecare/guide/data/pages/*.toml", "needlecare.guide.babel_extract:extract_toml"),
-    ("src/needlecare/knowledge/data/windows.toml", "needlecare.guide.babel_extract:extract_toml"),
-]
-
-
-def current_messages() -> set[str]:
-    """What `pybabel extract -F babel.cfg` would find in the sources today."""
-    found = set()
-    for pattern, method in SOURCES:
-        for path in sorted(ROOT.glob(pattern)):
-            for _line, message, _comments, _context in extract_from_file(
-                method, str(path), keywords=KEYWORDS
-            ):
-                found.add(message)
+def current_messages() -> set[str | tuple[str, ...]]:
+    """What `scripts/i18n_extract.sh` would find in the sources today."""
+    found = {message.id for message in extract() if message.id}
     assert len(found) > 150
     return found
 
 
+def _ids(*path: str) -> set[str | tuple[str, ...]]:
+    with resources.files("needlecare").joinpath("locale", *path).open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
 def test_messages_pot_holds_every_current_message():
-    pot = resources.files("needlecare").joinpath("locale", "messages.pot")
-    with pot.open("rb") as handle:
-        catalogue = read_po(handle)
-    in_pot = {m.id for m in catalogue if m.id}
-    missing = current_messages() - in_pot
-    assert not missing, f"run the pybabel extract command of docs/guide.md: {sorted(missing)[:5]}"
+    missing = current_messages() - _ids("messages.pot")
+    assert not missing, f"run scripts/i18n_extract.sh: {sorted(map(str, missing))[:5]}"
 
 
 def test_english_catalogue_exists_for_every_message():
-    po = resources.files("needlecare").joinpath("locale", "en", "LC_MESSAGES", "messages.po")
-    with po.open("rb") as handle:
-        english = {m.id for m in read_po(handle) if m.id}
-    assert current_messages() <= english
+    assert current_messages() <= _ids("en", "LC_MESSAGES", "messages.po")
 
 
 def test_english_falls_back_to_the_source_text():
@@ -57,6 +38,7 @@ def test_dates_follow_the_locale():
     assert long_date(date(2026, 11, 27)) == "Friday 27 November"
     assert long_date(date(2027, 1, 1), with_year=True) == "Friday 1 January 2027"
     assert long_date(date(2026, 11, 27), "de") == "Freitag 27 November"
+    assert long_date(date(2026, 11, 27), "es") == "viernes 27 de noviembre"
     assert parse_locale("pt-BR").territory == "BR"
 
 

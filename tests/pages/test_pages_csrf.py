@@ -85,6 +85,7 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
         {"treatment_date": "2026-01-01", "depth_mm": "0.5", "device": "pen", "areas": "face"},
         None,
     ),
+    "/settings/language": ("patient", {"language": "es"}, None),
 }
 
 # POST page routes without a session CSRF token, and why they cannot be forged cross-site.

@@ -261,6 +261,9 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/clinic/protocol"): STAFF,
     ("GET", "/clinic/protocol/versions/{version}"): A_STAFF,
     ("POST", "/clinic/protocol"): ADMINS,
+    # pages: one's own language (issue 22)
+    ("GET", "/settings/language"): USERS,
+    ("POST", "/settings/language"): USERS,
 }
 
 # --- what must not leak: marker -> who may see it -------------------------------------------------
@@ -420,6 +423,7 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
         "email": "signup-{actor}@example.org",
         "password": NEW_PASSWORD,
     },
+    ("POST", "/settings/language"): {"language": "en"},
 }
 FILE_UPLOADS = {("POST", P + "/photos"), ("POST", P + "/ingredient-scan")}
 # Routes that read an ingredient label get a photo of one (issue 21's test photos).

@@ -10,7 +10,7 @@ import typer
 from needlecare.cli.root import app
 
 if TYPE_CHECKING:
-    from needlecare.guide.check import DataFile
+    from needlecare.guide.check import DataFile, Report
 
 knowledge_app = typer.Typer(help="Packaged clinical knowledge.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
@@ -45,6 +45,8 @@ def check_command(
         files = package_files()
     protocols = [_protocol_file(path) for path in protocol or []]
     report = check(files, protocols)
+    if not data_dir:
+        _check_translations(report)
     if report.ok:
         typer.echo(
             f"knowledge check: {len(report.files)} files, {report.citations} citations, no problems"
@@ -54,6 +56,14 @@ def check_command(
         typer.echo(str(problem))
     typer.echo(f"knowledge check: {len(report.problems)} problem(s) in {len(report.files)} files")
     raise typer.Exit(1)
+
+
+def _check_translations(report: Report) -> None:
+    """Shipped languages: every message translated, same placeholders, glossary wording."""
+    from needlecare.guide.check import Problem
+    from needlecare.translation import check_locales
+
+    report.problems += [Problem(file, message) for file, message in check_locales()]
 
 
 def _protocol_file(path: Path) -> DataFile:

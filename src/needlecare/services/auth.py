@@ -61,6 +61,7 @@ def principal_for(session: Session, user: User) -> Principal:
         clinic_id=user.clinic_id,
         patient_id=patient_id,
         session_generation=user.session_generation,
+        language=user.language,
     )
 
 

@@ -20,6 +20,8 @@ class Principal:
     # The login's session generation when it was loaded: a session cookie records it, and
     # stops working once the stored one moves on (logout, deactivation, password change).
     session_generation: int = 0
+    # The language the person chose in their settings (None: follow the browser).
+    language: str | None = None
 
     @property
     def is_staff(self) -> bool:

@@ -49,6 +49,9 @@ class User(Base):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # When the login last made a request; written at most every few minutes (services.auth).
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language chosen in /settings/language (a shipped locale code); None follows the
+    # browser's Accept-Language. Emails and PDFs use it (issue 22).
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class Patient(Base):

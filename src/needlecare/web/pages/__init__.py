@@ -17,6 +17,7 @@ from needlecare.web.pages import (
     clinic_treatments,
     guide,
     label_scan,
+    language,
     messages,
     patient,
     photos,
@@ -43,6 +44,7 @@ router.include_router(messages.router)
 router.include_router(reminders.router)
 router.include_router(guide.router)
 router.include_router(protocols.router)
+router.include_router(language.router)
 router.include_router(photos.router)
 
 

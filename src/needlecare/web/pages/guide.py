@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request, Response
 
 from needlecare.guide import Citation, Page, PageNotFound, Sheet, page, pages, search
+from needlecare.i18n import N_
 from needlecare.knowledge import citations
 from needlecare.services import clock, protocols
 from needlecare.services.errors import NotFound
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from weasyprint.document import Document
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-add_nav_item("patient", "/guide", "Guide", "book")
+add_nav_item("patient", "/guide", N_("Guide"), "book")
 SOURCES_PATH = "/guide/sources"
 MAX_QUERY_CHARS = 200
 PDF_CSS = "guide/sheet_pdf.css"

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from needlecare.guide.pages import BAND_NAMES
+from needlecare.i18n import N_
 from needlecare.knowledge.bands import Band
 from needlecare.knowledge.windows import Window, windows
 from needlecare.services import protocols
@@ -30,7 +31,7 @@ from needlecare.web.pages.presenters import time_label
 from needlecare.web.pages.rendering import PageRoute, add_nav_item, flash, render
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
-add_nav_item("staff", "/clinic/protocol", "Protocol", "book")
+add_nav_item("staff", "/clinic/protocol", N_("Protocol"), "book")
 FIELDS = {"resume": "resume_day", "caution": "caution_until"}
 BLANK_INSTRUCTIONS = 2
 MAX_INSTRUCTIONS = 30

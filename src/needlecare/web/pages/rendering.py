@@ -14,10 +14,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from needlecare.i18n import (
+    N_,
+    current_locale,
+    format_day,
+    format_number,
+    resolve_locale,
+    speaking,
+    translator,
+)
+from needlecare.i18n import plural_translator as _plural_translator
 from needlecare.services.errors import ServiceError
 from needlecare.services.principal import Principal
 from needlecare.web.pages.vocab import LEVELS, VERDICTS, humanize
@@ -27,16 +38,17 @@ STATIC = files("needlecare.web") / "static"
 _FLASH_KEY = "flash"
 
 ERROR_TEXT = {
-    400: ("Something in that request was not right", "Go back and try again."),
-    401: ("Please log in", "Your session has ended."),
+    400: (N_("Something in that request was not right"), N_("Go back and try again.")),
+    401: (N_("Please log in"), N_("Your session has ended.")),
     403: (
-        "This page is not for your account",
-        "If you think you should see it, ask your clinic's admin.",
+        N_("This page is not for your account"),
+        N_("If you think you should see it, ask your clinic's admin."),
     ),
-    404: ("Page not found", "It may have moved, or it belongs to another account."),
-    409: ("That was already done", "Reload the page to see the latest state."),
-    422: ("Some answers need another look", "Go back and check the form."),
+    404: (N_("Page not found"), N_("It may have moved, or it belongs to another account.")),
+    409: (N_("That was already done"), N_("Reload the page to see the latest state.")),
+    422: (N_("Some answers need another look"), N_("Go back and check the form.")),
 }
+GENERIC_ERROR = (N_("Something went wrong"), N_("Please try again."))
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +73,42 @@ def icon(name: str) -> Markup:
     return template.format(static_url("icons.svg"), name)
 
 
+def _locale_of(context: Context) -> str:
+    # A render's own `locale`, else the one `speaking` set (macros imported without context).
+    return str(context.get("locale") or current_locale())
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return translator(_locale_of(context))(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return _plural_translator(_locale_of(context))(singular, plural, count)
+
+
+@pass_context
+def _number(context: Context, value: float, digits: int = 1) -> str:
+    return format_number(value, _locale_of(context), digits)
+
+
+@pass_context
+def _day(context: Context, value: Any, form: str = "medium") -> str:
+    return format_day(value, _locale_of(context), form)
+
+
+def install_i18n(env: Environment) -> Environment:
+    """The gettext callables of a template environment: each render speaks the `locale` of its
+    context (English when absent). Used by the pages, the emails and the reports alike."""
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True  # extraction runs with trimmed=true as well
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["number"] = _number
+    env.filters["day"] = _day
+    return env
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("needlecare.web", "templates"),
@@ -72,10 +120,11 @@ def _environment() -> Environment:
         # restart): no stat() of the file on every render. Keep every compiled template.
         auto_reload=False,
         cache_size=-1,
+        extensions=["jinja2.ext.do"],
     )
     env.globals.update(icon=icon, static=static_url, LEVELS=LEVELS, VERDICTS=VERDICTS)
     env.filters["humanize"] = humanize
-    return env
+    return install_i18n(env)
 
 
 templates = Jinja2Templates(env=_environment())
@@ -116,37 +165,44 @@ def add_nav_item(audience: str, href: str, label: str, glyph: str) -> None:
         items.append((href, label, glyph))
 
 
+def page_locale(request: Request, viewer: Principal | None = None) -> str:
+    """The language of this page: the viewer's stored choice, else the browser's, else English."""
+    stored = viewer.language if viewer is not None else None
+    return resolve_locale(stored, request.headers.get("accept-language"))
+
+
 def _nav(
-    request: Request, viewer: Principal | None, open_alerts: int | None
+    request: Request, viewer: Principal | None, open_alerts: int | None, locale: str
 ) -> list[dict[str, Any]]:
     if viewer is None:
         return []
+    _ = translator(locale)
     if viewer.is_staff:
         items = [
-            ("/clinic/alerts", "Alerts", "bell"),
-            ("/clinic/patients", "Patients", "users"),
-            ("/clinic/invite", "Invite", "plus"),
+            ("/clinic/alerts", N_("Alerts"), "bell"),
+            ("/clinic/patients", N_("Patients"), "users"),
+            ("/clinic/invite", N_("Invite"), "plus"),
         ]
         items += EXTRA_NAV["staff"]
         if viewer.is_admin:
             items += [
-                ("/clinic/staff", "Staff", "users"),
-                ("/clinic/settings", "Settings", "list"),
-                ("/clinic/audit", "Audit log", "list"),
+                ("/clinic/staff", N_("Staff"), "users"),
+                ("/clinic/settings", N_("Settings"), "list"),
+                ("/clinic/audit", N_("Audit log"), "list"),
             ]
     else:
         items = [
-            ("/today", "Today", "home"),
-            ("/checkin", "Check in", "clipboard"),
-            ("/products", "Products", "flask"),
-            ("/history", "History", "chart"),
+            ("/today", N_("Today"), "home"),
+            ("/checkin", N_("Check in"), "clipboard"),
+            ("/products", N_("Products"), "flask"),
+            ("/history", N_("History"), "chart"),
             *EXTRA_NAV["patient"],
         ]
     path = request.url.path
     return [
         {
             "href": href,
-            "label": label,
+            "label": _(label),
             "icon": glyph,
             "current": path == href or path.startswith(href + "/"),
             "count": open_alerts if href == "/clinic/alerts" else None,
@@ -167,10 +223,13 @@ def render(
     counts = getattr(request.state, "queue_counts", None)
     if open_alerts is None and counts is not None:
         open_alerts = counts.waiting
+    locale = page_locale(request, viewer)
+    request.state.locale = locale
     page: dict[str, Any] = {
+        "locale": locale,
         "viewer": viewer,
         "csrf_token": csrf_token(request) if "session" in request.scope else "",
-        "nav": _nav(request, viewer, open_alerts),
+        "nav": _nav(request, viewer, open_alerts, locale),
         "flashes": _pop_flashes(request),
         "title": "NeedleCare",
         "errors": {},
@@ -178,7 +237,12 @@ def render(
         "queue_counts": counts,
     }
     page.update(context or {})
-    response = templates.TemplateResponse(request, template, page, status_code=status_code)
+    _ = translator(locale)
+    # Titles and flashes are set in Python with N_(): translated here, once the locale is known.
+    page["title"] = _(page["title"])
+    page["flashes"] = [_(message) for message in page["flashes"]]
+    with speaking(locale):
+        response = templates.TemplateResponse(request, template, page, status_code=status_code)
     # Pages show health data: never keep them in a shared or back-forward cache.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -186,10 +250,12 @@ def render(
 
 def error_page(request: Request, status_code: int, detail: str | None = None) -> Response:
     """A friendly page; `detail` (a sentence for the reader) replaces the default message."""
-    heading, message = ERROR_TEXT.get(status_code, ("Something went wrong", "Please try again."))
-    if detail:
-        message = detail[:1].upper() + detail[1:].rstrip(".") + "."
     viewer = request.state.viewer if hasattr(request.state, "viewer") else None
+    _ = translator(page_locale(request, viewer))
+    heading, message = (_(text) for text in ERROR_TEXT.get(status_code, GENERIC_ERROR))
+    if detail:
+        detail = _(detail)  # a service's sentence, translated when the catalogue knows it
+        message = detail[:1].upper() + detail[1:].rstrip(".") + "."
     return render(
         request,
         "errors/error.html",
