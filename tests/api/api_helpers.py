@@ -74,8 +74,8 @@ def flat_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
 
 
 def columns_of(table: Table) -> list[Column[Any]]:
-    # The caller's own token records its use; that is not a change to anybody's data.
-    return [c for c in table.columns if c.name != "last_used_at"]
+    # The caller's own token (or login) records its use; that is not a change to anybody's data.
+    return [c for c in table.columns if c.name not in ("last_used_at", "last_seen_at")]
 
 
 def snapshot(uow: UnitOfWork) -> dict[str, set[tuple[Any, ...]]]:

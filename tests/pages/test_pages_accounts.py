@@ -52,3 +52,32 @@ def test_the_password_link_sets_the_password_and_logs_in_once(client: TestClient
 
 def test_clinic_signup_page_is_hidden_by_default(client: TestClient) -> None:
     assert client.get("/signup/clinic").status_code == 404
+
+
+def test_the_staff_page_lists_staff_and_changes_them(client: TestClient, world: World) -> None:
+    from .conftest import login
+
+    login(client, world.admin_a)
+    page = client.get("/clinic/staff")
+    assert page.status_code == 200
+    assert "Ada Admin" in page.text and "Cleo Clinician" in page.text
+    assert "Ben Birch" not in page.text  # another clinic's clinician
+    assert "never" in page.text  # Cleo has not been seen yet
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        from needlecare.storage.models import User
+
+        cleo = session.scalar(select(User).where(User.email == world.clinician_a))
+        ada = session.scalar(select(User).where(User.email == world.admin_a))
+    assert cleo is not None and ada is not None
+    # The last admin cannot step down: the answer says why, next to the table.
+    refused = post_form(
+        client, "/clinic/staff", f"/clinic/staff/{ada.id}/role", {"role": "clinician"}
+    )
+    assert refused.status_code == 409  # type: ignore[attr-defined]
+    assert "at least one active admin" in refused.text  # type: ignore[attr-defined]
+    made = post_form(client, "/clinic/staff", f"/clinic/staff/{cleo.id}/role", {"role": "admin"})
+    assert made.status_code == 303  # type: ignore[attr-defined]
+    off = post_form(client, "/clinic/staff", f"/clinic/staff/{cleo.id}/active", {"active": "false"})
+    assert off.status_code == 303  # type: ignore[attr-defined]
+    page = client.get("/clinic/staff")
+    assert "Deactivated" in page.text and "Reactivate" in page.text

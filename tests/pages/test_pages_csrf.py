@@ -67,6 +67,8 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
     "/clinic/patients/{patient_id}/invite": ("staff", {}, None),
     "/clinic/invite": ("staff", {"display_name": "New Person"}, None),
     "/clinic/staff": ("staff", {"email": "new@alder.test", "role": "clinician"}, None),
+    "/clinic/staff/{user_id}/role": ("staff", {"role": "admin"}, None),
+    "/clinic/staff/{user_id}/active": ("staff", {"active": "false"}, None),
     "/clinic/protocol": ("staff", {"instruction_text": "Stay out of the sun"}, None),
     # Uploads check the token inside the size-limited multipart body (photos page module).
     "/photos/new": ("patient", {"area": "cheek"}, A_FILE),
@@ -142,7 +144,12 @@ def test_form_without_a_valid_csrf_token_is_refused(
     elif who == "staff":
         login(client, world.admin_a)
     path = template.format(
-        token="inv_whatever", alert_id=1, patient_id=world.patient_a_id, photo_id=1, treatment_id=1
+        token="inv_whatever",
+        alert_id=1,
+        patient_id=world.patient_a_id,
+        photo_id=1,
+        treatment_id=1,
+        user_id=2,
     )
     models = (Checkin, ClinicalNote, Photo, ClinicProtocol, Message, ShelfProduct)
     models += (Patient, PatientReminderSettings, ReminderPause, Treatment, TreatmentRevision)

@@ -110,6 +110,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", API + "/invitations/patient/accept"): EVERYONE,
     ("POST", API + "/invitations/staff/accept"): EVERYONE,
     ("POST", API + "/invitations/staff"): ADMINS,
+    ("GET", API + "/clinic/staff"): ADMINS,
+    ("PATCH", API + "/clinic/staff/{user_id}"): ONLY_A_ADMIN,  # a clinician of clinic A
     ("POST", API + "/auth/password-reset"): EVERYONE,
     ("POST", API + "/auth/password-reset/confirm"): EVERYONE,
     # the roster and P1's record
@@ -255,6 +257,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/clinic/invite"): STAFF,
     ("GET", "/clinic/staff"): ADMINS,
     ("POST", "/clinic/staff"): ADMINS,
+    ("POST", "/clinic/staff/{user_id}/role"): ONLY_A_ADMIN,
+    ("POST", "/clinic/staff/{user_id}/active"): ONLY_A_ADMIN,
     ("GET", "/clinic/audit"): ADMINS,
     ("GET", "/clinic/outcomes"): STAFF,
     ("GET", "/clinic/outcomes/research.{fmt}"): ADMINS,
@@ -355,6 +359,7 @@ JSON_BODIES: dict[tuple[str, str], Any] = {
     },
     ("POST", API + "/me/delete"): {"confirm": "DELETE MY DATA"},
     ("POST", API + "/auth/password-reset"): {"email": "nobody-{actor}@example.org"},
+    ("PATCH", API + "/clinic/staff/{user_id}"): {"role": "admin", "is_active": False},
     ("POST", API + "/auth/password-reset/confirm"): {
         "token": "{account_link}",
         "password": NEW_PASSWORD,
@@ -417,6 +422,8 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/account/delete"): {"confirm": "not yet"},
     ("POST", "/account/password/{token}"): {"password": NEW_PASSWORD},
     ("POST", "/password/forgot"): {"email": "nobody-{actor}@example.org"},
+    ("POST", "/clinic/staff/{user_id}/role"): {"role": "admin"},
+    ("POST", "/clinic/staff/{user_id}/active"): {"active": "false"},
     ("POST", "/signup/clinic"): {
         "clinic_name": "Clinic {actor}",
         "display_name": "Signer {actor}",
@@ -443,6 +450,10 @@ FRESH: dict[tuple[str, str], str] = {
     ("POST", "/invite/{token}"): "page_invite",
     ("POST", API + "/auth/password-reset/confirm"): "account_link",
     ("POST", "/account/password/{token}"): "account_link",
+    # A colleague of clinic A made for the call: bob (the seeded target) stays as he is.
+    ("PATCH", API + "/clinic/staff/{user_id}"): "staff_member",
+    ("POST", "/clinic/staff/{user_id}/role"): "staff_member",
+    ("POST", "/clinic/staff/{user_id}/active"): "staff_member",
 }
 # Allowed, and answered with this status (not a 2xx or 3xx) by design.
 ALLOWED_STATUS = {("POST", "/account/delete"): 422}  # a wrong confirmation deletes nothing
@@ -505,6 +516,19 @@ class Seed:
             create = PatientCreate(display_name=f"Invitee {actor}")
             _, issued = invitations.invite_new_patient(self.uow, alice, create)
             return {"patient_invite": issued.token}
+        if kind == "staff_member":
+            with self.uow:
+                member = User(
+                    email=f"member-{actor}-{self.counter}@example.org",
+                    password_hash="unusable",
+                    role=Role.CLINICIAN,
+                    clinic_id=self.world.alder_id,
+                    display_name=f"Member {self.counter}",
+                )
+                self.uow.session.add(member)
+                self.uow.flush()
+                self.uow.commit()
+                return {"user_id": str(member.id)}
         if kind == "account_link":  # a new clinic's admin link: nobody else's password changes
             made = clinics.create_clinic(self.uow, f"Fresh {actor}", f"fresh-{self.counter}@x.org")
             assert made.link is not None
@@ -568,6 +592,7 @@ def seed(uow: UnitOfWork, world: World, data_dir: Path) -> Seed:
         "staff_invite": "inv_unused",
         "fmt": "json",  # the patient page's downloads
         "account_link": gamma.link.token,
+        "user_id": str(world.bob.user_id),  # clinic A's clinician
     }
     return Seed(world, uow, data_dir, ids, jpeg, revoked)
 

@@ -118,7 +118,21 @@ def principal_for_user_id(
             raise Unauthorized("please log in again")
         if session_generation is not None and user.session_generation != session_generation:
             raise Unauthorized("your session has ended; please log in again")
-        return principal_for(uow.session, user)
+        principal = principal_for(uow.session, user)
+        last_seen = user.last_seen_at
+    _mark_seen(uow, user_id, last_seen)
+    return principal
+
+
+def _mark_seen(uow: UnitOfWork, user_id: int, last_seen: datetime | None) -> None:
+    """The staff page's "last seen": one small write per login every LAST_USED_RESOLUTION
+    at most, never one per request."""
+    now = utcnow()
+    if last_seen is not None and now - last_seen <= LAST_USED_RESOLUTION:
+        return
+    with uow:
+        uow.session.execute(update(User).where(User.id == user_id).values(last_seen_at=now))
+        uow.commit()
 
 
 def end_sessions(session: Session, user_id: int, *, revoke_tokens: bool = False) -> None:
@@ -221,6 +235,8 @@ def _principal_from(uow: UnitOfWork, row: tuple[Any, ...] | None) -> Principal:
             uow.session.execute(
                 update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
             )
+            # The login was seen too (in the same write: a token's requests cost no more).
+            uow.session.execute(update(User).where(User.id == user_id).values(last_seen_at=now))
             uow.commit()
     return principal
 

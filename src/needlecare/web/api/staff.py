@@ -1,14 +1,34 @@
-"""Inviting colleagues."""
+"""The clinic's staff (admins): list with roles and last seen, invite, change a role,
+deactivate or reactivate."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from fastapi import APIRouter, status
 
-from needlecare.services import invitations
-from needlecare.web.api.schemas.accounts import InvitationOut, StaffInvitationIn
+from needlecare.services import invitations, staff
+from needlecare.services.errors import Invalid
+from needlecare.web.api.schemas.accounts import InvitationOut, Out, StaffInvitationIn, Strict
 from needlecare.web.deps import ApiActor, UowDep
 
 router = APIRouter(tags=["staff"])
+
+
+class StaffOut(Out):
+    id: int
+    display_name: str
+    email: str
+    role: Literal["admin", "clinician"]
+    is_active: bool
+    created_at: datetime
+    last_seen_at: datetime | None
+
+
+class StaffUpdate(Strict):
+    role: Literal["admin", "clinician"] | None = None
+    is_active: bool | None = None
 
 
 @router.post(
@@ -18,3 +38,22 @@ def invite_staff(body: StaffInvitationIn, actor: ApiActor, uow: UowDep) -> Invit
     """Admins: a single-use link for a colleague to join as admin or clinician."""
     issued = invitations.invite_staff(uow, actor, body.email, body.role)
     return InvitationOut(id=issued.id, token=issued.token, expires_at=issued.expires_at)
+
+
+@router.get("/clinic/staff", response_model=list[StaffOut])
+def list_staff(actor: ApiActor, uow: UowDep) -> list[StaffOut]:
+    """Admins: the clinic's admins and clinicians, active first; `last_seen_at` is updated
+    at most every few minutes."""
+    return [StaffOut.model_validate(m) for m in staff.list_staff(uow, actor)]
+
+
+@router.patch("/clinic/staff/{user_id}", response_model=StaffOut)
+def update_staff(user_id: int, body: StaffUpdate, actor: ApiActor, uow: UowDep) -> StaffOut:
+    """Admins: change a role and/or deactivate (every session and API token of the login
+    ends at once) or reactivate. 409 if the clinic would be left without an active admin."""
+    if body.role is None and body.is_active is None:
+        raise Invalid.field("body", "send role and/or is_active")
+    if body.role is None and body.is_active is None:
+        raise Invalid.field("body", "send role, is_active or both")
+    member = staff.update(uow, actor, user_id, role=body.role, active=body.is_active)
+    return StaffOut.model_validate(member)

@@ -21,7 +21,7 @@ from needlecare.services import (
     shelf,
     treatments,
 )
-from needlecare.services.errors import Conflict, Invalid
+from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
@@ -38,7 +38,7 @@ from needlecare.web.pages.presenters import (
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.shelf import shelf_view
 from needlecare.web.pages.treatment_views import checkin_groups
-from needlecare.web.pages.vocab import ROLES, ROMAN
+from needlecare.web.pages.vocab import ROMAN
 from needlecare.web.paging import Cursor, next_path, position
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
@@ -294,59 +294,6 @@ def invite_patient(request: Request, form: FormBody, viewer: StaffViewer, uow: U
                 "link": _link(request, issued.token),
                 "expires_label": _expires(issued),
             },
-        },
-        viewer=viewer,
-    )
-
-
-@router.get("/staff")
-def staff_form(request: Request, viewer: AdminViewer) -> Response:
-    return render(
-        request,
-        "clinic/staff.html",
-        {
-            "title": "Invite staff",
-            "form": {"email": "", "role": "clinician"},
-            "issued": None,
-            "ROLES": ROLES,
-        },
-        viewer=viewer,
-    )
-
-
-@router.post("/staff", dependencies=[CsrfChecked])
-def invite_staff(request: Request, form: FormBody, viewer: AdminViewer, uow: UowDep) -> Response:
-    values = {"email": text(form, "email", 400), "role": text(form, "role", 20)}
-    try:
-        issued = invitations.invite_staff(uow, viewer, values["email"], values["role"])
-    except (Invalid, Conflict) as error:
-        errors = inline_errors(error) if isinstance(error, Invalid) else {"email": error.message}
-        return render(
-            request,
-            "clinic/staff.html",
-            {
-                "title": "Invite staff",
-                "form": values,
-                "errors": errors,
-                "issued": None,
-                "ROLES": ROLES,
-            },
-            viewer=viewer,
-            status_code=422,
-        )
-    return render(
-        request,
-        "clinic/staff.html",
-        {
-            "title": "Staff invitation ready",
-            "form": {"email": "", "role": "clinician"},
-            "issued": {
-                "email": values["email"].strip().lower(),
-                "role": values["role"],
-                "link": _link(request, issued.token),
-                "expires_label": _expires(issued),
-            },
-            "ROLES": ROLES,
         },
         viewer=viewer,
     )

@@ -31,6 +31,7 @@ from needlecare.i18n import (
 from needlecare.i18n import plural_translator as _plural_translator
 from needlecare.services.errors import ServiceError
 from needlecare.services.principal import Principal
+from needlecare.web.pages.timezones import local_time
 from needlecare.web.pages.vocab import LEVELS, VERDICTS, humanize
 from needlecare.web.security import csrf_token
 
@@ -124,6 +125,7 @@ def _environment() -> Environment:
     )
     env.globals.update(icon=icon, static=static_url, LEVELS=LEVELS, VERDICTS=VERDICTS)
     env.filters["humanize"] = humanize
+    env.filters["local_time"] = local_time
     return install_i18n(env)
 
 

@@ -1,0 +1,134 @@
+"""The staff page (admins): the clinic's staff with roles and last seen, invite a colleague,
+change a role, deactivate or reactivate a login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from needlecare.services import invitations, staff
+from needlecare.services.errors import Conflict, Invalid
+from needlecare.services.principal import Principal
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.deps import UowDep
+from needlecare.web.pages.deps import AdminViewer, CsrfChecked
+from needlecare.web.pages.forms import FormBody, inline_errors, text
+from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.vocab import ROLES
+
+router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
+
+ROLE_LABELS = {"admin": "Admin", "clinician": "Clinician"}
+
+
+def _invite_link(request: Request, token: str) -> str:
+    return str(request.base_url).rstrip("/") + f"/invite/{token}"
+
+
+def _members(uow: UnitOfWork, viewer: Principal) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.id,
+            "name": m.display_name,
+            "email": m.email,
+            "role": m.role.value,
+            "role_label": ROLE_LABELS.get(m.role.value, m.role.value),
+            "active": m.is_active,
+            "last_seen": m.last_seen_at,
+            "is_me": m.id == viewer.user_id,
+        }
+        for m in staff.list_staff(uow, viewer)
+    ]
+
+
+def _page(
+    request: Request,
+    viewer: Principal,
+    uow: UnitOfWork,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    issued: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "clinic/staff.html",
+        {
+            "title": "Staff",
+            "members": _members(uow, viewer),
+            "form": form or {"email": "", "role": "clinician"},
+            "errors": errors or {},
+            "issued": issued,
+            "ROLES": ROLES,
+            "ROLE_LABELS": ROLE_LABELS,
+        },
+        viewer=viewer,
+        status_code=status_code,
+    )
+
+
+@router.get("/staff")
+def staff_page(request: Request, viewer: AdminViewer, uow: UowDep) -> Response:
+    return _page(request, viewer, uow)
+
+
+@router.post("/staff", dependencies=[CsrfChecked])
+def invite_staff(request: Request, form: FormBody, viewer: AdminViewer, uow: UowDep) -> Response:
+    values = {"email": text(form, "email", 400), "role": text(form, "role", 20)}
+    try:
+        issued = invitations.invite_staff(uow, viewer, values["email"], values["role"])
+    except (Invalid, Conflict) as error:
+        errors = inline_errors(error) if isinstance(error, Invalid) else {"email": error.message}
+        return _page(request, viewer, uow, form=values, errors=errors, status_code=422)
+    expires = issued.expires_at
+    return _page(
+        request,
+        viewer,
+        uow,
+        issued={
+            "email": values["email"].strip().lower(),
+            "role": values["role"],
+            "link": _invite_link(request, issued.token),
+            "expires_label": f"{expires:%a} {expires.day} {expires:%b %Y}",
+        },
+    )
+
+
+def _refused(request: Request, viewer: Principal, uow: UnitOfWork, message: str) -> Response:
+    # Shown next to the staff table, where the admin clicked.
+    return _page(request, viewer, uow, errors={"staff": message}, status_code=409)
+
+
+@router.post("/staff/{user_id}/role", dependencies=[CsrfChecked])
+def change_role(
+    request: Request, user_id: int, form: FormBody, viewer: AdminViewer, uow: UowDep
+) -> Response:
+    try:
+        member = staff.update(uow, viewer, user_id, role=text(form, "role", 20))
+    except Invalid:
+        return _refused(request, viewer, uow, "Choose admin or clinician.")
+    except Conflict as error:
+        return _refused(request, viewer, uow, error.message[:1].upper() + error.message[1:] + ".")
+    flash(request, f"{member.display_name} is now {ROLE_LABELS[member.role.value].lower()}.")
+    return RedirectResponse("/clinic/staff#staff-heading", status_code=303)
+
+
+@router.post("/staff/{user_id}/active", dependencies=[CsrfChecked])
+def set_active(
+    request: Request, user_id: int, form: FormBody, viewer: AdminViewer, uow: UowDep
+) -> Response:
+    active = text(form, "active", 5) == "true"
+    try:
+        member = staff.update(uow, viewer, user_id, active=active)
+    except Conflict as error:
+        return _refused(request, viewer, uow, error.message[:1].upper() + error.message[1:] + ".")
+    if active:
+        flash(request, f"{member.display_name} can log in again.")
+    else:
+        flash(request, f"{member.display_name} is deactivated and was logged out everywhere.")
+    if member.id == viewer.user_id:  # an admin who deactivated themself is logged out now
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse("/clinic/staff#staff-heading", status_code=303)

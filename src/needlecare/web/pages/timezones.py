@@ -1,0 +1,58 @@
+"""Times on pages in the viewer's time zone: a patient's own zone (else their clinic's), a
+staff member's clinic zone, else UTC (the same chain as services.clock). The `local_time`
+template filter reads the zone once per request, only on pages that show a time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from fastapi import Request
+from jinja2 import pass_context
+
+from needlecare.services import clock
+from needlecare.services.principal import Principal
+from needlecare.storage.uow import UnitOfWork
+
+
+def viewer_zone(request: Request) -> tzinfo:
+    """The zone times are shown in for this request's viewer (cached on the request)."""
+    cached = getattr(request.state, "time_zone", None)
+    if isinstance(cached, tzinfo):
+        return cached
+    viewer = getattr(request.state, "viewer", None)
+    zone: tzinfo = UTC
+    if isinstance(viewer, Principal) and (
+        viewer.clinic_id is not None or viewer.patient_id is not None
+    ):
+        uow = UnitOfWork(request.app.state.session_factory)
+        with uow.reading():
+            if viewer.patient_id is not None:
+                names = clock.patient_zones(uow.session, viewer.patient_id, viewer.clinic_id)
+            else:
+                names = clock.clinic_zones(uow.session, viewer.clinic_id)
+        zone = clock.zone_of(*names)
+    request.state.time_zone = zone
+    return zone
+
+
+def format_local(value: datetime, zone: tzinfo, style: str = "long") -> str:
+    """'Sat 5 Dec, 14:03 GMT' (long), '5 Dec 14:03' (short), '5 Dec 2026' (date)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(zone)
+    if style == "short":
+        return f"{local.day} {local:%b} {local:%H:%M}"
+    if style == "date":
+        return f"{local.day} {local:%b %Y}"
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname() or ''}".rstrip()
+
+
+@pass_context
+def local_time(context: Any, value: datetime | None, style: str = "long") -> str:
+    """Jinja filter: `{{ entry.at | local_time }}`; empty for None."""
+    if value is None:
+        return ""
+    request = context.get("request")
+    zone = viewer_zone(request) if isinstance(request, Request) else UTC
+    return format_local(value, zone, style)
