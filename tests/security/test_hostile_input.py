@@ -163,3 +163,37 @@ def test_a_stored_ancient_treatment_does_not_break_checks_or_checkins(
         headers=world.pat.headers,
     )
     assert checkin.status_code == 201, checkin.text
+
+
+def _patient_cookies(client: TestClient, world: Any, uow: Any) -> None:
+    from sqlalchemy import select
+
+    from api.api_helpers import session_cookie
+    from needlecare.storage.models import User
+    from needlecare.web import security
+
+    with uow.reading():
+        generation = uow.session.scalar(
+            select(User.session_generation).where(User.id == world.pat.user_id)
+        )
+    session = {
+        security._USER_KEY: world.pat.user_id,
+        security._GENERATION_KEY: generation,
+        security._CSRF_KEY: "csrf-for-the-test",
+    }
+    secret = client.app.state.settings.secret_key  # type: ignore[attr-defined]
+    for name, value in session_cookie(secret, session).items():
+        client.cookies.set(name, value)
+
+
+def test_a_nul_in_a_multipart_page_form_is_refused_with_422(
+    client: TestClient, world: Any, uow: Any
+) -> None:
+    """A browser may send any form as multipart/form-data: its text fields are checked as
+    the url-encoded ones are (a NUL in a message made PostgreSQL answer 500). A lone
+    surrogate cannot travel in multipart: undecodable bytes arrive as Latin-1 text."""
+    _patient_cookies(client, world, uow)
+    fields = {"message": (None, NUL.encode()), "csrf_token": (None, b"csrf-for-the-test")}
+    response = client.post("/messages", files=fields, follow_redirects=False)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "message"

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncGenerator
 from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -97,7 +99,8 @@ BODY_LIMITS: tuple[tuple[re.Pattern[str], int], ...] = (
 )
 DEFAULT_BODY_LIMIT = 512 * KIB
 """Everything else: the largest is a clinic protocol (at most 50 000 characters)."""
-_CHECKED_TYPES = ("application/json", "application/x-www-form-urlencoded")
+# Any page form may come multipart-encoded too (a browser chooses): checked the same way.
+_CHECKED_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def body_limit(path: str) -> int:
@@ -153,7 +156,30 @@ def _first_unstorable(value: Any, where: str) -> tuple[str, str] | None:
     return None
 
 
-def _body_problem(content_type: str, body: bytes) -> tuple[str, str] | None:
+async def _multipart_problem(scope: Scope, body: bytes) -> tuple[str, str] | None:
+    async def stream() -> AsyncGenerator[bytes, None]:
+        yield body
+
+    parser = MultiPartParser(Headers(scope=scope), stream(), max_files=10, max_fields=200)
+    try:
+        form = await parser.parse()
+    except MultiPartException:
+        return None  # malformed: the route's own parse answers with its message
+    try:
+        for name, value in form.multi_items():
+            problem = unstorable_text(name) or (
+                unstorable_text(value) if isinstance(value, str) else None
+            )
+            if problem:
+                return name.replace("\x00", ""), problem
+    finally:
+        await form.close()
+    return None
+
+
+async def _body_problem(scope: Scope, content_type: str, body: bytes) -> tuple[str, str] | None:
+    if content_type.startswith("multipart/form-data"):
+        return await _multipart_problem(scope, body)
     if content_type.startswith("application/json"):
         try:
             document = json.loads(body)
@@ -199,7 +225,7 @@ class RequestBudgetMiddleware:
                     scope, receive, send, 413, BodyTooLarge(limit).detail, "too_large"
                 )
                 return
-            problem = _body_problem(content_type, body)
+            problem = await _body_problem(scope, content_type, body)
             receive = _replay(body)
         if problem is not None:
             field, message = problem
