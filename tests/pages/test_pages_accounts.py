@@ -81,3 +81,36 @@ def test_the_staff_page_lists_staff_and_changes_them(client: TestClient, world: 
     assert off.status_code == 303  # type: ignore[attr-defined]
     page = client.get("/clinic/staff")
     assert "Deactivated" in page.text and "Reactivate" in page.text
+
+
+def test_the_audit_page_names_people_filters_and_exports_its_view(
+    client: TestClient, world: World
+) -> None:
+    from .conftest import login
+
+    login(client, world.admin_a)
+    client.get(f"/clinic/patients/{world.patient_a_id}")
+    page = client.get("/clinic/audit")
+    assert page.status_code == 200
+    assert "Ada Admin" in page.text and "user #" not in page.text
+    assert "Time" not in page.text or "UTC" in page.text  # no zone set: times in UTC
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        from needlecare.storage.models import Patient
+
+        patient = session.get(Patient, world.patient_a_id)
+    assert patient is not None and patient.display_name in page.text
+    filtered = client.get("/clinic/audit", params={"action": "patient.read"})
+    assert filtered.status_code == 200
+    assert "<code>patient.read</code>" in filtered.text
+    assert "<code>invitation.patient.create</code>" not in filtered.text
+    assert 'href="/clinic/audit.csv?action=patient.read"' in filtered.text
+    export = client.get("/clinic/audit.csv", params={"action": "patient.read"})
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    assert "attachment" in export.headers["content-disposition"]
+    lines = export.text.strip().splitlines()
+    assert lines[0].startswith("at_utc,id,person") and len(lines) >= 2
+    assert all(",patient.read," in line for line in lines[1:])
+    bad = client.get("/clinic/audit", params={"from": "yesterday", "person": "x"})
+    assert bad.status_code == 422
+    assert 'id="from-error"' in bad.text and 'id="person-error"' in bad.text
+    assert client.get("/clinic/audit.csv", params={"from": "nope"}).status_code == 422

@@ -260,6 +260,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/clinic/staff/{user_id}/role"): ONLY_A_ADMIN,
     ("POST", "/clinic/staff/{user_id}/active"): ONLY_A_ADMIN,
     ("GET", "/clinic/audit"): ADMINS,
+    ("GET", "/clinic/audit.csv"): ADMINS,
     ("GET", "/clinic/outcomes"): STAFF,
     ("GET", "/clinic/outcomes/research.{fmt}"): ADMINS,
     ("GET", "/clinic/protocol"): STAFF,

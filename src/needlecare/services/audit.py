@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from needlecare.services.errors import Forbidden
 from needlecare.services.principal import ANONYMOUS_ROLE, Principal
 from needlecare.services.scope import PatientRef
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import AuditEntry
-from needlecare.storage.uow import UnitOfWork
 
 _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
@@ -82,19 +79,3 @@ def record_for_patient(
         patient_id=patient.id,
         at=at,
     )
-
-
-def list_entries(
-    uow: UnitOfWork, actor: Principal, *, limit: int = 100, before_id: int | None = None
-) -> Sequence[AuditEntry]:
-    """The clinic's audit log, newest first (admins only). Reading it is itself audited."""
-    if not actor.is_admin or actor.clinic_id is None:
-        raise Forbidden("only a clinic admin can read the audit log")
-    with uow:
-        query = select(AuditEntry).where(AuditEntry.clinic_id == actor.clinic_id)
-        if before_id is not None:
-            query = query.where(AuditEntry.id < before_id)
-        rows = uow.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)).all()
-        record(uow.session, actor, "audit.list", "audit_log", None, clinic_id=actor.clinic_id)
-        uow.commit()
-        return rows

@@ -1,25 +1,40 @@
-"""Reading the clinic's audit log (admins)."""
+"""Reading the clinic's audit log (admins): filters, names, keyset pages."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
-from needlecare.services import audit
+from needlecare.services import audit_log
 from needlecare.web.api.schemas.accounts import AuditOut
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, link_next, position
 
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit", response_model=list[AuditOut])
-def audit_log(
+@router.get("/audit", response_model=list[AuditOut], responses={200: {"headers": LINK_HEADER}})
+def audit_log_entries(
+    request: Request,
+    response: Response,
     actor: ApiActor,
     uow: UowDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Cursor = None,
+    actor_user_id: Annotated[int | None, Query(ge=1, description="Who acted")] = None,
+    patient_id: Annotated[int | None, Query(ge=1)] = None,
+    action: Annotated[
+        str, Query(max_length=60, description='An action, or a family ending in "."')
+    ] = "",
+    since: Annotated[datetime | None, Query(description="From this instant (included)")] = None,
+    until: Annotated[datetime | None, Query(description="Before this instant")] = None,
+    before_id: Annotated[int | None, Query(ge=1, description="Older than this entry")] = None,
 ) -> list[AuditOut]:
-    """Newest first; page with `before_id`. Reading it is audited too."""
-    rows = audit.list_entries(uow, actor, limit=limit, before_id=before_id)
-    return [AuditOut.model_validate(r) for r in rows]
+    """Newest first (by time, then id), with the names of the person and the patient; follow
+    the `Link: rel="next"` header for older entries. Reading it is audited too."""
+    flt = audit_log.AuditFilter(actor_user_id, patient_id, action, since, until, before_id)
+    page = audit_log.search(uow, actor, flt, after=position(request, cursor), limit=limit)
+    link_next(request, response, page.after)
+    return [AuditOut.model_validate(r) for r in page.items]

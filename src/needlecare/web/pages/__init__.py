@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from needlecare.web.pages import (
     account,
     accounts,
+    accounts_audit,
     accounts_staff,
     auth,
     clinic,
@@ -37,6 +38,7 @@ router.include_router(label_scan.router)
 router.include_router(shelf.router)
 router.include_router(clinic.router)
 router.include_router(accounts_staff.router)
+router.include_router(accounts_audit.router)
 router.include_router(clinic_alerts.router)
 router.include_router(clinic_outcomes.router)
 router.include_router(clinic_settings.router)

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from needlecare.services import (
-    audit,
     catalogue,
     checkins,
     invitations,
@@ -27,7 +26,7 @@ from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.clinic_exports import DOWNLOADS
 from needlecare.web.pages.clinic_treatments import treatments_context
-from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
+from needlecare.web.pages.deps import CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.presenters import (
     charts_for,
@@ -294,41 +293,6 @@ def invite_patient(request: Request, form: FormBody, viewer: StaffViewer, uow: U
                 "link": _link(request, issued.token),
                 "expires_label": _expires(issued),
             },
-        },
-        viewer=viewer,
-    )
-
-
-# --- Audit log -----------------------------------------------------------------------------
-
-AUDIT_PAGE = 100
-
-
-@router.get("/audit")
-def audit_log(
-    request: Request, viewer: AdminViewer, uow: UowDep, before: int | None = None
-) -> Response:
-    rows = audit.list_entries(uow, viewer, limit=AUDIT_PAGE, before_id=before)
-    entries = [
-        {
-            "when": time_label(row.at),
-            "who": f"user #{row.actor_user_id} ({row.actor_role})"
-            if row.actor_user_id
-            else row.actor_role,
-            "action": row.action,
-            "object": f"{row.object_type} #{row.object_id}" if row.object_id else row.object_type,
-            "patient_id": row.patient_id,
-        }
-        for row in rows
-    ]
-    next_before = rows[-1].id if len(rows) == AUDIT_PAGE else None
-    return render(
-        request,
-        "clinic/audit.html",
-        {
-            "title": "Audit log",
-            "entries": entries,
-            "next_before": next_before,
         },
         viewer=viewer,
     )

@@ -131,9 +131,11 @@ class AuditOut(Out):
     id: int
     at: datetime
     actor_user_id: int | None
+    actor_name: str | None = Field(None, description="The person's name (null: anonymous/system)")
     actor_role: str
     action: str
     object_type: str
     object_id: str | None
     clinic_id: int | None
     patient_id: int | None
+    patient_name: str | None = None
