@@ -141,6 +141,60 @@ def plural_translator(locale: str | None = SOURCE_LOCALE) -> Callable[[str, str,
     return catalogue(locale).ngettext
 
 
+class Text(str):
+    """English text that remembers its message and values, so that it is translated where it
+    is shown (a template's `_()`, `localize`), once the reader's locale is known. Code that
+    builds words before it knows the reader (form errors, presenters) returns these.
+    Dates and datetimes among the values are written the locale's way."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, /, **values: object) -> Text:
+        english = {name: _english_value(value) for name, value in values.items()}
+        text = super().__new__(cls, template.format(**english) if values else template)
+        text.template = template
+        text.values = values
+        return text
+
+
+def _english_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return f"{value:%a} {value.day} {value:%b}, {value:%H:%M}"
+    if isinstance(value, date):
+        return f"{value:%a} {value.day} {value:%b %Y}"
+    return value
+
+
+def _local_value(value: object, locale: str) -> object:
+    if isinstance(value, Text):
+        return localize(locale, value)
+    if isinstance(value, datetime):
+        return format_datetime(value, "EEE d MMM, HH:mm", locale=_babel(locale))
+    if isinstance(value, date):
+        return format_date(value, "EEE d MMM y", locale=_babel(locale))
+    return value
+
+
+def localize(locale: str | None, text: object) -> str:
+    """Any shown text in `locale`: a `Text` with its values, a marked message, or (unknown to
+    the catalogue, e.g. a person's own words) the text as it is."""
+    language = supported(locale) or SOURCE_LOCALE
+    if not isinstance(text, str):
+        return "" if text is None else str(text)
+    if language == SOURCE_LOCALE:
+        return str(text)
+    found = _catalogue(language)
+    if isinstance(text, Text):
+        template = found.gettext(text.template)
+        values = {name: _local_value(value, language) for name, value in text.values.items()}
+        try:
+            return template.format(**values) if values else template
+        except (KeyError, IndexError, ValueError):
+            return str(text)
+    return found.gettext(text)
+
+
 def translate_text(locale: str | None, text: str, code: str | None = None, **values: object) -> str:
     """A message (a knowledge text keyed by its stable `code`, or a plain one) in a locale,
     with `{name}` placeholders filled after translation so a translator may move them."""

@@ -28,7 +28,14 @@ from babel.messages.pofile import read_po, write_po
 
 from needlecare.i18n import DOMAIN, SOURCE_LOCALE, shipped_locales
 
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "Text": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+}
 _TOML = "needlecare.guide.babel_extract:extract_toml"
 _CODED = "needlecare.guide.babel_extract:extract_coded_toml"
 _JINJA = "jinja2.ext.babel_extract"
@@ -44,6 +51,7 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("reports/templates/**/*.html", _JINJA),
     ("guide/data/pages/*.toml", _TOML),
     ("knowledge/data/windows.toml", _TOML),
+    ("knowledge/data/sessions.toml", _TOML),
     ("triage/data/*.toml", _CODED),
     ("timeline/data/*.toml", _CODED),
     ("ingredients/data/flags.toml", _CODED),

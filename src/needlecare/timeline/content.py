@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from needlecare.i18n import N_, Text
 from needlecare.knowledge.bands import Band
 from needlecare.knowledge.windows import Window, windows
 
@@ -64,9 +65,24 @@ def phase_for(band: Band, day: int) -> str:
     return period_for(band, day).phase
 
 
+# The phases' names as shown (`humanize` of the code), for the catalogue.
+PHASE_NAMES = (N_("Inflammation"), N_("Recovery"), N_("Remodelling"))
+
+
+def _condition(window: Window) -> Text | str:
+    if not window.condition:
+        return ""
+    return Text(" ({condition})", condition=Text(window.condition))
+
+
 def _window_text(window: Window, band: Band) -> str:
-    condition = f" ({window.condition})" if window.condition else ""
-    return f"Not before day {window.resume_day(band)}: {window.label}{condition}"
+    # Text: English here (the JSON contract), translated where a reader sees it.
+    return Text(
+        "Not before day {day}: {label}{condition}",
+        day=window.resume_day(band),
+        label=Text(window.label),
+        condition=_condition(window),
+    )
 
 
 def _day(
@@ -98,12 +114,21 @@ def _day(
             avoid.append(_window_text(window, band))
             sources.extend(window.cite)
         elif window.kind == "activity" and day == resume:
-            condition = f" ({window.condition})" if window.condition else ""
-            when = "Today" if day == 0 else "Now allowed"
-            care.append(f"{when}: {window.label}{condition}")
+            template = (
+                N_("Today: {label}{condition}")
+                if day == 0
+                else N_("Now allowed: {label}{condition}")
+            )
+            care.append(Text(template, label=Text(window.label), condition=_condition(window)))
             sources.extend(window.cite)
         elif day < window.caution_until(band):
-            care.append(f"Go easy on {window.label} until day {window.caution_until(band)}")
+            care.append(
+                Text(
+                    "Go easy on {label} until day {day}",
+                    label=Text(window.label),
+                    day=window.caution_until(band),
+                )
+            )
             sources.extend(window.cite)
     return {
         "phase": period.phase,

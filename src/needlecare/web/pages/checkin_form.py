@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from needlecare.i18n import N_, Text
 from needlecare.triage.vocabulary import (
     BLEEDING_WITH_PRESSURE,
     BREAKOUT_KIND_LABELS,
@@ -37,49 +38,52 @@ def _scale(*labels: tuple[str, str]) -> list[Option]:
 SCORE_QUESTIONS: list[dict[str, Any]] = [
     {
         "name": "redness",
-        "prompt": "Redness",
+        "prompt": N_("Redness"),
         "cols": 4,
         "hint": None,
         "options": _scale(
-            ("None", "usual colour"),
-            ("Mild", "pink"),
-            ("Moderate", "like sunburn"),
-            ("Strong", "deep red"),
+            (N_("None"), N_("usual colour")),
+            (N_("Mild"), N_("pink")),
+            (N_("Moderate"), N_("like sunburn")),
+            (N_("Strong"), N_("deep red")),
         ),
     },
     {
         "name": "swelling",
-        "prompt": "Swelling",
+        "prompt": N_("Swelling"),
         "cols": 4,
         "hint": None,
         "options": _scale(
-            ("None", ""),
-            ("Slight", "a bit puffy"),
-            ("Clear", "easy to see"),
-            ("Strong", "very puffy"),
+            (N_("None"), ""),
+            (N_("Slight"), N_("a bit puffy")),
+            (N_("Clear"), N_("easy to see")),
+            (N_("Strong"), N_("very puffy")),
         ),
     },
     {
         "name": "pain",
-        "prompt": "Pain or soreness, from 0 (none) to 10 (worst you can imagine)",
+        "prompt": N_("Pain or soreness, from 0 (none) to 10 (worst you can imagine)"),
         "cols": 6,
         "hint": None,
         "options": [
             {
                 "value": str(i),
                 "label": str(i),
-                "sub": {0: "none", 5: "medium", 10: "worst"}.get(i, ""),
+                "sub": {0: N_("none"), 5: N_("medium"), 10: N_("worst")}.get(i, ""),
             }
             for i in range(11)
         ],
     },
     {
         "name": "itch",
-        "prompt": "Itching",
+        "prompt": N_("Itching"),
         "cols": 4,
         "hint": None,
         "options": _scale(
-            ("None", ""), ("Mild", ""), ("Moderate", ""), ("Strong", "hard not to scratch")
+            (N_("None"), ""),
+            (N_("Mild"), ""),
+            (N_("Moderate"), ""),
+            (N_("Strong"), N_("hard not to scratch")),
         ),
     },
 ]
@@ -88,11 +92,11 @@ SCORE_MAX = dict(SCORES)
 # Counts are asked in ranges (one tap); the top of each range is stored, so the engine reads
 # an uncertain count on the careful side.
 BREAKOUT_COUNTS: list[Option] = [
-    {"value": "0", "label": "None", "sub": ""},
+    {"value": "0", "label": N_("None"), "sub": ""},
     {"value": "2", "label": "1–2", "sub": ""},
     {"value": "5", "label": "3–5", "sub": ""},
     {"value": "10", "label": "6–10", "sub": ""},
-    {"value": "20", "label": "More than 10", "sub": ""},
+    {"value": "20", "label": N_("More than 10"), "sub": ""},
 ]
 BREAKOUT_COUNT_LABELS = {int(o["value"]): o["label"] for o in BREAKOUT_COUNTS}
 
@@ -119,8 +123,8 @@ COMMON_QUESTIONS: list[dict[str, Any]] = [
 ]
 YES_NO_FIELDS = FLAGS
 YES_NO_OPTIONS: list[Option] = [
-    {"value": "false", "label": "No"},
-    {"value": "true", "label": "Yes"},
+    {"value": "false", "label": N_("No")},
+    {"value": "true", "label": N_("Yes")},
 ]
 WORSE_OPTIONS: list[Option] = [{"value": k, "label": v} for k, v in WORSE_LABELS.items()]
 BLEEDING_OPTIONS: list[Option] = [
@@ -181,27 +185,27 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
     for name, top in SCORE_MAX.items():
         raw = values.get(name, "")
         if not raw.isdigit() or int(raw) > top:
-            parsed.errors[name] = f"Choose a value from 0 to {top}."
+            parsed.errors[name] = Text("Choose a value from 0 to {top}.", top=top)
             parsed.symptoms[name] = raw
         else:
             parsed.symptoms[name] = int(raw)
 
     count_raw = values.get("breakouts_count", "0")
     if not count_raw.isdigit() or int(count_raw) > MAX_BREAKOUTS:
-        parsed.errors["breakouts_count"] = "Choose how many spots you see."
+        parsed.errors["breakouts_count"] = N_("Choose how many spots you see.")
         parsed.symptoms["breakouts"] = {"count": count_raw}
     elif int(count_raw) > 0:
         breakouts: dict[str, Any] = {"count": int(count_raw)}
         kind = values.get("breakouts_kind", "")
         if kind not in BREAKOUT_KIND_VALUES:
-            parsed.errors["breakouts_kind"] = "Choose what the spots look like."
+            parsed.errors["breakouts_kind"] = N_("Choose what the spots look like.")
             parsed.missing["symptoms.breakouts.kind"] = parsed.errors["breakouts_kind"]
         else:
             breakouts["kind"] = kind
         raw_outside = values.get("breakouts_outside", "false")
         outside = _yes(raw_outside)
         if outside is None:
-            parsed.errors["breakouts_outside"] = "Answer yes or no."
+            parsed.errors["breakouts_outside"] = N_("Answer yes or no.")
         breakouts["outside_treated_area"] = raw_outside if outside is None else outside
         parsed.symptoms["breakouts"] = breakouts
 
@@ -209,7 +213,7 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
         raw_answer = values.get(name, "false")
         answer = _yes(raw_answer)
         if answer is None:
-            parsed.errors[name] = "Answer yes or no."
+            parsed.errors[name] = N_("Answer yes or no.")
             parsed.symptoms[name] = raw_answer
         elif answer:  # the schema: booleans default false, omit what is absent
             parsed.symptoms[name] = True
@@ -218,7 +222,9 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
 
     products = values.get("products", "").strip()
     if len(products) > MAX_PRODUCTS_CHARS:
-        parsed.errors["products"] = f"Paste at most {MAX_PRODUCTS_CHARS:,} characters."
+        parsed.errors["products"] = Text(
+            "Paste at most {count} characters.", count=format(MAX_PRODUCTS_CHARS, ",")
+        )
     if products:
         parsed.products = [products]
     return parsed
@@ -237,15 +243,18 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
         except ValueError:
             degrees = float("nan")
         if not low <= degrees <= high:
-            parsed.errors["temperature_value"] = (
-                f"Write the temperature as a number from {low:g} to {high:g} °{unit}, like 38.2."
+            parsed.errors["temperature_value"] = Text(
+                "Write the temperature as a number from {low} to {high} °{unit}, like 38.2.",
+                low=format(low, "g"),
+                high=format(high, "g"),
+                unit=unit,
             )
             parsed.missing["symptoms.temperature"] = parsed.errors["temperature_value"]
         else:
             symptoms["temperature"] = {"value": degrees, "unit": unit}
     worse = [v for v in values.get("worse", "").split(",") if v]
     if any(v not in WORSE_CHOICES for v in worse):
-        parsed.errors["worse"] = "Tick what is worse than yesterday."
+        parsed.errors["worse"] = N_("Tick what is worse than yesterday.")
         symptoms["worse_than_yesterday"] = worse  # the domain reads it as everything worse
     elif worse:
         symptoms["worse_than_yesterday"] = worse
@@ -254,10 +263,12 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
     if bleeding:
         symptoms["bleeding_with_pressure"] = bleeding  # the domain checks the value
         if bleeding not in BLEEDING_WITH_PRESSURE:
-            parsed.errors["bleeding_with_pressure"] = "Choose whether it stops with pressure."
+            parsed.errors["bleeding_with_pressure"] = N_("Choose whether it stops with pressure.")
     other = values.get("other", "").strip()
     if len(other) > MAX_OTHER:
-        parsed.errors["other"] = f"Write at most {MAX_OTHER:,} characters."
+        parsed.errors["other"] = Text(
+            "Write at most {count} characters.", count=format(MAX_OTHER, ",")
+        )
     if other:
         symptoms["other"] = other[:MAX_OTHER]
 
@@ -327,14 +338,14 @@ def values_from(symptoms: Mapping[str, Any], products: list[Any]) -> dict[str, A
 PROMPTS: dict[str, str] = {
     **{q["name"]: q["prompt"] for q in SCORE_QUESTIONS},
     **{sign.name: sign.prompt for sign in SIGNS},
-    "temperature_value": "Your temperature, if you measured it",
-    "worse": "What is worse than yesterday?",
-    "bleeding_with_pressure": "Does it stop with gentle pressure?",
-    "other": "Anything else?",
-    "breakouts_count": "How many new spots?",
-    "breakouts_kind": "What do they look like mostly?",
-    "breakouts_outside": "Are some outside the treated area?",
-    "products": "Ingredient list",
+    "temperature_value": N_("Your temperature, if you measured it"),
+    "worse": N_("What is worse than yesterday?"),
+    "bleeding_with_pressure": N_("Does it stop with gentle pressure?"),
+    "other": N_("Anything else?"),
+    "breakouts_count": N_("How many new spots?"),
+    "breakouts_kind": N_("What do they look like mostly?"),
+    "breakouts_outside": N_("Are some outside the treated area?"),
+    "products": N_("Ingredient list"),
 }
 
 
@@ -344,5 +355,5 @@ def missing_answers(field_errors: object) -> dict[str, str]:
     for error in field_errors if isinstance(field_errors, list) else []:
         name = field_for(str(error.get("field", ""))) if isinstance(error, dict) else "_form"
         if name != "_form" and name not in found:
-            found[name] = "This answer was missing or could not be read. Please answer it."
+            found[name] = N_("This answer was missing or could not be read. Please answer it.")
     return found

@@ -17,7 +17,7 @@ from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, text
 from needlecare.web.pages.presenters import age_label, answers_of, message_rows, result_view
-from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.pages.vocab import humanize
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
@@ -160,13 +160,13 @@ def _checkin_page(
     alert = found.alert
     previous = found.previous
     context: dict[str, Any] = {
-        **result_view(found.checkin),
+        **result_view(found.checkin, page_locale(request, viewer)),
         "title": f"Check-in, day {found.checkin.day}",
         "patient_id": patient_id,
         "here": here,
         "answers": answers_of(found.checkin),
         "previous": {
-            **result_view(previous),
+            **result_view(previous, page_locale(request, viewer)),
             "answers": answers_of(previous),
             "href": f"/clinic/patients/{patient_id}/checkins/{previous.id}",
         }

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
+from needlecare.i18n import N_, Text
 from needlecare.services import checkins, clock, notes, patients, products, treatments
 from needlecare.services.errors import FieldError, Invalid
 from needlecare.services.principal import Principal
@@ -29,7 +30,7 @@ from needlecare.web.pages.presenters import (
     result_view,
     treatment_view,
 )
-from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.pages.treatment_views import checkin_groups, next_session
 from needlecare.web.pages.vocab import AREAS, DEVICES, HISTORY, SKIN_TYPES
 
@@ -75,7 +76,7 @@ def _timeline_context(
 def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
     # One unit of work and one audit row for the whole page (services.today).
     view = today_view(uow, viewer, _pid(viewer))
-    context: dict[str, Any] = {"title": "Today", "treatment": None}
+    context: dict[str, Any] = {"title": N_("Today"), "treatment": None}
     treatment = view.treatment
     if treatment is not None and view.timeline is not None:
         context.update(_timeline_context(view.timeline, treatment, view.today))
@@ -88,7 +89,7 @@ def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response
             treatment=treatment_view(treatment),
             today_label=day_label(view.today),
             checked_in_today=checkin_row(done_today[-1], "") if done_today else None,
-            next_checkin_hint="Check in once a day, at about the same time.",
+            next_checkin_hint=N_("Check in once a day, at about the same time."),
             next_session=next_session(treatment),
         )
     context["thread"] = message_rows(view.thread)
@@ -312,9 +313,9 @@ def checkin_result(
     request: Request, checkin_id: int, viewer: PatientViewer, uow: UowDep
 ) -> Response:
     checkin = checkins.get_checkin(uow, viewer, _pid(viewer), checkin_id)
-    context = result_view(checkin)
+    context = result_view(checkin, page_locale(request, viewer))
     context.update(
-        title=f"Check-in result, day {checkin.day}",
+        title=Text("Check-in result, day {day}", day=checkin.day),
         missing_answers={
             name: cf.PROMPTS.get(name, name)
             for name in cf.missing_answers((checkin.triage_result or {}).get("field_errors"))

@@ -7,9 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from needlecare.charts import Chart, symptom_charts
+from needlecare.i18n import Text
 from needlecare.services.messages import MessageView
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Treatment
+from needlecare.triage.localize import localize_advice, localize_findings
+from needlecare.triage.vocabulary import SIGN_BY_NAME
 from needlecare.web.pages.checkin_form import (
     BREAKOUT_COUNT_LABELS,
     BREAKOUT_KINDS,
@@ -23,11 +26,12 @@ _AREA_LABELS = {o["value"]: o["label"] for o in AREAS}
 
 
 def day_label(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    # Text: "Sat 5 Dec 2026" here, the reader's own way where a template shows it.
+    return Text("{date}", date=value)
 
 
 def time_label(value: datetime) -> str:
-    return f"{value:%a} {value.day} {value:%b}, {value:%H:%M} UTC"
+    return Text("{moment} UTC", moment=value)
 
 
 def short_time_label(value: datetime) -> str:
@@ -43,6 +47,7 @@ def treatment_view(treatment: Treatment) -> dict[str, Any]:
         "device": treatment.device.value,
         "device_label": DEVICE_LABELS.get(treatment.device.value, treatment.device.value),
         "areas_label": ", ".join(_AREA_LABELS.get(a, a) for a in treatment.areas) or "—",
+        "area_labels": [_AREA_LABELS.get(a, a) for a in treatment.areas] or ["—"],
         "fitzpatrick": treatment.fitzpatrick,
         "fitzpatrick_roman": ROMAN.get(treatment.fitzpatrick or 0, ""),
         "serum": treatment.serum,
@@ -110,7 +115,8 @@ def advice_for_answers(advice: list[str], symptoms: dict[str, Any], level: str) 
     return kept
 
 
-def result_view(checkin: Checkin) -> dict[str, Any]:
+def result_view(checkin: Checkin, locale: str = "en") -> dict[str, Any]:
+    """The stored result in the reader's language (findings and advice keyed by rule code)."""
     result = checkin.triage_result or {}
     return {
         "checkin": {
@@ -119,14 +125,19 @@ def result_view(checkin: Checkin) -> dict[str, Any]:
             "level": checkin.level.value,
             "created_label": time_label(checkin.created_at),
         },
-        "findings": [f for f in result.get("findings", []) if isinstance(f, dict)],
-        "advice": advice_for_answers(
-            [a for a in result.get("advice", []) if isinstance(a, str)],
-            symptoms_of(checkin),
-            checkin.level.value,
+        "findings": localize_findings(
+            locale, [f for f in result.get("findings", []) if isinstance(f, dict)]
+        ),
+        "advice": localize_advice(
+            locale,
+            advice_for_answers(  # reads the English lines, so it runs before translation
+                [a for a in result.get("advice", []) if isinstance(a, str)],
+                symptoms_of(checkin),
+                checkin.level.value,
+            ),
         ),
         "reported": [
-            q["prompt"].rstrip("?")
+            SIGN_BY_NAME[q["name"]].label
             for q in RED_FLAG_QUESTIONS
             if symptoms_of(checkin).get(q["name"]) is True
         ],

@@ -24,6 +24,7 @@ from needlecare.i18n import (
     current_locale,
     format_day,
     format_number,
+    localize,
     resolve_locale,
     speaking,
     translator,
@@ -85,6 +86,13 @@ def _gettext(context: Context, message: str) -> str:
 
 
 @pass_context
+def _display(context: Context, message: object) -> str:
+    # `_()` in templates: also for values built in Python (N_ messages, `Text`, a person's
+    # own words, which stay as they are); no %-formatting, unlike the `trans` tag's gettext.
+    return localize(_locale_of(context), message)
+
+
+@pass_context
 def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
     return _plural_translator(_locale_of(context))(singular, plural, count)
 
@@ -105,6 +113,8 @@ def install_i18n(env: Environment) -> Environment:
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = True  # extraction runs with trimmed=true as well
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = _display
+    env.filters["translated"] = _display
     env.filters["number"] = _number
     env.filters["day"] = _day
     return env
@@ -239,10 +249,9 @@ def render(
         "queue_counts": counts,
     }
     page.update(context or {})
-    _ = translator(locale)
     # Titles and flashes are set in Python with N_(): translated here, once the locale is known.
-    page["title"] = _(page["title"])
-    page["flashes"] = [_(message) for message in page["flashes"]]
+    page["title"] = localize(locale, page["title"])
+    page["flashes"] = [localize(locale, message) for message in page["flashes"]]
     with speaking(locale):
         response = templates.TemplateResponse(request, template, page, status_code=status_code)
     # Pages show health data: never keep them in a shared or back-forward cache.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from needlecare.i18n import N_, Text
 from needlecare.knowledge import citations
 from needlecare.services.treatment_edits import next_session_view
 from needlecare.storage.models import Checkin, Treatment
@@ -72,11 +73,15 @@ def checkin_groups(
         ]
         if not rows:
             continue
-        heading = f"Session {numbers[treatment.id]}, {day_label(treatment.treatment_date)}"
+        heading = Text(
+            "Session {number}, {date}",
+            number=numbers[treatment.id],
+            date=treatment.treatment_date,
+        )
         groups.append({"heading": heading, "rows": rows})
     orphans = [c for c in reversed(checkins) if c.treatment_id not in by_id]
     if orphans:  # a treatment since deleted: its check-ins are still what the patient said
         groups.append(
-            {"heading": "Earlier check-ins", "rows": [checkin_row(c, href(c)) for c in orphans]}
+            {"heading": N_("Earlier check-ins"), "rows": [checkin_row(c, href(c)) for c in orphans]}
         )
     return groups

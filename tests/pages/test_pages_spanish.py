@@ -1,0 +1,76 @@
+"""Issue 22: a patient who reads Spanish sees no English on their pages.
+
+The check (tests/translation/untranslated.py) looks for every English message of the
+catalogue and every knowledge text, not for a list of words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from needlecare.storage.models import User
+from translation.untranslated import untranslated
+
+from .conftest import csrf_from, login
+from .seed import World
+
+FEVER_AND_SPOTS = {
+    "redness": "2",
+    "swelling": "1",
+    "pain": "4",
+    "itch": "1",
+    "fever": "true",
+    "breakouts_count": "5",
+    "breakouts_kind": "pustules",
+    "breakouts_outside": "false",
+    "idempotency_key": "spanish-1",
+}
+
+
+def _spanish(app: FastAPI, email: str) -> None:
+    with app.state.session_factory() as session:
+        session.execute(update(User).where(User.email == email).values(language="es"))
+        session.commit()
+
+
+def _assert_spanish(page: str, where: str) -> None:
+    assert '<html lang="es">' in page, where
+    assert untranslated(page) == [], where
+
+
+def test_the_check_in_and_its_result_are_in_spanish(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    form = client.get("/checkin")
+    _assert_spanish(form.text, "check-in form")
+    assert "¿Fiebre o escalofríos?" in form.text
+    response = client.post("/checkin", data={**FEVER_AND_SPOTS, "csrf_token": csrf_from(form.text)})
+    assert response.status_code == 303, response.text[-400:]
+    result = client.get(response.headers["location"])
+    _assert_spanish(result.text, "result")
+    assert "fiebre" in result.text
+    today = client.get("/today")
+    _assert_spanish(today.text, "today")
+
+
+def test_form_errors_are_in_spanish(app: FastAPI, client: TestClient, world: World) -> None:
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    form = client.get("/checkin")
+    bad = {**FEVER_AND_SPOTS, "fever": "false", "redness": "9", "csrf_token": csrf_from(form.text)}
+    response = client.post("/checkin", data=bad)
+    assert response.status_code == 422
+    _assert_spanish(response.text, "form with errors")
+    assert re.search(r"Elige un valor de 0 a 3\.", response.text)
+
+
+def test_the_detector_finds_english(app: FastAPI, client: TestClient, world: World) -> None:
+    login(client, world.patient_a)  # no stored choice, English browser: an English page
+    found = untranslated(client.get("/checkin").text)
+    assert "Fever or chills" in found and "Send check-in" in found
