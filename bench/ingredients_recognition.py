@@ -5,7 +5,7 @@ text), how many it recognises, and lists what it does not, most frequent first. 
 recognitions that are not a literal reading (fuzzy matches, translations, plant-name tables)
 are listed for review, so that a wrong recognition of a flagged ingredient shows up.
 
-    .venv/bin/python bench/ingredients_recognition.py [bench/corpus/retail_sample.txt]
+    .venv/bin/python bench/ingredients_recognition.py [bench/corpus/retail_dev.txt]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ingredients.text import loose_key
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = ROOT / "bench" / "corpus" / "retail_sample.txt"
+DEFAULT = ROOT / "bench" / "corpus" / "retail_dev.txt"
 NEUTRAL = {"soothing", "comedogenic", "occlusive"}
 
 

@@ -169,6 +169,7 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
                     extra,
                 )
             )
+    entries = _rejoin_split_names(entries)
     _account_for_every_word(parsed, entries)
     rescued = _actives_left_out(parsed, entries)
     entries += rescued
@@ -190,6 +191,39 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
             "mostly not ingredient names: this does not look like an ingredient list"
         )
     return entries, parsed
+
+
+def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:
+    """'Pentaerythrityl, Tetraethylhexanoate': one name printed with a comma inside. Two
+    neighbours are joined when one of them is unknown and together they are one known name."""
+    if all(entry.names for entry in entries):
+        return entries
+    joined: list[_Entry] = []
+    index = 0
+    while index < len(entries):
+        first = entries[index]
+        second = entries[index + 1] if index + 1 < len(entries) else None
+        if (
+            second is not None
+            and not (first.names and second.names)
+            and first.item is not second.item  # not a name found inside the first's bracket
+            and not first.recognition.extra
+        ):
+            text = f"{first.item.text} {second.item.text}"
+            recognition = recognise(text, fuzzy=False)
+            if recognition.recognized and not recognition.extra:
+                item = replace(
+                    first.item,
+                    raw=f"{first.item.raw}, {second.item.raw}",
+                    text=text,
+                    percent=first.item.percent or second.item.percent,
+                )
+                joined.append(_Entry(item, recognition, recognition.names))
+                index += 2
+                continue
+        joined.append(first)
+        index += 1
+    return joined
 
 
 def _without(sentence: str, name: str) -> str:

@@ -150,6 +150,17 @@ def _flags_for(name: str, major: bool) -> tuple[FlagHit, ...]:
     return tuple(sorted(hits.values(), key=lambda hit: rules.order.index(hit.flag)))
 
 
+@lru_cache(maxsize=4096)
+def caution_flags(name: str) -> frozenset[str]:
+    """The flags of a name (as a major ingredient) that make a verdict avoid or caution."""
+    definitions = data.flags_document()["flags"]
+    return frozenset(
+        hit.flag
+        for hit in _flags_for(name, True)
+        if definitions[hit.flag].get("before_window") in ("avoid", "caution")
+    )
+
+
 def comedogenic_rating(name: str) -> Rating | None:
     doc = data.comedogenic_document()
     entry = doc["ratings"].get(name)

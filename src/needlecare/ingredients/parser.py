@@ -139,6 +139,7 @@ _PERCENT = re.compile(
     r"\(?\s*(?:(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:-|to)\s*)?(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%"
     r"\s*(?:w/w|w/v|v/v)?\s*\)?"
 )
+_GLUED_PERCENT = re.compile(r"(\d\s*%)(?=[A-Z][a-z])")
 _ACTIVE_STRENGTH = re.compile(r"\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v)?\s*\)?")
 # Strengths of pharmacy labels: "1 mg", "(1 mg/g)", "0.5 mg per gram". Only mg/g or mg/ml is a
 # concentration (1 mg/g = 0.1 %); a bare amount is removed from the name and nothing more.
@@ -312,6 +313,8 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
     text = _LINE_NUMBERING.sub("\n", text)
     text = _inline_numbering(text)
     text = _BULLET.sub(",", text)
+    if "%" in text:  # "Zinc Oxide 6.90%Water": a strength glued to the next name
+        text = _GLUED_PERCENT.sub("\\1,", text)
     text = _SPACED_LOCANT.sub("\\1\x02", text)
     text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
     if not any(c in text for c in ",;\x01"):  # "Aqua / Glycerin / Panthenol", "Aqua - Glycerin"

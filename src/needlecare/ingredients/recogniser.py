@@ -12,8 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from needlecare.ingredients import data
-from needlecare.ingredients.text import SOFT_HYPHEN, loose_key, name_key, ocr_variant
+from needlecare.ingredients import data, plants
+from needlecare.ingredients.text import (
+    SOFT_HYPHEN,
+    loose_key,
+    loose_words,
+    name_key,
+    ocr_variant,
+)
 
 FUZZY_MIN_SCORE = 90.0
 FUZZY_MIN_LEAD = 3.0
@@ -169,10 +175,14 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     if named_ci and _lookup(named_ci[1]) is not None:
         yield named_ci[2], 0.0  # "Iron Oxides CI 77491": the number says which one
     for base in dict.fromkeys((no_brackets or key, outer)):
-        yield from _botanical_readings(base)
+        yield from _botanical_readings(base, guess=base == (no_brackets or key))
+    # "Pentaclethra Macroloba Oil": the plant part left out (never guessed from a truncation).
+    guessed = plants.guess(no_brackets or key)
+    if guessed is not None:
+        yield guessed, 0.1
 
 
-def _botanical_readings(key: str) -> Iterator[tuple[str, float]]:
+def _botanical_readings(key: str, guess: bool) -> Iterator[tuple[str, float]]:
     """'CITRUS MEDICA LIMONUM FRUIT EXTRACT' -> 'CITRUS LIMON FRUIT EXTRACT'; 'GRAPE SEED
     EXTRACT' -> 'VITIS VINIFERA SEED EXTRACT': the leading words as data/aliases.toml maps them,
     the plant part kept."""
@@ -181,7 +191,11 @@ def _botanical_readings(key: str) -> Iterator[tuple[str, float]]:
     for size in range(min(len(words), 4), 0, -1):
         binomial = prefixes.get(" ".join(words[:size]))
         if binomial is not None:
-            yield " ".join([binomial, *words[size:]]), 0.0
+            reading = " ".join([binomial, *words[size:]])
+            yield reading, 0.0
+            guessed = plants.guess(reading) if guess else None
+            if guessed is not None:
+                yield guessed, 0.1
             return
 
 
@@ -284,8 +298,35 @@ _TRANSLATION_WORDS = frozenset(
         "WASSER",
         "LEVURE",
         "SAL",
+        "MIEL",
+        "MELASSE",
+        "CANNE",
+        "SUCRE",
+        "BETTERAVE",
+        "ORGE",
+        "ABEILLE",
+        "LAIT",
+        "PROTEINE",
+        "VEGETALE",
+        "AVOINE",
+        "AMANDE",
+        "DOUCE",
+        "KARITE",
+        "TOURNESOL",
+        "PEPINS",
+        "RAISIN",
+        "PROTEINUM",
+        "SEMEN",
+        "FOLIUM",
+        "RADIX",
+        "FLOS",
     ]
 )
+
+
+def _words(part: str) -> list[str]:
+    """The words of a name part, accents folded ('Mélasse' -> MELASSE)."""
+    return re.findall(r"[A-Z]+", loose_words(part))
 
 
 _PLANT_PARTS = frozenset(
@@ -303,13 +344,18 @@ def _translated(
     # "Carthamus Tinctorius Seed Oil/Safflower Seed Oil": an English common name ending in the
     # same plant part as a known part is that part's synonym.
     known_ends = {p.split()[-1] for p, f in zip(parts, found, strict=True) if f and p.split()}
+    known_words = {w for p, f in zip(parts, found, strict=True) if f for w in _words(p)}
     for part, reading in zip(parts, found, strict=True):
-        words = re.findall(r"[A-Z]+", part.upper())
+        words = _words(part)
         common_name = bool(words) and words[-1] in known_ends and words[-1] in _PLANT_PARTS
         translation = bool(set(words) & _TRANSLATION_WORDS)
-        if reading is None and len(words) > 1 and not translation and not common_name:
+        # "Beta Vulgaris Root Extract/Beta Vulgaris/...": the known name again, shortened.
+        repeat = bool(words) and set(words) <= known_words
+        if reading is None and len(words) > 1 and not (translation or common_name or repeat):
             return None
-        translations += reading is None and bool(set(words) & _TRANSLATION_WORDS)
+        # "Honey/Mel/Miel": in a name of three or more languages, a lone unknown word is one.
+        lone = reading is None and len(words) == 1 and len(parts) >= 3
+        translations += reading is None and (translation or lone)
     # Known parts that name different ingredients are a list, unless a part is plainly a
     # translation ("Yeast Extract/Faex/Extrait De Levure": CosIng lists both YEAST EXTRACT and
     # FAEX): then the first known name is the ingredient.

@@ -89,12 +89,21 @@ def loose_key(name: str) -> str:
     return _NOT_ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
+def loose_words(name: str) -> str:
+    """Upper case with accents folded, word boundaries kept ('Extrait de Mélasse')."""
+    folded = unicodedata.normalize("NFKD", name.upper())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
 _LETTER_DIGIT_LETTER = re.compile(r"(?<=[A-Z])[015](?=[A-Z])")
 _DIGIT_O = re.compile(r"(?<=[0-9])O|O(?=[0-9])")
+_LOST_FFI = re.compile(r"\bOF CIN")
 _OCR_LETTERS = str.maketrans({"0": "O", "1": "I", "5": "S"})
 
 
 def ocr_variant(key: str) -> str:
     """Undo common OCR slips inside words: GLYCER1N -> GLYCERIN, PEG-1OO -> PEG-100."""
     key = _LETTER_DIGIT_LETTER.sub(lambda m: m[0].translate(_OCR_LETTERS), key)
+    if "OF CIN" in key:  # an "ffi" ligature lost in copying: "Zingiber Of cinale" (OFFICINALE)
+        key = _LOST_FFI.sub("OFFICIN", key)
     return _DIGIT_O.sub("0", key)
