@@ -195,7 +195,7 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
 
 def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:
     """'Pentaerythrityl, Tetraethylhexanoate': one name printed with a comma inside. Two
-    neighbours are joined when one of them is unknown and together they are one known name."""
+    neighbours are joined when one of them is unknown and together they spell one known name."""
     if all(entry.names for entry in entries):
         return entries
     joined: list[_Entry] = []
@@ -211,7 +211,8 @@ def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:
         ):
             text = f"{first.item.text} {second.item.text}"
             recognition = recognise(text, fuzzy=False)
-            if recognition.recognized and not recognition.extra:
+            # Only a literal reading: the two pieces together are exactly one known name.
+            if recognition.names and [loose_key(text)] == [loose_key(n) for n in recognition.names]:
                 item = replace(
                     first.item,
                     raw=f"{first.item.raw}, {second.item.raw}",
