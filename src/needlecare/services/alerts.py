@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, select
+from sqlalchemy import Integer, Select, Table, bindparam, case, select, tuple_
 
 from needlecare.services import audit, roster
 from needlecare.services.errors import Conflict, Invalid
+from needlecare.services.pagination import MAX_LIMIT, Page, invalid_cursor
 from needlecare.services.principal import Principal
 from needlecare.services.scope import alert_for, require_staff
 from needlecare.storage.base import utcnow
@@ -70,34 +71,62 @@ _ALERT_COLUMNS = [
 ]
 # The page first, from narrow rows (an alert's id and sort keys): a database joins and sorts
 # whole rows otherwise, findings included, for every open alert of the clinic. Then the
-# page's 50 rows with their patient and check-in.
-_PAGE = (
-    select(
+# page's rows with their patient and check-in. The sort keys are all ascending, so the next
+# page starts after the last row's keys (a cursor: services.pagination).
+_STATE_RANK = case(
+    (_A.state == AlertState.OPEN, 0),
+    (_A.state == AlertState.ACKNOWLEDGED, 1),
+    else_=2,
+)
+_LEVEL_RANK = case((_A.level == Level.URGENT, 0), else_=1)
+
+
+def _queue_statement(paged: bool) -> Select[Any]:
+    page = select(
         _A.id,
-        case(
-            (_A.state == AlertState.OPEN, 0),
-            (_A.state == AlertState.ACKNOWLEDGED, 1),
-            else_=2,
-        ).label("state_rank"),
-        case((_A.level == Level.URGENT, 0), else_=1).label("level_rank"),
+        _STATE_RANK.label("state_rank"),
+        _LEVEL_RANK.label("level_rank"),
         _A.created_at,
-    )
-    .where(
+    ).where(
         _A.clinic_id == bindparam("clinic_id"),
         _A.state.in_(bindparam("states", expanding=True)),
     )
-    .order_by("state_rank", "level_rank", _A.created_at, _A.id)
-    .limit(bindparam("limit"))
-    .subquery("page")
-)
-_QUEUE = (
-    select(*_ALERT_COLUMNS, _P.display_name, _C.day, _A.findings)
-    .select_from(_PAGE)
-    .join(Alert.__table__, _A.id == _PAGE.c.id)
-    .join(Patient.__table__, _P.id == _A.patient_id)
-    .join(Checkin.__table__, _C.id == _A.checkin_id)
-    .order_by(_PAGE.c.state_rank, _PAGE.c.level_rank, _PAGE.c.created_at, _PAGE.c.id)
-)
+    if paged:
+        page = page.where(
+            tuple_(_STATE_RANK, _LEVEL_RANK, _A.created_at, _A.id)
+            > tuple_(
+                bindparam("after_state", type_=Integer),
+                bindparam("after_level", type_=Integer),
+                bindparam("after_at", type_=_A.created_at.type),
+                bindparam("after_id", type_=Integer),
+            )
+        )
+    subquery = (
+        page.order_by("state_rank", "level_rank", _A.created_at, _A.id)
+        .limit(bindparam("limit"))
+        .subquery("page")
+    )
+    return (
+        select(*_ALERT_COLUMNS, _P.display_name, _C.day, _A.findings)
+        .select_from(subquery)
+        .join(Alert.__table__, _A.id == subquery.c.id)
+        .join(Patient.__table__, _P.id == _A.patient_id)
+        .join(Checkin.__table__, _C.id == _A.checkin_id)
+        .order_by(
+            subquery.c.state_rank, subquery.c.level_rank, subquery.c.created_at, subquery.c.id
+        )
+    )
+
+
+# Built once with bound parameters (the compiled form is then cached).
+_QUEUE = _queue_statement(paged=False)
+_QUEUE_AFTER = _queue_statement(paged=True)
+
+
+def _position(view: AlertView) -> tuple[Any, ...]:
+    state_rank = {AlertState.OPEN: 0, AlertState.ACKNOWLEDGED: 1}.get(view.alert.state, 2)
+    level_rank = 0 if view.alert.level is Level.URGENT else 1
+    return (state_rank, level_rank, view.alert.created_at, view.alert.id)
 
 
 def alert_queue(
@@ -109,21 +138,44 @@ def alert_queue(
 ) -> list[AlertView]:
     """The clinic's alerts: not yet acknowledged first, urgent before contact_clinic, oldest
     first within a level."""
+    return alert_page(uow, actor, states=states, limit=limit).items
+
+
+def alert_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    states: Sequence[AlertState] = ACTIVE_STATES,
+    after: Sequence[Any] | None = None,
+    limit: int = 50,
+) -> Page[AlertView]:
+    """`alert_queue`, `limit` rows at a time after the position `after` (the last row's
+    sort keys)."""
     clinic_id = require_staff(actor)
-    query = {"clinic_id": clinic_id, "states": list(states), "limit": limit}
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid.field("query.limit", f"limit must be from 1 to {MAX_LIMIT}")
+    query: dict[str, Any] = {"clinic_id": clinic_id, "states": list(states), "limit": limit + 1}
+    if after is not None:
+        if len(after) != 4 or not isinstance(after[2], datetime):
+            raise invalid_cursor()
+        query.update(
+            after_state=after[0], after_level=after[1], after_at=after[2], after_id=after[3]
+        )
     with uow:
-        rows = uow.session.execute(_QUEUE, query).all()
+        rows = uow.session.execute(_QUEUE if after is None else _QUEUE_AFTER, query).all()
         audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
         uow.commit()
-    return [
+    views = [
         AlertView(
             alert=AlertRow(*row[:12]),
             patient_name=row[12],
             day=row[13],
             findings=list(row[14] or ()),
         )
-        for row in rows
+        for row in rows[:limit]
     ]
+    more = len(rows) > limit
+    return Page(views, _position(views[-1]) if more else None)
 
 
 def acknowledge(

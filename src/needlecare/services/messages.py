@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from needlecare.services import audit, notifications
 from needlecare.services.errors import Conflict, Forbidden, Invalid, NotFound
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import alert_for, patient_for, require_staff
 from needlecare.storage.base import utcnow
@@ -189,6 +191,57 @@ def thread_in(
             .values(read_at=utcnow())
         )
     return views
+
+
+def thread_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[MessageView]:
+    """`thread`, `limit` messages at a time after `after`; reading a page marks the other
+    side's messages on it read."""
+    with uow:
+        session = uow.session
+        patient = patient_for(session, actor, patient_id)
+        page = keyset_page(
+            session,
+            select(Message).where(Message.patient_id == patient.id),
+            (Message.created_at, Message.id),
+            after=after,
+            limit=limit,
+        )
+        authors = {m.author_id for m in page.items}
+        names = (
+            dict(
+                session.execute(
+                    select(User.id, User.display_name).where(User.id.in_(authors))
+                ).all()
+            )
+            if authors
+            else {}
+        )
+        views = [
+            MessageView(
+                id=m.id,
+                patient_id=m.patient_id,
+                alert_id=m.alert_id,
+                from_clinic=m.from_clinic,
+                author_name=names.get(m.author_id, ""),
+                body=m.body,
+                created_at=m.created_at,
+                read_at=m.read_at,
+            )
+            for m in page.items
+        ]
+        unread = [v.id for v in views if v.read_at is None and v.from_clinic == actor.is_patient]
+        if unread:
+            session.execute(update(Message).where(Message.id.in_(unread)).values(read_at=utcnow()))
+        audit.record_for_patient(session, actor, "message.list", "patient", patient.id, patient)
+        uow.commit()
+        return Page(views, page.after)
 
 
 def unread_for_patient(uow: UnitOfWork, actor: Principal) -> int:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from needlecare.services import audit, shelf
 from needlecare.services.errors import Invalid
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_staff
 from needlecare.storage.base import utcnow
@@ -54,6 +56,30 @@ def list_notes(uow: UnitOfWork, actor: Principal, patient_id: int) -> Sequence[C
         audit.record_for_patient(uow.session, actor, "note.list", "patient", patient.id, patient)
         uow.commit()
         return rows
+
+
+def note_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[ClinicalNote]:
+    """A patient's notes, oldest first, `limit` at a time after `after` (staff only)."""
+    require_staff(actor)
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        page = keyset_page(
+            uow.session,
+            select(ClinicalNote).where(ClinicalNote.patient_id == patient.id),
+            (ClinicalNote.id,),
+            after=after,
+            limit=limit,
+        )
+        audit.record_for_patient(uow.session, actor, "note.list", "patient", patient.id, patient)
+        uow.commit()
+        return page
 
 
 @dataclass(frozen=True)

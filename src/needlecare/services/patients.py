@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from needlecare.services import audit, domain
 from needlecare.services.auth import normalize_email
 from needlecare.services.errors import Invalid
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_staff, visible_patients
 from needlecare.storage.base import utcnow
@@ -93,6 +95,32 @@ def list_patients(uow: UnitOfWork, actor: Principal) -> Sequence[Patient]:
         )
         uow.commit()
         return patients
+
+
+def patient_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Patient]:
+    """The patients the actor may see, by id (a new patient joins the last page, so paging
+    while patients are added loses and repeats none), `limit` at a time after `after`."""
+    with uow:
+        page = keyset_page(
+            uow.session, visible_patients(actor), (Patient.id,), after=after, limit=limit
+        )
+        audit.record(
+            uow.session,
+            actor,
+            "patient.list",
+            "patient",
+            None,
+            clinic_id=actor.clinic_id,
+            patient_id=actor.patient_id,
+        )
+        uow.commit()
+        return page
 
 
 def get_patient(uow: UnitOfWork, actor: Principal, patient_id: int) -> Patient:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from needlecare import photos as domain
 from needlecare.services import audit, budget, clock
 from needlecare.services.errors import FieldError, Invalid, NotFound, ServiceError
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.photo_files import (
     FileBatch,
     PhotoFiles,
@@ -416,6 +417,29 @@ def list_photos(uow: UnitOfWork, actor: Principal, patient_id: int) -> Sequence[
         audit.record_for_patient(uow.session, actor, "photo.list", "patient", patient.id, patient)
         uow.commit()
         return rows
+
+
+def photo_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Photo]:
+    """A patient's photos, oldest first, `limit` at a time after `after`."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        page = keyset_page(
+            uow.session,
+            select(Photo).where(Photo.patient_id == patient.id),
+            (Photo.taken_at, Photo.id),
+            after=after,
+            limit=limit,
+        )
+        audit.record_for_patient(uow.session, actor, "photo.list", "patient", patient.id, patient)
+        uow.commit()
+        return page
 
 
 def get_photo(

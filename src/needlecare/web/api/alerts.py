@@ -4,30 +4,38 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from needlecare.services import alerts, messages
 from needlecare.storage.enums import AlertState
 from needlecare.web.api.convert import alert_out, alert_queue_json
 from needlecare.web.api.schemas.care import AlertOut, ResolveIn
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["alerts"])
 QUEUE_LIMIT = 50  # alerts per page unless `limit` says otherwise
 
 
-@router.get("/alerts", response_model=list[AlertOut])
+@router.get("/alerts", response_model=list[AlertOut], responses={200: {"headers": LINK_HEADER}})
 def alert_queue(
     actor: ApiActor,
     uow: UowDep,
+    request: Request,
     state: Annotated[list[Literal["open", "acknowledged", "resolved"]] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = QUEUE_LIMIT,
+    limit: Limit = QUEUE_LIMIT,
+    cursor: Cursor = None,
 ) -> Response:
     """Open urgent and contact_clinic alerts first, by urgency then age; then acknowledged
-    ones. `state` filters (repeatable)."""
+    ones. `state` filters (repeatable). `limit` at a time: while more follow, the `Link:
+    <...>; rel="next"` header gives the next page's URL."""
     states = [AlertState(s) for s in state] if state else list(alerts.ACTIVE_STATES)
-    views = alerts.alert_queue(uow, actor, states=states, limit=limit)
-    return Response(alert_queue_json(views), media_type="application/json")
+    page = alerts.alert_page(
+        uow, actor, states=states, after=position(request, cursor), limit=limit
+    )
+    response = Response(alert_queue_json(page.items), media_type="application/json")
+    link_next(request, response, page.after)
+    return response
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from needlecare.services import alert_queue, clinic_settings, messages
 from needlecare.services.errors import Forbidden
@@ -20,17 +20,35 @@ from needlecare.web.api.schemas.messages import (
     QueueRowOut,
 )
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["messages"])
 queue_router = APIRouter(tags=["alerts"])
 clinic_router = APIRouter(tags=["clinic"])
 
 
-@router.get("/patients/{patient_id}/messages", response_model=list[MessageOut])
-def list_messages(patient_id: int, actor: ApiActor, uow: UowDep) -> list[MessageOut]:
-    """The patient's thread with their clinic, oldest first (staff of the clinic, or the
-    patient). Reading it marks the other side's messages read."""
-    return [MessageOut.model_validate(m) for m in messages.thread(uow, actor, patient_id)]
+@router.get(
+    "/patients/{patient_id}/messages",
+    response_model=list[MessageOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def list_messages(
+    patient_id: int,
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[MessageOut]:
+    """The patient's thread with their clinic, oldest first, `limit` at a time (`Link:
+    rel="next"` while more follow), for staff of the clinic or the patient. Reading a page
+    marks the other side's messages on it read."""
+    page = messages.thread_page(
+        uow, actor, patient_id, after=position(request, cursor), limit=limit
+    )
+    link_next(request, response, page.after)
+    return [MessageOut.model_validate(m) for m in page.items]
 
 
 @router.post(

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from needlecare.services import notes
 from needlecare.services.notes import RecommendationCreate
 from needlecare.web.api.schemas.care import NoteIn, NoteOut, RecommendationIn, RecommendationOut
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["notes"])
 
 
-@router.get("/patients/{patient_id}/notes", response_model=list[NoteOut])
-def list_notes(patient_id: int, actor: ApiActor, uow: UowDep) -> list[NoteOut]:
-    """Staff only."""
-    return [NoteOut.model_validate(n) for n in notes.list_notes(uow, actor, patient_id)]
+@router.get(
+    "/patients/{patient_id}/notes",
+    response_model=list[NoteOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def list_notes(
+    patient_id: int,
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[NoteOut]:
+    """Staff only. Oldest first, `limit` at a time (`Link: rel="next"` while more follow)."""
+    page = notes.note_page(uow, actor, patient_id, after=position(request, cursor), limit=limit)
+    link_next(request, response, page.after)
+    return [NoteOut.model_validate(n) for n in page.items]
 
 
 @router.post(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from needlecare.services import invitations, patients
 from needlecare.services.patients import PatientCreate
 from needlecare.web.api.convert import patient_out
 from needlecare.web.api.schemas.accounts import PatientIn, PatientInvitationOut, PatientOut
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["patients"])
 
@@ -23,10 +24,20 @@ def _create(body: PatientIn) -> PatientCreate:
     )
 
 
-@router.get("/patients", response_model=list[PatientOut])
-def list_patients(actor: ApiActor, uow: UowDep) -> list[PatientOut]:
-    """Staff: the clinic's patients. Patient: their own record."""
-    return [patient_out(p) for p in patients.list_patients(uow, actor)]
+@router.get("/patients", response_model=list[PatientOut], responses={200: {"headers": LINK_HEADER}})
+def list_patients(
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[PatientOut]:
+    """Staff: the clinic's patients, by id, `limit` at a time; while more follow, the
+    `Link: <...>; rel="next"` header gives the next page's URL. Patient: their own record."""
+    page = patients.patient_page(uow, actor, after=position(request, cursor), limit=limit)
+    link_next(request, response, page.after)
+    return [patient_out(p) for p in page.items]
 
 
 @router.post("/patients", status_code=status.HTTP_201_CREATED, response_model=PatientOut)

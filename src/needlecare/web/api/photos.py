@@ -22,6 +22,7 @@ from needlecare.services.photos import FileKind, PhotoUpload
 from needlecare.storage.models import Photo
 from needlecare.web.api.schemas.accounts import Out, Strict
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["photos"])
 
@@ -197,9 +198,24 @@ async def upload_photo(
     return UploadOut(**_out(outcome.photo), created=outcome.created)
 
 
-@router.get("/patients/{patient_id}/photos", response_model=list[PhotoOut])
-def list_photos(patient_id: int, actor: ApiActor, uow: UowDep) -> list[PhotoOut]:
-    return [PhotoOut(**_out(p)) for p in photos.list_photos(uow, actor, patient_id)]
+@router.get(
+    "/patients/{patient_id}/photos",
+    response_model=list[PhotoOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def list_photos(
+    patient_id: int,
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[PhotoOut]:
+    """Oldest first, `limit` at a time (`Link: rel="next"` while more follow)."""
+    page = photos.photo_page(uow, actor, patient_id, after=position(request, cursor), limit=limit)
+    link_next(request, response, page.after)
+    return [PhotoOut(**_out(p)) for p in page.items]
 
 
 @router.get("/patients/{patient_id}/photo-timeline", response_model=list[AreaTimelineOut])
