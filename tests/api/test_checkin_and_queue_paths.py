@@ -622,7 +622,7 @@ def test_checkin_and_queue_run_their_database_work_off_the_event_loop(
         return wrapper
 
     monkeypatch.setattr(checkins, "submit_checkin", spy("checkin", checkins.submit_checkin))
-    monkeypatch.setattr(alerts, "alert_queue", spy("alerts", alerts.alert_queue))
+    monkeypatch.setattr(alerts, "alert_page", spy("alerts", alerts.alert_page))
     monkeypatch.setattr(checkins, "checkin_page", spy("list", checkins.checkin_page))
     url = f"{API}/patients/{world.patients['pat']}/checkins"
     assert client.post(url, json={"symptoms": CALM}, headers=world.pat.headers).status_code == 201

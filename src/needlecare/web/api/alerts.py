@@ -11,7 +11,7 @@ from needlecare.storage.enums import AlertState
 from needlecare.web.api.convert import alert_out, alert_queue_json
 from needlecare.web.api.schemas.care import AlertOut, ResolveIn
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, Cursor, link_next, position
 
 router = APIRouter(tags=["alerts"])
 QUEUE_LIMIT = 50  # alerts per page unless `limit` says otherwise
@@ -23,7 +23,7 @@ def alert_queue(
     uow: UowDep,
     request: Request,
     state: Annotated[list[Literal["open", "acknowledged", "resolved"]] | None, Query()] = None,
-    limit: Limit = QUEUE_LIMIT,
+    limit: Annotated[int, Query(ge=1, le=200)] = QUEUE_LIMIT,
     cursor: Cursor = None,
 ) -> Response:
     """Open urgent and contact_clinic alerts first, by urgency then age; then acknowledged
