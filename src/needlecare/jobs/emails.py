@@ -16,21 +16,24 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
+from needlecare.i18n import N_, localize, resolve_locale, speaking
+from needlecare.i18n_templates import install_i18n
 from needlecare.jobs.settings import JobsSettings
 from needlecare.services.notifications import pause_token
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import AlertState, Level
-from needlecare.storage.models import Alert, Clinic, Patient, ReminderPause, Treatment
+from needlecare.storage.models import Alert, Clinic, Patient, ReminderPause, Treatment, User
 from needlecare.storage.models.jobs import MessageKind, OutboxMessage
 
-DAILY_SUBJECT = "Your daily NeedleCare check-in"
-LATER_SUBJECT = "Your NeedleCare check-in"
-PRODUCT_BACK_SUBJECT = "A product on your shelf may come back today"
+# Patients' subjects are translated into the person's language (N_); the clinic's stay English.
+DAILY_SUBJECT = N_("Your daily NeedleCare check-in")
+LATER_SUBJECT = N_("Your NeedleCare check-in")
+PRODUCT_BACK_SUBJECT = N_("A product on your shelf may come back today")
 ALERT_SUBJECT = "A patient needs attention"  # never the level, a name or a symptom
 MISSED_SUBJECT = "A patient missed a check-in"
-MESSAGE_SUBJECT = "Your clinic sent you a message"  # never the text: it stays behind the login
+MESSAGE_SUBJECT = N_("Your clinic sent you a message")  # never the text: behind the login
 OVERDUE_SUBJECT = "An urgent alert is waiting to be acknowledged"
-RESET_SUBJECT = "Set a new NeedleCare password"
+RESET_SUBJECT = N_("Set a new NeedleCare password")
 LAST_DAILY_DAY = 7
 
 
@@ -48,21 +51,32 @@ class Email:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("needlecare.jobs", "templates/emails"),
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,  # packaged templates: they change only with a release
     )
+    return install_i18n(env)
 
 
-def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
+def _render(name: str, context: dict[str, Any], locale: str = "en") -> tuple[str, str]:
     env = _environment()
-    return (
-        env.get_template(f"{name}.txt").render(context),
-        env.get_template(f"{name}.html").render(context),
-    )
+    with speaking(locale) as language:
+        context = {**context, "locale": language}
+        return (
+            env.get_template(f"{name}.txt").render(context),
+            env.get_template(f"{name}.html").render(context),
+        )
+
+
+def _language_of(session: Session, user_id: int | None) -> str:
+    """The language a person chose (emails have no browser to ask): English otherwise."""
+    if user_id is None:
+        return "en"
+    user = session.get(User, user_id)
+    return resolve_locale(user.language if user is not None else None)
 
 
 def _clinic_name(session: Session, clinic_id: int | None) -> str:
@@ -98,6 +112,7 @@ def _unsubscribe_headers(pause_url: str) -> dict[str, str]:
 
 def _reminder(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
     _, patient, day, pause_url = _reminder_target(session, row, settings)
+    locale = _language_of(session, patient.user_id)
     text, html = _render(
         "reminder",
         {
@@ -107,9 +122,10 @@ def _reminder(session: Session, row: OutboxMessage, settings: JobsSettings) -> E
             "checkin_url": f"{settings.base_url}/checkin",
             "pause_url": pause_url,
         },
+        locale,
     )
     subject = DAILY_SUBJECT if day <= LAST_DAILY_DAY else LATER_SUBJECT
-    return Email(subject, text, html, _unsubscribe_headers(pause_url))
+    return Email(localize(locale, subject), text, html, _unsubscribe_headers(pause_url))
 
 
 def _checkin_alert(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
@@ -145,13 +161,16 @@ def _missed(session: Session, row: OutboxMessage, settings: JobsSettings) -> Ema
 
 
 def _clinic_message(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
-    if row.patient_id is None or session.get(Patient, row.patient_id) is None:
+    patient = session.get(Patient, row.patient_id) if row.patient_id is not None else None
+    if patient is None:
         raise NoLongerWanted("patient deleted")
+    locale = _language_of(session, patient.user_id)
     text, html = _render(
         "clinic_message",
         {"clinic": _clinic_name(session, row.clinic_id), "today_url": f"{settings.base_url}/today"},
+        locale,
     )
-    return Email(MESSAGE_SUBJECT, text, html, {})
+    return Email(localize(locale, MESSAGE_SUBJECT), text, html, {})
 
 
 def _urgent_overdue(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
@@ -179,6 +198,7 @@ def _product_back(session: Session, row: OutboxMessage, settings: JobsSettings) 
     products = returning_on(session, patient, treatment, day)
     if not products:
         raise NoLongerWanted("no product comes back that day any more")
+    locale = _language_of(session, patient.user_id)
     text, html = _render(
         "product_back",
         {
@@ -189,8 +209,11 @@ def _product_back(session: Session, row: OutboxMessage, settings: JobsSettings) 
             "shelf_url": f"{settings.base_url}/products/mine",
             "pause_url": pause_url,
         },
+        locale,
     )
-    return Email(PRODUCT_BACK_SUBJECT, text, html, _unsubscribe_headers(pause_url))
+    return Email(
+        localize(locale, PRODUCT_BACK_SUBJECT), text, html, _unsubscribe_headers(pause_url)
+    )
 
 
 def _password_reset(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
@@ -201,6 +224,7 @@ def _password_reset(session: Session, row: OutboxMessage, settings: JobsSettings
         raise NoLongerWanted("link used, expired or account deactivated")
     token, user = found
     minutes = int(LIFETIME[RESET].total_seconds() // 60)
+    locale = _language_of(session, user.id)
     text, html = _render(
         "password_reset",
         {
@@ -210,9 +234,10 @@ def _password_reset(session: Session, row: OutboxMessage, settings: JobsSettings
             "forgot_url": f"{settings.base_url}/password/forgot",
             "minutes": minutes,
         },
+        locale,
     )
     # The link is a credential: it must not be handed to another site as a Referer.
-    return Email(RESET_SUBJECT, text, html, {})
+    return Email(localize(locale, RESET_SUBJECT), text, html, {})
 
 
 _BUILDERS = {
