@@ -133,6 +133,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", P + "/notes"): A_STAFF,
     ("GET", P + "/recommendations"): P1_CARE,
     ("POST", P + "/recommendations"): A_STAFF,
+    ("POST", P + "/recommendations/check"): A_STAFF,
     ("POST", P + "/ingredient-check"): P1_CARE,
     ("GET", P + "/messages"): P1_CARE,
     ("POST", P + "/messages"): P1_CARE,
@@ -344,6 +345,7 @@ JSON_BODIES: dict[tuple[str, str], Any] = {
     ("POST", P + "/notes"): {"body": "note by {actor}"},
     ("POST", P + "/recommendations"): {"product_name": "Balm from {actor}"},
     ("POST", P + "/ingredient-check"): {"text": "Aqua, Glycerin"},
+    ("POST", P + "/recommendations/check"): {"inci_text": "Aqua, Retinol", "from_day": 2},
     ("POST", P + "/shelf"): {"name": "Cream {actor}", "inci_text": "Aqua, Glycerin"},
     ("POST", API + "/clinic/catalogue"): {"name": "Balm {actor}", "inci_text": "Aqua, Glycerin"},
     ("PUT", PHOTO + "/roi"): {},  # measure again automatically

@@ -118,7 +118,13 @@ def test_a_recommendation_picks_from_the_catalogue_and_lands_on_the_shelf(
     action = f"/clinic/patients/{world.patients['pat']}/recommendations"
     picked = client.post(
         action,
-        data={"catalogue_id": str(ours["id"]), "product_name": "", "csrf_token": token},
+        data={
+            "catalogue_id": str(ours["id"]),
+            "product_name": "",
+            "csrf_token": token,
+            # The serum's retinol is "avoid" on day 5: recommending it needs the confirmation.
+            "acknowledge_avoid": "yes",
+        },
         follow_redirects=False,
     )
     assert picked.status_code == 303

@@ -12,6 +12,7 @@ from needlecare.services import audit, shelf
 from needlecare.services.errors import Invalid
 from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
+from needlecare.services.recommendation_check import check_recommendation, require_acknowledged
 from needlecare.services.scope import patient_for, require_staff
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import ClinicalNote, Recommendation
@@ -87,6 +88,8 @@ class RecommendationCreate:
     product_name: str
     inci_text: str = ""
     note: str = ""
+    from_day: int | None = None  # the recovery day it is recommended from (default: today's)
+    acknowledge_avoid: bool = False  # recommended although the checker says avoid then
 
 
 def add_recommendation(
@@ -96,6 +99,9 @@ def add_recommendation(
     name = _text(data.product_name, "product_name", required=True, limit=200)
     inci = _text(data.inci_text, "inci_text", required=False)
     note = _text(data.note, "note", required=False)
+    # The checker's verdict for each recommended day: "avoid" must be confirmed (422).
+    check = check_recommendation(uow, actor, patient_id, inci, from_day=data.from_day)
+    require_acknowledged(check, data.acknowledge_avoid)
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         rec = Recommendation(
@@ -105,6 +111,8 @@ def add_recommendation(
             inci_text=inci,
             note=note,
             created_at=utcnow(),
+            from_day=data.from_day,
+            avoid_acknowledged=bool(check.avoid_days),
         )
         uow.session.add(rec)
         uow.flush()

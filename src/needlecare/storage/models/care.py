@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -161,3 +162,7 @@ class Recommendation(Base):
     inci_text: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The recovery day it is recommended from (NULL: from the day it was recommended).
+    from_day: Mapped[int | None]
+    # The checker said "avoid" on some of those days and the clinician confirmed it anyway.
+    avoid_acknowledged: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from needlecare.services import notes
+from needlecare.services import notes, recommendation_check
 from needlecare.services.notes import RecommendationCreate
 from needlecare.web.api.schemas.care import NoteIn, NoteOut, RecommendationIn, RecommendationOut
+from needlecare.web.api.schemas.treatments import (
+    DayVerdictOut,
+    ReasonOut,
+    RecommendationCheckIn,
+    RecommendationCheckOut,
+)
 from needlecare.web.deps import ApiActor, UowDep
 from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
@@ -57,5 +63,33 @@ def list_recommendations(patient_id: int, actor: ApiActor, uow: UowDep) -> list[
 def add_recommendation(
     patient_id: int, body: RecommendationIn, actor: ApiActor, uow: UowDep
 ) -> RecommendationOut:
-    data = RecommendationCreate(body.product_name, body.inci_text, body.note)
+    """Staff. The ingredient list is checked for each recommended day; an "avoid" verdict
+    on any of them needs `acknowledge_avoid: true` (422 otherwise, field `acknowledge_avoid`)."""
+    data = RecommendationCreate(
+        body.product_name,
+        body.inci_text,
+        body.note,
+        from_day=body.from_day,
+        acknowledge_avoid=body.acknowledge_avoid,
+    )
     return RecommendationOut.model_validate(notes.add_recommendation(uow, actor, patient_id, data))
+
+
+@router.post("/patients/{patient_id}/recommendations/check", response_model=RecommendationCheckOut)
+def check_recommendation(
+    patient_id: int, body: RecommendationCheckIn, actor: ApiActor, uow: UowDep
+) -> RecommendationCheckOut:
+    """Staff: the ingredient checker's verdict for each of the next 14 recovery days from
+    `from_day` (default: the patient's day today), before recommending a product."""
+    check = recommendation_check.check_recommendation(
+        uow, actor, patient_id, body.inci_text, from_day=body.from_day
+    )
+    return RecommendationCheckOut(
+        from_day=check.from_day,
+        days=[DayVerdictOut(day=d.day, date=d.date, status=d.status) for d in check.days],
+        avoid_days=check.avoid_days,
+        reasons=[
+            ReasonOut(text=str(r.get("text", "")), source=r.get("source"), status=str(r["status"]))
+            for r in check.reasons
+        ],
+    )

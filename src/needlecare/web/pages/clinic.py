@@ -16,6 +16,7 @@ from needlecare.services import (
     messages,
     notes,
     patients,
+    recommendation_check,
     roster,
     shelf,
     treatments,
@@ -24,6 +25,7 @@ from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
+from needlecare.web.pages import recommendation_form
 from needlecare.web.pages.clinic_exports import DOWNLOADS
 from needlecare.web.pages.clinic_treatments import treatments_context
 from needlecare.web.pages.deps import CsrfChecked, StaffViewer
@@ -113,6 +115,7 @@ def _patient_page(
     errors: dict[str, str] | None = None,
     forms: dict[str, Any] | None = None,
     invite_link: str | None = None,
+    rec_check: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     patient = patients.get_patient(uow, viewer, patient_id)
@@ -158,7 +161,11 @@ def _patient_page(
         + [{"value": p.id, "label": p.name} for p in catalogue.list_catalogue(uow, viewer)],
         "errors": errors or {},
         "forms": forms
-        or {"note": {"body": ""}, "rec": {"product_name": "", "inci_text": "", "note": ""}},
+        or {
+            "note": {"body": ""},
+            "rec": {"product_name": "", "inci_text": "", "note": "", "from_day": ""},
+        },
+        "rec_check": rec_check,
         "invite_link": invite_link,
         "downloads": DOWNLOADS,
         "thread": message_rows(messages.thread(uow, viewer, patient_id)),
@@ -182,7 +189,10 @@ def add_note(
     try:
         notes.add_note(uow, viewer, patient_id, body)
     except Invalid as error:
-        forms = {"note": {"body": body}, "rec": {"product_name": "", "inci_text": "", "note": ""}}
+        forms = {
+            "note": {"body": body},
+            "rec": {"product_name": "", "inci_text": "", "note": "", "from_day": ""},
+        }
         return _patient_page(
             request,
             viewer,
@@ -205,22 +215,37 @@ def add_recommendation(
         "inci_text": text(form, "inci_text"),
         "note": text(form, "note"),
     }
+    typed_day, acknowledged, only_check = recommendation_form.read_extra(form)
     picked = text(form, "catalogue_id", 12)
+    check = None
     try:
         if picked.isdigit():  # a pick from the catalogue fills what was left empty
             product = catalogue.get_product(uow, viewer, int(picked))
             rec["product_name"] = rec["product_name"] or product.name
             rec["inci_text"] = rec["inci_text"] or product.inci_text
-        notes.add_recommendation(uow, viewer, patient_id, notes.RecommendationCreate(**rec))
+        day = recommendation_form.from_day(typed_day)
+        # The checker's verdict for each upcoming day, shown with the form.
+        check = recommendation_check.check_recommendation(
+            uow, viewer, patient_id, rec["inci_text"], from_day=day
+        )
+        if not only_check:
+            data = notes.RecommendationCreate(**rec, from_day=day, acknowledge_avoid=acknowledged)
+            notes.add_recommendation(uow, viewer, patient_id, data)
     except Invalid as error:
+        only_check = False
+        errors = inline_errors(error)
+    else:
+        errors = {}
+    if only_check or errors:
         return _patient_page(
             request,
             viewer,
             uow,
             patient_id,
-            errors=inline_errors(error),
-            forms={"note": {"body": ""}, "rec": rec},
-            status_code=422,
+            errors=errors,
+            forms={"note": {"body": ""}, "rec": {**rec, "from_day": typed_day}},
+            rec_check=recommendation_form.check_view(check),
+            status_code=422 if errors else 200,
         )
     flash(request, "Recommendation added.")
     return RedirectResponse(f"/clinic/patients/{patient_id}#recs-heading", status_code=303)

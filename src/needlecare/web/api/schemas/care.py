@@ -244,6 +244,14 @@ class RecommendationIn(Strict):
     product_name: str = Field(min_length=1, max_length=200)
     inci_text: str = Field("", max_length=20_000)
     note: str = Field("", max_length=20_000)
+    from_day: int | None = Field(
+        None, ge=0, le=365, description="Recovery day it is recommended from; null: today's"
+    )
+    acknowledge_avoid: bool = Field(
+        False,
+        description="Required (true) when the ingredient checker says avoid on any of the "
+        "recommended days; without it such a recommendation is refused with 422",
+    )
 
 
 class RecommendationOut(Out):
@@ -254,3 +262,5 @@ class RecommendationOut(Out):
     inci_text: str
     note: str
     created_at: datetime
+    from_day: int | None = None
+    avoid_acknowledged: bool = False

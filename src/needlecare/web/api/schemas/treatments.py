@@ -1,4 +1,5 @@
-"""Schemas: editing a treatment record, its revisions and the next session."""
+"""Schemas: editing a treatment record, its revisions, the next session, and a recommended
+product checked against the recovery day by day."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from needlecare.web.api.schemas.accounts import Out
+from needlecare.web.api.schemas.accounts import Out, Strict
 from needlecare.web.api.schemas.care import TreatmentIn
 
 
@@ -29,3 +30,27 @@ class NextSessionOut(Out):
     condition: str
     cite: list[str]
     too_early: bool = Field(description="Planned before the reasonable date")
+
+
+class RecommendationCheckIn(Strict):
+    inci_text: str = Field(min_length=1, max_length=20_000)
+    from_day: int | None = Field(None, ge=0, le=365)
+
+
+class DayVerdictOut(Out):
+    day: int
+    date: date | None
+    status: str = Field(description="recommended, ok, caution, avoid or unknown")
+
+
+class ReasonOut(Out):
+    text: str
+    source: str | None = Field(description="The cited entry, e.g. reference.md#AC-06")
+    status: str
+
+
+class RecommendationCheckOut(Out):
+    from_day: int
+    days: list[DayVerdictOut]
+    avoid_days: list[int]
+    reasons: list[ReasonOut]
