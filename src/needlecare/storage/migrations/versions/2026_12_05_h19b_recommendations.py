@@ -2,7 +2,7 @@
 from, and whether the clinician confirmed it despite an "avoid" verdict on those days.
 
 Revision ID: h19b_recommendations
-Revises: h19b_treatments
+Revises: h22_language
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "h19b_recommendations"
-down_revision: str | None = "h19b_treatments"
+down_revision: str | None = "h22_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
