@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from needlecare.ingredients.actives import find_actives
 from needlecare.ingredients.errors import NotAnIngredientList
-from needlecare.ingredients.flags import Where, comedogenic_rating, comedogenic_threshold, flags_for
+from needlecare.ingredients.flags import (
+    Where,
+    comedogenic_rating,
+    comedogenic_threshold,
+    flags_of,
+    is_major,
+)
 from needlecare.ingredients.parser import (
     FOOTNOTE,
     LABEL_PREFIX,
@@ -322,15 +329,17 @@ def _is_prose(text: str) -> bool:
     return (hits >= 1 and (len(words) >= 2 or hits == len(words))) or len(words) > 12
 
 
-def _ingredient(
-    entry: _Entry, where: Where, rinse_off: bool, findings: list[Finding]
-) -> dict[str, Any]:
-    recognition = entry.recognition
+@lru_cache(maxsize=16384)
+def _judged(
+    names: tuple[str, ...], major: bool, rinse_off: bool
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], int | None]:
+    """Flags, strength notes and comedogenic rating of recognised names at a major or minor
+    place: cached, as the same names come back in list after list."""
     flags: list[str] = []
     strength: dict[str, str] = {}
     ratings: list[int] = []
-    for name in entry.names:
-        for hit in flags_for(name, where):
+    for name in names:
+        for hit in flags_of(name, major):
             if hit.flag not in flags:
                 flags.append(hit.flag)
             if hit.strength:
@@ -341,10 +350,24 @@ def _ingredient(
     comedogenic = max(ratings) if ratings else None
     if comedogenic is not None and comedogenic >= comedogenic_threshold():
         flags.append("comedogenic")
+    return tuple(flags), tuple(strength.items()), comedogenic
+
+
+def _ingredient(
+    entry: _Entry, where: Where, rinse_off: bool, findings: list[Finding]
+) -> dict[str, Any]:
+    recognition = entry.recognition
+    judged_flags, strength_items, comedogenic = _judged(entry.names, is_major(where), rinse_off)
+    flags = list(judged_flags)
     name = recognition.name or name_key(entry.item.text)
     if entry.names:
         findings.append(
-            Finding("/".join(entry.names), flags, strength, fuzzy=recognition.match == "fuzzy")
+            Finding(
+                "/".join(entry.names),
+                flags,
+                dict(strength_items),
+                fuzzy=recognition.match == "fuzzy",
+            )
         )
     return {
         "raw": entry.item.raw,

@@ -117,7 +117,8 @@ def _major_rule() -> tuple[float, int, float]:
     return rule["min_percent"], rule["min_positions"], rule["first_fraction"]
 
 
-def _is_major(where: Where) -> bool:
+def is_major(where: Where) -> bool:
+    """Is the ingredient at this place a major one (for the `position = "major"` rules)?"""
     min_percent, min_positions, first_fraction = _major_rule()
     if where.percent is not None and where.percent >= min_percent:
         return True
@@ -127,7 +128,12 @@ def _is_major(where: Where) -> bool:
 def flags_for(name: str, where: Where) -> list[FlagHit]:
     """Flags one canonical name carries at this place in the list, in vocabulary order."""
     # The place only matters through "is it a major ingredient?": two cached answers per name.
-    return list(_flags_for(name, _is_major(where)))
+    return list(_flags_for(name, is_major(where)))
+
+
+def flags_of(name: str, major: bool) -> tuple[FlagHit, ...]:
+    """Flags one canonical name carries as a major (or minor) ingredient (cached)."""
+    return _flags_for(name, major)
 
 
 @lru_cache(maxsize=16384)

@@ -130,9 +130,10 @@ _SENTENCE_END = re.compile(
 )
 # Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
 # commas (0,5 %). "CI 77491,77492" and "77491,1,2-Hexanediol" are still split.
-_DIGIT_COMMA = re.compile(r"(?<=\b\d),(?=\d(?:,\d)*-)|(?<=\d),(?=\d+\s*%)")
+# (The comma comes first so that the engine skips to commas; the same matches as before.)
+_DIGIT_COMMA = re.compile(r",(?:(?<=\b\d,)(?=\d(?:,\d)*-)|(?<=\d,)(?=\d+\s*%))")
 # "1, 2-Hexanediol" / "1,2 Hexanediol": a locant split by a space; rejoined before splitting.
-_SPACED_LOCANT = re.compile(r"(?<![\w.,])(\d),[ \t]*(?=\d(?:,\d)*[- ][A-Za-z])")
+_SPACED_LOCANT = re.compile(r",(?<=(?<![\w.,])\d,)[ \t]*(?=\d(?:,\d)*[- ][A-Za-z])")
 # The look-behinds let a match start only where a number starts: without them a long run of
 # digits costs quadratic time (found by bench/fuzz_parsers.py).
 _PERCENT = re.compile(
@@ -197,6 +198,8 @@ def _drop_header(text: str, ignored: list[Ignored]) -> str:
         for m in (h.finditer(text) if _may_have_drug_headings(text) else ())
     ]
     # "Inactive ingredients:" contains "ingredients:": that is a drug-facts heading, not this one.
+    if not drug_headers and _cannot_match(_HEADER, text):
+        return text
     headers = [
         h for h in _HEADER.finditer(text) if not any(s <= h.start() < e for s, e in drug_headers)
     ]
@@ -212,6 +215,8 @@ def _drop_header(text: str, ignored: list[Ignored]) -> str:
 
 
 def _cut_tail(text: str, ignored: list[Ignored]) -> str:
+    if _cannot_match(_TAIL, text):
+        return text
     for match in _TAIL.finditer(text):
         before = text[: match.start()]
         # A tail section only ends a list that has begun: "Uses" as the first word is not a cut.
@@ -310,18 +315,19 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
     text = _replace_noting(_MAY_CONTAIN, text, _MAY_MARK, MARKER, ignored)
     text = _replace_noting(_CONNECTOR, text, ",", CONNECTOR, ignored)
     text = _BLEND.sub(",", text)
-    text = _LINE_NUMBERING.sub("\n", text)
+    if "\n" in text or text.lstrip(" \t")[:1].isdigit():  # numbering opens a line
+        text = _LINE_NUMBERING.sub("\n", text)
     text = _inline_numbering(text)
     text = _BULLET.sub(",", text)
     if "%" in text:  # "Zinc Oxide 6.90%Water": a strength glued to the next name
         text = _GLUED_PERCENT.sub("\\1,", text)
-    text = _SPACED_LOCANT.sub("\\1\x02", text)
+    text = _SPACED_LOCANT.sub("\x02", text)
     text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
     if not any(c in text for c in ",;\x01"):  # "Aqua / Glycerin / Panthenol", "Aqua - Glycerin"
         for spaced in (" / ", " - "):
             if text.count(spaced) >= 2:
                 text = text.replace(spaced, ",")
-    if not _newlines_separate(text):
+    if "\n" in text and not _newlines_separate(text):
         # Probably a wrapped line; the checker splits here if both halves are known names.
         text = re.sub(r"[ \t]*\r?\n[ \t]*", f" {SOFT_BREAK} ", text)
     text = _SENTENCE_END.sub(",", text)
@@ -330,11 +336,9 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
     may_contain = False
     for piece, opens_block in pieces:
         may_contain = may_contain or opens_block
-        piece = piece.replace("\x02", ",").strip().strip(SOFT_BREAK)
-        raw = _EDGE.sub("", " ".join(piece.replace(SOFT_BREAK, "").split()))
+        raw, cleaned, percent, nano = _read_piece(piece)
         if not raw:
             continue
-        cleaned, percent, nano = clean_item(" ".join(piece.split()))
         if not cleaned:
             _ignore(ignored, raw, PUNCTUATION)
             continue
@@ -346,17 +350,54 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
 _HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
     _MAY_CONTAIN: ("may", "peut", "kann", "puede", "contenere", "contient", "+", "±"),
     _CONNECTOR: ("base", "vehicle", "formulation", "contain", "equiv"),
-    _CLAIM: ("free", "without", "contain", "added", "never", "0"),
+    _CLAIM: ("free", "without", "contain", "added", "never", "%"),
+    # Sections after the list: each alternative of _TAIL contains one of these.
+    _TAIL: (
+        "direction",
+        "use",
+        "usage",
+        "warning",
+        "caution",
+        "storage",
+        "store",
+        "made",
+        "when",
+        "stop",
+        "ask",
+        "question",
+        "information",
+        "external",
+        "reach",
+        "manufactured",
+        "distributed",
+        "net",
+    ),
+    _HEADER: ("ingr", "inci", "composition", "zutaten", "inhaltsstoffe", "sk", "成分", "전성분"),
+    # Every code has a digit, or the word lot, batch, exp(iry) or pao before its number.
+    _CODES: ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "lot", "batch", "exp", "pao"),
 }
+
+
+def _cannot_match(pattern: re.Pattern[str], text: str) -> bool:
+    """True when a word that every match of `pattern` contains is absent from `text`."""
+    hints = _HINTS.get(pattern)
+    if hints is None:
+        return False
+    lowered = _lowered(text)
+    return not any(hint in lowered for hint in hints)
+
+
+@lru_cache(maxsize=4)
+def _lowered(text: str) -> str:
+    """The label's text in lower case, computed once for all the patterns' pre-checks."""
+    return text.lower()
 
 
 def _replace_noting(
     pattern: re.Pattern[str], text: str, mark: str, reason: str, ignored: list[Ignored]
 ) -> str:
     """Replace every match with `mark`, reporting the text it replaces (one pass)."""
-    hints = _HINTS.get(pattern)
-    lowered = text.lower() if hints is not None else ""
-    if hints is not None and not any(hint in lowered for hint in hints):
+    if _cannot_match(pattern, text):
         return text  # a word every match contains is absent: nothing to replace
 
     def note(match: re.Match[str]) -> str:
@@ -448,6 +489,18 @@ def _drop_unmatched_brackets(text: str) -> str:
     for index in unmatched:
         chars[index] = " "
     return "".join(chars)
+
+
+@lru_cache(maxsize=16384)
+def _read_piece(piece: str) -> tuple[str, str, float | None, bool]:
+    """The printed text of one piece and its cleaned name, percent and nano mark.
+
+    Cached: the same pieces (", Glycerin") come back in list after list."""
+    piece = piece.replace("\x02", ",").strip().strip(SOFT_BREAK)
+    raw = _EDGE.sub("", " ".join(piece.replace(SOFT_BREAK, "").split()))
+    if not raw:
+        return raw, "", None, False
+    return (raw, *clean_item(" ".join(piece.split())))
 
 
 @lru_cache(maxsize=16384)

@@ -38,15 +38,21 @@ def clean_text(text: str) -> str:
     """Unicode-normalise a whole label; keeps line structure for the parser."""
     if "<" in text or "&" in text:  # copied from a web page: tags are line breaks
         text = html.unescape(_TAG.sub("\n", text))
-    text = text.translate(_SUPERSCRIPTS)
-    text = text.replace(SOFT_HYPHEN, "")
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _DASHES.sub("-", text).translate(_QUOTES)
+    if not text.isascii():  # superscripts, soft hyphens, NFKC, dashes, quotes: never ASCII
+        text = text.translate(_SUPERSCRIPTS)
+        text = text.replace(SOFT_HYPHEN, "")
+        text = _INVISIBLE.sub("", text)
+        text = unicodedata.normalize("NFKC", text)
+        text = _DASHES.sub("-", text).translate(_QUOTES)
+    elif "`" in text:
+        text = text.replace("`", "'")
     text = _CONTROL.sub(" ", text)
     # Long runs of white space carry no meaning but make the parser's patterns quadratic
     # (bench/fuzz_parsers.py): one space per run, and a blank line at most.
-    text = _BLANK_LINES.sub("\n\n", _HORIZONTAL_SPACE.sub(" ", text))
+    text = _HORIZONTAL_SPACE.sub(" ", text)
+    if "\n" not in text:
+        return text
+    text = _BLANK_LINES.sub("\n\n", text)
     # "Phenoxy-\nethanol": a word broken at a line end. Mark it; the recogniser tries both.
     return _LINE_BREAK_HYPHEN.sub(SOFT_HYPHEN, text)
 
