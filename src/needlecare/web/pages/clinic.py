@@ -33,7 +33,6 @@ from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.presenters import (
     charts_for,
     message_rows,
-    time_label,
     treatment_view,
 )
 from needlecare.web.pages.rendering import PageRoute, flash, render
@@ -78,7 +77,7 @@ def roster_page(
             **row.__dict__,
             "attention": row.attention.value if row.attention else None,
             "last_level": row.last_level.value if row.last_level else None,
-            "last_label": time_label(row.last_checkin_at) if row.last_checkin_at else None,
+            "last_at": row.last_checkin_at,
         }
         for row in page.items
     ]
@@ -152,7 +151,7 @@ def _patient_page(
         ),
         **treatments_context(treatment_rows),
         "notes": [
-            {"body": n.body, "created_label": time_label(n.created_at)}
+            {"body": n.body, "created_at": n.created_at}
             for n in reversed(notes.list_notes(uow, viewer, patient_id))
         ],
         "recommendations": list(notes.list_recommendations(uow, viewer, patient_id)),

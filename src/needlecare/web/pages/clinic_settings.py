@@ -3,7 +3,9 @@ urgent alert may wait for an acknowledgement."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
@@ -28,6 +30,16 @@ def _countries() -> list[dict[str, str]]:
     return options
 
 
+@cache
+def _zones() -> list[dict[str, str]]:
+    """IANA zones by region (the old aliases like US/Eastern and Etc/GMT+5 left out)."""
+    skip = ("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Mexico/", "Chile/")
+    names = sorted(n for n in available_timezones() if "/" in n and not n.startswith(skip))
+    return [{"value": "UTC", "label": "UTC"}] + [
+        {"value": n, "label": n.replace("_", " ")} for n in names
+    ]
+
+
 def _page(
     request: Request,
     viewer: Any,
@@ -40,6 +52,7 @@ def _page(
         "form": form,
         "errors": errors or {},
         "COUNTRIES": _countries(),
+        "ZONES": _zones(),
     }
     return render(request, "clinic/settings.html", context, viewer=viewer, status_code=status_code)
 
@@ -59,6 +72,7 @@ def save_settings(request: Request, form: FormBody, viewer: AdminViewer, uow: Uo
         "hours": text(form, "hours", 1100),
         "country": text(form, "country", 5),
         "urgent_ack_minutes": text(form, "urgent_ack_minutes", 10),
+        "timezone": text(form, "timezone", 64),
     }
     minutes = values["urgent_ack_minutes"].strip()
     try:
@@ -72,6 +86,7 @@ def save_settings(request: Request, form: FormBody, viewer: AdminViewer, uow: Uo
                 hours=values["hours"],
                 country=values["country"],
                 urgent_ack_minutes=int(minutes) if minutes.isdigit() else -1,
+                timezone=values["timezone"] or None,
             ),
         )
     except Invalid as error:

@@ -20,7 +20,7 @@ from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text, texts
-from needlecare.web.pages.presenters import day_label, time_label
+from needlecare.web.pages.presenters import day_label
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.treatment_views import next_session, session_rows
 from needlecare.web.pages.vocab import AREAS, DEVICES
@@ -150,7 +150,7 @@ def _form_page(
         context["revisions"] = [
             {
                 "revision": r.revision,
-                "when": time_label(r.changed_at),
+                "changed_at": r.changed_at,
                 "changed": [FIELD_LABELS.get(f, f) for f in r.changed_fields],
                 "record": r.record,
             }

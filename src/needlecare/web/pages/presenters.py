@@ -30,14 +30,6 @@ def day_label(value: date) -> str:
     return Text("{date}", date=value)
 
 
-def time_label(value: datetime) -> str:
-    return Text("{moment} UTC", moment=value)
-
-
-def short_time_label(value: datetime) -> str:
-    return f"{value.day} {value:%b} {value:%H:%M}"
-
-
 def treatment_view(treatment: Treatment) -> dict[str, Any]:
     return {
         "id": treatment.id,
@@ -73,7 +65,7 @@ def checkin_row(checkin: Checkin, href: str) -> dict[str, Any]:
         "href": href,
         "day": checkin.day,
         "level": checkin.level.value,
-        "date_label": short_time_label(checkin.created_at),
+        "created_at": checkin.created_at,
         "redness": symptoms.get("redness", 0),
         "swelling": symptoms.get("swelling", 0),
         "pain": symptoms.get("pain", 0),
@@ -123,7 +115,7 @@ def result_view(checkin: Checkin, locale: str = "en") -> dict[str, Any]:
             "id": checkin.id,
             "day": checkin.day,
             "level": checkin.level.value,
-            "created_label": time_label(checkin.created_at),
+            "created_at": checkin.created_at,
         },
         "findings": localize_findings(
             locale, [f for f in result.get("findings", []) if isinstance(f, dict)]
@@ -153,7 +145,7 @@ def message_rows(views: Sequence[MessageView]) -> list[dict[str, Any]]:
             "author_name": view.author_name,
             "body": view.body,
             "alert_id": view.alert_id,
-            "when": time_label(view.created_at),
+            "created_at": view.created_at,
         }
         for view in views
     ]

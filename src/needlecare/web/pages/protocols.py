@@ -27,7 +27,6 @@ from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
-from needlecare.web.pages.presenters import time_label
 from needlecare.web.pages.rendering import PageRoute, add_nav_item, flash, render
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
@@ -120,15 +119,13 @@ def _context(
         "title": "Aftercare protocol",
         "can_edit": viewer.is_admin,
         "current": row,
-        "current_label": time_label(row.created_at) if row else None,
+        "current_at": row.created_at if row else None,
         "name": text(form, "name", 120) if form is not None else document.get("name", DEFAULT_NAME),
         "document_text": text(form, "document") if form is not None else "",
         "rows": _window_rows(document, form),
         "instructions": _instruction_rows(document, form),
         "bands": [{"value": b.value, "label": BAND_NAMES[b]} for b in Band],
-        "history": [
-            {"version": h.version, "created_label": time_label(h.created_at)} for h in history
-        ],
+        "history": [{"version": h.version, "created_at": h.created_at} for h in history],
         "errors": errors or {},
     }
 
@@ -153,7 +150,7 @@ def protocol_version(request: Request, version: int, viewer: StaffViewer, uow: U
     context = {
         "title": f"Aftercare protocol, version {row.version}",
         "row": row,
-        "created_label": time_label(row.created_at),
+        "created_at": row.created_at,
         "rows": [r for r in _window_rows(dict(row.document), None) if _is_set(r)],
     }
     return render(request, "guide/protocol_version.html", context, viewer=viewer)

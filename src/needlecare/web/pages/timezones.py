@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from babel.dates import format_datetime
 from fastapi import Request
 from jinja2 import pass_context
 
+from needlecare.i18n import SOURCE_LOCALE, current_locale, parse_locale
 from needlecare.services import clock
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
@@ -36,16 +38,29 @@ def viewer_zone(request: Request) -> tzinfo:
     return zone
 
 
-def format_local(value: datetime, zone: tzinfo, style: str = "long") -> str:
-    """'Sat 5 Dec, 14:03 GMT' (long), '5 Dec 14:03' (short), '5 Dec 2026' (date)."""
+# CLDR patterns: the reader's language names the day and month ("sáb 5 dic, 14:03").
+_PATTERNS = {"long": "EEE d MMM, HH:mm", "short": "d MMM HH:mm", "date": "d MMM y"}
+
+
+def format_local(
+    value: datetime, zone: tzinfo, style: str = "long", locale: str = SOURCE_LOCALE
+) -> str:
+    """'Sat 5 Dec, 14:03 GMT' (long, with the zone's abbreviation), '5 Dec 14:03' (short),
+    '5 Dec 2026' (date), in `locale`'s words."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     local = value.astimezone(zone)
-    if style == "short":
-        return f"{local.day} {local:%b} {local:%H:%M}"
-    if style == "date":
-        return f"{local.day} {local:%b %Y}"
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname() or ''}".rstrip()
+    if locale == SOURCE_LOCALE:
+        text = {
+            "short": f"{local.day} {local:%b} {local:%H:%M}",
+            "date": f"{local.day} {local:%b %Y}",
+        }.get(style) or f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    else:
+        pattern = _PATTERNS.get(style, _PATTERNS["long"])
+        text = format_datetime(local, pattern, tzinfo=zone, locale=parse_locale(locale))
+    if style == "long":
+        text = f"{text} {local.tzname() or ''}".rstrip()
+    return text
 
 
 @pass_context
@@ -55,4 +70,4 @@ def local_time(context: Any, value: datetime | None, style: str = "long") -> str
         return ""
     request = context.get("request")
     zone = viewer_zone(request) if isinstance(request, Request) else UTC
-    return format_local(value, zone, style)
+    return format_local(value, zone, style, current_locale())

@@ -77,3 +77,9 @@ class ClinicSettingsIO(Strict):
         "", max_length=2, description="ISO 3166-1 alpha-2; picks the emergency number"
     )
     urgent_ack_minutes: int = Field(30, ge=5, le=1440)
+    timezone: str | None = Field(
+        None,
+        max_length=64,
+        description="IANA time zone (e.g. Europe/London) for pages and reminders; "
+        "null or absent: unchanged",
+    )
