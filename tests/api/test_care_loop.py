@@ -181,8 +181,10 @@ def test_clinic_settings_are_for_admins_and_checked(client: TestClient, world: A
         == 403
     )
     saved = client.put("/api/v1/clinic/settings", json=good, headers=world.alice.headers)
-    assert saved.status_code == 200 and saved.json() == good
-    assert client.get("/api/v1/clinic/settings", headers=world.bob.headers).json() == good
+    # A PUT without a time zone leaves it as it was (UTC: never set).
+    assert saved.status_code == 200 and saved.json() == {**good, "timezone": "UTC"}
+    shown = client.get("/api/v1/clinic/settings", headers=world.bob.headers).json()
+    assert shown == {**good, "timezone": "UTC"}
     bad = client.put(
         "/api/v1/clinic/settings",
         json={**good, "country": "XX", "phone": "call me"},
