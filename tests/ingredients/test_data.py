@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,26 @@ def test_shipped_cosing_data_is_in_sync_with_the_exports() -> None:
     ]
     for name, text in build_all(*texts).items():
         assert data.read_data(name).decode("utf-8") == text, f"{name}: run ingredients-build-data"
+
+
+def test_the_compiled_toml_copy_is_in_sync_and_a_changed_source_is_parsed_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """data/compiled_toml.json saves start-up time only: it must equal the TOML files (refresh
+    with `needlecare ingredients-compile-toml`), and an edited TOML file is never read stale."""
+    import tomllib
+
+    from needlecare.ingredients.build import COMPILED_TOML, TOML_FILES, build_compiled_toml
+
+    sources = {name: data.read_data(name).decode("utf-8") for name in TOML_FILES}
+    shipped = data.read_data(COMPILED_TOML).decode("utf-8")
+    assert shipped == build_compiled_toml(sources), "run: needlecare ingredients-compile-toml"
+    for name, source in sources.items():  # equal, in the same order (order is data too)
+        assert json.dumps(data.document(name)) == json.dumps(tomllib.loads(source))
+    edited = sources["comedogenic.toml"] + "\nzz_edited_after_the_build = 1\n"
+    real_read = data.read_data
+    monkeypatch.setattr(
+        data, "read_data", lambda n: edited.encode() if n == "comedogenic.toml" else real_read(n)
+    )
+    fresh = data.document("comedogenic.toml")
+    assert fresh == tomllib.loads(edited) and fresh != tomllib.loads(sources["comedogenic.toml"])

@@ -76,3 +76,16 @@ def build_data(
     for name, text in build_all(*texts).items():
         (target / name).write_text(text, "utf-8")
         sys.stdout.write(f"wrote {target / name} ({len(text):,} characters)\n")
+
+
+@app.command("ingredients-compile-toml", hidden=True)
+def compile_toml() -> None:
+    """Refresh data/compiled_toml.json after editing the ingredient TOML files (maintainers)."""
+    from importlib import resources
+
+    from needlecare.ingredients.build import COMPILED_TOML, TOML_FILES, build_compiled_toml
+
+    target = Path(str(resources.files("needlecare.ingredients").joinpath("data")))
+    sources = {name: (target / name).read_text("utf-8") for name in TOML_FILES}
+    (target / COMPILED_TOML).write_text(build_compiled_toml(sources), "utf-8")
+    sys.stdout.write(f"wrote {target / COMPILED_TOML}\n")

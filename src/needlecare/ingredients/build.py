@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import tomllib
 from typing import Any
 
 from needlecare.ingredients.text import loose_key, name_key
@@ -132,3 +133,22 @@ def build_all(inventory_csv: str, annex_iii_csv: str, annex_vi_csv: str) -> dict
         "annexes.json": serialise(annexes),
         "loose.json": serialise(loose),
     }
+
+
+COMPILED_TOML = "compiled_toml.json"
+TOML_FILES = ("aliases.toml", "flags.toml", "comedogenic.toml")
+
+
+def build_compiled_toml(sources: dict[str, str]) -> str:
+    """The TOML data files parsed once, with their exact source text: a process reads this
+    JSON (fast) and uses a document only while its source text is unchanged, else it parses the
+    TOML itself. The TOML files stay the one place where this data is written and cited."""
+    document = {
+        "about": "Parsed copies of " + ", ".join(sorted(sources)) + " (start-up speed only)",
+        "files": {
+            name: {"source": text, "document": tomllib.loads(text)}
+            for name, text in sorted(sources.items())
+        },
+    }
+    # Key order is kept (not sorted): the order of tables is data (the flag vocabulary order).
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
