@@ -35,6 +35,7 @@ KEYWORDS = {
     "gettext": None,
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
+    "_say": (2,),  # cli/ingredients_run.py: the fast path's own gettext (lang, message)
 }
 _TOML = "needlecare.guide.babel_extract:extract_toml"
 _CODED = "needlecare.guide.babel_extract:extract_coded_toml"

@@ -51,7 +51,18 @@ def english_fragments() -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Whole words only: "mm (band" is no English inside "mm (banda".
+    return tuple(
+        (fragment, re.compile(rf"(?<!\w){re.escape(fragment)}(?!\w)"))
+        for fragment in english_fragments()
+    )
+
+
 def untranslated(page: str) -> list[str]:
     """English catalogue text found in a page rendered in Spanish (empty: none)."""
     text = visible_text(page)
-    return [fragment for fragment in english_fragments() if fragment in text]
+    return [
+        fragment for fragment, pattern in _patterns() if fragment in text and pattern.search(text)
+    ]

@@ -49,7 +49,9 @@ def sheet_command(
     protocol: Annotated[
         Path | None, typer.Option("--protocol", help="A clinic protocol file (TOML or JSON).")
     ] = None,
-    locale: Annotated[str, typer.Option("--locale", help="Language of the sheet.")] = "en",
+    locale: Annotated[
+        str, typer.Option("--lang", "--locale", help="Language of the sheet (en, es).")
+    ] = "en",
     tz: Annotated[
         str | None, typer.Option("--tz", help="Time zone that decides 'today', e.g. Europe/London.")
     ] = None,

@@ -49,9 +49,12 @@ def ingredients(
         Path | None,
         typer.Option("--image", help="Read the list from a photo of the label (JPEG, PNG, HEIC)."),
     ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the verdict's reasons (en, es).")
+    ] = "en",
 ) -> None:
     """Check an ingredient list: may this product go on treated skin on day N?"""
-    _run(day, as_json, jsonl, file, band, depth, device, rinse_off, image)
+    _run(day, as_json, jsonl, file, band, depth, device, rinse_off, image, lang)
 
 
 @app.command("ingredients-build-data", hidden=True)

@@ -26,10 +26,12 @@ def _run(
     device: str,
     rinse_off: bool,
     image: Path | None = None,
+    lang: str = "en",
 ) -> None:
     """The command itself, shared by the Typer command and the fast path (`main_fast`)."""
     if as_json and jsonl:
         _fail("use either --json or --jsonl, not both")
+    lang = _language(lang)
     chosen_band = _band(band, depth, device)
     if image is not None:
         _run_image(image, day, as_json, jsonl or file is not None, chosen_band, rinse_off)
@@ -44,10 +46,32 @@ def _run(
         result = check_label(raw, day=day, band=chosen_band, rinse_off=rinse_off)
     except NotAnIngredientList as error:
         _fail(str(error))
+    if lang != "en":
+        result = _localized(result, lang)
     if as_json:
         _write_json(result)
     else:
-        sys.stdout.write(_table(result))
+        sys.stdout.write(_table(result, lang))
+
+
+def _language(lang: str) -> str:
+    if lang == "en":
+        return lang  # no catalogue to load on the fast path
+    from needlecare.i18n import shipped_locales, supported
+
+    found = supported(lang)
+    if found is None:
+        _fail(f"--lang must be one of {', '.join(shipped_locales())}, not {lang!r}")
+    return found
+
+
+def _localized(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The verdict's reasons in `lang` (the JSON keys and codes stay as they are)."""
+    from needlecare.i18n import localize
+
+    verdict = result["verdict"]
+    reasons = [{**r, "text": localize(lang, r["text"])} for r in verdict["reasons"]]
+    return {**result, "verdict": {**verdict, "reasons": reasons}}
 
 
 def main_fast(argv: list[str]) -> int:
@@ -68,6 +92,7 @@ def main_fast(argv: list[str]) -> int:
     add("--band", default=None, help="Depth band S, M, D, VD or RF (default: most cautious).")
     add("--depth", type=float, default=None, help="Needle depth in mm (sets the band).")
     add("--device", default="pen", help="pen, roller, stamp or rf (with --depth).")
+    add("--lang", default="en", help="Language of the verdict's reasons (en, es).")
     add(
         "--rinse-off",
         dest="rinse_off",
@@ -92,6 +117,7 @@ def main_fast(argv: list[str]) -> int:
             args.device,
             args.rinse_off,
             args.image,
+            args.lang,
         )
     except SystemExit as exit_:  # _fail: the message is already on stderr
         return int(exit_.code or 0)
@@ -187,10 +213,19 @@ def _write_json(result: dict[str, Any]) -> None:
     sys.stdout.buffer.flush()
 
 
-_MARK = {"avoid": "AVOID", "caution": "CAUTION", "ok": "OK", "recommended": "RECOMMENDED"}
+def N_(message: str) -> str:  # as needlecare.i18n.N_ (not imported on the fast path)
+    return message
 
 
-def _table(result: dict[str, Any]) -> str:
+_MARK = {
+    "avoid": N_("AVOID"),
+    "caution": N_("CAUTION"),
+    "ok": N_("OK"),
+    "recommended": N_("RECOMMENDED"),
+}
+
+
+def _table(result: dict[str, Any], lang: str = "en") -> str:
     rows = [("#", "as printed", "recognised as", "match", "flags", "comedo.")]
     for number, item in enumerate(result["ingredients"], 1):
         match = item["match"] or "unknown"
@@ -217,19 +252,30 @@ def _table(result: dict[str, Any]) -> str:
         lines += ["", "Not read as ingredients:"]
         lines += [f"  - {_cut(item['text'], 60)} ({item['reason']})" for item in ignored]
     verdict = result["verdict"]
-    lines += [
-        "",
-        f"Day {verdict['day']}: {_MARK[verdict['status']]}"
-        + (
-            f" (no longer 'avoid' from day {verdict['resume_day']})"
-            if verdict["resume_day"] is not None
-            else ""
-        ),
-    ]
+    lines += ["", _verdict_line(verdict, lang)]
     for reason in verdict["reasons"]:
         lines.append(f"  - [{reason['status']}] {reason['text']} ({reason['source']})")
-    lines += ["", "NeedleCare informs; it does not diagnose. Your clinic's advice comes first."]
+    lines += [
+        "",
+        _say(lang, "NeedleCare informs; it does not diagnose. Your clinic's advice comes first."),
+    ]
     return "\n".join(lines) + "\n"
+
+
+def _say(lang: str, message: str, **values: Any) -> str:
+    if lang == "en":
+        return message.format(**values) if values else message
+    from needlecare.i18n import Text, localize
+
+    return localize(lang, Text(message, **values))
+
+
+def _verdict_line(verdict: dict[str, Any], lang: str) -> str:
+    mark = _say(lang, _MARK[verdict["status"]])
+    line = _say(lang, "Day {day}: {verdict}", day=verdict["day"], verdict=mark)
+    if verdict["resume_day"] is not None:
+        line += _say(lang, " (no longer 'avoid' from day {day})", day=verdict["resume_day"])
+    return line
 
 
 def _cut(text: str, width: int) -> str:

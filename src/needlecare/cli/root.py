@@ -19,6 +19,19 @@ app = typer.Typer(
 EXIT_BAD_INPUT = 2
 
 
+def checked_language(lang: str) -> str:
+    """A `--lang` value as a shipped language ('es-MX' -> 'es'); exit 2 for any other."""
+    from needlecare.i18n import shipped_locales, supported
+
+    found = supported(lang)
+    if found is None:
+        typer.echo(
+            f"error: --lang must be one of {', '.join(shipped_locales())}, not {lang!r}", err=True
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return found
+
+
 def _print_version(value: bool) -> None:
     if value:
         import needlecare

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from needlecare.cli.root import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app, checked_language
+from needlecare.i18n import Text, localize, translator
 
 
 def _fail(message: str) -> None:
@@ -24,17 +25,28 @@ def _parse_date(name: str, value: str) -> date:
         raise  # unreachable: _fail exits
 
 
-def render_timeline(result: dict[str, Any]) -> str:
-    """A readable table: one block per day; what may return is named on the day it returns."""
+def render_timeline(result: dict[str, Any], lang: str = "en") -> str:
+    """A readable table: one block per day; what may return is named on the day it returns.
+    `result` is already in `lang` (localize_timeline); the headings are translated here."""
     treatment = result["treatment"]
     today = result["today"]
+    _ = translator(lang)
+    day_h, date_h, phase_h, expect_h = _("Day"), _("Date"), _("Phase"), _("What to expect")
+    avoid_h, returned_h = _("avoid:"), _("no longer avoided:")
+    heading = Text(
+        "Recovery timeline: {device} {depth} mm (band {band}, {band_name}), treated {date}",
+        device=treatment["device"],
+        depth=format(treatment["depth_mm"], "g"),
+        band=treatment["band"],
+        band_name=Text(treatment["band_name"]),
+        date=treatment["date"],
+    )
     lines = [
-        f"Recovery timeline: {treatment['device']} {treatment['depth_mm']:g} mm "
-        f"(band {treatment['band']}, {treatment['band_name']}), treated {treatment['date']}"
-        + (f", today is day {today}" if today is not None else ""),
-        "Informs, never diagnoses. Contact your clinic if anything worries you.",
+        localize(lang, heading)
+        + (localize(lang, Text(", today is day {day}", day=today)) if today is not None else ""),
+        _("Informs, never diagnoses. Contact your clinic if anything worries you."),
         "",
-        f"{'Day':>3}  {'Date':<10}  {'Phase':<12}  What to expect",
+        f"{day_h:>3}  {date_h:<10}  {phase_h:<12}  {expect_h}",
     ]
     previous_avoid: list[str] = []
     for day in result["days"]:
@@ -43,14 +55,36 @@ def render_timeline(result: dict[str, Any]) -> str:
         lines.append(f"{day['day']:>3}  {day['date']:<10}  {day['phase']:<12}  {first}{marker}")
         lines.extend(f"{'':31}{item}" for item in rest)
         if day["day"] == 0:
-            lines.extend(f"{'':31}avoid: {item}" for item in day["avoid"])
+            lines.extend(f"{'':31}{avoid_h} {item}" for item in day["avoid"])
         else:
             returned = [item for item in previous_avoid if item not in day["avoid"]]
-            lines.extend(f"{'':31}no longer avoided: {item}" for item in returned)
+            lines.extend(f"{'':31}{returned_h} {item}" for item in returned)
         previous_avoid = day["avoid"]
     lines.append("")
-    lines.append("Daily care: " + " | ".join(result["days"][1]["care"][:4]))
+    lines.append(_("Daily care:") + " " + " | ".join(result["days"][1]["care"][:4]))
     return "\n".join(lines)
+
+
+def localize_timeline(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The timeline's words in `lang`: each day's lists and the band's name (the JSON keys,
+    dates, days and phase codes stay as they are)."""
+    if lang == "en":
+        return result
+    days = [
+        {
+            **day,
+            **{
+                key: [localize(lang, item) for item in day[key]]
+                for key in ("expected", "care", "avoid")
+            },
+        }
+        for day in result["days"]
+    ]
+    treatment = {
+        **result["treatment"],
+        "band_name": localize(lang, result["treatment"]["band_name"]),
+    }
+    return {**result, "treatment": treatment, "days": days}
 
 
 @app.command()
@@ -61,8 +95,10 @@ def timeline(
     fitzpatrick: Annotated[int | None, typer.Option(help="Fitzpatrick skin type 1-6.")] = None,
     today: Annotated[str | None, typer.Option(help="Today's date, YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the text (en, es).")] = "en",
 ) -> None:
     """Day-by-day recovery timeline (day 0 to 42) after a microneedling treatment."""
+    lang = checked_language(lang)
     from needlecare.timeline import TimelineInvalid, build_timeline
 
     when = _parse_date("--date", treatment_date)
@@ -78,4 +114,5 @@ def timeline(
                 f"error: --{error['field'].replace('_mm', '')}: {error['message']}", err=True
             )
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    typer.echo(json.dumps(result, ensure_ascii=False) if as_json else render_timeline(result))
+    result = localize_timeline(result, lang)
+    typer.echo(json.dumps(result, ensure_ascii=False) if as_json else render_timeline(result, lang))

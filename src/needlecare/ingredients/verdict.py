@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from needlecare.i18n import Text
 from needlecare.ingredients.flags import flag_definition, flag_order
 from needlecare.knowledge.bands import Band
 from needlecare.knowledge.windows import Window, windows
@@ -85,9 +86,17 @@ def decide(
                 "info",
                 "unrecognized",
                 unknown,
-                f"Not recognised: {', '.join(unknown)}. NeedleCare cannot say what "
-                f"{'it is' if len(unknown) == 1 else 'they are'}; ask your clinic before using "
-                "this on treated skin.",
+                Text(
+                    "Not recognised: {names}. NeedleCare cannot say what it is; ask your clinic "
+                    "before using this on treated skin.",
+                    names=", ".join(unknown),
+                )
+                if len(unknown) == 1
+                else Text(
+                    "Not recognised: {names}. NeedleCare cannot say what they are; ask your "
+                    "clinic before using this on treated skin.",
+                    names=", ".join(unknown),
+                ),
                 UNKNOWN_SOURCE,
             )
         )
@@ -98,7 +107,10 @@ def decide(
                 "info",
                 "fuzzy_match",
                 fuzzy,
-                f"Read as {', '.join(fuzzy)} from a misspelt or damaged name; check the label.",
+                Text(
+                    "Read as {names} from a misspelt or damaged name; check the label.",
+                    names=", ".join(fuzzy),
+                ),
                 UNKNOWN_SOURCE,
             )
         )
@@ -111,7 +123,7 @@ def decide(
                 "caution",
                 "bland_only",
                 [f.name for f in findings],
-                _window_text("Only bland products for now", bland, band),
+                _window_text(Text("Only bland products for now"), bland, band),
                 bland.cite[0],
                 bland.resume_day(band),
             )
@@ -133,68 +145,75 @@ def _reason_for(
     day: int,
     band: Band | None,
 ) -> _Reason | None:
+    # Reasons are Text: message ids with placeholders (English in the JSON contract),
+    # translated where a reader sees them; ingredient names stay as the label wrote them.
     who = ", ".join(names)
-    label = definition["label"]
-    extra = "".join(f" ({note})" for note in notes)
+    label = Text(definition["label"])
+    extra: Text | str = ""
+    for note in notes:
+        extra = Text("{before} ({note})", before=extra, note=Text(note))
+    values = {"who": who, "label": label, "extra": extra}
     source = window.cite[0] if window else definition["cite"][0]
     if definition["before_window"] == "none":
-        return _Reason("info", flag, names, f"{who}: {label}{extra}.", source)
+        return _Reason("info", flag, names, Text("{who}: {label}{extra}.", **values), source)
     if window is None:
         return _Reason(
             "caution",
             flag,
             names,
-            f"{who}: {label}{extra}. The clinical reference gives no waiting time for "
-            "it after needling; ask your clinic before using it on treated skin.",
+            Text(
+                "{who}: {label}{extra}. The clinical reference gives no waiting time for it "
+                "after needling; ask your clinic before using it on treated skin.",
+                **values,
+            ),
             source,
         )
     resume, caution_until = window.resume_day(band), window.caution_until(band)
     if day < resume:
         status = definition["before_window"]
-        verb = "Avoid" if status == "avoid" else "Take care"
-        return _Reason(
-            status,
-            flag,
-            names,
-            _window_text(f"{who}: {label}{extra}. {verb} until day {resume}", window, band),
-            source,
-            resume,
+        lead = (
+            Text("{who}: {label}{extra}. Avoid until day {day}", day=resume, **values)
+            if status == "avoid"
+            else Text("{who}: {label}{extra}. Take care until day {day}", day=resume, **values)
         )
+        return _Reason(status, flag, names, _window_text(lead, window, band), source, resume)
     if day < caution_until:
-        return _Reason(
-            "caution",
-            flag,
-            names,
-            _window_text(
-                f"{who}: {label}{extra}. Take care until day {caution_until}", window, band
-            ),
-            source,
-            resume,
-        )
+        lead = Text("{who}: {label}{extra}. Take care until day {day}", day=caution_until, **values)
+        return _Reason("caution", flag, names, _window_text(lead, window, band), source, resume)
     return _Reason(
         "info",
         flag,
         names,
-        f"{who}: {label}{extra}. Allowed again from day {max(resume, caution_until)}"
-        + _joined(window.condition)
-        + ".",
+        Text(
+            "{who}: {label}{extra}. Allowed again from day {day}{condition}.",
+            day=max(resume, caution_until),
+            condition=_joined(window.condition),
+            **values,
+        ),
         source,
         resume,
     )
 
 
-def _window_text(lead: str, window: Window, band: Band | None) -> str:
+def _window_text(lead: Text, window: Window, band: Band | None) -> Text:
     varies = len(set(window.resume_days.values())) > 1
-    band_note = " (depth unknown: the longest wait of any depth)" if band is None and varies else ""
-    return f"{lead}{band_note}{_joined(window.condition)}."
+    band_note = (
+        Text(" (depth unknown: the longest wait of any depth)") if band is None and varies else ""
+    )
+    return Text(
+        "{lead}{band_note}{condition}.",
+        lead=lead,
+        band_note=band_note,
+        condition=_joined(window.condition),
+    )
 
 
-def _joined(condition: str) -> str:
+def _joined(condition: str) -> Text | str:
     if not condition:
         return ""
     first = condition.split()[0].lower()
     joiner = "," if first in ("and", "or", "unless", "then", "from") else ";"
-    return f"{joiner} {condition}"
+    return Text("{joiner} {condition}", joiner=joiner, condition=Text(condition))
 
 
 def _status(

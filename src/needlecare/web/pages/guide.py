@@ -13,14 +13,20 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request, Response
 
 from needlecare.guide import Citation, Page, PageNotFound, Sheet, page, pages, search
-from needlecare.i18n import N_
+from needlecare.i18n import N_, resolve_locale, speaking
 from needlecare.knowledge import citations
-from needlecare.services import clock, protocols
+from needlecare.services import clock, language, protocols
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import MaybeViewer, PatientViewer, StaffViewer
-from needlecare.web.pages.rendering import PageRoute, add_nav_item, render, templates
+from needlecare.web.pages.rendering import (
+    PageRoute,
+    add_nav_item,
+    page_locale,
+    render,
+    templates,
+)
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -84,18 +90,19 @@ def _reader_protocol(uow: UowDep, viewer: Principal | None) -> protocols.Protoco
 @router.get("/guide")
 def guide_index(request: Request, viewer: MaybeViewer, uow: UowDep, q: str = "") -> Response:
     query = q.strip()[:MAX_QUERY_CHARS]
+    locale = page_locale(request, viewer)
     context = {
-        "title": "Aftercare guide",
-        "pages": pages(protocol=_reader_protocol(uow, viewer)),
+        "title": N_("Aftercare guide"),
+        "pages": pages(locale, protocol=_reader_protocol(uow, viewer)),
         "q": query,
-        "hits": search(query) if query else [],
+        "hits": search(query, locale) if query else [],
     }
     return render(request, "guide/index.html", context, viewer=viewer)
 
 
 @router.get(SOURCES_PATH)
 def guide_sources(request: Request, viewer: MaybeViewer) -> Response:
-    context = {"title": "Sources of the guide", **_sources_context()}
+    context = {"title": N_("Sources of the guide"), **_sources_context()}
     return render(request, "guide/sources.html", context, viewer=viewer)
 
 
@@ -117,10 +124,12 @@ def sheet_document(sheet: Sheet) -> Document:
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
-    html = templates.env.get_template("guide/sheet_pdf.html").render(
-        sheet=sheet,
-        printed=sheet.today,  # the day the sheet was made for, in the patient's zone
-    )
+    with speaking(sheet.locale) as language:
+        html = templates.env.get_template("guide/sheet_pdf.html").render(
+            sheet=sheet,
+            locale=language,
+            printed=sheet.today,  # the day the sheet was made for, in the patient's zone
+        )
     css = files("needlecare.web").joinpath("templates", PDF_CSS).read_text("utf-8")
     fetcher = URLFetcher(allowed_protocols=("data",))
     return HTML(string=html, url_fetcher=fetcher).render(stylesheets=[CSS(string=css)])
@@ -144,28 +153,29 @@ def _pdf(sheet: Sheet) -> Response:
     )
 
 
-def _patient_sheet(uow: UowDep, viewer: Principal) -> Sheet | None:
+def _patient_sheet(uow: UowDep, viewer: Principal, locale: str) -> Sheet | None:
     assert viewer.patient_id is not None  # guaranteed by PatientViewer
     try:
         today = clock.today_for(uow, viewer, viewer.patient_id)  # the patient's local date
-        return protocols.aftercare_sheet(uow, viewer, viewer.patient_id, today=today)
+        return protocols.aftercare_sheet(uow, viewer, viewer.patient_id, today=today, locale=locale)
     except NotFound:
         return None  # no treatment recorded yet
 
 
 @router.get("/guide/sheet")
 def my_sheet(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    sheet = _patient_sheet(uow, viewer)
+    sheet = _patient_sheet(uow, viewer, page_locale(request, viewer))
     if sheet is None:
         return render(
-            request, "guide/no_treatment.html", {"title": "Your aftercare sheet"}, viewer=viewer
+            request, "guide/no_treatment.html", {"title": N_("Your aftercare sheet")}, viewer=viewer
         )
     return _sheet_page(request, viewer, sheet, "/guide/sheet")
 
 
 @router.get("/guide/sheet.pdf")
-def my_sheet_pdf(viewer: PatientViewer, uow: UowDep) -> Response:
-    sheet = _patient_sheet(uow, viewer)
+def my_sheet_pdf(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+    # The stored choice first (a PDF outlives the browser that asked for it), then the browser.
+    sheet = _patient_sheet(uow, viewer, page_locale(request, viewer))
     if sheet is None:
         raise NotFound("treatment")
     return _pdf(sheet)
@@ -174,27 +184,31 @@ def my_sheet_pdf(viewer: PatientViewer, uow: UowDep) -> Response:
 @router.get("/clinic/patients/{patient_id}/sheet")
 def patient_sheet(request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
     today = clock.today_for(uow, viewer, patient_id)  # the patient's date, not the clinic's
-    sheet = protocols.aftercare_sheet(uow, viewer, patient_id, today=today)
+    locale = page_locale(request, viewer)
+    sheet = protocols.aftercare_sheet(uow, viewer, patient_id, today=today, locale=locale)
     return _sheet_page(request, viewer, sheet, f"/clinic/patients/{patient_id}/sheet")
 
 
 @router.get("/clinic/patients/{patient_id}/sheet.pdf")
 def patient_sheet_pdf(patient_id: int, viewer: StaffViewer, uow: UowDep) -> Response:
     today = clock.today_for(uow, viewer, patient_id)
-    return _pdf(protocols.aftercare_sheet(uow, viewer, patient_id, today=today))
+    # The clinic prints it for the patient: in the language the patient chose.
+    locale = resolve_locale(language.patient_language(uow, patient_id))
+    return _pdf(protocols.aftercare_sheet(uow, viewer, patient_id, today=today, locale=locale))
 
 
 # Last: "/guide/{slug}" would otherwise answer for "/guide/sheet" and "/guide/sources".
 @router.get("/guide/{slug}")
 def guide_page(request: Request, slug: str, viewer: MaybeViewer, uow: UowDep) -> Response:
     try:
-        found = page(slug[:100], protocol=_reader_protocol(uow, viewer))
+        locale = page_locale(request, viewer)
+        found = page(slug[:100], locale, protocol=_reader_protocol(uow, viewer))
     except PageNotFound:
         raise NotFound("guide page") from None
     context = {
         "title": found.title,
         "page": found,
-        "pages": pages(),
+        "pages": pages(locale),
         "source_href": source_href,
     }
     return render(request, "guide/page.html", context, viewer=viewer)
