@@ -266,10 +266,14 @@ def _drop_preprocessing(step: str) -> None:
     read.prepare = prepare  # type: ignore[assignment]
 
 
+NO_REPAIR = False  # --without repair: the text as read, no flagged-name repair
+
+
 def _tesseract(name: str, photo: bytes) -> tuple[str, float]:
     from needlecare.ocr import read_label
+    from needlecare.ocr.repair import repair_reading
 
-    reading = read_label(photo)
+    reading = read_label(photo) if NO_REPAIR else repair_reading(read_label(photo))
     return reading.text, reading.confidence
 
 
@@ -370,7 +374,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each recognised text")
     parser.add_argument("--write-fixtures", type=Path, default=None)
     parser.add_argument("--save", type=Path, default=None, help="also save the photos here")
-    parser.add_argument("--without", choices=["deskew", "clahe", "resize"], default=None)
+    parser.add_argument("--without", choices=["deskew", "clahe", "resize", "repair"], default=None)
     parser.add_argument(
         "--score-texts", type=Path, default=None, help="score another engine's JSONL output"
     )
@@ -385,7 +389,10 @@ def main() -> None:
                 make_set(LEVELS[name], args.n, args.seed)
             ):
                 (args.save / f"{name}_{number:02d}_{label_id}.jpg").write_bytes(photo)
-    if args.without:
+    if args.without == "repair":
+        global NO_REPAIR
+        NO_REPAIR = True
+    elif args.without:
         _drop_preprocessing(args.without)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name in args.sets:

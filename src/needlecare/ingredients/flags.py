@@ -102,6 +102,28 @@ def active_flag_names() -> frozenset[str]:
     return frozenset(n for n in names if not any((f, n) in rules.excluded for f in active))
 
 
+@cache
+def flagged_names() -> frozenset[str]:
+    """Canonical names that carry a flag whose verdict before its window is avoid or caution,
+    as a major ingredient, or a comedogenic rating at the threshold: the names a misread must
+    not hide (the OCR's repair step looks only for these)."""
+    wanted = {
+        flag
+        for flag, definition in data.flags_document()["flags"].items()
+        if definition.get("before_window") in ("avoid", "caution")
+    }
+    candidates = {*data.inventory().names, *data.drug_names(), *_rules().by_name}
+    names = {
+        name
+        for name in candidates
+        if any(hit.flag in wanted for hit in _flags_for.__wrapped__(name, True))
+    }
+    threshold = comedogenic_threshold()
+    ratings = data.comedogenic_document()["ratings"]
+    names |= {name for name, entry in ratings.items() if entry["rating"] >= threshold}
+    return frozenset(names)
+
+
 def flag_order() -> tuple[str, ...]:
     return _rules().order
 

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from needlecare.ocr.prepare import prepare, to_png
 from needlecare.ocr.tesseract import ENGINE_NAME, Word, recognise_words
 
-_BULLET_LOOKALIKES = re.compile(r"[*»«°+·•®©]{1,3}")
+_BULLET_LOOKALIKES = re.compile(r"[*»«°+·•®©¢‘’]{1,3}")
+_BULLET_MARKS = "*»«°+·•®¢‘’"
+# A small bullet between two names is also read as a lone letter ("Glycerin e Squalane"); no
+# ingredient name is one of these letters, so between two capitalised words it is a bullet.
+_BULLET_LETTERS = frozenset({"e", "o", "c"})
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,9 @@ class LabelReading:
     confidence: float  # 0-1, mean word confidence weighted by word length
     words: tuple[Word, ...]
     engine: str = ENGINE_NAME
+    # (name written into `text`, what the photo read) for each misread flagged name that
+    # `needlecare.ocr.repair` replaced; the scan marks these to check against the label.
+    repairs: tuple[tuple[str, str], ...] = ()
 
 
 def read_label(data: bytes) -> LabelReading:
@@ -34,9 +41,10 @@ def _text(words: list[Word]) -> str:
             lines.append([])
             previous = word.line
         lines[-1].append(_repair(word.text))
+    lines = [_letter_bullets(line) for line in lines]
     if sum(line.count("•") for line in lines) >= 3:
-        # A bullet list: a bullet read stuck to a name ('EDTA*') is a bullet too.
-        lines = [[_split_trailing_bullet(word) for word in line] for line in lines]
+        # A bullet list: a bullet read stuck to a name ('EDTA*', '‘CERAMIDE') is a bullet too.
+        lines = [[_split_stuck_bullet(word) for word in line] for line in lines]
     if not lines:
         return ""
     text = " ".join(lines[0])
@@ -75,10 +83,25 @@ def _repair(word: str) -> str:
     return word
 
 
-def _split_trailing_bullet(word: str) -> str:
-    stripped = word.rstrip("*»«°+·•")
+def _letter_bullets(line: list[str]) -> list[str]:
+    out = list(line)
+    for index in range(1, len(line) - 1):
+        if (
+            line[index] in _BULLET_LETTERS
+            and line[index - 1][:1].isupper()
+            and line[index + 1][:1].isupper()
+        ):
+            out[index] = "•"
+    return out
+
+
+def _split_stuck_bullet(word: str) -> str:
+    stripped = word.rstrip(_BULLET_MARKS)
     if stripped and stripped != word and stripped[-1].isalnum():
-        return f"{stripped} •"
+        word = f"{stripped} •"
+    stripped = word.lstrip(_BULLET_MARKS)
+    if stripped and stripped != word and stripped[0].isalnum():
+        word = f"• {stripped}"
     return word
 
 

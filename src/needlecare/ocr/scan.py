@@ -1,9 +1,10 @@
 """scan_label: a label photo → `check_label`'s JSON contract plus what the OCR read.
 
 Adds `"ocr": {"engine", "text", "confidence"}` and, per ingredient, `"ocr_confidence"` (0-1,
-the lowest confidence of the words that make up the name) and `"ocr_check"` (read with low
-confidence, or only by a fuzzy match: compare it with the label). A list with names to check
-never gets a better verdict than "caution", and the verdict names them
+the lowest confidence of the words that make up the name), `"ocr_read_as"` (what the photo
+read when `needlecare.ocr.repair` took it for a flagged name, else null) and `"ocr_check"`
+(read with low confidence, only by a fuzzy match, or repaired: compare it with the label).
+A list with names to check never gets a better verdict than "caution", and the verdict names them
 (`verdict["check_against_label"]`): a misread retinoid must not come out as "ok".
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from needlecare.ingredients import check_label
 from needlecare.ocr.read import LabelReading, read_label
+from needlecare.ocr.repair import repair_reading
 
 LOW_CONFIDENCE = 0.70  # tesseract's clean label words score 0.85-0.96
 _WORD = re.compile(r"[0-9A-Za-zÀ-ÿ]+")
@@ -26,7 +28,7 @@ def scan_label(
 ) -> dict[str, Any]:
     """Read the photo and check the list. Raises `PhotoRejected`, `OcrUnavailable`, and
     `NotAnIngredientList` (nothing readable as a list) like `check_label`."""
-    reading = read_label(data)
+    reading = repair_reading(read_label(data))
     result = check_label(reading.text, day=day, band=band, rinse_off=rinse_off)
     return with_ocr(result, reading)
 
@@ -35,14 +37,28 @@ def with_ocr(result: dict[str, Any], reading: LabelReading) -> dict[str, Any]:
     """`result` (check_label's JSON for `reading.text`) with the OCR fields added."""
     aligner = _Aligner(reading)
     to_check: list[str] = []
+    described: list[str] = []
     for item in result["ingredients"]:
         confidence = aligner.confidence(item["raw"])
         item["ocr_confidence"] = round(confidence, 3)
+        item["ocr_read_as"] = next(
+            (
+                read
+                for written, read in reading.repairs
+                if written.casefold() in item["raw"].casefold()
+            ),
+            None,
+        )
         item["ocr_check"] = (
-            confidence < LOW_CONFIDENCE or not item["recognized"] or item["match"] == "fuzzy"
+            confidence < LOW_CONFIDENCE
+            or not item["recognized"]
+            or item["match"] == "fuzzy"
+            or item["ocr_read_as"] is not None
         )
         if item["ocr_check"]:
             to_check.append(item["raw"])
+            read = item["ocr_read_as"]
+            described.append(f"{item['raw']} (read as “{read}”)" if read else item["raw"])
     verdict = result["verdict"]
     verdict["check_against_label"] = to_check
     if to_check:
@@ -53,7 +69,7 @@ def with_ocr(result: dict[str, Any], reading: LabelReading) -> dict[str, Any]:
                 "ingredient": ", ".join(to_check),
                 "flag": "ocr_uncertain",
                 "text": "Read from the photo with low confidence: "
-                + ", ".join(to_check)
+                + ", ".join(described)
                 + ". Check these names against the label (or type the list) before "
                 "relying on this verdict.",
                 "source": _SOURCE,

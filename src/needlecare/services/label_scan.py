@@ -14,6 +14,7 @@ from typing import Any
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ocr import LabelReading, OcrUnavailable, read_label
 from needlecare.ocr.barcode import read_barcodes
+from needlecare.ocr.repair import repair_reading
 from needlecare.ocr.scan import with_ocr
 from needlecare.photos.errors import PhotoRejected
 from needlecare.services import audit, catalogue, products
@@ -102,7 +103,7 @@ def _read(
                     if found is not None:
                         listed = LabelReading(found.inci_text, 1.0, (), engine="barcode")
                         return listed, found.name
-        return read_label(content), None
+        return repair_reading(read_label(content)), None
     except PhotoRejected as error:
         raise Invalid.field(FIELD, error.message) from None
     except OcrUnavailable:

@@ -63,6 +63,9 @@ class OcrReading(Loose):
 
 class ScannedIngredient(Ingredient):
     ocr_confidence: float = Field(ge=0, le=1)
+    ocr_read_as: str | None = Field(
+        None, description="What the photo read, when taken for this flagged name (check it)"
+    )
     ocr_check: bool
 
 

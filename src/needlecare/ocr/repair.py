@@ -1,0 +1,146 @@
+"""Repair misread names of flagged ingredients, never silently.
+
+The checker's own fuzzy match is strict on purpose (a typed "Retinal" is not "Retinol"). A
+photo misreads letters in known ways ("Akohol Denat.", "Benz)! Akohol", "0zokerite"), and a
+missed retinoid or drying alcohol is the failure that matters. So for the OCR only, an
+ingredient the checker did not recognise is compared with the names that carry an avoid or
+caution flag (`flags.flagged_names`), after folding the letters OCR confuses, and replaced when
+the nearest known name within a small edit distance is flagged and no other name is as near
+("Cetyi Akohol" stays unknown: it is nearer Cetyl Alcohol than Benzyl Alcohol). The replaced
+ingredient keeps what was read (`ocr_read_as`) and must be checked against the label
+(`scan.with_ocr`); a repair only adds a flagged name, so it only makes the verdict more careful.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+
+from needlecare.ingredients import NotAnIngredientList, check_label, data
+from needlecare.ingredients.flags import flagged_names
+from needlecare.ocr.read import LabelReading
+
+MIN_KEY = 6  # shorter reads are too ambiguous to repair
+MAX_EDITS = 3
+# Letters and marks the engine confuses, folded the same way on both sides of the comparison.
+_FOLD = str.maketrans({"0": "O", "1": "L", "I": "L", "!": "L", "|": "L", "]": "L", "[": "L"})
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_TOKEN = re.compile(r"[0-9A-Za-zÀ-ÿ]+")
+
+
+def _key(text: str) -> str:
+    """Upper case, OCR-confusable letters folded, brackets and everything but letters and
+    digits dropped: 'Benz)! Akohol' -> 'BENZLAKOHOL'."""
+    folded = _BRACKETED.sub(" ", text).upper().translate(_FOLD)
+    return "".join(character for character in folded if character.isalnum())
+
+
+@cache
+def _names() -> tuple[list[str], list[str | None], frozenset[str]]:
+    """Folded keys of every known name, the name for each (None when two names share the
+    key), and the flagged names."""
+    flagged = flagged_names()
+    by_key: dict[str, str | None] = {}
+    for name in (*data.inventory().names, *data.drug_names(), *flagged):
+        key = _key(name)
+        by_key[key] = None if key in by_key and by_key[key] != name else name
+    return list(by_key), list(by_key.values()), flagged
+
+
+def nearest_flagged(read: str) -> str | None:
+    """The flagged name `read` is a misreading of: the one known name nearest to it, when
+    that name is flagged and no other name is as near. None otherwise."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    key = _key(read)
+    if len(key) < MIN_KEY:
+        return None
+    limit = min(MAX_EDITS, round(len(key) / 4))
+    keys, names, flagged = _names()
+    found = process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=2)
+    if not found:
+        return None
+    if len(found) > 1 and found[1][1] == found[0][1]:
+        return None  # two names as near: a person must read the label
+    name = names[found[0][2]]
+    return name if name in flagged else None
+
+
+def _variants(raw: str) -> list[str]:
+    """The read name, and without a stray short word the engine added at either end."""
+    words = raw.split()
+    variants = [raw]
+    if len(words) > 2 and len(words[0]) <= 2:
+        variants.append(" ".join(words[1:]))
+    if len(words) > 2 and len(words[-1]) <= 2:
+        variants.append(" ".join(words[:-1]))
+    return variants
+
+
+def _span_pattern(raw: str) -> re.Pattern[str] | None:
+    """Where `raw` (the checker's cleaned reading) sits in the OCR text: its letters and digits
+    in order, anything but letters between them."""
+    tokens = _TOKEN.findall(raw)
+    if not tokens:
+        return None
+    pattern = r"[^0-9A-Za-zÀ-ÿ]*".join(map(re.escape, tokens))
+    tail = raw[raw.rfind(tokens[-1]) + len(tokens[-1]) :].strip()
+    if tail:  # "Denat." keeps its full stop
+        pattern += f"(?:{re.escape(tail)})?"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _repair_item(raw: str) -> list[tuple[str, str]]:
+    """(text as the checker saw it, name to write) for an unrecognised ingredient: the whole
+    name; or each part of a slash list ("Cl M7891/Titanium Dioxide"); or a one-word flagged
+    name (a drug) inside it ("lazarotene Cream 0.1%")."""
+    name = next(filter(None, map(nearest_flagged, _variants(raw))), None)
+    if name is not None:
+        return [(raw, name.title())]
+    if "/" in raw:
+        parts = raw.split("/")
+        names = [nearest_flagged(part) for part in parts]
+        if any(names):
+            written = "/".join(n.title() if n else p for n, p in zip(names, parts, strict=True))
+            return [(raw, written)]
+    return _repair_words(raw)
+
+
+def _repair_words(text: str) -> list[tuple[str, str]]:
+    """One-word flagged names (drugs) misread in `text`. A word read exactly is left alone:
+    where the checker set an exact name aside it did so on purpose."""
+    found = []
+    for word in _TOKEN.findall(text):
+        name = nearest_flagged(word) if len(word) > MIN_KEY else None
+        if name is not None and " " not in name and _key(word) != _key(name):
+            found.append((word, name.title()))
+    return found
+
+
+def repair_reading(reading: LabelReading) -> LabelReading:
+    """`reading` with misread flagged names replaced in its text, and the repairs listed as
+    (name written, what was read). Unchanged when nothing is repaired."""
+    try:
+        result = check_label(reading.text)
+    except (NotAnIngredientList, ValueError):
+        return reading
+    found: list[tuple[str, str]] = []  # (what the checker saw, name to write)
+    for item in result["ingredients"]:
+        if not item["recognized"]:
+            found += _repair_item(item["raw"])
+    for ignored in result["ignored"]:
+        found += _repair_words(ignored["text"])
+    text = reading.text
+    repairs: list[tuple[str, str]] = []
+    for raw, written in found:
+        pattern = _span_pattern(raw)
+        match = pattern.search(text) if pattern else None
+        if match is None:
+            continue
+        text = text[: match.start()] + written + text[match.end() :]
+        repairs.append((written, match.group(0)))
+    if not repairs:
+        return reading
+    return replace(reading, text=text, repairs=tuple(repairs))

@@ -1,0 +1,111 @@
+"""The OCR's repair of misread flagged names: found, marked to check, never silent, and never
+taken for a name that is not flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from needlecare.ingredients import check_label
+from needlecare.ocr.read import LabelReading, _text
+from needlecare.ocr.repair import nearest_flagged, repair_reading
+from needlecare.ocr.scan import with_ocr
+from needlecare.ocr.tesseract import Word
+
+
+def _words(line: str) -> list[Word]:
+    return [Word(word, 0.9, (1, 1, 1)) for word in line.split()]
+
+
+def _reading(text: str) -> LabelReading:
+    return LabelReading(text, 0.9, tuple(_words(text)))
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [
+        ("Akohol Denat.", "ALCOHOL DENAT."),
+        ("Benz)! Akohol", "BENZYL ALCOHOL"),
+        ("0zokerite", "OZOKERITE"),
+        ("Tazarotcne", "TAZAROTENE"),
+        ("Retino1", "RETINOL"),
+        ("ie Lavandula Angustifolia (Lavender) Oil", "LAVANDULA ANGUSTIFOLIA OIL"),
+        ("Hamamei)lis Virginiana Water", "HAMAMELIS VIRGINIANA WATER"),
+    ],
+)
+def test_misread_flagged_names_are_found(read: str, name: str) -> None:
+    assert nearest_flagged(read) == name
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "Cetyi Akohol",  # nearer Cetyl Alcohol (not flagged) than Benzyl Alcohol
+        "Glycer1n",  # not flagged at all
+        "Cl 7749.",  # as near CI 77491 as CI 77492 and others: a person must look
+        "Aova",  # too short to repair
+        "Buylated Hydroxytoluene",  # a non-flagged name
+    ],
+)
+def test_reads_near_no_single_flagged_name_are_left_alone(read: str) -> None:
+    assert nearest_flagged(read) is None
+
+
+def test_a_repaired_name_is_judged_and_marked_to_check_with_what_was_read() -> None:
+    reading = repair_reading(_reading("Akohol Denat., Aqua, Glycerin, Benz)! Akohol"))
+    assert reading.text == "Alcohol Denat., Aqua, Glycerin, Benzyl Alcohol"
+    assert reading.repairs == (
+        ("Alcohol Denat.", "Akohol Denat."),
+        ("Benzyl Alcohol", "Benz)! Akohol"),
+    )
+    result = with_ocr(check_label(reading.text, day=1), reading)
+    by_name = {item["name"]: item for item in result["ingredients"]}
+    assert by_name["ALCOHOL DENAT."]["ocr_read_as"] == "Akohol Denat."
+    assert by_name["ALCOHOL DENAT."]["ocr_check"] is True
+    assert by_name["BENZYL ALCOHOL"]["ocr_read_as"] == "Benz)! Akohol"
+    assert by_name["AQUA"]["ocr_read_as"] is None
+    assert result["verdict"]["status"] == "avoid"
+    assert result["verdict"]["check_against_label"] == ["Alcohol Denat.", "Benzyl Alcohol"]
+    reason = next(r for r in result["verdict"]["reasons"] if r["flag"] == "ocr_uncertain")
+    assert "Alcohol Denat. (read as “Akohol Denat.”)" in reason["text"]
+
+
+def test_a_repair_turns_an_unknown_name_into_the_flag_it_carries() -> None:
+    read = "Aqua, Glycerin, Akohol Denat., Panthenol"
+    plain = with_ocr(check_label(read, day=1), _reading(read))
+    repaired = repair_reading(_reading(read))
+    result = with_ocr(check_label(repaired.text, day=1), repaired)
+    # Without the repair the unknown name only holds the verdict at caution; with it the
+    # drying alcohol is judged: avoid, and until when.
+    assert plain["verdict"]["status"] == "caution"
+    assert result["verdict"]["status"] == "avoid"
+    assert result["verdict"]["resume_day"] is not None
+
+
+def test_a_misread_drug_name_and_a_misread_slash_synonym_are_repaired() -> None:
+    read = "lazarotene Cream 0.1% Inactive: Aqua, Cl M7891/Titanium Dioxide, Carbomer"
+    reading = repair_reading(_reading(read))
+    assert (
+        reading.text == "Tazarotene Cream 0.1% Inactive: Aqua, Ci 77891/Titanium Dioxide, Carbomer"
+    )
+    result = with_ocr(check_label(reading.text, day=1), reading)
+    read_as = {item["name"]: item["ocr_read_as"] for item in result["ingredients"]}
+    assert read_as["TAZAROTENE"] == "lazarotene"
+    assert read_as["CI 77891/TITANIUM DIOXIDE"] == "Cl M7891/Titanium Dioxide"
+    assert read_as["AQUA"] is None
+
+
+def test_a_reading_with_nothing_to_repair_is_returned_as_it_is() -> None:
+    reading = _reading("Aqua, Glycerin, Squalane")
+    assert repair_reading(reading) is reading
+
+
+def test_bullets_misread_as_letters_or_marks_between_names_become_bullets() -> None:
+    text = _text(_words("Ingredients ¢ Aqua • Glycerin e Squalane e Panthenol"))
+    assert text == "Ingredients • Aqua • Glycerin • Squalane • Panthenol"
+    names = [i["name"] for i in check_label(text)["ingredients"]]
+    assert names == ["AQUA", "GLYCERIN", "SQUALANE", "PANTHENOL"]
+
+
+def test_marks_stuck_to_either_end_of_a_name_in_a_bullet_list_split_off() -> None:
+    words = _words("AQUA • GLYCERIN • LACTYLATE® SODIUM • ‘CERAMIDE NP • TOCOPHEROL")
+    assert _text(words) == "AQUA • GLYCERIN • LACTYLATE • SODIUM • • CERAMIDE NP • TOCOPHEROL"
