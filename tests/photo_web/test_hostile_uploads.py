@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from needlecare.services import budget
-from photos.attacks import deep_alpha_png, header_only_jpeg, scan_bomb_jpeg
+from photos.attacks import deep_alpha_png, header_only_jpeg, header_only_png, scan_bomb_jpeg
 
 from .conftest import API, skin_photo
 
@@ -27,8 +27,9 @@ def upload(client: TestClient, who: Any, patient_id: int, content: bytes) -> Any
     [
         (lambda: scan_bomb_jpeg(1200, 1000, repeats=500), "photo_rejected"),
         (lambda: header_only_jpeg(6000, 6600), "photo_rejected"),
+        (lambda: header_only_png(6000, 6600), "photo_rejected"),
     ],
-    ids=["scan-bomb", "header-claims-40mp"],
+    ids=["scan-bomb", "header-claims-40mp", "16-bit-rgba-png-over-the-memory-budget"],
 )
 def test_decoding_bombs_are_refused_with_422(
     client: TestClient, world: Any, attack: Any, code: str

@@ -72,3 +72,13 @@ def deep_alpha_png(width: int, height: int) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
     )
+
+
+def header_only_png(width: int, height: int, depth: int = 16, colour: int = 6) -> bytes:
+    """A PNG whose header claims `width` x `height` (colour type 6 = RGBA, 2 = RGB) and whose
+    pixel data is a few bytes: what it costs must be judged from the header alone."""
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    )

@@ -10,7 +10,7 @@ import pytest
 from needlecare.photos import PhotoRejected, RejectReason, limits, sanitize
 from needlecare.services import budget
 
-from .attacks import deep_alpha_png, header_only_jpeg, scan_bomb_jpeg
+from .attacks import deep_alpha_png, header_only_jpeg, header_only_png, scan_bomb_jpeg
 
 
 def _reason(data: bytes) -> RejectReason:
@@ -46,6 +46,19 @@ def test_an_arithmetic_coded_jpeg_is_refused() -> None:
 def test_a_16_bit_rgba_png_is_flattened_onto_white() -> None:
     clean = sanitize(deep_alpha_png(300, 200))
     assert (clean.width, clean.height) == (300, 200)
+
+
+def test_a_png_with_alpha_needing_more_memory_than_the_budget_is_refused_from_its_header() -> None:
+    # The header is all there is: refused as too costly, not found truncated by decoding.
+    assert _reason(header_only_png(6000, 6600, depth=16, colour=6)) is RejectReason.TOO_COSTLY
+    assert _reason(header_only_png(6000, 6600, depth=8, colour=6)) is RejectReason.TOO_COSTLY
+
+
+def test_a_40_megapixel_opaque_image_stays_within_the_memory_budget() -> None:
+    # Same size without alpha: within the budget, so it goes on to be decoded (and found
+    # truncated here); a camera's 40 MP photo is accepted.
+    assert _reason(header_only_png(6000, 6600, depth=16, colour=2)) is RejectReason.TRUNCATED
+    assert _reason(header_only_png(5000, 8000, depth=8, colour=2)) is RejectReason.TRUNCATED
 
 
 def test_the_isolated_decoder_returns_the_domains_refusal() -> None:

@@ -103,6 +103,7 @@ def open_photo(data: bytes, max_long_side: int | None = None) -> DecodedPhoto:
             RejectReason.TOO_MANY_PIXELS,
             f"The image is {width}x{height} pixels; no side may exceed {limits.MAX_SIDE} px.",
         )
+    _check_working_memory(image, width * height)
     if kind == "jpeg":
         _check_jpeg_cost(data, width * height)
     if orientation in (5, 6, 7, 8):
@@ -234,6 +235,27 @@ def _check_jpeg_cost(data: bytes, pixels: int) -> None:
             RejectReason.TRUNCATED,
             f"The file is too small ({len(data)} bytes) to hold the {pixels / 1e6:.0f} MP "
             "its header claims; the image is incomplete.",
+        )
+
+
+_ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
+
+
+def working_memory(image: Image.Image, pixels: int) -> int:
+    """Bytes `sanitize` needs for this image, estimated from its header (mode and size)."""
+    alpha = image.mode in _ALPHA_MODES or "transparency" in image.info
+    per_pixel = limits.WORKING_BYTES_PER_PIXEL_ALPHA if alpha else limits.WORKING_BYTES_PER_PIXEL
+    return pixels * per_pixel
+
+
+def _check_working_memory(image: Image.Image, pixels: int) -> None:
+    needed = working_memory(image, pixels)
+    if needed > limits.DECODE_MEMORY_BUDGET:
+        raise PhotoRejected(
+            RejectReason.TOO_COSTLY,
+            f"The image would need about {needed // 1_000_000} MB to decode (the limit is "
+            f"{limits.DECODE_MEMORY_BUDGET // 1_000_000} MB): please upload the photo as the "
+            "camera saved it, without transparency, or smaller.",
         )
 
 

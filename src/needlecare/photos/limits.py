@@ -29,6 +29,21 @@ MAX_JPEG_PIXELS_PER_BYTE: Final = 512
 quality still does), so a file with fewer bytes than pixels / 512 cannot hold the image its
 header claims: it is a truncated file or a memory-amplification attack."""
 
+DECODE_MEMORY_BUDGET: Final = 320_000_000
+"""Most working memory one upload may need to be decoded, flattened, re-encoded and
+thumbnailed, estimated from its header before any pixel is decoded: exactly a 40 MP photo of a
+camera (8-bit, opaque). A 6000x6600 PNG with an alpha channel (16-bit or not) needs more and
+is refused in microseconds instead of taking ~360 MB in the decoder."""
+
+WORKING_BYTES_PER_PIXEL: Final = 8
+"""Measured peak of `sanitize` on an opaque image (RGB, grey, 16-bit grey PNG): 7.1 bytes
+per pixel (Pillow keeps RGB in 4 bytes; the sRGB copy, the JPEG encoder and the thumbnail add
+the rest), rounded up."""
+
+WORKING_BYTES_PER_PIXEL_ALPHA: Final = 10
+"""The same with an alpha channel to flatten onto white (one more RGB canvas and the alpha
+plane): measured 9.0, rounded up."""
+
 MAX_TEXT_CHUNK_BYTES: Final = 1024 * 1024
 """Largest decompressed PNG text/ICC chunk Pillow may inflate (zTXt/iCCP bombs)."""
 
