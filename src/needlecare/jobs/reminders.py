@@ -1,6 +1,7 @@
 """The schedule pass: for each treatment in its recovery window, record every reminder and
 every missed check-in whose moment has come, once, and queue their emails in the same
-transaction.
+transaction. The pass reads only the treatments whose `schedule_next_at` has come and sets
+the next one from their moments, so its cost follows the work due, not the table's size.
 
 Once means once: a row in `reminder_event` per (treatment, day, kind), inserted with ON
 CONFLICT DO NOTHING. The worker that inserts it is the one that queues the email; a worker
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Table, exists, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Table, and_, bindparam, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from needlecare.jobs import product_return, schedule
 from needlecare.jobs.settings import JobsSettings
@@ -26,6 +27,7 @@ from needlecare.storage.models import (
     PatientReminderSettings,
     ReminderEvent,
     ReminderPause,
+    ShelfProduct,
     Treatment,
     User,
 )
@@ -33,6 +35,9 @@ from needlecare.storage.models.jobs import EventKind, EventOutcome, MessageKind
 from needlecare.storage.uow import UnitOfWork
 
 log = logging.getLogger("needlecare.jobs.reminders")
+# Every treatment in its window is looked at again at least this often, whatever its moments
+# say (a safety net: the writers that change a schedule wake it at once, services.schedule_wake).
+REVISIT = timedelta(hours=6)
 
 
 @dataclass
@@ -51,54 +56,116 @@ class _Candidate:
     plan: schedule.ReminderPlan
     moments: list[schedule.DueMoment]
     not_before: datetime
+    treatment_date: date
 
 
-def _candidates(session: Session, now: datetime) -> list[_Candidate]:
-    """Each patient's latest treatment whose recovery window is still open."""
+def _candidates(
+    session: Session, now: datetime
+) -> tuple[list[_Candidate], dict[int, datetime | None], dict[int, datetime | None]]:
+    """Each patient's latest treatment whose recovery window is still open and whose
+    `schedule_next_at` has come (the index finds them: the pass costs what is due, not the
+    table); the next look for those due but with nothing to do (None: never again); and
+    each treatment's mark as read."""
     clinics = {row.clinic_id: row for row in session.scalars(select(ClinicReminderSettings))}
     longest = max(
         [max(schedule.DEFAULT_DAY_OFFSETS)]
         + [max(row.day_offsets or [0]) for row in clinics.values()]
     )
     oldest = now.date() - timedelta(days=longest + schedule.MAX_GRACE_HOURS // 24 + 2)
+    newer = aliased(Treatment)
     rows = session.execute(
         select(Treatment, Patient.clinic_id)
         .join(Patient, Patient.id == Treatment.patient_id)
-        .where(Treatment.treatment_date >= oldest)
-        .order_by(Treatment.patient_id, Treatment.treatment_date.desc(), Treatment.id.desc())
+        .where(
+            Treatment.schedule_next_at <= now,
+            Treatment.treatment_date >= oldest,
+            ~exists().where(  # only the patient's latest treatment is followed
+                newer.patient_id == Treatment.patient_id,
+                or_(
+                    newer.treatment_date > Treatment.treatment_date,
+                    and_(newer.treatment_date == Treatment.treatment_date, newer.id > Treatment.id),
+                ),
+            ),
+        )
     ).all()
-    latest: dict[int, tuple[Treatment, int | None]] = {}
-    for treatment, clinic_id in rows:
-        latest.setdefault(treatment.patient_id, (treatment, clinic_id))
     patients = {
         row.patient_id: row
         for row in session.scalars(
-            select(PatientReminderSettings).where(PatientReminderSettings.patient_id.in_(latest))
+            select(PatientReminderSettings).where(
+                PatientReminderSettings.patient_id.in_({t.patient_id for t, _ in rows})
+            )
         )
     }
-    found = []
-    for patient_id, (treatment, clinic_id) in latest.items():
+    found: list[_Candidate] = []
+    parked: dict[int, datetime | None] = {}
+    for treatment, clinic_id in rows:
         clinic_settings = clinics.get(clinic_id) if clinic_id is not None else None
         if clinic_settings is not None and not clinic_settings.enabled:
+            parked[treatment.id] = now + REVISIT  # settings changes wake it sooner
             continue
         try:
-            plan = plan_from(clinic_settings, patients.get(patient_id))
+            plan = plan_from(clinic_settings, patients.get(treatment.patient_id))
         except schedule.ScheduleInvalid as exc:
             log.warning("treatment %s: reminder settings unusable: %s", treatment.id, exc)
+            parked[treatment.id] = now + REVISIT
             continue
         if schedule.window_end(treatment.treatment_date, plan) < now.date():
+            parked[treatment.id] = None  # its window is over: nothing more, ever
             continue
         found.append(
             _Candidate(
                 treatment.id,
-                patient_id,
+                treatment.patient_id,
                 clinic_id,
                 plan,
                 schedule.due_moments(treatment.treatment_date, plan),
                 treatment.created_at,
+                treatment.treatment_date,
             )
         )
-    return found
+    return found, parked, {t.id: t.schedule_next_at for t, _ in rows}
+
+
+def _next_look(c: _Candidate, now: datetime, has_shelf: bool) -> datetime:
+    """The first instant after `now` at which this treatment can have work: a reminder, the
+    end of a grace period, a product's morning; at the latest `now + REVISIT`."""
+    times = [now + REVISIT]
+    times += [m.due_at for m in c.moments if m.due_at > now]
+    if c.clinic_id is not None:
+        times += [t for m in c.moments if (t := m.missed_after(c.plan.grace)) > now]
+    if has_shelf:
+        times += [
+            t
+            for day in range(1, product_return.MAX_RESUME_DAY + 1)
+            if (
+                t := schedule.local_to_utc(
+                    c.treatment_date + timedelta(days=day), c.plan.local_time, c.plan.zone
+                )
+            )
+            > now
+        ][:1]
+    return min(times)
+
+
+def _set_next_looks(
+    factory: sessionmaker[Session],
+    looks: dict[int, datetime | None],
+    seen: dict[int, datetime | None],
+) -> None:
+    """Record when to look at each treatment next, unless its mark changed since this pass
+    read it (another pass, or a writer waking it)."""
+    if not looks:
+        return
+    with UnitOfWork(factory) as uow:
+        table = Treatment.__table__
+        assert isinstance(table, Table)
+        uow.session.execute(  # a Core executemany
+            update(table)
+            .where(table.c.id == bindparam("t_id"), table.c.schedule_next_at == bindparam("t_seen"))
+            .values(schedule_next_at=bindparam("t_next")),
+            [{"t_id": t, "t_next": n, "t_seen": seen[t]} for t, n in looks.items()],
+        )
+        uow.commit()
 
 
 def _handled(session: Session, treatment_ids: list[int]) -> set[tuple[int, int, EventKind]]:
@@ -247,8 +314,9 @@ def run_schedule(
     """Handle every moment that has come since the last pass (idempotent, race-safe)."""
     report = ScheduleReport()
     with UnitOfWork(factory).reading() as uow:
-        candidates = _candidates(uow.session, now)
+        candidates, looks, seen = _candidates(uow.session, now)
         handled = _handled(uow.session, [c.treatment_id for c in candidates])
+        shelves = _with_shelf(uow.session, {c.patient_id for c in candidates})
     for c in candidates:
         reminders = [
             m
@@ -273,8 +341,25 @@ def run_schedule(
                 report.missed_alerts += _report_miss(uow.session, c, m, now)
             uow.commit()
         report.events += len(reminders) + len(misses)
-    report.products_back = _product_returns(factory, candidates, handled, now, settings)
+    report.products_back = _product_returns(
+        factory, [c for c in candidates if c.patient_id in shelves], handled, now, settings
+    )
+    looks.update({c.treatment_id: _next_look(c, now, c.patient_id in shelves) for c in candidates})
+    _set_next_looks(factory, looks, seen)
     return report
+
+
+def _with_shelf(session: Session, patient_ids: set[int]) -> set[int]:
+    """The patients with a product on their shelf (only they can have a product come back)."""
+    if not patient_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(ShelfProduct.patient_id)
+            .where(ShelfProduct.patient_id.in_(patient_ids))
+            .distinct()
+        )
+    )
 
 
 def _product_returns(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from needlecare.jobs import schedule
-from needlecare.services import audit
+from needlecare.services import audit, schedule_wake
 from needlecare.services.errors import Invalid
 from needlecare.services.exports import own_patient
 from needlecare.services.notifications import plan_from
@@ -94,6 +94,7 @@ def set_reminders(
                 )
             elif not paused and existing is not None:
                 session.delete(existing)
+        schedule_wake.wake_patient(session, patient.id)
         session.flush()
         audit.record_for_patient(
             session, actor, "reminders.settings", "patient", patient.id, patient

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from needlecare.jobs import schedule
-from needlecare.services import audit
+from needlecare.services import audit, schedule_wake
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_admin
@@ -179,6 +179,7 @@ def set_reminders_paused(
             session.add(ReminderPause(treatment_id=treatment_id, paused_at=utcnow(), source=source))
         elif not paused and existing is not None:
             session.delete(existing)
+        schedule_wake.wake_treatment(session, treatment_id)
         patient = session.get(Patient, treatment.patient_id)
         clinic_id = patient.clinic_id if patient else None
         audit.record(
@@ -257,6 +258,7 @@ def set_clinic_schedule(
         row.day_offsets = list(schedule.parse_day_offsets(day_offsets))
         row.local_time, row.timezone = local_time, timezone
         row.grace_hours, row.enabled = grace_hours, enabled
+        schedule_wake.wake_clinic(uow.session, clinic_id)
         audit.record(
             uow.session, actor, "reminders.settings", "clinic", clinic_id, clinic_id=clinic_id
         )
@@ -280,6 +282,7 @@ def set_patient_timezone(
             row = PatientReminderSettings(patient_id=patient.id)
             uow.session.add(row)
         row.timezone = timezone
+        schedule_wake.wake_patient(uow.session, patient.id)
         audit.record_for_patient(
             uow.session, actor, "reminders.timezone", "patient", patient.id, patient
         )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.knowledge.bands import depth_band
-from needlecare.services import audit, clock, protocols
+from needlecare.services import audit, clock, protocols, schedule_wake
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
@@ -97,6 +97,7 @@ def add_product(
         )
         uow.session.add(product)
         uow.session.flush()
+        schedule_wake.wake_patient(uow.session, patient.id)  # a product may come back
         audit.record_for_patient(
             uow.session, actor, "shelf.add", "shelf_product", product.id, patient
         )
@@ -118,6 +119,7 @@ def shelve_recommendation(
     )
     session.add(product)
     session.flush()
+    schedule_wake.wake_patient(session, patient.id)
     audit.record_for_patient(session, actor, "shelf.add", "shelf_product", product.id, patient)
     return product
 

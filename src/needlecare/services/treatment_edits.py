@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from needlecare.knowledge import sessions
-from needlecare.services import audit, clock, roster, treatment_revisions
+from needlecare.services import audit, clock, roster, schedule_wake, treatment_revisions
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_staff, treatment_for
 from needlecare.services.treatments import TreatmentCreate, validate
@@ -75,6 +75,7 @@ def update_treatment(
             return treatment, None  # not committed: the unit of work closes unchanged
         if "treatment_date" in revision.changed_fields:
             roster.treatment_changed(session, patient.id)
+            schedule_wake.wake_treatment(session, treatment.id)
         audit.record_for_patient(
             session, actor, "treatment.update", "treatment", treatment.id, patient
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from needlecare.storage.base import Base, JSONDocument, UTCDateTime, utcnow
 from needlecare.storage.enums import AlertState, Device, Level
 from needlecare.storage.models._columns import str_enum
+
+WOKEN = datetime(1970, 1, 1, tzinfo=UTC)  # a treatment the worker should look at now
 
 
 class Treatment(Base):
@@ -43,6 +45,12 @@ class Treatment(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # The next session the clinic plans after this one (both sides see it).
     next_session_date: Mapped[date | None] = mapped_column(Date)
+    # When the worker's pass should look at this treatment next (NULL: never again): set by
+    # the pass from its moments; WOKEN (due whatever the clock) for a new treatment and by
+    # whatever changes its moments (services.schedule_wake).
+    schedule_next_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), default=WOKEN, index=True
+    )
 
 
 class TreatmentRevision(Base):
