@@ -2,7 +2,7 @@
 issue 20). Every existing treatment is due at once: the first pass works out the rest.
 
 Revision ID: h20a_worker
-Revises: h22_language
+Revises: h19b_recommendations
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "h20a_worker"
-down_revision: str | None = "h22_language"
+down_revision: str | None = "h19b_recommendations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
