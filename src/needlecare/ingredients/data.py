@@ -1,12 +1,15 @@
-"""Packaged ingredient data, loaded lazily once per process (importlib.resources only)."""
+"""Packaged ingredient data, loaded lazily once per process.
+
+Read from the package directory itself when the package is installed as files (the usual
+case; `importlib.resources` costs a few ms of imports at every start of the one-shot CLI),
+through importlib.resources otherwise (a zipped install).
+"""
 
 from __future__ import annotations
 
-import json
-import tomllib
+import os
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from needlecare.ingredients.text import loose_key, name_key
@@ -23,7 +26,18 @@ DATA_FILES = (
 )
 
 
+_DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+
 def read_data(name: str) -> bytes:
+    try:
+        with open(os.path.join(_DATA_DIR, name), "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        if os.path.isdir(_DATA_DIR):
+            raise  # installed as files: the data file really is missing
+    from importlib import resources
+
     return resources.files(PACKAGE).joinpath("data", name).read_bytes()
 
 
@@ -33,6 +47,8 @@ def _json(name: str) -> Any:
 
         return orjson.loads(read_data(name))
     except ImportError:  # pragma: no cover
+        import json
+
         return json.loads(read_data(name))
 
 
@@ -44,6 +60,8 @@ def document(name: str) -> Any:
     compiled = _compiled_toml().get(name)
     if compiled is not None and compiled["source"] == source:
         return compiled["document"]  # parsed at build time; tomllib costs ~20 ms per process
+    import tomllib  # only when the compiled copy is missing or stale
+
     return tomllib.loads(source)
 
 

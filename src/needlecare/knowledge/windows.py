@@ -6,10 +6,10 @@ aftercare guide, so the same question never gets two answers.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 from needlecare.knowledge.bands import Band
@@ -52,6 +52,14 @@ def _per_band(value: int | dict[str, int]) -> dict[Band, int]:
 
 
 def raw_document() -> dict[str, Any]:
+    # The file itself when installed as files: importlib.resources costs a few ms of imports at
+    # every start of the one-shot `needlecare ingredients`; through it for a zipped install.
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "windows.toml")
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as handle:
+            return tomllib.loads(handle.read())
+    from importlib import resources
+
     text = resources.files("needlecare.knowledge").joinpath("data", "windows.toml").read_text()
     return tomllib.loads(text)
 
