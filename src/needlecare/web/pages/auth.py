@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
+from needlecare.i18n import N_
 from needlecare.services import auth, invitations, pages_support
 from needlecare.services.errors import Conflict, Invalid, NotFound, Unauthorized
 from needlecare.services.passwords import MIN_PASSWORD_LENGTH
@@ -36,7 +37,7 @@ def login_form(request: Request, viewer: MaybeViewer) -> Response:
         request,
         "auth/login.html",
         {
-            "title": "Log in",
+            "title": N_("Log in"),
             "form": {"email": ""},
             "next_url": safe_next(request.query_params.get("next")),
         },
@@ -50,9 +51,9 @@ def login(request: Request, form: FormBody, uow: UowDep) -> Response:
     errors: dict[str, str] = {}
     retry_after: int | None = None
     if not email.strip():
-        errors["email"] = "Enter your email address."
+        errors["email"] = N_("Enter your email address.")
     if not password:
-        errors["password"] = "Enter your password."  # noqa: S105 (a message)
+        errors["password"] = N_("Enter your password.")
     if not errors:
         client_ip = request.client.host if request.client else None
         try:
@@ -61,7 +62,7 @@ def login(request: Request, form: FormBody, uow: UowDep) -> Response:
             errors["_form"] = error.message
             retry_after = error.retry_after_s
         except Unauthorized:
-            errors["_form"] = "That email and password do not match. Check both and try again."
+            errors["_form"] = N_("That email and password do not match. Check both and try again.")
         else:
             login_session(request, principal)
             return RedirectResponse(next_url or home_for(principal), status_code=303)
@@ -70,7 +71,7 @@ def login(request: Request, form: FormBody, uow: UowDep) -> Response:
         request,
         "auth/login.html",
         {
-            "title": "Log in",
+            "title": N_("Log in"),
             "form": {"email": email},
             "errors": errors,
             "next_url": next_url,
@@ -85,13 +86,13 @@ def login(request: Request, form: FormBody, uow: UowDep) -> Response:
 @router.post("/logout", dependencies=[CsrfChecked])
 def logout(request: Request) -> Response:
     logout_session(request)
-    flash(request, "You are logged out.")
+    flash(request, N_("You are logged out."))
     return RedirectResponse("/login", status_code=303)
 
 
 def _form_errors(error: Invalid | Conflict) -> dict[str, str]:
     if isinstance(error, Conflict):
-        return {"email": "An account with this email already exists. Log in instead."}
+        return {"email": N_("An account with this email already exists. Log in instead.")}
     return inline_errors(error)
 
 
@@ -103,7 +104,7 @@ def register_form(request: Request, viewer: MaybeViewer) -> Response:
         request,
         "auth/register.html",
         {
-            "title": "Create a personal account",
+            "title": N_("Create a personal account"),
             "form": {"display_name": "", "email": ""},
             "min_password": MIN_PASSWORD_LENGTH,
         },
@@ -126,7 +127,7 @@ def register(request: Request, form: FormBody, uow: UowDep) -> Response:
             request,
             "auth/register.html",
             {
-                "title": "Create a personal account",
+                "title": N_("Create a personal account"),
                 "form": values,
                 "errors": _form_errors(error),
                 "min_password": MIN_PASSWORD_LENGTH,
@@ -158,7 +159,7 @@ def _invitation_page(
         request,
         "auth/invite.html",
         {
-            "title": "Accept your invitation",
+            "title": N_("Accept your invitation"),
             "invitation": invitation,
             "form": form,
             "errors": errors,
