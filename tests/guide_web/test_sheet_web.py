@@ -126,3 +126,19 @@ def test_the_sheet_needs_a_login_and_the_right_person(
     assert client.get("/guide/sheet", headers=HTML).status_code == 403
     login(client, world.sol.user_id)  # a personal account: the default windows
     assert "Clinic protocol" not in client.get("/guide/sheet").text
+
+
+def test_the_sheet_pdf_with_every_pdf_slot_taken_is_503(
+    app: FastAPI, client: TestClient, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from needlecare.services import budget
+
+    monkeypatch.setattr(budget, "QUEUE_WAIT_S", 0.01)
+    taken = threading.BoundedSemaphore(1)
+    taken.acquire()
+    monkeypatch.setitem(budget._semaphores, "pdf", taken)
+    login(client, world.pat.user_id)
+    assert client.get("/guide/sheet.pdf").status_code == 503
+    assert client.get("/guide/sheet").status_code == 200  # the page itself needs no slot

@@ -175,3 +175,29 @@ def test_personal_patient_without_checkins_gets_a_report(client: TestClient, wor
         ).status_code
         == 404
     )
+
+
+def test_a_report_pdf_with_every_pdf_slot_taken_is_503_and_leaves_no_audit_row(
+    client: TestClient,
+    world: World,
+    seeded: Seeded,
+    uow: UnitOfWork,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from needlecare.services import budget
+
+    monkeypatch.setattr(budget, "QUEUE_WAIT_S", 0.01)
+    taken = threading.BoundedSemaphore(1)
+    taken.acquire()
+    monkeypatch.setitem(budget._semaphores, "pdf", taken)
+    with uow.reading():
+        before = len(uow.session.scalars(select(AuditEntry.id)).all())
+    base = f"{API}/patients/{seeded.patient_id}"
+    busy = client.get(f"{base}/report.pdf", headers=world.bob.headers)
+    assert busy.status_code == 503 and busy.headers["retry-after"]
+    with uow.reading():
+        assert len(uow.session.scalars(select(AuditEntry.id)).all()) == before
+    # The other formats need no PDF slot.
+    assert client.get(f"{base}/export.json", headers=world.bob.headers).status_code == 200

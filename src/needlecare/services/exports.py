@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from needlecare.reports.records import (
     ShelfRecord,
     TreatmentRecord,
 )
-from needlecare.services import audit, clock
+from needlecare.services import audit, budget, clock
 from needlecare.services.errors import Forbidden, Invalid, NotFound
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.services.principal import SYSTEM_ROLE, Principal
@@ -314,26 +315,30 @@ def _export_one(
     fmt = _check_format(fmt, PATIENT_FORMATS)
     table = _check_table(table)
     now = now or utcnow()
-    with uow:
-        patient = find(uow.session)
-        # Only the PDF and FHIR formats carry images; the others need no file reads.
-        images = data_dir if fmt in ("pdf", "fhir") else None
-        (data,) = load_patients(
-            uow.session, [patient], include_notes=include_notes, data_dir=images
+    # A PDF costs a second or more of WeasyPrint CPU: it holds one of the process's few PDF
+    # slots from before the read (so a refused one leaves no audit row) to the last byte;
+    # with every slot taken the caller gets Busy (503, Retry-After), not a queue.
+    with budget.expensive("pdf") if fmt == "pdf" else nullcontext():
+        with uow:
+            patient = find(uow.session)
+            # Only the PDF and FHIR formats carry images; the others need no file reads.
+            images = data_dir if fmt in ("pdf", "fhir") else None
+            (data,) = load_patients(
+                uow.session, [patient], include_notes=include_notes, data_dir=images
+            )
+            record(uow.session, patient, fmt)
+            # The report's "today" (days since treatment) is the patient's local date.
+            today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id, now)
+            uow.commit()
+        content = render(
+            [data],
+            fmt,
+            scope="patient",
+            clinic=data.clinic,
+            now=now,
+            today=today,
+            table=table,
         )
-        record(uow.session, patient, fmt)
-        # The report's "today" (days since treatment) is the patient's local date.
-        today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id, now)
-        uow.commit()
-    content = render(
-        [data],
-        fmt,
-        scope="patient",
-        clinic=data.clinic,
-        now=now,
-        today=today,
-        table=table,
-    )
     return ExportFile(
         content, MEDIA_TYPES[fmt], _filename(f"patient-{data.patient.id}", fmt, table, now)
     )

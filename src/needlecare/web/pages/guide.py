@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from needlecare.guide import Citation, Page, PageNotFound, Sheet, page, pages, search
 from needlecare.i18n import N_, resolve_locale, speaking
 from needlecare.knowledge import citations
-from needlecare.services import clock, language, protocols
+from needlecare.services import budget, clock, language, protocols
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.web.deps import UowDep
@@ -136,8 +136,10 @@ def sheet_document(sheet: Sheet) -> Document:
 
 
 def render_sheet_pdf(sheet: Sheet) -> bytes:
-    """The sheet as a one-page A4 PDF."""
-    pdf: bytes = sheet_document(sheet).write_pdf()
+    """The sheet as a one-page A4 PDF, under one of the process's PDF slots (the layout
+    costs about a second of CPU; with every slot taken the page answers 503)."""
+    with budget.expensive("pdf"):
+        pdf: bytes = sheet_document(sheet).write_pdf()
     return pdf
 
 
