@@ -21,10 +21,16 @@ from needlecare.storage.uow import UnitOfWork
 MAX_TEXT = 20_000
 
 
+# What to say for an empty required field: what is missing, not a length rule.
+EMPTY = {"body": "write a note first", "product_name": "enter the product's name"}
+
+
 def _text(value: str, field: str, *, required: bool, limit: int = MAX_TEXT) -> str:
     value = value.strip()
-    if (required and not value) or len(value) > limit:
-        raise Invalid.field(field, f"{'enter ' if required else ''}at most {limit} characters")
+    if required and not value:
+        raise Invalid.field(field, EMPTY.get(field, "fill this in"))
+    if len(value) > limit:
+        raise Invalid.field(field, f"enter at most {limit} characters ({len(value)} now)")
     return value
 
 

@@ -11,9 +11,11 @@ __all__ = ["answers_as_given", "label_for"]  # the check-in's labels, for the cl
 
 Option = dict[str, Any]
 
+# "label" speaks to the patient ("Contact your clinic"); "staff_label" is the clinic's word.
 LEVELS: dict[str, dict[str, str]] = {
     "expected": {
         "label": N_("Expected"),
+        "staff_label": N_("Expected course"),
         "icon": "check",
         "headline": N_("This looks like normal healing"),
         "what_to_do": N_(
@@ -23,6 +25,7 @@ LEVELS: dict[str, dict[str, str]] = {
     },
     "monitor": {
         "label": N_("Keep an eye on it"),
+        "staff_label": N_("Monitor"),
         "icon": "eye",
         "headline": N_("Keep an eye on it"),
         "what_to_do": N_(
@@ -32,6 +35,7 @@ LEVELS: dict[str, dict[str, str]] = {
     },
     "contact_clinic": {
         "label": N_("Contact your clinic"),
+        "staff_label": N_("Clinic to contact"),
         "icon": "phone",
         "headline": N_("Contact your clinic today"),
         "what_to_do": N_(
@@ -41,6 +45,7 @@ LEVELS: dict[str, dict[str, str]] = {
     },
     "urgent": {
         "label": N_("Urgent"),
+        "staff_label": N_("Urgent"),
         "icon": "alert",
         "headline": N_("Get medical care today — do not wait"),
         "what_to_do": N_(
