@@ -125,51 +125,57 @@ def test_wilson_interval_and_durations_by_hand() -> None:
     assert (spans.duration_days.median, spans.duration_days.p90) == (8.0, 13.0)
 
 
-def test_the_migration_fills_the_summary_from_stored_checkins(
+def _summary_rows(uow: UnitOfWork, skip: str = "") -> tuple[list[Any], list[Any]]:
+    with uow.reading():
+        kept = uow.session.execute(select(OutcomeTreatment).order_by("treatment_id"))
+        days = uow.session.execute(select(OutcomeDay).order_by("treatment_id", "day"))
+        columns = [c.key for c in OutcomeTreatment.__table__.c if c.key != skip]
+        return (
+            [tuple(vars(r).get(c) for c in columns) for r in kept.scalars()],
+            [tuple(vars(r).get(c.key) for c in OutcomeDay.__table__.c) for r in days.scalars()],
+        )
+
+
+def test_the_migrations_fill_the_summary_from_stored_rows(
     database_url: str, uow: UnitOfWork, world: Any
 ) -> None:
-    """h20b_outcomes builds, from the check-ins already stored, the rows the submit path keeps."""
+    """h20b_outcomes builds, from the check-ins already stored, the rows the submit path
+    keeps; h20b_outcome_operator adds the treatments' operators."""
     from alembic import command
 
     from needlecare.storage.migrate import alembic_config, upgrade
 
     seed_outcomes(uow, world)
-
-    def rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        with uow.reading():
-            kept = uow.session.execute(select(OutcomeTreatment).order_by("treatment_id"))
-            days = uow.session.execute(select(OutcomeDay).order_by("treatment_id", "day"))
-            return (
-                [
-                    tuple(vars(r).get(c.key) for c in OutcomeTreatment.__table__.c)
-                    for r in kept.scalars()
-                ],
-                [tuple(vars(r).get(c.key) for c in OutcomeDay.__table__.c) for r in days.scalars()],
-            )
-
-    kept = rows()
+    kept = _summary_rows(uow)
     assert len(kept[0]) == 12
+    command.downgrade(alembic_config(database_url), "h20a_worker")
+    upgrade(database_url)
+    assert _summary_rows(uow) == kept
+    # Further back, below h19b (whose downgrade drops the treatments' operators) as well.
     command.downgrade(alembic_config(database_url), "h18_hardening")
     upgrade(database_url)
-    assert rows() == kept
+    assert _summary_rows(uow, skip="operator") == _without_operator(kept)
+
+
+def _without_operator(rows: tuple[list[Any], list[Any]]) -> tuple[list[Any], list[Any]]:
+    index = [c.key for c in OutcomeTreatment.__table__.c].index("operator")
+    return ([r[:index] + r[index + 1 :] for r in rows[0]], rows[1])
 
 
 def test_a_corrected_treatment_moves_to_its_new_group(uow: UnitOfWork, world: Any) -> None:
-    """The breakdowns read the treatment as recorded now: T11 corrected from 0.25 mm to 1.0 mm
-    (operator Bob) joins band D and Bob's group."""
-    from sqlalchemy import update
+    """The breakdowns follow the treatment as recorded now: T11 corrected (through the edit
+    service) from 0.25 mm to 1.0 mm with Bob as operator joins band D and Bob's group."""
+    from needlecare.services import treatment_edits
+    from needlecare.services.treatments import TreatmentCreate
 
-    from needlecare.storage.models import Treatment
+    from .seed import TREATED
 
     seeded = seed_outcomes(uow, world)
-    with uow:
-        uow.session.execute(
-            update(Treatment)
-            .where(Treatment.id == seeded.treatments[10])
-            .values(depth_mm=1.0, operator="Bob")
-        )
-        uow.commit()
     bob = auth.principal_for_token(uow, world.bob.token)
+    corrected = TreatmentCreate(TREATED, 1.0, "pen", operator="Bob")
+    treatment_edits.update_treatment(
+        uow, bob, seeded.patients[10], seeded.treatments[10], corrected
+    )
     result = outcomes.clinic_outcomes(uow, bob)
     assert _by_key(result.by_depth_band)["D"].n == 11
     assert _by_key(result.by_depth_band)["S"].n == 1

@@ -12,7 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from needlecare.outcomes.summary import BREAKOUT_EXPECTED_LAST_DAY, LEVELS, band_of
+from needlecare.outcomes.summary import BREAKOUT_EXPECTED_LAST_DAY, LEVELS
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,8 @@ class SummaryRow:
     treatment_id: int
     patient_id: int
     operator: str | None  # as the clinic recorded it (a name)
-    depth_mm: float
-    device: str
+    band: str | None
+    device: str | None
     fitzpatrick: int | None
     day: int
     day_rank: int
@@ -101,7 +101,7 @@ def deidentify(row: SummaryRow, treatments: Refs, people: Refs, operators: Refs)
         "treatment_ref": treatments(row.treatment_id),
         "person_ref": people(row.patient_id),
         "operator_ref": operators(row.operator.strip().casefold() if row.operator else None),
-        "depth_band": band_of(row.depth_mm, row.device),
+        "depth_band": row.band,
         "device": row.device,
         "fitzpatrick": row.fitzpatrick,
         "day": row.day,

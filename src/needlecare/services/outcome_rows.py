@@ -7,11 +7,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, Integer, Table, and_, bindparam, case, or_, select
+from sqlalchemy import Executable, Integer, Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from needlecare.outcomes.summary import summarise
+from needlecare.outcomes.summary import band_of, summarise
 from needlecare.storage.models import OutcomeDay, OutcomeTreatment, Treatment
 
 _TREATMENT = cast(Table, OutcomeTreatment.__table__)
@@ -39,11 +39,8 @@ def _later(current: Any, new: Any) -> Any:
 def _statements(dialect: str) -> tuple[Executable, Executable]:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     t, d = _TREATMENT.c, _DAY.c
-    operator = (
-        select(Treatment.created_by)
-        .where(Treatment.id == bindparam("treatment_id"))
-        .scalar_subquery()
-    )
+    recorded = select(Treatment.created_by).where(Treatment.id == bindparam("treatment_id"))
+    operator = select(Treatment.operator).where(Treatment.id == bindparam("treatment_id"))
     names = (
         "treatment_id",
         "clinic_id",
@@ -58,7 +55,12 @@ def _statements(dialect: str) -> tuple[Executable, Executable]:
         "complication",
     )
     values: dict[str, Any] = {name: bindparam(name, type_=t[name].type) for name in names}
-    treatment = insert(_TREATMENT).values(operator_id=operator, checkins=1, **values)
+    treatment = insert(_TREATMENT).values(
+        operator_id=recorded.scalar_subquery(),
+        operator=operator.scalar_subquery(),
+        checkins=1,
+        **values,
+    )
     new = treatment.excluded
     treatment = treatment.on_conflict_do_update(
         index_elements=[t.treatment_id],
@@ -121,4 +123,18 @@ def record(
             "clinic_id": clinic_id,
             "worst_rank": s.rank,
         },
+    )
+
+
+def follow_treatment(session: Session, treatment: Treatment) -> None:
+    """A corrected treatment record: its summary row (if any) takes the new depth band,
+    device and operator, so the outcomes group it as it is recorded now; never commits."""
+    session.execute(
+        update(OutcomeTreatment)
+        .where(OutcomeTreatment.treatment_id == treatment.id)
+        .values(
+            band=band_of(treatment.depth_mm, treatment.device),
+            device=str(treatment.device),
+            operator=treatment.operator,
+        )
     )

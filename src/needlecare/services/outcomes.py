@@ -17,11 +17,10 @@ from needlecare.outcomes.summary import (
     BREAKOUT_WINDOW_SOURCE,
     COMPLICATION_SOURCES,
     LEVELS,
-    band_of,
 )
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_staff
-from needlecare.storage.enums import Device, Level
+from needlecare.storage.enums import Level
 from needlecare.storage.models import (
     Alert,
     OutcomeDay,
@@ -103,14 +102,13 @@ def clinic_outcomes(uow: UnitOfWork, actor: Principal) -> Outcomes:
     t = OutcomeTreatment
     with uow.reading():
         session = uow.session
-        # The treatment as recorded now (a corrected depth, device or operator counts), with
-        # the skin type the check-ins were triaged with.
-        treatment = (Treatment.depth_mm, Treatment.device, Treatment.operator)
+        # Depth band, device and operator as the treatment is recorded now (kept so by
+        # outcome_rows.follow_treatment), with the skin type the check-ins were triaged with.
+        keys = (t.band, t.device, t.operator, t.fitzpatrick, t.worst_rank)
         combos = session.execute(
-            select(*treatment, t.fitzpatrick, t.worst_rank, func.count(), _COMPLICATIONS)
-            .join(Treatment, Treatment.id == t.treatment_id)
+            select(*keys, func.count(), _COMPLICATIONS)
             .where(t.clinic_id == clinic_id)
-            .group_by(*treatment, t.fitzpatrick, t.worst_rank)
+            .group_by(*keys)
         ).all()
         spans = session.execute(
             select(t.breakout_first_day, t.breakout_last_day, func.count())
@@ -164,13 +162,11 @@ def _assemble(
         "operator": [],
         "fitzpatrick": [],
     }
-    for depth, device, operator, fitzpatrick, rank, n, k in combos:
+    for band, device, operator, fitzpatrick, rank, n, k in combos:
         level, k = LEVELS[rank], int(k or 0)
-        device = str(device.value if isinstance(device, Device) else device or "")
-        band = band_of(depth, device)
         dimensions["all"].append(("all", level, n, k))
         dimensions["band"].append((band or "", level, n, k))
-        dimensions["device"].append((device, level, n, k))
+        dimensions["device"].append((device or "", level, n, k))
         dimensions["operator"].append((operator or "", level, n, k))
         dimensions["fitzpatrick"].append((str(fitzpatrick or ""), level, n, k))
     breakdowns = {name: figures.sum_by(rows) for name, rows in dimensions.items()}

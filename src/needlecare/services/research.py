@@ -16,31 +16,27 @@ from needlecare.services.errors import Invalid
 from needlecare.services.exports import ExportFile
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_admin
-from needlecare.storage.models import OutcomeDay, OutcomeTreatment, Treatment
+from needlecare.storage.models import OutcomeDay, OutcomeTreatment
 from needlecare.storage.uow import UnitOfWork
 
 Format = Literal["csv", "json"]
 _T, _D = OutcomeTreatment, OutcomeDay
-_ROWS = (
-    select(
-        _T.treatment_id,
-        _T.patient_id,
-        Treatment.operator,
-        Treatment.depth_mm,
-        Treatment.device,
-        _T.fitzpatrick,
-        _D.day,
-        _D.worst_rank.label("day_rank"),
-        _T.worst_rank,
-        _T.checkins,
-        _T.last_day,
-        _T.breakout_first_day,
-        _T.breakout_last_day,
-        _T.complication,
-    )
-    .join(_D, _D.treatment_id == _T.treatment_id)
-    .join(Treatment, Treatment.id == _T.treatment_id)
-)
+_ROWS = select(
+    _T.treatment_id,
+    _T.patient_id,
+    _T.operator,
+    _T.band,
+    _T.device,
+    _T.fitzpatrick,
+    _D.day,
+    _D.worst_rank.label("day_rank"),
+    _T.worst_rank,
+    _T.checkins,
+    _T.last_day,
+    _T.breakout_first_day,
+    _T.breakout_last_day,
+    _T.complication,
+).join(_D, _D.treatment_id == _T.treatment_id)
 
 
 def research_rows(uow: UnitOfWork, actor: Principal) -> list[dict[str, Any]]:

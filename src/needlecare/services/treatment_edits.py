@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from needlecare.knowledge import sessions
-from needlecare.services import audit, clock, roster, schedule_wake, treatment_revisions
+from needlecare.services import (
+    audit,
+    clock,
+    outcome_rows,
+    roster,
+    schedule_wake,
+    treatment_revisions,
+)
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_staff, treatment_for
 from needlecare.services.treatments import TreatmentCreate, validate
@@ -76,6 +83,7 @@ def update_treatment(
         if "treatment_date" in revision.changed_fields:
             roster.treatment_changed(session, patient.id)
             schedule_wake.wake_treatment(session, treatment.id)
+        outcome_rows.follow_treatment(session, treatment)
         audit.record_for_patient(
             session, actor, "treatment.update", "treatment", treatment.id, patient
         )

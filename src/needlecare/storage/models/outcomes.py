@@ -21,10 +21,13 @@ class OutcomeTreatment(Base):
     treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
-    # Who recorded the treatment (the operator); NULL when not known.
+    # Who recorded the treatment; NULL when not known.
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The treatment as recorded now (a correction of the record updates them): depth band,
+    # device and the operator who performed it (the clinic's own words).
     band: Mapped[str | None] = mapped_column(String(4))
     device: Mapped[str | None] = mapped_column(String(20))
+    operator: Mapped[str | None] = mapped_column(String(200))
     fitzpatrick: Mapped[int | None]
     checkins: Mapped[int]
     worst_rank: Mapped[int]  # index into outcomes.summary.LEVELS
