@@ -94,3 +94,32 @@ def test_a_treatment_past_its_window_is_never_read_again(
     # Its window (day 1 + grace + 2 days) over, the pass parks it for good.
     run_schedule(factory, jobs_settings, DAY1_DUE + timedelta(days=30))
     assert set(_marks(factory).values()) == {None}
+
+
+def test_a_superseded_treatment_is_parked_and_only_the_latest_followed(
+    factory: sessionmaker[Session], clinic: Any, jobs_settings: JobsSettings
+) -> None:
+    set_clinic_plan(factory, clinic.alder_id, offsets=[1], local_time="09:00", timezone="UTC")
+    patient_id, first = add_patient(
+        factory, clinic_id=clinic.alder_id, treatment_date=TREATED, recorded_at=RECORDED
+    )
+    with UnitOfWork(factory) as uow:
+        old = uow.session.get_one(Treatment, first)
+        newer = Treatment(
+            patient_id=patient_id,
+            treatment_date=TREATED + timedelta(days=1),
+            depth_mm=old.depth_mm,
+            device=old.device,
+            areas=list(old.areas),
+            created_at=RECORDED + timedelta(days=1),
+        )
+        uow.session.add(newer)
+        uow.flush()
+        second = newer.id
+        uow.commit()
+    now = DAY1_DUE + timedelta(days=1)
+    run_schedule(factory, jobs_settings, now)
+    marks = _marks(factory)
+    assert marks[first] is None  # superseded: never read again
+    assert marks[second] is not None and marks[second] > now
+    assert [e for e in events(factory, EventKind.REMINDER)] == [(1, EventOutcome.QUEUED)]

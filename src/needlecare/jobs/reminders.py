@@ -63,31 +63,26 @@ def _candidates(
     session: Session, now: datetime
 ) -> tuple[list[_Candidate], dict[int, datetime | None], dict[int, datetime | None]]:
     """Each patient's latest treatment whose recovery window is still open and whose
-    `schedule_next_at` has come (the index finds them: the pass costs what is due, not the
-    table); the next look for those due but with nothing to do (None: never again); and
-    each treatment's mark as read."""
+    `schedule_next_at` has come (its index finds them: the pass costs what is due, not the
+    table); the next look for the others found due (None: never again: a treatment
+    superseded by a newer one or past its window); and each treatment's mark as read."""
     clinics = {row.clinic_id: row for row in session.scalars(select(ClinicReminderSettings))}
-    longest = max(
-        [max(schedule.DEFAULT_DAY_OFFSETS)]
-        + [max(row.day_offsets or [0]) for row in clinics.values()]
-    )
-    oldest = now.date() - timedelta(days=longest + schedule.MAX_GRACE_HOURS // 24 + 2)
     newer = aliased(Treatment)
-    rows = session.execute(
-        select(Treatment, Patient.clinic_id)
+    superseded = exists().where(  # only a patient's latest treatment is followed
+        newer.patient_id == Treatment.patient_id,
+        or_(
+            newer.treatment_date > Treatment.treatment_date,
+            and_(newer.treatment_date == Treatment.treatment_date, newer.id > Treatment.id),
+        ),
+    )
+    due = session.execute(
+        select(Treatment, Patient.clinic_id, superseded)
         .join(Patient, Patient.id == Treatment.patient_id)
-        .where(
-            Treatment.schedule_next_at <= now,
-            Treatment.treatment_date >= oldest,
-            ~exists().where(  # only the patient's latest treatment is followed
-                newer.patient_id == Treatment.patient_id,
-                or_(
-                    newer.treatment_date > Treatment.treatment_date,
-                    and_(newer.treatment_date == Treatment.treatment_date, newer.id > Treatment.id),
-                ),
-            ),
-        )
+        .where(Treatment.schedule_next_at <= now)
     ).all()
+    seen = {t.id: t.schedule_next_at for t, _, _ in due}
+    parked: dict[int, datetime | None] = {t.id: None for t, _, old in due if old}
+    rows = [(t, clinic_id) for t, clinic_id, old in due if not old]
     patients = {
         row.patient_id: row
         for row in session.scalars(
@@ -97,7 +92,6 @@ def _candidates(
         )
     }
     found: list[_Candidate] = []
-    parked: dict[int, datetime | None] = {}
     for treatment, clinic_id in rows:
         clinic_settings = clinics.get(clinic_id) if clinic_id is not None else None
         if clinic_settings is not None and not clinic_settings.enabled:
@@ -123,7 +117,7 @@ def _candidates(
                 treatment.treatment_date,
             )
         )
-    return found, parked, {t.id: t.schedule_next_at for t, _ in rows}
+    return found, parked, seen
 
 
 def _next_look(c: _Candidate, now: datetime, has_shelf: bool) -> datetime:
