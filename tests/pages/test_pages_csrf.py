@@ -54,6 +54,7 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
     "/products": ("patient", {"ingredients": "Aqua, Glycerin"}, None),
     "/products/mine": ("patient", {"name": "Balm", "ingredients": "Aqua, Glycerin"}, None),
     "/products/mine/remove": ("patient", {"product_id": "1"}, None),
+    "/clinic/catalogue": ("staff", {"name": "Balm", "ingredients": "Aqua, Glycerin"}, None),
     # The scan checks the token inside the size-limited multipart body, like photo uploads.
     "/products/scan": ("patient", {}, A_FILE),
     "/clinic/alerts/{alert_id}/acknowledge": ("staff", {}, None),

@@ -261,6 +261,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/clinic/staff/{user_id}/role"): ONLY_A_ADMIN,
     ("POST", "/clinic/staff/{user_id}/active"): ONLY_A_ADMIN,
     ("GET", "/clinic/audit"): ADMINS,
+    ("GET", "/clinic/catalogue"): STAFF,
+    ("POST", "/clinic/catalogue"): STAFF,
     ("GET", "/clinic/audit.csv"): ADMINS,
     ("GET", "/clinic/outcomes"): STAFF,
     ("GET", "/clinic/outcomes/research.{fmt}"): ADMINS,
@@ -405,6 +407,7 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/clinic/patients/{patient_id}/recommendations"): {"product_name": "Web {actor}"},
     ("POST", "/clinic/invite"): {"display_name": "Invited by {actor}", "email": ""},
     ("POST", "/clinic/staff"): {"email": "web-staff-{actor}@example.org", "role": "clinician"},
+    ("POST", "/clinic/catalogue"): {"name": "Web balm {actor}", "ingredients": "Aqua, Glycerin"},
     ("POST", "/clinic/protocol"): {"name": "Web protocol {actor}"},
     ("POST", "/account/reminders"): {"local_time": "08:30", "paused": "false"},
     ("POST", "/clinic/patients/{patient_id}/treatments/new"): {

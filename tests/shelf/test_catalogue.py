@@ -137,3 +137,83 @@ def test_a_recommendation_picks_from_the_catalogue_and_lands_on_the_shelf(
     pat = auth.principal_for_token(uow, world.pat.token)
     entries = shelf.get_shelf(uow, pat, world.patients["pat"]).entries
     assert [(e.name, e.inci_text) for e in entries] == [("Repair serum", SERUM)]
+
+
+def test_gtin_check_digits() -> None:
+    from needlecare.services.catalogue import gtin_check_digit_ok
+
+    for good in (EAN, "96385074", "036000291452", "10614141000415"):
+        assert gtin_check_digit_ok(good), good
+    for bad in ("4006381333932", "4006381339331", "96385075", "036000291453"):
+        assert not gtin_check_digit_ok(bad), bad
+
+
+def test_a_mistyped_barcode_is_refused_and_nothing_is_stored(
+    client: TestClient, world: Any
+) -> None:
+    typo = _add(client, world.bob, name="Serum", inci_text=SERUM, barcode="4006381333932")
+    assert typo.status_code == 422 and "last digit" in typo.text
+    wrong_length = _add(client, world.bob, name="Serum", inci_text=SERUM, barcode="123456789")
+    assert wrong_length.status_code == 422
+    assert client.get(f"{API}/clinic/catalogue", headers=world.bob.headers).json() == []
+
+
+def _staff_page_client(client: TestClient, app: Any, who: Any) -> TestClient:
+    import json
+    import secrets
+    from base64 import b64encode
+
+    from itsdangerous import TimestampSigner
+
+    from needlecare.web.security import SESSION_COOKIE
+
+    session = {"uid": who.user_id, "csrf": secrets.token_urlsafe(32)}
+    cookie = TimestampSigner(app.state.settings.secret_key).sign(
+        b64encode(json.dumps(session).encode())
+    )
+    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    return client
+
+
+def test_catalogue_page_lists_adds_and_refuses_bad_input_audited(
+    client: TestClient, app: Any, uow: Any, world: Any
+) -> None:
+    import re
+
+    from sqlalchemy import func, select
+
+    from needlecare.storage.models import AuditEntry, CatalogueProduct
+
+    _add(client, world.charlie, name="Birch balm", inci_text=SERUM)
+    desk = _staff_page_client(client, app, world.bob)
+    page = desk.get("/clinic/catalogue")
+    assert page.status_code == 200 and "The catalogue is empty" in page.text
+    assert "Birch balm" not in page.text and 'href="/clinic/catalogue"' in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    form = {"name": "Repair serum", "brand": "Lab", "ingredients": SERUM, "csrf_token": token}
+    added = desk.post(
+        "/clinic/catalogue", data={**form, "barcode": "4006 3813 3393 1"}, follow_redirects=False
+    )
+    assert added.status_code == 303
+    html = desk.get("/clinic/catalogue").text
+    assert "Repair serum" in html and EAN in html and "verdict-avoid" in html
+    typo = desk.post("/clinic/catalogue", data={**form, "barcode": "4006381333932"})
+    assert typo.status_code == 422 and "last digit does not match" in typo.text
+    assert 'aria-invalid="true"' in typo.text and "4006381333932" in typo.text
+    twice = desk.post("/clinic/catalogue", data={**form, "barcode": EAN})
+    assert twice.status_code == 409 and "already in the catalogue" in twice.text
+    empty = desk.post("/clinic/catalogue", data={**form, "ingredients": ""})
+    assert empty.status_code == 422
+    with uow:
+        rows = uow.session.scalars(
+            select(CatalogueProduct.name).where(CatalogueProduct.clinic_id == world.alder_id)
+        ).all()
+        audited = uow.session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "catalogue.add")
+        )
+    assert rows == ["Repair serum"]
+    assert audited == 2  # charlie's (API) and bob's (page)
+    patient = _staff_page_client(client, app, world.pat).get(
+        "/clinic/catalogue", follow_redirects=False
+    )
+    assert patient.status_code in (303, 403, 404)

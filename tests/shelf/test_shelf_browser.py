@@ -61,3 +61,27 @@ def test_the_clinic_sees_the_shelf_on_a_laptop(
         products.screenshot(path=shots / "desk-patient-shelf.png")
     finally:
         context.close()
+
+
+def test_the_clinic_catalogue_page_on_a_laptop(browser: Any, server: Server, shots: Path) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=server.url)
+    desk = context.new_page()
+    try:
+        log_in(desk, server.world.clinician_a, server.password)
+        desk.wait_for_url("**/clinic/**")
+        desk.get_by_role("link", name="Catalogue").first.click()
+        desk.wait_for_url("**/clinic/catalogue")
+        desk.get_by_label("Product name").fill("Calm balm")
+        desk.get_by_label("Barcode digits (optional)").fill("4006381333932")  # a typo
+        desk.get_by_label("Ingredient list").fill("Aqua, Glycerin, Panthenol, Squalane")
+        desk.get_by_role("button", name="Add to the catalogue").click()
+        assert "last digit does not match" in desk.locator("#barcode-error").inner_text()
+        assert _any_violation(Axe().run(desk)) == []
+        desk.get_by_label("Barcode digits (optional)").fill("4006381333931")
+        desk.get_by_role("button", name="Add to the catalogue").click()
+        desk.wait_for_url("**/clinic/catalogue")
+        assert "Calm balm" in desk.locator(".catalogue-table").inner_text()
+        assert _any_violation(Axe().run(desk)) == []
+        desk.screenshot(path=shots / "desk-catalogue.png", full_page=True)
+    finally:
+        context.close()

@@ -20,6 +20,16 @@ from needlecare.storage.models import CatalogueProduct
 from needlecare.storage.uow import UnitOfWork
 
 MAX_NAME = 200
+GTIN_LENGTHS = (8, 12, 13, 14)  # EAN-8, UPC-A, EAN-13, GTIN-14
+
+
+def gtin_check_digit_ok(digits: str) -> bool:
+    """GS1 check digit: from the right, excluding the check digit, weights 3, 1, 3, ... A typo
+    in one digit (or two swapped neighbours, mostly) fails, so a mistyped barcode never finds
+    another product."""
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,14 @@ def add_product(
         raise Invalid.field("name", f"give the product a name (at most {MAX_NAME} characters)")
     if len(brand) > MAX_NAME:
         raise Invalid.field("brand", f"at most {MAX_NAME} characters")
-    if barcode and (not barcode.isdigit() or not 8 <= len(barcode) <= 14):
-        raise Invalid.field("barcode", "the digits under the barcode (EAN/UPC: 8 to 14 digits)")
+    if barcode and (not barcode.isdigit() or len(barcode) not in GTIN_LENGTHS):
+        raise Invalid.field(
+            "barcode", "the digits under the barcode: 8, 12, 13 or 14 digits (EAN, UPC, GTIN)"
+        )
+    if barcode and not gtin_check_digit_ok(barcode):
+        raise Invalid.field(
+            "barcode", "these digits are not a valid barcode (the last digit does not match)"
+        )
     try:
         check_label(text)
     except (NotAnIngredientList, ValueError) as error:
@@ -83,6 +99,18 @@ def add_product(
         uow.commit()
         uow.session.expunge(product)
         return product
+
+
+def day0_status(product: CatalogueProduct) -> str | None:
+    """The checker's verdict on the day of treatment (default windows), for the staff list;
+    None for a list that cannot be read (lists are checked when added)."""
+    try:
+        status: str = check_label(product.inci_text, rinse_off=product.rinse_off)["verdict"][
+            "status"
+        ]
+    except (NotAnIngredientList, ValueError):
+        return None
+    return status
 
 
 def find_by_barcode(session: Session, clinic_id: int, barcode: str) -> CatalogueProduct | None:

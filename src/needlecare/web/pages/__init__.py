@@ -11,6 +11,7 @@ from needlecare.web.pages import (
     accounts_audit,
     accounts_staff,
     auth,
+    catalogue,
     clinic,
     clinic_alerts,
     clinic_exports,
@@ -36,6 +37,7 @@ router.include_router(patient.router)
 router.include_router(account.router)
 router.include_router(label_scan.router)
 router.include_router(shelf.router)
+router.include_router(catalogue.router)
 router.include_router(clinic.router)
 router.include_router(accounts_staff.router)
 router.include_router(accounts_audit.router)
