@@ -251,3 +251,34 @@ def test_registration_is_rate_limited_per_address(client: TestClient) -> None:
     ]
     assert answers[:-1] == [201] * ratelimit.REGISTER_IP_LIMIT
     assert answers[-1] == 429
+
+
+def test_asking_whether_an_email_is_taken_counts_against_the_sign_up_limit(
+    client: TestClient, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A taken email answers 409, so that answer must not be had in bulk: every probe
+    counts, and past the per-address limit even a free email gets 429 (no answer at all)."""
+    monkeypatch.setattr(ratelimit, "REGISTER_IP_LIMIT", 3)
+
+    def sign_up(email: str) -> int:
+        body = {"email": email, "password": "correct horse battery staple", "display_name": "X"}
+        return client.post("/api/v1/register", json=body).status_code
+
+    assert [sign_up(world.pat.email) for _ in range(3)] == [409, 409, 409]
+    assert sign_up(world.pat.email) == 429
+    assert sign_up("free-address@example.org") == 429
+
+
+def test_sign_ups_from_many_addresses_meet_the_global_limit(
+    uow: UnitOfWork, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from needlecare.services import invitations
+    from needlecare.services.errors import Conflict
+
+    monkeypatch.setattr(ratelimit, "REGISTER_GLOBAL_LIMIT", 4)
+    password = "correct horse battery staple"
+    for n in range(4):  # four probes of a taken email, each from its own address
+        with pytest.raises(Conflict):
+            invitations.register_personal(uow, world.pat.email, password, "X", f"10.0.0.{n}")
+    with pytest.raises(TooManyAttempts):
+        invitations.register_personal(uow, "free@example.org", password, "X", "10.0.9.9")
