@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from needlecare.ingredients.text import clean_text, fix_colour_index
 
@@ -380,11 +380,14 @@ _HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
 
 def _cannot_match(pattern: re.Pattern[str], text: str) -> bool:
     """True when a word that every match of `pattern` contains is absent from `text`."""
-    hints = _HINTS.get(pattern)
-    if hints is None:
-        return False
-    lowered = _lowered(text)
-    return not any(hint in lowered for hint in hints)
+    hints = _hint_patterns().get(pattern)
+    return hints is not None and hints.search(_lowered(text)) is None
+
+
+@cache
+def _hint_patterns() -> dict[re.Pattern[str], re.Pattern[str]]:
+    """Each pattern's hints as one alternation: a single scan of the text in C."""
+    return {p: re.compile("|".join(map(re.escape, hints))) for p, hints in _HINTS.items()}
 
 
 @lru_cache(maxsize=4)
