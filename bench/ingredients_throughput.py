@@ -10,7 +10,8 @@ included) over the same lists:
    register loaded once, and `report.render_json` for each list (its own `--format json`
    output), one line per list.
 2. One-shot: one process per list on the first `--sample` lists, `needlecare ingredients
-   --json` vs `on-the-list --ingredients FILE --format json`.
+   --json` vs `on-the-list --ingredients FILE --format json`, the two tools alternated list by
+   list (a shared machine's load drifts; alternating puts the drift on both).
 
 Each measurement runs `--runs` times after a warm-up; the median is reported in wall time and
 in CPU time of the child processes (user + sys; steadier when the machine is shared).
@@ -77,6 +78,32 @@ def median_of(
     return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
 
+def interleaved(
+    runs: int,
+    ours: list[tuple[list[str], Path | None]],
+    theirs: list[tuple[list[str], Path | None]],
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """One-shot runs of both tools alternated list by list, so that a change in the machine's
+    load (other people's test suites) falls on both alike; median over `runs` of the totals."""
+    timed([ours[0][0]], [ours[0][1]])  # warm-up
+    timed([theirs[0][0]], [theirs[0][1]])
+    totals: list[tuple[float, float, float, float]] = []
+    for _ in range(runs):
+        sums = [0.0, 0.0, 0.0, 0.0]
+        for (our_command, our_stdin), (their_command, their_stdin) in zip(
+            ours, theirs, strict=True
+        ):
+            wall, cpu = timed([our_command], [our_stdin])
+            sums[0] += wall
+            sums[1] += cpu
+            wall, cpu = timed([their_command], [their_stdin])
+            sums[2] += wall
+            sums[3] += cpu
+        totals.append((sums[0], sums[1], sums[2], sums[3]))
+    medians = [statistics.median(t[i] for t in totals) for i in range(4)]
+    return (medians[0], medians[1]), (medians[2], medians[3])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
@@ -101,16 +128,13 @@ def main() -> None:
         theirs_batch = median_of(
             args.runs, [[str(BIN / "python"), "-c", ON_THE_LIST_BATCH, str(batch_file)]], [None]
         )
-        ours_each = median_of(
-            args.runs, [[needlecare, "ingredients", "--json"]] * len(files), list(files)
-        )
-        theirs_each = median_of(
+        ours_each, theirs_each = interleaved(
             args.runs,
+            [([needlecare, "ingredients", "--json"], f) for f in files],
             [
-                [str(BIN / "on-the-list"), "--ingredients", str(f), "--format", "json"]
+                ([str(BIN / "on-the-list"), "--ingredients", str(f), "--format", "json"], None)
                 for f in files
             ],
-            [None] * len(files),
         )
     rows = [
         ("batch: needlecare ingredients --jsonl --file (1 process)", total, ours_batch),
