@@ -56,3 +56,16 @@ def test_the_form_checks_each_day_and_needs_a_confirmation_for_avoid(
     assert later.status_code == 303
     bad_day = _post(client, page, {**rec, "action": "add", "from_day": "soon"})
     assert bad_day.status_code == 422 and 'id="from_day-error"' in bad_day.text
+
+
+def test_cited_sources_link_to_their_entry_on_the_sources_page(
+    client: TestClient, world: World
+) -> None:
+    login(client, world.patient_a)
+    response = post_form(client, "/products", "/products", {"ingredients": RETINOL, "day": "0"})
+    assert isinstance(response, httpx.Response) and response.status_code == 200
+    assert '<cite><a href="/guide/sources#AC-06">reference.md#AC-06</a></cite>' in response.text
+    today = client.get("/today").text  # the timeline's sources too
+    assert '<a href="/guide/sources#TL-' in today
+    sources = client.get("/guide/sources").text
+    assert 'id="AC-06"' in sources

@@ -51,6 +51,17 @@ def source_anchor(key: str) -> str:
     return f"source-{key}"
 
 
+def cite_href(key: object) -> str | None:
+    """The sources-page link of a citation key ("reference.md#AC-06", "chu2021"), or None
+    when it names nothing known; the `sources` macro of every page links through it."""
+    if not isinstance(key, str) or not citations.is_resolvable(key):
+        return None
+    return f"{SOURCES_PATH}#{source_anchor(key)}"
+
+
+templates.env.globals["cite_href"] = cite_href
+
+
 def _cited_keys(found: list[Page]) -> list[str]:
     keys: dict[str, None] = {}
     for item in found:
