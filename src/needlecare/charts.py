@@ -15,9 +15,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from html import escape
 from typing import Literal
 
+from needlecare.i18n import N_, Text, localize
 from needlecare.triage.vocabulary import SCORE_LABELS, SCORES
 
 WIDTH, HEIGHT = 330, 150
@@ -27,6 +29,7 @@ DAY_STEPS = (1, 2, 7, 14, 28, 56, 91, 182, 365)  # day labels: days, then weeks
 # Series colours, the same as app.css's --series-1..4 (the PDF has no stylesheet for them).
 COLOURS = {"redness": "#b3261e", "swelling": "#0b6464", "pain": "#6a3fb5", "breakouts": "#a05a00"}
 INK, GRID = "#4a5560", "#d9dee3"
+AXIS_LABEL, NO_VALUES = N_("day after treatment"), N_("no values yet")
 
 
 @dataclass(frozen=True)
@@ -39,23 +42,28 @@ class Measure:
     series: str = ""  # colour/class: one of COLOURS (default: the key)
     keep: Literal["worst", "last"] = "worst"  # several values on one day
     join_gaps: bool = False  # draw the line across days without a value
-    empty: str = "No check-ins yet: the chart appears after the first one."
+    empty: str = N_("No check-ins yet: the chart appears after the first one.")
 
     @property
     def colour_key(self) -> str:
         return self.series or self.key
 
 
-_NO_ANSWER = "No %s answers yet: the chart appears after the first one."
-_SCALE_NOTES = {"redness": "0 none to 3 strong", "swelling": "0 none to 3 strong",
-                "pain": "0 none to 10 worst"}  # fmt: skip
+_NO_ANSWER = {
+    "redness": N_("No redness answers yet: the chart appears after the first one."),
+    "swelling": N_("No swelling answers yet: the chart appears after the first one."),
+    "pain": N_("No pain answers yet: the chart appears after the first one."),
+}
+_SCALE_NOTES = {"redness": N_("0 none to 3 strong"), "swelling": N_("0 none to 3 strong"),
+                "pain": N_("0 none to 10 worst")}  # fmt: skip
 # Labels and limits come from the one check-in vocabulary, so a chart cannot drift from it.
+# Words are catalogue messages: a chart built for a locale says them in its language.
 SYMPTOM_MEASURES = (
     *(
-        Measure(key, SCORE_LABELS[key], note, maximum=SCORES[key], empty=_NO_ANSWER % key.lower())
+        Measure(key, SCORE_LABELS[key], note, maximum=SCORES[key], empty=_NO_ANSWER[key])
         for key, note in _SCALE_NOTES.items()
     ),
-    Measure("breakouts", "Spots", "number of spots"),
+    Measure("breakouts", N_("Spots"), N_("number of spots")),
 )
 
 
@@ -67,6 +75,7 @@ class Chart:
     missing_days: tuple[int, ...]  # days inside the span without a value
     description: str  # the text alternative: every value, and the days without one
     svg: str
+    locale: str = "en"  # the language of the description and of the drawing's words
 
     @property
     def title(self) -> str:
@@ -85,7 +94,10 @@ class Chart:
         """'No answer on days 3-4.' when the line has holes it does not bridge; else ''."""
         if not self.missing_days or self.measure.join_gaps:
             return ""
-        return f"No answer on {_day_list(self.missing_days)}."
+        return localize(
+            self.locale,
+            Text("No answer on {days}.", days=_day_list(self.missing_days, self.locale)),
+        )
 
     @property
     def rows(self) -> list[tuple[int, str]]:
@@ -114,7 +126,9 @@ def charted_value(symptoms: Mapping[str, object], key: str) -> int | None:
 
 
 def symptom_charts(
-    checkins: Iterable[tuple[int, Mapping[str, object]]], prefix: str = "trend"
+    checkins: Iterable[tuple[int, Mapping[str, object]]],
+    prefix: str = "trend",
+    locale: str = "en",
 ) -> list[Chart]:
     """One chart per symptom measure from (day, symptoms) pairs."""
     pairs = list(checkins)
@@ -123,17 +137,21 @@ def symptom_charts(
             measure,
             [(day, v) for day, s in pairs if (v := charted_value(s, measure.key)) is not None],
             f"{prefix}-{measure.key}",
+            locale,
         )
         for measure in SYMPTOM_MEASURES
     ]
 
 
-def chart(measure: Measure, values: Iterable[tuple[int, float]], chart_id: str) -> Chart:
-    """The chart of `values` ((day, value) in any order, several a day allowed)."""
+def chart(
+    measure: Measure, values: Iterable[tuple[int, float]], chart_id: str, locale: str = "en"
+) -> Chart:
+    """The chart of `values` ((day, value) in any order, several a day allowed), its words
+    in `locale`."""
     points = _one_per_day(values, measure.keep)
     days = [day for day, _ in points]
     missing = tuple(sorted(set(range(days[0], days[-1] + 1)) - set(days))) if days else ()
-    bare = Chart(chart_id, measure, points, missing, "", "")
+    bare = Chart(chart_id, measure, points, missing, "", "", locale)
     description = _describe(bare)
     return replace(bare, description=description, svg=_svg(bare, description))
 
@@ -185,14 +203,24 @@ def _number(value: float) -> str:
 
 
 def _describe(c: Chart) -> str:
+    say = partial(localize, c.locale)
     if not c.points:
-        return c.measure.empty
-    values = ", ".join(f"day {day}: {_number(value)}" for day, value in c.points)
-    text = f"{c.title} ({c.scale_note}) by day after treatment. {values}."
+        return say(c.measure.empty)
+    values = ", ".join(
+        say(Text("day {day}: {value}", day=day, value=_number(value))) for day, value in c.points
+    )
+    text = say(
+        Text(
+            "{title} ({scale}) by day after treatment. {values}.",
+            title=Text(c.title),
+            scale=Text(c.scale_note),
+            values=values,
+        )
+    )
     return f"{text} {c.missing_note}" if c.missing_note else text
 
 
-def _day_list(days: Sequence[int]) -> str:
+def _day_list(days: Sequence[int], locale: str = "en") -> str:
     """3, 4, 5, 9 -> 'days 3-5 and 9'."""
     runs: list[list[int]] = []
     for day in days:
@@ -201,8 +229,15 @@ def _day_list(days: Sequence[int]) -> str:
         else:
             runs.append([day])
     parts = [str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
-    joined = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-    return ("day " if len(days) == 1 else "days ") + joined
+    if len(parts) == 1:
+        joined = parts[0]
+    else:
+        joined = localize(
+            locale, Text("{some} and {last}", some=", ".join(parts[:-1]), last=parts[-1])
+        )
+    if len(days) == 1:
+        return localize(locale, Text("day {days}", days=joined))
+    return localize(locale, Text("days {days}", days=joined))
 
 
 def _segments(
@@ -220,6 +255,7 @@ def _segments(
 
 def _svg(c: Chart, description: str) -> str:
     measure, points, chart_id = c.measure, c.points, c.id
+    say = partial(localize, c.locale)
     ticks = value_ticks(measure, [v for _, v in points])
     low, high = ticks[0], ticks[-1]
     last_day = max([MIN_DAYS, *(d for d, _ in points)])
@@ -237,7 +273,7 @@ def _svg(c: Chart, description: str) -> str:
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc">',
-        f'<title id="{cid}-title">{escape(measure.label)}</title>',
+        f'<title id="{cid}-title">{escape(say(measure.label))}</title>',
         f'<desc id="{cid}-desc">{escape(description)}</desc>',
     ]
     for tick in ticks:
@@ -254,7 +290,7 @@ def _svg(c: Chart, description: str) -> str:
         )
     parts.append(
         f'<text class="axis-label" x="{(LEFT + RIGHT) / 2:.0f}" y="{HEIGHT - 4}" font-size="9" '
-        f'text-anchor="middle" fill="{INK}">day after treatment</text>'
+        f'text-anchor="middle" fill="{INK}">{escape(say(AXIS_LABEL))}</text>'
     )
     for segment in _segments(points, measure.join_gaps):
         if len(segment) > 1:
@@ -263,16 +299,17 @@ def _svg(c: Chart, description: str) -> str:
                 f'<polyline class="series s-{series}" points="{path}" fill="none" '
                 f'stroke="{colour}" stroke-width="1.8" stroke-linejoin="round"/>'
             )
-    label = escape(measure.label.lower())
+    label = say(measure.label).lower()
     for day, value in points:
+        dot = say(Text("Day {day}: {label} {value}", day=day, label=label, value=_number(value)))
         parts.append(
             f'<circle class="dot d-{series}" cx="{x(day)}" cy="{y(value)}" r="3" '
-            f'fill="{colour}"><title>Day {day}: {label} {_number(value)}</title></circle>'
+            f'fill="{colour}"><title>{escape(dot)}</title></circle>'
         )
     if not points:
         parts.append(
             f'<text x="{(LEFT + RIGHT) / 2:.0f}" y="{(TOP + BOTTOM) / 2:.0f}" font-size="10" '
-            f'text-anchor="middle" fill="{INK}">no values yet</text>'
+            f'text-anchor="middle" fill="{INK}">{escape(say(NO_VALUES))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

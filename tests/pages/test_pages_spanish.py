@@ -74,3 +74,50 @@ def test_the_detector_finds_english(app: FastAPI, client: TestClient, world: Wor
     login(client, world.patient_a)  # no stored choice, English browser: an English page
     found = untranslated(client.get("/checkin").text)
     assert "Fever or chills" in found and "Send check-in" in found
+
+
+PATIENT_PAGES = [
+    "/today",
+    "/checkin",
+    "/history",
+    "/messages",
+    "/products",
+    "/products/mine",
+    "/treatment/new",
+    "/photos",
+    "/photos/new",
+    "/account",
+    "/settings/language",
+    "/guide",
+    "/guide/warning-signs",
+    "/guide/sheet",
+]
+
+
+def test_every_patient_page_is_in_spanish(app: FastAPI, client: TestClient, world: World) -> None:
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    for path in PATIENT_PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _assert_spanish(response.text, path)
+
+
+def test_the_product_verdict_and_its_reasons_are_in_spanish(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    page = client.get("/products")
+    data = {"ingredients": "Aqua, Retinol, Glycerin, Parfum", "day": "2"}
+    response = client.post("/products", data={**data, "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 200
+    _assert_spanish(response.text, "verdict")
+    assert "Evítalo hasta el día" in response.text
+
+
+def test_public_pages_follow_a_spanish_browser(client: TestClient) -> None:
+    for path in ("/login", "/register", "/password/forgot", "/guide"):
+        response = client.get(path, headers={"Accept-Language": "es"})
+        assert response.status_code == 200, path
+        _assert_spanish(response.text, path)

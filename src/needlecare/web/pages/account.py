@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
+from needlecare.i18n import N_
 from needlecare.services import account, deletion, exports
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -34,7 +35,7 @@ def _page(
 ) -> Response:
     settings = account.reminder_settings(uow, viewer)
     context = {
-        "title": "My account",
+        "title": N_("My account"),
         "reminders": settings,
         "errors": errors or {},
         "form": form
@@ -97,5 +98,5 @@ def delete_account(
             request, viewer, uow, errors={"confirm": message}, form=filled, status_code=422
         )
     logout_session(request)
-    flash(request, "Your account and everything NeedleCare stored about you are deleted.")
+    flash(request, N_("Your account and everything NeedleCare stored about you are deleted."))
     return RedirectResponse("/login", status_code=303)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
+from needlecare.i18n import N_
 from needlecare.services import account_links, clinics
 from needlecare.services.errors import Conflict, Invalid, NotFound
 from needlecare.services.passwords import MIN_PASSWORD_LENGTH
@@ -48,7 +49,7 @@ def _link_page(
             request,
             "auth/set_password.html",
             {
-                "title": "Set your password" if new_admin else "Choose a new password",
+                "title": N_("Set your password") if new_admin else "Choose a new password",
                 "new_admin": new_admin,
                 "link": link,
                 "action": f"/account/password/{token}",
@@ -83,7 +84,7 @@ def use_password_link(request: Request, token: str, form: FormBody, uow: UowDep)
     if link.purpose == account_links.SET_PASSWORD:
         flash(request, f"Welcome, {principal.display_name}. Your clinic is ready.")
         return RedirectResponse("/clinic/settings", status_code=303)
-    flash(request, "Your new password is set. You were logged out everywhere else.")
+    flash(request, N_("Your new password is set. You were logged out everywhere else."))
     return RedirectResponse(home_for(principal), status_code=303)
 
 
@@ -93,7 +94,7 @@ def _forgot_page(
     return render(
         request,
         "auth/forgot.html",
-        {"title": "Forgot your password?", "form": {"email": email}, "errors": errors,
+        {"title": N_("Forgot your password?"), "form": {"email": email}, "errors": errors,
          "sent": sent},
         status_code=status_code,
     )  # fmt: skip
@@ -129,7 +130,7 @@ def _signup_page(
     return render(
         request,
         "auth/clinic_signup.html",
-        {"title": "Start NeedleCare for your clinic", "form": form, "errors": errors,
+        {"title": N_("Start NeedleCare for your clinic"), "form": form, "errors": errors,
          "min_password": MIN_PASSWORD_LENGTH},
         status_code=status_code,
     )  # fmt: skip

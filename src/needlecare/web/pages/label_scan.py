@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from needlecare.i18n import N_
 from needlecare.services import clock, label_scan, notes, photos, treatments
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -42,7 +43,7 @@ def _page(
 ) -> Response:
     assert viewer.patient_id is not None
     context = {
-        "title": "Product checker",
+        "title": N_("Product checker"),
         "day": _day(uow, viewer, viewer.patient_id),
         "form": {"ingredients": ingredients, "day": "0"},
         "errors": errors,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
+from needlecare.i18n import N_
 from needlecare.services import messages
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -31,11 +32,11 @@ def _patient_thread(
     assert viewer.patient_id is not None  # guaranteed by PatientViewer
     thread = message_rows(messages.thread(uow, viewer, viewer.patient_id))
     context = {
-        "title": "Messages",
+        "title": N_("Messages"),
         "thread": thread,
         "has_clinic": viewer.clinic_id is not None,
         "reply_action": "/messages",
-        "reply_label": "Write to your clinic",
+        "reply_label": N_("Write to your clinic"),
         "reply_body": body,
         "errors": errors or {},
     }
@@ -55,7 +56,7 @@ def patient_reply(request: Request, form: FormBody, viewer: PatientViewer, uow: 
     except Invalid as error:
         errors = {"message": error.errors[0].message.capitalize() + "."}
         return _patient_thread(request, viewer, uow, errors=errors, body=body, status_code=422)
-    flash(request, "Message sent to your clinic.")
+    flash(request, N_("Message sent to your clinic."))
     return RedirectResponse(f"/messages#message-{message.id}", status_code=303)
 
 
@@ -79,5 +80,5 @@ def clinic_reply(
     except Invalid as error:
         flash(request, f"Not sent: {error.errors[0].message}.")
         return RedirectResponse(target, status_code=303)
-    flash(request, "Message sent. The patient sees it on their Today page and gets an email.")
+    flash(request, N_("Message sent. The patient sees it on their Today page and gets an email."))
     return RedirectResponse(target, status_code=303)

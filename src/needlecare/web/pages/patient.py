@@ -114,7 +114,7 @@ def _treatment_form_context(
     form: dict[str, Any], errors: dict[str, str], today: date
 ) -> dict[str, Any]:
     return {
-        "title": "Your treatment",
+        "title": N_("Your treatment"),
         "form": form,
         "errors": errors,
         "action": "/treatment/new",
@@ -214,7 +214,7 @@ def record_treatment(
         except Invalid as error:
             errors = inline_errors(error, lambda f: _TREATMENT_FIELDS.get(f, f))
         else:
-            flash(request, "Treatment saved. Here is your day-by-day guide.")
+            flash(request, N_("Treatment saved. Here is your day-by-day guide."))
             return RedirectResponse("/today", status_code=303)
     return render(
         request,
@@ -232,7 +232,7 @@ def _checkin_context(
     day: int, form: dict[str, Any], errors: dict[str, str], key: str
 ) -> dict[str, Any]:
     return {
-        "title": "Today's check-in",
+        "title": N_("Today's check-in"),
         "day": day,
         "form": form,
         "errors": errors,
@@ -250,7 +250,7 @@ def _checkin_context(
 
 
 def _no_treatment(request: Request) -> Response:
-    flash(request, "First tell NeedleCare about your treatment.")
+    flash(request, N_("First tell NeedleCare about your treatment."))
     return RedirectResponse("/treatment/new", status_code=303)
 
 
@@ -332,7 +332,7 @@ def _products_context(
     day: int | None, form: dict[str, str], errors: dict[str, str], report: dict[str, Any] | None
 ) -> dict[str, Any]:
     return {
-        "title": "Product checker",
+        "title": N_("Product checker"),
         "day": day,
         "form": form,
         "errors": errors,
@@ -406,8 +406,8 @@ def history_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Respon
     # Days count from each check-in's own treatment: chart only the current one.
     current = [c for c in rows if latest is not None and c.treatment_id == latest.id]
     context = {
-        "title": "My history",
-        "charts": charts_for(current),
+        "title": N_("My history"),
+        "charts": charts_for(current, locale=page_locale(request, viewer)),
         "checkin_groups": checkin_groups(rows, series, lambda c: f"/checkins/{c.id}"),
     }
     return render(request, "patient/history.html", context, viewer=viewer)

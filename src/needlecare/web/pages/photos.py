@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from needlecare import photos as domain
 from needlecare.charts import Chart, Measure, chart
+from needlecare.i18n import N_
 from needlecare.services import checkins, patients, photos
 from needlecare.services.errors import Invalid
 from needlecare.services.photos import AreaTimeline, FileKind, TimelineEntry
@@ -31,7 +32,7 @@ from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer, Viewer
 from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
 from needlecare.web.pages.presenters import charts_for, day_label
-from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -56,8 +57,8 @@ def _timeline_url(viewer: Principal, patient_id: int) -> str:
 
 def _back(viewer: Principal, patient_id: int) -> dict[str, str]:
     if viewer.is_patient:
-        return {"href": "/history", "label": "My history"}
-    return {"href": f"/clinic/patients/{patient_id}", "label": "Back to the patient"}
+        return {"href": "/history", "label": N_("My history")}
+    return {"href": f"/clinic/patients/{patient_id}", "label": N_("Back to the patient")}
 
 
 # --- presenting measurements ----------------------------------------------------------------
@@ -205,10 +206,11 @@ def _timeline_page(
     )
     base = _timeline_url(viewer, patient_id)
     context = {
-        "title": "Photos" if viewer.is_patient else f"Photos · {name}",
-        "heading": name if not viewer.is_patient else "My photos",
+        "title": N_("Photos") if viewer.is_patient else f"Photos · {name}",
+        "heading": name if not viewer.is_patient else N_("My photos"),
         "areas": [area_view(t, i) for i, t in enumerate(timelines)],
-        "charts": charts_for(rows, prefix="symptoms"),  # symptom scores, for _trends.html
+        # symptom scores, for _trends.html
+        "charts": charts_for(rows, prefix="symptoms", locale=page_locale(request, viewer)),
         "overlay": overlay,
         "toggle_href": base if overlay else f"{base}?overlay=1",
         "upload_href": "/photos/new" if viewer.is_patient else f"{base}/new",
@@ -244,7 +246,7 @@ def _upload_page(
     status_code: int = 200,
 ) -> Response:
     context = {
-        "title": "Add a photo",
+        "title": N_("Add a photo"),
         "action": action,
         "form": form,
         "errors": errors or {},
@@ -402,7 +404,7 @@ def delete_photo(
         errors = {"confirm": "Tick the box to confirm that the photo should be deleted."}
         return _photo_page(request, viewer, photo, None, errors, status_code=422)
     photos.delete_photo(uow, viewer, photo_id, files=photo_files(request))
-    flash(request, "The photo and its measurement are deleted.")
+    flash(request, N_("The photo and its measurement are deleted."))
     return RedirectResponse(_timeline_url(viewer, photo.patient_id), status_code=303)
 
 

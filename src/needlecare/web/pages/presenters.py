@@ -73,8 +73,8 @@ def checkin_row(checkin: Checkin, href: str) -> dict[str, Any]:
     }
 
 
-def charts_for(checkins: list[Checkin], prefix: str = "trend") -> list[Chart]:
-    return symptom_charts(((c.day, symptoms_of(c)) for c in checkins), prefix)
+def charts_for(checkins: list[Checkin], prefix: str = "trend", locale: str = "en") -> list[Chart]:
+    return symptom_charts(((c.day, symptoms_of(c)) for c in checkins), prefix, locale)
 
 
 # A conditional line ("if you get a fever, get care") is no advice to someone who has just

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from needlecare.i18n import N_
 from needlecare.services import notifications
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.rendering import PageRoute, render
@@ -14,7 +15,7 @@ router = APIRouter(prefix="/reminders", route_class=PageRoute, include_in_schema
 
 
 def _page(request: Request, token: str, paused: bool) -> Response:
-    title = "Reminders paused" if paused else "Pause reminders"
+    title = N_("Reminders paused") if paused else N_("Pause reminders")
     response = render(
         request, "reminders/pause.html", {"title": title, "paused": paused, "token": token}
     )

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
+from needlecare.i18n import N_
 from needlecare.services import shelf
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -61,7 +62,7 @@ def _page(
 ) -> Response:
     assert viewer.patient_id is not None
     context = {
-        "title": "My products",
+        "title": N_("My products"),
         "shelf": shelf_view(shelf.get_shelf(uow, viewer, viewer.patient_id)),
         "form": form,
         "errors": errors,
