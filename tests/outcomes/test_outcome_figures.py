@@ -180,3 +180,33 @@ def test_a_corrected_treatment_moves_to_its_new_group(uow: UnitOfWork, world: An
     assert _by_key(result.by_depth_band)["D"].n == 11
     assert _by_key(result.by_depth_band)["S"].n == 1
     assert {g.label: g.n for g in result.by_operator} == {"Bob": 11, "Alice": 1}
+
+
+def test_check_ins_of_one_treatment_at_once_all_count(
+    app: Any, uow: UnitOfWork, world: Any
+) -> None:
+    """The summary upserts add up under concurrency: eight check-ins of one treatment from
+    four threads at once (on PostgreSQL each upsert waits for the other's row, then adds)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from needlecare.storage.models import Checkin
+
+    pat = auth.principal_for_token(uow, world.pat.token)
+    factory = app.state.session_factory
+    start = threading.Barrier(4)
+
+    def send(index: int) -> None:
+        own = UnitOfWork(factory)  # one unit of work per thread, as per request
+        if index < 4:
+            start.wait()
+        symptoms = {"redness": 1} if index % 2 else {"redness": 1, "fever": True}
+        checkins.submit_checkin(own, pat, world.patients["pat"], CheckinCreate(symptoms=symptoms))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(send, range(8)))
+    with uow.reading():
+        summary = uow.session.get_one(OutcomeTreatment, world.treatments["pat"])
+        stored = uow.session.scalar(select(func.count()).select_from(Checkin))
+        assert (stored, summary.checkins) == (8, 8)
+        assert summary.worst_rank == 2  # the fever check-ins: contact_clinic
