@@ -63,6 +63,9 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
     "/clinic/patients/{patient_id}/messages": ("staff", {"message": "Please call us"}, None),
     "/messages": ("patient", {"message": "It is worse today"}, None),
     "/clinic/settings": ("staff", {"name": "Forged", "urgent_ack_minutes": "30"}, None),
+    # The logo upload checks the token inside the size-limited multipart body, like photos.
+    "/clinic/settings/logo": ("staff", {}, A_FILE),
+    "/clinic/settings/logo/remove": ("staff", {}, None),
     "/clinic/patients/{patient_id}/notes": ("staff", {"body": "note"}, None),
     "/clinic/patients/{patient_id}/recommendations": ("staff", {"product_name": "Balm"}, None),
     "/clinic/patients/{patient_id}/invite": ("staff", {}, None),

@@ -36,6 +36,7 @@ from needlecare.config import Settings
 from needlecare.guide import pages as guide_pages
 from needlecare.reports import pdf as report_pdf
 from needlecare.services import (
+    clinic_logo,
     clinics,
     invitations,
     notes,
@@ -238,6 +239,10 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/clinic/patients/{patient_id}/messages"): A_STAFF,
     ("GET", "/clinic/settings"): ADMINS,
     ("POST", "/clinic/settings"): ADMINS,
+    ("POST", "/clinic/settings/logo"): ADMINS,
+    ("POST", "/clinic/settings/logo/remove"): ADMINS,
+    # Only clinic A has a logo: its staff and patients see it; clinic B's people get 404.
+    ("GET", "/clinic/logo"): A_STAFF | {P1, P2},
     ("GET", "/clinic/patients"): STAFF,
     ("GET", "/clinic/patients/{patient_id}"): A_STAFF,
     ("GET", "/clinic/patients/{patient_id}/checkins/{checkin_id}"): A_STAFF,
@@ -403,6 +408,7 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/clinic/patients/{patient_id}/messages"): {"message": "web message by {actor}"},
     ("POST", "/messages"): {"message": "web message by {actor}"},
     ("POST", "/clinic/settings"): {"name": "Web clinic of {actor}", "urgent_ack_minutes": "30"},
+    ("POST", "/clinic/settings/logo"): {PHOTO_FORM: True},
     ("POST", "/clinic/patients/{patient_id}/notes"): {"body": "web note by {actor}"},
     ("POST", "/clinic/patients/{patient_id}/recommendations"): {"product_name": "Web {actor}"},
     ("POST", "/clinic/invite"): {"display_name": "Invited by {actor}", "email": ""},
@@ -578,6 +584,7 @@ def seed(uow: UnitOfWork, world: World, data_dir: Path) -> Seed:
     )
     document = fill(JSON_BODIES[("PUT", API + "/clinic/protocol")], {"actor": "alder"})
     protocol = protocols.save(uow, alice, document)
+    clinic_logo.set_logo(uow, alice, jpeg)
     _, invite = invitations.invite_new_patient(uow, alice, PatientCreate("Ivy Invitee"))
     gamma = clinics.create_clinic(uow, "Gamma Clinic", "gina@gamma.example")
     assert gamma.link is not None

@@ -30,6 +30,7 @@ class ClinicContact:
     address: str | None
     hours: str | None
     emergency: EmergencyNumber | None
+    logo_version: str | None = None  # the logo's SHA-256: /clinic/logo?v=<it>
 
     @property
     def tel_href(self) -> str | None:
@@ -65,6 +66,7 @@ def contact_of(clinic: Clinic) -> ClinicContact:
         address=clinic.address or None,
         hours=clinic.hours or None,
         emergency=emergency_number(clinic.country),
+        logo_version=clinic.logo_sha256,
     )
 
 

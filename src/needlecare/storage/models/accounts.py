@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from needlecare.storage.base import Base, JSONDocument, UTCDateTime, utcnow
@@ -28,6 +28,21 @@ class Clinic(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     # An urgent alert nobody acknowledged within this many minutes is escalated to the admins.
     urgent_ack_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    # The SHA-256 of the logo's PNG (clinic_logo), or NULL: pages link /clinic/logo?v=<it>.
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class ClinicLogo(Base):
+    """A clinic's logo as a clean PNG (photos.logo), shown on its patients' pages, the
+    aftercare sheet and emails. Its own table: reading a clinic never loads the bytes."""
+
+    __tablename__ = "clinic_logo"
+
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), primary_key=True)
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class User(Base):
