@@ -1,7 +1,7 @@
 """A clinic's logo (issue 19): clinic.logo_sha256 and the clinic_logo table (a clean PNG).
 
 Revision ID: h19a_logo
-Revises: h20a_worker
+Revises: h20b_outcome_operator
 Create Date: 2026-12-05
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "h19a_logo"
-down_revision: str | None = "h20a_worker"
+down_revision: str | None = "h20b_outcome_operator"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
