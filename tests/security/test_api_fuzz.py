@@ -1,5 +1,7 @@
 """Schemathesis over every operation of /openapi.json, as each role: no 500, no response that
-breaks its documented schema. Bigger run: bench/schemathesis_run.py (same test, more examples).
+breaks its documented schema; then its stateful phase (sequences of calls chained through the
+links schemathesis infers: a created patient's id into its check-ins, ...), with the same
+checks. Bigger run: bench/schemathesis_run.py (same tests, more examples, both databases).
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 EXAMPLES = int(os.environ.get("NEEDLECARE_API_FUZZ_EXAMPLES", "8"))
+STATEFUL_EXAMPLES = int(os.environ.get("NEEDLECARE_API_FUZZ_STATEFUL_EXAMPLES", "6"))
+STATEFUL_STEPS = 10
+# CI fuzzes on SQLite; the bench run covers PostgreSQL too (NUL and range errors came from it).
+DATABASES = os.environ.get("NEEDLECARE_API_FUZZ_DATABASES", "sqlite").split(",")
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
@@ -54,11 +60,65 @@ def _fuzz(app: FastAPI, headers: dict[str, str]) -> tuple[int, int, list[str]]:
     return operations, calls, failures
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def _headers(world: Any, role: str) -> dict[str, str]:
+    person = {"admin": "alice", "clinician": "bob", "patient": "pat"}.get(role)
+    return dict(world.people[person].headers) if person else {}
+
+
+@pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 @pytest.mark.parametrize("role", ["admin", "clinician", "patient", "anonymous"])
 def test_no_500_and_no_schema_violation(app: FastAPI, world: Any, role: str) -> None:
-    person = {"admin": "alice", "clinician": "bob", "patient": "pat"}.get(role)
-    headers = world.people[person].headers if person else {}
-    operations, calls, failures = _fuzz(app, headers)
+    operations, calls, failures = _fuzz(app, _headers(world, role))
     assert operations > 20 and calls >= operations
+    assert failures == [], "\n".join(failures)
+
+
+def _stateful(app: FastAPI, headers: dict[str, str]) -> tuple[int, list[str]]:
+    """(calls, failures) of the stateful phase for one identity."""
+    # Without the calls that end the caller's own credentials (revoking its one token,
+    # deleting its account): after them a sequence would only collect 401s.
+    schema = (
+        schemathesis.openapi.from_asgi("/openapi.json", app)
+        .exclude(method="DELETE", path="/api/v1/auth/tokens/{token_id}")
+        .exclude(method="POST", path="/api/v1/me/delete")
+    )
+    failures: list[str] = []
+    calls = 0
+
+    class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            # The identity's own token, over any Authorization the generator made up.
+            case.headers = {**(case.headers or {}), **headers}
+
+        def validate_response(self, response: Any, case: Any, *_: Any, **__: Any) -> None:
+            nonlocal calls
+            calls += 1
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except Exception as error:  # collect, then report every sequence's failure
+                if len(failures) < 20:
+                    failures.append(f"{case.operation.label}: {str(error)[:600]}")
+
+    Machine.run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=STATEFUL_STEPS,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    return calls, failures
+
+
+@pytest.mark.parametrize("database_url", DATABASES, indirect=True)
+@pytest.mark.parametrize("role", ["clinician", "patient"])
+def test_stateful_sequences_give_no_500_and_no_schema_violation(
+    app: FastAPI, world: Any, role: str
+) -> None:
+    """The roles that create what later calls use (patients, treatments, check-ins, alerts,
+    messages); the admin and anonymous sweeps are the stateless test's."""
+    calls, failures = _stateful(app, _headers(world, role))
+    assert calls >= STATEFUL_EXAMPLES  # the phase ran (links were found)
     assert failures == [], "\n".join(failures)
