@@ -31,6 +31,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from needlecare.i18n_text import Text as Text  # re-exported: its home is light (no Babel)
+
 DOMAIN = "messages"
 SOURCE_LOCALE = "en"
 # The names people choose between, each written in its own language.
@@ -139,31 +141,6 @@ def translator(locale: str | None = SOURCE_LOCALE) -> Translate:
 def plural_translator(locale: str | None = SOURCE_LOCALE) -> Callable[[str, str, int], str]:
     """ngettext for a locale: the plural form that fits a count."""
     return catalogue(locale).ngettext
-
-
-class Text(str):
-    """English text that remembers its message and values, so that it is translated where it
-    is shown (a template's `_()`, `localize`), once the reader's locale is known. Code that
-    builds words before it knows the reader (form errors, presenters) returns these.
-    Dates and datetimes among the values are written the locale's way."""
-
-    template: str
-    values: dict[str, object]
-
-    def __new__(cls, template: str, /, **values: object) -> Text:
-        english = {name: _english_value(value) for name, value in values.items()}
-        text = super().__new__(cls, template.format(**english) if values else template)
-        text.template = template
-        text.values = values
-        return text
-
-
-def _english_value(value: object) -> object:
-    if isinstance(value, datetime):
-        return f"{value:%a} {value.day} {value:%b}, {value:%H:%M}"
-    if isinstance(value, date):
-        return f"{value:%a} {value.day} {value:%b %Y}"
-    return value
 
 
 def _local_value(value: object, locale: str) -> object:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from needlecare.i18n import Text
+from needlecare.i18n_text import Text
 from needlecare.ingredients.flags import flag_definition, flag_order
 from needlecare.knowledge.bands import Band
 from needlecare.knowledge.windows import Window, windows
