@@ -121,3 +121,20 @@ def test_public_pages_follow_a_spanish_browser(client: TestClient) -> None:
         response = client.get(path, headers={"Accept-Language": "es"})
         assert response.status_code == 200, path
         _assert_spanish(response.text, path)
+
+
+def test_error_pages_say_why_in_spanish(app: FastAPI, client: TestClient, world: World) -> None:
+    _spanish(app, world.clinician_a)
+    login(client, world.clinician_a)
+    refused = client.get("/today")  # a patients' page, asked for by staff
+    assert refused.status_code == 403
+    assert "Estas páginas son para pacientes" in refused.text
+    _assert_spanish(refused.text, "403")
+    # A refused form is answered before the login is read: the browser's language then.
+    form = client.post(
+        "/settings/language",
+        data={"language": "es", "csrf_token": "forged"},
+        headers={"Accept-Language": "es"},
+    )
+    assert form.status_code == 403
+    assert "vuelve a cargar la página" in form.text

@@ -19,6 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from needlecare.config import Settings
+from needlecare.i18n import N_
 from needlecare.services import auth
 from needlecare.services.errors import Forbidden
 from needlecare.services.principal import Principal
@@ -88,9 +89,9 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get(_CSRF_KEY)
     if not isinstance(expected, str) or not submitted:
-        raise CsrfFailed("the form expired; reload the page and try again")
+        raise CsrfFailed(N_("the form expired; reload the page and try again"))
     if not hmac.compare_digest(expected.encode(), submitted.encode()):
-        raise CsrfFailed("the form expired; reload the page and try again")
+        raise CsrfFailed(N_("the form expired; reload the page and try again"))
 
 
 async def require_csrf(request: Request) -> None:

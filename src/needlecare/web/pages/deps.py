@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from needlecare.i18n import N_
 from needlecare.services import alert_queue, care_status
 from needlecare.services.errors import Forbidden
 from needlecare.services.principal import Principal
@@ -44,19 +45,19 @@ def optional_viewer(
 
 def patient_viewer(principal: Annotated[Principal, Depends(viewer)]) -> Principal:
     if not principal.is_patient or principal.patient_id is None:
-        raise Forbidden("these pages are for patients; staff use the clinic pages")
+        raise Forbidden(N_("these pages are for patients; staff use the clinic pages"))
     return principal
 
 
 def staff_viewer(principal: Annotated[Principal, Depends(viewer)]) -> Principal:
     if not principal.is_staff or principal.clinic_id is None:
-        raise Forbidden("these pages are for clinic staff")
+        raise Forbidden(N_("these pages are for clinic staff"))
     return principal
 
 
 def admin_viewer(principal: Annotated[Principal, Depends(staff_viewer)]) -> Principal:
     if not principal.is_admin:
-        raise Forbidden("only a clinic admin can do this")
+        raise Forbidden(N_("only a clinic admin can do this"))
     return principal
 
 
