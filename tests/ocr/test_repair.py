@@ -94,6 +94,11 @@ def test_a_misread_drug_name_and_a_misread_slash_synonym_are_repaired() -> None:
     assert read_as["AQUA"] is None
 
 
+def test_a_word_in_a_drug_facts_panel_is_not_taken_for_a_cosmetic_name() -> None:
+    read = "Active ingredient: Adapalene 0.1% (Retinoid) Purpose: Acne treatment"
+    assert repair_reading(_reading(read)).text == read
+
+
 def test_a_reading_with_nothing_to_repair_is_returned_as_it_is() -> None:
     reading = _reading("Aqua, Glycerin, Squalane")
     assert repair_reading(reading) is reading

@@ -109,12 +109,13 @@ def _repair_item(raw: str) -> list[tuple[str, str]]:
 
 
 def _repair_words(text: str) -> list[tuple[str, str]]:
-    """One-word flagged names (drugs) misread in `text`. A word read exactly is left alone:
-    where the checker set an exact name aside it did so on purpose."""
+    """Drug names misread in `text` ("lazarotene"). Only drugs: a word like "Retinoid" in a
+    Drug Facts panel is one edit from Retinol and is not an ingredient. A word read exactly is
+    left alone: where the checker set an exact name aside it did so on purpose."""
     found = []
     for word in _TOKEN.findall(text):
         name = nearest_flagged(word) if len(word) > MIN_KEY else None
-        if name is not None and " " not in name and _key(word) != _key(name):
+        if name in data.drug_names() and _key(word) != _key(name):
             found.append((word, name.title()))
     return found
 
