@@ -66,3 +66,34 @@ def test_hostile_or_empty_files_and_non_admins_are_refused(uow: UnitOfWork, worl
     with pytest.raises(Forbidden):
         clinic_logo.set_logo(uow, bob, _png_with_metadata())
     assert clinic_logo.logo_of(uow, world.alder_id) is None
+
+
+def test_the_logo_is_in_the_emails_and_the_sheet(
+    client: TestClient, uow: UnitOfWork, world: World
+) -> None:
+    from needlecare.jobs import emails
+    from needlecare.jobs.settings import JobsSettings
+    from needlecare.services import account_links
+    from needlecare.storage.models import OutboxMessage
+
+    pat_cookie = session_cookie(SECRET, {"uid": world.pat.user_id, "gen": 0})
+    client.cookies.update(pat_cookie)
+    plain = client.get("/guide/sheet.pdf")
+    assert plain.status_code == 200 and b"/Subtype /Image" not in plain.content
+    alice = auth.principal_for_token(uow, world.alice.token)
+    clinic_logo.set_logo(uow, alice, _png_with_metadata())
+    branded = client.get("/guide/sheet.pdf")
+    assert branded.status_code == 200 and b"/Subtype /Image" in branded.content
+
+    for email in (world.bob.email, world.sol.email):
+        account_links.request_reset(uow, email, SECRET)
+    settings = JobsSettings(secret_key=SECRET)
+    with uow.reading():
+        rows = {r.recipient: r for r in uow.session.query(OutboxMessage).all()}
+        bob = emails.compose(uow.session, rows[world.bob.email], settings)
+        sol = emails.compose(uow.session, rows[world.sol.email], settings)
+    images = [p for p in bob.walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1 and images[0]["Content-ID"] == "<clinic-logo>"
+    html = bob.get_body(("html",))
+    assert html is not None and 'src="cid:clinic-logo"' in html.get_content()
+    assert not [p for p in sol.walk() if p.get_content_type() == "image/png"]  # no clinic

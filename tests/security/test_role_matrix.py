@@ -481,7 +481,9 @@ def fast_hashing_and_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         report_pdf, "render_pdf", lambda report: report_pdf.render_html(report).encode()
     )
-    monkeypatch.setattr(guide_web, "render_sheet_pdf", lambda sheet: repr(sheet).encode())
+    monkeypatch.setattr(
+        guide_web, "render_sheet_pdf", lambda sheet, logo=None: repr(sheet).encode()
+    )
 
 
 def photo_bytes(seed: int) -> bytes:

@@ -7,6 +7,7 @@ treatment is not mailed any more."""
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from needlecare.i18n import N_, localize, resolve_locale, speaking
 from needlecare.i18n_templates import install_i18n
 from needlecare.jobs.settings import JobsSettings
+from needlecare.services.clinic_logo import logo_in
 from needlecare.services.notifications import pause_token
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import AlertState, Level
@@ -61,13 +63,19 @@ def _environment() -> Environment:
     return install_i18n(env)
 
 
+# The clinic's logo in the HTML part (an inline image, cid:), set by `compose` while it builds
+# one message: no builder needs to know about it, and no remote image is ever loaded.
+_LOGO_SRC: ContextVar[str | None] = ContextVar("needlecare_email_logo", default=None)
+LOGO_CID = "clinic-logo"
+
+
 def _render(name: str, context: dict[str, Any], locale: str = "en") -> tuple[str, str]:
     env = _environment()
     with speaking(locale) as language:
         context = {**context, "locale": language}
         return (
             env.get_template(f"{name}.txt").render(context),
-            env.get_template(f"{name}.html").render(context),
+            env.get_template(f"{name}.html").render({**context, "logo_src": _LOGO_SRC.get()}),
         )
 
 
@@ -260,7 +268,12 @@ def message_id(row_id: int, settings: JobsSettings) -> str:
 
 def compose(session: Session, row: OutboxMessage, settings: JobsSettings) -> EmailMessage:
     """The full MIME message for an outbox row; NoLongerWanted if it should not go out."""
-    email = _BUILDERS[row.kind](session, row, settings)
+    logo = logo_in(session, row.clinic_id)
+    token = _LOGO_SRC.set(f"cid:{LOGO_CID}" if logo else None)
+    try:
+        email = _BUILDERS[row.kind](session, row, settings)
+    finally:
+        _LOGO_SRC.reset(token)
     message = EmailMessage()
     message["Subject"] = email.subject
     message["From"] = settings.mail_from
@@ -272,4 +285,8 @@ def compose(session: Session, row: OutboxMessage, settings: JobsSettings) -> Ema
         message[name] = value
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
+    if logo is not None:
+        html_part = message.get_body(("html",))
+        assert isinstance(html_part, EmailMessage)  # the alternative just added
+        html_part.add_related(logo.png, maintype="image", subtype="png", cid=f"<{LOGO_CID}>")
     return message

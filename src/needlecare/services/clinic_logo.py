@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from needlecare.photos.errors import PhotoRejected, RejectReason
 from needlecare.photos.logo import Logo, make_logo
 from needlecare.services import audit, budget
@@ -75,16 +77,22 @@ def remove_logo(uow: UnitOfWork, actor: Principal) -> None:
         uow.commit()
 
 
+def logo_in(session: Session, clinic_id: int | None) -> LogoFile | None:
+    """A clinic's logo, or None (no clinic or no logo), in the caller's transaction."""
+    if clinic_id is None:
+        return None
+    row = session.get(ClinicLogo, clinic_id)
+    clinic = session.get(Clinic, clinic_id)
+    if row is None or clinic is None or clinic.logo_sha256 is None:
+        return None
+    return LogoFile(row.png, clinic.logo_sha256)
+
+
 def logo_of(uow: UnitOfWork, clinic_id: int | None) -> LogoFile | None:
-    """A clinic's logo, or None (no clinic or no logo)."""
     if clinic_id is None:
         return None
     with uow.reading():
-        row = uow.session.get(ClinicLogo, clinic_id)
-        clinic = uow.session.get(Clinic, clinic_id)
-        if row is None or clinic is None or clinic.logo_sha256 is None:
-            return None
-        return LogoFile(row.png, clinic.logo_sha256)
+        return logo_in(uow.session, clinic_id)
 
 
 def my_logo(uow: UnitOfWork, actor: Principal) -> LogoFile:

@@ -7,6 +7,7 @@ logged-in reader of a clinic sees the days of the clinic's protocol in force.
 
 from __future__ import annotations
 
+from base64 import b64encode
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from fastapi import APIRouter, Request, Response
 from needlecare.guide import Citation, Page, PageNotFound, Sheet, page, pages, search
 from needlecare.i18n import N_, resolve_locale, speaking
 from needlecare.knowledge import citations
-from needlecare.services import budget, clock, language, protocols
+from needlecare.services import budget, clinic_logo, clock, language, protocols
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.web.deps import UowDep
@@ -130,8 +131,9 @@ def _sheet_page(request: Request, viewer: Principal, sheet: Sheet, base: str) ->
     return render(request, "guide/sheet.html", context, viewer=viewer)
 
 
-def sheet_document(sheet: Sheet) -> Document:
-    """The sheet laid out on A4 by WeasyPrint (nothing is fetched: no URL is allowed)."""
+def sheet_document(sheet: Sheet, logo: bytes | None = None) -> Document:
+    """The sheet laid out on A4 by WeasyPrint (nothing is fetched: no URL is allowed; the
+    clinic's logo, a PNG we re-encoded, goes in as a data: URI)."""
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
@@ -140,24 +142,27 @@ def sheet_document(sheet: Sheet) -> Document:
             sheet=sheet,
             locale=language,
             printed=sheet.today,  # the day the sheet was made for, in the patient's zone
+            logo_src="data:image/png;base64," + b64encode(logo).decode() if logo else None,
         )
     css = files("needlecare.web").joinpath("templates", PDF_CSS).read_text("utf-8")
     fetcher = URLFetcher(allowed_protocols=("data",))
     return HTML(string=html, url_fetcher=fetcher).render(stylesheets=[CSS(string=css)])
 
 
-def render_sheet_pdf(sheet: Sheet) -> bytes:
+def render_sheet_pdf(sheet: Sheet, logo: bytes | None = None) -> bytes:
     """The sheet as a one-page A4 PDF, under one of the process's PDF slots (the layout
     costs about a second of CPU; with every slot taken the page answers 503)."""
     with budget.expensive("pdf"):
-        pdf: bytes = sheet_document(sheet).write_pdf()
+        pdf: bytes = sheet_document(sheet, logo).write_pdf()
     return pdf
 
 
-def _pdf(sheet: Sheet) -> Response:
+def _pdf(sheet: Sheet, uow: UowDep, viewer: Principal) -> Response:
     name = f"aftercare-sheet-{sheet.treatment_date.isoformat()}.pdf"
+    # The patient's clinic is the viewer's: the patient's own, or the staff member's.
+    logo = clinic_logo.logo_of(uow, viewer.clinic_id)
     return Response(
-        render_sheet_pdf(sheet),
+        render_sheet_pdf(sheet, logo.png if logo else None),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'inline; filename="{name}"',
@@ -191,7 +196,7 @@ def my_sheet_pdf(request: Request, viewer: PatientViewer, uow: UowDep) -> Respon
     sheet = _patient_sheet(uow, viewer, page_locale(request, viewer))
     if sheet is None:
         raise NotFound("treatment")
-    return _pdf(sheet)
+    return _pdf(sheet, uow, viewer)
 
 
 @router.get("/clinic/patients/{patient_id}/sheet")
@@ -207,7 +212,8 @@ def patient_sheet_pdf(patient_id: int, viewer: StaffViewer, uow: UowDep) -> Resp
     today = clock.today_for(uow, viewer, patient_id)
     # The clinic prints it for the patient: in the language the patient chose.
     locale = resolve_locale(language.patient_language(uow, patient_id))
-    return _pdf(protocols.aftercare_sheet(uow, viewer, patient_id, today=today, locale=locale))
+    sheet = protocols.aftercare_sheet(uow, viewer, patient_id, today=today, locale=locale)
+    return _pdf(sheet, uow, viewer)
 
 
 # Last: "/guide/{slug}" would otherwise answer for "/guide/sheet" and "/guide/sources".
