@@ -46,6 +46,11 @@ ITA_WORDS = {
     "dark": "dark",
 }
 REDNESS_WORDS = {"redder": "redder", "less red": "less red", "no clear change": "no clear change"}
+PLAIN_REDNESS = {
+    "redder": "Redder than on",
+    "less red": "Less red than on",
+    "no clear change": "About as red as on",
+}
 
 
 # --- where a viewer's pages live ------------------------------------------------------------
@@ -92,6 +97,7 @@ def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) 
     if comparison is None:
         return {
             "against": f"day {reference.day}",
+            "plain": "Not comparable with this photo yet",
             "summary": "Not comparable: one photo was measured by an older version.",
             "confidence": "low",
             "reasons": ["Measure the older photo again to compare."],
@@ -108,8 +114,11 @@ def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) 
     reasons = [r["message"] for r in confidence.get("reasons", [])]
     if not reasons:
         reasons = ["Light and measured region look alike in both photos."]
+    plain = PLAIN_REDNESS.get(comparison["reading"]["redness"], "Compared with")
     return {
         "against": f"day {reference.day}",
+        # What a patient reads first; the figures stay behind a toggle (a* is for the clinic).
+        "plain": f"{plain} day {reference.day}, {spot_words}",
         "summary": f"{reading} (a* {_signed(delta['a_star_mean'])}), {spot_words}",
         "confidence": confidence["level"],
         "reasons": reasons,
