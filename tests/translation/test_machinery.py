@@ -130,3 +130,15 @@ def test_a_new_language_starts_empty_and_is_then_reported(tmp_path: Path) -> Non
     pot = (root / "locale" / "messages.pot").read_text()
     po = (root / "locale" / "fr" / "LC_MESSAGES" / "messages.po").read_text()
     assert 'msgid "Hello"' in pot and 'msgid "Hello"' in po
+
+
+def test_text_remembers_its_message_and_translates_where_shown() -> None:
+    from needlecare.i18n import Text, localize
+
+    text = Text("Day {day}: {verdict}", day=2, verdict=Text("AVOID"))
+    assert text == "Day 2: AVOID"  # a str: JSON contracts and English are unchanged
+    assert localize("es", text) == "Día 2: EVITAR"
+    assert localize("en", text) == "Day 2: AVOID"
+    dated = Text("{date}", date=date(2026, 12, 5))
+    assert dated == "Sat 5 Dec 2026" and localize("es", dated) == "sáb 5 dic 2026"
+    assert localize("es", "Paula's own words") == "Paula's own words"  # never lost

@@ -36,6 +36,7 @@ def treatment_view(treatment: Treatment) -> dict[str, Any]:
         "date": treatment.treatment_date,
         "date_label": day_label(treatment.treatment_date),
         "depth_mm": f"{treatment.depth_mm:g}",
+        "depth": treatment.depth_mm,  # a number: templates write it the locale's way
         "device": treatment.device.value,
         "device_label": DEVICE_LABELS.get(treatment.device.value, treatment.device.value),
         "areas_label": ", ".join(_AREA_LABELS.get(a, a) for a in treatment.areas) or "—",
