@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from needlecare.charts import Bar, share_bars
+from needlecare.i18n import N_
 from needlecare.outcomes.figures import Durations, Group, Rate
 from needlecare.services import outcomes, research
 from needlecare.services.errors import NotFound
@@ -17,7 +18,7 @@ from needlecare.web.pages.deps import AdminViewer, StaffViewer
 from needlecare.web.pages.rendering import PageRoute, add_nav_item, render
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
-add_nav_item("staff", "/clinic/outcomes", "Outcomes", "chart")
+add_nav_item("staff", "/clinic/outcomes", N_("Outcomes"), "chart")
 LEVEL_LABELS = {"expected": "Expected", "monitor": "Monitor",
                 "contact_clinic": "Contact clinic", "urgent": "Urgent"}  # fmt: skip
 SERIES = tuple(LEVEL_LABELS.items())
