@@ -178,3 +178,22 @@ def test_deleting_my_data_deletes_the_revisions_of_my_treatments(
     assert deleted.status_code == 200
     with uow:
         assert uow.session.scalars(select(TreatmentRevision)).all() == []
+
+
+def test_exports_carry_the_operator_and_the_planned_next_session(
+    client: TestClient, world: Any
+) -> None:
+    pat, treatment_id = world.patients["pat"], world.treatments["pat"]
+    treated = date.today() - timedelta(days=5)
+    planned = treated + timedelta(days=30)
+    body = {**_record(treated, operator="Dr Bob"), "next_session_date": planned.isoformat()}
+    client.put(f"{API}/{pat}/treatments/{treatment_id}", headers=world.bob.headers, json=body)
+    document = client.get(f"{API}/{pat}/export.json", headers=world.bob.headers).json()
+    (treatment,) = document["patients"][0]["treatments"]
+    assert treatment["operator"] == "Dr Bob"
+    assert treatment["next_session_date"] == planned.isoformat()
+    table = client.get(
+        f"{API}/{pat}/export.csv", params={"table": "treatments"}, headers=world.bob.headers
+    ).text
+    assert "operator,next_session_date" in table.splitlines()[0]
+    assert f"Dr Bob,{planned.isoformat()}" in table

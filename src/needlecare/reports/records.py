@@ -38,6 +38,8 @@ class TreatmentRecord:
     areas: list[str]
     fitzpatrick: int | None = None
     serum: str | None = None
+    operator: str | None = None  # who performed the session, as the clinic recorded it
+    next_session_date: date | None = None  # the next session the clinic plans
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,8 @@ def _treatments(data: PatientData) -> Iterable[Row]:
             "areas": ";".join(t.areas),
             "fitzpatrick": t.fitzpatrick,
             "serum": t.serum,
+            "operator": t.operator,
+            "next_session_date": _iso(t.next_session_date),
         }
 
 
@@ -207,7 +209,7 @@ TABLES: dict[str, tuple[tuple[str, ...], Callable[[PatientData], Iterable[Row]]]
     ),
     "treatments": (
         ("patient_id", "treatment_id", "treatment_date", "depth_mm", "device", "areas",
-         "fitzpatrick", "serum"),
+         "fitzpatrick", "serum", "operator", "next_session_date"),
         _treatments,
     ),
     "checkins": (

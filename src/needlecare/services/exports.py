@@ -193,6 +193,8 @@ def load_patients(
                     list(t.areas),
                     t.fitzpatrick,
                     t.serum,
+                    t.operator,
+                    t.next_session_date,
                 )
                 for t in by_patient["treatments"][p.id]
             ],
