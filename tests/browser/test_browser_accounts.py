@@ -130,3 +130,42 @@ def test_password_reset_through_the_local_smtp_server(
         assert {page: found for page, found in problems.items() if found} == {}
     finally:
         smtp.stop()
+
+
+def test_a_logo_uploaded_by_the_admin_shows_on_the_patients_phone(
+    browser: Any, phone: Any, server: Server, shots: Path, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    mark = Image.new("RGB", (600, 200), (255, 255, 255))
+    mark.paste((11, 100, 100), (20, 40, 580, 160))  # a dark band on white, like a wordmark
+    mark.save(logo)
+    desk = browser.new_context(viewport=LAPTOP, base_url=server.url).new_page()
+    log_in(desk, server.world.admin_a, server.password)
+    desk.wait_for_url("**/clinic/alerts")
+    desk.goto("/clinic/settings")
+    desk.get_by_label("Upload a logo").set_input_files(str(logo))
+    desk.get_by_role("button", name="Upload logo").click()
+    desk.wait_for_url("**/clinic/settings*")
+    preview = desk.get_by_role("img", name="Your clinic's current logo")
+    assert preview.is_visible()
+    assert desk.evaluate("img => img.naturalWidth", preview.element_handle()) == 480
+    assert _any_violation(Axe().run(desk)) == []
+    desk.screenshot(path=shots / "laptop-settings-logo.png", full_page=True)
+    desk.context.close()
+
+    # The reset test above may have changed this patient's password already.
+    for password in (NEW_PASSWORD, server.password):
+        log_in(phone, server.world.patient_a, password)
+        phone.wait_for_load_state()
+        if phone.url.endswith("/today"):
+            break
+    phone.console_errors.clear()  # a refused first try answers 401 on purpose
+    shown = phone.get_by_role("img", name="Clinic Alder")
+    assert shown.is_visible()
+    assert phone.evaluate("img => img.naturalWidth", shown.element_handle()) == 480
+    log_out_box = phone.get_by_role("button", name="Log out").bounding_box()
+    assert log_out_box["x"] + log_out_box["width"] <= 390  # the header still fits the phone
+    assert _any_violation(Axe().run(phone)) == []
+    phone.screenshot(path=shots / "phone-today-logo.png")
