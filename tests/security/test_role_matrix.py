@@ -45,6 +45,8 @@ from needlecare.services import (
     photos,
     protocols,
     ratelimit,
+    shelf,
+    shelf_photos,
 )
 from needlecare.services.auth import new_token, principal_for_token
 from needlecare.services.notes import RecommendationCreate
@@ -141,6 +143,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", P + "/ingredient-scan"): P1_CARE,
     ("GET", P + "/shelf"): P1_CARE,
     ("POST", P + "/shelf"): P1_CARE,
+    ("PUT", P + "/shelf/{product_id}/photo"): P1_CARE,
+    ("GET", P + "/shelf/{product_id}/photo"): P1_CARE,
     ("GET", P + "/aftercare-sheet"): P1_CARE,
     ("GET", P + "/report.pdf"): P1_CARE,
     ("GET", P + "/export.json"): P1_CARE,
@@ -444,7 +448,11 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/settings/language"): {"language": "en"},
 }
-FILE_UPLOADS = {("POST", P + "/photos"), ("POST", P + "/ingredient-scan")}
+FILE_UPLOADS = {
+    ("POST", P + "/photos"),
+    ("POST", P + "/ingredient-scan"),
+    ("PUT", P + "/shelf/{product_id}/photo"),
+}
 # Routes that read an ingredient label get a photo of one (issue 21's test photos).
 LABEL_ROUTES = {("POST", P + "/ingredient-scan"), ("POST", "/products/scan")}
 LABEL_PHOTO = Path(__file__).parents[1] / "ocr" / "photos" / "clean_bland_moisturiser.jpg"
@@ -587,6 +595,11 @@ def seed(uow: UnitOfWork, world: World, data_dir: Path) -> Seed:
     document = fill(JSON_BODIES[("PUT", API + "/clinic/protocol")], {"actor": "alder"})
     protocol = protocols.save(uow, alice, document)
     clinic_logo.set_logo(uow, alice, jpeg)
+    kept = shelf.add_product(
+        uow, bob, pat, shelf.ShelfProductCreate("ALDER shelf serum", "Aqua, Glycerin")
+    )
+    product_id = kept.id
+    shelf_photos.keep_photo(uow, bob, pat, product_id, jpeg)
     _, invite = invitations.invite_new_patient(uow, alice, PatientCreate("Ivy Invitee"))
     gamma = clinics.create_clinic(uow, "Gamma Clinic", "gina@gamma.example")
     assert gamma.link is not None
@@ -597,6 +610,7 @@ def seed(uow: UnitOfWork, world: World, data_dir: Path) -> Seed:
         "checkin_id": str(alert.checkin.id),
         "alert_id": str(alert.alert_id),
         "photo_id": str(upload.photo.id),
+        "product_id": str(product_id),
         "version": str(protocol.version),
         "token_id": str(token_id),  # A admin's revoked token: only A admin may name it
         "token": invite.token,

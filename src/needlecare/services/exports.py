@@ -48,6 +48,7 @@ from needlecare.storage.models import (
     Patient,
     Photo,
     Recommendation,
+    ShelfPhoto,
     ShelfProduct,
     Treatment,
     User,
@@ -520,6 +521,11 @@ def my_data_export(
         images = uow.session.execute(
             select(Photo.id, Photo.image_path).where(Photo.patient_id == patient.id)
         ).all()
+        labels = uow.session.execute(
+            select(ShelfPhoto.product_id, ShelfPhoto.jpeg)
+            .join(ShelfProduct, ShelfProduct.id == ShelfPhoto.product_id)
+            .where(ShelfProduct.patient_id == patient.id)
+        ).all()
         audit.record_for_patient(uow.session, actor, "export.self", "patient", patient.id, patient)
         uow.commit()
     document = render(
@@ -544,4 +550,6 @@ def my_data_export(
                 continue  # the row (and its measurement) is in the JSON even without the file
             # JPEG is already compressed: store it as is.
             archive.writestr(f"photos/{photo_id}.jpg", content, zipfile.ZIP_STORED)
+        for product_id, jpeg in labels:  # label photos kept with shelf products
+            archive.writestr(f"shelf/{product_id}-label.jpg", jpeg, zipfile.ZIP_STORED)
     return ExportFile(buffer.getvalue(), "application/zip", f"needlecare-my-data-{now:%Y%m%d}.zip")

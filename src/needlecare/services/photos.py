@@ -142,6 +142,11 @@ def _sanitize(content: bytes) -> domain.SanitizedPhoto:
         raise PhotoRefused(rejected) from rejected
 
 
+def sanitize_upload(content: bytes) -> domain.SanitizedPhoto:
+    """The guards every kept image passes (also a shelf product's label photo)."""
+    return _sanitize(content)
+
+
 def _measure(image: bytes, roi: Roi | None = None) -> domain.PhotoMeasurement:
     # `image` is always our own re-encoded JPEG (never the upload): measured in-process,
     # at working size, but counted against the same decode slots.

@@ -22,7 +22,7 @@ from needlecare.services import audit, clock, protocols, schedule_wake
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
-from needlecare.storage.models import Patient, ShelfProduct, Treatment
+from needlecare.storage.models import Patient, ShelfPhoto, ShelfProduct, Treatment
 from needlecare.storage.uow import UnitOfWork
 
 MAX_NAME = 200
@@ -51,6 +51,7 @@ class ShelfEntry:
     resume_day: int | None
     resume_date: date | None  # the morning it may come back (with a treatment date)
     reasons: list[dict[str, Any]]  # the checker's reasons, each with its source
+    has_photo: bool = False  # a label photo kept with it (services.shelf_photos)
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -131,6 +132,10 @@ def remove_product(uow: UnitOfWork, actor: Principal, patient_id: int, product_i
         product = uow.session.get(ShelfProduct, product_id)
         if product is None or product.patient_id != patient.id:
             return False
+        photo = uow.session.get(ShelfPhoto, product_id)
+        if photo is not None:  # the label photo goes with its product
+            uow.session.delete(photo)
+            uow.session.flush()
         uow.session.delete(product)
         audit.record_for_patient(
             uow.session, actor, "shelf.remove", "shelf_product", product_id, patient
@@ -158,6 +163,13 @@ def get_shelf(
         )
         today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
         windows = protocols.in_force(uow.session, patient.clinic_id).windows
+        with_photo = set(
+            uow.session.scalars(
+                select(ShelfPhoto.product_id).where(
+                    ShelfPhoto.product_id.in_([p.id for p in products])
+                )
+            )
+        )
         audit.record_for_patient(uow.session, actor, "shelf.read", "patient", patient.id, patient)
         uow.commit()
     day = max(0, (today - treatment.treatment_date).days) if treatment else None
@@ -190,6 +202,7 @@ def get_shelf(
                 resume_day=resume_day,
                 resume_date=resume_date,
                 reasons=[r for r in verdict["reasons"] if r["status"] in ("avoid", "caution")],
+                has_photo=product.id in with_photo,
             )
         )
     return Shelf(day, entries)

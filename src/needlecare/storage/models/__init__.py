@@ -31,7 +31,7 @@ from needlecare.storage.models.outcomes import OutcomeDay, OutcomeTreatment
 from needlecare.storage.models.photos import Photo
 from needlecare.storage.models.protocols import ClinicProtocol
 from needlecare.storage.models.security import LoginFailure
-from needlecare.storage.models.shelf import CatalogueProduct, ShelfProduct
+from needlecare.storage.models.shelf import CatalogueProduct, ShelfPhoto, ShelfProduct
 
 __all__ = [
     "AccountLink",
@@ -57,6 +57,7 @@ __all__ = [
     "Recommendation",
     "ReminderEvent",
     "ReminderPause",
+    "ShelfPhoto",
     "ShelfProduct",
     "StaffInvitation",
     "Treatment",

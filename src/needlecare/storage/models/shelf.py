@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from needlecare.storage.base import Base, UTCDateTime, utcnow
@@ -23,6 +23,19 @@ class ShelfProduct(Base):
     inci_text: Mapped[str] = mapped_column(Text)
     rinse_off: Mapped[bool] = mapped_column(Boolean, default=False)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ShelfPhoto(Base):
+    """The label photo kept with a shelf product: only when the patient saves it, re-encoded
+    without metadata by the photo upload's guards (`photos.sanitize`). In the database like a
+    clinic's logo, so it goes with its product (and with the patient's data) by foreign key."""
+
+    __tablename__ = "shelf_photo"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("shelf_product.id"), primary_key=True)
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

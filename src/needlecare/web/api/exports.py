@@ -79,7 +79,8 @@ def clinic_export_json(actor: ApiActor, uow: UowDep) -> Response:
 @router.get("/me/export", response_class=Response)
 def my_data(request: Request, actor: ApiActor, uow: UowDep) -> Response:
     """Patients: everything NeedleCare stores about you: a ZIP with the JSON export
-    (`needlecare-my-data.json`) and your photos (`photos/<id>.jpg`)."""
+    (`needlecare-my-data.json`), your photos (`photos/<id>.jpg`) and the label photos kept
+    with your products (`shelf/<product id>-label.jpg`)."""
     return _download(exports.my_data_export(uow, actor, data_dir=_data_dir(request)))
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
-from needlecare.services import catalogue, shelf
+from needlecare.services import catalogue, shelf, shelf_photos
+from needlecare.web.api.photos import read_upload
 from needlecare.web.api.schemas.accounts import Strict
 from needlecare.web.api.schemas.domain import Loose
 from needlecare.web.deps import ApiActor, UowDep
@@ -34,6 +36,7 @@ class ShelfEntryOut(Loose):
     resume_day: int | None
     resume_date: date | None
     reasons: list[dict[str, Any]]
+    has_photo: bool = Field(description="A label photo is kept with it (GET .../photo)")
 
 
 class ShelfOut(Loose):
@@ -67,6 +70,34 @@ def add_to_shelf(patient_id: int, body: ShelfProductIn, actor: ApiActor, uow: Uo
         shelf.ShelfProductCreate(body.name, body.inci_text, body.brand, body.rinse_off),
     )
     return _out(shelf.get_shelf(uow, actor, patient_id))
+
+
+@router.put(
+    "/patients/{patient_id}/shelf/{product_id}/photo",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={413: {"description": "Larger than 25 MB"}, 422: {"description": "Unreadable"}},
+)
+async def keep_label_photo(
+    patient_id: int, product_id: int, request: Request, actor: ApiActor, uow: UowDep
+) -> Response:
+    """multipart/form-data `file`: keep the product's label photo (JPEG, PNG or HEIC), through
+    the photo upload's guards and stripped of metadata; replaces an earlier one."""
+    form = await read_upload(request)
+    await run_in_threadpool(
+        shelf_photos.keep_photo, uow, actor, patient_id, product_id, form.content
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/patients/{patient_id}/shelf/{product_id}/photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}, 404: {"description": "No photo"}},
+)
+def label_photo(patient_id: int, product_id: int, actor: ApiActor, uow: UowDep) -> Response:
+    """The kept label photo (a clean JPEG); every read is audited."""
+    jpeg = shelf_photos.photo_jpeg(uow, actor, patient_id, product_id)
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
 
 class CatalogueProductIn(Strict):

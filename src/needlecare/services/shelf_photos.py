@@ -1,0 +1,69 @@
+"""The label photo a patient keeps with a product on their shelf (issue 21).
+
+A scan's photo is only read, never kept (`services.label_scan`); it is stored only when the
+patient saves it with the product, and then as the photo upload's guards re-encode it: an
+isolated, budgeted decode, EXIF orientation applied, every metadata block (GPS, camera,
+comments) dropped (`services.photos.sanitize_upload`). Who may see the shelf may see the
+photo; every read and write is audited; it goes with its product and with the patient's data.
+"""
+
+from __future__ import annotations
+
+from needlecare.services import audit
+from needlecare.services.errors import Invalid, NotFound
+from needlecare.services.photos import sanitize_upload
+from needlecare.services.principal import Principal
+from needlecare.services.scope import patient_for
+from needlecare.storage.base import utcnow
+from needlecare.storage.models import Patient, ShelfPhoto, ShelfProduct
+from needlecare.storage.uow import UnitOfWork
+
+FIELD = "file"
+
+
+def _product(uow: UnitOfWork, actor: Principal, patient_id: int, product_id: int) -> Patient:
+    patient = patient_for(uow.session, actor, patient_id)
+    product = uow.session.get(ShelfProduct, product_id)
+    if product is None or product.patient_id != patient.id:
+        raise NotFound("shelf product")
+    return patient
+
+
+def keep_photo(
+    uow: UnitOfWork, actor: Principal, patient_id: int, product_id: int, content: bytes | None
+) -> None:
+    """Keep (or replace) the product's label photo, clean. The decode runs before the
+    transaction; a refused file changes nothing."""
+    if not content:
+        raise Invalid.field(FIELD, "choose or take a photo of the label")
+    with uow.reading():
+        _product(uow, actor, patient_id, product_id)  # a stranger's upload is not decoded
+    clean = sanitize_upload(content)
+    with uow:
+        patient = _product(uow, actor, patient_id, product_id)
+        row = uow.session.get(ShelfPhoto, product_id)
+        if row is None:
+            uow.session.add(
+                ShelfPhoto(product_id=product_id, jpeg=clean.image, sha256=clean.sha256)
+            )
+        else:
+            row.jpeg, row.sha256, row.created_at = clean.image, clean.sha256, utcnow()
+        uow.session.flush()
+        audit.record_for_patient(
+            uow.session, actor, "shelf.photo.keep", "shelf_product", product_id, patient
+        )
+        uow.commit()
+
+
+def photo_jpeg(uow: UnitOfWork, actor: Principal, patient_id: int, product_id: int) -> bytes:
+    """The kept label photo (JPEG); NotFound when there is none."""
+    with uow:
+        patient = _product(uow, actor, patient_id, product_id)
+        row = uow.session.get(ShelfPhoto, product_id)
+        if row is None:
+            raise NotFound("label photo")
+        audit.record_for_patient(
+            uow.session, actor, "shelf.photo.read", "shelf_product", product_id, patient
+        )
+        uow.commit()
+        return row.jpeg

@@ -1,0 +1,132 @@
+"""The label photo kept with a shelf product (issue 21): only when saved, without metadata,
+served to who may see the shelf (audited), gone with the product and with the patient's data
+(SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from PIL import Image
+from sqlalchemy import func, select
+
+from needlecare.services import auth, deletion
+from needlecare.storage.models import AuditEntry, ShelfPhoto
+from photos.metadata import SECRET, assert_no_metadata, jpeg_with_everything
+
+API = "/api/v1"
+LABEL = Path(__file__).parents[1] / "ocr" / "photos" / "clean_retinol_serum.jpg"
+SERUM = "Aqua, Glycerin, Retinol, Tocopherol"
+
+
+def _label_with_metadata() -> bytes:
+    return jpeg_with_everything(Image.open(LABEL).convert("RGB"))
+
+
+def _shelf_url(world: Any) -> str:
+    return f"{API}/patients/{world.patients['pat']}/shelf"
+
+
+def _add(client: TestClient, world: Any) -> int:
+    added = client.post(
+        _shelf_url(world),
+        json={"name": "Night serum", "inci_text": SERUM},
+        headers=world.pat.headers,
+    )
+    assert added.status_code == 201, added.text
+    return int(added.json()["products"][-1]["id"])
+
+
+def _photos(uow: Any) -> int:
+    with uow:
+        return int(uow.session.scalar(select(func.count()).select_from(ShelfPhoto)) or 0)
+
+
+def test_the_kept_photo_is_clean_and_served_to_the_shelf_readers_only(
+    client: TestClient, uow: Any, world: Any
+) -> None:
+    product = _add(client, world)
+    assert (
+        client.get(_shelf_url(world), headers=world.pat.headers).json()["products"][0]["has_photo"]
+        is False
+    )
+    url = f"{_shelf_url(world)}/{product}/photo"
+    assert client.get(url, headers=world.pat.headers).status_code == 404
+    original = _label_with_metadata()
+    assert SECRET in original
+    kept = client.put(
+        url, files={"file": ("label.jpg", original, "image/jpeg")}, headers=world.pat.headers
+    )
+    assert kept.status_code == 204, kept.text
+    shelf = client.get(_shelf_url(world), headers=world.pat.headers).json()
+    assert shelf["products"][0]["has_photo"] is True
+    served = client.get(url, headers=world.pat.headers)
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+    assert SECRET not in served.content
+    assert_no_metadata(served.content)
+    assert client.get(url, headers=world.bob.headers).status_code == 200  # the clinic
+    assert client.get(url, headers=world.charlie.headers).status_code == 404  # another clinic
+    stranger = client.put(
+        url, files={"file": ("label.jpg", original, "image/jpeg")}, headers=world.charlie.headers
+    )
+    assert stranger.status_code == 404
+    with uow:
+        actions = set(
+            uow.session.scalars(
+                select(AuditEntry.action).where(AuditEntry.action.like("shelf.photo.%"))
+            )
+        )
+    assert actions == {"shelf.photo.keep", "shelf.photo.read"}
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(
+    client: TestClient, uow: Any, world: Any
+) -> None:
+    product = _add(client, world)
+    url = f"{_shelf_url(world)}/{product}/photo"
+    refused = client.put(
+        url,
+        files={"file": ("label.jpg", b"not a photo at all", "image/jpeg")},
+        headers=world.pat.headers,
+    )
+    assert refused.status_code == 422
+    missing = client.put(url, files={"other": ("x", b"", "text/plain")}, headers=world.pat.headers)
+    assert missing.status_code in (400, 422)
+    assert _photos(uow) == 0
+    elsewhere = f"{_shelf_url(world)}/999999/photo"
+    no_product = client.put(
+        elsewhere,
+        files={"file": ("l.jpg", _label_with_metadata(), "image/jpeg")},
+        headers=world.pat.headers,
+    )
+    assert no_product.status_code == 404
+
+
+def test_the_photo_goes_with_its_product_and_with_the_patients_data(
+    client: TestClient, uow: Any, world: Any
+) -> None:
+    from needlecare.services import shelf
+
+    first, second = _add(client, world), _add(client, world)
+    for product in (first, second):
+        kept = client.put(
+            f"{_shelf_url(world)}/{product}/photo",
+            files={"file": ("label.jpg", _label_with_metadata(), "image/jpeg")},
+            headers=world.pat.headers,
+        )
+        assert kept.status_code == 204
+    assert _photos(uow) == 2
+    exported = client.get(f"{API}/me/export", headers=world.pat.headers)
+    assert exported.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(exported.content)) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("shelf/"))
+        assert names == sorted(f"shelf/{p}-label.jpg" for p in (first, second))
+        assert_no_metadata(archive.read(names[0]))
+    pat = auth.principal_for_token(uow, world.pat.token)
+    assert shelf.remove_product(uow, pat, world.patients["pat"], first)
+    assert _photos(uow) == 1
+    deletion.delete_my_data(uow, pat, deletion.DELETE_CONFIRMATION)
+    assert _photos(uow) == 0
