@@ -82,3 +82,23 @@ def test_every_decode_slot_taken_answers_503_with_retry_after(
     response = upload(client, world.pat, world.patients["pat"], skin_photo(seed=13))
     assert response.status_code == 503
     assert response.headers["retry-after"]
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        lambda: header_only_png(6000, 6600),
+        lambda: header_only_jpeg(6000, 6600),
+        lambda: scan_bomb_jpeg(640, 480, repeats=200),
+    ],
+    ids=["png-over-the-memory-budget", "header-claims-40mp", "scan-bomb"],
+)
+def test_a_file_refused_from_its_header_costs_no_decoder_process(
+    client: TestClient, world: Any, attack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def must_not_spawn(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("started an isolated decoder for a file its header refuses")
+
+    monkeypatch.setattr(budget, "run_isolated", must_not_spawn)
+    response = upload(client, world.pat, world.patients["pat"], attack())
+    assert response.status_code == 422, response.text

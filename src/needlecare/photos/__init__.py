@@ -10,6 +10,7 @@ Measurements inform; they never diagnose.
 
 from needlecare.photos.analysis import PhotoMeasurement, analyze, measure
 from needlecare.photos.compare import compare, compare_history
+from needlecare.photos.decode import check_header
 from needlecare.photos.errors import IncomparableReports, InvalidRoi, PhotoRejected, RejectReason
 from needlecare.photos.limits import MAX_BYTES, MAX_PIXELS
 from needlecare.photos.report import NOTICE, REPORT_KIND, REPORT_VERSION
@@ -28,6 +29,7 @@ __all__ = [
     "RejectReason",
     "SanitizedPhoto",
     "analyze",
+    "check_header",
     "compare",
     "compare_history",
     "measure",

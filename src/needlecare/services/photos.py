@@ -126,6 +126,9 @@ def _sanitize(content: bytes) -> domain.SanitizedPhoto:
     if len(content) > MAX_UPLOAD_BYTES:
         raise too_large()
     try:
+        # What the header alone refuses (a bomb's size, pixels, memory, scans) is refused
+        # here, in microseconds, without a decode slot or a child process.
+        domain.check_header(content)
         with budget.expensive("decode"):
             clean: domain.SanitizedPhoto = budget.run_isolated(domain.sanitize, content)
             return clean
