@@ -71,7 +71,7 @@ def outcomes_page(request: Request, viewer: StaffViewer, uow: UowDep) -> Respons
                    by_day),
         _breakdown("by-band", "By depth band", result.by_depth_band),
         _breakdown("by-device", "By device", result.by_device),
-        _breakdown("by-operator", "By operator (who recorded the treatment)",
+        _breakdown("by-operator", "By operator (who performed the session, as recorded)",
                    result.by_operator),
         _breakdown("by-fitzpatrick", "By Fitzpatrick skin type", result.by_fitzpatrick),
     ]  # fmt: skip
