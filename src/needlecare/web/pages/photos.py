@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from needlecare import photos as domain
 from needlecare.charts import Chart, Measure, chart
-from needlecare.i18n import N_
+from needlecare.i18n import N_, Text
 from needlecare.services import checkins, patients, photos
 from needlecare.services.errors import Invalid
 from needlecare.services.photos import AreaTimeline, FileKind, TimelineEntry
@@ -46,11 +46,13 @@ ITA_WORDS = {
     "dark": "dark",
 }
 REDNESS_WORDS = {"redder": "redder", "less red": "less red", "no clear change": "no clear change"}
+# Whole sentences with their placeholders, so that a translation may order them its own way.
 PLAIN_REDNESS = {
-    "redder": "Redder than on",
-    "less red": "Less red than on",
-    "no clear change": "About as red as on",
+    "redder": N_("Redder than on day {day}, {spots}"),
+    "less red": N_("Less red than on day {day}, {spots}"),
+    "no clear change": N_("About as red as on day {day}, {spots}"),
 }
+COMPARED = N_("Compared with day {day}, {spots}")
 
 
 # --- where a viewer's pages live ------------------------------------------------------------
@@ -67,6 +69,15 @@ def _back(viewer: Principal, patient_id: int) -> dict[str, str]:
 
 
 # --- presenting measurements ----------------------------------------------------------------
+
+
+def _spot_text(change: int) -> Text:
+    count = abs(change)
+    if change == 0:
+        return Text("the same number of spots")
+    if change > 0:
+        return Text("1 more spot") if count == 1 else Text("{count} more spots", count=count)
+    return Text("1 fewer spot") if count == 1 else Text("{count} fewer spots", count=count)
 
 
 def metrics(photo: Photo) -> dict[str, Any]:
@@ -97,7 +108,7 @@ def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) 
     if comparison is None:
         return {
             "against": f"day {reference.day}",
-            "plain": "Not comparable with this photo yet",
+            "plain": N_("Not comparable with this photo yet"),
             "summary": "Not comparable: one photo was measured by an older version.",
             "confidence": "low",
             "reasons": ["Measure the older photo again to compare."],
@@ -114,11 +125,11 @@ def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) 
     reasons = [r["message"] for r in confidence.get("reasons", [])]
     if not reasons:
         reasons = ["Light and measured region look alike in both photos."]
-    plain = PLAIN_REDNESS.get(comparison["reading"]["redness"], "Compared with")
+    plain = PLAIN_REDNESS.get(comparison["reading"]["redness"], COMPARED)
     return {
         "against": f"day {reference.day}",
         # What a patient reads first; the figures stay behind a toggle (a* is for the clinic).
-        "plain": f"{plain} day {reference.day}, {spot_words}",
+        "plain": Text(plain, day=reference.day, spots=_spot_text(spots)),
         "summary": f"{reading} (a* {_signed(delta['a_star_mean'])}), {spot_words}",
         "confidence": confidence["level"],
         "reasons": reasons,
