@@ -89,6 +89,7 @@ def test_reminder_time_and_pause_are_saved_and_shown(
     assert pause is not None and pause.source == "account"
     html = client.get("/account").text
     assert "paused" in html and 'value="07:45"' in html
+    assert "clinic&#39;s time (" in html and "clinic&#39;s time (07:45)" not in html
 
     # Empty time: back to the clinic's; "Send reminders" resumes them.
     _post(client, "/account/reminders", {"local_time": "", "paused": "false"})

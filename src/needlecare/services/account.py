@@ -32,6 +32,7 @@ class ReminderSettings:
     own_time: bool  # the patient chose that time
     paused: bool  # the current treatment's reminders are paused
     has_treatment: bool  # reminders follow a treatment: without one nothing is sent
+    clinic_time: str = "09:00"  # "HH:MM" of the clinic (or the default): the time without one
 
 
 def _current_treatment(session: Session, patient_id: int) -> Treatment | None:
@@ -51,6 +52,7 @@ def _settings(session: Session, patient: Patient) -> ReminderSettings:
     treatment = _current_treatment(session, patient.id)
     paused = treatment is not None and session.get(ReminderPause, treatment.id) is not None
     return ReminderSettings(
+        clinic_time=f"{plan_from(clinic, None).local_time:%H:%M}",
         local_time=f"{plan.local_time:%H:%M}",
         own_time=own is not None and own.local_time is not None,
         paused=paused,
