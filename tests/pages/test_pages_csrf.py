@@ -18,6 +18,7 @@ from needlecare.storage.models import (
     PatientReminderSettings,
     Photo,
     ReminderPause,
+    ShelfPhoto,
     ShelfProduct,
     Treatment,
     TreatmentRevision,
@@ -57,6 +58,7 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
     "/clinic/catalogue": ("staff", {"name": "Balm", "ingredients": "Aqua, Glycerin"}, None),
     # The scan checks the token inside the size-limited multipart body, like photo uploads.
     "/products/scan": ("patient", {}, A_FILE),
+    "/products/mine/{product_id}/photo": ("patient", {}, A_FILE),
     "/clinic/alerts/{alert_id}/acknowledge": ("staff", {}, None),
     "/clinic/alerts/{alert_id}/resolve": ("staff", {"note": "called"}, None),
     "/clinic/alerts/{alert_id}/assign": ("staff", {"assignee_id": "1"}, None),
@@ -152,10 +154,11 @@ def test_form_without_a_valid_csrf_token_is_refused(
         alert_id=1,
         patient_id=world.patient_a_id,
         photo_id=1,
+        product_id=1,
         treatment_id=1,
         user_id=2,
     )
-    models = (Checkin, ClinicalNote, Photo, ClinicProtocol, Message, ShelfProduct)
+    models = (Checkin, ClinicalNote, Photo, ClinicProtocol, Message, ShelfProduct, ShelfPhoto)
     models += (Patient, PatientReminderSettings, ReminderPause, Treatment, TreatmentRevision)
     before = [_count(app, m) for m in models]
 

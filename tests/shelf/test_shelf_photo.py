@@ -130,3 +130,44 @@ def test_the_photo_goes_with_its_product_and_with_the_patients_data(
     assert _photos(uow) == 1
     deletion.delete_my_data(uow, pat, deletion.DELETE_CONFIRMATION)
     assert _photos(uow) == 0
+
+
+def test_the_patient_keeps_and_sees_the_label_photo_on_my_products(
+    client: TestClient, app: Any, world: Any
+) -> None:
+    import json
+    import re
+    import secrets
+    from base64 import b64encode
+
+    from itsdangerous import TimestampSigner
+
+    from needlecare.web.security import SESSION_COOKIE
+
+    product = _add(client, world)
+    session = {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}
+    cookie = TimestampSigner(app.state.settings.secret_key).sign(
+        b64encode(json.dumps(session).encode())
+    )
+    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    page = client.get("/products/mine").text
+    assert f'action="/products/mine/{product}/photo"' in page and 'capture="environment"' in page
+    assert f'href="/products/mine/{product}/photo"' not in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    url = f"/products/mine/{product}/photo"
+    bad = client.post(
+        url, data={"csrf_token": token}, files={"file": ("l.jpg", b"not a photo", "image/jpeg")}
+    )
+    assert bad.status_code == 422
+    kept = client.post(
+        url,
+        data={"csrf_token": token},
+        files={"file": ("l.jpg", _label_with_metadata(), "image/jpeg")},
+        follow_redirects=False,
+    )
+    assert kept.status_code == 303
+    page = client.get("/products/mine").text
+    assert f'href="/products/mine/{product}/photo"' in page
+    served = client.get(url)
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+    assert_no_metadata(served.content)

@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from needlecare.i18n import N_
-from needlecare.services import shelf
+from needlecare.services import photos, shelf, shelf_photos
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
+from needlecare.web.api.photos import read_upload
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.presenters import day_label
 from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -110,3 +113,34 @@ def remove_product(
     )
     flash(request, "Removed from your shelf." if removed else "That product was already gone.")
     return RedirectResponse("/products/mine", status_code=303)
+
+
+@router.post("/products/mine/{product_id}/photo")
+async def keep_label_photo(
+    request: Request, product_id: int, viewer: PatientViewer, uow: UowDep
+) -> Response:
+    """Keep a photo of the label with a product (multipart; CSRF checked after the
+    size-limited parse, the token is inside the body). Stored clean, without metadata."""
+    assert viewer.patient_id is not None
+    try:
+        form = await read_upload(request)
+    except photos.PhotoTooLarge as error:
+        return _page(request, viewer, uow, dict(_EMPTY), {"file": error.message}, 413)
+    except Invalid as error:
+        return _page(request, viewer, uow, dict(_EMPTY), inline_errors(error), 422)
+    check_csrf(request, form.fields.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
+    try:
+        await run_in_threadpool(
+            shelf_photos.keep_photo, uow, viewer, viewer.patient_id, product_id, form.content
+        )
+    except Invalid as error:
+        return _page(request, viewer, uow, dict(_EMPTY), inline_errors(error), 422)
+    flash(request, N_("The photo of the label is kept with the product."))
+    return RedirectResponse("/products/mine", status_code=303)
+
+
+@router.get("/products/mine/{product_id}/photo")
+def label_photo(product_id: int, viewer: PatientViewer, uow: UowDep) -> Response:
+    assert viewer.patient_id is not None
+    jpeg = shelf_photos.photo_jpeg(uow, viewer, viewer.patient_id, product_id)
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
