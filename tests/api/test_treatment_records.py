@@ -197,3 +197,8 @@ def test_exports_carry_the_operator_and_the_planned_next_session(
     ).text
     assert "operator,next_session_date" in table.splitlines()[0]
     assert f"Dr Bob,{planned.isoformat()}" in table
+    bundle = client.get(f"{API}/{pat}/fhir", headers=world.bob.headers).json()
+    (procedure,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"
+    ]
+    assert procedure["performer"] == [{"actor": {"display": "Dr Bob"}}]

@@ -76,8 +76,11 @@ def _patient(data: PatientData) -> Patient:
 
 
 def _procedure(data: PatientData, treatment: TreatmentRecord, subject: str) -> Procedure:
+    # Who performed it, as the clinic typed it: a display name, not a Practitioner resource.
+    performer = [{"actor": {"display": treatment.operator}}] if treatment.operator else []
     return Procedure.model_validate(
         {
+            **({"performer": performer} if performer else {}),
             "id": f"treatment-{treatment.id}",
             "status": "completed",
             "code": _coding(
