@@ -13,6 +13,7 @@ from browser.conftest import Server
 from browser.test_browser_flows import _any_violation, log_in
 
 pytestmark = pytest.mark.browser
+LABEL = Path(__file__).parents[1] / "ocr" / "photos" / "clean_retinol_serum.jpg"
 
 
 def _add(phone: Any, name: str, brand: str, ingredients: str, rinse_off: bool = False) -> None:
@@ -39,6 +40,21 @@ def test_shelf_routine_and_calendar_on_a_phone(phone: Any, server: Server, shots
     assert "Day 7" in calendar and "Night serum" in calendar
     assert _any_violation(Axe().run(phone)) == []
     phone.screenshot(path=shots / "phone-shelf-routine.png", full_page=True)
+    # Keep a photo of the night serum's label: the camera input, through the file chooser.
+    serum = phone.locator(".shelf-item", has_text="Night serum")
+    serum.get_by_text("Keep a photo of the label").click()
+    with phone.expect_file_chooser() as chooser:
+        serum.get_by_label("Photo of the label").click()
+    chooser.value.set_files(str(LABEL))
+    serum.get_by_role("button", name="Keep the photo").click()
+    phone.wait_for_url("**/products/mine")
+    assert "kept with the product" in phone.get_by_role("status").first.inner_text()
+    link = phone.locator(".shelf-item", has_text="Night serum").get_by_role(
+        "link", name="Photo of the label"
+    )
+    assert link.count() == 1
+    assert _any_violation(Axe().run(phone)) == []
+    phone.screenshot(path=shots / "phone-shelf-label-photo.png", full_page=True)
 
 
 def test_the_clinic_sees_the_shelf_on_a_laptop(
