@@ -136,7 +136,7 @@ def test_the_patients_zone_then_the_clinics_then_utc(uow: UnitOfWork, world: Any
 def at_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """The current instant is NOW for every "today" the services and pages compute."""
     monkeypatch.setattr(clock, "utcnow", lambda: NOW)
-    monkeypatch.setattr("needlecare.web.pages.patient.utcnow", lambda: NOW)
+    monkeypatch.setattr("needlecare.services.today.utcnow", lambda: NOW)
     return NOW
 
 
