@@ -78,25 +78,6 @@ def create_patient(uow: UnitOfWork, actor: Principal, data: PatientCreate) -> Pa
         return patient
 
 
-def list_patients(uow: UnitOfWork, actor: Principal) -> Sequence[Patient]:
-    """The patients the actor may see (the clinic roster, or the patient themself)."""
-    with uow:
-        patients = uow.session.scalars(
-            visible_patients(actor).order_by(Patient.display_name, Patient.id)
-        ).all()
-        audit.record(
-            uow.session,
-            actor,
-            "patient.list",
-            "patient",
-            None,
-            clinic_id=actor.clinic_id,
-            patient_id=actor.patient_id,
-        )
-        uow.commit()
-        return patients
-
-
 def patient_page(
     uow: UnitOfWork,
     actor: Principal,
