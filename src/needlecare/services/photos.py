@@ -415,18 +415,6 @@ def _store(
 # --- reading ---------------------------------------------------------------------------
 
 
-def list_photos(uow: UnitOfWork, actor: Principal, patient_id: int) -> Sequence[Photo]:
-    """A patient's photos, oldest first."""
-    with uow:
-        patient = patient_for(uow.session, actor, patient_id)
-        rows = uow.session.scalars(
-            select(Photo).where(Photo.patient_id == patient.id).order_by(Photo.taken_at, Photo.id)
-        ).all()
-        audit.record_for_patient(uow.session, actor, "photo.list", "patient", patient.id, patient)
-        uow.commit()
-        return rows
-
-
 def photo_page(
     uow: UnitOfWork,
     actor: Principal,
