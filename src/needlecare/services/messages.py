@@ -142,6 +142,19 @@ def send_to_clinic(uow: UnitOfWork, actor: Principal, body: str) -> Message:
         return message
 
 
+def _view(message: Message, author_name: str) -> MessageView:
+    return MessageView(
+        id=message.id,
+        patient_id=message.patient_id,
+        alert_id=message.alert_id,
+        from_clinic=message.from_clinic,
+        author_name=author_name,
+        body=message.body,
+        created_at=message.created_at,
+        read_at=message.read_at,
+    )
+
+
 def thread(
     uow: UnitOfWork, actor: Principal, patient_id: int, *, mark_read: bool = True
 ) -> list[MessageView]:
@@ -165,19 +178,7 @@ def thread_in(
         .where(Message.patient_id == patient.id)
         .order_by(Message.created_at, Message.id)
     ).all()
-    views = [
-        MessageView(
-            id=m.id,
-            patient_id=m.patient_id,
-            alert_id=m.alert_id,
-            from_clinic=m.from_clinic,
-            author_name=name,
-            body=m.body,
-            created_at=m.created_at,
-            read_at=m.read_at,
-        )
-        for m, name in rows
-    ]
+    views = [_view(m, name) for m, name in rows]
     # Staff read what the patient wrote and the patient what the clinic wrote (no statement
     # when there is nothing new to mark).
     if mark_read and any(v.read_at is None and v.from_clinic == actor.is_patient for v in views):
@@ -223,19 +224,7 @@ def thread_page(
             if authors
             else {}
         )
-        views = [
-            MessageView(
-                id=m.id,
-                patient_id=m.patient_id,
-                alert_id=m.alert_id,
-                from_clinic=m.from_clinic,
-                author_name=names.get(m.author_id, ""),
-                body=m.body,
-                created_at=m.created_at,
-                read_at=m.read_at,
-            )
-            for m in page.items
-        ]
+        views = [_view(m, names.get(m.author_id, "")) for m in page.items]
         unread = [v.id for v in views if v.read_at is None and v.from_clinic == actor.is_patient]
         if unread:
             session.execute(update(Message).where(Message.id.in_(unread)).values(read_at=utcnow()))
