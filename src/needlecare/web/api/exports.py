@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from needlecare.services import deletion, exports
-from needlecare.services.exports import ExportFile
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.downloads import attachment
 
 router = APIRouter(tags=["exports"])
 
@@ -25,41 +25,30 @@ def _data_dir(request: Request) -> Path:
     return data_dir
 
 
-def _download(file: ExportFile) -> Response:
-    return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{file.filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @router.get("/patients/{patient_id}/report.pdf", response_class=Response)
 def patient_report_pdf(patient_id: int, request: Request, actor: ApiActor, uow: UowDep) -> Response:
     """The patient's report as PDF (their clinic's staff, or the patient)."""
-    return _download(
+    return attachment(
         exports.patient_export(uow, actor, patient_id, "pdf", data_dir=_data_dir(request))
     )
 
 
 @router.get("/patients/{patient_id}/export.json", response_class=Response)
 def patient_export_json(patient_id: int, actor: ApiActor, uow: UowDep) -> Response:
-    return _download(exports.patient_export(uow, actor, patient_id, "json"))
+    return attachment(exports.patient_export(uow, actor, patient_id, "json"))
 
 
 @router.get("/patients/{patient_id}/export.csv", response_class=Response)
 def patient_export_csv(
     patient_id: int, actor: ApiActor, uow: UowDep, table: TableQuery = "checkins"
 ) -> Response:
-    return _download(exports.patient_export(uow, actor, patient_id, "csv", table=table))
+    return attachment(exports.patient_export(uow, actor, patient_id, "csv", table=table))
 
 
 @router.get("/patients/{patient_id}/fhir", response_class=Response)
 def patient_fhir(patient_id: int, request: Request, actor: ApiActor, uow: UowDep) -> Response:
     """A FHIR R4 (4.3.0, R4B) Bundle of type collection; photos as Media."""
-    return _download(
+    return attachment(
         exports.patient_export(uow, actor, patient_id, "fhir", data_dir=_data_dir(request))
     )
 
@@ -67,13 +56,13 @@ def patient_fhir(patient_id: int, request: Request, actor: ApiActor, uow: UowDep
 @router.get("/clinic/export.csv", response_class=Response)
 def clinic_export_csv(actor: ApiActor, uow: UowDep, table: TableQuery = "checkins") -> Response:
     """Staff only: one table of the clinic's data as CSV."""
-    return _download(exports.clinic_export(uow, actor, "csv", table=table))
+    return attachment(exports.clinic_export(uow, actor, "csv", table=table))
 
 
 @router.get("/clinic/export.json", response_class=Response)
 def clinic_export_json(actor: ApiActor, uow: UowDep) -> Response:
     """Staff only: all of the clinic's patients, treatments, check-ins, alerts and notes."""
-    return _download(exports.clinic_export(uow, actor, "json"))
+    return attachment(exports.clinic_export(uow, actor, "json"))
 
 
 @router.get("/me/export", response_class=Response)
@@ -81,7 +70,7 @@ def my_data(request: Request, actor: ApiActor, uow: UowDep) -> Response:
     """Patients: everything NeedleCare stores about you: a ZIP with the JSON export
     (`needlecare-my-data.json`), your photos (`photos/<id>.jpg`) and the label photos kept
     with your products (`shelf/<product id>-label.jpg`)."""
-    return _download(exports.my_data_export(uow, actor, data_dir=_data_dir(request)))
+    return attachment(exports.my_data_export(uow, actor, data_dir=_data_dir(request)))
 
 
 class DeleteIn(BaseModel):

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from needlecare.services import outcomes, research
 from needlecare.services.outcomes import Outcomes
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.pages.clinic_exports import attachment
+from needlecare.web.downloads import attachment
 
 router = APIRouter(tags=["outcomes"])
 

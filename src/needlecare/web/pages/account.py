@@ -15,7 +15,7 @@ from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
-from needlecare.web.pages.clinic_exports import attachment
+from needlecare.web.downloads import attachment
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.rendering import PageRoute, flash, render

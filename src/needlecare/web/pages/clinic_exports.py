@@ -10,6 +10,7 @@ from needlecare.reports.tabular import TABLES
 from needlecare.services import exports
 from needlecare.services.errors import NotFound
 from needlecare.web.deps import UowDep
+from needlecare.web.downloads import attachment
 from needlecare.web.pages.deps import StaffViewer
 from needlecare.web.pages.rendering import PageRoute
 
@@ -22,18 +23,6 @@ DOWNLOADS = {
     "json": "All data (JSON)",
     "fhir": "FHIR R4 bundle",
 }
-
-
-def attachment(file: exports.ExportFile) -> Response:
-    """An export file as a download the browser saves, never keeps in a cache."""
-    return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{file.filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 @router.get("/patients/{patient_id}/download/{fmt}")

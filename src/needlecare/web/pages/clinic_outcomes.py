@@ -13,7 +13,7 @@ from needlecare.outcomes.figures import Durations, Group, Rate
 from needlecare.services import outcomes, research
 from needlecare.services.errors import NotFound
 from needlecare.web.deps import UowDep
-from needlecare.web.pages.clinic_exports import attachment
+from needlecare.web.downloads import attachment
 from needlecare.web.pages.deps import AdminViewer, StaffViewer
 from needlecare.web.pages.rendering import PageRoute, add_nav_item, render
 
