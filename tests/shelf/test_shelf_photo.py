@@ -159,6 +159,16 @@ def test_the_patient_keeps_and_sees_the_label_photo_on_my_products(
         url, data={"csrf_token": token}, files={"file": ("l.jpg", b"not a photo", "image/jpeg")}
     )
     assert bad.status_code == 422
+    # The message is next to that product's file input, not only in the summary at the top.
+    field = re.search(
+        rf'<div class="field has-error">\s*<label for="label-photo-{product}">.*?</div>',
+        bad.text,
+        re.S,
+    )
+    assert field is not None, bad.text
+    assert f'id="label-photo-{product}-error"' in field.group(0)
+    assert 'aria-invalid="true"' in field.group(0) and "not an image" in field.group(0)
+    assert f'href="#label-photo-{product}"' in bad.text  # the summary links to the input
     kept = client.post(
         url,
         data={"csrf_token": token},

@@ -62,6 +62,7 @@ def _page(
     form: dict[str, str],
     errors: dict[str, str],
     status_code: int = 200,
+    photo_for: int | None = None,
 ) -> Response:
     assert viewer.patient_id is not None
     context = {
@@ -69,6 +70,7 @@ def _page(
         "shelf": shelf_view(shelf.get_shelf(uow, viewer, viewer.patient_id)),
         "form": form,
         "errors": errors,
+        "photo_for": photo_for,  # the product whose photo form shows `errors`
     }
     return render(request, "patient/shelf.html", context, viewer=viewer, status_code=status_code)
 
@@ -122,19 +124,25 @@ async def keep_label_photo(
     """Keep a photo of the label with a product (multipart; CSRF checked after the
     size-limited parse, the token is inside the body). Stored clean, without metadata."""
     assert viewer.patient_id is not None
+
+    def refused(message: str, status_code: int) -> Response:
+        # Shown next to that product's file input (its id is the summary link's target).
+        errors = {f"label-photo-{product_id}": message}
+        return _page(request, viewer, uow, dict(_EMPTY), errors, status_code, product_id)
+
     try:
         form = await read_upload(request)
     except photos.PhotoTooLarge as error:
-        return _page(request, viewer, uow, dict(_EMPTY), {"file": error.message}, 413)
+        return refused(error.message, 413)
     except Invalid as error:
-        return _page(request, viewer, uow, dict(_EMPTY), inline_errors(error), 422)
+        return refused(next(iter(inline_errors(error).values())), 422)
     check_csrf(request, form.fields.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
     try:
         await run_in_threadpool(
             shelf_photos.keep_photo, uow, viewer, viewer.patient_id, product_id, form.content
         )
     except Invalid as error:
-        return _page(request, viewer, uow, dict(_EMPTY), inline_errors(error), 422)
+        return refused(next(iter(inline_errors(error).values())), 422)
     flash(request, N_("The photo of the label is kept with the product."))
     return RedirectResponse("/products/mine", status_code=303)
 
