@@ -66,6 +66,12 @@ class ScaleReport:
         self.rows[table] = self.rows.get(table, 0) + n
 
 
+# Who performs the sessions, as a clinic records it (`Treatment.operator`, its own words):
+# each clinician's name, so the outcomes' operator breakdown has real groups.
+def _operator(clinic_no: int, clinician: int) -> str:
+    return f"Clinician {clinician} of clinic {clinic_no}"
+
+
 def _staff(session: Session, clinic_no: int, clinic_id: int, password_hash: str) -> list[int]:
     rows = [
         {
@@ -73,7 +79,9 @@ def _staff(session: Session, clinic_no: int, clinic_id: int, password_hash: str)
             "password_hash": password_hash,
             "role": Role.ADMIN if role == "admin" else Role.CLINICIAN,
             "clinic_id": clinic_id,
-            "display_name": f"{role.title()} {n} of clinic {clinic_no}",
+            "display_name": _operator(clinic_no, n)
+            if role == "clinician"
+            else f"Admin {n} of clinic {clinic_no}",
             "is_active": True,
             "created_at": datetime.now(UTC),
             "session_generation": 0,
@@ -118,7 +126,20 @@ def seed_scale(
         for start in range(0, n_patients, CHUNK):
             size = min(CHUNK, n_patients - start)
             with factory() as session:
-                _chunk(session, rng, triage, report, clinic_id, staff, size, spec.days, today, now)
+                operators = {uid: _operator(clinic_no, n) for n, uid in enumerate(staff[1:], 1)}
+                _chunk(
+                    session,
+                    rng,
+                    triage,
+                    report,
+                    clinic_id,
+                    staff,
+                    operators,
+                    size,
+                    spec.days,
+                    today,
+                    now,
+                )
                 session.commit()
             done = report.rows.get("checkin", 0)
             log(f"clinic {clinic_no}: {start + size}/{n_patients} patients, {done} check-ins")
@@ -181,6 +202,7 @@ def _chunk(
     report: ScaleReport,
     clinic_id: int,
     staff: list[int],
+    operators: dict[int, str],
     size: int,
     days: int,
     today: date,
@@ -231,7 +253,8 @@ def _chunk(
     treatment_rows, checkin_rows = [], []
     for sim, patient_id in zip(sims, patient_ids, strict=True):
         for t in sim.treatments:
-            t["patient_id"] = patient_id
+            # The clinician who recorded the session performed it.
+            t.update(patient_id=patient_id, operator=operators[t["created_by"]])
             treatment_rows.append(t)
     treatment_ids = iter(_ids(session, Treatment, treatment_rows))
     for sim, patient_id, user_id in zip(sims, patient_ids, user_ids, strict=True):
@@ -375,6 +398,7 @@ def _outcomes(
                 "clinic_id": clinic_id,
                 "patient_id": c["patient_id"],
                 "operator_id": by_treatment[t_id]["created_by"],
+                "operator": by_treatment[t_id]["operator"],
                 "band": s.band,
                 "device": s.device,
                 "fitzpatrick": s.fitzpatrick,

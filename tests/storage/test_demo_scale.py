@@ -90,6 +90,14 @@ def test_seeded_rows_agree_with_the_engine_the_summaries_and_the_roster(app: Fas
             .all()
         )
         assert outcome == per_treatment
+        # The seed records who performed each session, and the outcomes group by it.
+        operators = session.execute(
+            select(Treatment.operator, OutcomeTreatment.operator, User.display_name)
+            .join(OutcomeTreatment, OutcomeTreatment.treatment_id == Treatment.id)
+            .join(User, User.id == Treatment.created_by)
+        ).all()
+        assert operators and all(t == o == name for t, o, name in operators)
+        assert len({t for t, _, _ in operators}) == 6  # three clinicians in each clinic
         assert (
             session.scalar(select(func.count()).select_from(AuditEntry))
             == report.rows["audit_log"]
