@@ -1,5 +1,5 @@
-"""Nothing blocks a worker's event loop: while logins verify passwords (argon2, a few hundred
-ms of CPU each), `/health` still answers at once (a real server on loopback, SQLite).
+"""Nothing blocks a worker's event loop: while logins verify passwords (argon2, tens of ms of
+CPU each), `/health` still answers at once (a real server on loopback, SQLite).
 
 A login that verified its password inside the event loop stalled every other request of
 that process for the whole verification: /health then took hundreds of ms."""
@@ -149,7 +149,7 @@ def _worst_but_one(latencies: list[float]) -> float:
 @pytest.mark.parametrize("kind", ["api", "page"])
 def test_health_answers_fast_while_four_logins_run(base_url: str, kind: str) -> None:
     """A login that blocks the loop delays every /health call made during it by up to a
-    whole password verification (hundreds of ms). Judged on the worst call but one, against
+    whole password verification per login queued ahead of it. Judged on the worst call but one, against
     HEALTH_LIMIT_S plus the worst but one of as many calls made just before with no login
     (near 0 on a quiet machine; on a shared one, its own stalls are not the app's). A round
     spoilt by noise is run again, up to ROUNDS times; a blocked loop fails every round."""

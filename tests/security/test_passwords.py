@@ -7,11 +7,11 @@ import unicodedata
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 
 from needlecare import demo
 from needlecare.services import auth
-from needlecare.services.errors import Invalid
+from needlecare.services.errors import Invalid, Unauthorized
 from needlecare.services.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -20,6 +20,7 @@ from needlecare.services.passwords import (
     hash_password,
     verify_password,
 )
+from needlecare.storage.models import User
 from needlecare.storage.uow import UnitOfWork
 
 SENTENCE = "a long passphrase is fine "
@@ -103,6 +104,45 @@ def test_a_hash_made_before_normalisation_still_verifies() -> None:
     legacy = PasswordHasher().hash(typed)
     assert verify_password(legacy, typed)
     assert not verify_password(legacy, "something else entirely")
+
+
+def test_new_hashes_use_an_owasp_argon2id_configuration() -> None:
+    """OWASP Password Storage Cheat Sheet: argon2id with m=19 MiB, t=2, p=1 at least."""
+    parameters = extract_parameters(hash_password("a long passphrase is fine here"))
+    assert parameters.type.name == "ID"
+    assert (parameters.memory_cost, parameters.time_cost, parameters.parallelism) == (
+        19 * 1024,
+        2,
+        1,
+    )
+
+
+def _stored_hash(uow: UnitOfWork, user_id: int) -> str:
+    with uow.reading():
+        user = uow.session.get(User, user_id)
+        assert user is not None
+        return user.password_hash
+
+
+def test_a_login_replaces_a_hash_made_with_other_parameters(uow: UnitOfWork, world: Any) -> None:
+    """Hashes made with argon2-cffi's defaults (m=64 MiB, t=3, p=4) keep working and are
+    rehashed with the current parameters on the next successful login, once."""
+    bob = world.bob
+    old = PasswordHasher().hash(bob.password)
+    with uow:
+        user = uow.session.get(User, bob.user_id)
+        assert user is not None
+        user.password_hash = old
+        uow.commit()
+    with pytest.raises(Unauthorized):  # a failed login changes nothing
+        auth.authenticate(uow, bob.email, "not the password")
+    assert _stored_hash(uow, bob.user_id) == old
+    assert auth.authenticate(uow, bob.email, bob.password).user_id == bob.user_id
+    new = _stored_hash(uow, bob.user_id)
+    assert extract_parameters(new).memory_cost == 19 * 1024
+    assert verify_password(new, bob.password)
+    auth.authenticate(uow, bob.email, bob.password)
+    assert _stored_hash(uow, bob.user_id) == new
 
 
 def test_existing_shorter_passwords_keep_working(uow: UnitOfWork, world: Any) -> None:

@@ -29,8 +29,8 @@ from needlecare.services.errors import ServiceError
 Kind = Literal["decode", "password", "pdf"]
 _CORES = os.cpu_count() or 2
 SLOTS: dict[Kind, int] = {"decode": _CORES, "password": _CORES, "pdf": _CORES}
-"""Concurrent jobs per process and kind: one per core (an argon2 hash already runs several
-threads); more would only make each of them slower and starve the other requests."""
+"""Concurrent jobs per process and kind: one per core (each argon2 hash or decode keeps a core
+busy); more would only make each of them slower and starve the other requests."""
 QUEUE_WAIT_S = 10.0
 """How long a request waits for a free slot before it is refused with 503."""
 
