@@ -148,8 +148,8 @@ def _worst_but_one(latencies: list[float]) -> float:
 # templates compiled at start-up it passed 3 of 3 runs at load average 7-8 (2026-12-05).
 @pytest.mark.parametrize("kind", ["api", "page"])
 def test_health_answers_fast_while_four_logins_run(base_url: str, kind: str) -> None:
-    """A login that blocks the loop delays every /health call made during it by up to a
-    whole password verification per login queued ahead of it. Judged on the worst call but one, against
+    """A login that blocks the loop delays every /health call made during it by a whole
+    password verification per login queued ahead of it. Judged on the worst call but one, against
     HEALTH_LIMIT_S plus the worst but one of as many calls made just before with no login
     (near 0 on a quiet machine; on a shared one, its own stalls are not the app's). A round
     spoilt by noise is run again, up to ROUNDS times; a blocked loop fails every round."""
