@@ -19,7 +19,7 @@ from functools import partial
 from html import escape
 from typing import Literal
 
-from needlecare.i18n import N_, Text, localize
+from needlecare.i18n import N_, Text, format_number, localize
 from needlecare.triage.vocabulary import SCORE_LABELS, SCORES
 
 WIDTH, HEIGHT = 330, 150
@@ -102,7 +102,7 @@ class Chart:
     @property
     def rows(self) -> list[tuple[int, str]]:
         """(day, value as shown) for a table under the chart."""
-        return [(day, _number(value)) for day, value in self.points]
+        return [(day, _number(value, self.locale)) for day, value in self.points]
 
 
 def measure_value(symptoms: Mapping[str, object], key: str) -> int | None:
@@ -198,8 +198,9 @@ def day_ticks(last_day: int) -> list[int]:
     return list(range(0, last_day + 1, step))
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+def _number(value: float, locale: str = "en") -> str:
+    """A value as the locale writes it ('1,5' in Spanish), at most two decimals."""
+    return format_number(value, locale, 2)
 
 
 def _describe(c: Chart) -> str:
@@ -207,7 +208,8 @@ def _describe(c: Chart) -> str:
     if not c.points:
         return say(c.measure.empty)
     values = ", ".join(
-        say(Text("day {day}: {value}", day=day, value=_number(value))) for day, value in c.points
+        say(Text("day {day}: {value}", day=day, value=_number(value, c.locale)))
+        for day, value in c.points
     )
     text = say(
         Text(
@@ -281,7 +283,7 @@ def _svg(c: Chart, description: str) -> str:
             f'<line class="grid" x1="{LEFT}" x2="{RIGHT}" y1="{y(tick)}" y2="{y(tick)}" '
             f'stroke="{GRID}" stroke-width="0.8"/>'
             f'<text class="axis-label" x="{LEFT - 6}" y="{float(y(tick)) + 3:.1f}" '
-            f'font-size="9" text-anchor="end" fill="{INK}">{_number(tick)}</text>'
+            f'font-size="9" text-anchor="end" fill="{INK}">{_number(tick, c.locale)}</text>'
         )
     for day in day_ticks(last_day):
         parts.append(
@@ -301,7 +303,8 @@ def _svg(c: Chart, description: str) -> str:
             )
     label = say(measure.label).lower()
     for day, value in points:
-        dot = say(Text("Day {day}: {label} {value}", day=day, label=label, value=_number(value)))
+        value_text = _number(value, c.locale)
+        dot = say(Text("Day {day}: {label} {value}", day=day, label=label, value=value_text))
         parts.append(
             f'<circle class="dot d-{series}" cx="{x(day)}" cy="{y(value)}" r="3" '
             f'fill="{colour}"><title>{escape(dot)}</title></circle>'

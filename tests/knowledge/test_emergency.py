@@ -18,6 +18,9 @@ def test_one_number_per_country_read_from_the_data():
     assert emergency.emergency_number("us").number == "911"
     assert emergency.emergency_number("FR").number == "112"
     assert emergency.emergency_number("AU").number == "000"
+    # Spanish-speaking clinics (issue 22): Spain 112, Mexico 911, the US 911.
+    assert emergency.emergency_number("ES").number == "112"
+    assert emergency.emergency_number("mx").number == "911"
 
 
 def test_no_number_is_guessed_for_a_missing_or_unknown_country():

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from needlecare.storage.models import User
+from needlecare.storage.models import Clinic, User
 from translation.untranslated import untranslated
 
 from .conftest import csrf_from, login
@@ -138,3 +138,56 @@ def test_error_pages_say_why_in_spanish(app: FastAPI, client: TestClient, world:
     )
     assert form.status_code == 403
     assert "vuelve a cargar la página" in form.text
+
+
+def _check_in_with_fever(client: TestClient, key: str) -> str:
+    form = client.get("/checkin")
+    data = {**FEVER_AND_SPOTS, "idempotency_key": key, "csrf_token": csrf_from(form.text)}
+    response = client.post("/checkin", data=data)
+    assert response.status_code == 303, response.text[-400:]
+    return str(response.headers["location"])
+
+
+def _clinic_country(app: FastAPI, clinic_id: int, country: str | None) -> None:
+    with app.state.session_factory() as session:
+        session.execute(update(Clinic).where(Clinic.id == clinic_id).values(country=country))
+        session.commit()
+
+
+def test_emergency_advice_names_the_clinic_countrys_number(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    result = _check_in_with_fever(client, "spanish-emergency")
+    # The number is data (knowledge/data/emergency_numbers.toml), one per clinic country.
+    for country, number in (("ES", "112"), ("MX", "911"), ("US", "911")):
+        _clinic_country(app, world.clinic_a, country)
+        page = client.get(result).text
+        _assert_spanish(page, f"result, clinic in {country}")
+        assert f"llama al {number}" in page and f'href="tel:{number}"' in page, country
+    _clinic_country(app, world.clinic_a, None)
+    page = client.get(result).text
+    assert "llama a tu número local de emergencias" in page
+    assert 'href="tel:' not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+
+
+def test_a_clinician_reads_a_patients_findings_in_the_clinicians_language(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    checkin_id = _check_in_with_fever(client, "spanish-findings").rstrip("/").rsplit("/", 1)[-1]
+    detail = f"/clinic/patients/{world.patient_a_id}/checkins/{checkin_id}"
+    login(client, world.clinician_a)  # no stored choice, English browser
+    english = client.get(detail).text
+    assert "Fever" in english and "fiebre" not in english.lower()
+    _spanish(app, world.clinician_a)
+    login(client, world.clinician_a)
+    spanish = client.get(detail).text
+    assert "fiebre" in spanish.lower() and '<html lang="es">' in spanish
+    # The queue's hover text holds the full findings: Spanish too.
+    queue = client.get("/clinic/alerts").text
+    hover = re.findall(r'class="findings" title="([^"]*)"', queue)
+    assert hover and all("fiebre" in text.lower() for text in hover)
+    assert all(untranslated(text) == [] for text in hover)

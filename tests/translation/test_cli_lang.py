@@ -51,6 +51,11 @@ def test_timeline_in_spanish() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Cronología de recuperación" in result.stdout
+    # The phase column names the phase in Spanish; dates and depth in the locale's format.
+    rows = result.stdout.splitlines()[4:]
+    assert any("Inflamación" in row for row in rows) and any("Recuperación" in row for row in rows)
+    assert not any(code in result.stdout for code in ("inflammation", "remodelling"))
+    assert "01/12/2026" in result.stdout and "1,0" in result.stdout
     _spanish(result.stdout)
     as_json = runner.invoke(
         app, ["timeline", "--date", "2026-12-01", "--depth", "1.0", "--lang", "es", "--json"]

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from needlecare.cli.root import EXIT_BAD_INPUT, app, checked_language
-from needlecare.i18n import Text, localize, translator
+from needlecare.i18n import N_, Text, format_day, format_number, localize, translator
+
+# The phases' names as the pages show them (timeline/content.py PHASE_NAMES); the JSON keeps
+# the codes.
+_PHASES = {"inflammation": N_("Inflammation"), "recovery": N_("Recovery"),
+           "remodelling": N_("Remodelling")}  # fmt: skip
+# A CLDR pattern, itself a message: a translator writes the locale's own order.
+# TRANSLATORS: CLDR date pattern of the timeline's date column (y year, MM month, dd day).
+_DATE_PATTERN = N_("y-MM-dd")
 
 
 def _fail(message: str) -> None:
@@ -28,18 +36,24 @@ def _parse_date(name: str, value: str) -> date:
 def render_timeline(result: dict[str, Any], lang: str = "en") -> str:
     """A readable table: one block per day; what may return is named on the day it returns.
     `result` is already in `lang` (localize_timeline); the headings are translated here."""
+    from needlecare.guide.sheet import DEVICE_NAMES  # the device's name as the sheet says it
+
     treatment = result["treatment"]
     today = result["today"]
     _ = translator(lang)
     day_h, date_h, phase_h, expect_h = _("Day"), _("Date"), _("Phase"), _("What to expect")
     avoid_h, returned_h = _("avoid:"), _("no longer avoided:")
+
+    def day_of(iso: str) -> str:
+        return format_day(date.fromisoformat(iso), lang, _(_DATE_PATTERN))
+
     heading = Text(
         "Recovery timeline: {device} {depth} mm (band {band}, {band_name}), treated {date}",
-        device=treatment["device"],
-        depth=format(treatment["depth_mm"], "g"),
+        device=Text(DEVICE_NAMES.get(treatment["device"], treatment["device"])),
+        depth=format_number(treatment["depth_mm"], lang, 2),
         band=treatment["band"],
         band_name=Text(treatment["band_name"]),
-        date=treatment["date"],
+        date=day_of(treatment["date"]),
     )
     lines = [
         localize(lang, heading)
@@ -50,9 +64,10 @@ def render_timeline(result: dict[str, Any], lang: str = "en") -> str:
     ]
     previous_avoid: list[str] = []
     for day in result["days"]:
-        marker = "  <- today" if day["day"] == today else ""
+        marker = "  " + _("<- today") if day["day"] == today else ""
         first, *rest = day["expected"]
-        lines.append(f"{day['day']:>3}  {day['date']:<10}  {day['phase']:<12}  {first}{marker}")
+        phase = _(_PHASES.get(day["phase"], day["phase"]))
+        lines.append(f"{day['day']:>3}  {day_of(day['date']):<10}  {phase:<12}  {first}{marker}")
         lines.extend(f"{'':31}{item}" for item in rest)
         if day["day"] == 0:
             lines.extend(f"{'':31}{avoid_h} {item}" for item in day["avoid"])

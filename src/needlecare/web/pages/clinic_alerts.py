@@ -13,6 +13,7 @@ from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.enums import AlertState, Level
 from needlecare.storage.uow import UnitOfWork
+from needlecare.triage.localize import localize_findings
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, text
@@ -42,7 +43,7 @@ def _filters(viewer: Principal, level: str, state: str, mine: str) -> alert_queu
     )
 
 
-def _row_view(row: alert_queue.QueueRow) -> dict[str, Any]:
+def _row_view(row: alert_queue.QueueRow, locale: str) -> dict[str, Any]:
     return {
         **row.__dict__,
         "level": row.level.value if row.level else None,
@@ -52,7 +53,10 @@ def _row_view(row: alert_queue.QueueRow) -> dict[str, Any]:
         # check-in page.
         "key_findings": ", ".join(humanize(f.get("code", "")) for f in row.findings[:2])
         or ("Missed check-in" if row.kind == "missed" else ""),
-        "findings_text": " ".join(f.get("text", "") for f in row.findings),
+        # Stored in English with their rule codes: said in the clinician's language.
+        "findings_text": " ".join(
+            f.get("text", "") for f in localize_findings(locale, row.findings)
+        ),
         "more_findings": max(len(row.findings) - 2, 0),
     }
 
@@ -71,7 +75,7 @@ def queue_page(
     contact = clinic_settings.clinic_contact(uow, viewer)
     context = {
         "title": "Alerts",
-        "rows": [_row_view(row) for row in rows],
+        "rows": [_row_view(row, page_locale(request, viewer)) for row in rows],
         "filtered": filters != alert_queue.QueueFilter(),
         "form": {"level": level, "state": state, "mine": mine},
         "LEVEL_FILTERS": LEVEL_FILTERS,

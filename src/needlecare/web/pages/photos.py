@@ -148,7 +148,7 @@ def _column(entry: TimelineEntry, previous: Photo | None, baseline: Photo | None
     }
 
 
-def area_view(timeline: AreaTimeline, index: int) -> dict[str, Any]:
+def area_view(timeline: AreaTimeline, index: int, locale: str = "en") -> dict[str, Any]:
     photos_ = [e.photo for e in timeline.entries]
     columns = []
     for i, entry in enumerate(timeline.entries):
@@ -159,19 +159,19 @@ def area_view(timeline: AreaTimeline, index: int) -> dict[str, Any]:
         "area": timeline.area,
         "treatment_label": day_label(timeline.treatment.treatment_date),
         "columns": columns,
-        "charts": photo_charts(photos_, prefix=f"photo-{index}"),
+        "charts": photo_charts(photos_, prefix=f"photo-{index}", locale=locale),
     }
 
 
 # --- charts: the one chart module, fed with photo measurements --------------------------------
 
-_PHOTO_EMPTY = "No photo measured yet: the chart appears after the first one."
+_PHOTO_EMPTY = N_("No photo measured yet: the chart appears after the first one.")
 PHOTO_MEASURES = (
     # Photos are days apart by nature: the line joins them; several on a day: the last.
     Measure(
         "a_star",
-        "Redness in the photo",
-        "mean a* (CIELAB)",
+        N_("Redness in the photo"),
+        N_("mean a* (CIELAB)"),
         from_zero=False,
         series="redness",
         keep="last",
@@ -180,8 +180,8 @@ PHOTO_MEASURES = (
     ),
     Measure(
         "erythema_index",
-        "Erythema index",
-        "median EI",
+        N_("Erythema index"),
+        N_("median EI"),
         from_zero=False,
         series="pain",
         keep="last",
@@ -190,8 +190,8 @@ PHOTO_MEASURES = (
     ),
     Measure(
         "spots",
-        "Spot candidates",
-        "count",
+        N_("Spot candidates"),
+        N_("count"),
         series="breakouts",
         keep="last",
         join_gaps=True,
@@ -200,14 +200,14 @@ PHOTO_MEASURES = (
 )
 
 
-def photo_charts(rows: Sequence[Photo], prefix: str) -> list[Chart]:
-    """One chart per measure, x = day after treatment."""
+def photo_charts(rows: Sequence[Photo], prefix: str, locale: str = "en") -> list[Chart]:
+    """One chart per measure, x = day after treatment, its words and numbers in `locale`."""
     charts = []
     for measure in PHOTO_MEASURES:
         values = [
             (p.day, float(v)) for p in rows if isinstance(v := metrics(p)[measure.key], int | float)
         ]
-        charts.append(chart(measure, values, f"{prefix}-{measure.key}"))
+        charts.append(chart(measure, values, f"{prefix}-{measure.key}", locale))
     return charts
 
 
@@ -219,6 +219,7 @@ def _timeline_page(
 ) -> Response:
     timelines = photos.photo_timeline(uow, viewer, patient_id)
     rows = list(checkins.list_checkins(uow, viewer, patient_id))
+    locale = page_locale(request, viewer)
     name = (
         "My photos"
         if viewer.is_patient
@@ -228,9 +229,9 @@ def _timeline_page(
     context = {
         "title": N_("Photos") if viewer.is_patient else f"Photos · {name}",
         "heading": name if not viewer.is_patient else N_("My photos"),
-        "areas": [area_view(t, i) for i, t in enumerate(timelines)],
+        "areas": [area_view(t, i, locale) for i, t in enumerate(timelines)],
         # symptom scores, for _trends.html
-        "charts": charts_for(rows, prefix="symptoms", locale=page_locale(request, viewer)),
+        "charts": charts_for(rows, prefix="symptoms", locale=locale),
         "overlay": overlay,
         "toggle_href": base if overlay else f"{base}?overlay=1",
         "upload_href": "/photos/new" if viewer.is_patient else f"{base}/new",
