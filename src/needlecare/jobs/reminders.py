@@ -14,12 +14,13 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Table, and_, bindparam, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import Table, bindparam, exists, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from needlecare.jobs import product_return, schedule
 from needlecare.jobs.settings import JobsSettings
 from needlecare.services.notifications import clinic_staff, enqueue, insert_once, plan_from
+from needlecare.services.treatment_in_force import superseded
 from needlecare.storage.models import (
     Checkin,
     ClinicReminderSettings,
@@ -67,16 +68,9 @@ def _candidates(
     table); the next look for the others found due (None: never again: a treatment
     superseded by a newer one or past its window); and each treatment's mark as read."""
     clinics = {row.clinic_id: row for row in session.scalars(select(ClinicReminderSettings))}
-    newer = aliased(Treatment)
-    superseded = exists().where(  # only a patient's latest treatment is followed
-        newer.patient_id == Treatment.patient_id,
-        or_(
-            newer.treatment_date > Treatment.treatment_date,
-            and_(newer.treatment_date == Treatment.treatment_date, newer.id > Treatment.id),
-        ),
-    )
+    # Only a patient's treatment in force is followed.
     due = session.execute(
-        select(Treatment, Patient.clinic_id, superseded)
+        select(Treatment, Patient.clinic_id, superseded())
         .join(Patient, Patient.id == Treatment.patient_id)
         .where(Treatment.schedule_next_at <= now)
     ).all()

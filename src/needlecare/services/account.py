@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from needlecare.jobs import schedule
@@ -15,6 +14,7 @@ from needlecare.services.errors import Invalid
 from needlecare.services.exports import own_patient
 from needlecare.services.notifications import plan_from
 from needlecare.services.principal import Principal
+from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import (
     ClinicReminderSettings,
@@ -37,12 +37,7 @@ class ReminderSettings:
 
 def _current_treatment(session: Session, patient_id: int) -> Treatment | None:
     # Reminders are planned for the most recent treatment (jobs/reminders.py does the same).
-    return session.scalars(
-        select(Treatment)
-        .where(Treatment.patient_id == patient_id)
-        .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-        .limit(1)
-    ).first()
+    return treatment_in_force(session, patient_id)
 
 
 def _settings(session: Session, patient: Patient) -> ReminderSettings:

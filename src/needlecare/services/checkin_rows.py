@@ -15,6 +15,7 @@ from needlecare.services import audit, clock, notifications, outcome_rows, proto
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import can_see_patient
+from needlecare.services.treatment_in_force import in_force_id_of_patient
 from needlecare.storage.enums import AlertState, Device
 from needlecare.storage.models import Alert, Checkin, Patient, Treatment
 from needlecare.storage.uow import UnitOfWork
@@ -53,14 +54,7 @@ _TREATMENT_COLUMNS = [_TREATMENT.c[f.name] for f in fields(TreatmentFacts)]
 # compiled form is cached): the patient, the treatment (the one asked for if it is theirs,
 # else their latest), the id of an earlier check-in with the same idempotency key, the
 # clinic's protocol version and both time zones, as plain columns.
-_LATEST_TREATMENT_ID = (
-    select(Treatment.id)
-    .where(Treatment.patient_id == Patient.id)
-    .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-    .limit(1)
-    .correlate(Patient)
-    .scalar_subquery()
-)
+_LATEST_TREATMENT_ID = in_force_id_of_patient()
 _PREVIOUS_CHECKIN_ID = (
     select(Checkin.id)
     .where(Checkin.patient_id == Patient.id, Checkin.idempotency_key == bindparam("key"))

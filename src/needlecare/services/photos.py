@@ -35,6 +35,7 @@ from needlecare.services.photo_files import (
 )
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, treatment_for
+from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Patient, Photo, Treatment
 from needlecare.storage.uow import UnitOfWork
@@ -209,12 +210,7 @@ def _placement(
     if data.treatment_id is not None:
         treatment = treatment_for(session, actor, patient.id, data.treatment_id)
     else:
-        latest = session.scalar(
-            select(Treatment)
-            .where(Treatment.patient_id == patient.id)
-            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-            .limit(1)
-        )
+        latest = treatment_in_force(session, patient.id)
         if latest is None:
             raise Invalid.field("treatment_id", "record the treatment first")
         treatment = latest

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from needlecare.services import audit, clock, domain, protocols
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
-from needlecare.storage.models import Treatment
+from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.uow import UnitOfWork
 from needlecare.triage.validate import MAX_DAY as MAX_TRIAGE_DAY
 
@@ -37,12 +35,7 @@ def check_product(
         raise Invalid.field("day", "day must be between 0 and 3650")
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
-        treatment = uow.session.scalar(
-            select(Treatment)
-            .where(Treatment.patient_id == patient.id)
-            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-            .limit(1)
-        )
+        treatment = treatment_in_force(uow.session, patient.id)
         if day is None:
             today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
             # Capped like a check-in's day: a treatment from years ago is long healed.

@@ -34,6 +34,7 @@ from needlecare.services import audit
 from needlecare.services.errors import Conflict, FieldError, Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_admin, require_staff, treatment_for
+from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import ClinicProtocol, Patient, Treatment
 from needlecare.storage.uow import UnitOfWork
@@ -225,12 +226,7 @@ def save(uow: UnitOfWork, actor: Principal, document: Mapping[str, Any]) -> Clin
 
 
 def _latest_treatment(session: Session, patient: Patient) -> Treatment:
-    treatment = session.scalar(
-        select(Treatment)
-        .where(Treatment.patient_id == patient.id)
-        .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-        .limit(1)
-    )
+    treatment = treatment_in_force(session, patient.id)
     if treatment is None:
         raise NotFound("treatment")
     return treatment

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from needlecare.services import clock, domain, protocols
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_staff
+from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.models import Treatment
 from needlecare.storage.uow import UnitOfWork
 
@@ -41,14 +40,7 @@ class RecommendationCheck:
 
 
 def _treatment(session: Any, patient_id: int) -> Treatment | None:
-    # The treatment in force: the newest, as the timeline and triage use.
-    treatment: Treatment | None = session.scalar(
-        select(Treatment)
-        .where(Treatment.patient_id == patient_id)
-        .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-        .limit(1)
-    )
-    return treatment
+    return treatment_in_force(session, patient_id)
 
 
 def check_recommendation(

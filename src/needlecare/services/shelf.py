@@ -22,6 +22,7 @@ from needlecare.services import audit, clock, protocols, schedule_wake
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
+from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.models import Patient, ShelfPhoto, ShelfProduct, Treatment
 from needlecare.storage.uow import UnitOfWork
 
@@ -155,12 +156,7 @@ def get_shelf(
             .where(ShelfProduct.patient_id == patient.id)
             .order_by(ShelfProduct.created_at, ShelfProduct.id)
         ).all()
-        treatment = uow.session.scalar(
-            select(Treatment)
-            .where(Treatment.patient_id == patient.id)
-            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-            .limit(1)
-        )
+        treatment = treatment_in_force(uow.session, patient.id)
         today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
         windows = protocols.in_force(uow.session, patient.clinic_id).windows
         with_photo = set(

@@ -21,6 +21,7 @@ from needlecare.services import audit, clock, domain, messages, protocols
 from needlecare.services.messages import MessageView
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
+from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Treatment
 from needlecare.storage.uow import UnitOfWork
@@ -48,12 +49,7 @@ def today_view(
         patient = patient_for(session, actor, patient_id)
         zones = clock.patient_zones(session, patient.id, patient.clinic_id)
         today = clock.local_today(now, *zones)
-        treatment = session.scalars(
-            select(Treatment)
-            .where(Treatment.patient_id == patient.id)
-            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-            .limit(1)
-        ).first()
+        treatment = treatment_in_force(session, patient.id)
         timeline = None
         recent: Sequence[Checkin] = ()
         if treatment is not None:

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from needlecare.services import audit, clock, domain, protocols, roster, treatment_revisions
 from needlecare.services.errors import Forbidden, Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, treatment_for
+from needlecare.services.treatment_in_force import treatments_newest_first
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import Device
 from needlecare.storage.models import Treatment
@@ -122,11 +121,7 @@ def list_treatments(uow: UnitOfWork, actor: Principal, patient_id: int) -> Seque
     """A patient's treatments, most recent first."""
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
-        rows = uow.session.scalars(
-            select(Treatment)
-            .where(Treatment.patient_id == patient.id)
-            .order_by(Treatment.treatment_date.desc(), Treatment.id.desc())
-        ).all()
+        rows = uow.session.scalars(treatments_newest_first(patient.id)).all()
         audit.record_for_patient(
             uow.session, actor, "treatment.list", "patient", patient.id, patient
         )
