@@ -211,7 +211,16 @@ def test_invite_patient_shows_a_link_that_lets_them_set_a_password(
 
 def test_staff_invitations_and_audit_log_are_for_admins(client: TestClient, world: World) -> None:
     login(client, world.clinician_a)
-    assert client.get("/clinic/staff").status_code == 403
+    # A clinician reads the staff list, without the controls that change it.
+    page = client.get("/clinic/staff")
+    assert page.status_code == 200
+    assert "Ada Admin" in page.text and "Cleo Clinician" in page.text
+    assert "Ben Birch" not in page.text  # another clinic's clinician
+    assert 'href="/clinic/staff"' in page.text  # the tab is in the clinician's navigation
+    for control in ("/role", "/active", "Invite staff", "Deactivate", 'name="email"'):
+        assert control not in page.text, control
+    refused = post_form(client, "/clinic/staff", "/clinic/staff", {"email": "x@alder.test"})
+    assert refused.status_code == 403
     assert client.get("/clinic/audit").status_code == 403
     post_form(client, "/clinic/alerts", "/logout", {})
 

@@ -113,7 +113,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", API + "/invitations/patient/accept"): EVERYONE,
     ("POST", API + "/invitations/staff/accept"): EVERYONE,
     ("POST", API + "/invitations/staff"): ADMINS,
-    ("GET", API + "/clinic/staff"): ADMINS,
+    ("GET", API + "/clinic/staff"): STAFF,  # each reads their own clinic's; admins change it
     ("PATCH", API + "/clinic/staff/{user_id}"): ONLY_A_ADMIN,  # a clinician of clinic A
     ("POST", API + "/auth/password-reset"): EVERYONE,
     ("POST", API + "/auth/password-reset/confirm"): EVERYONE,
@@ -267,7 +267,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/clinic/patients/{patient_id}/photos/new"): A_STAFF,
     ("GET", "/clinic/invite"): STAFF,
     ("POST", "/clinic/invite"): STAFF,
-    ("GET", "/clinic/staff"): ADMINS,
+    ("GET", "/clinic/staff"): STAFF,
     ("POST", "/clinic/staff"): ADMINS,
     ("POST", "/clinic/staff/{user_id}/role"): ONLY_A_ADMIN,
     ("POST", "/clinic/staff/{user_id}/active"): ONLY_A_ADMIN,

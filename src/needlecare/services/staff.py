@@ -1,5 +1,5 @@
-"""A clinic's staff (admins only): who they are, their role, when each was last seen; change a
-role, deactivate or reactivate a login. Deactivation ends the login's sessions and API tokens
+"""A clinic's staff: who they are, their role, when each was last seen (any staff member may
+read the list); change a role, deactivate or reactivate a login (admins only). Deactivation ends the login's sessions and API tokens
 at once. A clinic always keeps one active admin: the last one can neither be demoted nor
 deactivated (not by themself either)."""
 
@@ -15,7 +15,7 @@ from needlecare.services import audit
 from needlecare.services.auth import end_sessions
 from needlecare.services.errors import Conflict, Invalid, NotFound
 from needlecare.services.principal import Principal
-from needlecare.services.scope import require_admin
+from needlecare.services.scope import require_admin, require_staff
 from needlecare.storage.enums import Role
 from needlecare.storage.models import Clinic, User
 from needlecare.storage.uow import UnitOfWork
@@ -48,8 +48,9 @@ def _member(user: User) -> StaffMember:
 
 
 def list_staff(uow: UnitOfWork, actor: Principal) -> list[StaffMember]:
-    """The clinic's admins and clinicians: active ones first, then by name."""
-    clinic_id = require_admin(actor)
+    """The clinic's admins and clinicians: active ones first, then by name. Clinicians read it
+    too (who to ask, who is an admin); only admins change it."""
+    clinic_id = require_staff(actor)
     with uow.reading():
         users = uow.session.scalars(
             select(User)

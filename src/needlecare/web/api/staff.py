@@ -42,7 +42,7 @@ def invite_staff(body: StaffInvitationIn, actor: ApiActor, uow: UowDep) -> Invit
 
 @router.get("/clinic/staff", response_model=list[StaffOut])
 def list_staff(actor: ApiActor, uow: UowDep) -> list[StaffOut]:
-    """Admins: the clinic's admins and clinicians, active first; `last_seen_at` is updated
+    """Staff: the clinic's admins and clinicians, active first; `last_seen_at` is updated
     at most every few minutes."""
     return [StaffOut.model_validate(m) for m in staff.list_staff(uow, actor)]
 

@@ -1,5 +1,5 @@
-"""The staff page (admins): the clinic's staff with roles and last seen, invite a colleague,
-change a role, deactivate or reactivate a login."""
+"""The staff page: the clinic's staff with roles and last seen (every staff member reads it);
+admins also invite a colleague, change a role, deactivate or reactivate a login."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from needlecare.services.errors import Conflict, Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
-from needlecare.web.pages.deps import AdminViewer, CsrfChecked
+from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.vocab import ROLES
@@ -64,6 +64,7 @@ def _page(
             "issued": issued,
             "ROLES": ROLES,
             "ROLE_LABELS": ROLE_LABELS,
+            "manage": viewer.is_admin,  # a clinician sees the list without the controls
         },
         viewer=viewer,
         status_code=status_code,
@@ -71,7 +72,7 @@ def _page(
 
 
 @router.get("/staff")
-def staff_page(request: Request, viewer: AdminViewer, uow: UowDep) -> Response:
+def staff_page(request: Request, viewer: StaffViewer, uow: UowDep) -> Response:
     return _page(request, viewer, uow)
 
 

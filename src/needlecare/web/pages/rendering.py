@@ -141,9 +141,9 @@ def _nav(
             ("/clinic/invite", N_("Invite"), "plus"),
         ]
         items += EXTRA_NAV["staff"]
+        items += [("/clinic/staff", N_("Staff"), "users")]  # clinicians read it; admins manage
         if viewer.is_admin:
             items += [
-                ("/clinic/staff", N_("Staff"), "users"),
                 ("/clinic/settings", N_("Settings"), "list"),
                 ("/clinic/audit", N_("Audit log"), "list"),
             ]
