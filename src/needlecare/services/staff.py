@@ -1,7 +1,7 @@
 """A clinic's staff: who they are, their role, when each was last seen (any staff member may
-read the list); change a role, deactivate or reactivate a login (admins only). Deactivation ends the login's sessions and API tokens
-at once. A clinic always keeps one active admin: the last one can neither be demoted nor
-deactivated (not by themself either)."""
+read the list); change a role, deactivate or reactivate a login (admins only). Deactivation
+ends the login's sessions and API tokens at once. A clinic always keeps one active admin: the
+last one can neither be demoted nor deactivated (not by themself either)."""
 
 from __future__ import annotations
 
