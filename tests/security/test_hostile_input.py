@@ -35,11 +35,15 @@ def test_a_path_id_that_is_not_an_ascii_number_in_range_is_not_found(
         assert response.status_code in (404, 422), (path, response.text)
 
 
+@pytest.mark.parametrize("bad", ["①", "²", "2147483648"])
 def test_a_page_path_id_that_is_not_an_ascii_number_is_not_found(
-    client: TestClient, world: Any
+    client: TestClient, world: Any, uow: Any, bad: str
 ) -> None:
-    response = client.get("/clinic/patients/①", headers={"accept": "text/html"})
-    assert response.status_code in (303, 401, 404), response.text
+    """Logged in as staff, so the id itself is what is refused (not the missing login)."""
+    _cookies(client, world, uow, "bob")
+    assert client.get("/clinic/patients", headers={"accept": "text/html"}).status_code == 200
+    response = client.get(f"/clinic/patients/{bad}", headers={"accept": "text/html"})
+    assert response.status_code == 404, response.text
 
 
 def test_an_audit_cursor_beyond_any_id_is_invalid(client: TestClient, world: Any) -> None:
@@ -84,6 +88,30 @@ def test_unstorable_text_in_a_login_or_registration_is_refused_with_422(
     )
     assert register.status_code == 422, register.text
     assert register.json()["errors"][0]["field"] == "display_name"
+
+
+@pytest.mark.parametrize("text", [NUL, LONE_SURROGATE], ids=["nul", "lone-surrogate"])
+def test_unstorable_text_in_a_protocol_name_is_refused_with_422(
+    client: TestClient, world: Any, text: str
+) -> None:
+    """The protocol body is free-form JSON (no typed schema to refuse it): the 500 came from
+    a lone surrogate in its name. Nothing is saved."""
+    import json
+
+    document = {
+        "schema_version": 1,
+        "name": f"Alder {text} aftercare",
+        "windows": {"vitamin_c": {"resume_day": 10, "reason": "15% L-ascorbic acid"}},
+    }
+    response = client.put(
+        f"{API}/clinic/protocol",
+        content=json.dumps(document),
+        headers={**world.alice.headers, "content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "name"
+    current = client.get(f"{API}/clinic/protocol", headers=world.alice.headers)
+    assert current.status_code == 200 and current.json()["protocol"] is None
 
 
 def test_unstorable_text_in_a_page_form_and_a_query_is_refused(
@@ -165,19 +193,19 @@ def test_a_stored_ancient_treatment_does_not_break_checks_or_checkins(
     assert checkin.status_code == 201, checkin.text
 
 
-def _patient_cookies(client: TestClient, world: Any, uow: Any) -> None:
+def _cookies(client: TestClient, world: Any, uow: Any, person: str = "pat") -> None:
+    """A logged-in page session for `person` (pat, bob, ...), CSRF token csrf-for-the-test."""
     from sqlalchemy import select
 
     from api.api_helpers import session_cookie
     from needlecare.storage.models import User
     from needlecare.web import security
 
+    user_id = world.people[person].user_id
     with uow.reading():
-        generation = uow.session.scalar(
-            select(User.session_generation).where(User.id == world.pat.user_id)
-        )
+        generation = uow.session.scalar(select(User.session_generation).where(User.id == user_id))
     session = {
-        security._USER_KEY: world.pat.user_id,
+        security._USER_KEY: user_id,
         security._GENERATION_KEY: generation,
         security._CSRF_KEY: "csrf-for-the-test",
     }
@@ -192,7 +220,7 @@ def test_a_nul_in_a_multipart_page_form_is_refused_with_422(
     """A browser may send any form as multipart/form-data: its text fields are checked as
     the url-encoded ones are (a NUL in a message made PostgreSQL answer 500). A lone
     surrogate cannot travel in multipart: undecodable bytes arrive as Latin-1 text."""
-    _patient_cookies(client, world, uow)
+    _cookies(client, world, uow)
     fields = {"message": (None, NUL.encode()), "csrf_token": (None, b"csrf-for-the-test")}
     response = client.post("/messages", files=fields, follow_redirects=False)
     assert response.status_code == 422, response.text
