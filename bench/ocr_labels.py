@@ -31,6 +31,7 @@ import json
 import math
 import os
 import random
+import re
 import resource
 import statistics
 import sys
@@ -58,6 +59,13 @@ FONTS = (
     "dejavu/DejaVuSans-Bold.ttf",
 )
 PANEL_INCHES = 2.6  # width of the printed ingredient panel
+# The Latin label fonts have no Hangul, kana or kanji: a real Korean or Japanese label prints
+# them, so those characters are drawn in a face that has them (Debian's fonts-nanum and
+# fonts-ipafont-gothic), not as the empty boxes the Latin font would draw.
+HANGUL_FONT = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
+CJK_FONT = Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf")
+# A CJK list separates names with these and no space; a line may break after them.
+CJK_BREAKS = "、・，；：。"
 
 
 @dataclass(frozen=True)
@@ -81,11 +89,51 @@ LEVELS = {
 }
 
 
+class LabelFont:
+    """The label's Latin face, with Hangul and CJK characters drawn in a face that has them."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.size = size
+        self.latin = ImageFont.truetype(str(path), size=size)
+        self._cjk: dict[Path, ImageFont.FreeTypeFont] = {}
+
+    def face(self, character: str) -> ImageFont.FreeTypeFont:
+        code = ord(character)
+        if 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F or 0xAC00 <= code <= 0xD7AF:
+            path = HANGUL_FONT
+        elif 0x3000 <= code <= 0x9FFF or 0xFF00 <= code <= 0xFFEF:
+            path = CJK_FONT
+        else:
+            return self.latin
+        if path not in self._cjk:
+            self._cjk[path] = ImageFont.truetype(str(path), size=self.size)
+        return self._cjk[path]
+
+    def runs(self, text: str) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+        out: list[tuple[str, ImageFont.FreeTypeFont]] = []
+        for character in text:
+            face = self.face(character)
+            if out and out[-1][1] is face:
+                out[-1] = (out[-1][0] + character, face)
+            else:
+                out.append((character, face))
+        return out
+
+    def getlength(self, text: str) -> float:
+        return sum(face.getlength(run) for run, face in self.runs(text))
+
+    def draw(self, draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, fill: Any) -> None:
+        x, y = xy
+        for run, face in self.runs(text):
+            draw.text((x, y), run, font=face, fill=fill)
+            x += round(face.getlength(run))
+
+
 def render_label(text: str, level: Level, rng: random.Random) -> bytes:
     """One JPEG photo of `text` printed on a panel, degraded as `level` says."""
     font_path = FONT_DIR / rng.choice(FONTS)
     points = rng.uniform(*level.points)
-    font = ImageFont.truetype(str(font_path), size=max(8, round(points / 72 * level.ppi)))
+    font = LabelFont(font_path, size=max(8, round(points / 72 * level.ppi)))
     width = round(PANEL_INCHES * level.ppi)
     margin = round(0.12 * level.ppi)
     lines = _wrap(text, font, width - 2 * margin)
@@ -96,7 +144,7 @@ def render_label(text: str, level: Level, rng: random.Random) -> bytes:
     image = Image.new("RGB", (width, height), paper)
     draw = ImageDraw.Draw(image)
     for number, line in enumerate(lines):
-        draw.text((margin, margin + number * line_height), line, font=font, fill=ink)
+        font.draw(draw, (margin, margin + number * line_height), line, ink)
     pixels = np.asarray(image, dtype=np.float32)
     if level.curve:
         pixels = _curve(pixels, rng.uniform(0.5, 1.0) * level.curve, paper)
@@ -127,16 +175,21 @@ def render_label(text: str, level: Level, rng: random.Random) -> bytes:
     return out.getvalue()
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _wrap(text: str, font: LabelFont, width: int) -> list[str]:
+    """Lines that fit the panel: breaks at spaces and, as CJK typesetting does, after a CJK
+    separator (else "Extract、Niacinamide、Madecassoside、..." ran off the panel's edge)."""
     lines: list[str] = []
     current = ""
     for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and font.getlength(candidate) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
+        pieces = re.findall(rf"[^{CJK_BREAKS}]*[{CJK_BREAKS}]|[^{CJK_BREAKS}]+", word)
+        for index, piece in enumerate(pieces):
+            glue = " " if index == 0 else ""
+            candidate = f"{current}{glue}{piece}" if current else piece
+            if current and font.getlength(candidate) > width:
+                lines.append(current)
+                current = piece
+            else:
+                current = candidate
     if current:
         lines.append(current)
     return lines
@@ -374,7 +427,9 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each recognised text")
     parser.add_argument("--write-fixtures", type=Path, default=None)
     parser.add_argument("--save", type=Path, default=None, help="also save the photos here")
-    parser.add_argument("--without", choices=["deskew", "clahe", "resize", "repair"], default=None)
+    parser.add_argument(
+        "--without", choices=["deskew", "clahe", "resize", "repair", "cjk"], default=None
+    )
     parser.add_argument(
         "--score-texts", type=Path, default=None, help="score another engine's JSONL output"
     )
@@ -392,6 +447,10 @@ def main() -> None:
     if args.without == "repair":
         global NO_REPAIR
         NO_REPAIR = True
+    elif args.without == "cjk":  # English data only, as before the Korean/Japanese pass
+        from needlecare.ocr import read
+
+        read.installed_languages = lambda: frozenset({"eng"})  # type: ignore[assignment]
     elif args.without:
         _drop_preprocessing(args.without)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

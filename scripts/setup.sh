@@ -6,12 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
 
-# tesseract-ocr + tesseract-ocr-eng: reading ingredient labels from photos (needlecare.ocr).
+# tesseract-ocr + its English, Korean and Japanese data: reading ingredient labels from photos
+# (needlecare.ocr; Korean and Japanese labels get a second pass with their data).
 apt_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-  tesseract-ocr tesseract-ocr-eng)
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-jpn)
 if [ "$mode" = "test" ]; then
   apt_packages+=(postgresql chromium poppler-utils openssl)  # openssl: test TLS certificates
-  apt_packages+=(fonts-dejavu-extra fonts-liberation)  # label fonts of bench/ocr_labels.py
+  # Label fonts of bench/ocr_labels.py (Latin; Hangul; kana and kanji).
+  apt_packages+=(fonts-dejavu-extra fonts-liberation fonts-nanum fonts-ipafont-gothic)
 fi
 
 missing=()

@@ -6,8 +6,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ocr.prepare import prepare, to_png
-from needlecare.ocr.tesseract import ENGINE_NAME, Word, recognise_words
+from needlecare.ocr.tesseract import ENGINE_NAME, Word, installed_languages, recognise_words
 
 _BULLET_LOOKALIKES = re.compile(r"[*»«°+·•®©¢‘’]{1,3}")
 _BULLET_MARKS = "*»«°+·•®¢‘’"
@@ -25,12 +26,74 @@ class LabelReading:
     # (name written into `text`, what the photo read) for each misread flagged name that
     # `needlecare.ocr.repair` replaced; the scan marks these to check against the label.
     repairs: tuple[tuple[str, str], ...] = ()
+    languages: str = "eng"  # the language data that read it: eng, kor+eng or jpn+eng
+
+
+# Korean and Japanese labels (a Hangul or kana header, names in both scripts, or only in
+# theirs) are read by the English model as symbol soup with almost no confidence. A second
+# pass with the Korean and Japanese data runs only then; the script it finds picks the data
+# (bench/README.md, OCR: CJK labels).
+_SOUP_CONFIDENCE = 0.5
+_SOUP_LETTER_SHARE = 0.6
+_SOUP_UNSURE = 0.3
+_SOUP_UNSURE_SHARE = 0.25
+_CJK_DATA = ("kor", "jpn")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_KANA_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK_CHARACTER = re.compile(
+    r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"
+)
 
 
 def read_label(data: bytes) -> LabelReading:
     """Read the text of a label photo. Raises `PhotoRejected` (bad file), `OcrUnavailable`."""
-    words = recognise_words(to_png(prepare(data)))
-    return LabelReading(_text(words), _confidence(words), tuple(words))
+    png = to_png(prepare(data))
+    words = recognise_words(png)
+    reading = LabelReading(_text(words), _confidence(words), tuple(words))
+    languages = tuple(code for code in _CJK_DATA if code in installed_languages())
+    if not languages or not _soup(words):
+        return reading
+    # Korean first reads Hangul best and Japanese first kana; both lead no worse on the other
+    # script's label than English alone, so the pass is led by whichever script it then finds.
+    both = recognise_words(png, (*languages, "eng"))
+    hangul = sum(len(_HANGUL.findall(word.text)) for word in both)
+    kana_han = sum(len(_KANA_HAN.findall(word.text)) for word in both)
+    if not hangul and not kana_han:
+        return reading
+    lead = "kor" if hangul >= kana_han and "kor" in languages else languages[-1]
+    if lead != languages[0]:
+        both = recognise_words(png, (lead, "eng"))
+    other = LabelReading(_text(both), _confidence(both), tuple(both), languages=f"{lead}+eng")
+    # The reading that finds more ingredient names wins; English on a tie.
+    return other if _names_found(other.text) > _names_found(reading.text) else reading
+
+
+def _soup(words: list[Word]) -> bool:
+    """Signs of a script the English model cannot read: a word of symbols read with low
+    confidence (a Hangul header: "[48#]"), or a quarter of the words read with almost none
+    (Hangul or kana names: "GAle, Feds ols, SelAlel")."""
+    if not words:
+        return False
+    unsure = sum(word.confidence < _SOUP_UNSURE for word in words)
+    return unsure >= _SOUP_UNSURE_SHARE * len(words) or any(_symbols(word) for word in words)
+
+
+def _symbols(word: Word) -> bool:
+    text = word.text
+    letters = sum(character.isascii() and character.isalpha() for character in text)
+    return (
+        len(text) >= 3
+        and word.confidence < _SOUP_CONFIDENCE
+        and letters < _SOUP_LETTER_SHARE * len(text)
+    )
+
+
+def _names_found(text: str) -> int:
+    try:
+        result = check_label(text)
+    except NotAnIngredientList:
+        return 0
+    return sum(1 for item in result["ingredients"] if item["recognized"])
 
 
 def _text(words: list[Word]) -> str:
@@ -42,14 +105,29 @@ def _text(words: list[Word]) -> str:
             previous = word.line
         lines[-1].append(_repair(word.text))
     lines = [_letter_bullets(line) for line in lines]
+    if any("・" in word for line in lines for word in line):
+        # A Japanese list: its middle dot is read as a lone hyphen in places, which the parser
+        # (rightly) does not take for a separator among "・"s.
+        lines = [["・" if word == "-" else word for word in line] for line in lines]
     if sum(line.count("•") for line in lines) >= 3:
         # A bullet list: a bullet read stuck to a name ('EDTA*', '‘CERAMIDE') is a bullet too.
         lines = [[_split_stuck_bullet(word) for word in line] for line in lines]
     if not lines:
         return ""
-    text = " ".join(lines[0])
+    text = _join(lines[0])
     for before, line in itertools.pairwise(lines):
-        text += _line_break(before[-1], line[0]) + " ".join(line)
+        text += _line_break(before[-1], line[0]) + _join(line)
+    return text
+
+
+def _join(line: list[str]) -> str:
+    """The words of one printed line. Tesseract gives Hangul and kana one word per character
+    or syllable group; a name in those scripts has no spaces ("부틸렌글라이콜"), so two such
+    neighbours are glued back together."""
+    text = line[0]
+    for before, word in itertools.pairwise(line):
+        glued = _CJK_CHARACTER.match(before[-1]) and _CJK_CHARACTER.match(word[0])
+        text += ("" if glued else " ") + word
     return text
 
 

@@ -1,8 +1,9 @@
 """scan_label: a label photo → `check_label`'s JSON contract plus what the OCR read.
 
-Adds `"ocr": {"engine", "text", "confidence"}` and, per ingredient, `"ocr_confidence"` (0-1,
-the lowest confidence of the words that make up the name), `"ocr_read_as"` (what the photo
-read when `needlecare.ocr.repair` took it for a flagged name, else null) and `"ocr_check"`
+Adds `"ocr": {"engine", "text", "confidence", "languages"}` and, per ingredient,
+`"ocr_confidence"` (0-1, the lowest confidence of the words that make up the name),
+`"ocr_read_as"` (what the photo read when `needlecare.ocr.repair` took it for a flagged name,
+else null) and `"ocr_check"`
 (read with low confidence, only by a fuzzy match, or repaired: compare it with the label).
 A list with names to check never gets a better verdict than "caution", and the verdict names them
 (`verdict["check_against_label"]`): a misread retinoid must not come out as "ok".
@@ -18,7 +19,10 @@ from needlecare.ocr.read import LabelReading, read_label
 from needlecare.ocr.repair import repair_reading
 
 LOW_CONFIDENCE = 0.70  # tesseract's clean label words score 0.85-0.96
-_WORD = re.compile(r"[0-9A-Za-zÀ-ÿ]+")
+# Hangul, kana and kanji too: a Korean or Japanese name takes its own words' confidence.
+_WORD = re.compile(
+    r"[0-9A-Za-zÀ-ÿ\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u3040-\u30ff\u4e00-\u9fff]+"
+)
 _SOURCE = "reference.md#AC-16"  # the checker's own citation for a name it cannot vouch for
 _BETTER_THAN_CAUTION = frozenset({"ok", "recommended"})
 
@@ -81,6 +85,7 @@ def with_ocr(result: dict[str, Any], reading: LabelReading) -> dict[str, Any]:
         "engine": reading.engine,
         "text": reading.text,
         "confidence": round(reading.confidence, 3),
+        "languages": reading.languages,
     }
     return result
 

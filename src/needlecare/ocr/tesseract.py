@@ -1,4 +1,5 @@
-"""The OCR engine: Debian's `tesseract` (5.x, English data) run as a child process.
+"""The OCR engine: Debian's `tesseract` (5.x; English, Korean and Japanese data) run as a
+child process.
 
 Chosen by measurement over a model shipped in a wheel (see bench/README.md, OCR). One process
 per photo, one thread (`OMP_THREAD_LIMIT=1`): on a shared machine tesseract's OpenMP threads
@@ -11,6 +12,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from functools import cache
 
 ENGINE_NAME = "tesseract"
 TIMEOUT_SECONDS = 30.0
@@ -42,15 +44,29 @@ def engine_version() -> str | None:
     return first[0].strip() if first else None
 
 
-def recognise_words(png: bytes) -> list[Word]:
-    """The words tesseract reads in a PNG image, in reading order, with their confidences."""
+@cache
+def installed_languages() -> frozenset[str]:
+    """The language data tesseract has (`eng`, `kor`, `jpn`, ...); empty without the engine."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return frozenset()
+    done = subprocess.run(  # noqa: S603 - fixed arguments, no user input
+        [binary, "--list-langs"], capture_output=True, text=True, check=False
+    )
+    return frozenset(line.strip() for line in done.stdout.splitlines()[1:] if line.strip())
+
+
+def recognise_words(png: bytes, languages: tuple[str, ...] = ("eng",)) -> list[Word]:
+    """The words tesseract reads in a PNG image, in reading order, with their confidences.
+    `languages`: the first leads (tesseract tries it first for every word)."""
     binary = shutil.which("tesseract")
     if binary is None:
         raise OcrUnavailable("the OCR engine (tesseract) is not installed on this server")
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    model = "+".join(languages)
     try:
         done = subprocess.run(  # noqa: S603 - fixed arguments; the photo goes in on stdin
-            [binary, "stdin", "stdout", "-l", "eng", "--psm", _PAGE_SEGMENTATION, "tsv"],
+            [binary, "stdin", "stdout", "-l", model, "--psm", _PAGE_SEGMENTATION, "tsv"],
             input=png,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,

@@ -96,6 +96,16 @@ BODY_LIMITS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"/api/v1/patients/[^/]+/checkins|/checkin"), 128 * KIB),
     # Photo uploads: streamed and limited again by the route (never buffered here).
     (re.compile(r"(/api/v1|/clinic)?/patients/[^/]+/photos(/new)?|/photos/new"), UPLOAD_BODY_LIMIT),
+    # Label photos (a phone's is 2-5 MB): the scan, and one kept with a shelf product.
+    (
+        re.compile(
+            r"/products/scan|/products/mine/[^/]+/photo"
+            r"|/api/v1/patients/[^/]+/(ingredient-scan|shelf/[^/]+/photo)"
+        ),
+        UPLOAD_BODY_LIMIT,
+    ),
+    # The checker and "save to my products" carry the scan's reduced photo along (base64).
+    (re.compile(r"/products(/mine)?"), 2048 * KIB),
 )
 DEFAULT_BODY_LIMIT = 512 * KIB
 """Everything else: the largest is a clinic protocol (at most 50 000 characters)."""

@@ -59,6 +59,9 @@ class OcrReading(Loose):
     engine: str
     text: str
     confidence: float = Field(ge=0, le=1)
+    languages: str = Field(
+        "eng", description="The language data that read it: eng, kor+eng (Hangul) or jpn+eng"
+    )
 
 
 class ScannedIngredient(Ingredient):

@@ -1,0 +1,66 @@
+"""Korean and Japanese labels (issue 21): the English model reads Hangul and kana as symbol
+soup; a second pass with Debian's tesseract-ocr-kor / -jpn data (scripts/setup.sh) reads them,
+led by the script it finds. Photos made by bench/ocr_labels.py (clean set, CJK fonts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from needlecare.ingredients import check_label
+from needlecare.ocr import read_label
+from needlecare.ocr.read import _text
+from needlecare.ocr.scan import scan_label
+from needlecare.ocr.tesseract import Word, installed_languages
+
+PHOTOS = Path(__file__).parent / "photos"
+
+
+def _names(text: str) -> set[str]:
+    return {i["name"] for i in check_label(text)["ingredients"] if i["recognized"]}
+
+
+def test_setup_installs_the_korean_and_japanese_data() -> None:
+    assert {"eng", "kor", "jpn"} <= installed_languages()
+
+
+def test_a_label_in_korean_is_read_with_the_korean_data() -> None:
+    reading = read_label((PHOTOS / "clean_korean_names.jpg").read_bytes())
+    assert reading.languages == "kor+eng"
+    truth = _names((PHOTOS / "clean_korean_names.txt").read_text("utf-8"))
+    found = _names(reading.text)
+    assert "RETINOL" in found and "PARFUM" in found  # the actives, read from Hangul
+    assert len(found & truth) >= len(truth) - 1
+
+
+def test_a_japanese_and_english_label_is_read_whole_with_the_japanese_data() -> None:
+    reading = read_label((PHOTOS / "clean_japanese_lotion.jpg").read_bytes())
+    assert reading.languages == "jpn+eng"
+    truth = _names((PHOTOS / "clean_japanese_lotion.txt").read_text("utf-8"))
+    assert _names(reading.text) == truth
+
+
+def test_a_latin_label_needs_no_second_pass() -> None:
+    reading = read_label((PHOTOS / "clean_retinol_serum.jpg").read_bytes())
+    assert reading.languages == "eng"
+
+
+def test_the_scan_says_which_data_read_it() -> None:
+    result = scan_label((PHOTOS / "clean_korean_names.jpg").read_bytes(), day=2)
+    assert result["ocr"]["languages"] == "kor+eng"
+    assert "RETINOL" in {i["name"] for i in result["ingredients"] if i["recognized"]}
+    assert result["verdict"]["status"] == "avoid"
+
+
+def test_hangul_and_kana_read_one_syllable_at_a_time_are_glued_back_into_names() -> None:
+    words = [Word(t, 0.9, (1, 1, 1)) for t in ["정", "제", "수,", "글리", "세린"]]
+    assert _text(words) == "정제수, 글리세린"
+    latin = [Word(t, 0.9, (1, 1, 1)) for t in ["Aqua,", "Glycerin"]]
+    assert _text(latin) == "Aqua, Glycerin"
+
+
+def test_a_lone_hyphen_among_japanese_middle_dots_is_a_middle_dot() -> None:
+    words = [Word(t, 0.9, (1, 1, 1)) for t in "水・BG・Water - Butylene Glycol - Glycerin".split()]
+    assert _text(words) == "水・BG・Water ・ Butylene Glycol ・ Glycerin"
+    assert _text([Word(t, 0.9, (1, 1, 1)) for t in "Aqua - Glycerin".split()]) == (
+        "Aqua - Glycerin"
+    )
