@@ -58,9 +58,11 @@ def test_hangul_and_kana_read_one_syllable_at_a_time_are_glued_back_into_names()
     assert _text(latin) == "Aqua, Glycerin"
 
 
+def _line(*texts: str) -> list[Word]:
+    return [Word(text, 0.9, (1, 1, 1)) for text in texts]
+
+
 def test_a_lone_hyphen_among_japanese_middle_dots_is_a_middle_dot() -> None:
-    words = [Word(t, 0.9, (1, 1, 1)) for t in "水・BG・Water - Butylene Glycol - Glycerin".split()]
+    words = _line("水・BG・Water", "-", "Butylene", "Glycol", "-", "Glycerin")
     assert _text(words) == "水・BG・Water ・ Butylene Glycol ・ Glycerin"
-    assert _text([Word(t, 0.9, (1, 1, 1)) for t in "Aqua - Glycerin".split()]) == (
-        "Aqua - Glycerin"
-    )
+    assert _text(_line("Aqua", "-", "Glycerin")) == "Aqua - Glycerin"
