@@ -13,6 +13,47 @@ from needlecare.services.scope import PatientRef
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import AuditEntry
 
+# Every action the services record, by family: the audit page's action filter offers these
+# (a fixed list, not a scan of the table), and a test checks each `record` call's action is
+# here. A new action is added here with its call.
+ACTIONS: tuple[str, ...] = (
+    "account.language", "account.password_reset", "account.password_set",
+    "account.reset_requested",
+    "alert.acknowledge", "alert.assign", "alert.list", "alert.resolve",
+    "audit.export", "audit.list",
+    "catalogue.add",
+    "checkin.create", "checkin.list", "checkin.read", "checkin.replay",
+    "clinic.create", "clinic.logo", "clinic.logo.remove", "clinic.signup", "clinic.update",
+    "demo.seed",
+    "export.clinic.csv", "export.clinic.json",
+    "export.patient.csv", "export.patient.fhir", "export.patient.json", "export.patient.pdf",
+    "export.self",
+    "invitation.patient.accept", "invitation.patient.create",
+    "invitation.staff.accept", "invitation.staff.create",
+    "message.create", "message.list",
+    "note.create", "note.list",
+    "patient.create", "patient.delete", "patient.list", "patient.read", "patient.register",
+    "patient.update",
+    "photo.create", "photo.delete", "photo.image.read", "photo.list", "photo.overlay.read",
+    "photo.read", "photo.replay", "photo.roi", "photo.thumbnail.read", "photo.timeline",
+    "product.check", "product.scan",
+    "protocol.update",
+    "recommendation.create", "recommendation.list",
+    "reminders.pause", "reminders.resume", "reminders.settings", "reminders.timezone",
+    "research.export",
+    "sheet.read",
+    "shelf.add", "shelf.photo.keep", "shelf.photo.read", "shelf.read", "shelf.remove",
+    "staff.deactivate", "staff.reactivate", "staff.role.admin", "staff.role.clinician",
+    "timeline.read", "today.read",
+    "treatment.create", "treatment.list", "treatment.revisions", "treatment.update",
+)  # fmt: skip
+
+
+def families() -> list[str]:
+    """The action families ("checkin.") in ACTIONS, for filtering on a whole family."""
+    return sorted({action.split(".", 1)[0] + "." for action in ACTIONS})
+
+
 _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
 

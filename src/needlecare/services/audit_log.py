@@ -11,14 +11,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, tuple_, union_all
 from sqlalchemy.orm import Session, aliased
 
 from needlecare.reports.tabular import safe_cell
-from needlecare.services import audit
+from needlecare.services import audit, roster
 from needlecare.services.errors import Forbidden, Invalid
 from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
+from needlecare.storage.base import utcnow
+from needlecare.storage.enums import Role
 from needlecare.storage.models import AuditEntry, Patient, User
 from needlecare.storage.uow import UnitOfWork
 
@@ -76,16 +78,18 @@ def _clinic(actor: Principal) -> int:
     return actor.clinic_id
 
 
-def _statement(clinic_id: int, flt: AuditFilter) -> Select[Any]:
+def _statement(clinic_id: int, flt: AuditFilter, action: str | None = None) -> Select[Any]:
+    """The filtered rows; `action` replaces the filter's (one member of a family)."""
     query = select(AuditEntry).where(AuditEntry.clinic_id == clinic_id)
     if flt.actor_user_id is not None:
         query = query.where(AuditEntry.actor_user_id == flt.actor_user_id)
     if flt.patient_id is not None:
         query = query.where(AuditEntry.patient_id == flt.patient_id)
-    if flt.action.endswith("."):
-        query = query.where(AuditEntry.action.startswith(flt.action, autoescape=True))
-    elif flt.action:
-        query = query.where(AuditEntry.action == flt.action)
+    action = flt.action if action is None else action
+    if action.endswith("."):
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+    elif action:
+        query = query.where(AuditEntry.action == action)
     if flt.since is not None:
         query = query.where(AuditEntry.at >= flt.since)
     if flt.until is not None:
@@ -93,6 +97,34 @@ def _statement(clinic_id: int, flt: AuditFilter) -> Select[Any]:
     if flt.before_id is not None:
         query = query.where(AuditEntry.id < flt.before_id)
     return query
+
+
+def _walk(
+    clinic_id: int, flt: AuditFilter, action: str, after: Sequence[Any] | None, limit: int
+) -> Select[Any]:
+    """The ids of one action's next `limit` rows, newest first, on its own index."""
+    walk = _statement(clinic_id, flt, action).with_only_columns(AuditEntry.id)
+    if after is not None:
+        walk = walk.where(tuple_(*KEY) < tuple_(*after))
+    return walk.order_by(*(c.desc() for c in KEY)).limit(limit)
+
+
+def _page_statement(
+    clinic_id: int, flt: AuditFilter, after: Sequence[Any] | None, limit: int
+) -> Select[Any]:
+    """The statement `keyset_page` reads a page from. A family ("checkin.") is its known
+    actions (services.audit.ACTIONS), read as one short newest-first walk per action on
+    (clinic_id, action, at, id) and merged: a page costs its own rows whatever the size of
+    the log or the rarity of the family (a prefix match walks the clinic's rows from the
+    newest until it has a page). With a patient, the patient's own rows are few."""
+    members = [a for a in audit.ACTIONS if a.startswith(flt.action)] if flt.action else []
+    if not flt.action.endswith(".") or not members or flt.patient_id is not None:
+        return _statement(clinic_id, flt)
+    walks = [
+        select(_walk(clinic_id, flt, action, after, limit + 1).subquery().c.id)
+        for action in members
+    ]
+    return select(AuditEntry).where(AuditEntry.id.in_(union_all(*walks)))
 
 
 def _names(
@@ -151,10 +183,8 @@ def search(
     clinic_id = _clinic(actor)
     flt = flt.check()
     with uow:
-        page = keyset_page(
-            uow.session, _statement(clinic_id, flt), KEY, after=after, limit=limit,
-            descending=True,
-        )  # fmt: skip
+        statement = _page_statement(clinic_id, flt, after, limit)
+        page = keyset_page(uow.session, statement, KEY, after=after, limit=limit, descending=True)
         rows = _rows(uow.session, clinic_id, page.items)
         audit.record(uow.session, actor, "audit.list", "audit_log", None, clinic_id=clinic_id)
         uow.commit()
@@ -163,37 +193,64 @@ def search(
 
 @dataclass(frozen=True)
 class Choices:
-    """What the filters offer: the clinic's staff and patients (id, name), known actions."""
+    """What the filters offer, bounded whatever the clinic's size: the clinic's staff (id,
+    name; patients act on their own records, found by the patient filter), the patient and
+    person already chosen, and the known actions with their families."""
 
     people: list[tuple[int, str]]
     patients: list[tuple[int, str]]
     actions: list[str]
 
 
-def choices(uow: UnitOfWork, actor: Principal) -> Choices:
+MAX_STAFF_CHOICES = 500
+MAX_PATIENT_MATCHES = 10
+
+
+def choices(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    person_id: int | None = None,
+    patient_id: int | None = None,
+) -> Choices:
     clinic_id = _clinic(actor)
     with uow.reading():
-        people = uow.session.execute(
+        session = uow.session
+        people = session.execute(
             select(User.id, User.display_name)
-            .where(User.clinic_id == clinic_id)
+            .where(
+                User.clinic_id == clinic_id,
+                (User.role != Role.PATIENT) | (User.id == (person_id or 0)),
+            )
             .order_by(User.display_name, User.id)
+            .limit(MAX_STAFF_CHOICES)
         ).all()
-        patients = uow.session.execute(
-            select(Patient.id, Patient.display_name)
-            .where(Patient.clinic_id == clinic_id)
-            .order_by(Patient.display_name, Patient.id)
-        ).all()
-        actions = uow.session.scalars(
-            select(AuditEntry.action)
-            .where(AuditEntry.clinic_id == clinic_id)
-            .group_by(AuditEntry.action)
-            .order_by(AuditEntry.action)
+        patients = session.execute(
+            select(Patient.id, Patient.display_name).where(
+                Patient.clinic_id == clinic_id, Patient.id == (patient_id or 0)
+            )
         ).all()
     return Choices(
         [(r.id, r.display_name) for r in people],
         [(r.id, r.display_name) for r in patients],
-        list(actions),
+        sorted([*audit.ACTIONS, *audit.families()]),
     )
+
+
+def find_patients(
+    uow: UnitOfWork, actor: Principal, text: str, *, limit: int = MAX_PATIENT_MATCHES
+) -> list[tuple[int, str]]:
+    """The clinic's patients whose name or email contains `text` (the roster's own search),
+    by name, at most `limit`: the audit filter's patient lookup."""
+    clinic_id = _clinic(actor)
+    statement = roster.statement_for(clinic_id, roster.RosterFilter(query=text), utcnow())
+    with uow.reading():
+        rows = uow.session.execute(
+            statement.with_only_columns(Patient.id, Patient.display_name)
+            .order_by(Patient.display_name, Patient.id)
+            .limit(limit)
+        ).all()
+    return [(r.id, r.display_name) for r in rows]
 
 
 def _csv_lines(rows: Iterable[AuditRow]) -> str:

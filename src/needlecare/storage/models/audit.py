@@ -18,7 +18,9 @@ class AuditEntry(Base):
     __table_args__ = (
         # (clinic, at, id): the audit page's filters and its cursor paging walk this index.
         Index("ix_audit_log_clinic_id_at_id", "clinic_id", "at", "id"),
-        Index("ix_audit_log_clinic_id_id", "clinic_id", "id"),  # the audit page's newest first
+        # The action and person filters' own walks, newest first (services.audit_log).
+        Index("ix_audit_log_clinic_id_action_at_id", "clinic_id", "action", "at", "id"),
+        Index("ix_audit_log_actor_user_id_at_id", "actor_user_id", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(AuditId, primary_key=True)
