@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from needlecare.ingredients.text import clean_text, fix_colour_index
 
@@ -72,6 +72,7 @@ _HEADER = re.compile(
     rf"(?i)[\[【]\s*{_HEADER_WORD}\s*[\]】]\s*:?"
     rf"|\b{_HEADER_WORD}(?:\s*[/|,]\s*{_HEADER_WORD})*\s*(?:[:：]|\n)"
 )
+_KEY_HEADER = re.compile(r"(?i)\W*key\b")
 # Drug labels: "Active ingredient(s)" (US), "Medicinal ingredient(s)" (Canada), "Active(s):".
 _ACTIVE_HEADER = re.compile(
     r"(?i)(?<!in)(?<!non-)(?<!non )\b(?:active|medicinal)\s+ingredients?\b(?:\s*\([^)]*\))?"
@@ -150,6 +151,7 @@ _MASS_STRENGTH = re.compile(
 )
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
+_NUMBER_MARK = re.compile(r"\d[.)]\s")  # a part of every _INLINE_NUMBER match (a fast pre-check)
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*+>]\s+)")
 _FOOTNOTE_MARKS = re.compile(r"[*^°+#~]+")
@@ -187,7 +189,7 @@ def parse_label(text: str) -> ParsedLabel:
 
 def _may_have_drug_headings(text: str) -> bool:
     """A cheap necessary condition for _ACTIVE_HEADER / _INACTIVE_HEADER to match."""
-    lowered = text.lower()
+    lowered = _lowered(text)
     return "activ" in lowered or "medicinal" in lowered or "excipient" in lowered
 
 
@@ -200,15 +202,21 @@ def _drop_header(text: str, ignored: list[Ignored]) -> str:
     # "Inactive ingredients:" contains "ingredients:": that is a drug-facts heading, not this one.
     if not drug_headers and _cannot_match(_HEADER, text):
         return text
-    headers = [
-        h for h in _HEADER.finditer(text) if not any(s <= h.start() < e for s, e in drug_headers)
-    ]
-    if not headers or (drug_headers and headers[0].start() > min(drug_headers)[0]):
-        return text
     # "Key ingredients: Retinol. Ingredients: Aqua, ...": a teaser list is skipped; any later
     # header ("Other ingredients:") becomes a separator, so nothing after the first is lost.
-    full = [h for h in headers if not re.match(r"(?i)\W*key\b", h[0])]
-    header = (full or headers)[0]
+    # The scan stops at the first full header (most labels open with it).
+    first: re.Match[str] | None = None
+    full: re.Match[str] | None = None
+    for match in _HEADER.finditer(text):
+        if any(s <= match.start() < e for s, e in drug_headers):
+            continue
+        first = first or match
+        if not _KEY_HEADER.match(match[0]):
+            full = match
+            break
+    if first is None or (drug_headers and first.start() > min(drug_headers)[0]):
+        return text
+    header = full or first
     _ignore(ignored, text[: header.start()], BEFORE_LIST)
     _ignore(ignored, header[0], HEADING)
     return text[header.end() :]
@@ -378,16 +386,40 @@ _HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
 }
 
 
+# A second, sharper pre-check: every match contains one of these words or a match of one of
+# these patterns (each a part of one alternative of the pattern, with the same flags, that
+# starts with a character the engine can skip to).
+_GATES: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]] = {
+    _CODES: (
+        ("lot", "batch", "exp", "pao"),
+        (re.compile(r"(?i)F\.?\s?I\.?\s?L"), re.compile(r"(?i)[\[(]\s*[A-Z]{1,3}-?\d{3}")),
+    ),
+}
+
+
+# Keyed by id: hashing a compiled pattern hashes its whole compiled code, at every look-up.
+_HINTS_BY_ID = {id(pattern): hints for pattern, hints in _HINTS.items()}
+_GATES_BY_ID = {id(pattern): gate for pattern, gate in _GATES.items()}
+
+
 def _cannot_match(pattern: re.Pattern[str], text: str) -> bool:
     """True when a word that every match of `pattern` contains is absent from `text`."""
-    hints = _hint_patterns().get(pattern)
-    return hints is not None and hints.search(_lowered(text)) is None
-
-
-@cache
-def _hint_patterns() -> dict[re.Pattern[str], re.Pattern[str]]:
-    """Each pattern's hints as one alternation: a single scan of the text in C."""
-    return {p: re.compile("|".join(map(re.escape, hints))) for p, hints in _HINTS.items()}
+    hints = _HINTS_BY_ID.get(id(pattern))
+    if hints is None:
+        return False
+    lowered = _lowered(text)
+    for hint in hints:  # substring tests: faster than one alternation of the hints
+        if hint in lowered:
+            break
+    else:
+        return True
+    gate = _GATES_BY_ID.get(id(pattern))
+    if gate is None:
+        return False
+    words, parts = gate
+    return not any(word in lowered for word in words) and not any(
+        part.search(text) for part in parts
+    )
 
 
 @lru_cache(maxsize=4)
@@ -415,6 +447,8 @@ def _inline_numbering(text: str) -> str:
 
     Only a run 1, 2, 3, ... of at least three counts, so 'Polysorbate 20. Glycerin' is untouched.
     """
+    if _NUMBER_MARK.search(text) is None:  # every mark has a digit, a dot or bracket, a space
+        return text
     marks = list(_INLINE_NUMBER.finditer(text))
     numbers = [int(m[1]) for m in marks]
     if len(marks) < 3 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):

@@ -22,6 +22,8 @@ _QUOTES = str.maketrans(
         "`": "'",
     }
 )
+_SUPERSCRIPT_CHARS = re.compile("[" + re.escape("".join(map(chr, _SUPERSCRIPTS))) + "]")
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 SOFT_HYPHEN = "\u00ad"  # kept as a marker for a hyphen broken at a line end (see parser)
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
@@ -30,6 +32,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # OCR reads the colour index prefix "CI" as Cl, C1, C|, C.I. and its digits with O/o/l/I/|.
 _CI = re.compile(r"\b[Cc]\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])")
+_CI_DIGITS_RUN = re.compile(r"[0-9OoIl|]{5}(?![0-9A-Za-z])")
 _CI_RUN = re.compile(r"(CI \d{5})\s*[,/]\s*(?=\d{5}(?![0-9A-Za-z]))")
 _CI_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
@@ -38,18 +41,26 @@ def clean_text(text: str) -> str:
     """Unicode-normalise a whole label; keeps line structure for the parser."""
     if "<" in text or "&" in text:  # copied from a web page: tags are line breaks
         text = html.unescape(_TAG.sub("\n", text))
-    if not text.isascii():  # superscripts, soft hyphens, NFKC, dashes, quotes: never ASCII
-        text = text.translate(_SUPERSCRIPTS)
+    ascii_text = text.isascii()
+    if not ascii_text:  # superscripts, soft hyphens, NFKC, dashes, quotes: never ASCII
+        # (str.translate costs ~50 ns a character: only when a character to translate is there)
+        if _SUPERSCRIPT_CHARS.search(text) is not None:
+            text = text.translate(_SUPERSCRIPTS)
         text = text.replace(SOFT_HYPHEN, "")
         text = _INVISIBLE.sub("", text)
         text = unicodedata.normalize("NFKC", text)
-        text = _DASHES.sub("-", text).translate(_QUOTES)
+        text = _DASHES.sub("-", text)
+        if _QUOTE_CHARS.search(text) is not None:
+            text = text.translate(_QUOTES)
     elif "`" in text:
         text = text.replace("`", "'")
     text = _CONTROL.sub(" ", text)
     # Long runs of white space carry no meaning but make the parser's patterns quadratic
     # (bench/fuzz_parsers.py): one space per run, and a blank line at most.
-    text = _HORIZONTAL_SPACE.sub(" ", text)
+    if not ascii_text or "  " in text or "\t" in text or "\r" in text:
+        # (ASCII white space left after _CONTROL is space, tab, CR and LF: any run of two
+        # or more other than LF has two spaces, a tab or a CR.)
+        text = _HORIZONTAL_SPACE.sub(" ", text)
     if "\n" not in text:
         return text
     text = _BLANK_LINES.sub("\n\n", text)
@@ -66,7 +77,8 @@ def fix_colour_index(text: str) -> str:
             return match[0]
         return f"CI {digits}"
 
-    text = _CI.sub(repl, text)
+    if _CI_DIGITS_RUN.search(text) is not None:  # a part of every _CI match: a fast pre-check
+        text = _CI.sub(repl, text)
     # "CI 77491, 77492, 77499": the prefix printed once for a run of numbers
     while (fixed := _CI_RUN.sub(r"\1, CI ", text)) != text:
         text = fixed
