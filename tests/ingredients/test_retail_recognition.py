@@ -46,8 +46,8 @@ def _rate(name: str) -> tuple[float, list[str]]:
     [
         ("retail_dev.txt", 0.995),
         ("retail_holdout.txt", 0.99),
-        ("retail2_dev.txt", 0.98),
-        ("retail2_holdout.txt", 0.985),
+        ("retail2_dev.txt", 0.99),
+        ("retail2_holdout.txt", 0.989),
     ],
 )
 def test_real_retail_lists_are_recognised(name: str, at_least: float) -> None:
@@ -75,6 +75,20 @@ def test_real_retail_lists_are_recognised(name: str, at_least: float) -> None:
         ("Pogostemon Cablin (Patchouli) Oil", "POGOSTEMON CABLIN LEAF OIL"),
         ("Borago Officinalis", "BORAGO OFFICINALIS EXTRACT"),
         ("C14-16 Olefin Sulfonate", "SODIUM C14-16 OLEFIN SULFONATE"),
+        # Second corpus: the conjunction before a list's last name, a botanical authority,
+        # former CTFA names, and misspelt binomials (the plant part still read, never changed).
+        ("and Moringa Oleifera Leaf Extract", "MORINGA OLEIFERA LEAF EXTRACT"),
+        ("Hippophae Rhamnoides L (Sea Buckthorn) Oil", "HIPPOPHAE RHAMNOIDES OIL"),
+        ("Octyl Palmitate", "ETHYLHEXYL PALMITATE"),
+        ("Octyl Acetate", "OCTYL ACETATE"),  # a real n-octyl ester keeps its name
+        ("Mixed Tocopherols", "TOCOPHEROL"),
+        ("CoQ10", "UBIQUINONE"),
+        ("Glyceryl Mono Laurate", "GLYCERYL LAURATE"),
+        ("Cire Dabeille", "CERA ALBA"),
+        ("Hydrogenated C6-14 Olefin Polymers", "HYDROGENATED POLY(C6-14 OLEFIN)"),
+        ("Tanecetum annuum (Blue Tansy) oil", "TANACETUM ANNUUM FLOWER OIL"),
+        ("Throbroma Caco (Cocoa) Seed Extract", "THEOBROMA CACAO SEED EXTRACT"),
+        ("Simmondsia Chineses (Jojoba) Seed Oil", "SIMMONDSIA CHINENSIS SEED OIL"),
     ],
 )
 def test_classes_of_names_real_labels_print(printed: str, expected: str) -> None:
@@ -126,3 +140,27 @@ def test_a_name_split_at_a_comma_is_joined_again() -> None:
         "SODIUM CHLORIDE",
         "GLYCERIN",
     ]
+
+
+def test_a_common_name_in_brackets_does_not_stop_a_comma_split_name_joining() -> None:
+    text = (
+        "Water, Simmondsia Chinensis, (Jojoba) Seed Oil, Helianthus, Annuus (Sunflower) Seed"
+        " Oil, Rosmarinus Officinalis (Rosemary), Leaf Extract"
+    )
+    names = [i["name"] for i in check_label(text)["ingredients"]]
+    assert names == [
+        "AQUA",
+        "SIMMONDSIA CHINENSIS SEED OIL",
+        "HELIANTHUS ANNUUS SEED OIL",
+        "ROSMARINUS OFFICINALIS LEAF EXTRACT",
+    ]
+
+
+def test_a_footnote_that_defines_a_mark_used_in_the_list_is_not_an_ingredient() -> None:
+    result = check_label("Water, Rice Ferment Filtrate*, Glycerin, Phenoxyethanol. *Hadasei-3.")
+    assert [i["name"] for i in result["ingredients"]][-1] == "PHENOXYETHANOL"
+    assert {"text": "*Hadasei-3", "reason": "footnote"} in result["ignored"]
+    # A marked piece is a footnote only when its mark is used earlier: else it is a name.
+    result = check_label("Water, Glycerin, Phenoxyethanol. *Hadasei-3.")
+    assert result["ingredients"][-1]["raw"] == "*Hadasei-3"
+    assert not result["ingredients"][-1]["recognized"]

@@ -40,6 +40,9 @@ _FOOTNOTE = re.compile(
     r"(?i)^[*†‡°^#]+\s*[=:-]?\s*(?:\w+\s+){0,3}?(?:natural(?:ly)?|organic|certified|origin|derived"
     r"|biologique|bio\b|from|fair\s*trade|ingredients?\b)"
 )
+_COMMON_NAME = re.compile(r"\s*\([^()]*\)\s*")
+# A footnote mark: "*", "**", "+", "†" before or after a name ("Aloe Leaf Juice*").
+_MARK = re.compile(r"^[*†‡°^+#]+|[*†‡°^+#]+$")
 # Kana, CJK and Hangul, tested by code point (a regex of these ranges costs ~2 ms to compile,
 # at every start of the one-shot CLI, for a test that is rarely needed).
 _ASIAN_RANGES = ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF))
@@ -187,6 +190,7 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
                 )
             )
     entries = _rejoin_split_names(entries)
+    entries = _footnotes_at_end(parsed, entries)
     _account_for_every_word(parsed, entries)
     rescued = _actives_left_out(parsed, entries)
     entries += rescued
@@ -228,8 +232,10 @@ def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:
         ):
             text = f"{first.item.text} {second.item.text}"
             recognition = recognise(text, fuzzy=False)
-            # Only a literal reading: the two pieces together are exactly one known name.
-            if recognition.names and [loose_key(text)] == [loose_key(n) for n in recognition.names]:
+            # Only a literal reading: the two pieces together are exactly one known name (a
+            # common name in brackets aside: "Simmondsia Chinensis, (Jojoba) Seed Oil").
+            literal = [loose_key(text), loose_key(_COMMON_NAME.sub(" ", text))]
+            if len(recognition.names) == 1 and loose_key(recognition.names[0]) in literal:
                 item = replace(
                     first.item,
                     raw=f"{first.item.raw}, {second.item.raw}",
@@ -242,6 +248,26 @@ def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:
         joined.append(first)
         index += 1
     return joined
+
+
+def _footnotes_at_end(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry]:
+    """'..., Ferment Filtrate*, Glycerin. *Hadasei-3.': unknown pieces at the end of a list that
+    start with a mark some earlier ingredient carries define that mark (a trademark, a source):
+    they are footnotes, whatever their words. Only the trailing run of such pieces."""
+    cut = len(entries)
+    while cut > 0 and not entries[cut - 1].names and _MARK.match(entries[cut - 1].item.raw):
+        cut -= 1
+    if cut == len(entries):
+        return entries
+    marks = {m[0] for e in entries[:cut] for m in [_MARK.search(e.item.raw)] if m}
+    kept = entries[:cut]
+    for entry in entries[cut:]:
+        mark = _MARK.match(entry.item.raw)
+        if mark is not None and mark[0] in marks:
+            parsed.ignore(entry.item.raw, FOOTNOTE)
+        else:
+            kept.append(entry)
+    return kept
 
 
 def _without(sentence: str, name: str) -> str:

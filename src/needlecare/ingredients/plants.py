@@ -30,6 +30,12 @@ def _by_binomial() -> dict[str, tuple[str, ...]]:
     return {binomial: tuple(names) for binomial, names in found.items()}
 
 
+@cache
+def binomials() -> tuple[str, ...]:
+    """Every 'GENUS SPECIES' that starts a CosIng name of a plant material."""
+    return tuple(sorted(_by_binomial()))
+
+
 @lru_cache(maxsize=4096)
 def guess(key: str) -> str | None:
     """The CosIng name of a plant name printed without (or with a shortened) plant part."""

@@ -75,6 +75,14 @@ _CI_LIST = re.compile(r"^CI ?(\d{5})((?:\s*[,/&]\s*(?:CI ?)?\d{5})+)$")
 _SLASH = re.compile(r"\s*[/\\]\s*")
 _GRADE = re.compile(r"\s+\d{2,4}$")
 _AND = re.compile(r"(?i)\s+(?:and|&|\+)\s+")
+# "..., Tocopherol, and Moringa Oleifera Leaf Extract": the conjunction before a list's last name.
+_LEADING_AND = re.compile(r"^(?:AND|&|\+) (?=\S)")
+# "Hippophae Rhamnoides L. (Sea Buckthorn) Oil": a botanical authority after the binomial
+# (L. = Linnaeus), which INCI names never carry.
+_AUTHORITY = re.compile(r"^([A-Z]+ [A-Z]+) (?:L|LINN|L\. F)\.?(?= )")
+# INCI renamed the branched C8 "octyl" esters "ethylhexyl" (Octyl Palmitate -> ETHYLHEXYL
+# PALMITATE); labels still print the old name. Tried only after the literal name.
+_OCTYL = re.compile(r"\bOCTYL\b")
 
 
 @lru_cache(maxsize=16384)
@@ -102,7 +110,38 @@ def _recognise_key(key: str, fuzzy: bool) -> Recognition:
     if not fuzzy:
         return UNKNOWN
     plain = _BRACKETS.sub(" ", key).strip()
-    return _fuzzy(plain) or (_fuzzy(key) if key != plain else None) or UNKNOWN
+    return (
+        _fuzzy(plain)
+        or (_fuzzy(key) if key != plain else None)
+        or _respelt_binomial(name_key(plain))
+        or UNKNOWN
+    )
+
+
+def _respelt_binomial(key: str) -> Recognition | None:
+    """'Tanecetum Annuum (Blue Tansy) Oil', 'Vetivera Zizanoides Root Oil': a misspelt genus or
+    species. The two words are matched (typos only) against the binomials of CosIng, and the
+    name read again with the CosIng binomial; the plant part is never changed by this."""
+    words = key.split(" ")
+    if len(words) < 3 or not (words[0].isalpha() and words[1].isalpha()):
+        return None
+    binomial = f"{words[0]} {words[1]}"
+    known = plants.binomials()
+    if binomial in known or binomial in data.botanical_prefixes():
+        return None
+    from rapidfuzz import fuzz, process
+
+    best = process.extract(binomial, known, scorer=fuzz.ratio, limit=2, score_cutoff=80)
+    if not best or best[0][1] < FUZZY_MIN_SCORE:
+        return None
+    if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MIN_LEAD:
+        return None
+    respelt = " ".join([best[0][0], *words[2:]])
+    for candidate, penalty in _candidates(respelt):
+        found = _lookup(candidate)
+        if found is not None:
+            return Recognition(found[0], "fuzzy", round(best[0][1] / 100 - penalty, 3))
+    return None
 
 
 def _lookup(key: str) -> tuple[tuple[str, ...], str] | None:
@@ -140,6 +179,12 @@ def _lookup_exact_or_alias(name: str) -> tuple[tuple[str, ...], str]:
 def _candidates(key: str) -> Iterator[tuple[str, float]]:
     """Readings of one printed name, most literal first, with a small confidence penalty."""
     yield key, 0.0
+    if _LEADING_AND.match(key):
+        yield from _candidates(_LEADING_AND.sub("", key))
+        return
+    if _AUTHORITY.match(key):
+        yield from _candidates(_AUTHORITY.sub(r"\1", key))
+        return
     if SOFT_HYPHEN in key:
         yield key.replace(SOFT_HYPHEN, ""), 0.0
         yield key.replace(SOFT_HYPHEN, "-"), 0.0
@@ -176,6 +221,8 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
         yield named_ci[2], 0.0  # "Iron Oxides CI 77491": the number says which one
     for base in dict.fromkeys((no_brackets or key, outer)):
         yield from _botanical_readings(base, guess=base == (no_brackets or key))
+    if _OCTYL.search(no_brackets or key):
+        yield _OCTYL.sub("ETHYLHEXYL", no_brackets or key), 0.0
     # "Pentaclethra Macroloba Oil": the plant part left out (never guessed from a truncation).
     guessed = plants.guess(no_brackets or key)
     if guessed is not None:
