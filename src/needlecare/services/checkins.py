@@ -234,9 +234,11 @@ def checkin_page(
     *,
     after: Sequence[Any] | None = None,
     limit: int = 200,
+    newest_first: bool = False,
 ) -> Page[Checkin]:
-    """A patient's check-ins, oldest first, `limit` at a time after the position `after`
-    (services.pagination): every check-in is reachable, none is silently cut off."""
+    """A patient's check-ins, oldest first (or newest first), `limit` at a time after the
+    position `after` (services.pagination): every check-in is reachable, none is silently
+    cut off."""
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         page = keyset_page(
@@ -245,6 +247,7 @@ def checkin_page(
             (Checkin.created_at, Checkin.id),
             after=after,
             limit=limit,
+            descending=newest_first,
         )
         audit.record_for_patient(uow.session, actor, "checkin.list", "patient", patient.id, patient)
         uow.commit()

@@ -201,9 +201,10 @@ def thread_page(
     *,
     after: Sequence[Any] | None = None,
     limit: int = DEFAULT_LIMIT,
+    newest_first: bool = False,
 ) -> Page[MessageView]:
-    """`thread`, `limit` messages at a time after `after`; reading a page marks the other
-    side's messages on it read."""
+    """`thread`, `limit` messages at a time after `after` (older ones after it with
+    `newest_first`); reading a page marks the other side's messages on it read."""
     with uow:
         session = uow.session
         patient = patient_for(session, actor, patient_id)
@@ -213,6 +214,7 @@ def thread_page(
             (Message.created_at, Message.id),
             after=after,
             limit=limit,
+            descending=newest_first,
         )
         authors = {m.author_id for m in page.items}
         names = (

@@ -470,20 +470,39 @@ def photo_file(
     return PhotoFile(path, MEDIA_TYPES[kind], f"photo-{photo_id}-{kind}.{extension}")
 
 
-def photo_timeline(uow: UnitOfWork, actor: Principal, patient_id: int) -> list[AreaTimeline]:
+TIMELINE_SESSIONS = 3
+"""Treatment sessions per photo-timeline page (newest first): a patient treated every month
+for years has dozens; the older ones follow through the cursor."""
+
+
+def photo_timeline(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    *,
+    after: Sequence[Any] | None = None,
+    sessions: int = TIMELINE_SESSIONS,
+) -> Page[AreaTimeline]:
     """Photos grouped by treatment and area, oldest first, each compared with the previous
-    photo and with the first (baseline) photo of the same area."""
+    photo and with the first (baseline) photo of the same area; `sessions` treatments with
+    photos at a time, newest first, after the position `after` (services.pagination)."""
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
+        with_photos = select(Photo.id).where(Photo.treatment_id == Treatment.id).exists()
+        page = keyset_page(
+            uow.session,
+            select(Treatment).where(Treatment.patient_id == patient.id, with_photos),
+            (Treatment.treatment_date, Treatment.id),
+            after=after,
+            limit=sessions,
+            descending=True,
+        )
+        treatments = {t.id: t for t in page.items}
         rows = uow.session.scalars(
-            select(Photo).where(Photo.patient_id == patient.id).order_by(Photo.taken_at, Photo.id)
+            select(Photo)
+            .where(Photo.patient_id == patient.id, Photo.treatment_id.in_(list(treatments)))
+            .order_by(Photo.taken_at, Photo.id)
         ).all()
-        treatments = {
-            t.id: t
-            for t in uow.session.scalars(
-                select(Treatment).where(Treatment.patient_id == patient.id)
-            )
-        }
         audit.record_for_patient(
             uow.session, actor, "photo.timeline", "patient", patient.id, patient
         )
@@ -501,8 +520,8 @@ def photo_timeline(uow: UnitOfWork, actor: Principal, patient_id: int) -> list[A
                 TimelineEntry(photo, _compare(photo, previous), _compare(photo, baseline))
             )
         timelines.append(AreaTimeline(treatments[treatment_id], area, entries))
-    timelines.sort(key=lambda t: (-t.treatment.treatment_date.toordinal(), t.area))
-    return timelines
+    timelines.sort(key=lambda t: (-t.treatment.treatment_date.toordinal(), -t.treatment.id, t.area))
+    return Page(timelines, page.after)
 
 
 def _compare(photo: Photo, reference: Photo | None) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
@@ -218,10 +218,29 @@ def list_photos(
     return [PhotoOut(**_out(p)) for p in page.items]
 
 
-@router.get("/patients/{patient_id}/photo-timeline", response_model=list[AreaTimelineOut])
-def photo_timeline(patient_id: int, actor: ApiActor, uow: UowDep) -> list[AreaTimelineOut]:
+@router.get(
+    "/patients/{patient_id}/photo-timeline",
+    response_model=list[AreaTimelineOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def photo_timeline(
+    patient_id: int,
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    sessions: Annotated[
+        int, Query(ge=1, le=50, description="Treatment sessions per page, newest first")
+    ] = 10,
+    cursor: Cursor = None,
+) -> list[AreaTimelineOut]:
     """Photos by treatment and area, oldest first, each compared with the previous and the
-    first (baseline) photo of that area. It informs; it does not diagnose."""
+    first (baseline) photo of that area, `sessions` treatments at a time, newest first
+    (`Link: rel="next"` while older ones follow). It informs; it does not diagnose."""
+    page = photos.photo_timeline(
+        uow, actor, patient_id, after=position(request, cursor), sessions=sessions
+    )
+    link_next(request, response, page.after)
     return [
         AreaTimelineOut(
             treatment_id=t.treatment.id,
@@ -236,7 +255,7 @@ def photo_timeline(patient_id: int, actor: ApiActor, uow: UowDep) -> list[AreaTi
                 for e in t.entries
             ],
         )
-        for t in photos.photo_timeline(uow, actor, patient_id)
+        for t in page.items
     ]
 
 

@@ -16,8 +16,12 @@ from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer
 from needlecare.web.pages.forms import FormBody, text
 from needlecare.web.pages.presenters import message_rows
 from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.paging import Cursor, next_path, position
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+THREAD_PAGE = 50
+"""Messages on the patient's page, the newest; older ones through "Earlier messages"."""
 
 
 def _patient_thread(
@@ -28,12 +32,22 @@ def _patient_thread(
     errors: dict[str, str] | None = None,
     body: str = "",
     status_code: int = 200,
+    cursor: str | None = None,
 ) -> Response:
     assert viewer.patient_id is not None  # guaranteed by PatientViewer
-    thread = message_rows(messages.thread(uow, viewer, viewer.patient_id))
+    page = messages.thread_page(
+        uow,
+        viewer,
+        viewer.patient_id,
+        after=position(request, cursor),
+        limit=THREAD_PAGE,
+        newest_first=True,
+    )
     context = {
         "title": N_("Messages"),
-        "thread": thread,
+        "thread": message_rows(list(reversed(page.items))),  # oldest first, as a thread reads
+        "earlier_url": next_path(request, page.after),
+        "continued": cursor is not None,
         "has_clinic": viewer.clinic_id is not None,
         "reply_action": "/messages",
         "reply_label": N_("Write to your clinic"),
@@ -44,8 +58,10 @@ def _patient_thread(
 
 
 @router.get("/messages")
-def patient_messages(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    return _patient_thread(request, viewer, uow)
+def patient_messages(
+    request: Request, viewer: PatientViewer, uow: UowDep, cursor: Cursor = None
+) -> Response:
+    return _patient_thread(request, viewer, uow, cursor=cursor)
 
 
 @router.post("/messages", dependencies=[CsrfChecked])

@@ -33,6 +33,7 @@ from needlecare.web.pages.presenters import (
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.pages.treatment_views import checkin_groups, next_session
 from needlecare.web.pages.vocab import AREAS, DEVICES, HISTORY, SKIN_TYPES
+from needlecare.web.paging import Cursor, next_path, position
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -398,16 +399,34 @@ def check_products(
 # --- History -------------------------------------------------------------------------------
 
 
+HISTORY_PAGE = 200
+"""Check-ins per history page, newest first; older ones follow through the "Older check-ins"
+link (a signed cursor), so none is cut off silently."""
+
+
 @router.get("/history")
-def history_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    rows = list(checkins.list_checkins(uow, viewer, _pid(viewer)))
+def history_page(
+    request: Request, viewer: PatientViewer, uow: UowDep, cursor: Cursor = None
+) -> Response:
+    page = checkins.checkin_page(
+        uow,
+        viewer,
+        _pid(viewer),
+        after=position(request, cursor),
+        limit=HISTORY_PAGE,
+        newest_first=True,
+    )
+    rows = list(reversed(page.items))  # oldest first, as the charts and groups read them
     series = treatments.list_treatments(uow, viewer, _pid(viewer))
     latest = series[0] if series else None
-    # Days count from each check-in's own treatment: chart only the current one.
+    # Days count from each check-in's own treatment: chart only the current one (and only
+    # on the first page: the newest check-ins are the current treatment's).
     current = [c for c in rows if latest is not None and c.treatment_id == latest.id]
     context = {
         "title": N_("My history"),
-        "charts": charts_for(current, locale=page_locale(request, viewer)),
+        "charts": [] if cursor else charts_for(current, locale=page_locale(request, viewer)),
         "checkin_groups": checkin_groups(rows, series, lambda c: f"/checkins/{c.id}"),
+        "more_url": next_path(request, page.after),
+        "continued": cursor is not None,
     }
     return render(request, "patient/history.html", context, viewer=viewer)

@@ -33,6 +33,7 @@ from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer, V
 from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
 from needlecare.web.pages.presenters import charts_for, day_label
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
+from needlecare.web.paging import Cursor, next_path, position
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -213,12 +214,25 @@ def photo_charts(rows: Sequence[Photo], prefix: str, locale: str = "en") -> list
 
 # --- timeline -------------------------------------------------------------------------------
 
+TIMELINE_PAGE = photos.TIMELINE_SESSIONS
+"""Treatment sessions per timeline page, newest first; "Photos of earlier treatment
+sessions" leads on (a signed cursor)."""
+
 
 def _timeline_page(
-    request: Request, viewer: Principal, uow: UnitOfWork, patient_id: int, overlay: bool
+    request: Request,
+    viewer: Principal,
+    uow: UnitOfWork,
+    patient_id: int,
+    overlay: bool,
+    cursor: str | None,
 ) -> Response:
-    timelines = photos.photo_timeline(uow, viewer, patient_id)
-    rows = list(checkins.list_checkins(uow, viewer, patient_id))
+    page = photos.photo_timeline(
+        uow, viewer, patient_id, after=position(request, cursor), sessions=TIMELINE_PAGE
+    )
+    timelines = page.items
+    # The symptom charts are the newest check-ins': on the first page only.
+    rows = [] if cursor else list(checkins.list_checkins(uow, viewer, patient_id))
     locale = page_locale(request, viewer)
     name = (
         "My photos"
@@ -226,6 +240,12 @@ def _timeline_page(
         else patients.get_patient(uow, viewer, patient_id).display_name
     )
     base = _timeline_url(viewer, patient_id)
+    # The other view of the same page (the cursor stays).
+    other = (
+        request.url.remove_query_params("overlay")
+        if overlay
+        else request.url.include_query_params(overlay=1)
+    )
     context = {
         "title": N_("Photos") if viewer.is_patient else f"Photos · {name}",
         "heading": name if not viewer.is_patient else N_("My photos"),
@@ -233,7 +253,10 @@ def _timeline_page(
         # symptom scores, for _trends.html
         "charts": charts_for(rows, prefix="symptoms", locale=locale),
         "overlay": overlay,
-        "toggle_href": base if overlay else f"{base}?overlay=1",
+        "toggle_href": other.path + (f"?{other.query}" if other.query else ""),
+        "earlier_url": next_path(request, page.after),
+        "continued": cursor is not None,
+        "newest_href": base,
         "upload_href": "/photos/new" if viewer.is_patient else f"{base}/new",
         "back": _back(viewer, patient_id),
         "notice": domain.NOTICE,
@@ -242,16 +265,23 @@ def _timeline_page(
 
 
 @router.get("/photos")
-def my_photos(request: Request, viewer: PatientViewer, uow: UowDep, overlay: int = 0) -> Response:
+def my_photos(
+    request: Request, viewer: PatientViewer, uow: UowDep, overlay: int = 0, cursor: Cursor = None
+) -> Response:
     assert viewer.patient_id is not None  # PatientViewer
-    return _timeline_page(request, viewer, uow, viewer.patient_id, bool(overlay))
+    return _timeline_page(request, viewer, uow, viewer.patient_id, bool(overlay), cursor)
 
 
 @router.get("/clinic/patients/{patient_id}/photos")
 def patient_photos(
-    request: Request, patient_id: int, viewer: StaffViewer, uow: UowDep, overlay: int = 0
+    request: Request,
+    patient_id: int,
+    viewer: StaffViewer,
+    uow: UowDep,
+    overlay: int = 0,
+    cursor: Cursor = None,
 ) -> Response:
-    return _timeline_page(request, viewer, uow, patient_id, bool(overlay))
+    return _timeline_page(request, viewer, uow, patient_id, bool(overlay), cursor)
 
 
 # --- upload ---------------------------------------------------------------------------------
