@@ -109,6 +109,9 @@ def test_clinic_signup_creates_a_clinic_with_its_admin(uow: UnitOfWork, world: W
     with pytest.raises(Invalid) as caught:
         clinics.sign_up(uow, "", "", "not-an-email", NEW_PASSWORD)
     assert {e.field for e in caught.value.errors} == {"clinic_name", "display_name", "email"}
+    with pytest.raises(Invalid) as caught:  # the password's problem comes with the others
+        clinics.sign_up(uow, "", "Dee", "dee2@dogwood.example", "short")
+    assert [e.field for e in caught.value.errors] == ["clinic_name", "password"]
     with uow.reading():
         actions = uow.session.scalars(
             select(AuditEntry.action).where(AuditEntry.clinic_id == principal.clinic_id)

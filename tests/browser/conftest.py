@@ -47,10 +47,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from serve(tmp_path_factory)
+
+
+def serve(tmp_path_factory: pytest.TempPathFactory, **overrides: Any) -> Iterator[Server]:
+    """Start the app on a free port (settings `overrides` by field name), yield, stop it; a
+    module that needs a setting on defines its own `server` fixture with this."""
     import uvicorn
 
     data_dir = tmp_path_factory.mktemp("data")
-    settings = load_settings(data_dir=data_dir)
+    settings = load_settings(data_dir=data_dir, **overrides)
     upgrade(settings.database_url)
     app = create_app(settings)
     world = seed_world(app.state.session_factory)

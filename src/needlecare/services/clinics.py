@@ -102,7 +102,14 @@ def sign_up(
 ) -> Principal:
     """Self-service: a new clinic with the signer as its admin (the web layer checks that
     the operator turned sign-up on). Limited like personal sign-up (TooManyAttempts)."""
-    clinic_name, display_name, email = _check(clinic_name, display_name, email)
+    try:
+        clinic_name, display_name, email = _check(clinic_name, display_name, email)
+    except Invalid as error:  # the password's problem too: every mistake at once
+        try:
+            check_new_password(password, email=email)
+        except Invalid as also:
+            raise Invalid(error.errors + also.errors) from None
+        raise
     check_new_password(password, email=email)
     ratelimit.check_registration_allowed(uow, client_ip)  # before argon2: refused cheaply
     password_hash = hash_password(password)  # before the unit: it holds SQLite's write lock
