@@ -74,3 +74,43 @@ def test_scan_works_without_javascript(browser: Any, server: Server) -> None:
         )
     finally:
         context.close()
+
+
+def test_scan_check_and_save_the_product_with_its_photo_on_a_phone(
+    phone: Any, server: Server, shots: Path, tmp_path: Path
+) -> None:
+    """One action keeps the product and the scan's photo; the photo served back is clean."""
+    from PIL import Image
+
+    from photos.metadata import SECRET, assert_no_metadata, jpeg_with_everything
+
+    label = tmp_path / "label-with-gps.jpg"
+    label.write_bytes(jpeg_with_everything(Image.open(PHOTOS / "clean_retinol_serum.jpg")))
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/products")
+    with phone.expect_file_chooser() as chooser:
+        phone.get_by_label("Scan the label").click()
+    chooser.value.set_files(str(label))
+    phone.get_by_role("button", name="Read the label").click()
+    phone.locator("#scan-result").wait_for()
+    assert phone.get_by_role("img", name="Your photo of the label").count() == 1
+    phone.get_by_role("button", name="Check ingredients").click()
+    phone.locator("#verdict").wait_for()
+    keep = phone.get_by_label("Keep my photo of the label with it")
+    assert keep.is_checked()
+    phone.get_by_label("Product name").fill("Scanned serum")
+    assert _any_violation(Axe().run(phone)) == []
+    phone.locator("#save-heading").locator("xpath=..").screenshot(
+        path=shots / "phone-scan-save-with-photo.png"
+    )
+    phone.get_by_role("button", name="Save to my products").click()
+    phone.wait_for_url("**/products/mine")
+    assert "with your photo of its label" in phone.get_by_role("status").first.inner_text()
+    item = phone.locator(".shelf-item", has_text="Scanned serum")
+    link = item.get_by_role("link", name="Photo of the label")
+    assert link.count() == 1
+    served = phone.request.get(server.url + link.get_attribute("href"))
+    assert served.status == 200 and SECRET not in served.body()
+    assert_no_metadata(served.body())
+    assert _any_violation(Axe().run(phone)) == []
+    phone.screenshot(path=shots / "phone-shelf-after-scan-save.png", full_page=True)

@@ -74,3 +74,27 @@ def _encode_jpeg(image: Image.Image, quality: int) -> bytes:
             RejectReason.CORRUPT, "The image could not be re-encoded for storage."
         ) from exc
     return out.getvalue()
+
+
+# A label photo the browser holds between "Scan the label" and "Save to my products": small
+# enough to ride along in the page's forms, sharp enough to read the list on it again.
+CARRIED_STEPS: tuple[tuple[int, int], ...] = ((1600, 80), (1280, 72), (960, 65))
+CARRIED_MAX_BYTES = 600 * 1024
+
+
+def carried_copy(data: bytes) -> bytes:
+    """A reduced copy of an uploaded photo without metadata (EXIF orientation applied, every
+    EXIF, GPS, ICC, XMP and comment block dropped), at most `CARRIED_MAX_BYTES`: smaller
+    steps of `CARRIED_STEPS` until it fits. Raises `PhotoRejected` like `sanitize`."""
+    decoded = open_photo(data, max_long_side=CARRIED_STEPS[0][0])
+    copy = b""
+    for long_side, quality in CARRIED_STEPS:
+        image = decoded.image
+        ratio = long_side / max(image.size)
+        if ratio < 1:
+            size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
+            image = image.resize(size, Image.Resampling.LANCZOS)
+        copy = _encode_jpeg(image.copy(), quality)
+        if len(copy) <= CARRIED_MAX_BYTES:
+            break
+    return copy

@@ -1,7 +1,9 @@
 """Reading a patient's product label from a photo, for them to correct before the verdict.
 
 The photo goes through the photo upload's guards (`photos.decode`, inside `needlecare.ocr`)
-and is never stored: only the recognised text comes back. Every way the reading can fail is an
+and is not stored: the recognised text comes back, with a reduced copy without metadata for
+the page to carry until the patient saves the product (`services.shelf_photos.add_with_photo`
+stores it then, and only then). Every way the reading can fail is an
 `Invalid` on the field "file" with a message for people, so the page shows it next to the file
 input and nothing is half-done.
 """
@@ -17,6 +19,7 @@ from needlecare.ocr.barcode import read_barcodes
 from needlecare.ocr.repair import repair_reading
 from needlecare.ocr.scan import with_ocr
 from needlecare.photos.errors import PhotoRejected
+from needlecare.photos.sanitize import carried_copy
 from needlecare.services import audit, catalogue, products
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -34,6 +37,9 @@ class LabelScan:
     to_check: list[str]  # names read with low confidence: compare them with the label
     scan: dict[str, Any]  # the checker's JSON plus "ocr" (day 0, default windows)
     catalogue_name: str | None = None  # found by its barcode in the clinic's catalogue
+    # A reduced copy without metadata (`photos.sanitize.carried_copy`) for the page to hold
+    # until "Save to my products"; never stored here.
+    photo_copy: bytes | None = None
 
 
 def read_label_photo(
@@ -47,6 +53,10 @@ def read_label_photo(
         scan = with_ocr(check_label(reading.text), reading)
     except NotAnIngredientList:
         raise Invalid.field(FIELD, _NO_LIST) from None
+    try:
+        photo_copy = carried_copy(content or b"")  # already decoded once: it cannot fail
+    except PhotoRejected:
+        photo_copy = None
     return LabelScan(
         text=reading.text,
         confidence=scan["ocr"]["confidence"],
@@ -54,6 +64,7 @@ def read_label_photo(
         to_check=list(scan["verdict"]["check_against_label"]),
         scan=scan,
         catalogue_name=catalogue_name,
+        photo_copy=photo_copy,
     )
 
 

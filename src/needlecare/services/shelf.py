@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.knowledge.bands import depth_band
+from needlecare.photos import SanitizedPhoto
 from needlecare.services import audit, clock, protocols, schedule_wake
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -66,9 +67,8 @@ class Shelf:
     entries: list[ShelfEntry]
 
 
-def add_product(
-    uow: UnitOfWork, actor: Principal, patient_id: int, data: ShelfProductCreate
-) -> ShelfProduct:
+def validate(data: ShelfProductCreate) -> ShelfProductCreate:
+    """The product as it will be stored (trimmed), or Invalid naming the field."""
     name, brand, text = data.name.strip(), data.brand.strip(), data.inci_text.strip()
     if not name or len(name) > MAX_NAME:
         raise Invalid.field("name", f"give the product a name (at most {MAX_NAME} characters)")
@@ -80,6 +80,21 @@ def add_product(
         check_label(text)  # refuse now what could never be judged later
     except NotAnIngredientList as error:
         raise Invalid.field("inci_text", str(error)) from None
+    return ShelfProductCreate(name, text, brand, data.rinse_off)
+
+
+def add_product(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    data: ShelfProductCreate,
+    label_photo: SanitizedPhoto | None = None,
+) -> ShelfProduct:
+    """Add a product; with `label_photo` (already through the upload's guards:
+    `services.shelf_photos.add_with_photo`) the photo is kept with it in the same
+    transaction."""
+    checked = validate(data)
+    name, brand, text = checked.name, checked.brand, checked.inci_text
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         count = len(
@@ -103,6 +118,14 @@ def add_product(
         audit.record_for_patient(
             uow.session, actor, "shelf.add", "shelf_product", product.id, patient
         )
+        if label_photo is not None:
+            uow.session.add(
+                ShelfPhoto(product_id=product.id, jpeg=label_photo.image, sha256=label_photo.sha256)
+            )
+            uow.session.flush()
+            audit.record_for_patient(
+                uow.session, actor, "shelf.photo.keep", "shelf_product", product.id, patient
+            )
         uow.commit()
         return product
 

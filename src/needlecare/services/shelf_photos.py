@@ -9,9 +9,9 @@ photo; every read and write is audited; it goes with its product and with the pa
 
 from __future__ import annotations
 
-from needlecare.services import audit
+from needlecare.services import audit, shelf
 from needlecare.services.errors import Invalid, NotFound
-from needlecare.services.photos import sanitize_upload
+from needlecare.services.photos import PhotoTooLarge, sanitize_upload
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
 from needlecare.storage.base import utcnow
@@ -19,6 +19,7 @@ from needlecare.storage.models import Patient, ShelfPhoto, ShelfProduct
 from needlecare.storage.uow import UnitOfWork
 
 FIELD = "file"
+SCAN_FIELD = "label_photo"  # the scan's photo, carried by the page to "Save to my products"
 
 
 def _product(uow: UnitOfWork, actor: Principal, patient_id: int, product_id: int) -> Patient:
@@ -67,3 +68,25 @@ def photo_jpeg(uow: UnitOfWork, actor: Principal, patient_id: int, product_id: i
         )
         uow.commit()
         return row.jpeg
+
+
+def add_with_photo(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    data: shelf.ShelfProductCreate,
+    content: bytes,
+) -> ShelfProduct:
+    """ "Save to my products" after a scan: the product and the scan's photo in one action.
+    The photo is stored only now, re-encoded by the photo upload's guards like any kept
+    photo (it came back from the browser, so it is untrusted); a refused photo adds
+    nothing, and a form error is found before any decode."""
+    shelf.validate(data)
+    with uow.reading():
+        patient_for(uow.session, actor, patient_id)  # a stranger's upload is not decoded
+    try:
+        clean = sanitize_upload(content)
+    except (Invalid, PhotoTooLarge) as error:
+        message = error.errors[0].message if isinstance(error, Invalid) else str(error)
+        raise Invalid.field(SCAN_FIELD, message) from None
+    return shelf.add_product(uow, actor, patient_id, data, label_photo=clean)

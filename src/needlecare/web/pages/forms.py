@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import binascii
+from base64 import b64decode
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from needlecare.services.errors import Invalid
+from needlecare.services.shelf_photos import SCAN_FIELD
 
 MAX_FIELD_CHARS = 20_000
 
@@ -52,3 +55,21 @@ def safe_next(target: Any) -> str | None:
     if isinstance(target, str) and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return None
+
+
+# The base64 of `photos.sanitize.carried_copy` (at most 600 KB), with room for padding.
+MAX_CARRIED_CHARS = 820_000
+
+
+def carried_photo(form: Mapping[str, Any]) -> str:
+    """The scan's photo the page carries along (base64 text), or "" when there is none or it
+    is not base64 of a bounded size. Only carried here: `shelf_photos.add_with_photo`
+    decodes it through the upload's guards when the patient saves the product."""
+    value = form.get(SCAN_FIELD)
+    if not isinstance(value, str) or not value or len(value) > MAX_CARRIED_CHARS:
+        return ""
+    try:
+        b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    return value

@@ -2,16 +2,20 @@
 the checker's text box, for the patient to correct, then the usual verdict (POST /products).
 
 Works without JavaScript: a plain multipart form whose file input opens the phone camera. The
-photo is read while it streams in (size-limited, as photo uploads are) and never stored.
+photo is read while it streams in (size-limited, as photo uploads are) and not stored: a
+reduced copy without metadata rides along in the page's forms (`carried_photo`), and is
+stored only if the patient saves the product with it (pages/shelf.py, in the same action).
 """
 
 from __future__ import annotations
+
+from base64 import b64encode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from needlecare.i18n import N_
-from needlecare.services import clock, label_scan, notes, photos, treatments
+from needlecare.services import clock, label_scan, notes, photos, shelf_photos, treatments
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
@@ -45,7 +49,13 @@ def _page(
     context = {
         "title": N_("Product checker"),
         "day": _day(uow, viewer, viewer.patient_id),
-        "form": {"ingredients": ingredients, "day": "0"},
+        "form": {
+            "ingredients": ingredients,
+            "day": "0",
+            shelf_photos.SCAN_FIELD: b64encode(scan.photo_copy).decode()
+            if scan and scan.photo_copy
+            else "",
+        },
         "errors": errors,
         "report": None,
         "scan": scan,

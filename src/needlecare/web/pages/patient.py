@@ -14,6 +14,7 @@ from needlecare.i18n import N_, Text
 from needlecare.services import checkins, clock, notes, patients, products, treatments
 from needlecare.services.errors import FieldError, Invalid
 from needlecare.services.principal import Principal
+from needlecare.services.shelf_photos import SCAN_FIELD
 from needlecare.services.today import today_view
 from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import Treatment
@@ -21,7 +22,7 @@ from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages import checkin_form as cf
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer
-from needlecare.web.pages.forms import FormBody, inline_errors, text, texts
+from needlecare.web.pages.forms import FormBody, carried_photo, inline_errors, text, texts
 from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
@@ -357,6 +358,7 @@ def check_products(
     request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep
 ) -> Response:
     values = {"ingredients": text(form, "ingredients"), "day": text(form, "day", 6) or "0"}
+    values[SCAN_FIELD] = carried_photo(form)  # a scan's photo, on to "Save to my products"
     treatment = _latest_treatment(uow, viewer)
     today = _today(uow, viewer)
     day: int | None = (today - treatment.treatment_date).days if treatment else None

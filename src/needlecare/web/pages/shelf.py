@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b64decode
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -16,7 +17,7 @@ from needlecare.storage.uow import UnitOfWork
 from needlecare.web.api.photos import read_upload
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer
-from needlecare.web.pages.forms import FormBody, inline_errors, text
+from needlecare.web.pages.forms import FormBody, carried_photo, inline_errors, text
 from needlecare.web.pages.presenters import day_label
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
@@ -75,7 +76,15 @@ def _page(
     return render(request, "patient/shelf.html", context, viewer=viewer, status_code=status_code)
 
 
-_EMPTY = {"name": "", "brand": "", "ingredients": "", "rinse_off": ""}
+_EMPTY = {
+    "name": "",
+    "brand": "",
+    "ingredients": "",
+    "rinse_off": "",
+    shelf_photos.SCAN_FIELD: "",  # a scan's photo, carried from the product checker
+    "keep_photo": "",
+}
+_FIELD_FOR = {"inci_text": "ingredients", shelf_photos.SCAN_FIELD: "keep_photo"}
 
 
 @router.get("/products/mine")
@@ -91,16 +100,25 @@ def add_product(request: Request, form: FormBody, viewer: PatientViewer, uow: Uo
         "brand": text(form, "brand", 201),
         "ingredients": text(form, "ingredients"),
         "rinse_off": "yes" if text(form, "rinse_off", 3) == "yes" else "",
+        shelf_photos.SCAN_FIELD: carried_photo(form),
+        "keep_photo": "yes" if text(form, "keep_photo", 3) == "yes" else "",
     }
     data = shelf.ShelfProductCreate(
         values["name"], values["ingredients"], values["brand"], values["rinse_off"] == "yes"
     )
+    photo = values[shelf_photos.SCAN_FIELD] if values["keep_photo"] else ""
     try:
-        shelf.add_product(uow, viewer, viewer.patient_id, data)
+        if photo:  # the scan's photo is stored now, with the product, or not at all
+            shelf_photos.add_with_photo(uow, viewer, viewer.patient_id, data, b64decode(photo))
+        else:
+            shelf.add_product(uow, viewer, viewer.patient_id, data)
     except Invalid as error:
-        errors = inline_errors(error, lambda f: {"inci_text": "ingredients"}.get(f, f))
+        errors = inline_errors(error, lambda f: _FIELD_FOR.get(f, f))
         return _page(request, viewer, uow, values, errors, 422)
-    flash(request, f"{values['name']} is on your shelf.")
+    if photo:  # a flash keeps no values across the redirect: a whole message, translated
+        flash(request, N_("Saved to your products, with your photo of its label."))
+    else:
+        flash(request, f"{values['name']} is on your shelf.")
     return RedirectResponse("/products/mine", status_code=303)
 
 
