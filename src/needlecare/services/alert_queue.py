@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from needlecare.services import audit, messages
 from needlecare.services.errors import Invalid, NotFound
+from needlecare.services.pagination import MAX_LIMIT, Page, invalid_cursor
 from needlecare.services.principal import Principal
 from needlecare.services.scope import alert_for, require_staff
 from needlecare.storage.base import utcnow
@@ -148,15 +149,25 @@ def _missed_rows(uow: UnitOfWork, clinic_id: int, now: datetime, skip: set[int])
     return list(rows.values())
 
 
-def _sort_key(row: QueueRow) -> tuple[int, int, int, float]:
+def _sort_key(row: QueueRow) -> tuple[int, int, int, float, int]:
     # Alerts before missed check-ins; among alerts, unacknowledged first, then the highest
     # level, then the newest red flag first (a fresh fever with pus must not wait behind
-    # older alerts of the same level).
+    # older alerts of the same level); the patient last, so that a cursor is exact.
+    return _key(_position(row))
+
+
+def _position(row: QueueRow) -> tuple[int, int, int, datetime, int]:
+    """Where a row sits in the queue, as a page's cursor keeps it."""
     if row.kind == "missed":
-        return (1, 0, 0, -row.newest_at.timestamp())
+        return (1, 0, 0, row.newest_at, row.patient_id)
     state_rank = 0 if row.state is AlertState.OPEN else 1
     level_rank = -(row.level.rank if row.level else 0)
-    return (0, state_rank, level_rank, -row.newest_at.timestamp())
+    return (0, state_rank, level_rank, row.newest_at, row.patient_id)
+
+
+def _key(position: Sequence[Any]) -> tuple[int, int, int, float, int]:
+    kind, state_rank, level_rank, newest_at, patient_id = position
+    return (kind, state_rank, level_rank, -newest_at.timestamp(), patient_id)
 
 
 def queue(
@@ -167,7 +178,9 @@ def queue(
     now: datetime | None = None,
     include_missed: bool = True,
 ) -> list[QueueRow]:
-    """The clinic's queue, filtered; audited as one read of the alert list."""
+    """The clinic's queue, filtered; audited as one read of the alert list. Its size is the
+    clinic's open work (unresolved alerts, the last week's missed check-ins), not its
+    history: every read is by an index on the clinic's open rows."""
     clinic_id = require_staff(actor)
     filters = filters or QueueFilter()
     now = now or utcnow()
@@ -176,10 +189,16 @@ def queue(
         if include_missed and filters == QueueFilter():
             rows += _missed_rows(uow, clinic_id, now, {row.patient_id for row in rows})
         unread = dict(uow.session.execute(messages.unread_query(clinic_id)).all())
+        # Only the assignees' names (not every login of the clinic, its patients' included).
+        assignees = {row.assigned_to for row in rows if row.assigned_to}
         names = dict(
             uow.session.execute(
-                select(User.id, User.display_name).where(User.clinic_id == clinic_id)
+                select(User.id, User.display_name).where(
+                    User.clinic_id == clinic_id, User.id.in_(assignees)
+                )
             ).all()
+            if assignees
+            else []
         )
         audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
         uow.commit()
@@ -188,6 +207,44 @@ def queue(
         row.assignee_name = names.get(row.assigned_to) if row.assigned_to else None
     rows = [row for row in rows if _matches(row, filters)]
     return sorted(rows, key=_sort_key)
+
+
+QUEUE_PAGE = 50
+
+
+def queue_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    filters: QueueFilter | None = None,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = QUEUE_PAGE,
+    now: datetime | None = None,
+) -> Page[QueueRow]:
+    """A page of the queue in its order (what needs attention first), from just after
+    `after` (the last page's cursor): a row that moves ahead of the cursor meanwhile shows
+    on the first page again, and none behind it is skipped or shown twice."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid.field("query.limit", f"limit must be from 1 to {MAX_LIMIT}")
+    start = _cursor_key(after) if after is not None else None
+    rows = queue(uow, actor, filters, now=now)
+    if start is not None:
+        rows = [row for row in rows if _sort_key(row) > start]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, _position(rows[-1]) if more else None)
+
+
+def _cursor_key(after: Sequence[Any]) -> tuple[int, int, int, float, int]:
+    ok = (
+        len(after) == 5
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in (*after[:3], after[4]))
+        and isinstance(after[3], datetime)
+        and after[3].tzinfo is not None
+    )
+    if not ok:
+        raise invalid_cursor()
+    return _key(after)
 
 
 def _matches(row: QueueRow, filters: QueueFilter) -> bool:

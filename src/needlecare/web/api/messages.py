@@ -77,23 +77,31 @@ def send_message(patient_id: int, body: MessageIn, actor: ApiActor, uow: UowDep)
     )
 
 
-@queue_router.get("/alerts/queue", response_model=QueueOut)
+@queue_router.get(
+    "/alerts/queue", response_model=QueueOut, responses={200: {"headers": LINK_HEADER}}
+)
 def queue(
     actor: ApiActor,
     uow: UowDep,
+    request: Request,
+    response: Response,
     level: Annotated[Literal["urgent", "contact_clinic"] | None, Query()] = None,
     state: Annotated[Literal["open", "acknowledged"] | None, Query()] = None,
     mine: Annotated[bool, Query(description="Only rows assigned to me")] = False,
+    limit: Limit = alert_queue.QUEUE_PAGE,
+    cursor: Cursor = None,
 ) -> QueueOut:
     """One row per patient (highest unresolved level; unacknowledged first, then urgent
     before contact_clinic, newest red flag first), then missed check-ins (unfiltered view
-    only). The counts are the ones every page shows."""
+    only), `limit` rows at a time: while more follow, the `Link: <...>; rel="next"` header
+    gives the next page's URL. The counts are the ones every page shows."""
     filters = alert_queue.QueueFilter(
         level=Level(level) if level else None,
         state=AlertState(state) if state else None,
         assigned_to=actor.user_id if mine else None,
     )
-    rows = alert_queue.queue(uow, actor, filters)
+    page = alert_queue.queue_page(uow, actor, filters, after=position(request, cursor), limit=limit)
+    link_next(request, response, page.after)
     counts = alert_queue.counts(uow, actor)
     return QueueOut(
         counts=QueueCountsOut.model_validate(counts),
@@ -105,7 +113,7 @@ def queue(
                     "state": row.state.value if row.state else None,
                 }
             )
-            for row in rows
+            for row in page.items
         ],
     )
 

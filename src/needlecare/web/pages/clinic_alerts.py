@@ -20,6 +20,7 @@ from needlecare.web.pages.forms import FormBody, text
 from needlecare.web.pages.presenters import age_label, answers_of, message_rows, result_view
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.pages.vocab import humanize
+from needlecare.web.paging import next_path, position
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
 
@@ -69,13 +70,17 @@ def queue_page(
     level: str = "",
     state: str = "",
     mine: str = "",
+    cursor: str | None = None,
 ) -> Response:
     filters = _filters(viewer, level, state, mine)
-    rows = alert_queue.queue(uow, viewer, filters)
+    # A page at a time, what needs attention first; "more" carries on from the last row.
+    page = alert_queue.queue_page(uow, viewer, filters, after=position(request, cursor))
     contact = clinic_settings.clinic_contact(uow, viewer)
     context = {
         "title": "Alerts",
-        "rows": [_row_view(row, page_locale(request, viewer)) for row in rows],
+        "rows": [_row_view(row, page_locale(request, viewer)) for row in page.items],
+        "more": next_path(request, page.after),
+        "continued": cursor is not None,
         "filtered": filters != alert_queue.QueueFilter(),
         "form": {"level": level, "state": state, "mine": mine},
         "LEVEL_FILTERS": LEVEL_FILTERS,
