@@ -44,10 +44,10 @@ def _rate(name: str) -> tuple[float, list[str]]:
 @pytest.mark.parametrize(
     ("name", "at_least"),
     [
-        ("retail_dev.txt", 0.995),
-        ("retail_holdout.txt", 0.99),
-        ("retail2_dev.txt", 0.99),
-        ("retail2_holdout.txt", 0.989),
+        ("retail_dev.txt", 0.997),
+        ("retail_holdout.txt", 0.992),
+        ("retail2_dev.txt", 0.992),
+        ("retail2_holdout.txt", 0.992),
     ],
 )
 def test_real_retail_lists_are_recognised(name: str, at_least: float) -> None:
@@ -89,6 +89,11 @@ def test_real_retail_lists_are_recognised(name: str, at_least: float) -> None:
         ("Tanecetum annuum (Blue Tansy) oil", "TANACETUM ANNUUM FLOWER OIL"),
         ("Throbroma Caco (Cocoa) Seed Extract", "THEOBROMA CACAO SEED EXTRACT"),
         ("Simmondsia Chineses (Jojoba) Seed Oil", "SIMMONDSIA CHINENSIS SEED OIL"),
+        ("Whey Protein/Lactis Protein/Proteine Du Petit-Lait", "WHEY PROTEIN"),
+        ("Evening Primrose Oil", "OENOTHERA BIENNIS OIL"),  # more common plant names
+        ("Coriander Seed Oil", "CORIANDRUM SATIVUM SEED OIL"),
+        ("Kukui Nut Oil", "ALEURITES MOLUCCANUS SEED OIL"),  # a nut is a SEED in CosIng
+        ("Butyrospermum Parkii (Shea) Nut Butter", "BUTYROSPERMUM PARKII BUTTER"),
     ],
 )
 def test_classes_of_names_real_labels_print(printed: str, expected: str) -> None:
@@ -164,3 +169,23 @@ def test_a_footnote_that_defines_a_mark_used_in_the_list_is_not_an_ingredient() 
     result = check_label("Water, Glycerin, Phenoxyethanol. *Hadasei-3.")
     assert result["ingredients"][-1]["raw"] == "*Hadasei-3"
     assert not result["ingredients"][-1]["recognized"]
+
+
+def test_names_whose_commas_were_lost_are_read_when_only_one_split_fits() -> None:
+    text = "Water Glycerin, Butylene Glycol, Diisostearyl Malate Beeswax, Squalane Tocopherol"
+    names = [i["name"] for i in check_label(text)["ingredients"]]
+    assert names == [
+        "AQUA",
+        "GLYCERIN",
+        "BUTYLENE GLYCOL",
+        "DIISOSTEARYL MALATE",
+        "CERA ALBA",
+        "SQUALANE",
+        "TOCOPHEROL",
+    ]
+    # A piece that is not all known names is kept whole (unknown); an active in it is still
+    # found and flagged from the text, never dropped.
+    result = check_label("Water, Glycerin, Salicylic Acid Ferment")
+    rows = [(i["raw"], i["recognized"], i["from_ignored"]) for i in result["ingredients"]]
+    assert ("Salicylic Acid Ferment", False, False) in rows
+    assert any(i["name"] == "SALICYLIC ACID" for i in result["ingredients"])

@@ -79,6 +79,7 @@ _PROSE_WORDS = frozenset(_PROSE_TEXT.split())
 _WORD = re.compile(r"[^\W_]+")
 # Words that only join names ("Water (and) Glycerin") and short list numbers ("1. Aqua").
 _JOINING_WORDS = frozenset({"and", "et", "und", "y", "e"})
+_MAX_GLUED_WORDS = 16
 UNREAD = "text between names that no rule read (kept so that nothing is lost)"
 
 
@@ -160,6 +161,10 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
             continue
         recognition = recognise(item.text, fuzzy=False)
         if not recognition.recognized and _is_prose(item.text):
+            glued = _glued_names(item)  # "Squalane Rosa Canina Fruit Oil ...": no commas
+            if glued:
+                entries += glued
+                continue
             # "Alcohol Denat. Helps reduce redness": keep the name that starts the sentence.
             sentence = item.raw
             item, recognition = _name_before_prose(item)
@@ -178,7 +183,8 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
         if not recognition.recognized:
             recognition = recognise(item.text)  # now allowing a typo match
         if not recognition.recognized:
-            entries.append(_Entry(item, recognition, ()))
+            glued = _glued_names(item)
+            entries += glued or [_Entry(item, recognition, ())]
             continue
         entries.append(_Entry(item, recognition, recognition.names))
         for extra in recognition.extra:  # its own ingredient: the printed % is not its own
@@ -342,6 +348,39 @@ def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
                 continue
         found.append(whole)
     return found
+
+
+def _glued_names(item: RawItem) -> list[_Entry] | None:
+    """'Water Glycerin', 'Diisostearyl Malate Beeswax': names whose commas were lost. Read as
+    several only when exactly one way splits all the words into names known as printed."""
+    words, printed = item.text.split(), item.raw.split()
+    if not 2 <= len(words) <= _MAX_GLUED_WORDS or len(printed) != len(words):
+        return None
+    # ways[i]: the splits of words[i:] into known names (at most two are kept: one is enough to
+    # tell that the reading is not unique).
+    ways: list[list[list[tuple[int, Recognition]]]] = [[] for _ in words] + [[[]]]
+    for start in range(len(words) - 1, -1, -1):
+        for end in range(len(words), start, -1):
+            if not ways[end] or (start == 0 and end == len(words)):
+                continue
+            reading = recognise(" ".join(words[start:end]), fuzzy=False)
+            if reading.recognized and reading.confidence == 1.0 and not reading.extra:
+                ways[start] += [[(end, reading), *rest] for rest in ways[end]][:2]
+            if len(ways[start]) > 1:
+                break
+    if len(ways[0]) != 1:
+        return None
+    entries, begin = [], 0
+    for end, reading in ways[0][0]:
+        part = replace(
+            item,
+            raw=" ".join(printed[begin:end]),
+            text=" ".join(words[begin:end]),
+            percent=item.percent if begin == 0 else None,
+        )
+        entries.append(_Entry(part, reading, reading.names))
+        begin = end
+    return entries
 
 
 def _name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:

@@ -83,6 +83,8 @@ _AUTHORITY = re.compile(r"^([A-Z]+ [A-Z]+) (?:L|LINN|L\. F)\.?(?= )")
 # INCI renamed the branched C8 "octyl" esters "ethylhexyl" (Octyl Palmitate -> ETHYLHEXYL
 # PALMITATE); labels still print the old name. Tried only after the literal name.
 _OCTYL = re.compile(r"\bOCTYL\b")
+# "Aleurites Moluccana (Kukui) Nut Oil", "Macadamia Nut Oil": CosIng names the nut a SEED.
+_NUT = re.compile(r"\bNUT(?= (?:OIL|BUTTER|EXTRACT|POWDER)\b)")
 
 
 @lru_cache(maxsize=16384)
@@ -227,6 +229,9 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     guessed = plants.guess(no_brackets or key)
     if guessed is not None:
         yield guessed, 0.1
+    if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
+        yield from _candidates(_NUT.sub("SEED", no_brackets or key))
+        yield from _candidates(name_key(_NUT.sub("", no_brackets or key)))
 
 
 def _botanical_readings(key: str, guess: bool) -> Iterator[tuple[str, float]]:
