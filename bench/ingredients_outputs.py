@@ -3,7 +3,8 @@
 Writes one JSON line per (label, day, band, rinse-off) case: `check_label`'s result, or the
 error it raises. The labels: the bench corpus, both retail halves and 3,000 mutated labels
 (seeded, the mutations of bench/fuzz_parsers.py); each at day 0 with no band, and at days 10
-and 60 with a band and rinse-off in turn (the verdict's texts depend on all four).
+and 60 with a band and rinse-off in turn (the verdict's texts depend on all four); the
+verdict's reasons also in Spanish (a reason's message and values, not only its English).
 
     .venv/bin/python bench/ingredients_outputs.py OUT.jsonl        # this checkout's outputs
     .venv/bin/python bench/ingredients_outputs.py --against main   # compare with a revision
@@ -54,12 +55,16 @@ def cases(texts: list[str]) -> list[tuple[str, int, str | None, bool]]:
 
 
 def write(target: Path) -> None:
+    from needlecare.i18n import localize
     from needlecare.ingredients import NotAnIngredientList, check_label
 
     with target.open("w", encoding="utf-8") as out:
         for text, day, band, rinse_off in cases(labels()):
             try:
                 result: Any = check_label(text, day=day, band=band, rinse_off=rinse_off)
+                # The reasons in Spanish too: a Text's message and values, not only its English.
+                spanish = [localize("es", r["text"]) for r in result["verdict"]["reasons"]]
+                result = {**result, "es": spanish}
             except NotAnIngredientList as error:
                 result = {"error": str(error)}
             out.write(json.dumps(result, ensure_ascii=False, sort_keys=False) + "\n")

@@ -26,6 +26,15 @@ class Text(str):
         text.values = values
         return text
 
+    @classmethod
+    def filled(cls, english: str, template: str, values: dict[str, object]) -> Text:
+        """The Text that `Text(template, **values)` makes, when the caller already has its
+        English (`english` must be exactly that); skips formatting (hot paths)."""
+        text = super().__new__(cls, english)
+        text.template = template
+        text.values = values
+        return text
+
 
 def _english_value(value: object) -> object:
     if isinstance(value, datetime):

@@ -11,11 +11,10 @@ from typing import Any
 from needlecare.ingredients.actives import find_actives
 from needlecare.ingredients.errors import NotAnIngredientList
 from needlecare.ingredients.flags import (
-    Where,
     comedogenic_rating,
     comedogenic_threshold,
     flags_of,
-    is_major,
+    major_bounds,
 )
 from needlecare.ingredients.parser import (
     FOOTNOTE,
@@ -83,7 +82,7 @@ _MAX_GLUED_WORDS = 16
 UNREAD = "text between names that no rule read (kept so that nothing is lost)"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is ~5x slower to create
 class _Entry:
     item: RawItem
     recognition: Recognition
@@ -108,15 +107,18 @@ def check_label(
         raise ValueError(f"day must be a whole number from 0 to {MAX_DAY}, not {day!r}")
     band_value = Band(band.upper()) if isinstance(band, str) else band
     entries, parsed = _entries(_validated_text(text))
-    count = len(entries)
+    min_percent, cutoff = major_bounds(len(entries))  # is_major's rule, once per list
     ingredients: list[dict[str, Any]] = []
     findings: list[Finding] = []
     unknown: list[str] = []
     for index, entry in enumerate(entries):
         # An active found outside the list has no place in it: judged as a major ingredient,
         # as strictly as if it were printed alone.
-        where = Where(0 if entry.from_ignored else index, count, entry.item.percent)
-        ingredients.append(_ingredient(entry, where, rinse_off, findings))
+        percent = entry.item.percent
+        major = (percent is not None and percent >= min_percent) or (
+            (0 if entry.from_ignored else index) < cutoff
+        )
+        ingredients.append(_ingredient(entry, major, rinse_off, findings))
         if not entry.names:
             unknown.append(entry.item.raw)
     verdict = decide(findings, unknown, day, band_value, windows)
@@ -404,10 +406,15 @@ def _is_prose(text: str) -> bool:
     return (hits >= 1 and (len(words) >= 2 or hits == len(words))) or len(words) > 12
 
 
+@dataclass(frozen=True)
+class _Judged:
+    flags: tuple[str, ...]
+    comedogenic: int | None
+    finding: Finding  # what the verdict needs (shared: the verdict only reads it)
+
+
 @lru_cache(maxsize=16384)
-def _judged(
-    names: tuple[str, ...], major: bool, rinse_off: bool
-) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], int | None]:
+def _judged(names: tuple[str, ...], major: bool, rinse_off: bool, fuzzy: bool) -> _Judged:
     """Flags, strength notes and comedogenic rating of recognised names at a major or minor
     place: cached, as the same names come back in list after list."""
     flags: list[str] = []
@@ -425,34 +432,33 @@ def _judged(
     comedogenic = max(ratings) if ratings else None
     if comedogenic is not None and comedogenic >= comedogenic_threshold():
         flags.append("comedogenic")
-    return tuple(flags), tuple(strength.items()), comedogenic
+    found = tuple(flags)
+    return _Judged(found, comedogenic, Finding("/".join(names), found, strength, fuzzy=fuzzy))
 
 
 def _ingredient(
-    entry: _Entry, where: Where, rinse_off: bool, findings: list[Finding]
+    entry: _Entry, major: bool, rinse_off: bool, findings: list[Finding]
 ) -> dict[str, Any]:
     recognition = entry.recognition
-    judged_flags, strength_items, comedogenic = _judged(entry.names, is_major(where), rinse_off)
-    flags = list(judged_flags)
-    name = recognition.name or name_key(entry.item.text)
-    if entry.names:
-        findings.append(
-            Finding(
-                "/".join(entry.names),
-                flags,
-                dict(strength_items),
-                fuzzy=recognition.match == "fuzzy",
-            )
-        )
+    names = entry.names
+    if names:
+        judged = _judged(names, major, rinse_off, recognition.match == "fuzzy")
+        findings.append(judged.finding)
+        flags, comedogenic = list(judged.flags), judged.comedogenic
+        name = recognition.name or judged.finding.name
+    else:
+        flags, comedogenic = [], None
+        name = recognition.name or name_key(entry.item.text)
+    item = entry.item
     return {
-        "raw": entry.item.raw,
+        "raw": item.raw,
         "name": name,
-        "recognized": bool(entry.names),
+        "recognized": bool(names),
         "flags": flags,
         "comedogenic": comedogenic,
         "match": recognition.match,
-        "confidence": recognition.confidence if entry.names else 0.0,
-        "percent": entry.item.percent,
-        "may_contain": entry.item.may_contain,
+        "confidence": recognition.confidence if names else 0.0,
+        "percent": item.percent,
+        "may_contain": item.may_contain,
         "from_ignored": entry.from_ignored,
     }

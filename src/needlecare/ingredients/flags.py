@@ -141,10 +141,17 @@ def _major_rule() -> tuple[float, int, float]:
 
 def is_major(where: Where) -> bool:
     """Is the ingredient at this place a major one (for the `position = "major"` rules)?"""
-    min_percent, min_positions, first_fraction = _major_rule()
+    min_percent, cutoff = major_bounds(where.count)
     if where.percent is not None and where.percent >= min_percent:
         return True
-    return where.position < max(min_positions, math.ceil(where.count * first_fraction))
+    return where.position < cutoff
+
+
+def major_bounds(count: int) -> tuple[float, int]:
+    """is_major's rule for a list of `count` ingredients: major from this percent, or before
+    this position (the checker computes it once per list)."""
+    min_percent, min_positions, first_fraction = _major_rule()
+    return min_percent, max(min_positions, math.ceil(count * first_fraction))
 
 
 def flags_for(name: str, where: Where) -> list[FlagHit]:

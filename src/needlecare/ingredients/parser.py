@@ -31,7 +31,7 @@ PUNCTUATION = "numbering or punctuation only"
 LABEL_PREFIX = "text before a colon (a step, a product or marketing name)"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: created for every item of every list, ~5x faster
 class RawItem:
     raw: str  # the item as printed (trimmed)
     text: str  # cleaned for recognition: no %, [nano], asterisks, bullets

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, cast
 
 from needlecare.i18n_text import Text
 from needlecare.ingredients.flags import flag_definition, flag_order
@@ -37,7 +37,7 @@ class Finding:
     """One recognised ingredient with its flags, as the verdict needs it."""
 
     name: str
-    flags: list[str]
+    flags: tuple[str, ...]
     strength: dict[str, str] = field(default_factory=dict)
     fuzzy: bool = False
 
@@ -64,20 +64,21 @@ def decide(
     known_windows = windows() if in_force is None else in_force
     by_flag: dict[str, list[Finding]] = {}
     for finding in findings:
-        for flag in _judged_flags(finding):
+        for flag in _without_superseded(tuple(finding.flags)):
             by_flag.setdefault(flag, []).append(finding)
     reasons: list[_Reason] = []
     resume_days: list[int] = []
-    for flag in sorted(by_flag, key=_order):
+    rank = _flag_rank()
+    for flag in sorted(by_flag, key=lambda f: rank.get(f, len(rank))):
         definition = flag_definition(flag)
-        names = list(dict.fromkeys(f.name for f in by_flag[flag]))
-        notes = list(dict.fromkeys(f.strength[flag] for f in by_flag[flag] if flag in f.strength))
+        group = by_flag[flag]
+        names = list(dict.fromkeys(f.name for f in group))
+        notes = tuple(dict.fromkeys(f.strength[flag] for f in group if flag in f.strength))
         window = known_windows.get(definition.get("window", ""))
-        reason = _reason_for(flag, definition, window, names, notes, day, band)
-        if window is not None and definition["before_window"] == "avoid":
-            resume = window.resume_day(band)
-            if resume > 0:
-                resume_days.append(resume)
+        shape = _shape(flag, definition, window, notes, day, band)
+        if shape.resume is not None:
+            resume_days.append(shape.resume)
+        reason = shape.reason(names)
         if reason is not None:
             reasons.append(reason)
     if unknown:
@@ -114,7 +115,7 @@ def decide(
                 UNKNOWN_SOURCE,
             )
         )
-    status = _status(reasons, findings, unknown, fuzzy)
+    status = _status(reasons, findings, unknown, fuzzy, frozenset(by_flag))
     bland = known_windows.get(BLAND_ONLY_WINDOW)
     if bland is not None and day < bland.resume_day(band) and status in ("ok",):
         status = "caution"
@@ -217,8 +218,13 @@ def _joined(condition: str) -> Text | str:
 
 
 def _status(
-    reasons: list[_Reason], findings: list[Finding], unknown: list[str], fuzzy: list[str]
+    reasons: list[_Reason],
+    findings: list[Finding],
+    unknown: list[str],
+    fuzzy: list[str],
+    flags: frozenset[str],
 ) -> str:
+    """`flags`: the judged flags of all findings."""
     worst = {r.status for r in reasons}
     if "avoid" in worst:
         return "avoid"
@@ -226,35 +232,117 @@ def _status(
         return "caution"
     if unknown or fuzzy or not findings or len(findings) > SIMPLE_FORMULA_MAX:
         return "ok"
-    flags = {flag for f in findings for flag in _judged_flags(f)}
     concerns = flags - GOOD_FLAGS
     if flags & GOOD_FLAGS and not concerns:
         return "recommended"
     return "ok"
 
 
-def _judged_flags(finding: Finding) -> tuple[str, ...]:
-    """A flag that another flag of the same ingredient supersedes (a mineral filter is a UV
-    filter too) is shown on the ingredient but judged by the superseding flag's window."""
-    return _without_superseded(tuple(finding.flags))
-
-
 @lru_cache(maxsize=1024)
 def _without_superseded(flags: tuple[str, ...]) -> tuple[str, ...]:
+    """A flag that another flag of the same ingredient supersedes (a mineral filter is a UV
+    filter too) is shown on the ingredient but judged by the superseding flag's window."""
     superseded = {s for f in flags for s in flag_definition(f).get("supersedes", ())}
     return tuple(flag for flag in flags if flag not in superseded)
 
 
-def _order(flag: str) -> int:
-    order = flag_order()
-    return order.index(flag) if flag in order else len(order)
+@cache
+def _flag_rank() -> dict[str, int]:
+    """Each flag's place in the vocabulary's order (flags outside it come last)."""
+    return {flag: index for index, flag in enumerate(flag_order())}
 
 
 _RANK = {"avoid": 0, "caution": 1, "info": 2}
 
 
 def _reason_rank(reason: _Reason) -> tuple[int, int]:
-    return _RANK[reason.status], _order(reason.flag)
+    rank = _flag_rank()
+    return _RANK[reason.status], rank.get(reason.flag, len(rank))
+
+
+# A reason's text is the same for every list but for the names it starts with: its shape is
+# built once per (flag, strength notes, day, band, window) with a stand-in for the names,
+# and filled in per list (~20 flags, so few shapes; the stand-in never occurs in a name).
+_WHO = "\x00who\x00"
+_SHAPES: dict[tuple[Any, ...], tuple[Window | None, _Shape]] = {}
+_SHAPES_MAX = 4096
+
+
+class _Shape:
+    __slots__ = ("band", "day", "definition", "flag", "notes", "proto", "resume", "window")
+
+    def __init__(
+        self,
+        flag: str,
+        definition: dict[str, Any],
+        window: Window | None,
+        notes: tuple[str, ...],
+        day: int,
+        band: Band | None,
+    ) -> None:
+        self.flag, self.definition, self.window = flag, definition, window
+        self.notes, self.day, self.band = list(notes), day, band
+        self.proto = _reason_for(flag, definition, window, [_WHO], self.notes, day, band)
+        if self.proto is not None and not _fillable(self.proto.text):
+            self.proto = None  # a text not of the expected form: built in full for every list
+        resume = None
+        if window is not None and definition["before_window"] == "avoid":
+            resume = window.resume_day(band)
+        self.resume = resume if resume is not None and resume > 0 else None
+
+    def reason(self, names: list[str]) -> _Reason | None:
+        proto = self.proto
+        if proto is None:
+            return _reason_for(
+                self.flag, self.definition, self.window, names, self.notes, self.day, self.band
+            )
+        text = _filled(cast(Text, proto.text), ", ".join(names))  # a Text: see _fillable
+        return _Reason(proto.status, proto.flag, names, text, proto.source, proto.resume_day)
+
+
+def _shape(
+    flag: str,
+    definition: dict[str, Any],
+    window: Window | None,
+    notes: tuple[str, ...],
+    day: int,
+    band: Band | None,
+) -> _Shape:
+    # Keyed by the window's identity; the entry holds the window, so the id is not reused.
+    key = (flag, notes, day, band, id(window))
+    found = _SHAPES.get(key)
+    if found is not None and found[0] is window:
+        return found[1]
+    if len(_SHAPES) >= _SHAPES_MAX:
+        _SHAPES.clear()
+    shape = _Shape(flag, definition, window, notes, day, band)
+    _SHAPES[key] = (window, shape)
+    return shape
+
+
+def _fillable(text: str) -> bool:
+    """A reason text that starts with the names ("{who}: ...") or whose lead does."""
+    if not isinstance(text, Text) or str(text).count(_WHO) != 1:
+        return False
+    if text.values.get("who") == _WHO:
+        return str(text).startswith(_WHO)
+    lead = text.values.get("lead")
+    return (
+        isinstance(lead, Text)
+        and lead.values.get("who") == _WHO
+        and str(lead).startswith(_WHO)
+        and str(text).startswith(_WHO)
+    )
+
+
+def _filled(text: Text, who: str) -> Text:
+    """The text with `who` for the stand-in: the same Text that building it in full gives."""
+    values = dict(text.values)
+    if "who" in values:
+        values["who"] = who
+    else:
+        values["lead"] = _filled(text.values["lead"], who)  # type: ignore[arg-type]
+    return Text.filled(who + str(text)[len(_WHO) :], text.template, values)
 
 
 def _as_dict(reason: _Reason) -> dict[str, Any]:
