@@ -6,7 +6,9 @@ barcode finds the product in their own clinic's catalogue only (`find_by_barcode
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.services import audit
 from needlecare.services.errors import Conflict, Invalid, NotFound
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_staff
 from needlecare.storage.models import CatalogueProduct
@@ -51,6 +54,27 @@ def list_catalogue(uow: UnitOfWork, actor: Principal) -> list[CatalogueProduct]:
         ).all()
         uow.session.expunge_all()
         return list(rows)
+
+
+def catalogue_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[CatalogueProduct]:
+    """`list_catalogue` (by name), `limit` products at a time after `after`."""
+    clinic_id = require_staff(actor)
+    with uow.reading():
+        page = keyset_page(
+            uow.session,
+            select(CatalogueProduct).where(CatalogueProduct.clinic_id == clinic_id),
+            (CatalogueProduct.name, CatalogueProduct.id),
+            after=after,
+            limit=limit,
+        )
+        uow.session.expunge_all()
+        return page
 
 
 def add_product(

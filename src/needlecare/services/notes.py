@@ -147,3 +147,28 @@ def list_recommendations(
         )
         uow.commit()
         return rows
+
+
+def recommendation_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Recommendation]:
+    """`list_recommendations`, oldest first, `limit` at a time after `after`."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        page = keyset_page(
+            uow.session,
+            select(Recommendation).where(Recommendation.patient_id == patient.id),
+            (Recommendation.id,),
+            after=after,
+            limit=limit,
+        )
+        audit.record_for_patient(
+            uow.session, actor, "recommendation.list", "patient", patient.id, patient
+        )
+        uow.commit()
+        return page

@@ -32,6 +32,7 @@ from needlecare.guide import (
 from needlecare.knowledge.windows import Window
 from needlecare.services import audit
 from needlecare.services.errors import Conflict, FieldError, Invalid, NotFound
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_admin, require_staff, treatment_for
 from needlecare.services.treatment_in_force import treatment_in_force
@@ -164,6 +165,26 @@ def versions(uow: UnitOfWork, actor: Principal) -> Sequence[ClinicProtocol]:
             .where(ClinicProtocol.clinic_id == clinic_id)
             .order_by(ClinicProtocol.version.desc())
         ).all()
+
+
+def version_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[ClinicProtocol]:
+    """`versions`, newest first, `limit` at a time after `after`."""
+    clinic_id = require_staff(actor)
+    with uow.reading():
+        return keyset_page(
+            uow.session,
+            select(ClinicProtocol).where(ClinicProtocol.clinic_id == clinic_id),
+            (ClinicProtocol.version,),
+            after=after,
+            limit=limit,
+            descending=True,
+        )
 
 
 def get_version(uow: UnitOfWork, actor: Principal, version: int) -> ClinicProtocol:

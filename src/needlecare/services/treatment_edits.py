@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from sqlalchemy import select
 
 from needlecare.knowledge import sessions
 from needlecare.services import (
@@ -18,6 +21,7 @@ from needlecare.services import (
     schedule_wake,
     treatment_revisions,
 )
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, require_staff, treatment_for
 from needlecare.services.treatments import TreatmentCreate, validate
@@ -114,6 +118,34 @@ def list_revisions(
         )
         uow.commit()
         return rows
+
+
+def revision_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    treatment_id: int,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[TreatmentRevision]:
+    """`list_revisions`, oldest first, `limit` at a time after `after`."""
+    require_staff(actor)
+    with uow:
+        treatment = treatment_for(uow.session, actor, patient_id, treatment_id)
+        page = keyset_page(
+            uow.session,
+            select(TreatmentRevision).where(TreatmentRevision.treatment_id == treatment.id),
+            (TreatmentRevision.revision,),
+            after=after,
+            limit=limit,
+        )
+        patient = patient_for(uow.session, actor, patient_id)
+        audit.record_for_patient(
+            uow.session, actor, "treatment.revisions", "treatment", treatment.id, patient
+        )
+        uow.commit()
+        return page
 
 
 def next_session(

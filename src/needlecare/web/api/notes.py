@@ -46,13 +46,27 @@ def add_note(patient_id: int, body: NoteIn, actor: ApiActor, uow: UowDep) -> Not
     return NoteOut.model_validate(notes.add_note(uow, actor, patient_id, body.body))
 
 
-@router.get("/patients/{patient_id}/recommendations", response_model=list[RecommendationOut])
-def list_recommendations(patient_id: int, actor: ApiActor, uow: UowDep) -> list[RecommendationOut]:
-    """The clinic's staff and the patient can read them."""
-    return [
-        RecommendationOut.model_validate(r)
-        for r in notes.list_recommendations(uow, actor, patient_id)
-    ]
+@router.get(
+    "/patients/{patient_id}/recommendations",
+    response_model=list[RecommendationOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def list_recommendations(
+    patient_id: int,
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[RecommendationOut]:
+    """The clinic's staff and the patient can read them; oldest first, `limit` at a time
+    (`Link: rel="next"` while more follow)."""
+    page = notes.recommendation_page(
+        uow, actor, patient_id, after=position(request, cursor), limit=limit
+    )
+    link_next(request, response, page.after)
+    return [RecommendationOut.model_validate(r) for r in page.items]
 
 
 @router.post(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, status
+from fastapi import APIRouter, Body, Request, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from needlecare.services import clock, protocols
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["protocols"])
 
@@ -35,10 +36,24 @@ def current_protocol(actor: ApiActor, uow: UowDep) -> CurrentProtocolOut:
     return CurrentProtocolOut(protocol=ProtocolOut.model_validate(row) if row else None)
 
 
-@router.get("/clinic/protocol/versions", response_model=list[ProtocolOut])
-def protocol_versions(actor: ApiActor, uow: UowDep) -> list[ProtocolOut]:
-    """Every saved version, newest first (versions are never changed after saving)."""
-    return [ProtocolOut.model_validate(r) for r in protocols.versions(uow, actor)]
+@router.get(
+    "/clinic/protocol/versions",
+    response_model=list[ProtocolOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def protocol_versions(
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[ProtocolOut]:
+    """Every saved version, newest first (versions are never changed after saving), `limit`
+    at a time (`Link: rel="next"` while more follow)."""
+    page = protocols.version_page(uow, actor, after=position(request, cursor), limit=limit)
+    link_next(request, response, page.after)
+    return [ProtocolOut.model_validate(r) for r in page.items]
 
 
 @router.put("/clinic/protocol", status_code=status.HTTP_201_CREATED, response_model=ProtocolOut)

@@ -14,6 +14,7 @@ from needlecare.web.api.photos import read_upload
 from needlecare.web.api.schemas.accounts import Strict
 from needlecare.web.api.schemas.domain import Loose
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["products"])
 
@@ -128,10 +129,24 @@ def _product_out(product: Any) -> CatalogueProductOut:
     )
 
 
-@router.get("/clinic/catalogue", response_model=list[CatalogueProductOut])
-def list_catalogue(actor: ApiActor, uow: UowDep) -> list[CatalogueProductOut]:
-    """Staff: the clinic's catalogue (a patient's photo of a listed barcode finds it)."""
-    return [_product_out(p) for p in catalogue.list_catalogue(uow, actor)]
+@router.get(
+    "/clinic/catalogue",
+    response_model=list[CatalogueProductOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def list_catalogue(
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[CatalogueProductOut]:
+    """Staff: the clinic's catalogue (a patient's photo of a listed barcode finds it), by
+    name, `limit` at a time (`Link: rel="next"` while more follow)."""
+    page = catalogue.catalogue_page(uow, actor, after=position(request, cursor), limit=limit)
+    link_next(request, response, page.after)
+    return [_product_out(p) for p in page.items]
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from needlecare.services import treatment_edits, treatments
 from needlecare.services.principal import Principal
@@ -16,6 +16,7 @@ from needlecare.web.api.schemas.treatments import (
     TreatmentUpdateIn,
 )
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["treatments"])
 
@@ -72,13 +73,25 @@ def update_treatment(
 @router.get(
     "/patients/{patient_id}/treatments/{treatment_id}/revisions",
     response_model=list[TreatmentRevisionOut],
+    responses={200: {"headers": LINK_HEADER}},
 )
 def revisions(
-    patient_id: int, treatment_id: int, actor: ApiActor, uow: UowDep
+    patient_id: int,
+    treatment_id: int,
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> list[TreatmentRevisionOut]:
-    """Staff: every version of the record, oldest first."""
-    rows = treatment_edits.list_revisions(uow, actor, patient_id, treatment_id)
-    return [TreatmentRevisionOut.model_validate(r) for r in rows]
+    """Staff: every version of the record, oldest first, `limit` at a time
+    (`Link: rel="next"` while more follow)."""
+    page = treatment_edits.revision_page(
+        uow, actor, patient_id, treatment_id, after=position(request, cursor), limit=limit
+    )
+    link_next(request, response, page.after)
+    return [TreatmentRevisionOut.model_validate(r) for r in page.items]
 
 
 @router.get(
