@@ -4,6 +4,7 @@ Link header while more follow, every row reachable once (SQLite and PostgreSQL).
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -107,6 +108,22 @@ def _made(client: TestClient, world: Any, kind: str) -> tuple[str, dict[str, str
             assert made.status_code == 201, made.text
             ids.append(made.json()["version"])
         return f"{API}/clinic/protocol/versions", world.alice.headers, ids[::-1]  # newest first
+    if kind == "treatments":
+        url = f"{API}/patients/{pat}/treatments"
+        for days_ago in (9, 7, 7, 3):  # and the world's, 5 days ago; two on one day
+            made = client.post(
+                url,
+                json={
+                    "treatment_date": (date.today() - timedelta(days=days_ago)).isoformat(),
+                    "depth_mm": 0.5,
+                    "device": "pen",
+                },
+                headers=world.bob.headers,
+            )
+            assert made.status_code == 201, made.text
+            ids.append(made.json()["id"])
+        newest_first = [ids[3], world.treatments["pat"], ids[2], ids[1], ids[0]]
+        return url, world.pat.headers, newest_first
     assert kind == "revisions"
     current = client.get(f"{API}/patients/{pat}/treatments", headers=world.bob.headers).json()[0]
     for n in range(4):  # the first edit also writes the record as it was (revision 1)
@@ -119,7 +136,9 @@ def _made(client: TestClient, world: Any, kind: str) -> tuple[str, dict[str, str
     return f"{treatment}/revisions", world.bob.headers, [r["revision"] for r in whole]
 
 
-@pytest.mark.parametrize("kind", ["recommendations", "catalogue", "protocol versions", "revisions"])
+@pytest.mark.parametrize(
+    "kind", ["recommendations", "catalogue", "protocol versions", "revisions", "treatments"]
+)
 def test_every_growing_api_list_pages_to_every_row_once(
     client: TestClient, world: Any, kind: str
 ) -> None:

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from needlecare.services import audit, clock, domain, protocols, roster, treatment_revisions
 from needlecare.services.errors import Forbidden, Invalid
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for, treatment_for
 from needlecare.services.treatment_in_force import treatments_newest_first
@@ -127,6 +130,32 @@ def list_treatments(uow: UnitOfWork, actor: Principal, patient_id: int) -> Seque
         )
         uow.commit()
         return rows
+
+
+def treatment_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    patient_id: int,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Treatment]:
+    """`list_treatments` (most recent first), `limit` at a time after `after`."""
+    with uow:
+        patient = patient_for(uow.session, actor, patient_id)
+        page = keyset_page(
+            uow.session,
+            select(Treatment).where(Treatment.patient_id == patient.id),
+            (Treatment.treatment_date, Treatment.id),
+            after=after,
+            limit=limit,
+            descending=True,
+        )
+        audit.record_for_patient(
+            uow.session, actor, "treatment.list", "patient", patient.id, patient
+        )
+        uow.commit()
+        return page
 
 
 def get_timeline(

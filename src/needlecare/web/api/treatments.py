@@ -41,9 +41,26 @@ def _data(body: TreatmentIn) -> TreatmentCreate:
     )
 
 
-@router.get("/patients/{patient_id}/treatments", response_model=list[TreatmentOut])
-def list_treatments(patient_id: int, actor: ApiActor, uow: UowDep) -> list[TreatmentOut]:
-    return [_out(t, actor) for t in treatments.list_treatments(uow, actor, patient_id)]
+@router.get(
+    "/patients/{patient_id}/treatments",
+    response_model=list[TreatmentOut],
+    responses={200: {"headers": LINK_HEADER}},
+)
+def list_treatments(
+    patient_id: int,
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[TreatmentOut]:
+    """Most recent first, `limit` at a time (`Link: rel="next"` while more follow)."""
+    page = treatments.treatment_page(
+        uow, actor, patient_id, after=position(request, cursor), limit=limit
+    )
+    link_next(request, response, page.after)
+    return [_out(t, actor) for t in page.items]
 
 
 @router.post(
