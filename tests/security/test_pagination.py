@@ -108,6 +108,17 @@ def _made(client: TestClient, world: Any, kind: str) -> tuple[str, dict[str, str
             assert made.status_code == 201, made.text
             ids.append(made.json()["version"])
         return f"{API}/clinic/protocol/versions", world.alice.headers, ids[::-1]  # newest first
+    if kind == "tokens":
+        for _ in range(4):  # every API login makes a token; the world made the first
+            made = client.post(
+                f"{API}/auth/tokens",
+                json={"email": world.pat.email, "password": world.pat.password},
+            )
+            assert made.status_code == 201, made.text
+            ids.append(made.json()["id"])
+        whole = client.get(f"{API}/auth/tokens?limit=500", headers=world.pat.headers).json()
+        assert [t["id"] for t in whole][1:] == ids
+        return f"{API}/auth/tokens", world.pat.headers, [t["id"] for t in whole]
     if kind == "treatments":
         url = f"{API}/patients/{pat}/treatments"
         for days_ago in (9, 7, 7, 3):  # and the world's, 5 days ago; two on one day
@@ -137,7 +148,8 @@ def _made(client: TestClient, world: Any, kind: str) -> tuple[str, dict[str, str
 
 
 @pytest.mark.parametrize(
-    "kind", ["recommendations", "catalogue", "protocol versions", "revisions", "treatments"]
+    "kind",
+    ["recommendations", "catalogue", "protocol versions", "revisions", "treatments", "tokens"],
 )
 def test_every_growing_api_list_pages_to_every_row_once(
     client: TestClient, world: Any, kind: str

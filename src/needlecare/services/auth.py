@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from needlecare.services import ratelimit
 from needlecare.services.errors import Invalid, NotFound, Unauthorized
+from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
 from needlecare.services.passwords import (
     burn_time_like_a_verify,
     hash_password,
@@ -241,12 +243,22 @@ def _principal_from(uow: UnitOfWork, row: tuple[Any, ...] | None) -> Principal:
     return principal
 
 
-def list_tokens(uow: UnitOfWork, actor: Principal) -> list[ApiToken]:
+def token_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[ApiToken]:
+    """The actor's own tokens, oldest first, `limit` at a time after `after` (every login
+    through the API makes one, so the list grows)."""
     with uow.reading():
-        return list(
-            uow.session.scalars(
-                select(ApiToken).where(ApiToken.user_id == actor.user_id).order_by(ApiToken.id)
-            )
+        return keyset_page(
+            uow.session,
+            select(ApiToken).where(ApiToken.user_id == actor.user_id),
+            (ApiToken.id,),
+            after=after,
+            limit=limit,
         )
 
 

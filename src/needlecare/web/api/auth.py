@@ -18,6 +18,7 @@ from needlecare.web.api.schemas.accounts import (
 )
 from needlecare.web.deps import ApiActor, UowDep
 from needlecare.web.errors import error_response
+from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
 
 router = APIRouter(tags=["auth"])
 
@@ -56,10 +57,22 @@ def create_token(body: TokenCreate, uow: UowDep, request: Request) -> TokenIssue
     return TokenIssued.model_validate(issued)
 
 
-@router.get("/auth/tokens", response_model=list[TokenOut])
-def list_tokens(actor: ApiActor, uow: UowDep) -> list[TokenOut]:
-    """Your own tokens (without their secret)."""
-    return [TokenOut.model_validate(t) for t in auth.list_tokens(uow, actor)]
+@router.get(
+    "/auth/tokens", response_model=list[TokenOut], responses={200: {"headers": LINK_HEADER}}
+)
+def list_tokens(
+    actor: ApiActor,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[TokenOut]:
+    """Your own tokens (without their secret), oldest first, `limit` at a time
+    (`Link: rel="next"` while more follow)."""
+    page = auth.token_page(uow, actor, after=position(request, cursor), limit=limit)
+    link_next(request, response, page.after)
+    return [TokenOut.model_validate(t) for t in page.items]
 
 
 @router.delete("/auth/tokens/{token_id}", response_model=TokenOut)
