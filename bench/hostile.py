@@ -244,6 +244,12 @@ def attacks() -> dict[str, Attack]:
 
         return concurrently(20, attempt)
 
+    def register_probe(client: httpx.Client, _h: dict[str, str], _pid: int) -> list[int]:
+        # "Is this email taken?" asked 20 times from one address: 409 until the sign-up
+        # limit (10 an hour per address, set_up's sign-up included), then 429.
+        body = {"email": "bench@example.org", "password": PASSWORD, "display_name": "Probe"}
+        return [client.post(f"{API}/register", json=body).status_code for _ in range(20)]
+
     return {
         "scan-bomb": lambda c, h, p: [upload(c, h, p, scan_bomb)],
         "scan-bomb-x4": lambda c, h, p: concurrently(4, lambda: upload(c, h, p, scan_bomb)),
@@ -257,6 +263,7 @@ def attacks() -> dict[str, Attack]:
         "json-50mb-auth-register": chunked_json,
         "odd-ids-nul-surrogate": odd_ids,
         "login-flood-x20": login_flood,
+        "register-probe-x20": register_probe,
     }
 
 
