@@ -45,7 +45,7 @@ def free_port() -> int:
 
 def seed(factory, patients: int) -> None:  # type: ignore[no-untyped-def]
     with UnitOfWork(factory) as uow:
-        clinic = Clinic(name="Bench Clinic")
+        clinic = Clinic(name="Bench Clinic", timezone="Europe/London")
         uow.session.add(clinic)
         uow.flush()
         uow.session.add(
@@ -54,7 +54,6 @@ def seed(factory, patients: int) -> None:  # type: ignore[no-untyped-def]
                 enabled=True,
                 day_offsets=[1, 2, 3],
                 local_time="09:00",
-                timezone="Europe/London",
                 grace_hours=24,
             )
         )

@@ -28,7 +28,7 @@ from needlecare.storage.models import (
     ApiToken,
     AuditEntry,
     Checkin,
-    ClinicReminderSettings,
+    Clinic,
     PatientReminderSettings,
     Treatment,
     User,
@@ -283,14 +283,7 @@ def _set_zones(
                 PatientReminderSettings(patient_id=world.patients["pat"], timezone=patient_zone)
             )
         if clinic_zone is not None:
-            uow.session.add(
-                ClinicReminderSettings(
-                    clinic_id=world.alder_id,
-                    day_offsets=[1],
-                    local_time="09:00",
-                    timezone=clinic_zone,
-                )
-            )
+            uow.session.get_one(Clinic, world.alder_id).timezone = clinic_zone
         for name in ("pat", "quinn"):
             uow.session.get_one(Treatment, world.treatments[name]).treatment_date = date(2026, 3, 8)
         uow.commit()

@@ -3,6 +3,7 @@ zone: staff see their clinic's, a patient their own, else their clinic's, else U
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
@@ -10,8 +11,8 @@ from sqlalchemy import select
 
 from api.api_helpers import session_cookie
 from conftest import SECRET, World
-from needlecare.services import auth, messages, notifications
-from needlecare.storage.models import ClinicReminderSettings
+from needlecare.services import auth, clinic_settings, messages, notifications
+from needlecare.storage.models import Clinic, ClinicReminderSettings
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.pages.timezones import format_local
 
@@ -32,15 +33,16 @@ def test_format_local_uses_the_zone_and_its_abbreviation() -> None:
 def test_the_clinic_sets_its_zone(client: TestClient, uow: UnitOfWork, world: World) -> None:
     headers = world.alice.headers
     current = client.get(SETTINGS, headers=headers).json()
-    assert current["timezone"] == "UTC"  # no reminder row yet: the default
+    assert current["timezone"] == "UTC"  # none set yet: the default
     saved = client.put(SETTINGS, json={**current, "timezone": "Asia/Tokyo"}, headers=headers)
     assert saved.status_code == 200 and saved.json()["timezone"] == "Asia/Tokyo"
     with uow.reading():
-        row = uow.session.scalar(
+        # The clinic's own column: the reminder schedule is not where a clinic keeps its clock.
+        assert uow.session.get_one(Clinic, world.alder_id).timezone == "Asia/Tokyo"
+        reminders = uow.session.scalar(
             select(ClinicReminderSettings).where(ClinicReminderSettings.clinic_id == world.alder_id)
         )
-        assert row is not None and row.timezone == "Asia/Tokyo"
-        assert row.local_time == "09:00" and row.enabled  # the reminder defaults, unchanged
+        assert reminders is None  # no schedule row written: the defaults still apply
     # Absent: unchanged (an older client keeps the zone); unknown: a clear 422.
     body = {k: v for k, v in current.items() if k != "timezone"}
     assert client.put(SETTINGS, json=body, headers=headers).json()["timezone"] == "Asia/Tokyo"
@@ -53,9 +55,8 @@ def test_pages_show_times_in_the_viewers_zone(
     client: TestClient, uow: UnitOfWork, world: World
 ) -> None:
     alice = auth.principal_for_token(uow, world.alice.token)
-    notifications.set_clinic_schedule(
-        uow, alice, day_offsets=[1], local_time="09:00", timezone="Asia/Tokyo"
-    )
+    current = clinic_settings.get_settings(uow, alice)
+    clinic_settings.update_settings(uow, alice, replace(current, timezone="Asia/Tokyo"))
     bob = auth.principal_for_token(uow, world.bob.token)
     messages.send_to_patient(uow, bob, world.patients["pat"], "Please send a photo tomorrow")
     client.cookies.update(session_cookie(SECRET, {"uid": world.bob.user_id, "gen": 0}))

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from needlecare.services import clock, exports
-from needlecare.storage.models import ClinicReminderSettings, PatientReminderSettings, Treatment
+from needlecare.storage.models import Clinic, PatientReminderSettings, Treatment
 from needlecare.storage.uow import UnitOfWork
 
 API = "/api/v1"
@@ -90,11 +90,7 @@ def _patient_zone(uow: UnitOfWork, patient_id: int, zone: str | None) -> None:
 
 def _clinic_zone(uow: UnitOfWork, clinic_id: int, zone: str) -> None:
     with uow:
-        uow.session.add(
-            ClinicReminderSettings(
-                clinic_id=clinic_id, day_offsets=[1], local_time="09:00", timezone=zone
-            )
-        )
+        uow.session.get_one(Clinic, clinic_id).timezone = zone
         uow.commit()
 
 

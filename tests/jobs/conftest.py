@@ -27,6 +27,7 @@ from needlecare.jobs.settings import JobsSettings
 from needlecare.jobs.worker import Worker
 from needlecare.storage.enums import Device
 from needlecare.storage.models import (
+    Clinic,
     ClinicReminderSettings,
     OutboxMessage,
     Patient,
@@ -208,10 +209,10 @@ def set_clinic_plan(
                 enabled=True,
                 day_offsets=offsets,
                 local_time=local_time,
-                timezone=timezone,
                 grace_hours=grace_hours,
             )
         )
+        uow.session.get_one(Clinic, clinic_id).timezone = timezone  # the clinic's own clock
         uow.commit()
 
 

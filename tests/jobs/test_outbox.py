@@ -34,7 +34,6 @@ def quiet(clinic, factory: sessionmaker[Session]):
                     enabled=False,
                     day_offsets=[1],
                     local_time="09:00",
-                    timezone="UTC",
                     grace_hours=24,
                 )
             )

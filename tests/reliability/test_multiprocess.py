@@ -97,7 +97,7 @@ def _seed(uow: UnitOfWork) -> World:
         uow.session.add(
             ClinicReminderSettings(
                 clinic_id=clinic.id, enabled=True, day_offsets=[1, 2],
-                local_time=due.strftime("%H:%M"), timezone="UTC", grace_hours=24,
+                local_time=due.strftime("%H:%M"), grace_hours=24,
             )
         )  # fmt: skip
         for index in range(PATIENTS):

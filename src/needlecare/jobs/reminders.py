@@ -23,6 +23,7 @@ from needlecare.services.notifications import clinic_staff, enqueue, insert_once
 from needlecare.services.treatment_in_force import superseded
 from needlecare.storage.models import (
     Checkin,
+    Clinic,
     ClinicReminderSettings,
     Patient,
     PatientReminderSettings,
@@ -70,29 +71,30 @@ def _candidates(
     clinics = {row.clinic_id: row for row in session.scalars(select(ClinicReminderSettings))}
     # Only a patient's treatment in force is followed.
     due = session.execute(
-        select(Treatment, Patient.clinic_id, superseded())
+        select(Treatment, Patient.clinic_id, Clinic.timezone, superseded())
         .join(Patient, Patient.id == Treatment.patient_id)
+        .outerjoin(Clinic, Clinic.id == Patient.clinic_id)
         .where(Treatment.schedule_next_at <= now)
     ).all()
-    seen = {t.id: t.schedule_next_at for t, _, _ in due}
-    parked: dict[int, datetime | None] = {t.id: None for t, _, old in due if old}
-    rows = [(t, clinic_id) for t, clinic_id, old in due if not old]
+    seen = {t.id: t.schedule_next_at for t, _, _, _ in due}
+    parked: dict[int, datetime | None] = {t.id: None for t, _, _, old in due if old}
+    rows = [(t, clinic_id, zone) for t, clinic_id, zone, old in due if not old]
     patients = {
         row.patient_id: row
         for row in session.scalars(
             select(PatientReminderSettings).where(
-                PatientReminderSettings.patient_id.in_({t.patient_id for t, _ in rows})
+                PatientReminderSettings.patient_id.in_({t.patient_id for t, _, _ in rows})
             )
         )
     }
     found: list[_Candidate] = []
-    for treatment, clinic_id in rows:
+    for treatment, clinic_id, clinic_zone in rows:
         clinic_settings = clinics.get(clinic_id) if clinic_id is not None else None
         if clinic_settings is not None and not clinic_settings.enabled:
             parked[treatment.id] = now + REVISIT  # settings changes wake it sooner
             continue
         try:
-            plan = plan_from(clinic_settings, patients.get(treatment.patient_id))
+            plan = plan_from(clinic_settings, patients.get(treatment.patient_id), clinic_zone)
         except schedule.ScheduleInvalid as exc:
             log.warning("treatment %s: reminder settings unusable: %s", treatment.id, exc)
             parked[treatment.id] = now + REVISIT

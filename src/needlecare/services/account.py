@@ -43,7 +43,7 @@ def _current_treatment(session: Session, patient_id: int) -> Treatment | None:
 def _settings(session: Session, patient: Patient) -> ReminderSettings:
     own = session.get(PatientReminderSettings, patient.id)
     clinic = session.get(ClinicReminderSettings, patient.clinic_id)
-    plan = plan_from(clinic, own)
+    plan = plan_from(clinic, own)  # the time only: no zone needed
     treatment = _current_treatment(session, patient.id)
     paused = treatment is not None and session.get(ReminderPause, treatment.id) is not None
     return ReminderSettings(

@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 
 from needlecare.jobs import schedule
 from needlecare.knowledge.emergency import EmergencyNumber, emergency_number, emergency_numbers
-from needlecare.services import audit
+from needlecare.services import audit, schedule_wake
 from needlecare.services.errors import FieldError, Invalid, NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_admin, require_staff
-from needlecare.storage.models import Clinic, ClinicReminderSettings
+from needlecare.storage.models import Clinic
 from needlecare.storage.uow import UnitOfWork
 
 DEFAULT_ACK_MINUTES = 30
@@ -55,7 +55,8 @@ class ClinicSettings:
     hours: str = ""
     country: str = ""
     urgent_ack_minutes: int = DEFAULT_ACK_MINUTES
-    # IANA name: times on the clinic's pages and its reminders' clock. None: unchanged.
+    # IANA name (clinic.timezone): times on the clinic's pages, and the reminders' clock of
+    # its patients who set no zone of their own. None: unchanged.
     timezone: str | None = None
 
 
@@ -92,24 +93,8 @@ def get_settings(uow: UnitOfWork, actor: Principal) -> ClinicSettings:
             hours=clinic.hours or "",
             country=clinic.country or "",
             urgent_ack_minutes=clinic.urgent_ack_minutes,
-            timezone=_zone_row(uow, clinic_id).timezone,
+            timezone=clinic.timezone or schedule.DEFAULT_TIMEZONE,
         )
-
-
-def _zone_row(uow: UnitOfWork, clinic_id: int) -> ClinicReminderSettings:
-    """The clinic's zone lives with its reminder schedule (one zone for the reminders' clock
-    and the pages); a clinic without that row uses the defaults, UTC included."""
-    row = uow.session.get(ClinicReminderSettings, clinic_id)
-    if row is None:
-        row = ClinicReminderSettings(
-            clinic_id=clinic_id,
-            enabled=True,
-            day_offsets=list(schedule.DEFAULT_DAY_OFFSETS),
-            local_time=schedule.DEFAULT_LOCAL_TIME.strftime("%H:%M"),
-            timezone=schedule.DEFAULT_TIMEZONE,
-            grace_hours=int(schedule.DEFAULT_GRACE.total_seconds() // 3600),
-        )
-    return row
 
 
 def _validated(data: ClinicSettings) -> ClinicSettings:
@@ -159,11 +144,11 @@ def update_settings(uow: UnitOfWork, actor: Principal, data: ClinicSettings) -> 
         clinic.hours = clean.hours or None
         clinic.country = clean.country or None
         clinic.urgent_ack_minutes = clean.urgent_ack_minutes
-        zone = _zone_row(uow, clinic_id)
-        if clean.timezone is not None:
-            zone.timezone = clean.timezone
-            uow.session.add(zone)
-        clean = replace(clean, timezone=zone.timezone)  # what is in force now
+        if clean.timezone is not None and clean.timezone != clinic.timezone:
+            clinic.timezone = clean.timezone
+            # Its patients' reminders move with the clinic's clock (those without their own).
+            schedule_wake.wake_clinic(uow.session, clinic_id)
+        clean = replace(clean, timezone=clinic.timezone or schedule.DEFAULT_TIMEZONE)
         audit.record(uow.session, actor, "clinic.update", "clinic", clinic_id, clinic_id=clinic_id)
         uow.commit()
     return clean

@@ -2,8 +2,9 @@
 
 A patient in Los Angeles who checks in at 18:00 (02:00 UTC the next day) is still on today's
 timeline day, product verdict and aftercare dates. Their zone is the one reminders use
-(`notifications.plan_from`): the patient's own setting, else their clinic's reminder zone,
-else UTC. `local_date` and `local_today` are pure; `patient_zones` reads the chain.
+(`notifications.plan_from`): the patient's own setting, else their clinic's zone
+(`clinic.timezone`), else UTC. `local_date` and `local_today` are pure; `patient_zones`
+reads the chain.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from needlecare.jobs.schedule import ScheduleInvalid, parse_timezone
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
 from needlecare.storage.base import utcnow
-from needlecare.storage.models import ClinicReminderSettings, PatientReminderSettings
+from needlecare.storage.models import Clinic, PatientReminderSettings
 from needlecare.storage.uow import UnitOfWork
 
 Zones = tuple[str | None, ...]
@@ -49,16 +50,10 @@ def local_today(now: datetime, *zones: str | None) -> date:
 
 
 def clinic_zones(session: Session, clinic_id: int | None) -> Zones:
-    """(the clinic's reminder zone,): for clinic-wide dates such as a clinic export."""
+    """(the clinic's zone,): for clinic-wide dates such as a clinic export."""
     if clinic_id is None:
         return (None,)
-    return (
-        session.scalar(
-            select(ClinicReminderSettings.timezone).where(
-                ClinicReminderSettings.clinic_id == clinic_id
-            )
-        ),
-    )
+    return (session.scalar(select(Clinic.timezone).where(Clinic.id == clinic_id)),)
 
 
 def patient_zone_of(patient_id: Any) -> ScalarSelect[str | None]:
@@ -71,16 +66,12 @@ def patient_zone_of(patient_id: Any) -> ScalarSelect[str | None]:
 
 
 def clinic_zone_of(clinic_id: Any) -> ScalarSelect[str | None]:
-    """The clinic's reminder zone, as a subquery (a value or a column to correlate)."""
-    return (
-        select(ClinicReminderSettings.timezone)
-        .where(ClinicReminderSettings.clinic_id == clinic_id)
-        .scalar_subquery()
-    )
+    """The clinic's zone, as a subquery (a value or a column to correlate)."""
+    return select(Clinic.timezone).where(Clinic.id == clinic_id).scalar_subquery()
 
 
 def patient_zones(session: Session, patient_id: int, clinic_id: int | None) -> Zones:
-    """(the patient's zone, their clinic's reminder zone): the chain `local_today` walks.
+    """(the patient's zone, their clinic's zone): the chain `local_today` walks.
     One round trip (a check-in or an upload pays for it on every request)."""
     row = session.execute(select(patient_zone_of(patient_id), clinic_zone_of(clinic_id))).one()
     return (row[0], row[1])

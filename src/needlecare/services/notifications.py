@@ -6,7 +6,7 @@ signed link, and a clinic's reminder schedule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -200,17 +200,21 @@ def set_reminders_paused(
 
 
 def plan_from(
-    clinic: ClinicReminderSettings | None, patient: PatientReminderSettings | None
+    clinic: ClinicReminderSettings | None,
+    patient: PatientReminderSettings | None,
+    clinic_zone: str | None = None,
 ) -> schedule.ReminderPlan:
-    """The patient's own zone/time win over the clinic's; the clinic's over the defaults."""
+    """The patient's own zone/time win over the clinic's; the clinic's over the defaults.
+    `clinic_zone`: the clinic's own zone (clinic.timezone), which is not a reminder setting."""
     plan = schedule.ReminderPlan()
     if clinic is not None:
         plan = schedule.ReminderPlan(
             day_offsets=schedule.parse_day_offsets(clinic.day_offsets),
             local_time=schedule.parse_local_time(clinic.local_time),
-            timezone=clinic.timezone,
             grace=schedule.parse_grace_hours(clinic.grace_hours),
         )
+    if clinic_zone:
+        plan = replace(plan, timezone=clinic_zone)
     if patient is not None:
         plan = schedule.ReminderPlan(
             day_offsets=plan.day_offsets,
@@ -233,16 +237,15 @@ def set_clinic_schedule(
     *,
     day_offsets: list[int],
     local_time: str,
-    timezone: str,
     grace_hours: int = 24,
     enabled: bool = True,
 ) -> ClinicReminderSettings:
-    """A clinic admin sets when reminders go out and how long before a miss is reported."""
+    """A clinic admin sets when reminders go out and how long before a miss is reported
+    (on the clinic's clock: its zone is a clinic setting, services.clinic_settings)."""
     clinic_id = require_admin(actor)
     checks: list[tuple[str, Any]] = [
         ("day_offsets", lambda: schedule.parse_day_offsets(day_offsets)),
         ("local_time", lambda: schedule.parse_local_time(local_time)),
-        ("timezone", lambda: schedule.parse_timezone(timezone)),
         ("grace_hours", lambda: schedule.parse_grace_hours(grace_hours)),
     ]
     for name, check in checks:
@@ -256,7 +259,7 @@ def set_clinic_schedule(
             row = ClinicReminderSettings(clinic_id=clinic_id)
             uow.session.add(row)
         row.day_offsets = list(schedule.parse_day_offsets(day_offsets))
-        row.local_time, row.timezone = local_time, timezone
+        row.local_time = local_time
         row.grace_hours, row.enabled = grace_hours, enabled
         schedule_wake.wake_clinic(uow.session, clinic_id)
         audit.record(

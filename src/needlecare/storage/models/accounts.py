@@ -30,6 +30,9 @@ class Clinic(Base):
     urgent_ack_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     # The SHA-256 of the logo's PNG (clinic_logo), or NULL: pages link /clinic/logo?v=<it>.
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    # IANA name (Europe/London): the clinic's clock for its pages and its patients' reminders
+    # when a patient set none of their own. NULL: UTC.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class ClinicLogo(Base):

@@ -120,7 +120,7 @@ class ClinicReminderSettings(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     day_offsets: Mapped[list[int]] = mapped_column(JSONDocument)
     local_time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
-    timezone: Mapped[str] = mapped_column(String(64))  # IANA name, e.g. Europe/London
+    # The zone is the clinic's own (clinic.timezone), not a reminder setting.
     grace_hours: Mapped[int] = mapped_column(default=24)
 
 
