@@ -1,17 +1,24 @@
 """Clinic pages' long lists end in a "more" link that carries on from the last row
-(issue 20): the alert queue."""
+(issue 20): the alert queue, and the patient page's check-ins, messages and notes."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from needlecare.services import alert_queue
+from needlecare.services import alert_queue, checkins, messages, notes
+from needlecare.services.auth import principal_for
+from needlecare.services.checkins import CheckinCreate
+from needlecare.services.principal import Principal
 from needlecare.storage.enums import Device
-from needlecare.storage.models import Patient, Treatment
+from needlecare.storage.models import Patient, Treatment, User
 from needlecare.storage.models.jobs import EventKind, EventOutcome, ReminderEvent
+from needlecare.storage.uow import UnitOfWork
+from needlecare.web.pages import clinic as clinic_pages
 
 from .conftest import login
 from .seed import World
@@ -52,3 +59,60 @@ def test_the_alert_queue_shows_a_page_and_a_more_link(client: TestClient, world:
     rest = re.findall(r">(Missed \d{3})</a>", second.text)
     assert rest == [f"Missed {i:03d}" for i in range(alert_queue.QUEUE_PAGE, n)]
     assert client.get("/clinic/alerts?cursor=forged").status_code == 422
+
+
+def _principal(client: TestClient, email: str) -> Principal:
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        user = session.scalars(select(User).where(User.email == email)).one()
+        return principal_for(session, user)
+
+
+def _walk(client: TestClient, url: str, param: str, pattern: str) -> list[str]:
+    """Every item of one list of the patient page, following its "more" links."""
+    found: list[str] = []
+    more = re.compile(rf'href="(/clinic/patients/\d+\?[^"#]+)#{param}-heading"')
+    while url:
+        page = client.get(url)
+        assert page.status_code == 200, page.text[:500]
+        found += re.findall(pattern, page.text)
+        link = more.search(page.text)
+        url = link.group(1).replace("&amp;", "&") if link else ""
+    return found
+
+
+def test_the_patient_pages_lists_end_in_more_links(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clinic_pages, "PATIENT_CHECKINS", 2)
+    monkeypatch.setattr(clinic_pages, "PATIENT_MESSAGES", 2)
+    monkeypatch.setattr(clinic_pages, "PATIENT_NOTES", 2)
+    uow = UnitOfWork(client.app.state.session_factory)  # type: ignore[attr-defined]
+    admin = _principal(client, world.admin_a)
+    paula = _principal(client, world.patient_a)
+    pid = world.patient_a_id
+    for n in range(5):
+        notes.add_note(uow, admin, pid, f"Note number {n}")
+        messages.send_to_patient(uow, admin, pid, f"Message number {n}")
+        checkins.submit_checkin(
+            uow, paula, pid, CheckinCreate(symptoms={"redness": n % 3}),
+            now=datetime.now(UTC) - timedelta(hours=10 - n),
+        )  # fmt: skip
+    login(client, world.admin_a)
+    url = f"/clinic/patients/{pid}"
+    first = client.get(url)
+    assert first.status_code == 200
+    # Newest first, each list on its own cursor; every row once.
+    assert _walk(client, url, "notes", r"<p>(Note number \d)</p>") == [
+        f"Note number {n}" for n in (4, 3, 2, 1, 0)
+    ]
+    seen = _walk(client, url, "messages", r'<p class="body">(Message number \d)</p>')
+    assert sorted(seen) == [f"Message number {n}" for n in range(5)] and len(seen) == 5
+    days = _walk(client, url, "checkins", r'/checkins/(\d+)">')
+    assert len(days) == len(set(days)) == 5
+    # A page further down one list keeps the others where they were.
+    older = re.search(r'href="(/clinic/patients/\d+\?notes=[^"#]+)#notes-heading', first.text)
+    assert older is not None
+    page = client.get(older.group(1))
+    assert "Back to the newest notes" in page.text and "Note number 4" not in page.text
+    assert "Message number 4" in page.text
+    assert client.get(f"{url}?notes=forged").status_code == 422

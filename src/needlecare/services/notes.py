@@ -72,8 +72,10 @@ def note_page(
     *,
     after: Sequence[Any] | None = None,
     limit: int = DEFAULT_LIMIT,
+    newest_first: bool = False,
 ) -> Page[ClinicalNote]:
-    """A patient's notes, oldest first, `limit` at a time after `after` (staff only)."""
+    """A patient's notes, oldest first (or newest first), `limit` at a time after `after`
+    (staff only)."""
     require_staff(actor)
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
@@ -83,6 +85,7 @@ def note_page(
             (ClinicalNote.id,),
             after=after,
             limit=limit,
+            descending=newest_first,
         )
         audit.record_for_patient(uow.session, actor, "note.list", "patient", patient.id, patient)
         uow.commit()

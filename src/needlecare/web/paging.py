@@ -5,6 +5,7 @@ an RFC 8288 `Link: <...>; rel="next"` header whose URL carries the next signed c
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Query, Request, Response
 
@@ -45,3 +46,15 @@ def link_next(request: Request, response: Response, after: tuple[Any, ...] | Non
     url = next_url(request, after)
     if url is not None:
         response.headers["Link"] = f'<{url}>; rel="next"'
+
+
+def more_path(
+    request: Request, path: str, param: str, after: tuple[Any, ...] | None, keep: dict[str, Any]
+) -> str | None:
+    """A "more" link for one of several lists on the page at `path`: the next cursor of
+    that list in its own parameter, the other lists' cursors (`keep`) as they are."""
+    if after is None:
+        return None
+    token = encode_cursor(request.app.state.settings.secret_key, after)
+    query = {k: v for k, v in keep.items() if v is not None} | {param: token}
+    return f"{path}?{urlencode(query)}"

@@ -39,7 +39,7 @@ from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.shelf import shelf_view
 from needlecare.web.pages.treatment_views import checkin_groups
 from needlecare.web.pages.vocab import ROMAN
-from needlecare.web.paging import Cursor, next_path, position
+from needlecare.web.paging import Cursor, more_path, next_path, position
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
 
@@ -54,6 +54,10 @@ ROSTER_SHOWS = [
     {"value": "missed", "label": "Missed a check-in"},
 ]
 ROSTER_PAGE = 100
+# The patient page's lists: the newest rows of each, older ones through its "more" link.
+PATIENT_CHECKINS = 100
+PATIENT_MESSAGES = 50
+PATIENT_NOTES = 20
 
 
 @router.get("/patients")
@@ -125,7 +129,25 @@ def _patient_page(
         timeline = treatments.get_timeline(uow, viewer, patient_id, latest.id)
         day = timeline.get("today")
         entry = next((d for d in timeline.get("days", []) if d.get("day") == day), None)
-    rows = list(checkins.list_checkins(uow, viewer, patient_id))
+    # Each list: its newest rows, and a "more" link with its own cursor (older rows).
+    here = f"/clinic/patients/{patient.id}"
+    cursors = {name: request.query_params.get(name) for name in ("checkins", "messages", "notes")}
+    for name, value in cursors.items():
+        if value is not None and len(value) > 500:
+            raise Invalid.field(f"query.{name}", "this cursor is not valid")
+    checkin_page = checkins.checkin_page(
+        uow, viewer, patient_id, after=position(request, cursors["checkins"]),
+        limit=PATIENT_CHECKINS, newest_first=True,
+    )  # fmt: skip
+    rows = list(reversed(checkin_page.items))  # oldest first, as charts and groups read them
+    note_page = notes.note_page(
+        uow, viewer, patient_id, after=position(request, cursors["notes"]),
+        limit=PATIENT_NOTES, newest_first=True,
+    )  # fmt: skip
+    thread = messages.thread_page(
+        uow, viewer, patient_id, after=position(request, cursors["messages"]),
+        limit=PATIENT_MESSAGES, newest_first=True,
+    )  # fmt: skip
     context = {
         "title": patient.display_name,
         "patient": {
@@ -141,19 +163,27 @@ def _patient_page(
         "treatment": treatment_view(latest) if latest else None,
         "entry": entry,
         "day": day,
-        "last_level": rows[-1].level.value if rows else None,
-        "charts": charts_for(
+        "last_level": (rows[-1].level.value if rows else None)
+        if not cursors["checkins"]
+        else (patient.last_level.value if patient.last_level else None),
+        # The current treatment's chart: its check-ins are the newest (first page only).
+        "charts": []
+        if cursors["checkins"]
+        else charts_for(
             [c for c in rows if latest is not None and c.treatment_id == latest.id],
             prefix=f"patient-{patient.id}",
         ),
         "checkin_groups": checkin_groups(
             rows, treatment_rows, lambda c: f"/clinic/patients/{patient.id}/checkins/{c.id}"
         ),
+        "more": {
+            "checkins": more_path(request, here, "checkins", checkin_page.after, cursors),
+            "messages": more_path(request, here, "messages", thread.after, cursors),
+            "notes": more_path(request, here, "notes", note_page.after, cursors),
+        },
+        "continued": {name: value is not None for name, value in cursors.items()},
         **treatments_context(treatment_rows),
-        "notes": [
-            {"body": n.body, "created_at": n.created_at}
-            for n in reversed(notes.list_notes(uow, viewer, patient_id))
-        ],
+        "notes": [{"body": n.body, "created_at": n.created_at} for n in note_page.items],
         "recommendations": list(notes.list_recommendations(uow, viewer, patient_id)),
         "shelf": shelf_view(shelf.get_shelf(uow, viewer, patient_id)),  # audited shelf.read
         "catalogue_options": [{"value": "", "label": "None: type it below"}]
@@ -167,7 +197,7 @@ def _patient_page(
         "rec_check": rec_check,
         "invite_link": invite_link,
         "downloads": DOWNLOADS,
-        "thread": message_rows(messages.thread(uow, viewer, patient_id)),
+        "thread": message_rows(list(reversed(thread.items))),  # oldest first, as it reads
         "reply_action": f"/clinic/patients/{patient_id}/messages",
         "reply_label": "Write to the patient",
         "reply_body": "",
