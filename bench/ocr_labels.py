@@ -176,22 +176,24 @@ def render_label(text: str, level: Level, rng: random.Random) -> bytes:
 
 
 def _wrap(text: str, font: LabelFont, width: int) -> list[str]:
-    """Lines that fit the panel: breaks at spaces and, as CJK typesetting does, after a CJK
-    separator (else "Extract、Niacinamide、Madecassoside、..." ran off the panel's edge)."""
+    """Lines that fit the panel: the label's own line breaks kept (a Drug Facts panel prints
+    "Questions?" on its own line), then breaks at spaces and, as CJK typesetting does, after a
+    CJK separator (else "Extract、Niacinamide、Madecassoside、..." ran off the panel's edge)."""
     lines: list[str] = []
-    current = ""
-    for word in text.split():
-        pieces = re.findall(rf"[^{CJK_BREAKS}]*[{CJK_BREAKS}]|[^{CJK_BREAKS}]+", word)
-        for index, piece in enumerate(pieces):
-            glue = " " if index == 0 else ""
-            candidate = f"{current}{glue}{piece}" if current else piece
-            if current and font.getlength(candidate) > width:
-                lines.append(current)
-                current = piece
-            else:
-                current = candidate
-    if current:
-        lines.append(current)
+    for paragraph in text.split("\n"):
+        current = ""
+        for word in paragraph.split():
+            pieces = re.findall(rf"[^{CJK_BREAKS}]*[{CJK_BREAKS}]|[^{CJK_BREAKS}]+", word)
+            for index, piece in enumerate(pieces):
+                glue = " " if index == 0 else ""
+                candidate = f"{current}{glue}{piece}" if current else piece
+                if current and font.getlength(candidate) > width:
+                    lines.append(current)
+                    current = piece
+                else:
+                    current = candidate
+        if current:
+            lines.append(current)
     return lines
 
 

@@ -66,3 +66,9 @@ def test_a_lone_hyphen_among_japanese_middle_dots_is_a_middle_dot() -> None:
     words = _line("水・BG・Water", "-", "Butylene", "Glycol", "-", "Glycerin")
     assert _text(words) == "水・BG・Water ・ Butylene Glycol ・ Glycerin"
     assert _text(_line("Aqua", "-", "Glycerin")) == "Aqua - Glycerin"
+
+
+def test_in_a_japanese_reading_a_hyphen_glued_to_a_name_is_a_middle_dot() -> None:
+    words = _line("水", "/", "Water", "-", "Butylene", "Glycol", "-Glycerin")
+    assert _text(words) == "水 / Water ・ Butylene Glycol ・ Glycerin"
+    assert _text(_line("Aqua", "-Glycerin")) == "Aqua -Glycerin"  # no Japanese: as read

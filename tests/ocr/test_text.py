@@ -71,3 +71,16 @@ def test_tsv_rows_other_than_words_and_empty_words_are_skipped() -> None:
         ("Aqua,", 0.915, (1, 1, 1)),
         ("Glycerin", 0.0, (1, 1, 2)),
     ]
+
+
+def test_a_letter_bullet_at_a_line_end_is_a_bullet_too() -> None:
+    text = _text(_lines("TRIGLYCERIDE • CETEARETH-20 e", "CERAMIDE NP • CERAMIDE AP e¢ CARBOMER"))
+    assert text == "TRIGLYCERIDE • CETEARETH-20 • CERAMIDE NP • CERAMIDE AP • CARBOMER"
+    names = [i["name"] for i in check_label(text)["ingredients"]]
+    assert names[1:4] == ["CETEARETH-20", "CERAMIDE NP", "CERAMIDE AP"]
+
+
+def test_a_line_before_a_capitalised_word_stays_a_line_of_its_own() -> None:
+    text = _text(_lines("glycerin, polysorbate 20, sodium hydroxide", "Questions? 1-800-000-0000"))
+    assert text == "glycerin, polysorbate 20, sodium hydroxide\nQuestions? 1-800-000-0000"
+    assert "SODIUM HYDROXIDE" in [i["name"] for i in check_label(text)["ingredients"]]

@@ -15,6 +15,7 @@ _BULLET_MARKS = "*»«°+·•®¢‘’"
 # A small bullet between two names is also read as a lone letter ("Glycerin e Squalane"); no
 # ingredient name is one of these letters, so between two capitalised words it is a bullet.
 _BULLET_LETTERS = frozenset({"e", "o", "c"})
+_MARKED_LETTER = re.compile(r"[eoc][*»«°+·•®©¢‘’]{1,2}|[*»«°+·•®©¢‘’]{1,2}[eoc]")
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,11 @@ def _text(words: list[Word]) -> str:
             lines.append([])
             previous = word.line
         lines[-1].append(_repair(word.text))
-    lines = [_letter_bullets(line) for line in lines]
-    if any("・" in word for line in lines for word in line):
-        # A Japanese list: its middle dot is read as a lone hyphen in places, which the parser
-        # (rightly) does not take for a separator among "・"s.
-        lines = [["・" if word == "-" else word for word in line] for line in lines]
+    lines = _letter_bullets(lines)
+    if any("・" in word or _KANA_HAN.search(word) for line in lines for word in line):
+        # A Japanese list: its middle dot is read as a hyphen in places ("Glycol - Glycerin",
+        # "Glycol -Glycerin"), which the parser (rightly) does not take for a separator.
+        lines = [[_middle_dot(word) for word in line] for line in lines]
     if sum(line.count("•") for line in lines) >= 3:
         # A bullet list: a bullet read stuck to a name ('EDTA*', '‘CERAMIDE') is a bullet too.
         lines = [[_split_stuck_bullet(word) for word in line] for line in lines]
@@ -134,15 +135,15 @@ def _join(line: list[str]) -> str:
 def _line_break(last: str, first: str) -> str:
     """How to join two printed lines.
 
-    "Ceteareth-" continues on the next line. Between two capitalised words ("Lactylate" /
-    "Sodium") the line end may be the only separator the engine saw (a bullet too small to
-    read), so it stays a line end: the parser splits there when both halves are names. Inside a
-    sentence ("sulfates and" / "mineral oil.") it is a space, so the parser sees the sentence
-    whole.
+    "Ceteareth-" continues on the next line. Before a capitalised word ("Lactylate" /
+    "Sodium", "sodium hydroxide" / "Questions?") the line end may be the only separator the
+    engine saw (a bullet too small to read, a new section), so it stays a line end: the parser
+    splits there when both halves are names. Inside a sentence ("sulfates and" / "mineral
+    oil.") it is a space, so the parser sees the sentence whole.
     """
     if last.endswith("-"):
         return ""
-    if last[-1:].isalnum() and last[:1].isupper() and first[:1].isupper():
+    if last[-1:].isalnum() and first[:1].isupper():
         return "\n"
     return " "
 
@@ -161,16 +162,30 @@ def _repair(word: str) -> str:
     return word
 
 
-def _letter_bullets(line: list[str]) -> list[str]:
-    out = list(line)
-    for index in range(1, len(line) - 1):
-        if (
-            line[index] in _BULLET_LETTERS
-            and line[index - 1][:1].isupper()
-            and line[index + 1][:1].isupper()
-        ):
-            out[index] = "•"
+def _letter_bullets(lines: list[list[str]]) -> list[list[str]]:
+    """A small bullet read as a letter ("e", "o", "c", or one with a mark: "e¢") between two
+    capitalised words is a bullet, also at the end of a printed line (the next word is the
+    next line's first: "CETEARETH-20 e" / "CERAMIDE NP")."""
+    flat = [(number, index) for number, line in enumerate(lines) for index in range(len(line))]
+    out = [list(line) for line in lines]
+    for position in range(1, len(flat) - 1):
+        number, index = flat[position]
+        word = lines[number][index]
+        if not (word in _BULLET_LETTERS or _MARKED_LETTER.fullmatch(word)):
+            continue
+        before = lines[flat[position - 1][0]][flat[position - 1][1]]
+        after = lines[flat[position + 1][0]][flat[position + 1][1]]
+        if before[:1].isupper() and after[:1].isupper():
+            out[number][index] = "•"
     return out
+
+
+def _middle_dot(word: str) -> str:
+    if word == "-":
+        return "・"
+    if word.startswith("-") and word[1:2].isupper():
+        return f"・ {word[1:]}"
+    return word
 
 
 def _split_stuck_bullet(word: str) -> str:
