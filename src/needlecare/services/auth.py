@@ -115,18 +115,25 @@ def principal_for_user_id(
     """For session cookies: the user behind a stored id, if still active and (when given)
     the cookie's generation is still the login's: every earlier cookie has ended."""
     with uow.reading():
-        user = uow.session.get(User, user_id)
-        if user is None or not user.is_active:
-            raise Unauthorized("please log in again")
-        if session_generation is not None and user.session_generation != session_generation:
-            raise Unauthorized("your session has ended; please log in again")
-        principal = principal_for(uow.session, user)
-        last_seen = user.last_seen_at
-    _mark_seen(uow, user_id, last_seen)
+        principal, last_seen = principal_in(uow.session, user_id, session_generation)
+    mark_seen(uow, user_id, last_seen)
     return principal
 
 
-def _mark_seen(uow: UnitOfWork, user_id: int, last_seen: datetime | None) -> None:
+def principal_in(
+    session: Session, user_id: int, session_generation: int | None = None
+) -> tuple[Principal, datetime | None]:
+    """`principal_for_user_id`'s reads inside the caller's transaction: the principal and
+    when the user was last seen (for `mark_seen`, once the transaction has ended)."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("please log in again")
+    if session_generation is not None and user.session_generation != session_generation:
+        raise Unauthorized("your session has ended; please log in again")
+    return principal_for(session, user), user.last_seen_at
+
+
+def mark_seen(uow: UnitOfWork, user_id: int, last_seen: datetime | None) -> None:
     """The staff page's "last seen": one small write per login every LAST_USED_RESOLUTION
     at most, never one per request."""
     now = utcnow()

@@ -7,40 +7,38 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from needlecare.i18n import N_
-from needlecare.services import alert_queue, care_status
-from needlecare.services.errors import Forbidden
+from needlecare.services import clock
+from needlecare.services.errors import Forbidden, Unauthorized
 from needlecare.services.principal import Principal
-from needlecare.storage.uow import UnitOfWork
-from needlecare.web.deps import UowDep, optional_page_principal, page_principal
-from needlecare.web.security import require_csrf
+from needlecare.services.viewer import page_viewer
+from needlecare.web.deps import UowDep
+from needlecare.web.security import require_csrf, session_generation, session_user_id
 
 
-def _remember(request: Request, uow: UnitOfWork, principal: Principal | None) -> None:
-    # What the layout shows on every page: a patient's red-flag banner and the clinic's
-    # contact, or the staff's queue counts (the same numbers the queue and the API show).
-    request.state.viewer = principal
-    if principal is None:
-        return
-    if principal.is_patient:
-        request.state.care = care_status.patient_status(uow, principal)
-    elif principal.is_staff and principal.clinic_id is not None:
-        request.state.queue_counts = alert_queue.counts(uow, principal)
+def viewer(request: Request, uow: UowDep) -> Principal:
+    """The session's viewer (Unauthorized: the pages send the visitor to the login page),
+    remembered on the request with what the layout shows on every page: a patient's red-flag
+    banner and the clinic's contact, or the staff's queue counts (the same numbers the queue
+    and the API show), and the time zone of the page's times. One read-only unit of work."""
+    user_id = session_user_id(request)
+    if user_id is None:
+        raise Unauthorized("please log in")
+    seen = page_viewer(uow, user_id, session_generation(request))
+    request.state.viewer = seen.principal
+    request.state.time_zone = clock.zone_of(*seen.zones)
+    if seen.care is not None:
+        request.state.care = seen.care
+    if seen.queue_counts is not None:
+        request.state.queue_counts = seen.queue_counts
+    return seen.principal
 
 
-def viewer(
-    request: Request, uow: UowDep, principal: Annotated[Principal, Depends(page_principal)]
-) -> Principal:
-    _remember(request, uow, principal)
-    return principal
-
-
-def optional_viewer(
-    request: Request,
-    uow: UowDep,
-    principal: Annotated[Principal | None, Depends(optional_page_principal)],
-) -> Principal | None:
-    _remember(request, uow, principal)
-    return principal
+def optional_viewer(request: Request, uow: UowDep) -> Principal | None:
+    try:
+        return viewer(request, uow)
+    except Unauthorized:
+        request.state.viewer = None
+        return None
 
 
 def patient_viewer(principal: Annotated[Principal, Depends(viewer)]) -> Principal:

@@ -1,6 +1,6 @@
 """Times on pages in the viewer's time zone: a patient's own zone (else their clinic's), a
 staff member's clinic zone, else UTC (the same chain as services.clock). The `local_time`
-template filter reads the zone once per request, only on pages that show a time."""
+template filter takes the zone the page's viewer was read with (web.pages.deps)."""
 
 from __future__ import annotations
 
@@ -12,30 +12,13 @@ from fastapi import Request
 from jinja2 import pass_context
 
 from needlecare.i18n import SOURCE_LOCALE, current_locale, parse_locale
-from needlecare.services import clock
-from needlecare.services.principal import Principal
-from needlecare.storage.uow import UnitOfWork
 
 
 def viewer_zone(request: Request) -> tzinfo:
-    """The zone times are shown in for this request's viewer (cached on the request)."""
-    cached = getattr(request.state, "time_zone", None)
-    if isinstance(cached, tzinfo):
-        return cached
-    viewer = getattr(request.state, "viewer", None)
-    zone: tzinfo = UTC
-    if isinstance(viewer, Principal) and (
-        viewer.clinic_id is not None or viewer.patient_id is not None
-    ):
-        uow = UnitOfWork(request.app.state.session_factory)
-        with uow.reading():
-            if viewer.patient_id is not None:
-                names = clock.patient_zones(uow.session, viewer.patient_id, viewer.clinic_id)
-            else:
-                names = clock.clinic_zones(uow.session, viewer.clinic_id)
-        zone = clock.zone_of(*names)
-    request.state.time_zone = zone
-    return zone
+    """The zone times are shown in for this request's viewer: read with the viewer
+    (services.viewer, in the same unit of work); UTC for a visitor who is not logged in."""
+    zone = getattr(request.state, "time_zone", None)
+    return zone if isinstance(zone, tzinfo) else UTC
 
 
 # CLDR patterns: the reader's language names the day and month ("sáb 5 dic, 14:03").
