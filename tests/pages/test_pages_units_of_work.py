@@ -31,7 +31,7 @@ from .seed import World, seed_world
 EXPECTED: dict[str, dict[str, tuple[int, int, int]]] = {
     "/today": {"sqlite": (2, 15, 1), "postgresql": (2, 13, 1)},
     "/checkins/{id}": {"sqlite": (2, 11, 1), "postgresql": (2, 9, 1)},
-    "/clinic/alerts": {"sqlite": (2, 15, 1), "postgresql": (2, 13, 1)},
+    "/clinic/alerts": {"sqlite": (2, 14, 1), "postgresql": (2, 12, 1)},
 }
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from needlecare.services import audit, messages
 from needlecare.services.errors import Invalid, NotFound
@@ -181,27 +182,40 @@ def queue(
     """The clinic's queue, filtered; audited as one read of the alert list. Its size is the
     clinic's open work (unresolved alerts, the last week's missed check-ins), not its
     history: every read is by an index on the clinic's open rows."""
+    with uow:
+        rows = queue_in(uow, actor, filters, now=now, include_missed=include_missed)
+        uow.commit()
+    return rows
+
+
+def queue_in(
+    uow: UnitOfWork,
+    actor: Principal,
+    filters: QueueFilter | None = None,
+    *,
+    now: datetime | None = None,
+    include_missed: bool = True,
+) -> list[QueueRow]:
+    """`queue` inside the caller's unit of work (which commits its audit row)."""
     clinic_id = require_staff(actor)
     filters = filters or QueueFilter()
     now = now or utcnow()
-    with uow:
-        rows = _alert_rows(uow, clinic_id, now)
-        if include_missed and filters == QueueFilter():
-            rows += _missed_rows(uow, clinic_id, now, {row.patient_id for row in rows})
-        unread = dict(uow.session.execute(messages.unread_query(clinic_id)).all())
-        # Only the assignees' names (not every login of the clinic, its patients' included).
-        assignees = {row.assigned_to for row in rows if row.assigned_to}
-        names = dict(
-            uow.session.execute(
-                select(User.id, User.display_name).where(
-                    User.clinic_id == clinic_id, User.id.in_(assignees)
-                )
-            ).all()
-            if assignees
-            else []
-        )
-        audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
-        uow.commit()
+    rows = _alert_rows(uow, clinic_id, now)
+    if include_missed and filters == QueueFilter():
+        rows += _missed_rows(uow, clinic_id, now, {row.patient_id for row in rows})
+    unread = dict(uow.session.execute(messages.unread_query(clinic_id)).all())
+    # Only the assignees' names (not every login of the clinic, its patients' included).
+    assignees = {row.assigned_to for row in rows if row.assigned_to}
+    names = dict(
+        uow.session.execute(
+            select(User.id, User.display_name).where(
+                User.clinic_id == clinic_id, User.id.in_(assignees)
+            )
+        ).all()
+        if assignees
+        else []
+    )
+    audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
     for row in rows:
         row.unread_messages = int(unread.get(row.patient_id, 0))
         row.assignee_name = names.get(row.assigned_to) if row.assigned_to else None
@@ -224,10 +238,16 @@ def queue_page(
     """A page of the queue in its order (what needs attention first), from just after
     `after` (the last page's cursor): a row that moves ahead of the cursor meanwhile shows
     on the first page again, and none behind it is skipped or shown twice."""
+    return page_of(queue(uow, actor, filters, now=now), after, limit)
+
+
+def page_of(
+    rows: list[QueueRow], after: Sequence[Any] | None, limit: int = QUEUE_PAGE
+) -> Page[QueueRow]:
+    """The page of the queue's `rows` that follows `after` (see `queue_page`)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid.field("query.limit", f"limit must be from 1 to {MAX_LIMIT}")
     start = _cursor_key(after) if after is not None else None
-    rows = queue(uow, actor, filters, now=now)
     if start is not None:
         rows = [row for row in rows if _sort_key(row) > start]
     more = len(rows) > limit
@@ -257,27 +277,32 @@ def _matches(row: QueueRow, filters: QueueFilter) -> bool:
 
 def counts(uow: UnitOfWork, actor: Principal) -> QueueCounts:
     """The counts every page shows (badge, queue header, API), from one query each."""
-    clinic_id = require_staff(actor)
     with uow.reading():
-        per_state = dict(
-            uow.session.execute(
-                select(Alert.state, func.count(func.distinct(Alert.patient_id)))
-                .where(Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES))
-                .group_by(Alert.state)
-            ).all()
+        return counts_in(uow.session, actor)
+
+
+def counts_in(session: Session, actor: Principal) -> QueueCounts:
+    """`counts` inside the caller's transaction."""
+    clinic_id = require_staff(actor)
+    per_state = dict(
+        session.execute(
+            select(Alert.state, func.count(func.distinct(Alert.patient_id)))
+            .where(Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES))
+            .group_by(Alert.state)
+        ).all()
+    )
+    active = session.scalar(
+        select(func.count(func.distinct(Alert.patient_id))).where(
+            Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES)
         )
-        active = uow.session.scalar(
-            select(func.count(func.distinct(Alert.patient_id))).where(
-                Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES)
-            )
+    )
+    unread = session.scalar(
+        select(func.count(Message.id)).where(
+            Message.clinic_id == clinic_id,
+            Message.from_clinic.is_(False),
+            Message.read_at.is_(None),
         )
-        unread = uow.session.scalar(
-            select(func.count(Message.id)).where(
-                Message.clinic_id == clinic_id,
-                Message.from_clinic.is_(False),
-                Message.read_at.is_(None),
-            )
-        )
+    )
     return QueueCounts(
         waiting=int(per_state.get(AlertState.OPEN, 0)),
         active=int(active or 0),
@@ -289,18 +314,23 @@ def clinicians(uow: UnitOfWork, actor: Principal) -> Sequence[tuple[int, str]]:
     """(user id, name) of the clinic's active staff: whom an alert can be assigned to."""
     clinic_id = require_staff(actor)
     with uow.reading():
-        return [
-            (user_id, name)
-            for user_id, name in uow.session.execute(
-                select(User.id, User.display_name)
-                .where(
-                    User.clinic_id == clinic_id,
-                    User.is_active.is_(True),
-                    User.role.in_(STAFF_ROLES),
-                )
-                .order_by(User.display_name, User.id)
-            ).all()
-        ]
+        return clinicians_in(uow.session, clinic_id)
+
+
+def clinicians_in(session: Session, clinic_id: int) -> list[tuple[int, str]]:
+    """`clinicians` inside the caller's transaction."""
+    return [
+        (user_id, name)
+        for user_id, name in session.execute(
+            select(User.id, User.display_name)
+            .where(
+                User.clinic_id == clinic_id,
+                User.is_active.is_(True),
+                User.role.in_(STAFF_ROLES),
+            )
+            .order_by(User.display_name, User.id)
+        ).all()
+    ]
 
 
 def assign(uow: UnitOfWork, actor: Principal, alert_id: int, assignee_id: int | None) -> list[int]:

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from needlecare.services import alert_queue, alerts, checkin_review, clinic_settings, messages
+from needlecare.services import alert_queue, alerts, checkin_review, messages
+from needlecare.services.alert_queue_page import alerts_page
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.enums import AlertState, Level
@@ -74,8 +75,9 @@ def queue_page(
 ) -> Response:
     filters = _filters(viewer, level, state, mine)
     # A page at a time, what needs attention first; "more" carries on from the last row.
-    page = alert_queue.queue_page(uow, viewer, filters, after=position(request, cursor))
-    contact = clinic_settings.clinic_contact(uow, viewer)
+    # One unit of work: the page of the queue, the staff to assign to, the clinic's contact.
+    shown = alerts_page(uow, viewer, filters, after=position(request, cursor))
+    page, contact = shown.page, shown.contact
     context = {
         "title": "Alerts",
         "rows": [_row_view(row, page_locale(request, viewer)) for row in page.items],
@@ -85,7 +87,7 @@ def queue_page(
         "form": {"level": level, "state": state, "mine": mine},
         "LEVEL_FILTERS": LEVEL_FILTERS,
         "STATE_FILTERS": STATE_FILTERS,
-        "staff": alert_queue.clinicians(uow, viewer),
+        "staff": shown.staff,
         "missing_contact": contact.missing if contact else [],
     }
     return render(request, "clinic/alerts.html", context, viewer=viewer)
