@@ -39,6 +39,7 @@ KEYWORDS = {
 }
 _TOML = "needlecare.guide.babel_extract:extract_toml"
 _CODED = "needlecare.guide.babel_extract:extract_coded_toml"
+_REFERENCE = "needlecare.guide.babel_extract:extract_reference_titles"
 _JINJA = "jinja2.ext.babel_extract"
 _JINJA_OPTIONS = {"trimmed": "true", "extensions": "jinja2.ext.do"}
 # (glob under the package, extraction method). Knowledge texts with a stable `code` carry it as
@@ -56,6 +57,7 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("triage/data/*.toml", _CODED),
     ("timeline/data/*.toml", _CODED),
     ("ingredients/data/flags.toml", _CODED),
+    ("knowledge/data/reference.md", _REFERENCE),
 )
 PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*(?::[a-z0-9_]+)?\}|%\([a-z_]+\)s")
 _SKIP = ("migrations", "__pycache__")

@@ -30,16 +30,16 @@ def test_pdf_pages_in_order_with_footer_and_page_numbers() -> None:
         "Recovery report",
         "Jo Example",
         "Alder Clinic",
-        "2026-11-10",
-        "1.00 mm",
-        "face, neck",
+        "Nov 10, 2026",
+        "1 mm",
+        "Face, Neck",
         f"Day {(TODAY - data.treatments[0].treatment_date).days}",
         "Urgent",
         "Open alerts",
     ):
         assert expected in first, expected
     assert "Check-ins" in pages[1] and "Trends" in pages[1]
-    assert "fever, warmth" in pages[1] and "spots: whiteheads" in pages[1]
+    assert "Flaking or peeling" in pages[1] and "spots: Whiteheads" in pages[1]
     assert "day after treatment" in pages[1]  # the charts' axis labels are drawn as text
     findings = " ".join(pages[2:])
     assert "Findings and their sources" in findings

@@ -52,7 +52,12 @@ def test_checkin_rows_and_charts_follow_the_answers() -> None:
     data = sample_data()
     report = build_report(data, TODAY, NOW)
     assert [r.day for r in report.checkins] == sorted(SYMPTOMS)
-    assert report.checkins[-1].signs == ["fever", "warmth", "spots: pustules"]
+    # The signs as the check-in form names them (in the report's language, English here).
+    assert report.checkins[-1].signs == [
+        "Fever or chills",
+        "Skin feels hot",
+        "spots: Pus-filled spots",
+    ]
     assert report.checkins[0].signs == []
     pains = [SYMPTOMS[d]["pain"] for d in sorted(SYMPTOMS)]
     assert [r.scores["pain"] for r in report.checkins] == pains

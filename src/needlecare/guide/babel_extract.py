@@ -75,3 +75,17 @@ def extract_coded_toml(
             yield number, "pgettext", (code, text), []
         else:
             yield number, None, text, []
+
+
+def extract_reference_titles(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str | None, Any, list[str]]]:
+    """The titles of the clinical reference's entries (reference.md), each with its entry id
+    as context: they are shown beside every citation (guide, sheet, report). The entries'
+    bodies are the clinicians' reference and stay English (the sources page says so)."""
+    from needlecare.knowledge.citations import ENTRY_HEADING
+
+    source = fileobj.read().decode("utf-8")
+    for match in ENTRY_HEADING.finditer(source):
+        number = source.count("\n", 0, match.start()) + 1
+        yield number, "pgettext", (match["id"], match["title"].strip()), []

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 REFERENCE_FILE = "reference.md"
-_ENTRY = re.compile(r"^\*\*(?P<id>[A-Z]{2}-\d{2}) (?P<title>[^*]+?)\.?\*\*", re.MULTILINE)
+ENTRY_HEADING = re.compile(r"^\*\*(?P<id>[A-Z]{2}-\d{2}) (?P<title>[^*]+?)\.?\*\*", re.MULTILINE)
 _SOURCE_HEADING = re.compile(r"^### (?P<key>[a-z0-9_]+)\b", re.MULTILINE)
 _CONFIDENCE = re.compile(r"Confidence:\s*(?P<level>high|moderate|low)", re.IGNORECASE)
 
@@ -51,7 +51,7 @@ def _read(name: str) -> str:
 def reference_entries() -> dict[str, ReferenceEntry]:
     text = _read(REFERENCE_FILE)
     known_sources = sources()
-    matches = list(_ENTRY.finditer(text))
+    matches = list(ENTRY_HEADING.finditer(text))
     entries: dict[str, ReferenceEntry] = {}
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         end = following.start() if following else len(text)
@@ -68,6 +68,13 @@ def reference_entries() -> dict[str, ReferenceEntry]:
             confidence=confidence["level"].lower() if confidence else "low",
         )
     return entries
+
+
+def reference_title(locale: str | None, entry: ReferenceEntry) -> str:
+    """An entry's title in `locale`: a catalogue message whose context is the entry id."""
+    from needlecare.i18n import translate_text  # Babel: not for the readers of citations alone
+
+    return translate_text(locale, entry.title, entry.id)
 
 
 @cache

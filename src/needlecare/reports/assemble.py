@@ -1,7 +1,9 @@
 """Assemble a patient report (pure): plain records in, a `PatientReport` out.
 
 The PDF template only lays out what is decided here, so what the report says is tested
-without rendering anything.
+without rendering anything. Every word is said in the report's `locale` (its reader's
+language, issue 22): findings and advice are stored in English with their rule codes and
+translated here; codes (levels, phases) stay in the model beside their labels.
 """
 
 from __future__ import annotations
@@ -12,10 +14,16 @@ from datetime import date, datetime
 from typing import Any
 
 from needlecare.charts import Chart, measure_value, symptom_charts
-from needlecare.knowledge.citations import ReferenceEntry, UnknownCitation, resolve
+from needlecare.i18n import N_, Text, format_number, localize, translator
+from needlecare.knowledge.citations import (
+    ReferenceEntry,
+    UnknownCitation,
+    reference_title,
+    resolve,
+)
+from needlecare.photos.words import confidence_name, ita_name
 from needlecare.reports.records import (
     AlertRecord,
-    CheckinRecord,
     NoteRecord,
     PatientData,
     PhotoRecord,
@@ -23,14 +31,20 @@ from needlecare.reports.records import (
     TreatmentRecord,
 )
 from needlecare.timeline import build_timeline
+from needlecare.timeline.content import PHASE_NAMES
+from needlecare.triage.localize import finding_text
+from needlecare.triage.vocabulary import BREAKOUT_KIND_LABELS, SIGN_BY_NAME
 
-DISCLAIMER = "NeedleCare informs; it does not diagnose."
+DISCLAIMER = N_("NeedleCare informs; it does not diagnose.")
 LEVEL_LABELS = {
-    "expected": "Expected healing",
-    "monitor": "Keep an eye on it",
-    "contact_clinic": "Contact the clinic",
-    "urgent": "Urgent",
+    "expected": N_("Expected healing"),
+    "monitor": N_("Keep an eye on it"),
+    "contact_clinic": N_("Contact the clinic"),
+    "urgent": N_("Urgent"),
 }
+ALERT_STATES = {"open": N_("open"), "acknowledged": N_("acknowledged"),
+                "resolved": N_("resolved")}  # fmt: skip
+_PHASES = dict(zip(("inflammation", "recovery", "remodelling"), PHASE_NAMES, strict=True))
 SCORE_COLUMNS = ("redness", "swelling", "pain", "itch", "breakouts")
 
 
@@ -53,9 +67,18 @@ class CheckinRow:
     date: date
     day: int
     scores: dict[str, int | None]
-    signs: list[str]  # the yes/no signs answered yes, and the kind of spots
+    signs: list[str]  # the yes/no signs answered yes, and the kind of spots (labels)
     level: str
     level_label: str
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    id: int
+    level: str
+    level_label: str
+    state_label: str
+    created: date
 
 
 @dataclass(frozen=True)
@@ -77,13 +100,14 @@ class Summary:
     skin_type: int | None
     today: date
     today_day: int | None
-    today_phase: str | None
+    today_phase: str | None  # the timeline's phase code
     latest_level: str | None
     latest_level_label: str | None
     latest_checkin: date | None
-    open_alerts: list[AlertRecord]
+    open_alerts: list[AlertLine]
     latest_findings: list[FindingLine] = field(default_factory=list)
     other_treatments: list[TreatmentRecord] = field(default_factory=list)
+    today_phase_label: str | None = None  # the phase as the reader says it
 
 
 @dataclass(frozen=True)
@@ -97,22 +121,24 @@ class PatientReport:
     recommendations: list[RecommendationRecord]
     photos: list[PhotoBlock]
     disclaimer: str = DISCLAIMER
+    locale: str = "en"
 
 
-def source_ref(citation: str) -> SourceRef | None:
+def source_ref(citation: str, locale: str = "en") -> SourceRef | None:
     """The citation with the title of what it names; None for an empty citation."""
     if not citation:
         return None
     try:
         target = resolve(citation)
     except UnknownCitation:
-        return SourceRef(citation, "(not in the packaged reference)")
-    title = target.title if isinstance(target, ReferenceEntry) else target.text
-    return SourceRef(citation, title)
+        return SourceRef(citation, localize(locale, N_("(not in the packaged reference)")))
+    if isinstance(target, ReferenceEntry):
+        return SourceRef(citation, reference_title(locale, target))
+    return SourceRef(citation, target.text)  # a published work keeps its own title
 
 
 def _position(treatment: TreatmentRecord, today: date) -> tuple[int | None, str | None]:
-    """Today's day after treatment and its recovery phase, from the timeline."""
+    """Today's day after treatment and its recovery phase code, from the timeline."""
     document: dict[str, Any] = {
         "date": treatment.treatment_date.isoformat(),
         "depth_mm": treatment.depth_mm,
@@ -129,10 +155,29 @@ def _position(treatment: TreatmentRecord, today: date) -> tuple[int | None, str 
     if day in phases:
         return day, str(phases[day])
     last = max(phases) if phases else None
-    return day, (f"past day {last}: recovery window over" if last is not None else None)
+    return day, (f"past:{last}" if last is not None else None)
 
 
-def _findings(data: PatientData) -> list[FindingLine]:
+def _phase_label(phase: str | None, locale: str) -> str | None:
+    if phase is None:
+        return None
+    if phase.startswith("past:"):
+        last = int(phase.removeprefix("past:"))
+        return localize(locale, Text("past day {day}: recovery window over", day=last))
+    return localize(locale, _PHASES.get(phase, phase))
+
+
+def _finding_line(finding: dict[str, str], days: list[int], locale: str) -> FindingLine:
+    code = finding.get("code", "")
+    return FindingLine(
+        code=code,
+        text=finding_text(locale, code, finding.get("text", "")),
+        source=source_ref(finding.get("source", ""), locale),
+        days=days,
+    )
+
+
+def _findings(data: PatientData, locale: str) -> list[FindingLine]:
     seen: dict[str, tuple[dict[str, str], list[int]]] = {}
     for checkin in data.checkins:
         for finding in checkin.findings:
@@ -140,41 +185,37 @@ def _findings(data: PatientData) -> list[FindingLine]:
             entry = seen.setdefault(code, (finding, []))
             # keep the latest wording (it names the latest day)
             seen[code] = (finding, [*entry[1], checkin.day])
-    lines = [
-        FindingLine(
-            code=code,
-            text=finding.get("text", ""),
-            source=source_ref(finding.get("source", "")),
-            days=sorted(set(days)),
-        )
-        for code, (finding, days) in seen.items()
-    ]
+    lines = [_finding_line(finding, sorted(set(days)), locale) for finding, days in seen.values()]
     return sorted(lines, key=lambda line: (-max(line.days), line.code))
 
 
-def _measurement_rows(measurement: dict[str, Any]) -> list[tuple[str, str]]:
+def _measurement_rows(measurement: dict[str, Any], locale: str) -> list[tuple[str, str]]:
     """The few numbers of a photo measurement a reader compares from photo to photo."""
+    _ = translator(locale)
     rows: list[tuple[str, str]] = []
     redness = measurement.get("redness") or {}
     a_star = (redness.get("a_star") or {}).get("p50")
     if a_star is not None:
-        rows.append(("Redness, median a*", f"{a_star}"))
+        rows.append((_("Redness, median a*"), format_number(a_star, locale, 2)))
     ei = (redness.get("erythema_index") or {}).get("median")
     if ei is not None:
-        rows.append(("Erythema index, median", f"{ei}"))
+        rows.append((_("Erythema index, median"), format_number(ei, locale, 2)))
     spots = measurement.get("spots") or {}
     if "count" in spots:
-        rows.append(("Red spots counted", f"{spots['count']}"))
+        rows.append((_("Red spots counted"), f"{spots['count']}"))
     tone = measurement.get("skin_tone") or {}
     if tone.get("ita_degrees") is not None:
-        rows.append(("Skin tone (ITA)", f"{tone['ita_degrees']}° {tone.get('category', '')}"))
+        degrees = format_number(tone["ita_degrees"], locale, 1)
+        category = ita_name(locale, str(tone.get("category") or ""))
+        rows.append((_("Skin tone (ITA)"), f"{degrees}° {category}".strip()))
     confidence = measurement.get("confidence") or {}
     if confidence.get("level"):
-        rows.append(("Measurement confidence", str(confidence["level"])))
+        level = confidence_name(locale, str(confidence["level"]))
+        rows.append((_("Measurement confidence"), level))
     return rows
 
 
-def _photo(photo: PhotoRecord) -> PhotoBlock:
+def _photo(photo: PhotoRecord, locale: str) -> PhotoBlock:
     encoded = base64.b64encode(photo.image).decode("ascii") if photo.image else None
     return PhotoBlock(
         caption=photo.caption,
@@ -182,31 +223,44 @@ def _photo(photo: PhotoRecord) -> PhotoBlock:
         day=photo.day,
         area=photo.area,
         data_uri=f"data:{photo.media_type};base64,{encoded}" if encoded else None,
-        measurements=_measurement_rows(photo.measurement),
+        measurements=_measurement_rows(photo.measurement, locale),
     )
 
 
-def _signs(symptoms: dict[str, Any]) -> list[str]:
-    signs = [key.replace("_", " ") for key, value in symptoms.items() if value is True]
+def _signs(symptoms: dict[str, Any], locale: str) -> list[str]:
+    """The signs answered yes, as the check-in form names them, and the kind of spots."""
+    say = translator(locale)
+    signs = [
+        say(SIGN_BY_NAME[key].label) if key in SIGN_BY_NAME else key.replace("_", " ")
+        for key, value in symptoms.items()
+        if value is True
+    ]
     breakouts = symptoms.get("breakouts")
     if isinstance(breakouts, dict) and breakouts.get("kind"):
-        signs.append(f"spots: {str(breakouts['kind']).replace('_', ' ')}")
+        kind = str(breakouts["kind"])
+        label = BREAKOUT_KIND_LABELS.get(kind, (kind.replace("_", " "),))[0]
+        signs.append(localize(locale, Text("spots: {kind}", kind=Text(label))))
     return signs
 
 
-def _latest_findings(latest: CheckinRecord | None) -> list[FindingLine]:
-    if latest is None:
-        return []
-    return [
-        FindingLine(
-            f.get("code", ""), f.get("text", ""), source_ref(f.get("source", "")), [latest.day]
-        )
-        for f in latest.findings
-    ]
+def _alert(alert: AlertRecord, locale: str) -> AlertLine:
+    return AlertLine(
+        id=alert.id,
+        level=alert.level,
+        level_label=localize(locale, LEVEL_LABELS.get(alert.level, alert.level)),
+        state_label=localize(locale, ALERT_STATES.get(alert.state, alert.state)),
+        created=alert.created_at.date(),
+    )
 
 
-def build_report(data: PatientData, today: date, generated_at: datetime) -> PatientReport:
-    """Everything the PDF shows, decided from the records alone."""
+def _level_label(level: str, locale: str) -> str:
+    return localize(locale, LEVEL_LABELS.get(level, level))
+
+
+def build_report(
+    data: PatientData, today: date, generated_at: datetime, locale: str = "en"
+) -> PatientReport:
+    """Everything the PDF shows, decided from the records alone, in `locale`."""
     treatment = data.latest_treatment
     today_day, today_phase = _position(treatment, today) if treatment else (None, None)
     latest = max(data.checkins, key=lambda c: (c.created_at, c.id)) if data.checkins else None
@@ -219,11 +273,14 @@ def build_report(data: PatientData, today: date, generated_at: datetime) -> Pati
         today=today,
         today_day=today_day,
         today_phase=today_phase,
+        today_phase_label=_phase_label(today_phase, locale),
         latest_level=latest.level if latest else None,
-        latest_level_label=LEVEL_LABELS.get(latest.level, latest.level) if latest else None,
+        latest_level_label=_level_label(latest.level, locale) if latest else None,
         latest_checkin=latest.created_at.date() if latest else None,
-        open_alerts=[a for a in data.alerts if a.state != "resolved"],
-        latest_findings=_latest_findings(latest),
+        open_alerts=[_alert(a, locale) for a in data.alerts if a.state != "resolved"],
+        latest_findings=[_finding_line(f, [latest.day], locale) for f in latest.findings]
+        if latest
+        else [],
         other_treatments=[t for t in data.treatments if t is not treatment],
     )
     rows = [
@@ -231,9 +288,9 @@ def build_report(data: PatientData, today: date, generated_at: datetime) -> Pati
             date=c.created_at.date(),
             day=c.day,
             scores={key: measure_value(c.symptoms, key) for key in SCORE_COLUMNS},
-            signs=_signs(c.symptoms),
+            signs=_signs(c.symptoms, locale),
             level=c.level,
-            level_label=LEVEL_LABELS.get(c.level, c.level),
+            level_label=_level_label(c.level, locale),
         )
         for c in data.checkins
     ]
@@ -241,9 +298,11 @@ def build_report(data: PatientData, today: date, generated_at: datetime) -> Pati
         generated_at=generated_at,
         summary=summary,
         checkins=rows,
-        charts=symptom_charts((c.day, c.symptoms) for c in data.checkins),
-        findings=_findings(data),
+        charts=symptom_charts(((c.day, c.symptoms) for c in data.checkins), locale=locale),
+        findings=_findings(data, locale),
         notes=list(data.notes),
         recommendations=list(data.recommendations),
-        photos=[_photo(p) for p in data.photos],
+        photos=[_photo(p, locale) for p in data.photos],
+        disclaimer=localize(locale, DISCLAIMER),
+        locale=locale,
     )

@@ -203,6 +203,7 @@ _TOKEN_LOOKUP = (
         User.clinic_id,
         User.is_active,
         Patient.id,
+        User.language,  # a token's PDFs and texts speak the language its person chose
     )
     .join(User, User.id == ApiToken.user_id)
     .outerjoin(Patient, Patient.user_id == User.id)
@@ -227,7 +228,8 @@ def _token_hash(raw: str) -> str:
 def _principal_from(uow: UnitOfWork, row: tuple[Any, ...] | None) -> Principal:
     if row is None:
         raise Unauthorized("invalid token")
-    token_id, revoked_at, last_used_at, user_id, role, email, name, clinic_id, active, patient = row
+    (token_id, revoked_at, last_used_at, user_id, role, email, name, clinic_id, active, patient,
+     language) = row  # fmt: skip
     if revoked_at is not None or not active:
         raise Unauthorized("invalid token")
     principal = Principal(
@@ -237,6 +239,7 @@ def _principal_from(uow: UnitOfWork, row: tuple[Any, ...] | None) -> Principal:
         display_name=name,
         clinic_id=clinic_id,
         patient_id=patient if role is Role.PATIENT else None,
+        language=language,
     )
     now = utcnow()
     if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:

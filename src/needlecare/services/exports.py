@@ -277,8 +277,10 @@ def render(
     now: datetime,
     today: date,
     table: str,
+    locale: str = "en",
 ) -> bytes:
-    """Bytes of one export; the PDF and FHIR formats take exactly one patient."""
+    """Bytes of one export; the PDF and FHIR formats take exactly one patient. The PDF speaks
+    `locale` (its reader's language); the data formats keep their English keys and codes."""
     from needlecare.reports import tabular
 
     if fmt == "json":
@@ -292,7 +294,7 @@ def render(
         from needlecare.reports.assemble import build_report
         from needlecare.reports.pdf import render_pdf
 
-        return render_pdf(build_report(single, today, now))
+        return render_pdf(build_report(single, today, now, locale))
     from needlecare.reports.fhir import bundle_json
 
     return bundle_json(single).encode("utf-8")
@@ -314,6 +316,7 @@ def _export_one(
     today: date | None,
     now: datetime | None,
     data_dir: Path | None,
+    locale: str = "en",
 ) -> ExportFile:
     fmt = _check_format(fmt, PATIENT_FORMATS)
     table = _check_table(table)
@@ -341,6 +344,7 @@ def _export_one(
             now=now,
             today=today,
             table=table,
+            locale=locale,
         )
     return ExportFile(
         content, MEDIA_TYPES[fmt], _filename(f"patient-{data.patient.id}", fmt, table, now)
@@ -357,10 +361,12 @@ def patient_export(
     today: date | None = None,
     now: datetime | None = None,
     data_dir: Path | None = None,
+    locale: str = "en",
 ) -> ExportFile:
     """One patient's report or export (pdf, csv, json, fhir), for their clinic's staff or the
     patient. Clinician notes follow the app's rule: staff see them, patients do not here
-    (the patient's complete copy is `my_data_export`)."""
+    (the patient's complete copy is `my_data_export`). The PDF is in `locale`: the
+    reader's language (a clinician reads a patient's findings in the clinician's)."""
 
     def record(session: Session, patient: Patient, fmt: str) -> None:
         audit.record(
@@ -383,6 +389,7 @@ def patient_export(
         today=today,
         now=now,
         data_dir=data_dir,
+        locale=locale,
     )
 
 

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 from needlecare.i18n import N_
 
-AREAS = ("face", "neck", "chest", "scalp", "body")
+# The treated areas and their names as a reader sees them (the form, the report).
+AREA_LABELS = {"face": N_("Face"), "neck": N_("Neck"), "chest": N_("Chest"),
+               "scalp": N_("Scalp"), "body": N_("Body")}  # fmt: skip
+AREAS = tuple(AREA_LABELS)
 HISTORY_LABELS: dict[str, str] = {
     "hsv": N_("Cold sores (herpes)"),
     "recent_cold_sore": N_("A cold sore in the last few weeks"),

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from needlecare.i18n import resolve_locale
 from needlecare.services import deletion, exports
 from needlecare.web.deps import ApiActor, UowDep
 from needlecare.web.downloads import attachment
@@ -28,8 +29,12 @@ def _data_dir(request: Request) -> Path:
 @router.get("/patients/{patient_id}/report.pdf", response_class=Response)
 def patient_report_pdf(patient_id: int, request: Request, actor: ApiActor, uow: UowDep) -> Response:
     """The patient's report as PDF (their clinic's staff, or the patient)."""
+    # In the reader's language: their stored choice, else their client's Accept-Language.
+    locale = resolve_locale(actor.language, request.headers.get("accept-language"))
     return attachment(
-        exports.patient_export(uow, actor, patient_id, "pdf", data_dir=_data_dir(request))
+        exports.patient_export(
+            uow, actor, patient_id, "pdf", data_dir=_data_dir(request), locale=locale
+        )
     )
 
 

@@ -12,7 +12,7 @@ from needlecare.services.errors import NotFound
 from needlecare.web.deps import UowDep
 from needlecare.web.downloads import attachment
 from needlecare.web.pages.deps import StaffViewer
-from needlecare.web.pages.rendering import PageRoute
+from needlecare.web.pages.rendering import PageRoute, page_locale
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
 
@@ -39,5 +39,13 @@ def download(
         raise NotFound("download")
     data_dir = request.app.state.settings.data_dir
     return attachment(
-        exports.patient_export(uow, viewer, patient_id, fmt, table=table, data_dir=data_dir)
+        exports.patient_export(
+            uow,
+            viewer,
+            patient_id,
+            fmt,
+            table=table,
+            data_dir=data_dir,
+            locale=page_locale(request, viewer),  # the PDF: in the clinician's language
+        )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from needlecare.i18n import N_
-from needlecare.triage.vocabulary import HISTORY_LABELS, answers_as_given, label_for
+from needlecare.triage.vocabulary import AREA_LABELS, HISTORY_LABELS, answers_as_given, label_for
 
 __all__ = ["answers_as_given", "label_for"]  # the check-in's labels, for the clinic's pages
 
@@ -96,13 +96,7 @@ DEVICE_LABELS = {
     "stamp": N_("Derma stamp"),
 }
 
-AREAS: list[Option] = [
-    {"value": "face", "label": N_("Face")},
-    {"value": "neck", "label": N_("Neck")},
-    {"value": "chest", "label": N_("Chest")},
-    {"value": "scalp", "label": N_("Scalp")},
-    {"value": "body", "label": N_("Body")},
-]
+AREAS: list[Option] = [{"value": code, "label": label} for code, label in AREA_LABELS.items()]
 
 # Fitzpatrick skin types in the words of the classic sun-reaction questions.
 SKIN_TYPES: list[Option] = [
