@@ -15,6 +15,7 @@ from needlecare.i18n import (
     format_number,
     localize,
     plural_translator,
+    translate_text,
     translator,
 )
 
@@ -42,6 +43,12 @@ def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
 
 
 @pass_context
+def _pgettext(context: Context, code: str, message: str) -> str:
+    # A knowledge text keyed by its code (a reference entry's title by its id); not %-formatted.
+    return translate_text(_locale_of(context), message, code or None)
+
+
+@pass_context
 def _number(context: Context, value: float, digits: int = 1) -> str:
     return format_number(value, _locale_of(context), digits)
 
@@ -58,6 +65,7 @@ def install_i18n(env: Environment) -> Environment:
     env.policies["ext.i18n.trimmed"] = True  # extraction runs with trimmed=true as well
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _display
+    env.globals["pgettext"] = _pgettext
     env.filters["translated"] = _display
     env.filters["number"] = _number
     env.filters["day"] = _day

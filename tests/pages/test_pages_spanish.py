@@ -91,6 +91,7 @@ PATIENT_PAGES = [
     "/guide",
     "/guide/warning-signs",
     "/guide/sheet",
+    "/guide/sources",
 ]
 
 
@@ -191,3 +192,19 @@ def test_a_clinician_reads_a_patients_findings_in_the_clinicians_language(
     hover = re.findall(r'class="findings" title="([^"]*)"', queue)
     assert hover and all("fiebre" in text.lower() for text in hover)
     assert all(untranslated(text) == [] for text in hover)
+
+
+def test_deleting_the_account_asks_for_the_phrase_in_spanish(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    page = client.get("/account")
+    assert "BORRAR MIS DATOS" in page.text and "DELETE MY DATA" not in page.text
+    token = csrf_from(page.text)
+    wrong = client.post("/account/delete", data={"confirm": "borrar", "csrf_token": token})
+    assert wrong.status_code == 422
+    _assert_spanish(wrong.text, "delete refused")
+    assert "Escribe BORRAR MIS DATOS tal cual" in wrong.text
+    done = client.post("/account/delete", data={"confirm": "BORRAR MIS DATOS", "csrf_token": token})
+    assert done.status_code == 303 and done.headers["location"] == "/login"

@@ -3,6 +3,7 @@ each measured quantity carrying its formula and published source (data/methods.t
 
 from typing import Any
 
+from needlecare.i18n import N_
 from needlecare.photos.colour import Lighting
 from needlecare.photos.confidence import Confidence
 from needlecare.photos.decode import DecodedPhoto
@@ -13,7 +14,8 @@ from needlecare.photos.spots import SpotSearch
 
 REPORT_KIND = "needlecare.photo_analysis"
 REPORT_VERSION = 1
-NOTICE = (
+# A catalogue message: the JSON report keeps the English; pages say it in the reader's language.
+NOTICE = N_(
     "This is a measurement of colour in a photo. It informs and does not diagnose: read the "
     "numbers against your own earlier photos of the same area, and contact your clinic about "
     "anything that worries you."

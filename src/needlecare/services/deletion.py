@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from needlecare.i18n import N_
 from needlecare.services import audit
 from needlecare.services.errors import Invalid
 from needlecare.services.exports import own_patient
@@ -23,7 +24,8 @@ from needlecare.storage.base import utcnow
 from needlecare.storage.models import Patient, Photo, User
 from needlecare.storage.uow import UnitOfWork
 
-DELETE_CONFIRMATION = "DELETE MY DATA"
+# TRANSLATORS: the phrase a patient types to delete their account, in capitals.
+DELETE_CONFIRMATION = N_("DELETE MY DATA")  # the API takes it in English; pages in their language
 DELETED_NAME = "(deleted)"
 # Tables whose rows survive a deletion: the append-only audit log (ids and actions only).
 KEPT_TABLES = frozenset({"audit_log", "alembic_version"})

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from needlecare.i18n import N_
+from needlecare.i18n import N_, Text, localize
 from needlecare.services import account, deletion, exports
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -18,7 +18,7 @@ from needlecare.web.deps import UowDep
 from needlecare.web.downloads import attachment
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text
-from needlecare.web.pages.rendering import PageRoute, flash, render
+from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.security import logout_session
 
 router = APIRouter(prefix="/account", route_class=PageRoute, include_in_schema=False)
@@ -44,7 +44,8 @@ def _page(
             "paused": settings.paused,
             "confirm": "",
         },
-        "confirmation": deletion.DELETE_CONFIRMATION,
+        # The phrase in the page's language (the form accepts it, or the English one).
+        "confirmation": localize(page_locale(request, viewer), deletion.DELETE_CONFIRMATION),
     }
     return render(request, "patient/account.html", context, viewer=viewer, status_code=status_code)
 
@@ -82,8 +83,12 @@ def delete_account(
     request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep
 ) -> Response:
     typed = text(form, "confirm", 100)
+    phrase = localize(page_locale(request, viewer), deletion.DELETE_CONFIRMATION)
+    confirmed = deletion.DELETE_CONFIRMATION if typed.strip() == phrase else typed
     try:
-        deletion.delete_my_data(uow, viewer, typed, data_dir=request.app.state.settings.data_dir)
+        deletion.delete_my_data(
+            uow, viewer, confirmed, data_dir=request.app.state.settings.data_dir
+        )
     except Invalid:
         settings = account.reminder_settings(uow, viewer)
         filled = {
@@ -91,8 +96,9 @@ def delete_account(
             "paused": settings.paused,
             "confirm": typed,
         }
-        message = (
-            f"Type {deletion.DELETE_CONFIRMATION} exactly, in capitals, to delete your account."
+        message = Text(
+            "Type {phrase} exactly, in capitals, to delete your account.",
+            phrase=Text(deletion.DELETE_CONFIRMATION),
         )
         return _page(
             request, viewer, uow, errors={"confirm": message}, form=filled, status_code=422

@@ -71,6 +71,14 @@ def _cited_keys(found: list[Page]) -> list[str]:
     return list(keys)
 
 
+# How sure the evidence of a reference entry is, as a sentence (the entry stores the word).
+_CONFIDENCE = {
+    "high": N_("Evidence: high confidence."),
+    "moderate": N_("Evidence: moderate confidence."),
+    "low": N_("Evidence: low confidence."),
+}
+
+
 def _sources_context() -> dict[str, Any]:
     """Every reference entry and bibliography source the guide cites, in reading order."""
     entries: list[citations.ReferenceEntry] = []
@@ -89,6 +97,7 @@ def _sources_context() -> dict[str, Any]:
         "entries": entries,
         "bibliography": [bibliography[k] for k in sorted(bibliography)],
         "source_anchor": source_anchor,
+        "confidence_names": _CONFIDENCE,
     }
 
 

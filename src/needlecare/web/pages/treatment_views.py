@@ -22,7 +22,14 @@ def source_links(cites: Sequence[str]) -> list[dict[str, str]]:
         entry_id = key.split("#", 1)[1] if key.startswith(citations.REFERENCE_FILE) else ""
         entry = entries.get(entry_id)
         label = f"{entry.id} {entry.title}" if entry else key
-        links.append({"label": label, "href": f"{SOURCES_PATH}#{source_anchor(key)}"})
+        links.append(
+            {
+                "label": label,  # English (clinic pages); a patient's page says `id` + `title`
+                "id": entry.id if entry else "",
+                "title": entry.title if entry else key,
+                "href": f"{SOURCES_PATH}#{source_anchor(key)}",
+            }
+        )
     return links
 
 
