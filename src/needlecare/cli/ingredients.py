@@ -83,7 +83,8 @@ def build_data(
 
 @app.command("ingredients-compile-toml", hidden=True)
 def compile_toml() -> None:
-    """Refresh data/compiled_toml.json after editing the ingredient TOML files (maintainers)."""
+    """Refresh data/compiled_toml.json and data/index.marshal after editing the ingredient data
+    files (maintainers)."""
     from importlib import resources
 
     from needlecare.ingredients.build import COMPILED_TOML, TOML_FILES, build_compiled_toml
@@ -92,3 +93,13 @@ def compile_toml() -> None:
     sources = {name: (target / name).read_text("utf-8") for name in TOML_FILES}
     (target / COMPILED_TOML).write_text(build_compiled_toml(sources), "utf-8")
     sys.stdout.write(f"wrote {target / COMPILED_TOML}\n")
+    # and the compiled inventory index (data/index.marshal, start-up speed only)
+    import tomllib
+
+    from needlecare.ingredients import index
+    from needlecare.ingredients.build import flag_patterns
+
+    patterns = flag_patterns(tomllib.loads(sources["flags.toml"]))
+    built = index.build({n: (target / n).read_bytes() for n in index.SOURCES}, patterns)
+    (target / index.INDEX).write_bytes(index.dumps(built))
+    sys.stdout.write(f"wrote {target / index.INDEX}\n")

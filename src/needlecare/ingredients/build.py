@@ -152,3 +152,8 @@ def build_compiled_toml(sources: dict[str, str]) -> str:
     }
     # Key order is kept (not sorted): the order of tables is data (the flag vocabulary order).
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def flag_patterns(flags_document: dict[str, Any]) -> list[str]:
+    """Every regular expression of data/flags.toml (the compiled index keeps their matches)."""
+    return [p for rule in flags_document["rules"] for p in rule.get("patterns", [])]

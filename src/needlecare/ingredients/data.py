@@ -8,6 +8,7 @@ through importlib.resources otherwise (a zipped install).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -76,7 +77,7 @@ def _compiled_toml() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Inventory:
-    names: dict[str, list[int]]  # CosIng name -> indices into functions
+    names: Mapping[str, Sequence[int]]  # CosIng name -> indices into functions
     functions: list[str]
 
     def functions_of(self, name: str) -> tuple[str, ...]:
@@ -84,25 +85,89 @@ class Inventory:
 
 
 @cache
+def _index() -> dict[str, Any] | None:
+    from needlecare.ingredients import index
+
+    return index.load(read_data)
+
+
+@cache
 def inventory() -> Inventory:
+    compiled = _index()
+    if compiled is not None:
+        from needlecare.ingredients.index import InventoryNames
+
+        names = InventoryNames(compiled["order"], compiled["names"])
+        return Inventory(names, compiled["functions"])
     raw = _json("inventory.json")
     return Inventory(raw["names"], raw["functions"])
 
 
-@cache
-def loose_index() -> dict[str, str]:
-    """Spelling-insensitive keys of every known name; ambiguous keys are left out.
+def inventory_matches(pattern: str) -> list[str] | None:
+    """The inventory names `pattern` matches (re.search), when the compiled index has them."""
+    compiled = _index()
+    if compiled is None or pattern not in compiled["matches"]:
+        return None
+    found: list[str] = compiled["matches"][pattern]
+    return found
 
-    The CosIng part is precomputed in loose.json; drug and alias names are added here.
-    """
-    keys: list[str] = _json("loose.json")["keys"]
-    found: dict[str, str | None] = {k: n for k, n in zip(keys, inventory().names, strict=True) if k}
-    for name in [*drug_names(), *aliases()]:
-        key = loose_key(name)
-        if not key:
-            continue
-        found[key] = None if key in found and found[key] != name else name
-    return {key: name for key, name in found.items() if name is not None}
+
+class LooseIndex(Mapping[str, str]):
+    """Spelling-insensitive keys of every known name -> the name; ambiguous keys are left out.
+
+    The CosIng part is precomputed (loose.json, or the compiled index); drug and alias names
+    are added here. Looked up a key at a time: building the whole dict costs ~10 ms."""
+
+    def __init__(self) -> None:
+        compiled = _index()
+        self._keys: Any = None
+        self._plain: dict[str, str] | None = None
+        if compiled is not None:
+            from needlecare.ingredients.index import LooseKeys
+
+            self._keys = LooseKeys(compiled["loose"])
+        else:
+            keys: list[str] = _json("loose.json")["keys"]
+            self._plain = {k: n for k, n in zip(keys, inventory().names, strict=True) if k}
+        # Drug and alias names by key, in order: a key shared with another name is ambiguous.
+        self._overlay: dict[str, list[str]] = {}
+        for name in [*drug_names(), *aliases()]:
+            key = loose_key(name)
+            if key:
+                self._overlay.setdefault(key, []).append(name)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._plain is not None:
+            present, found = key in self._plain, self._plain.get(key)
+        else:
+            present, found = self._keys.lookup(key)
+        for name in self._overlay.get(key, ()):
+            found = None if present and found != name else name
+            present = True
+        return default if found is None else found
+
+    def __getitem__(self, key: str) -> str:
+        found: str | None = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def _whole(self) -> dict[str, str]:
+        pairs = self._plain.items() if self._plain is not None else self._keys.items()
+        keys = dict.fromkeys(k for k, _ in pairs)
+        keys.update(dict.fromkeys(self._overlay))
+        return {k: v for k in keys if (v := self.get(k)) is not None}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+
+@cache
+def loose_index() -> LooseIndex:
+    return LooseIndex()
 
 
 @cache

@@ -97,8 +97,14 @@ def active_flag_names() -> frozenset[str]:
     rules = _rules()
     names = {name for name, found in rules.by_name.items() if any(r.flag in active for r in found)}
     patterns = [p for p, rule in rules.patterns if rule.flag in active]
-    candidates = [*data.inventory().names, *data.drug_names()]
-    names |= {name for name in candidates if any(p.search(name) for p in patterns)}
+    for pattern in patterns:
+        # The inventory's matches are in the compiled index (searching ~29,000 names costs
+        # ~10 ms at every start); the drug names are searched here.
+        matches = data.inventory_matches(pattern.pattern)
+        if matches is None:
+            matches = [name for name in data.inventory().names if pattern.search(name)]
+        names.update(matches)
+        names.update(name for name in data.drug_names() if pattern.search(name))
     return frozenset(n for n in names if not any((f, n) in rules.excluded for f in active))
 
 
