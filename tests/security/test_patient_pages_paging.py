@@ -170,3 +170,31 @@ def test_the_photo_timeline_api_pages_by_session(client: TestClient, world: Any)
         match = NEXT.search(response.headers.get("link", ""))
         url = match.group(1) if match else None
     assert seen == made[::-1]
+
+
+def test_today_reads_only_the_newest_messages_and_marks_only_those_read(
+    client: TestClient, world: Any, uow: Any
+) -> None:
+    """The Today page shows the last three messages: it reads (and marks read) only those,
+    so its cost does not grow with the thread; the rest wait, unread, on /messages."""
+    from needlecare.storage.models import Message
+
+    url = f"{API}/patients/{world.patients['pat']}/messages"
+    made = []
+    for n in range(5):
+        response = client.post(url, json={"body": f"note {n}"}, headers=world.bob.headers)
+        assert response.status_code == 201, response.text
+        made.append(int(response.json()["id"]))
+    _log_in_as_pat(client, world, uow)
+    today = client.get("/today")
+    assert today.status_code == 200, today.text
+    for n in range(5):
+        assert (f"note {n}" in today.text) == (n >= 2), n
+
+    def unread() -> list[int]:
+        with uow.reading():
+            return sorted(uow.session.scalars(select(Message.id).where(Message.read_at.is_(None))))
+
+    assert unread() == made[:2]
+    assert client.get("/messages").status_code == 200
+    assert unread() == []

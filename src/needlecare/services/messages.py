@@ -168,29 +168,40 @@ def thread(
 
 
 def thread_in(
-    session: Session, actor: Principal, patient: Patient, *, mark_read: bool = True
+    session: Session,
+    actor: Principal,
+    patient: Patient,
+    *,
+    mark_read: bool = True,
+    newest: int | None = None,
 ) -> list[MessageView]:
     """`thread` inside the caller's transaction, for a patient the caller has already scoped
-    to the actor; the caller audits the read and commits."""
-    rows = session.execute(
+    to the actor; the caller audits the read and commits. With `newest`, only that many of
+    the latest messages are read (and marked read): a page showing a few costs the same
+    however long the thread is."""
+    statement = (
         select(Message, User.display_name)
         .join(User, User.id == Message.author_id)
         .where(Message.patient_id == patient.id)
-        .order_by(Message.created_at, Message.id)
-    ).all()
+    )
+    if newest is None:
+        rows = session.execute(statement.order_by(Message.created_at, Message.id)).all()
+    else:
+        latest = statement.order_by(Message.created_at.desc(), Message.id.desc()).limit(newest)
+        rows = list(reversed(session.execute(latest).all()))
     views = [_view(m, name) for m, name in rows]
     # Staff read what the patient wrote and the patient what the clinic wrote (no statement
     # when there is nothing new to mark).
-    if mark_read and any(v.read_at is None and v.from_clinic == actor.is_patient for v in views):
-        session.execute(
-            update(Message)
-            .where(
-                Message.patient_id == patient.id,
-                Message.from_clinic.is_(actor.is_patient),
-                Message.read_at.is_(None),
-            )
-            .values(read_at=utcnow())
+    unread = [v.id for v in views if v.read_at is None and v.from_clinic == actor.is_patient]
+    if mark_read and unread:
+        marked = (
+            Message.id.in_(unread)
+            if newest is not None
+            else (Message.patient_id == patient.id)
+            & Message.from_clinic.is_(actor.is_patient)
+            & Message.read_at.is_(None)
         )
+        session.execute(update(Message).where(marked).values(read_at=utcnow()))
     return views
 
 

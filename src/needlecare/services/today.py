@@ -27,6 +27,7 @@ from needlecare.storage.models import Checkin, Treatment
 from needlecare.storage.uow import UnitOfWork
 
 RECENT_CHECKINS = 20
+TODAY_MESSAGES = 3  # the newest messages the Today page shows (the rest: /messages)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def today_view(
                 .order_by(Checkin.created_at.desc(), Checkin.id.desc())
                 .limit(RECENT_CHECKINS)
             ).all()
-        thread = messages.thread_in(session, actor, patient)
+        thread = messages.thread_in(session, actor, patient, newest=TODAY_MESSAGES)
         audit.record_for_patient(session, actor, "today.read", "patient", patient.id, patient)
         uow.commit()
     return TodayView(today, zones, treatment, timeline, list(reversed(recent)), thread)
