@@ -12,7 +12,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from needlecare import photos as domain
 from needlecare.charts import Chart, Measure, chart
 from needlecare.i18n import N_, Text
 from needlecare.services import checkins, patients, photos
@@ -31,29 +30,13 @@ from needlecare.web.api.photos import (
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer, Viewer
 from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
+from needlecare.web.pages.photo_words import NOTICE, area_label, comparison_view, metrics
 from needlecare.web.pages.presenters import charts_for, day_label
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.paging import Cursor, next_path, position
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-ITA_WORDS = {
-    "very light": "very light",
-    "light": "light",
-    "intermediate": "intermediate",
-    "tan": "tan",
-    "brown": "brown",
-    "dark": "dark",
-}
-REDNESS_WORDS = {"redder": "redder", "less red": "less red", "no clear change": "no clear change"}
-# Whole sentences with their placeholders, so that a translation may order them its own way.
-PLAIN_REDNESS = {
-    "redder": N_("Redder than on day {day}, {spots}"),
-    "less red": N_("Less red than on day {day}, {spots}"),
-    "no clear change": N_("About as red as on day {day}, {spots}"),
-}
-COMPARED = N_("Compared with day {day}, {spots}")
 
 
 # --- where a viewer's pages live ------------------------------------------------------------
@@ -69,72 +52,7 @@ def _back(viewer: Principal, patient_id: int) -> dict[str, str]:
     return {"href": f"/clinic/patients/{patient_id}", "label": N_("Back to the patient")}
 
 
-# --- presenting measurements ----------------------------------------------------------------
-
-
-def _spot_text(change: int) -> Text:
-    count = abs(change)
-    if change == 0:
-        return Text("the same number of spots")
-    if change > 0:
-        return Text("1 more spot") if count == 1 else Text("{count} more spots", count=count)
-    return Text("1 fewer spot") if count == 1 else Text("{count} fewer spots", count=count)
-
-
-def metrics(photo: Photo) -> dict[str, Any]:
-    report = photo.analysis or {}
-    redness = report.get("redness", {})
-    tone = report.get("skin_tone", {})
-    confidence = report.get("confidence", {})
-    return {
-        "a_star": redness.get("a_star", {}).get("mean"),
-        "erythema_index": redness.get("erythema_index", {}).get("median"),
-        "ita": tone.get("ita_degrees"),
-        "ita_category": ITA_WORDS.get(str(tone.get("category"))),
-        "spots": report.get("spots", {}).get("count"),
-        "confidence": confidence.get("level", "low"),
-        "reasons": [r.get("message", "") for r in confidence.get("reasons", [])],
-        "roi_source": report.get("roi", {}).get("source", "auto"),
-    }
-
-
-def _signed(value: float) -> str:
-    return f"{value:+.1f}".replace("-", "\u2212")
-
-
-def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) -> dict[str, Any]:
-    """A comparison in plain words: what changed, and how far to trust it (and why)."""
-    if reference is None:
-        return {}
-    if comparison is None:
-        return {
-            "against": f"day {reference.day}",
-            "plain": N_("Not comparable with this photo yet"),
-            "summary": "Not comparable: one photo was measured by an older version.",
-            "confidence": "low",
-            "reasons": ["Measure the older photo again to compare."],
-        }
-    delta = comparison["delta"]
-    spots = int(delta["spot_count"])
-    spot_words = (
-        "the same number of spots"
-        if spots == 0
-        else f"{abs(spots)} {'more' if spots > 0 else 'fewer'} spot{'s' if abs(spots) != 1 else ''}"
-    )
-    reading = REDNESS_WORDS.get(comparison["reading"]["redness"], comparison["reading"]["redness"])
-    confidence = comparison["confidence"]
-    reasons = [r["message"] for r in confidence.get("reasons", [])]
-    if not reasons:
-        reasons = ["Light and measured region look alike in both photos."]
-    plain = PLAIN_REDNESS.get(comparison["reading"]["redness"], COMPARED)
-    return {
-        "against": f"day {reference.day}",
-        # What a patient reads first; the figures stay behind a toggle (a* is for the clinic).
-        "plain": Text(plain, day=reference.day, spots=_spot_text(spots)),
-        "summary": f"{reading} (a* {_signed(delta['a_star_mean'])}), {spot_words}",
-        "confidence": confidence["level"],
-        "reasons": reasons,
-    }
+# --- presenting measurements (words: photo_words) ---------------------------------------------
 
 
 def _column(entry: TimelineEntry, previous: Photo | None, baseline: Photo | None) -> dict[str, Any]:
@@ -157,7 +75,7 @@ def area_view(timeline: AreaTimeline, index: int, locale: str = "en") -> dict[st
         baseline = photos_[0] if i > 1 else None  # at i == 1 the baseline is the previous
         columns.append(_column(entry, previous, baseline))
     return {
-        "area": timeline.area,
+        "area": area_label(timeline.area),
         "treatment_label": day_label(timeline.treatment.treatment_date),
         "columns": columns,
         "charts": photo_charts(photos_, prefix=f"photo-{index}", locale=locale),
@@ -259,7 +177,7 @@ def _timeline_page(
         "newest_href": base,
         "upload_href": "/photos/new" if viewer.is_patient else f"{base}/new",
         "back": _back(viewer, patient_id),
-        "notice": domain.NOTICE,
+        "notice": NOTICE,
     }
     return render(request, "photos/timeline.html", context, viewer=viewer)
 
@@ -384,11 +302,11 @@ def _photo_page(
 ) -> Response:
     roi: list[int | None] = list(photo.roi) if photo.roi else [None, None, None, None]
     context = {
-        "title": f"Photo, day {photo.day}",
+        "title": Text("Photo, day {day}", day=photo.day),
         "photo": {
             "id": photo.id,
             "day": photo.day,
-            "area": photo.area,
+            "area": area_label(photo.area),
             "width": photo.width,
             "height": photo.height,
             "date_label": day_label(photo.taken_at.date()),
@@ -397,7 +315,7 @@ def _photo_page(
         "form": form or dict(zip(("x", "y", "w", "h"), map(_blank, roi), strict=True)),
         "errors": errors or {},
         "timeline_href": _timeline_url(viewer, photo.patient_id),
-        "notice": domain.NOTICE,
+        "notice": NOTICE,
     }
     return render(request, "photos/photo.html", context, viewer=viewer, status_code=status_code)
 
