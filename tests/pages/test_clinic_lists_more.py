@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from needlecare.services import alert_queue, checkins, messages, notes
 from needlecare.services.auth import principal_for
@@ -116,3 +117,32 @@ def test_the_patient_pages_lists_end_in_more_links(
     assert "Back to the newest notes" in page.text and "Note number 4" not in page.text
     assert "Message number 4" in page.text
     assert client.get(f"{url}?notes=forged").status_code == 422
+
+
+def test_the_patient_page_is_one_audited_read_in_one_commit(
+    client: TestClient, world: World
+) -> None:
+    """Every commit waits for the disk on SQLite: the page reads its lists (check-ins,
+    notes, messages, treatments, timeline, recommendations, shelf) in one unit of work."""
+    login(client, world.admin_a)
+    url = f"/clinic/patients/{world.patient_a_id}"
+    client.get(url)
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    commits: list[int] = []
+    audit_rows: list[str] = []
+
+    def on_commit(_conn: Any) -> None:
+        commits.append(1)
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("INSERT INTO audit_log"):
+            audit_rows.append(statement)
+
+    event.listen(engine, "commit", on_commit)
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "commit", on_commit)
+        event.remove(engine, "before_cursor_execute", on_execute)
+    assert len(audit_rows) == 1 and len(commits) == 1, (audit_rows, commits)

@@ -217,33 +217,45 @@ def thread_page(
     """`thread`, `limit` messages at a time after `after` (older ones after it with
     `newest_first`); reading a page marks the other side's messages on it read."""
     with uow:
-        session = uow.session
-        patient = patient_for(session, actor, patient_id)
-        page = keyset_page(
-            session,
-            select(Message).where(Message.patient_id == patient.id),
-            (Message.created_at, Message.id),
-            after=after,
-            limit=limit,
-            descending=newest_first,
+        patient = patient_for(uow.session, actor, patient_id)
+        page = thread_page_in(
+            uow.session, actor, patient, after=after, limit=limit, newest_first=newest_first
         )
-        authors = {m.author_id for m in page.items}
-        names = (
-            dict(
-                session.execute(
-                    select(User.id, User.display_name).where(User.id.in_(authors))
-                ).all()
-            )
-            if authors
-            else {}
-        )
-        views = [_view(m, names.get(m.author_id, "")) for m in page.items]
-        unread = [v.id for v in views if v.read_at is None and v.from_clinic == actor.is_patient]
-        if unread:
-            session.execute(update(Message).where(Message.id.in_(unread)).values(read_at=utcnow()))
-        audit.record_for_patient(session, actor, "message.list", "patient", patient.id, patient)
+        audit.record_for_patient(uow.session, actor, "message.list", "patient", patient.id, patient)
         uow.commit()
-        return Page(views, page.after)
+        return page
+
+
+def thread_page_in(
+    session: Session,
+    actor: Principal,
+    patient: Patient,
+    *,
+    after: Sequence[Any] | None,
+    limit: int,
+    newest_first: bool,
+) -> Page[MessageView]:
+    """`thread_page` inside the caller's transaction, for a patient the caller has scoped;
+    the caller audits the read and commits."""
+    page = keyset_page(
+        session,
+        select(Message).where(Message.patient_id == patient.id),
+        (Message.created_at, Message.id),
+        after=after,
+        limit=limit,
+        descending=newest_first,
+    )
+    authors = {m.author_id for m in page.items}
+    names = (
+        dict(session.execute(select(User.id, User.display_name).where(User.id.in_(authors))).all())
+        if authors
+        else {}
+    )
+    views = [_view(m, names.get(m.author_id, "")) for m in page.items]
+    unread = [v.id for v in views if v.read_at is None and v.from_clinic == actor.is_patient]
+    if unread:
+        session.execute(update(Message).where(Message.id.in_(unread)).values(read_at=utcnow()))
+    return Page(views, page.after)
 
 
 def unread_for_patient(uow: UnitOfWork, actor: Principal) -> int:

@@ -9,6 +9,7 @@ read and write is audited; another clinic gets 404.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -174,23 +175,46 @@ def get_shelf(
     """Every product with today's verdict and plan, soonest to come back first."""
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
-        products = uow.session.scalars(
-            select(ShelfProduct)
-            .where(ShelfProduct.patient_id == patient.id)
-            .order_by(ShelfProduct.created_at, ShelfProduct.id)
-        ).all()
-        treatment = treatment_in_force(uow.session, patient.id)
-        today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
-        windows = protocols.in_force(uow.session, patient.clinic_id).windows
-        with_photo = set(
-            uow.session.scalars(
-                select(ShelfPhoto.product_id).where(
-                    ShelfPhoto.product_id.in_([p.id for p in products])
-                )
-            )
-        )
+        rows = shelf_rows(uow.session, patient, today)
         audit.record_for_patient(uow.session, actor, "shelf.read", "patient", patient.id, patient)
         uow.commit()
+    return shelf_of(rows)
+
+
+@dataclass(frozen=True)
+class ShelfRows:
+    """What a shelf is computed from, read inside a transaction (`shelf_rows`); the verdicts
+    are computed after it (`shelf_of`), so no lock is held while the labels are checked."""
+
+    products: Sequence[ShelfProduct]
+    treatment: Treatment | None
+    today: date
+    windows: Any
+    with_photo: set[int]
+
+
+def shelf_rows(session: Session, patient: Patient, today: date | None = None) -> ShelfRows:
+    """The shelf's rows inside the caller's transaction (the caller scopes and audits)."""
+    products = session.scalars(
+        select(ShelfProduct)
+        .where(ShelfProduct.patient_id == patient.id)
+        .order_by(ShelfProduct.created_at, ShelfProduct.id)
+    ).all()
+    treatment = treatment_in_force(session, patient.id)
+    today = today or clock.patient_today(session, patient.id, patient.clinic_id)
+    windows = protocols.in_force(session, patient.clinic_id).windows
+    with_photo = set(
+        session.scalars(
+            select(ShelfPhoto.product_id).where(ShelfPhoto.product_id.in_([p.id for p in products]))
+        )
+    )
+    return ShelfRows(products, treatment, today, windows, with_photo)
+
+
+def shelf_of(rows: ShelfRows) -> Shelf:
+    """Every product with today's verdict and plan (pure)."""
+    products, treatment, today, windows = rows.products, rows.treatment, rows.today, rows.windows
+    with_photo = rows.with_photo
     day = max(0, (today - treatment.treatment_date).days) if treatment else None
     band = depth_band(treatment.depth_mm, treatment.device.value) if treatment else None
     entries = []

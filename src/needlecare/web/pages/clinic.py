@@ -11,15 +11,12 @@ from fastapi.responses import RedirectResponse
 
 from needlecare.services import (
     catalogue,
-    checkins,
     invitations,
-    messages,
     notes,
+    patient_record,
     patients,
     recommendation_check,
     roster,
-    shelf,
-    treatments,
 )
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -121,33 +118,33 @@ def _patient_page(
     rec_check: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
-    patient = patients.get_patient(uow, viewer, patient_id)
-    treatment_rows = treatments.list_treatments(uow, viewer, patient_id)
-    latest = treatment_rows[0] if treatment_rows else None
-    entry, day = None, None
-    if latest is not None:
-        timeline = treatments.get_timeline(uow, viewer, patient_id, latest.id)
-        day = timeline.get("today")
-        entry = next((d for d in timeline.get("days", []) if d.get("day") == day), None)
     # Each list: its newest rows, and a "more" link with its own cursor (older rows).
-    here = f"/clinic/patients/{patient.id}"
     cursors = {name: request.query_params.get(name) for name in ("checkins", "messages", "notes")}
     for name, value in cursors.items():
         if value is not None and len(value) > 500:
             raise Invalid.field(f"query.{name}", "this cursor is not valid")
-    checkin_page = checkins.checkin_page(
-        uow, viewer, patient_id, after=position(request, cursors["checkins"]),
-        limit=PATIENT_CHECKINS, newest_first=True,
-    )  # fmt: skip
+    record = patient_record.patient_record(
+        uow,
+        viewer,
+        patient_id,
+        patient_record.Cursors(
+            checkins=position(request, cursors["checkins"]),
+            notes=position(request, cursors["notes"]),
+            messages=position(request, cursors["messages"]),
+            checkin_limit=PATIENT_CHECKINS,
+            note_limit=PATIENT_NOTES,
+            message_limit=PATIENT_MESSAGES,
+        ),
+    )
+    patient, treatment_rows = record.patient, record.treatments
+    latest = treatment_rows[0] if treatment_rows else None
+    entry, day = None, None
+    if record.timeline is not None:
+        day = record.timeline.get("today")
+        entry = next((d for d in record.timeline.get("days", []) if d.get("day") == day), None)
+    here = f"/clinic/patients/{patient.id}"
+    checkin_page, note_page, thread = record.checkins, record.notes, record.thread
     rows = list(reversed(checkin_page.items))  # oldest first, as charts and groups read them
-    note_page = notes.note_page(
-        uow, viewer, patient_id, after=position(request, cursors["notes"]),
-        limit=PATIENT_NOTES, newest_first=True,
-    )  # fmt: skip
-    thread = messages.thread_page(
-        uow, viewer, patient_id, after=position(request, cursors["messages"]),
-        limit=PATIENT_MESSAGES, newest_first=True,
-    )  # fmt: skip
     context = {
         "title": patient.display_name,
         "patient": {
@@ -184,8 +181,8 @@ def _patient_page(
         "continued": {name: value is not None for name, value in cursors.items()},
         **treatments_context(treatment_rows),
         "notes": [{"body": n.body, "created_at": n.created_at} for n in note_page.items],
-        "recommendations": list(notes.list_recommendations(uow, viewer, patient_id)),
-        "shelf": shelf_view(shelf.get_shelf(uow, viewer, patient_id)),  # audited shelf.read
+        "recommendations": list(record.recommendations),
+        "shelf": shelf_view(record.shelf),
         "catalogue_options": [{"value": "", "label": "None: type it below"}]
         + [{"value": p.id, "label": p.name} for p in catalogue.list_catalogue(uow, viewer)],
         "errors": errors or {},
