@@ -169,3 +169,39 @@ def test_a_clinician_reads_the_staff_list_on_a_phone(
     assert page.console_errors == []
     page.context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("size", ["phone", "laptop"])
+def test_a_refused_staff_change_is_explained_next_to_its_control(
+    browser: Any, server: Server, shots: Path, size: str
+) -> None:
+    page = _page(browser, server, PHONE if size == "phone" else LAPTOP)
+    log_in(page, server.world.admin_a, server.password)
+    page.wait_for_url("**/clinic/**")
+    page.goto("/clinic/staff")
+    row = page.get_by_role("row", name=re.compile("Ada Admin"))
+    row.get_by_label(re.compile("Role of Ada Admin")).select_option("clinician")
+    row.get_by_role("button", name=re.compile("Change")).click()
+    page.wait_for_load_state()
+    row = page.get_by_role("row", name=re.compile("Ada Admin"))
+    error = row.locator("#staff-error")
+    assert "at least one active admin" in error.inner_text()
+    assert error.is_visible() and error.evaluate("e => e.getBoundingClientRect().top >= 0")
+    assert error.evaluate("e => e.getBoundingClientRect().bottom <= window.innerHeight")
+    role = page.locator(f"#member-role-{_ada_id(server)}")
+    assert role.evaluate("e => document.activeElement === e")
+    problems = _any_violation(Axe().run(page))
+    page.screenshot(path=shots / f"{size}-staff-refused.png", full_page=False)
+    _no_overflow(page)
+    page.console_errors.remove(
+        "Failed to load resource: the server responded with a status of 409 (Conflict)"
+    )
+    assert page.console_errors == []
+    page.context.close()
+    assert problems == []
+
+
+def _ada_id(server: Server) -> int:
+    with server.session_factory() as session:
+        ada = session.scalar(select_user(server.world.admin_a))
+        return int(ada.id)

@@ -75,6 +75,16 @@ def test_the_staff_page_lists_staff_and_changes_them(client: TestClient, world: 
     )
     assert refused.status_code == 409  # type: ignore[attr-defined]
     assert "at least one active admin" in refused.text  # type: ignore[attr-defined]
+    # Next to the control that was used, in Ada's row: not at the top of the page.
+    row = refused.text.split(f'action="/clinic/staff/{ada.id}/role"')[1].split("</tr>")[0]  # type: ignore[attr-defined]
+    assert 'id="staff-error"' in row and "at least one active admin" in row
+    assert "has-error" in row and 'aria-describedby="staff-error"' in row
+    alone = post_form(
+        client, "/clinic/staff", f"/clinic/staff/{ada.id}/active", {"active": "false"}
+    )
+    assert alone.status_code == 409  # type: ignore[attr-defined]
+    row = alone.text.split(f'action="/clinic/staff/{ada.id}/active"')[1].split("</tr>")[0]  # type: ignore[attr-defined]
+    assert 'id="staff-error"' in row and "at least one active admin" in row
     made = post_form(client, "/clinic/staff", f"/clinic/staff/{cleo.id}/role", {"role": "admin"})
     assert made.status_code == 303  # type: ignore[attr-defined]
     off = post_form(client, "/clinic/staff", f"/clinic/staff/{cleo.id}/active", {"active": "false"})

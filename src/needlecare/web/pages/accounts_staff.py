@@ -51,6 +51,7 @@ def _page(
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     issued: dict[str, str] | None = None,
+    refused: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -62,6 +63,7 @@ def _page(
             "form": form or {"email": "", "role": "clinician"},
             "errors": errors or {},
             "issued": issued,
+            "refused": refused or {},  # the row and control whose change was refused
             "ROLES": ROLES,
             "ROLE_LABELS": ROLE_LABELS,
             "manage": viewer.is_admin,  # a clinician sees the list without the controls
@@ -98,9 +100,16 @@ def invite_staff(request: Request, form: FormBody, viewer: AdminViewer, uow: Uow
     )
 
 
-def _refused(request: Request, viewer: Principal, uow: UnitOfWork, message: str) -> Response:
-    # Shown next to the staff table, where the admin clicked.
-    return _page(request, viewer, uow, errors={"staff": message}, status_code=409)
+def _refused(
+    request: Request, viewer: Principal, uow: UnitOfWork, user_id: int, control: str, message: str
+) -> Response:
+    # Shown in the row and next to the control the admin used (the page scrolls to it).
+    refused = {"id": user_id, "control": control}
+    return _page(request, viewer, uow, errors={"staff": message}, refused=refused, status_code=409)
+
+
+def _said(error: Conflict) -> str:
+    return error.message[:1].upper() + error.message[1:] + "."
 
 
 @router.post("/staff/{user_id}/role", dependencies=[CsrfChecked])
@@ -110,9 +119,9 @@ def change_role(
     try:
         member = staff.update(uow, viewer, user_id, role=text(form, "role", 20))
     except Invalid:
-        return _refused(request, viewer, uow, "Choose admin or clinician.")
+        return _refused(request, viewer, uow, user_id, "role", "Choose admin or clinician.")
     except Conflict as error:
-        return _refused(request, viewer, uow, error.message[:1].upper() + error.message[1:] + ".")
+        return _refused(request, viewer, uow, user_id, "role", _said(error))
     flash(request, f"{member.display_name} is now {ROLE_LABELS[member.role.value].lower()}.")
     return RedirectResponse("/clinic/staff#staff-heading", status_code=303)
 
@@ -125,7 +134,7 @@ def set_active(
     try:
         member = staff.update(uow, viewer, user_id, active=active)
     except Conflict as error:
-        return _refused(request, viewer, uow, error.message[:1].upper() + error.message[1:] + ".")
+        return _refused(request, viewer, uow, user_id, "active", _said(error))
     if active:
         flash(request, f"{member.display_name} can log in again.")
     else:

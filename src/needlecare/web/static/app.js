@@ -20,7 +20,7 @@
   var firstError = document.querySelector("form .has-error");
   if (firstError && !window.location.hash) {
     firstError.scrollIntoView({ block: "center" });
-    var control = firstError.querySelector("input, select, textarea");
+    var control = firstError.querySelector("input:not([type=hidden]), select, textarea, button");
     if (control) control.focus({ preventScroll: true });
   }
 
