@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
-from needlecare.services import alert_queue, checkins, messages, notes
+from needlecare.services import alert_queue, checkins, messages, notes, treatments
 from needlecare.services.auth import principal_for
 from needlecare.services.checkins import CheckinCreate
 from needlecare.services.principal import Principal
@@ -87,6 +87,7 @@ def test_the_patient_pages_lists_end_in_more_links(
     monkeypatch.setattr(clinic_pages, "PATIENT_CHECKINS", 2)
     monkeypatch.setattr(clinic_pages, "PATIENT_MESSAGES", 2)
     monkeypatch.setattr(clinic_pages, "PATIENT_NOTES", 2)
+    monkeypatch.setattr(clinic_pages, "PATIENT_SESSIONS", 1)
     uow = UnitOfWork(client.app.state.session_factory)  # type: ignore[attr-defined]
     admin = _principal(client, world.admin_a)
     paula = _principal(client, world.patient_a)
@@ -98,6 +99,14 @@ def test_the_patient_pages_lists_end_in_more_links(
             uow, paula, pid, CheckinCreate(symptoms={"redness": n % 3}),
             now=datetime.now(UTC) - timedelta(hours=10 - n),
         )  # fmt: skip
+    for days_ago in (40, 80):  # two earlier sessions beside the seed's (3 days ago)
+        treatments.create_treatment(
+            uow, admin, pid,
+            treatments.TreatmentCreate(
+                treatment_date=date.today() - timedelta(days=days_ago), depth_mm=0.5,
+                device="pen", areas=["face"], fitzpatrick=3,
+            ),
+        )  # fmt: skip
     login(client, world.admin_a)
     url = f"/clinic/patients/{pid}"
     first = client.get(url)
@@ -108,6 +117,8 @@ def test_the_patient_pages_lists_end_in_more_links(
     ]
     seen = _walk(client, url, "messages", r'<p class="body">(Message number \d)</p>')
     assert sorted(seen) == [f"Message number {n}" for n in range(5)] and len(seen) == 5
+    sessions = _walk(client, url, "treatment", r"<strong>Session (\d+)</strong>")
+    assert sessions == ["3", "2", "1"]
     days = _walk(client, url, "checkins", r'/checkins/(\d+)">')
     assert len(days) == len(set(days)) == 5
     # A page further down one list keeps the others where they were.

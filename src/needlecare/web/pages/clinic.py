@@ -3,6 +3,7 @@ check-in page live in `clinic_alerts`, settings in `clinic_settings`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,9 @@ from needlecare.services import (
     roster,
 )
 from needlecare.services.errors import Invalid
+from needlecare.services.pagination import invalid_cursor
 from needlecare.services.principal import Principal
+from needlecare.storage.models import Treatment
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages import recommendation_form
@@ -55,6 +58,7 @@ ROSTER_PAGE = 100
 PATIENT_CHECKINS = 100
 PATIENT_MESSAGES = 50
 PATIENT_NOTES = 20
+PATIENT_SESSIONS = 20
 
 
 @router.get("/patients")
@@ -106,6 +110,20 @@ def _date_or_none(text: str) -> date | None:
         raise Invalid.field("query.treated", "give the treatment date as YYYY-MM-DD") from None
 
 
+def _sessions_page(
+    rows: Sequence[Treatment], views: list[dict[str, Any]], after: Sequence[Any] | None
+) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None]:
+    """PATIENT_SESSIONS sessions (newest first) after the one at `after` (date, id)."""
+    keys = [(t.treatment_date, t.id) for t in rows]
+    start = 0
+    if after is not None:
+        if len(after) != 2 or not isinstance(after[0], date) or not isinstance(after[1], int):
+            raise invalid_cursor()
+        start = next((i for i, key in enumerate(keys) if key < tuple(after)), len(keys))
+    end = start + PATIENT_SESSIONS
+    return views[start:end], keys[end - 1] if end < len(keys) else None
+
+
 def _patient_page(
     request: Request,
     viewer: Principal,
@@ -119,7 +137,10 @@ def _patient_page(
     status_code: int = 200,
 ) -> Response:
     # Each list: its newest rows, and a "more" link with its own cursor (older rows).
-    cursors = {name: request.query_params.get(name) for name in ("checkins", "messages", "notes")}
+    cursors = {
+        name: request.query_params.get(name)
+        for name in ("checkins", "messages", "notes", "sessions")
+    }
     for name, value in cursors.items():
         if value is not None and len(value) > 500:
             raise Invalid.field(f"query.{name}", "this cursor is not valid")
@@ -145,6 +166,12 @@ def _patient_page(
     here = f"/clinic/patients/{patient.id}"
     checkin_page, note_page, thread = record.checkins, record.notes, record.thread
     rows = list(reversed(checkin_page.items))  # oldest first, as charts and groups read them
+    # Sessions: all are read (they number each other and head the check-in groups; a
+    # patient has a handful), shown PATIENT_SESSIONS at a time after the cursor's session.
+    series = treatments_context(treatment_rows)
+    shown, sessions_after = _sessions_page(
+        treatment_rows, series["sessions"], position(request, cursors["sessions"])
+    )
     context = {
         "title": patient.display_name,
         "patient": {
@@ -177,9 +204,11 @@ def _patient_page(
             "checkins": more_path(request, here, "checkins", checkin_page.after, cursors),
             "messages": more_path(request, here, "messages", thread.after, cursors),
             "notes": more_path(request, here, "notes", note_page.after, cursors),
+            "sessions": more_path(request, here, "sessions", sessions_after, cursors),
         },
         "continued": {name: value is not None for name, value in cursors.items()},
-        **treatments_context(treatment_rows),
+        **series,
+        "sessions": shown,
         "notes": [{"body": n.body, "created_at": n.created_at} for n in note_page.items],
         "recommendations": list(record.recommendations),
         "shelf": shelf_view(record.shelf),
