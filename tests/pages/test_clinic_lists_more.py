@@ -157,3 +157,31 @@ def test_the_patient_page_is_one_audited_read_in_one_commit(
         event.remove(engine, "commit", on_commit)
         event.remove(engine, "before_cursor_execute", on_execute)
     assert len(audit_rows) == 1 and len(commits) == 1, (audit_rows, commits)
+
+
+def test_the_checkin_page_shows_the_newest_messages_and_links_to_earlier_ones(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from needlecare.web.pages import clinic_alerts
+
+    monkeypatch.setattr(clinic_alerts, "CHECKIN_MESSAGES", 2)
+    monkeypatch.setattr(clinic_pages, "PATIENT_MESSAGES", 2)
+    uow = UnitOfWork(client.app.state.session_factory)  # type: ignore[attr-defined]
+    admin = _principal(client, world.admin_a)
+    pid = world.patient_a_id
+    for n in range(3):
+        messages.send_to_patient(uow, admin, pid, f"Message number {n}")
+    done = checkins.submit_checkin(
+        uow, _principal(client, world.patient_a), pid, CheckinCreate(symptoms={"redness": 1})
+    )
+    login(client, world.admin_a)
+    page = client.get(f"/clinic/patients/{pid}/checkins/{done.checkin.id}")
+    assert page.status_code == 200
+    assert "Message number 2" in page.text and "Message number 1" in page.text
+    assert "Message number 0" not in page.text
+    earlier = re.search(
+        r'href="(/clinic/patients/\d+\?messages=[^"#]+)#messages-heading"', page.text
+    )
+    assert earlier is not None
+    older = client.get(earlier.group(1))
+    assert "Message number 0" in older.text and "Message number 1" not in older.text

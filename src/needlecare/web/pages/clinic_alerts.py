@@ -21,9 +21,10 @@ from needlecare.web.pages.forms import FormBody, text
 from needlecare.web.pages.presenters import age_label, answers_of, message_rows, result_view
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.pages.vocab import humanize
-from needlecare.web.paging import next_path, position
+from needlecare.web.paging import more_path, next_path, position
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
+CHECKIN_MESSAGES = 50  # the newest messages on the check-in page; older ones on the patient's
 
 LEVEL_FILTERS = [
     {"value": "", "label": "Any level"},
@@ -167,6 +168,9 @@ def _checkin_page(
     status: int = 200,
 ) -> Response:
     found = checkin_review.review(uow, viewer, patient_id, checkin_id)
+    thread = messages.thread_page(
+        uow, viewer, patient_id, limit=CHECKIN_MESSAGES, newest_first=True
+    )
     here = f"/clinic/patients/{patient_id}/checkins/{checkin_id}"
     alert = found.alert
     previous = found.previous
@@ -195,7 +199,11 @@ def _checkin_page(
         if alert
         else None,
         "staff": alert_queue.clinicians(uow, viewer),
-        "thread": message_rows(messages.thread(uow, viewer, patient_id)),
+        # The newest messages; older ones on the patient page, from where these end.
+        "thread": message_rows(list(reversed(thread.items))),
+        "earlier_messages": more_path(
+            request, f"/clinic/patients/{patient_id}", "messages", thread.after, {}
+        ),
         "reply_action": f"/clinic/patients/{patient_id}/messages",
         "reply_label": "Reply to the patient",
         "reply_body": "",
