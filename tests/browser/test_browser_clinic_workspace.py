@@ -205,3 +205,34 @@ def _ada_id(server: Server) -> int:
     with server.session_factory() as session:
         ada = session.scalar(select_user(server.world.admin_a))
         return int(ada.id)
+
+
+def test_the_alert_queue_scrolls_inside_its_table_on_a_phone(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    """The compact queue is wider than a phone (and than a 1366 px laptop): it scrolls in its
+    own region; the page itself does not scroll sideways."""
+    from needlecare.services import checkins
+    from needlecare.services.checkins import CheckinCreate
+
+    with server.session_factory() as session:
+        paula = principal_for(session, session.scalar(select_user(server.world.patient_a)))
+    symptoms = {"redness": 3, "swelling": 3, "hives": True, "facial_swelling": True}
+    checkins.submit_checkin(
+        UnitOfWork(server.session_factory),
+        paula,
+        server.world.patient_a_id,
+        CheckinCreate(symptoms=symptoms),
+    )
+    for viewport, name in ((PHONE, "phone"), (LAPTOP, "laptop")):
+        page = _page(browser, server, viewport)
+        log_in(page, server.world.clinician_a, server.password)
+        page.wait_for_url("**/clinic/**")
+        page.goto("/clinic/alerts")
+        queue = page.get_by_role("region", name="Alert queue, scrolls sideways")
+        assert queue.get_by_role("link", name=re.compile("Paula Patient")).count() >= 1
+        _no_overflow(page)
+        assert _any_violation(Axe().run(page)) == []
+        page.screenshot(path=shots / f"{name}-alert-queue.png", full_page=True)
+        assert page.console_errors == []
+        page.context.close()
