@@ -236,6 +236,12 @@ def test_staff_invitations_and_audit_log_are_for_admins(client: TestClient, worl
         {"email": "dr.new@alder.test", "role": "clinician"},
     )
     assert response.status_code == 200 and "/invite/inv_" in response.text
+    again = post_form(
+        client, "/clinic/staff", "/clinic/staff", {"email": world.clinician_a, "role": "admin"}
+    )
+    assert again.status_code == 422  # type: ignore[attr-defined]
+    error = again.text.split('id="email-error"')[1].split("</p>")[0]  # type: ignore[attr-defined]
+    assert "This person already has an account at your clinic." in error
     client.get(f"/clinic/patients/{world.patient_a_id}")
     html = client.get("/clinic/audit").text
     assert "patient.read" in html and "invitation.staff.create" in html

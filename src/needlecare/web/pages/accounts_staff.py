@@ -14,7 +14,7 @@ from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
-from needlecare.web.pages.forms import FormBody, inline_errors, text
+from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.vocab import ROLES
 
@@ -84,7 +84,11 @@ def invite_staff(request: Request, form: FormBody, viewer: AdminViewer, uow: Uow
     try:
         issued = invitations.invite_staff(uow, viewer, values["email"], values["role"])
     except (Invalid, Conflict) as error:
-        errors = inline_errors(error) if isinstance(error, Invalid) else {"email": error.message}
+        errors = (
+            inline_errors(error)
+            if isinstance(error, Invalid)
+            else {"email": sentence(error.message)}
+        )
         return _page(request, viewer, uow, form=values, errors=errors, status_code=422)
     expires = issued.expires_at
     return _page(
