@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from needlecare.services import auth
 from needlecare.services import photos as photo_service
@@ -13,6 +17,7 @@ from needlecare.storage.models import PatientReminderSettings, Treatment
 from needlecare.storage.uow import UnitOfWork
 
 from .conftest import skin_photo
+from .test_pages import login
 
 NOW = datetime(2026, 3, 10, 2, 30, tzinfo=UTC)  # 19:30 on 9 March in Los Angeles
 
@@ -49,3 +54,18 @@ def test_the_photo_day_is_the_patients_local_day(
 def test_without_a_zone_the_photo_day_is_utcs(uow: UnitOfWork, world: Any, data_dir: Path) -> None:
     _setup(uow, world, None)
     assert _upload(uow, world, data_dir, seed=32) == 6
+
+
+def test_the_pages_date_a_photo_in_the_viewers_zone(
+    client: TestClient, app: FastAPI, uow: UnitOfWork, world: Any, data_dir: Path
+) -> None:
+    """Taken at 19:30 on Monday 9 March in Los Angeles (Tuesday in UTC): the patient's pages
+    say Monday, as their day 5 does."""
+    _setup(uow, world, "America/Los_Angeles")
+    _upload(uow, world, data_dir, seed=33)
+    login(client, app, world.pat.user_id)
+    timeline = client.get("/photos").text
+    assert "Mon 9 Mar 2026" in timeline and "Tue 10 Mar 2026" not in timeline
+    photo_id = re.findall(r'href="/photos/(\d+)"', timeline)[0]
+    page = client.get(f"/photos/{photo_id}").text
+    assert "Mon 9 Mar 2026" in page and "Tue 10 Mar 2026" not in page

@@ -7,10 +7,12 @@ here by code where they are shown. A patient reads plain words first ("Redder th
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 from typing import Any
 
 from needlecare.i18n import N_, Text
 from needlecare.storage.models import Photo
+from needlecare.web.pages.presenters import day_label
 from needlecare.web.pages.vocab import AREAS
 
 # The report's notice (photos.report.NOTICE, the same words: a test keeps them so).
@@ -75,6 +77,12 @@ _AREA_LABELS = {o["value"]: o["label"] for o in AREAS}
 def area_label(area: str) -> str:
     """A treated area's label ("Face"), or the words a person typed, as they typed them."""
     return _AREA_LABELS.get(area, area)
+
+
+def taken_on(photo: Photo, zone: tzinfo) -> str:
+    """The day a photo was taken, in the viewer's zone (UTC's date is already the next day
+    on an evening in the Americas)."""
+    return day_label(photo.taken_at.astimezone(zone).date())
 
 
 def reason_text(reason: dict[str, Any]) -> str:

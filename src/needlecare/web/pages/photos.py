@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import UTC, tzinfo
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -30,9 +31,16 @@ from needlecare.web.api.photos import (
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer, StaffViewer, Viewer
 from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
-from needlecare.web.pages.photo_words import NOTICE, area_label, comparison_view, metrics
+from needlecare.web.pages.photo_words import (
+    NOTICE,
+    area_label,
+    comparison_view,
+    metrics,
+    taken_on,
+)
 from needlecare.web.pages.presenters import charts_for, day_label
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
+from needlecare.web.pages.timezones import viewer_zone
 from needlecare.web.paging import Cursor, next_path, position
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
@@ -55,25 +63,29 @@ def _back(viewer: Principal, patient_id: int) -> dict[str, str]:
 # --- presenting measurements (words: photo_words) ---------------------------------------------
 
 
-def _column(entry: TimelineEntry, previous: Photo | None, baseline: Photo | None) -> dict[str, Any]:
+def _column(
+    entry: TimelineEntry, previous: Photo | None, baseline: Photo | None, zone: tzinfo
+) -> dict[str, Any]:
     photo = entry.photo
     return {
         "id": photo.id,
         "day": photo.day,
-        "date_label": day_label(photo.taken_at.date()),
+        "date_label": taken_on(photo, zone),
         "metrics": metrics(photo),
         "vs_previous": comparison_view(entry.vs_previous, previous),
         "vs_baseline": comparison_view(entry.vs_baseline, baseline),
     }
 
 
-def area_view(timeline: AreaTimeline, index: int, locale: str = "en") -> dict[str, Any]:
+def area_view(
+    timeline: AreaTimeline, index: int, locale: str = "en", zone: tzinfo = UTC
+) -> dict[str, Any]:
     photos_ = [e.photo for e in timeline.entries]
     columns = []
     for i, entry in enumerate(timeline.entries):
         previous = photos_[i - 1] if i > 0 else None
         baseline = photos_[0] if i > 1 else None  # at i == 1 the baseline is the previous
-        columns.append(_column(entry, previous, baseline))
+        columns.append(_column(entry, previous, baseline, zone))
     return {
         "area": area_label(timeline.area),
         "treatment_label": day_label(timeline.treatment.treatment_date),
@@ -167,7 +179,7 @@ def _timeline_page(
     context = {
         "title": N_("Photos") if viewer.is_patient else f"Photos · {name}",
         "heading": name if not viewer.is_patient else N_("My photos"),
-        "areas": [area_view(t, i, locale) for i, t in enumerate(timelines)],
+        "areas": [area_view(t, i, locale, viewer_zone(request)) for i, t in enumerate(timelines)],
         # symptom scores, for _trends.html
         "charts": charts_for(rows, prefix="symptoms", locale=locale),
         "overlay": overlay,
@@ -309,7 +321,7 @@ def _photo_page(
             "area": area_label(photo.area),
             "width": photo.width,
             "height": photo.height,
-            "date_label": day_label(photo.taken_at.date()),
+            "date_label": taken_on(photo, viewer_zone(request)),
         },
         "metrics": metrics(photo),
         "form": form or dict(zip(("x", "y", "w", "h"), map(_blank, roi), strict=True)),
