@@ -72,6 +72,8 @@ def test_outcomes_page_shows_charts_tables_and_too_few(
     assert html.count('class="chart share-bars"') == 5  # day, band, device, operator, skin
     assert "too few to compare" in html
     assert 'href="/clinic/outcomes"' in html  # in the staff navigation
+    # The expected breakout window's sources are links to their entries.
+    assert '<cite><a href="/guide/sources#BO-07">reference.md#BO-07</a></cite>' in html
     assert "research.csv" not in html  # the export is for admins
     _login(client, world.alice.user_id)
     assert "research.csv" in client.get("/clinic/outcomes").text
