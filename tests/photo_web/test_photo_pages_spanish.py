@@ -49,6 +49,7 @@ def test_photo_pages_in_spanish(client: TestClient, app: FastAPI, world: Any) ->
         or "Comparada con la foto anterior (día 5): menos roja" in timeline
     )
     assert "La luz y la zona medida se parecen en las dos fotos." in timeline
+    assert re.search(r"\(a\* [+-]?\d+(,\d)?\), \d granitos menos\.", timeline)  # 1,5 not 1.5
     assert "<h1>Cara, día 5</h1>" in client.get(f"/photos/{photo_ids[0]}").text
 
     # The clinic's own view keeps its English figures.

@@ -125,10 +125,6 @@ def metrics(photo: Photo) -> dict[str, Any]:
     }
 
 
-def _signed(value: float) -> str:
-    return f"{value:+.1f}".replace("-", "\u2212")
-
-
 def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) -> dict[str, Any]:
     """A comparison in plain words: what changed, and how far to trust it (and why)."""
     if reference is None:
@@ -139,6 +135,7 @@ def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) 
             "against": against,
             "plain": N_("Not comparable with this photo yet"),
             "summary": Text("Not comparable: one photo was measured by an older version."),
+            "reading": None,
             "confidence": "low",
             "confidence_label": LEVEL_WORDS["low"],
             "reasons": [Text("Measure the older photo again to compare.")],
@@ -151,12 +148,10 @@ def comparison_view(comparison: dict[str, Any] | None, reference: Photo | None) 
         "against": against,
         # What a patient reads first; the figures stay behind a toggle (a* is for the clinic).
         "plain": Text(PLAIN_REDNESS.get(redness, COMPARED), day=reference.day, spots=spots),
-        "summary": Text(
-            "{reading} (a* {delta}), {spots}",
-            reading=Text(READING.get(redness, redness)),
-            delta=_signed(comparison["delta"]["a_star_mean"]),
-            spots=spots,
-        ),
+        # The figures behind it; the template writes the number the reader's way.
+        "reading": Text(READING.get(redness, redness)),
+        "delta": float(comparison["delta"]["a_star_mean"]),
+        "spots": spots,
         "confidence": confidence["level"],
         "confidence_label": LEVEL_WORDS.get(confidence["level"], confidence["level"]),
         "reasons": reasons,
