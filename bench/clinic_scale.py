@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from needlecare.config import Settings
 from needlecare.demo_scale import PASSWORD
@@ -43,6 +43,8 @@ from needlecare.storage.models import Checkin, Clinic, Patient, User
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 MORE = re.compile(r'href="(/clinic/patients\?[^"]*cursor=[^"]+)"')
+ALERTS_MORE = re.compile(r'href="(/clinic/alerts\?cursor=[^"]+)"')
+PATIENT_MORE = re.compile(r'href="(/clinic/patients/\d+\?checkins=[^"#]+)#')
 NEXT = re.compile(r'<([^>]+)>; rel="next"')
 
 
@@ -59,9 +61,33 @@ def _login(client: TestClient, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {api.json()['token']}"}
 
 
+def _statements(client: TestClient, path: str, headers: dict[str, str]) -> tuple[int, int]:
+    """(statements, commits) of one request: a page whose statement count is fixed and whose
+    statements walk an index in page order (tests/*scale*, plans) does not grow with the
+    table."""
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    counts = [0, 0]
+
+    def statement(*_args: object) -> None:
+        counts[0] += 1
+
+    def commit(*_args: object) -> None:
+        counts[1] += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        client.get(path, headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    return counts[0], counts[1]
+
+
 def _time(client: TestClient, path: str, headers: dict[str, str], n: int) -> str:
     for _ in range(2):  # warm caches and compiled statements
         client.get(path, headers=headers)
+    statements, commits = _statements(client, path, headers)
     times, size, status = [], 0, 0
     for _ in range(n):
         started = time.perf_counter()
@@ -70,8 +96,9 @@ def _time(client: TestClient, path: str, headers: dict[str, str], n: int) -> str
         size, status = len(response.content), response.status_code
     times.sort()
     p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-    return f"{path[:70]:70s} {statistics.median(times):7.1f} {p95:7.1f}  {size / 1024:7.1f} KiB" + (
-        "" if status == 200 else f"  HTTP {status}"
+    return (
+        f"{path[:70]:70s} {statistics.median(times):7.1f} {p95:7.1f}  {size / 1024:7.1f} KiB"
+        f" {statements:4d} {commits:3d}" + ("" if status == 200 else f"  HTTP {status}")
     )
 
 
@@ -111,6 +138,11 @@ def main() -> None:
         api = _login(client, admin)
         roster = client.get("/clinic/patients")
         more = MORE.search(roster.text)
+        alerts_more = ALERTS_MORE.search(client.get("/clinic/alerts").text)
+        patient_more = PATIENT_MORE.search(client.get(f"/clinic/patients/{busy}").text)
+        queue_next = NEXT.search(
+            client.get("/api/v1/alerts/queue", headers=api).headers.get("link", "")
+        )
         api_page = client.get("/api/v1/patients?limit=100", headers=api)
         api_next = NEXT.search(api_page.headers.get("link", ""))
         paths_pages = [
@@ -121,8 +153,13 @@ def main() -> None:
             "/clinic/patients?show=missed",
             *([more.group(1).replace("&amp;", "&")] if more else []),
             "/clinic/alerts",
+            *([alerts_more.group(1).replace("&amp;", "&")] if alerts_more else []),
             "/clinic/audit",
+            "/clinic/audit?action=checkin.",
+            "/clinic/audit?action=staff.deactivate",  # a rare action: its own index
+            "/clinic/audit?patient=smith",  # a search: the matches to pick from
             f"/clinic/patients/{busy}",
+            *([patient_more.group(1).replace("&amp;", "&")] if patient_more else []),
             "/clinic/outcomes",
         ]
         paths_api = [
@@ -130,6 +167,8 @@ def main() -> None:
             *([api_next.group(1).removeprefix("http://testserver.local")] if api_next else []),
             "/api/v1/alerts",
             "/api/v1/alerts?state=resolved",
+            "/api/v1/alerts/queue",
+            *([queue_next.group(1).removeprefix("http://testserver.local")] if queue_next else []),
             "/api/v1/audit",
             f"/api/v1/patients/{busy}/checkins",
             f"/api/v1/patients/{busy}/notes",
@@ -140,7 +179,7 @@ def main() -> None:
             f"{args.url.split('://')[0]}: {totals['patients']} patients, "
             f"{totals['check-ins']} check-ins; load average {os.getloadavg()[0]:.1f} at start"
         )
-        print(f"{'request':70s} {'p50 ms':>7s} {'p95 ms':>7s}  {'body':>11s}")
+        print(f"{'request':70s} {'p50 ms':>7s} {'p95 ms':>7s}  {'body':>11s} stmts commits")
         for path in paths_pages:
             print(_time(client, path, {}, args.requests))
         for path in paths_api:
