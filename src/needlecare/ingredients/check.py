@@ -79,6 +79,7 @@ _WORD = re.compile(r"[^\W_]+")
 # Words that only join names ("Water (and) Glycerin") and short list numbers ("1. Aqua").
 _JOINING_WORDS = frozenset({"and", "et", "und", "y", "e"})
 _MAX_GLUED_WORDS = 16
+_SPACED_DASH = re.compile(r"\s[-–]\s")
 UNREAD = "text between names that no rule read (kept so that nothing is lost)"
 
 
@@ -182,6 +183,18 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
             if named.recognized:
                 parsed.ignore(prefix + ":", LABEL_PREFIX)
                 item, recognition = replace(item, raw=name.strip(), text=clean_item(name)[0]), named
+            else:
+                # "-Zinc Oxide 12%: Provides broad spectrum protection": a name, then what it
+                # does (retailers' key-ingredient lists).
+                name, _, said = item.raw.partition(":")
+                text, percent, nano = clean_item(name)
+                named = recognise(text, fuzzy=False)
+                if named.recognized and said.strip():
+                    parsed.ignore(said, NOT_A_NAME)
+                    item = replace(item, raw=name.strip(), text=text, percent=percent, nano=nano)
+                    recognition = named
+        if not recognition.recognized and _SPACED_DASH.search(item.text):
+            recognition = _dash_synonyms(item.text)
         if not recognition.recognized:
             recognition = recognise(item.text)  # now allowing a typo match
         if not recognition.recognized:
@@ -352,6 +365,18 @@ def _split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
     return found
 
 
+def _dash_synonyms(text: str) -> Recognition:
+    """'Epilobium Angustifolium Extract - Epilobium Angustifolium Flower/Leaf/Stem Extract',
+    'Melaleuca Alternifolia Leaf Oil - Tea Tree Leaf Oil': names of one plant joined by a spaced
+    dash. Only when every part is a known name of the same plant (never two ingredients)."""
+    readings = [recognise(part, fuzzy=False) for part in _SPACED_DASH.split(text)]
+    names = list(dict.fromkeys(n for r in readings for n in r.names))
+    plants = {" ".join(n.split()[:2]) for n in names}
+    if not all(r.recognized and not r.extra for r in readings) or len(plants) != 1:
+        return UNKNOWN
+    return Recognition(tuple(names), readings[0].match, 0.98)
+
+
 def _glued_names(item: RawItem) -> list[_Entry] | None:
     """'Water Glycerin', 'Diisostearyl Malate Beeswax': names whose commas were lost. Read as
     several only when exactly one way splits all the words into names known as printed."""
@@ -365,8 +390,12 @@ def _glued_names(item: RawItem) -> list[_Entry] | None:
         for end in range(len(words), start, -1):
             if not ways[end] or (start == 0 and end == len(words)):
                 continue
-            reading = recognise(" ".join(words[start:end]), fuzzy=False)
-            if reading.recognized and reading.confidence == 1.0 and not reading.extra:
+            part = " ".join(words[start:end])
+            reading = recognise(part, fuzzy=False)
+            # A part with a slash must be one name as printed ("Caprylic/Capric Triglyceride"),
+            # never a slash name cut in two ("Dimethylacrylamide/Acrylic").
+            literal = "/" not in part or [loose_key(part)] == [loose_key(n) for n in reading.names]
+            if reading.recognized and reading.confidence >= 0.9 and not reading.extra and literal:
                 ways[start] += [[(end, reading), *rest] for rest in ways[end]][:2]
             if len(ways[start]) > 1:
                 break

@@ -83,6 +83,11 @@ _AUTHORITY = re.compile(r"^([A-Z]+ [A-Z]+) (?:L|LINN|L\. F)\.?(?= )")
 # INCI renamed the branched C8 "octyl" esters "ethylhexyl" (Octyl Palmitate -> ETHYLHEXYL
 # PALMITATE); labels still print the old name. Tried only after the literal name.
 _OCTYL = re.compile(r"\bOCTYL\b")
+# "Cedrus Atlantica Bark (Cedarwood) Essential Oil": CosIng names an essential oil "... OIL".
+_ESSENTIAL_OIL = re.compile(r" ESSENTIAL OIL$")
+# "Cucumis Sativus [Cucumis Sativus (Cucumber) Fruit Extract]": a short name, then in square
+# brackets the full INCI name that starts with it.
+_FULL_NAME_IN_BRACKETS = re.compile(r"^([^\[\]]+?) ?\[(.+)\]$")
 # "Aleurites Moluccana (Kukui) Nut Oil", "Macadamia Nut Oil": CosIng names the nut a SEED.
 _NUT = re.compile(r"\bNUT(?= (?:OIL|BUTTER|EXTRACT|POWDER)\b)")
 
@@ -187,6 +192,10 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     if _AUTHORITY.match(key):
         yield from _candidates(_AUTHORITY.sub(r"\1", key))
         return
+    full = _FULL_NAME_IN_BRACKETS.match(key)
+    if full and name_key(full[2]).startswith(name_key(full[1])):
+        yield from _candidates(name_key(full[2]))
+        return
     if SOFT_HYPHEN in key:
         yield key.replace(SOFT_HYPHEN, ""), 0.0
         yield key.replace(SOFT_HYPHEN, "-"), 0.0
@@ -229,6 +238,13 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     guessed = plants.guess(no_brackets or key)
     if guessed is not None:
         yield guessed, 0.1
+    if _ESSENTIAL_OIL.search(no_brackets or key):
+        # Read as "... OIL" only if that name is flagged an essential oil: never lower a verdict.
+        for oil, penalty in _candidates(_ESSENTIAL_OIL.sub(" OIL", no_brackets or key)):
+            found = _lookup(oil)
+            if found and all("essential_oil" in plants.caution_flags(n) for n in found[0]):
+                yield oil, penalty
+                break
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from _candidates(_NUT.sub("SEED", no_brackets or key))
         yield from _candidates(name_key(_NUT.sub("", no_brackets or key)))
