@@ -403,13 +403,13 @@ def _glued_names(item: RawItem) -> list[_Entry] | None:
         return None
     entries, begin = [], 0
     for end, reading in ways[0][0]:
-        part = replace(
+        piece = replace(
             item,
             raw=" ".join(printed[begin:end]),
             text=" ".join(words[begin:end]),
             percent=item.percent if begin == 0 else None,
         )
-        entries.append(_Entry(part, reading, reading.names))
+        entries.append(_Entry(piece, reading, reading.names))
         begin = end
     return entries
 
