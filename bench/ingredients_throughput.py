@@ -16,6 +16,11 @@ included) over the same lists:
 Each measurement runs `--runs` times after a warm-up; the median is reported in wall time and
 in CPU time of the child processes (user + sys; steadier when the machine is shared).
 
+Both tools run with their bytecode caches, as installed packages do (pip compiles on-the-list's
+modules at install; NeedleCare's editable install writes its own on first import): the
+children's environment drops PYTHONDONTWRITEBYTECODE, which some shells set and which would
+make every NeedleCare process compile its modules from source while on-the-list's are cached.
+
     .venv/bin/python bench/ingredients_throughput.py [--runs 3] [--repeat 20] [--sample 20]
 """
 
@@ -33,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "bench" / "corpus" / "labels.txt"
 BIN = ROOT / ".venv" / "bin"
+# Children run with bytecode caches (see the docstring); the warm-up run writes NeedleCare's.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 # on-the-list in batch through its public API: one process, the register loaded once.
 ON_THE_LIST_BATCH = """
 import sys
@@ -63,6 +70,7 @@ def timed(commands: list[list[str]], stdin_files: list[Path | None]) -> tuple[fl
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 check=False,
+                env=ENV,
             )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
