@@ -84,3 +84,8 @@ def test_a_line_before_a_capitalised_word_stays_a_line_of_its_own() -> None:
     text = _text(_lines("glycerin, polysorbate 20, sodium hydroxide", "Questions? 1-800-000-0000"))
     assert text == "glycerin, polysorbate 20, sodium hydroxide\nQuestions? 1-800-000-0000"
     assert "SODIUM HYDROXIDE" in [i["name"] for i in check_label(text)["ingredients"]]
+
+
+def test_a_bullet_stuck_to_the_first_name_of_a_line_is_a_bullet() -> None:
+    text = _text(_lines("Ingredients", "‘Aqua", "‘Glycerin", "*Squalane"))
+    assert text == "Ingredients • Aqua • Glycerin • Squalane"

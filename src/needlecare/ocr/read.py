@@ -106,6 +106,8 @@ def _text(words: list[Word]) -> str:
             previous = word.line
         lines[-1].append(_repair(word.text))
     lines = _letter_bullets(lines)
+    # One name per printed line, its bullet read as a mark stuck to it ("‘Aqua", "*Squalane").
+    lines = [_leading_bullet(line[0]) + line[1:] for line in lines]
     if any("・" in word or _KANA_HAN.search(word) for line in lines for word in line):
         # A Japanese list: its middle dot is read as a hyphen in places ("Glycol - Glycerin",
         # "Glycol -Glycerin"), which the parser (rightly) does not take for a separator.
@@ -178,6 +180,13 @@ def _letter_bullets(lines: list[list[str]]) -> list[list[str]]:
         if before[:1].isupper() and after[:1].isupper():
             out[number][index] = "•"
     return out
+
+
+def _leading_bullet(word: str) -> list[str]:
+    stripped = word.lstrip(_BULLET_MARKS)
+    if stripped != word and stripped[:1].isupper():
+        return ["•", stripped]
+    return [word]
 
 
 def _middle_dot(word: str) -> str:
