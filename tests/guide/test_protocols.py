@@ -13,6 +13,7 @@ from needlecare.guide import (
 from needlecare.guide.protocols import RED_FLAG_MESSAGE
 from needlecare.knowledge.bands import Band
 from needlecare.knowledge.windows import window, windows
+from needlecare.timeline import build_timeline
 
 
 def protocol(**extra):
@@ -143,3 +144,19 @@ def test_an_equal_day_is_allowed_and_changes_nothing():
     same = window("retinoid").resume_day(Band.D)
     clinic = parse_protocol(protocol(windows={"retinoid": {"resume_day": same}}))
     assert effective_windows(clinic)["retinoid"].resume_day(Band.D) == same
+
+
+def test_timelines_under_two_protocols_keep_their_own_windows():
+    """The days built for one protocol's windows are kept (the Today page builds a timeline
+    on every view) and never served for another protocol's."""
+    longer = effective_windows(parse_protocol(protocol(windows={"vitamin_c": {"resume_day": 30}})))
+    defaults = windows()
+    treatment = {"date": "2026-12-01", "depth_mm": 1.5, "device": "pen", "fitzpatrick": 2}
+
+    def avoids_vitamin_c(in_force, day):
+        days = build_timeline(treatment, windows=in_force)["days"]
+        return any("vitamin C" in str(text) for text in days[day]["avoid"])
+
+    for _ in range(2):  # built, then kept: the same answers
+        assert avoids_vitamin_c(longer, 20)
+        assert not avoids_vitamin_c(defaults, 20)

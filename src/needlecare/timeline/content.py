@@ -152,11 +152,28 @@ def day_templates(band: Band, pigment_risk: bool) -> tuple[dict[str, Any], ...]:
     )
 
 
+# Per windows object (protocols.in_force_at shares one mapping per clinic protocol version,
+# which nobody changes): the Today page builds a timeline on every view, and building the 43
+# days was a fifth of its CPU. The entry keeps its mapping alive, so its id is not reused.
+_WINDOWED: dict[tuple[int, Band, bool], tuple[Mapping[str, Window], tuple[dict[str, Any], ...]]]
+_WINDOWED = {}
+_WINDOWED_SIZE = 256
+
+
 def windowed_day_templates(
     band: Band, pigment_risk: bool, in_force: Mapping[str, Window]
 ) -> tuple[dict[str, Any], ...]:
-    """day_templates under other windows (a clinic protocol's); not cached (windows vary)."""
-    return tuple(
+    """day_templates under other windows (a clinic protocol's), shared like day_templates:
+    built once per windows mapping, so `in_force` must not change afterwards."""
+    key = (id(in_force), band, pigment_risk)
+    known = _WINDOWED.get(key)
+    if known is not None and known[0] is in_force:
+        return known[1]
+    templates = tuple(
         {"day": day, "date": "", **_day(band, day, pigment_risk, in_force)}
         for day in range(last_listed_day() + 1)
     )
+    if len(_WINDOWED) >= _WINDOWED_SIZE:
+        _WINDOWED.clear()
+    _WINDOWED[key] = (in_force, templates)
+    return templates
