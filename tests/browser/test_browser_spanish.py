@@ -66,6 +66,11 @@ def test_a_spanish_phone_checks_in_in_spanish(
     assert "Lo que NeedleCare ha visto" in phone.locator("main").inner_text()
     _spanish_and_clean(phone)
     phone.screenshot(path=shots / "phone-es-result.png", full_page=True)
+    # Pages whose Spanish the detector's wider net found missing (issue 22 leftovers).
+    for path, name in (("/account", "account"), ("/guide/sources", "sources")):
+        phone.goto(path)
+        _spanish_and_clean(phone)
+        phone.screenshot(path=shots / f"phone-es-{name}.png")
     if os.environ.get("NEEDLECARE_SCREENSHOTS"):
         phone.goto("/today")
         phone.screenshot(path=shots / "phone-es-today.png", full_page=True)
