@@ -195,6 +195,7 @@ def _run_batch(
     else:
         iterable = lines
     out = sys.stdout.buffer
+    pending: list[bytes] = []  # written 256 lines at a time (one write call per line costs)
     for line in iterable:
         try:
             result: dict[str, Any] = check_label(
@@ -202,7 +203,12 @@ def _run_batch(
             )
         except NotAnIngredientList as error:
             result = {"error": str(error)}
-        out.write(orjson.dumps(result) + b"\n")
+        pending.append(orjson.dumps(result))
+        if len(pending) >= 256:
+            out.write(b"\n".join(pending) + b"\n")
+            pending.clear()
+    if pending:
+        out.write(b"\n".join(pending) + b"\n")
     out.flush()
 
 
