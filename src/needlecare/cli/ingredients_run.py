@@ -34,7 +34,7 @@ def _run(
     lang = _language(lang)
     chosen_band = _band(band, depth, device)
     if image is not None:
-        _run_image(image, day, as_json, jsonl or file is not None, chosen_band, rinse_off)
+        _run_image(image, day, as_json, jsonl or file is not None, chosen_band, rinse_off, lang)
         return
     raw = _read_input(file)
     if jsonl:
@@ -125,7 +125,13 @@ def main_fast(argv: list[str]) -> int:
 
 
 def _run_image(
-    image: Path, day: int, as_json: bool, other_input: bool, band: str | None, rinse_off: bool
+    image: Path,
+    day: int,
+    as_json: bool,
+    other_input: bool,
+    band: str | None,
+    rinse_off: bool,
+    lang: str = "en",
 ) -> None:
     """`--image PHOTO`: the photo -> result step lives in needlecare.ocr.command."""
     from needlecare.ocr.command import ScanFailed, ocr_notes, scan_photo_file
@@ -136,10 +142,12 @@ def _run_image(
         result = scan_photo_file(image, day, band, rinse_off)
     except ScanFailed as error:
         _fail(str(error))
+    if lang != "en":
+        result = _localized(result, lang)
     if as_json:
         _write_json(result)
     else:
-        sys.stdout.write(_table(result) + ocr_notes(result))
+        sys.stdout.write(_table(result, lang) + ocr_notes(result, lang))
 
 
 def _fail(message: str) -> NoReturn:

@@ -37,11 +37,31 @@ def scan_photo_file(path: Path, day: int, band: str | None, rinse_off: bool) -> 
         ) from error
 
 
-def ocr_notes(result: dict[str, Any]) -> str:
-    """Lines under the table: what the engine read and which names to check on the label."""
+def ocr_notes(result: dict[str, Any], lang: str = "en") -> str:
+    """Lines under the table: what the engine read and which names to check on the label,
+    in `lang` (the catalogue is loaded only for another language than English)."""
     ocr = result["ocr"]
-    lines = [f"Read from the photo by {ocr['engine']} (confidence {ocr['confidence']:.2f})."]
     to_check = result["verdict"]["check_against_label"]
+    if lang == "en":
+        lines = [f"Read from the photo by {ocr['engine']} (confidence {ocr['confidence']:.2f})."]
+        if to_check:
+            lines.append("Check these names against the label: " + "; ".join(to_check))
+        return "\n".join(lines) + "\n"
+    from needlecare.i18n import Text, format_number, localize
+
+    lines = [
+        localize(
+            lang,
+            Text(
+                "Read from the photo by {engine} (confidence {confidence}).",
+                engine=ocr["engine"],
+                confidence=format_number(ocr["confidence"], lang, 2),
+            ),
+        )
+    ]
     if to_check:
-        lines.append("Check these names against the label: " + "; ".join(to_check))
+        names = "; ".join(to_check)
+        lines.append(
+            localize(lang, Text("Check these names against the label: {names}", names=names))
+        )
     return "\n".join(lines) + "\n"
