@@ -222,4 +222,8 @@ def comedogenic_document() -> dict[str, Any]:
 
 @cache
 def fuzzy_choices() -> list[str]:
-    return sorted({*inventory().names, *drug_names(), *aliases()})
+    """Every known name once, sorted (the inventory comes sorted: sorting it with the few
+    names it lacks costs half of sorting a set of them all)."""
+    names = inventory().names
+    extra = {name for name in (*drug_names(), *aliases()) if name not in names}
+    return sorted([*names, *extra])
