@@ -4,10 +4,11 @@ an RFC 8288 `Link: <...>; rel="next"` header whose URL carries the next signed c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from needlecare.services.pagination import MAX_LIMIT, decode_cursor, encode_cursor
 
@@ -15,7 +16,6 @@ Cursor = Annotated[
     str | None,
     Query(max_length=500, description='From the `Link: rel="next"` header of the last page'),
 ]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")]
 LINK_HEADER = {
     "Link": {
         "description": 'RFC 8288 `<url>; rel="next"` while more rows follow',
@@ -46,6 +46,38 @@ def link_next(request: Request, response: Response, after: tuple[Any, ...] | Non
     url = next_url(request, after)
     if url is not None:
         response.headers["Link"] = f'<{url}>; rel="next"'
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """An API list request's paging: where the page starts, how many rows, and the response
+    whose `Link` header names the next page."""
+
+    request: Request
+    response: Response
+    limit: int
+    after: tuple[Any, ...] | None
+
+    def link_next(self, after: tuple[Any, ...] | None) -> None:
+        link_next(self.request, self.response, after)
+
+
+def paged(default: int = 100, maximum: int = MAX_LIMIT) -> Any:
+    """The `limit` and `cursor` query parameters of a list route, as one dependency;
+    `default` and `maximum` are that list's page sizes."""
+
+    def list_query(
+        request: Request,
+        response: Response,
+        limit: int = Query(default, ge=1, le=maximum, description="Rows per page"),
+        cursor: Cursor = None,
+    ) -> ListQuery:
+        return ListQuery(request, response, limit, position(request, cursor))
+
+    return Depends(list_query)
+
+
+Paged = Annotated[ListQuery, paged()]
 
 
 def more_path(

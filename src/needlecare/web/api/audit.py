@@ -5,24 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from needlecare.services import audit_log
 from needlecare.web.api.schemas.accounts import AuditOut
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, link_next, position
+from needlecare.web.paging import LINK_HEADER, ListQuery, paged
 
 router = APIRouter(tags=["audit"])
 
 
 @router.get("/audit", response_model=list[AuditOut], responses={200: {"headers": LINK_HEADER}})
 def audit_log_entries(
-    request: Request,
-    response: Response,
     actor: ApiActor,
     uow: UowDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Cursor = None,
+    paging: Annotated[ListQuery, paged(100, 500)],
     actor_user_id: Annotated[int | None, Query(ge=1, description="Who acted")] = None,
     patient_id: Annotated[int | None, Query(ge=1)] = None,
     action: Annotated[
@@ -35,6 +32,6 @@ def audit_log_entries(
     """Newest first (by time, then id), with the names of the person and the patient; follow
     the `Link: rel="next"` header for older entries. Reading it is audited too."""
     flt = audit_log.AuditFilter(actor_user_id, patient_id, action, since, until, before_id)
-    page = audit_log.search(uow, actor, flt, after=position(request, cursor), limit=limit)
-    link_next(request, response, page.after)
+    page = audit_log.search(uow, actor, flt, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [AuditOut.model_validate(r) for r in page.items]

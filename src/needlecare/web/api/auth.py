@@ -18,7 +18,7 @@ from needlecare.web.api.schemas.accounts import (
 )
 from needlecare.web.deps import ApiActor, UowDep
 from needlecare.web.errors import error_response
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, Paged
 
 router = APIRouter(tags=["auth"])
 
@@ -63,15 +63,12 @@ def create_token(body: TokenCreate, uow: UowDep, request: Request) -> TokenIssue
 def list_tokens(
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[TokenOut]:
     """Your own tokens (without their secret), oldest first, `limit` at a time
     (`Link: rel="next"` while more follow)."""
-    page = auth.token_page(uow, actor, after=position(request, cursor), limit=limit)
-    link_next(request, response, page.after)
+    page = auth.token_page(uow, actor, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [TokenOut.model_validate(t) for t in page.items]
 
 

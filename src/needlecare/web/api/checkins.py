@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Header, Response, status
 
 from needlecare.services import checkins
 from needlecare.services.checkins import CheckinCreate
@@ -12,7 +12,7 @@ from needlecare.services.errors import FieldError
 from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, ListQuery, paged
 
 router = APIRouter(tags=["check-ins"])
 
@@ -81,17 +81,12 @@ def list_checkins(
     patient_id: int,
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 200,
-    cursor: Cursor = None,
+    paging: Annotated[ListQuery, paged(200)],
 ) -> list[CheckinOut]:
     """The patient's check-ins, oldest first, `limit` at a time; while more follow, the
     `Link: <...>; rel="next"` header gives the next page's URL."""
-    page = checkins.checkin_page(
-        uow, actor, patient_id, after=position(request, cursor), limit=limit
-    )
-    link_next(request, response, page.after)
+    page = checkins.checkin_page(uow, actor, patient_id, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [checkin_out(c) for c in page.items]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, status
 
 from needlecare.services import alert_queue, clinic_settings, messages
 from needlecare.services.errors import Forbidden
@@ -20,7 +20,7 @@ from needlecare.web.api.schemas.messages import (
     QueueRowOut,
 )
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, ListQuery, Paged, paged
 
 router = APIRouter(tags=["messages"])
 queue_router = APIRouter(tags=["alerts"])
@@ -36,18 +36,13 @@ def list_messages(
     patient_id: int,
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[MessageOut]:
     """The patient's thread with their clinic, oldest first, `limit` at a time (`Link:
     rel="next"` while more follow), for staff of the clinic or the patient. Reading a page
     marks the other side's messages on it read."""
-    page = messages.thread_page(
-        uow, actor, patient_id, after=position(request, cursor), limit=limit
-    )
-    link_next(request, response, page.after)
+    page = messages.thread_page(uow, actor, patient_id, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [MessageOut.model_validate(m) for m in page.items]
 
 
@@ -83,13 +78,10 @@ def send_message(patient_id: int, body: MessageIn, actor: ApiActor, uow: UowDep)
 def queue(
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
+    paging: Annotated[ListQuery, paged(alert_queue.QUEUE_PAGE)],
     level: Annotated[Literal["urgent", "contact_clinic"] | None, Query()] = None,
     state: Annotated[Literal["open", "acknowledged"] | None, Query()] = None,
     mine: Annotated[bool, Query(description="Only rows assigned to me")] = False,
-    limit: Limit = alert_queue.QUEUE_PAGE,
-    cursor: Cursor = None,
 ) -> QueueOut:
     """One row per patient (highest unresolved level; unacknowledged first, then urgent
     before contact_clinic, newest red flag first), then missed check-ins (unfiltered view
@@ -100,8 +92,8 @@ def queue(
         state=AlertState(state) if state else None,
         assigned_to=actor.user_id if mine else None,
     )
-    page = alert_queue.queue_page(uow, actor, filters, after=position(request, cursor), limit=limit)
-    link_next(request, response, page.after)
+    page = alert_queue.queue_page(uow, actor, filters, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     counts = alert_queue.counts(uow, actor)
     return QueueOut(
         counts=QueueCountsOut.model_validate(counts),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 
 from needlecare.services import notes, recommendation_check
 from needlecare.services.notes import RecommendationCreate
@@ -14,7 +14,7 @@ from needlecare.web.api.schemas.treatments import (
     RecommendationCheckOut,
 )
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, Paged
 
 router = APIRouter(tags=["notes"])
 
@@ -28,14 +28,11 @@ def list_notes(
     patient_id: int,
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[NoteOut]:
     """Staff only. Oldest first, `limit` at a time (`Link: rel="next"` while more follow)."""
-    page = notes.note_page(uow, actor, patient_id, after=position(request, cursor), limit=limit)
-    link_next(request, response, page.after)
+    page = notes.note_page(uow, actor, patient_id, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [NoteOut.model_validate(n) for n in page.items]
 
 
@@ -55,17 +52,12 @@ def list_recommendations(
     patient_id: int,
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[RecommendationOut]:
     """The clinic's staff and the patient can read them; oldest first, `limit` at a time
     (`Link: rel="next"` while more follow)."""
-    page = notes.recommendation_page(
-        uow, actor, patient_id, after=position(request, cursor), limit=limit
-    )
-    link_next(request, response, page.after)
+    page = notes.recommendation_page(uow, actor, patient_id, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [RecommendationOut.model_validate(r) for r in page.items]
 
 

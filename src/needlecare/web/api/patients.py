@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 
 from needlecare.services import invitations, patients
 from needlecare.services.patients import PatientCreate
 from needlecare.web.api.convert import patient_out
 from needlecare.web.api.schemas.accounts import PatientIn, PatientInvitationOut, PatientOut
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, Paged
 
 router = APIRouter(tags=["patients"])
 
@@ -28,15 +28,12 @@ def _create(body: PatientIn) -> PatientCreate:
 def list_patients(
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[PatientOut]:
     """Staff: the clinic's patients, by id, `limit` at a time; while more follow, the
     `Link: <...>; rel="next"` header gives the next page's URL. Patient: their own record."""
-    page = patients.patient_page(uow, actor, after=position(request, cursor), limit=limit)
-    link_next(request, response, page.after)
+    page = patients.patient_page(uow, actor, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [patient_out(p) for p in page.items]
 
 

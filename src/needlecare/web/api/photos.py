@@ -22,7 +22,7 @@ from needlecare.services.photos import FileKind, PhotoUpload
 from needlecare.storage.models import Photo
 from needlecare.web.api.schemas.accounts import Out, Strict
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, Cursor, Paged, link_next, position
 
 router = APIRouter(tags=["photos"])
 
@@ -207,14 +207,11 @@ def list_photos(
     patient_id: int,
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[PhotoOut]:
     """Oldest first, `limit` at a time (`Link: rel="next"` while more follow)."""
-    page = photos.photo_page(uow, actor, patient_id, after=position(request, cursor), limit=limit)
-    link_next(request, response, page.after)
+    page = photos.photo_page(uow, actor, patient_id, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [PhotoOut(**_out(p)) for p in page.items]
 
 

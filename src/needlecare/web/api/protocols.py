@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, Request, Response, status
+from fastapi import APIRouter, Body, status
 from pydantic import BaseModel, ConfigDict
 
 from needlecare.services import clock, protocols
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, Paged
 
 router = APIRouter(tags=["protocols"])
 
@@ -44,15 +44,12 @@ def current_protocol(actor: ApiActor, uow: UowDep) -> CurrentProtocolOut:
 def protocol_versions(
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[ProtocolOut]:
     """Every saved version, newest first (versions are never changed after saving), `limit`
     at a time (`Link: rel="next"` while more follow)."""
-    page = protocols.version_page(uow, actor, after=position(request, cursor), limit=limit)
-    link_next(request, response, page.after)
+    page = protocols.version_page(uow, actor, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [ProtocolOut.model_validate(r) for r in page.items]
 
 

@@ -14,7 +14,7 @@ from needlecare.web.api.photos import read_upload
 from needlecare.web.api.schemas.accounts import Strict
 from needlecare.web.api.schemas.domain import Loose
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, Paged
 
 router = APIRouter(tags=["products"])
 
@@ -137,15 +137,12 @@ def _product_out(product: Any) -> CatalogueProductOut:
 def list_catalogue(
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[CatalogueProductOut]:
     """Staff: the clinic's catalogue (a patient's photo of a listed barcode finds it), by
     name, `limit` at a time (`Link: rel="next"` while more follow)."""
-    page = catalogue.catalogue_page(uow, actor, after=position(request, cursor), limit=limit)
-    link_next(request, response, page.after)
+    page = catalogue.catalogue_page(uow, actor, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [_product_out(p) for p in page.items]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 
 from needlecare.services import treatment_edits, treatments
 from needlecare.services.principal import Principal
@@ -16,7 +16,7 @@ from needlecare.web.api.schemas.treatments import (
     TreatmentUpdateIn,
 )
 from needlecare.web.deps import ApiActor, UowDep
-from needlecare.web.paging import LINK_HEADER, Cursor, Limit, link_next, position
+from needlecare.web.paging import LINK_HEADER, Paged
 
 router = APIRouter(tags=["treatments"])
 
@@ -50,16 +50,11 @@ def list_treatments(
     patient_id: int,
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[TreatmentOut]:
     """Most recent first, `limit` at a time (`Link: rel="next"` while more follow)."""
-    page = treatments.treatment_page(
-        uow, actor, patient_id, after=position(request, cursor), limit=limit
-    )
-    link_next(request, response, page.after)
+    page = treatments.treatment_page(uow, actor, patient_id, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
     return [_out(t, actor) for t in page.items]
 
 
@@ -97,17 +92,14 @@ def revisions(
     treatment_id: int,
     actor: ApiActor,
     uow: UowDep,
-    request: Request,
-    response: Response,
-    limit: Limit = 100,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> list[TreatmentRevisionOut]:
     """Staff: every version of the record, oldest first, `limit` at a time
     (`Link: rel="next"` while more follow)."""
     page = treatment_edits.revision_page(
-        uow, actor, patient_id, treatment_id, after=position(request, cursor), limit=limit
+        uow, actor, patient_id, treatment_id, after=paging.after, limit=paging.limit
     )
-    link_next(request, response, page.after)
+    paging.link_next(page.after)
     return [TreatmentRevisionOut.model_validate(r) for r in page.items]
 
 
