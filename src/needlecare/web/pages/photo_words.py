@@ -11,6 +11,7 @@ from datetime import tzinfo
 from typing import Any
 
 from needlecare.i18n import N_, Text
+from needlecare.photos.words import ITA_NAMES
 from needlecare.storage.models import Photo
 from needlecare.web.pages.presenters import day_label
 from needlecare.web.pages.vocab import AREAS
@@ -21,14 +22,6 @@ NOTICE = N_(
     "numbers against your own earlier photos of the same area, and contact your clinic about "
     "anything that worries you."
 )
-ITA_WORDS = {
-    "very light": N_("very light"),
-    "light": N_("light"),
-    "intermediate": N_("intermediate"),
-    "tan": N_("tan"),
-    "brown": N_("brown"),
-    "dark": N_("dark"),
-}
 LEVEL_WORDS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 # Whole sentences with their placeholders, so that a translation may order them its own way.
 PLAIN_REDNESS = {
@@ -116,7 +109,7 @@ def metrics(photo: Photo) -> dict[str, Any]:
         "a_star": redness.get("a_star", {}).get("mean"),
         "erythema_index": redness.get("erythema_index", {}).get("median"),
         "ita": tone.get("ita_degrees"),
-        "ita_category": ITA_WORDS.get(str(tone.get("category"))),
+        "ita_category": ITA_NAMES.get(str(tone.get("category"))),
         "spots": report.get("spots", {}).get("count"),
         "confidence": level,
         "confidence_label": LEVEL_WORDS.get(level, level),
