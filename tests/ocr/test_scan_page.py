@@ -50,6 +50,14 @@ def test_the_page_offers_the_camera_without_javascript(as_pat: TestClient) -> No
     assert 'accept="image/*" capture="environment"' in html
 
 
+def test_reloading_the_scan_result_goes_back_to_the_checker(as_pat: TestClient) -> None:
+    """The scan's result page is the answer to a POST; a reload, bookmark or "back" onto its
+    URL is a GET, which leads back to the checker rather than to an error page."""
+    response = as_pat.get("/products/scan", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/products"
+
+
 def test_a_scan_fills_the_list_for_correction_then_the_usual_check_gives_the_verdict(
     as_pat: TestClient, uow: UnitOfWork
 ) -> None:

@@ -212,6 +212,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/checkins/{checkin_id}"): ONLY_P1,
     ("GET", "/products"): PATIENTS,
     ("POST", "/products"): PATIENTS,
+    ("GET", "/products/scan"): PATIENTS,
     ("POST", "/products/scan"): PATIENTS,
     ("GET", "/products/mine"): PATIENTS,
     ("POST", "/products/mine"): PATIENTS,

@@ -13,6 +13,7 @@ from base64 import b64encode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
 
 from needlecare.i18n import N_
 from needlecare.services import clock, label_scan, notes, photos, shelf_photos, treatments
@@ -64,6 +65,13 @@ def _page(
         else notes.list_recommendations(uow, viewer, viewer.patient_id),
     }
     return render(request, "patient/products.html", context, viewer=viewer, status_code=status_code)
+
+
+@router.get("/products/scan")
+def scan_label_reloaded(viewer: PatientViewer) -> RedirectResponse:
+    """A reload, a bookmark or "back" onto the scan's result: the photo is not kept, so the
+    patient goes back to the checker, where a scan starts (not a bare "405")."""
+    return RedirectResponse("/products", status_code=303)
 
 
 @router.post("/products/scan")
