@@ -20,8 +20,7 @@ WRITE_LOCK_KEY = "needlecare_write_lock"
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets readers run while one writer writes; NORMAL sync is durable in WAL mode
-    # except for the last transactions on power loss (not on process crash).
+    # WAL lets readers run while one writer writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: a commit is on disk (WAL fsynced) before it is acknowledged, so a check-in that
     # was answered 201 survives a power cut or OS crash; NORMAL may lose the last ones.
