@@ -165,6 +165,38 @@ def test_page_add_see_routine_and_calendar_then_remove(as_pat: TestClient) -> No
     assert "Your shelf is empty" in as_pat.get("/products/mine").text
 
 
+def test_the_saved_and_removed_messages_are_said_in_the_readers_language(
+    as_pat: TestClient,
+) -> None:
+    """The flash names the product and survives the redirect as a message, not as English
+    text: a Spanish reader gets it in Spanish, with the name as typed."""
+    spanish = {"accept-language": "es"}
+    token = CSRF.search(as_pat.get("/products/mine").text).group(1)  # type: ignore[union-attr]
+    as_pat.post(
+        "/products/mine",
+        data={"name": "Sérum <b>noche</b>", "ingredients": BLAND, "csrf_token": token},
+        headers=spanish,
+        follow_redirects=False,
+    )
+    html = as_pat.get("/products/mine", headers=spanish).text
+    assert "Sérum &lt;b&gt;noche&lt;/b&gt; está en tu estantería." in html
+    assert "is on your shelf" not in html
+    product_id = re.search(r'name="product_id" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
+    for expected in ("Quitado de tu estantería.", "Ese producto ya no estaba."):
+        as_pat.post(
+            "/products/mine/remove",
+            data={"product_id": product_id, "csrf_token": token},
+            headers=spanish,
+            follow_redirects=False,
+        )
+        assert expected in as_pat.get("/products/mine", headers=spanish).text
+    english = as_pat.post(
+        "/products/mine",
+        data={"name": "Night serum", "ingredients": BLAND, "csrf_token": token},
+    )
+    assert "Night serum is on your shelf." in english.text
+
+
 def test_the_checker_verdict_offers_to_save_the_product(as_pat: TestClient) -> None:
     token = CSRF.search(as_pat.get("/products").text).group(1)  # type: ignore[union-attr]
     verdict = as_pat.post("/products", data={"ingredients": RETINOL, "csrf_token": token})

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from needlecare.i18n import N_
+from needlecare.i18n_text import Text
 from needlecare.services import catalogue
 from needlecare.services.errors import Conflict, Invalid
 from needlecare.services.principal import Principal
@@ -84,5 +85,5 @@ def add_product(request: Request, form: FormBody, viewer: StaffViewer, uow: UowD
         return _page(request, viewer, uow, values, errors, 422)
     except Conflict as error:
         return _page(request, viewer, uow, values, {"barcode": error.message}, 409)
-    flash(request, f"{values['name']} is in the catalogue.")
+    flash(request, Text("{name} is in the catalogue.", name=values["name"]))
     return RedirectResponse("/clinic/catalogue", status_code=303)

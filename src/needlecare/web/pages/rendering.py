@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from needlecare.i18n import N_, localize, resolve_locale, speaking, translator
 from needlecare.i18n_templates import install_i18n
+from needlecare.i18n_text import Text
 from needlecare.services.errors import ServiceError
 from needlecare.services.principal import Principal
 from needlecare.web.pages.timezones import local_time
@@ -99,7 +100,12 @@ def compile_templates() -> int:
 
 
 def flash(request: Request, message: str) -> None:
-    request.session.setdefault(_FLASH_KEY, []).append(message)
+    """Show `message` on the next page. A `Text` ("{name} is on your shelf.") keeps its
+    message id and values across the redirect, so it is translated where it is shown."""
+    stored: str | list[Any] = message
+    if isinstance(message, Text):
+        stored = [message.template, {key: str(value) for key, value in message.values.items()}]
+    request.session.setdefault(_FLASH_KEY, []).append(stored)
     request.session[_FLASH_KEY] = request.session[_FLASH_KEY]  # mark the session modified
 
 
@@ -107,7 +113,23 @@ def _pop_flashes(request: Request) -> list[str]:
     if "session" not in request.scope:
         return []
     messages = request.session.pop(_FLASH_KEY, [])
-    return [m for m in messages if isinstance(m, str)]
+    shown: list[str] = []
+    for message in messages:
+        if isinstance(message, str):
+            shown.append(message)
+        elif _stored_text(message):
+            shown.append(Text(message[0], **message[1]))
+    return shown
+
+
+def _stored_text(message: object) -> bool:
+    return (
+        isinstance(message, list)
+        and len(message) == 2
+        and isinstance(message[0], str)
+        and isinstance(message[1], dict)
+        and all(isinstance(value, str) for value in message[1].values())
+    )
 
 
 # Later page modules (guide, photos) add their tab here instead of editing `_nav`.

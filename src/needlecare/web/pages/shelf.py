@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from needlecare.i18n import N_
+from needlecare.i18n_text import Text
 from needlecare.services import photos, shelf, shelf_photos
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -118,7 +119,7 @@ def add_product(request: Request, form: FormBody, viewer: PatientViewer, uow: Uo
     if photo:  # a flash keeps no values across the redirect: a whole message, translated
         flash(request, N_("Saved to your products, with your photo of its label."))
     else:
-        flash(request, f"{values['name']} is on your shelf.")
+        flash(request, Text("{name} is on your shelf.", name=values["name"]))
     return RedirectResponse("/products/mine", status_code=303)
 
 
@@ -131,7 +132,7 @@ def remove_product(
     removed = product_id.isdigit() and shelf.remove_product(
         uow, viewer, viewer.patient_id, int(product_id)
     )
-    flash(request, "Removed from your shelf." if removed else "That product was already gone.")
+    flash(request, N_("Removed from your shelf.") if removed else N_("That product was already gone."))
     return RedirectResponse("/products/mine", status_code=303)
 
 
