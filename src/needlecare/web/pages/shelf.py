@@ -132,7 +132,9 @@ def remove_product(
     removed = product_id.isdigit() and shelf.remove_product(
         uow, viewer, viewer.patient_id, int(product_id)
     )
-    flash(request, N_("Removed from your shelf.") if removed else N_("That product was already gone."))
+    flash(
+        request, N_("Removed from your shelf.") if removed else N_("That product was already gone.")
+    )
     return RedirectResponse("/products/mine", status_code=303)
 
 
