@@ -13,6 +13,7 @@ from api.api_helpers import session_cookie
 from conftest import SECRET, World
 from needlecare.services import auth, staff
 from needlecare.services.errors import Conflict, Forbidden, NotFound
+from needlecare.services.pagination import encode_cursor
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import Role
 from needlecare.storage.models import AuditEntry, User
@@ -150,3 +151,56 @@ def test_two_admins_cannot_both_step_down(uow: UnitOfWork, world: World) -> None
     bob = auth.principal_for_token(uow, world.bob.token)
     with pytest.raises(Conflict):
         staff.update(uow, bob, world.bob.user_id, active=False)
+
+
+def _add_staff(uow: UnitOfWork, world: World) -> None:
+    """Seven more colleagues of alder: names that tie but for case, a non-ASCII one, and two
+    deactivated logins (they come after every active one)."""
+    names = ["dana", "Dana", "erin", "Émile", "zoe", "adam", "Yuri"]
+    with uow:
+        for n, name in enumerate(names):
+            uow.session.add(
+                User(
+                    email=f"staff{n}@alder.test",
+                    password_hash="x",
+                    role=Role.CLINICIAN if n % 2 else Role.ADMIN,
+                    clinic_id=world.alder_id,
+                    display_name=name,
+                    is_active=name not in ("zoe", "adam"),
+                )
+            )
+        uow.commit()
+
+
+def test_the_staff_list_pages_through_everyone_once(
+    client: TestClient, uow: UnitOfWork, world: World
+) -> None:
+    _add_staff(uow, world)
+    url: str | None = f"{STAFF}?limit=2"
+    pages: list[list[dict[str, object]]] = []
+    while url and len(pages) < 10:
+        response = client.get(url, headers=world.bob.headers)
+        assert response.status_code == 200, response.text
+        pages.append(response.json())
+        link = response.headers.get("link")
+        url = link.split(">")[0].lstrip("<") if link else None
+    rows = [r for page in pages for r in page]
+    assert [len(p) for p in pages] == [2, 2, 2, 2, 1]  # 9 staff, 2 at a time, then no link
+    assert len({r["id"] for r in rows}) == len(rows) == 9  # none lost, none twice
+    whole = client.get(f"{STAFF}?limit=100", headers=world.bob.headers).json()
+    assert [r["id"] for r in rows] == [r["id"] for r in whole]  # the same order as one page
+    active = [r["is_active"] for r in rows]
+    assert active == sorted(active, reverse=True)  # active first
+    ascii_names = [str(r["display_name"]).lower() for r in rows if r["display_name"] != "Émile"]
+    assert ascii_names[:6] == sorted(ascii_names[:6])  # then by name, case aside
+    assert client.get(f"{STAFF}?limit=0", headers=world.bob.headers).status_code == 422
+
+
+def test_a_staff_cursor_of_another_list_is_a_422_not_a_500(
+    client: TestClient, world: World
+) -> None:
+    # Signed with the same key, made for another list (patients, the roster's 3-part key).
+    for after in ([7], ["urgent", ["dt", "2026-01-01T00:00:00"], 3], [0, 5, 1], [1, "a", "b"]):
+        cursor = encode_cursor(SECRET, after)
+        response = client.get(STAFF, params={"cursor": cursor}, headers=world.alice.headers)
+        assert response.status_code == 422, (after, response.text)

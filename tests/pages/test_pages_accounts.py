@@ -3,6 +3,9 @@ link (sets it, logs in, works once), clinic sign-up behind its setting."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -124,3 +127,41 @@ def test_the_audit_page_names_people_filters_and_exports_its_view(
     assert bad.status_code == 422
     assert 'id="from-error"' in bad.text and 'id="person-error"' in bad.text
     assert client.get("/clinic/audit.csv", params={"from": "nope"}).status_code == 422
+
+
+def test_the_staff_page_pages_with_a_more_link(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from needlecare.storage.enums import Role
+    from needlecare.storage.models import User
+    from needlecare.web.pages import accounts_staff
+
+    from .conftest import login
+
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        for n, name in enumerate(["Dora", "dora", "Eli", "Fay", "Gus"]):
+            session.add(
+                User(
+                    email=f"more{n}@alder.test",
+                    password_hash="x",
+                    role=Role.CLINICIAN,
+                    clinic_id=world.clinic_a,
+                    display_name=name,
+                    is_active=name != "Eli",
+                )
+            )
+        session.commit()
+    monkeypatch.setattr(accounts_staff, "STAFF_PAGE", 3)
+    login(client, world.clinician_a)
+    url: str | None = "/clinic/staff"
+    names: list[str] = []
+    pages = 0
+    while url and pages < 5:
+        page = client.get(url)
+        assert page.status_code == 200
+        pages += 1
+        names += re.findall(r"<td><strong>([^<]+)</strong>", page.text)
+        more = re.search(r'<a class="button secondary" href="([^"]+)">More staff</a>', page.text)
+        url = more.group(1).replace("&amp;", "&") if more else None
+    assert pages == 3  # 7 staff, 3 a page
+    assert names == ["Ada Admin", "Cleo Clinician", "Dora", "dora", "Fay", "Gus", "Eli"]

@@ -5,15 +5,18 @@ last one can neither be demoted nor deactivated (not by themself either)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from needlecare.services import audit
 from needlecare.services.auth import end_sessions
 from needlecare.services.errors import Conflict, Invalid, NotFound
+from needlecare.services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, invalid_cursor
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_admin, require_staff
 from needlecare.storage.enums import Role
@@ -47,17 +50,45 @@ def _member(user: User) -> StaffMember:
     )
 
 
-def list_staff(uow: UnitOfWork, actor: Principal) -> list[StaffMember]:
-    """The clinic's admins and clinicians: active ones first, then by name. Clinicians read it
-    too (who to ask, who is an admin); only admins change it."""
+# The list's order, active first, then by name, then id (unique): computed by the database
+# and read back with each row, so the next page starts exactly where SQL's own lower() and
+# collation put the last row (Python's str.lower would differ beyond ASCII on SQLite).
+_INACTIVE = case((User.is_active, 0), else_=1)
+_NAME = func.lower(User.display_name)
+STAFF_KEY = (_INACTIVE, _NAME, User.id)
+
+
+def staff_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[StaffMember]:
+    """The clinic's admins and clinicians, active ones first, then by name, `limit` at a time
+    after `after` (keyset: a colleague who joins or is renamed meanwhile repeats and skips
+    no one else). Clinicians read it too (who to ask, who is an admin); only admins change
+    it."""
     clinic_id = require_staff(actor)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid.field("query.limit", f"limit must be from 1 to {MAX_LIMIT}")
+    statement = select(User, *STAFF_KEY[:2]).where(
+        User.clinic_id == clinic_id, User.role.in_(STAFF_ROLES)
+    )
+    if after is not None:
+        # Signed, but possibly another list's: a key of other types would be a database error.
+        if len(after) != 3 or after[0] not in (0, 1) or not isinstance(after[1], str):
+            raise invalid_cursor()
+        if not isinstance(after[2], int) or isinstance(after[2], bool):
+            raise invalid_cursor()
+        statement = statement.where(tuple_(*STAFF_KEY) > tuple_(*after))
     with uow.reading():
-        users = uow.session.scalars(
-            select(User)
-            .where(User.clinic_id == clinic_id, User.role.in_(STAFF_ROLES))
-            .order_by(User.is_active.desc(), func.lower(User.display_name), User.id)
-        )
-        return [_member(u) for u in users]
+        rows = uow.session.execute(statement.order_by(*STAFF_KEY).limit(limit + 1)).all()
+        members = [_member(row[0]) for row in rows[:limit]]
+    if len(rows) <= limit:
+        return Page(members, None)
+    user, inactive, name = rows[limit - 1]
+    return Page(members, (int(inactive), str(name), user.id))
 
 
 def _target(session: Session, clinic_id: int, user_id: int) -> User:

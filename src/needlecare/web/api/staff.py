@@ -12,6 +12,7 @@ from needlecare.services import invitations, staff
 from needlecare.services.errors import Invalid
 from needlecare.web.api.schemas.accounts import InvitationOut, Out, StaffInvitationIn, Strict
 from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.paging import LINK_HEADER, Paged
 
 router = APIRouter(tags=["staff"])
 
@@ -40,11 +41,16 @@ def invite_staff(body: StaffInvitationIn, actor: ApiActor, uow: UowDep) -> Invit
     return InvitationOut(id=issued.id, token=issued.token, expires_at=issued.expires_at)
 
 
-@router.get("/clinic/staff", response_model=list[StaffOut])
-def list_staff(actor: ApiActor, uow: UowDep) -> list[StaffOut]:
-    """Staff: the clinic's admins and clinicians, active first; `last_seen_at` is updated
-    at most every few minutes."""
-    return [StaffOut.model_validate(m) for m in staff.list_staff(uow, actor)]
+@router.get(
+    "/clinic/staff", response_model=list[StaffOut], responses={200: {"headers": LINK_HEADER}}
+)
+def list_staff(actor: ApiActor, uow: UowDep, paging: Paged) -> list[StaffOut]:
+    """Staff: the clinic's admins and clinicians, active first, then by name, `limit` at a
+    time (`Link: rel="next"` while more follow); `last_seen_at` is updated at most every
+    few minutes."""
+    page = staff.staff_page(uow, actor, after=paging.after, limit=paging.limit)
+    paging.link_next(page.after)
+    return [StaffOut.model_validate(m) for m in page.items]
 
 
 @router.patch("/clinic/staff/{user_id}", response_model=StaffOut)

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from needlecare.services import invitations, staff
 from needlecare.services.errors import Conflict, Invalid
+from needlecare.services.pagination import Page
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
@@ -17,17 +18,19 @@ from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.vocab import ROLES
+from needlecare.web.paging import Cursor, next_path, position
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
 
 ROLE_LABELS = {"admin": "Admin", "clinician": "Clinician"}
+STAFF_PAGE = 100
 
 
 def _invite_link(request: Request, token: str) -> str:
     return str(request.base_url).rstrip("/") + f"/invite/{token}"
 
 
-def _members(uow: UnitOfWork, viewer: Principal) -> list[dict[str, Any]]:
+def _members(page: Page[staff.StaffMember], viewer: Principal) -> list[dict[str, Any]]:
     return [
         {
             "id": m.id,
@@ -39,7 +42,7 @@ def _members(uow: UnitOfWork, viewer: Principal) -> list[dict[str, Any]]:
             "last_seen": m.last_seen_at,
             "is_me": m.id == viewer.user_id,
         }
-        for m in staff.list_staff(uow, viewer)
+        for m in page.items
     ]
 
 
@@ -53,13 +56,17 @@ def _page(
     issued: dict[str, str] | None = None,
     refused: dict[str, Any] | None = None,
     status_code: int = 200,
+    cursor: str | None = None,
 ) -> Response:
+    # A POST's answer shows the first page again (its forms carry no cursor).
+    page = staff.staff_page(uow, viewer, after=position(request, cursor), limit=STAFF_PAGE)
     return render(
         request,
         "clinic/staff.html",
         {
             "title": "Staff",
-            "members": _members(uow, viewer),
+            "members": _members(page, viewer),
+            "more_url": next_path(request, page.after),
             "form": form or {"email": "", "role": "clinician"},
             "errors": errors or {},
             "issued": issued,
@@ -74,8 +81,10 @@ def _page(
 
 
 @router.get("/staff")
-def staff_page(request: Request, viewer: StaffViewer, uow: UowDep) -> Response:
-    return _page(request, viewer, uow)
+def staff_page(
+    request: Request, viewer: StaffViewer, uow: UowDep, cursor: Cursor = None
+) -> Response:
+    return _page(request, viewer, uow, cursor=cursor)
 
 
 @router.post("/staff", dependencies=[CsrfChecked])
