@@ -144,3 +144,39 @@ def test_photos_page_while_photos_are_added(client: TestClient, world: Any) -> N
     before = {row["id"] for row in client.get(url, headers=world.pat.headers).json()}
     seen = _walk(client, f"{url}?limit=2", world.pat.headers, lambda page: add(100 + page))
     assert before <= set(seen) and len(before) == 5
+
+
+def test_recommendations_and_the_catalogue_page_while_rows_are_added(
+    client: TestClient, world: Any
+) -> None:
+    """The recommendations (oldest first) and the clinic's catalogue (by name, then id): rows
+    added between pages, some sorting before the cursor and some after, repeat none and lose
+    none of those that were there."""
+    bob = world.bob.headers
+    pat = world.patients["pat"]
+    recs = f"{API}/patients/{pat}/recommendations"
+    for n in range(5):
+        _post(client, recs, bob, {"product_name": f"Balm {n}"})
+    before = {row["id"] for row in client.get(f"{recs}?limit=500", headers=bob).json()}
+    seen = _walk(
+        client, f"{recs}?limit=2", world.pat.headers,
+        lambda n: _post(client, recs, bob, {"product_name": f"Later balm {n}"}),
+    )  # fmt: skip
+    assert before <= set(seen) and seen == sorted(seen)
+
+    catalogue = f"{API}/clinic/catalogue"
+
+    def product(name: str) -> int:
+        return _post(client, catalogue, bob, {"name": name, "inci_text": "Aqua, Glycerin"})
+
+    for name in ("Cream B", "Cream D", "Cream F", "Cream H", "Cream J"):
+        product(name)
+    whole = client.get(f"{catalogue}?limit=500", headers=bob).json()
+    # A name before the cursor (not shown: it was not there when that page was read) and
+    # the same name as a shown row (after it by id) and one after the cursor (shown).
+    added = iter(["Cream A", "Cream D", "Cream K", "Cream E"])
+    seen = _walk(client, f"{catalogue}?limit=2", bob, lambda _n: product(next(added)))
+    assert {row["id"] for row in whole} <= set(seen)
+    rows = {row["id"]: row for row in client.get(f"{catalogue}?limit=500", headers=bob).json()}
+    keys = [(rows[i]["name"], i) for i in seen]
+    assert keys == sorted(keys)  # the catalogue's order, each once

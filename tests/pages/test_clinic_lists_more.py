@@ -185,3 +185,95 @@ def test_the_checkin_page_shows_the_newest_messages_and_links_to_earlier_ones(
     assert earlier is not None
     older = client.get(earlier.group(1))
     assert "Message number 0" in older.text and "Message number 1" not in older.text
+
+
+def _walk_adding(
+    client: TestClient, url: str, more: re.Pattern[str], pattern: str, add: Any
+) -> list[str]:
+    """Every item of a list page, following its "more" link, adding a row between pages."""
+    found: list[str] = []
+    pages = 0
+    while url:
+        page = client.get(url)
+        assert page.status_code == 200, page.text[:500]
+        found += re.findall(pattern, page.text)
+        link = more.search(page.text)
+        url = link.group(1).replace("&amp;", "&") if link else ""
+        if url:
+            add(pages)
+        pages += 1
+    assert pages >= 3
+    return found
+
+
+def test_recommendations_page_on_both_sides_while_more_are_added(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clinic's patient page and the patient's product checker show the newest
+    recommendations and an "older" link; rows added meanwhile are neither repeated nor do
+    they push an older one out of the walk."""
+    from needlecare.web.pages import patient as patient_pages
+
+    monkeypatch.setattr(clinic_pages, "PATIENT_RECOMMENDATIONS", 2)
+    monkeypatch.setattr(patient_pages, "RECOMMENDATIONS", 2)
+    uow = UnitOfWork(client.app.state.session_factory)  # type: ignore[attr-defined]
+    admin = _principal(client, world.admin_a)
+    pid = world.patient_a_id
+
+    def add(n: int) -> None:
+        notes.add_recommendation(uow, admin, pid, notes.RecommendationCreate(f"Added {n}"))
+
+    for n in range(5):
+        notes.add_recommendation(uow, admin, pid, notes.RecommendationCreate(f"Balm {n}"))
+    login(client, world.admin_a)
+    more = re.compile(r'href="(/clinic/patients/\d+\?recs=[^"#]+)#recs-heading"')
+    url = f"/clinic/patients/{pid}"
+    seen = _walk_adding(client, url, more, r"<li><strong>((?:Balm|Added) \d)</strong>", add)
+    assert seen == [f"Balm {n}" for n in (4, 3, 2, 1, 0)]  # newest first, once each
+    # The first page again: the rows added meanwhile, newest first.
+    first = client.get(url).text
+    assert re.findall(r"<li><strong>(Added \d)</strong>", first) == ["Added 1", "Added 0"]
+    assert client.get(f"{url}?recs=forged").status_code == 422
+
+    client.cookies.clear()
+    login(client, world.patient_a)
+    more = re.compile(r'href="(/products\?cursor=[^"#]+)#recs-heading"')
+    seen = _walk_adding(
+        client, "/products", more, r"<strong>((?:Balm|Added|Later) \d)</strong>",
+        lambda n: notes.add_recommendation(
+            uow, admin, pid, notes.RecommendationCreate(f"Later {n}")
+        ),
+    )  # fmt: skip
+    assert seen == ["Added 1", "Added 0"] + [f"Balm {n}" for n in (4, 3, 2, 1, 0)]
+    older = more.search(client.get("/products").text)
+    assert older is not None
+    assert "Back to the newest recommendations" in client.get(older.group(1)).text
+    assert client.get("/products?cursor=forged").status_code == 422
+
+
+def test_the_catalogue_page_pages_by_name_while_products_are_added(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from needlecare.services import catalogue
+    from needlecare.web.pages import catalogue as catalogue_pages
+
+    monkeypatch.setattr(catalogue_pages, "CATALOGUE_PAGE", 2)
+    uow = UnitOfWork(client.app.state.session_factory)  # type: ignore[attr-defined]
+    admin = _principal(client, world.admin_a)
+
+    def product(name: str) -> None:
+        catalogue.add_product(uow, admin, catalogue.CatalogueProductCreate(name, "Aqua, Glycerin"))
+
+    for name in ("Cream B", "Cream D", "Cream F", "Cream H", "Cream J"):
+        product(name)
+    added = iter(["Cream A", "Cream K", "Cream E", "Cream G"])
+    login(client, world.admin_a)
+    more = re.compile(r'href="(/clinic/catalogue\?cursor=[^"]+)"')
+    seen = _walk_adding(
+        client, "/clinic/catalogue", more, r"<strong>(Cream \w)</strong>",
+        lambda _n: product(next(added)),
+    )  # fmt: skip
+    assert len(seen) == len(set(seen)) and seen == sorted(seen)  # by name, each once
+    assert {"Cream B", "Cream D", "Cream F", "Cream H", "Cream J"} <= set(seen)
+    assert "Cream A" not in seen  # added before the cursor: on the first page next time
+    assert client.get("/clinic/catalogue?cursor=forged").status_code == 422

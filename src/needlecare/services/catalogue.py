@@ -44,18 +44,6 @@ class CatalogueProductCreate:
     rinse_off: bool = False
 
 
-def list_catalogue(uow: UnitOfWork, actor: Principal) -> list[CatalogueProduct]:
-    clinic_id = require_staff(actor)
-    with uow:
-        rows = uow.session.scalars(
-            select(CatalogueProduct)
-            .where(CatalogueProduct.clinic_id == clinic_id)
-            .order_by(CatalogueProduct.name, CatalogueProduct.id)
-        ).all()
-        uow.session.expunge_all()
-        return list(rows)
-
-
 def catalogue_page(
     uow: UnitOfWork,
     actor: Principal,
@@ -63,7 +51,7 @@ def catalogue_page(
     after: Sequence[Any] | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[CatalogueProduct]:
-    """`list_catalogue` (by name), `limit` products at a time after `after`."""
+    """The clinic's catalogue by name, `limit` products at a time after `after` (staff)."""
     clinic_id = require_staff(actor)
     with uow.reading():
         page = keyset_page(

@@ -134,24 +134,6 @@ def add_recommendation(
         return rec
 
 
-def list_recommendations(
-    uow: UnitOfWork, actor: Principal, patient_id: int
-) -> Sequence[Recommendation]:
-    """Visible to the clinic's staff and to the patient."""
-    with uow:
-        patient = patient_for(uow.session, actor, patient_id)
-        rows = uow.session.scalars(
-            select(Recommendation)
-            .where(Recommendation.patient_id == patient.id)
-            .order_by(Recommendation.id)
-        ).all()
-        audit.record_for_patient(
-            uow.session, actor, "recommendation.list", "patient", patient.id, patient
-        )
-        uow.commit()
-        return rows
-
-
 def recommendation_page(
     uow: UnitOfWork,
     actor: Principal,
@@ -159,8 +141,10 @@ def recommendation_page(
     *,
     after: Sequence[Any] | None = None,
     limit: int = DEFAULT_LIMIT,
+    newest_first: bool = False,
 ) -> Page[Recommendation]:
-    """`list_recommendations`, oldest first, `limit` at a time after `after`."""
+    """A patient's recommendations, visible to the clinic's staff and to the patient: oldest
+    first (or newest first), `limit` at a time after `after`."""
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         page = keyset_page(
@@ -169,6 +153,7 @@ def recommendation_page(
             (Recommendation.id,),
             after=after,
             limit=limit,
+            descending=newest_first,
         )
         audit.record_for_patient(
             uow.session, actor, "recommendation.list", "patient", patient.id, patient

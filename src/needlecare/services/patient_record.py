@@ -34,9 +34,11 @@ class Cursors:
     checkins: Sequence[Any] | None = None
     notes: Sequence[Any] | None = None
     messages: Sequence[Any] | None = None
+    recommendations: Sequence[Any] | None = None
     checkin_limit: int = 100
     note_limit: int = 20
     message_limit: int = 50
+    recommendation_limit: int = 20
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class PatientRecord:
     checkins: Page[Checkin]  # newest first
     notes: Page[ClinicalNote]  # newest first
     thread: Page[MessageView]  # newest first (the patient's messages on it now read)
-    recommendations: Sequence[Recommendation]  # oldest first
+    recommendations: Page[Recommendation]  # newest first
     shelf: shelf.Shelf  # the patient's products with today's verdicts
 
 
@@ -95,11 +97,14 @@ def patient_record(
             limit=cursors.message_limit,
             newest_first=True,
         )
-        recommendations = session.scalars(
-            select(Recommendation)
-            .where(Recommendation.patient_id == patient.id)
-            .order_by(Recommendation.id)
-        ).all()
+        recommendations = keyset_page(
+            session,
+            select(Recommendation).where(Recommendation.patient_id == patient.id),
+            (Recommendation.id,),
+            after=cursors.recommendations,
+            limit=cursors.recommendation_limit,
+            descending=True,
+        )
         shelf_rows = shelf.shelf_rows(session, patient, today)
         audit.record_for_patient(session, actor, "patient.read", "patient", patient.id, patient)
         uow.commit()

@@ -22,10 +22,12 @@ from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, text
 from needlecare.web.pages.rendering import PageRoute, add_nav_item, flash, render
+from needlecare.web.paging import Cursor, next_path, position
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
 add_nav_item("staff", "/clinic/catalogue", N_("Catalogue"), "flask")
 
+CATALOGUE_PAGE = 100  # products per page, by name; "More products" goes on
 _EMPTY = {"name": "", "brand": "", "barcode": "", "ingredients": "", "rinse_off": ""}
 
 
@@ -47,10 +49,16 @@ def _page(
     form: dict[str, str],
     errors: dict[str, str],
     status_code: int = 200,
+    cursor: str | None = None,
 ) -> Response:
+    page = catalogue.catalogue_page(
+        uow, viewer, after=position(request, cursor), limit=CATALOGUE_PAGE
+    )
     context = {
         "title": "Catalogue",
-        "products": [_row(p) for p in catalogue.list_catalogue(uow, viewer)],
+        "products": [_row(p) for p in page.items],
+        "more_url": next_path(request, page.after),
+        "continued": cursor is not None,
         "form": form,
         "errors": errors,
     }
@@ -58,8 +66,10 @@ def _page(
 
 
 @router.get("/catalogue")
-def catalogue_page(request: Request, viewer: StaffViewer, uow: UowDep) -> Response:
-    return _page(request, viewer, uow, dict(_EMPTY), {})
+def catalogue_page(
+    request: Request, viewer: StaffViewer, uow: UowDep, cursor: Cursor = None
+) -> Response:
+    return _page(request, viewer, uow, dict(_EMPTY), {}, cursor=cursor)
 
 
 @router.post("/catalogue", dependencies=[CsrfChecked])

@@ -59,6 +59,8 @@ PATIENT_CHECKINS = 100
 PATIENT_MESSAGES = 50
 PATIENT_NOTES = 20
 PATIENT_SESSIONS = 20
+PATIENT_RECOMMENDATIONS = 20
+CATALOGUE_CHOICES = 200  # the form's catalogue menu: the first products by name
 
 
 @router.get("/patients")
@@ -139,7 +141,7 @@ def _patient_page(
     # Each list: its newest rows, and a "more" link with its own cursor (older rows).
     cursors = {
         name: request.query_params.get(name)
-        for name in ("checkins", "messages", "notes", "sessions")
+        for name in ("checkins", "messages", "notes", "sessions", "recs")
     }
     for name, value in cursors.items():
         if value is not None and len(value) > 500:
@@ -152,9 +154,11 @@ def _patient_page(
             checkins=position(request, cursors["checkins"]),
             notes=position(request, cursors["notes"]),
             messages=position(request, cursors["messages"]),
+            recommendations=position(request, cursors["recs"]),
             checkin_limit=PATIENT_CHECKINS,
             note_limit=PATIENT_NOTES,
             message_limit=PATIENT_MESSAGES,
+            recommendation_limit=PATIENT_RECOMMENDATIONS,
         ),
     )
     patient, treatment_rows = record.patient, record.treatments
@@ -205,15 +209,19 @@ def _patient_page(
             "messages": more_path(request, here, "messages", thread.after, cursors),
             "notes": more_path(request, here, "notes", note_page.after, cursors),
             "sessions": more_path(request, here, "sessions", sessions_after, cursors),
+            "recs": more_path(request, here, "recs", record.recommendations.after, cursors),
         },
         "continued": {name: value is not None for name, value in cursors.items()},
         **series,
         "sessions": shown,
         "notes": [{"body": n.body, "created_at": n.created_at} for n in note_page.items],
-        "recommendations": list(record.recommendations),
+        "recommendations": record.recommendations.items,
         "shelf": shelf_view(record.shelf),
         "catalogue_options": [{"value": "", "label": "None: type it below"}]
-        + [{"value": p.id, "label": p.name} for p in catalogue.list_catalogue(uow, viewer)],
+        + [
+            {"value": p.id, "label": p.name}
+            for p in catalogue.catalogue_page(uow, viewer, limit=CATALOGUE_CHOICES).items
+        ],
         "errors": errors or {},
         "forms": forms
         or {

@@ -10,13 +10,14 @@ stored only if the patient saves the product with it (pages/shelf.py, in the sam
 from __future__ import annotations
 
 from base64 import b64encode
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from needlecare.i18n import N_
-from needlecare.services import clock, label_scan, notes, photos, shelf_photos, treatments
+from needlecare.services import clock, label_scan, photos, shelf_photos, treatments
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
@@ -24,6 +25,7 @@ from needlecare.web.api.photos import read_upload
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import PatientViewer
 from needlecare.web.pages.forms import inline_errors
+from needlecare.web.pages.patient import recommendations_context
 from needlecare.web.pages.rendering import PageRoute, render
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
@@ -47,7 +49,7 @@ def _page(
     status_code: int,
 ) -> Response:
     assert viewer.patient_id is not None
-    context = {
+    context: dict[str, Any] = {
         "title": N_("Product checker"),
         "day": _day(uow, viewer, viewer.patient_id),
         "form": {
@@ -60,10 +62,10 @@ def _page(
         "errors": errors,
         "report": None,
         "scan": scan,
-        "recommendations": []
-        if scan
-        else notes.list_recommendations(uow, viewer, viewer.patient_id),
+        "recommendations": [],
     }
+    if not scan:
+        context.update(recommendations_context(request, uow, viewer))
     return render(request, "patient/products.html", context, viewer=viewer, status_code=status_code)
 
 

@@ -34,7 +34,7 @@ from needlecare.web.pages.presenters import (
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.pages.treatment_views import checkin_groups, next_session
 from needlecare.web.pages.vocab import AREAS, DEVICES, HISTORY, SKIN_TYPES
-from needlecare.web.paging import Cursor, next_path, position
+from needlecare.web.paging import Cursor, more_path, next_path, position
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -344,12 +344,36 @@ def _products_context(
     }
 
 
+RECOMMENDATIONS = 20  # the clinic's recommendations per page, newest first
+
+
+def recommendations_context(
+    request: Request, uow: UnitOfWork, viewer: Principal, cursor: str | None = None
+) -> dict[str, Any]:
+    """The newest recommendations after `cursor`, with an "older" link while more follow."""
+    page = notes.recommendation_page(
+        uow,
+        viewer,
+        _pid(viewer),
+        after=position(request, cursor),
+        limit=RECOMMENDATIONS,
+        newest_first=True,
+    )
+    return {
+        "recommendations": page.items,
+        "recs_more": more_path(request, "/products", "cursor", page.after, {}),
+        "recs_continued": cursor is not None,
+    }
+
+
 @router.get("/products")
-def products_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
+def products_page(
+    request: Request, viewer: PatientViewer, uow: UowDep, cursor: Cursor = None
+) -> Response:
     treatment = _latest_treatment(uow, viewer)
     day = (_today(uow, viewer) - treatment.treatment_date).days if treatment else None
     context = _products_context(day, {"ingredients": "", "day": "0"}, {}, None)
-    context["recommendations"] = notes.list_recommendations(uow, viewer, _pid(viewer))
+    context.update(recommendations_context(request, uow, viewer, cursor))
     return render(request, "patient/products.html", context, viewer=viewer)
 
 
