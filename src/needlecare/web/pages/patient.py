@@ -340,6 +340,8 @@ def _products_context(
         "errors": errors,
         "report": report,
         "recommendations": [],
+        "recs_more": None,
+        "recs_continued": False,
         "scan": None,  # set by "Scan the label" (pages/label_scan.py)
     }
 
