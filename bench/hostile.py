@@ -17,19 +17,21 @@ Goal: every attack refused or served within 2 s of CPU and 200 MB of extra memor
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -87,28 +89,57 @@ class Server:
         return total / 1024
 
 
+def _probe(pid: int, stop: Any, probes: Any, out: Connection) -> None:  # in the probe's own process
+    server, latencies, failures, peak = Server(pid), [], 0, 0.0
+    with httpx.Client(timeout=10) as client:
+        while not stop.is_set():
+            peak = max(peak, server.rss_mb())
+            start = time.perf_counter()
+            try:
+                ok = client.get(f"{BASE}/health").status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies.append(time.perf_counter() - start)
+            failures += not ok
+            with probes.get_lock():
+                probes.value += 1
+            time.sleep(0.02)
+    out.send((latencies, failures, peak))
+    out.close()
+
+
 @dataclass
 class Probe:
-    """Polls /health every 20 ms on its own connection while an attack runs."""
+    """Polls /health every 20 ms on its own connection while an attack runs, from its own
+    process: an attack's threads hold this process's GIL (twenty httpx clients built at once
+    take ~50 ms of it each), which an in-process probe counted as the server's latency."""
 
     server: Server
     latencies: list[float] = field(default_factory=list)
     failures: int = 0
     peak_rss_mb: float = 0.0  # of the whole process tree, sampled with each probe
-    stop: threading.Event = field(default_factory=threading.Event)
 
-    def run(self) -> None:
-        with httpx.Client(timeout=10) as client:
-            while not self.stop.is_set():
-                self.peak_rss_mb = max(self.peak_rss_mb, self.server.rss_mb())
-                start = time.perf_counter()
-                try:
-                    ok = client.get(f"{BASE}/health").status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                self.latencies.append(time.perf_counter() - start)
-                self.failures += not ok
-                time.sleep(0.02)
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._stop = context.Event()
+        self._probes = context.Value("i", 0)
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_probe, args=(self.server.pid, self._stop, self._probes, sender)
+        )
+        self._process.start()
+        sender.close()
+        deadline = time.monotonic() + 60
+        while self._probes.value < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)  # polling before the attack starts
+
+    def finish(self) -> None:
+        deadline = time.monotonic() + 10
+        while self._probes.value < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)  # a few probes even when the attack was refused at once
+        self._stop.set()
+        self.latencies, self.failures, self.peak_rss_mb = self._receiver.recv()
+        self._process.join(30)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -314,17 +345,12 @@ def run_one(
     server: Server,
 ) -> None:
     probe = Probe(server)
-    thread = threading.Thread(target=probe.run, daemon=True)
     cpu, before = server.cpu_seconds(), server.rss_mb()
-    thread.start()
+    probe.start()
     try:
         codes = attack(client, headers, patient_id)
     finally:
-        deadline = time.monotonic() + 10
-        while len(probe.latencies) < 5 and time.monotonic() < deadline:
-            time.sleep(0.05)  # a few probes even when the attack was refused at once
-        probe.stop.set()
-        thread.join()
+        probe.finish()
     answers = ", ".join(f"{code}x{n}" for code, n in sorted(Counter(codes).items()))
     print(
         f"{name:26} {answers:28} {server.cpu_seconds() - cpu:6.2f} "

@@ -53,16 +53,15 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    # Each argon2 run takes 19 MiB and tens of ms of one core: a few at a time per process
-    # (budget.SLOTS), 503 past that, so a login flood cannot take every worker thread.
-    with budget.expensive("password"):
-        return _hasher().hash(normalize(password))
+    # Each argon2 run takes 19 MiB and tens of ms of one core: on the process's few password
+    # threads (budget.run), 503 when too many wait, so a login flood neither takes every
+    # worker thread nor leaves 19 MiB behind in each thread's malloc arena.
+    return budget.run("password", _hasher().hash, normalize(password))
 
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        with budget.expensive("password"):
-            return _hasher().verify(password_hash, password)
+        return budget.run("password", _hasher().verify, password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
