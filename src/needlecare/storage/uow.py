@@ -16,6 +16,10 @@ class UnitOfWork:
     `with uow.reading():` is the same unit for use cases that never write. On SQLite it takes
     neither the write lock nor BEGIN IMMEDIATE, so reads run alongside the one writer (WAL)
     instead of queueing behind it; on PostgreSQL it changes nothing.
+
+    A reading unit that ends with a few writes (a page view's audit row) calls
+    `uow.start_writes()` once its reads are done, then writes and commits: on SQLite only
+    those writes wait for and hold the write lock (see `start_writes`).
     """
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -66,8 +70,10 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
-        self._session = None
+        session, self._session = self._session, None
+        if session is None:  # start_writes() failed to take the lock: nothing is open
+            self._release()
+            return
         try:
             # close() rolls back what was not committed and detaches the objects without
             # expiring them (rollback() would expire them), so callers can still read them.
@@ -80,6 +86,37 @@ class UnitOfWork:
         if self._lock is not None:
             lock, self._lock = self._lock, None
             lock.release()
+
+    def start_writes(self) -> None:
+        """End the reads of a `reading()` unit; what follows may write, and commit.
+
+        On SQLite the reads' transaction ends (it wrote nothing) and the writes run in a
+        transaction of their own, begun under the write lock with BEGIN IMMEDIATE: a deferred
+        transaction that read and then writes fails with SQLITE_BUSY_SNAPSHOT whenever
+        another writer committed since its reads began, and the lock waits only for the
+        writes. The objects read stay readable (as after the unit) but are detached: load
+        anything else through `uow.session`. The reads and the writes are then not one
+        snapshot, so only writes that stay right whatever changed in between belong here (an
+        audit row of what was read, a "read" mark of what was shown). On PostgreSQL the same
+        transaction goes on.
+        """
+        session = self.session
+        if not self._read_only:
+            raise RuntimeError("start_writes() outside a reading() unit of work")
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("a reading unit of work changed objects before start_writes()")
+        self._read_only = False
+        info = self._session_factory.kw.get("info") or {}
+        lock: SqliteWriteLock | None = info.get(WRITE_LOCK_KEY)
+        if lock is None:  # PostgreSQL
+            return
+        self._session = None
+        # close() detaches the objects read without expiring them (rollback() would expire
+        # them); the reads' transaction wrote nothing, so nothing is lost.
+        session.close()
+        lock.acquire()
+        self._lock = lock
+        self._session = self._session_factory()
 
     def commit(self) -> None:
         if self._read_only:
