@@ -13,7 +13,7 @@ from api_helpers import ALLERGY, CALM, FEVER, submit
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from needlecare.guide import effective_windows
 from needlecare.knowledge.bands import Band
@@ -622,3 +622,33 @@ def test_checkin_and_queue_run_their_database_work_off_the_event_loop(
     assert client.get(f"{API}/alerts", headers=world.bob.headers).status_code == 200
     assert client.get(url, headers=world.pat.headers).status_code == 200
     assert ran_in_loop == {"checkin": False, "alerts": False, "list": False}
+
+
+def test_checkin_and_queue_read_their_token_in_their_one_unit_of_work(
+    client: TestClient, uow: UnitOfWork, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token is read inside the service's unit of work (no unit of its own first), and
+    its "last used" is written in that unit's writes when it is due."""
+    units: list[bool] = []
+    enter = UnitOfWork.__enter__
+
+    def counted(self: UnitOfWork) -> UnitOfWork:
+        units.append(True)
+        return enter(self)
+
+    with uow:  # the token was last used long ago: this request records it
+        uow.session.execute(update(ApiToken).values(last_used_at=datetime(2020, 1, 1, tzinfo=UTC)))
+        uow.commit()
+    monkeypatch.setattr(UnitOfWork, "__enter__", counted)
+    url = f"{API}/patients/{world.patients['pat']}/checkins"
+    assert client.post(url, json={"symptoms": CALM}, headers=world.pat.headers).status_code == 201
+    assert client.get(f"{API}/alerts", headers=world.bob.headers).status_code == 200
+    assert len(units) == 2
+    monkeypatch.setattr(UnitOfWork, "__enter__", enter)
+    with uow.reading():
+        used = uow.session.scalars(
+            select(ApiToken.last_used_at).where(
+                ApiToken.user_id.in_([world.pat.user_id, world.bob.user_id])
+            )
+        ).all()
+    assert len(used) == 2 and all(at is not None and at.year > 2020 for at in used)

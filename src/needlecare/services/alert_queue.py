@@ -182,8 +182,10 @@ def queue(
     """The clinic's queue, filtered; audited as one read of the alert list. Its size is the
     clinic's open work (unresolved alerts, the last week's missed check-ins), not its
     history: every read is by an index on the clinic's open rows."""
-    with uow:
+    with uow.reading():
         rows = queue_in(uow, actor, filters, now=now, include_missed=include_missed)
+        uow.start_writes()  # on SQLite the write lock waits only for the audit row
+        record_list_read(uow, actor)
         uow.commit()
     return rows
 
@@ -196,7 +198,8 @@ def queue_in(
     now: datetime | None = None,
     include_missed: bool = True,
 ) -> list[QueueRow]:
-    """`queue` inside the caller's unit of work (which commits its audit row)."""
+    """`queue`'s reads inside the caller's unit of work, which then records the read
+    (`record_list_read`) and commits."""
     clinic_id = require_staff(actor)
     filters = filters or QueueFilter()
     now = now or utcnow()
@@ -215,12 +218,17 @@ def queue_in(
         if assignees
         else []
     )
-    audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
     for row in rows:
         row.unread_messages = int(unread.get(row.patient_id, 0))
         row.assignee_name = names.get(row.assigned_to) if row.assigned_to else None
     rows = [row for row in rows if _matches(row, filters)]
     return sorted(rows, key=_sort_key)
+
+
+def record_list_read(uow: UnitOfWork, actor: Principal) -> None:
+    """The audit row of a read of the queue (in the caller's unit of work)."""
+    clinic_id = require_staff(actor)
+    audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
 
 
 QUEUE_PAGE = 50

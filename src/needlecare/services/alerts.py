@@ -9,7 +9,8 @@ from typing import Any, cast
 
 from sqlalchemy import Integer, Select, Table, bindparam, case, select, tuple_
 
-from needlecare.services import audit, roster
+from needlecare.services import audit, auth, roster
+from needlecare.services.auth import BearerToken
 from needlecare.services.errors import Conflict, Invalid
 from needlecare.services.pagination import MAX_LIMIT, Page, invalid_cursor
 from needlecare.services.principal import Principal
@@ -141,17 +142,9 @@ def alert_queue(
     return alert_page(uow, actor, states=states, limit=limit).items
 
 
-def alert_page(
-    uow: UnitOfWork,
-    actor: Principal,
-    *,
-    states: Sequence[AlertState] = ACTIVE_STATES,
-    after: Sequence[Any] | None = None,
-    limit: int = 50,
-) -> Page[AlertView]:
-    """`alert_queue`, `limit` rows at a time after the position `after` (the last row's
-    sort keys)."""
-    clinic_id = require_staff(actor)
+def _queue_query(
+    clinic_id: int, states: Sequence[AlertState], after: Sequence[Any] | None, limit: int
+) -> dict[str, Any]:
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid.field("query.limit", f"limit must be from 1 to {MAX_LIMIT}")
     query: dict[str, Any] = {"clinic_id": clinic_id, "states": list(states), "limit": limit + 1}
@@ -161,9 +154,27 @@ def alert_page(
         query.update(
             after_state=after[0], after_level=after[1], after_at=after[2], after_id=after[3]
         )
-    with uow:
+    return query
+
+
+def alert_page(
+    uow: UnitOfWork,
+    actor: Principal | BearerToken,
+    *,
+    states: Sequence[AlertState] = ACTIVE_STATES,
+    after: Sequence[Any] | None = None,
+    limit: int = 50,
+) -> Page[AlertView]:
+    """`alert_queue`, `limit` rows at a time after the position `after` (the last row's
+    sort keys). One unit of work, a bearer token's read included (`auth.acting_in`)."""
+    with uow.reading():
+        principal, use = auth.acting_in(uow.session, actor)
+        clinic_id = require_staff(principal)
+        query = _queue_query(clinic_id, states, after, limit)
         rows = uow.session.execute(_QUEUE if after is None else _QUEUE_AFTER, query).all()
-        audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
+        uow.start_writes()  # on SQLite the write lock waits only for these writes
+        auth.note_token_used(uow.session, use)
+        audit.record(uow.session, principal, "alert.list", "alert", None, clinic_id=clinic_id)
         uow.commit()
     views = [
         AlertView(

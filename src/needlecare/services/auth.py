@@ -136,12 +136,21 @@ def principal_in(
 def mark_seen(uow: UnitOfWork, user_id: int, last_seen: datetime | None) -> None:
     """The staff page's "last seen": one small write per login every LAST_USED_RESOLUTION
     at most, never one per request."""
-    now = utcnow()
-    if last_seen is not None and now - last_seen <= LAST_USED_RESOLUTION:
+    if not seen_is_due(last_seen):
         return
     with uow:
-        uow.session.execute(update(User).where(User.id == user_id).values(last_seen_at=now))
+        mark_seen_in(uow.session, user_id, last_seen)
         uow.commit()
+
+
+def seen_is_due(last_seen: datetime | None) -> bool:
+    return last_seen is None or utcnow() - last_seen > LAST_USED_RESOLUTION
+
+
+def mark_seen_in(session: Session, user_id: int, last_seen: datetime | None) -> None:
+    """`mark_seen` inside the caller's (writing) transaction: no statement when not due."""
+    if seen_is_due(last_seen):
+        session.execute(update(User).where(User.id == user_id).values(last_seen_at=utcnow()))
 
 
 def end_sessions(session: Session, user_id: int, *, revoke_tokens: bool = False) -> None:
@@ -211,25 +220,42 @@ _TOKEN_LOOKUP = (
 )
 
 
+@dataclass(frozen=True)
+class BearerToken:
+    """A bearer token as sent (checked when a unit of work reads it: `token_in`)."""
+
+    raw: str
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """The principal behind a bearer token, and when the token was last used."""
+
+    principal: Principal
+    token_id: int
+    last_used_at: datetime | None
+
+
 def principal_for_token(uow: UnitOfWork, raw: str) -> Principal:
-    """The principal behind a bearer token; Unauthorized if unknown, revoked or disabled."""
-    token_hash = _token_hash(raw)
+    """The principal behind a bearer token; Unauthorized if unknown, revoked or disabled.
+    One unit of work: the lookup, then "last used" when due (`note_token_used`)."""
+    token = BearerToken(raw)
     with uow.reading():
-        row = uow.session.execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).one_or_none()
-    return _principal_from(uow, None if row is None else tuple(row))
+        use = token_in(uow.session, token)
+        if seen_is_due(use.last_used_at):
+            uow.start_writes()
+            note_token_used(uow.session, use)
+            uow.commit()
+    return use.principal
 
 
-def _token_hash(raw: str) -> str:
-    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
-        raise Unauthorized("invalid token")
-    return hash_token(raw)
-
-
-def _principal_from(uow: UnitOfWork, row: tuple[Any, ...] | None) -> Principal:
+def token_in(session: Session, token: BearerToken) -> TokenUse:
+    """`principal_for_token`'s read inside the caller's transaction (one statement)."""
+    row = session.execute(_TOKEN_LOOKUP, {"token_hash": _token_hash(token.raw)}).one_or_none()
     if row is None:
         raise Unauthorized("invalid token")
     (token_id, revoked_at, last_used_at, user_id, role, email, name, clinic_id, active, patient,
-     language) = row  # fmt: skip
+     language) = tuple(row)  # fmt: skip
     if revoked_at is not None or not active:
         raise Unauthorized("invalid token")
     principal = Principal(
@@ -241,16 +267,35 @@ def _principal_from(uow: UnitOfWork, row: tuple[Any, ...] | None) -> Principal:
         patient_id=patient if role is Role.PATIENT else None,
         language=language,
     )
+    return TokenUse(principal, token_id, last_used_at)
+
+
+def _token_hash(raw: str) -> str:
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        raise Unauthorized("invalid token")
+    return hash_token(raw)
+
+
+def acting_in(
+    session: Session, actor: Principal | BearerToken
+) -> tuple[Principal, TokenUse | None]:
+    """Inside the caller's reading unit of work: the principal acting, read from its bearer
+    token when `actor` is one (Unauthorized as `principal_for_token`), and the token's use
+    (for `note_token_used` in the unit's writes)."""
+    if isinstance(actor, Principal):
+        return actor, None
+    use = token_in(session, actor)
+    return use.principal, use
+
+
+def note_token_used(session: Session, use: TokenUse | None) -> None:
+    """In the caller's writes: the token's "last used" and its login's "last seen", at most
+    every LAST_USED_RESOLUTION (no statement otherwise: a token's requests cost no more)."""
+    if use is None or not seen_is_due(use.last_used_at):
+        return
     now = utcnow()
-    if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
-        with uow:
-            uow.session.execute(
-                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-            )
-            # The login was seen too (in the same write: a token's requests cost no more).
-            uow.session.execute(update(User).where(User.id == user_id).values(last_seen_at=now))
-            uow.commit()
-    return principal
+    session.execute(update(ApiToken).where(ApiToken.id == use.token_id).values(last_used_at=now))
+    session.execute(update(User).where(User.id == use.principal.user_id).values(last_seen_at=now))
 
 
 def token_page(

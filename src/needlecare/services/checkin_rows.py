@@ -1,6 +1,6 @@
 """The check-in submit path's SQL: one statement that reads everything the triage needs, and
-the writes (the check-in, its alert and outbox rows if it alerts, its audit row) in one short
-unit of work."""
+the writes (the check-in, its alert and outbox rows if it alerts, its audit row), both inside
+the caller's unit of work (services.checkins: the reads, then `start_writes`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from needlecare.services import audit, clock, notifications, outcome_rows, protocols, roster
 from needlecare.services.errors import NotFound
@@ -108,14 +109,13 @@ class Found:
     clinic_zone: str | None
 
 
-def lookup(
-    uow: UnitOfWork, actor: Principal, patient_id: int, treatment_id: int | None, key: str
+def lookup_in(
+    session: Session, actor: Principal, patient_id: int, treatment_id: int | None, key: str
 ) -> Found:
     """The patient (NotFound unless `actor` may see it), treatment or None, earlier check-in
     id, the clinic's protocol version, the patient's and the clinic's time zones."""
     params = {"patient_id": patient_id, "treatment_id": treatment_id, "key": key}
-    with uow.reading():
-        row = uow.session.execute(_SUBMIT_LOOKUP, params).one_or_none()
+    row = session.execute(_SUBMIT_LOOKUP, params).one_or_none()
     if row is None:
         raise NotFound("patient")
     n_patient, n_treatment = len(_PATIENT_COLUMNS), len(_TREATMENT_COLUMNS)
@@ -127,7 +127,7 @@ def lookup(
     return Found(patient, treatment, *row[n_patient + n_treatment :])
 
 
-def store(
+def store_in(
     uow: UnitOfWork,
     actor: Principal,
     patient: PatientFacts,
@@ -136,38 +136,36 @@ def store(
     alerting: bool,
 ) -> tuple[int | None, int | None]:
     """Store a triaged check-in with its audit row (and, if `alerting`, its alert and outbox
-    rows) in one unit of work: (check-in id, alert id); (None, None) if its key was taken
-    meanwhile."""
+    rows) in the caller's writes: (check-in id, alert id); (None, None) if its key was taken
+    meanwhile (then the caller must leave its unit of work without committing)."""
     assert set(values) == set(_CHECKIN_VALUES)
     alert_id = None
-    with uow:
-        try:
-            checkin_id = uow.session.execute(_INSERT_CHECKIN, values).scalar_one()
-        except IntegrityError:
-            return None, None  # leaving the unit rolls it back
-        if alerting:
-            assert patient.clinic_id is not None
-            alert_id = uow.session.execute(
-                _INSERT_ALERT,
-                {
-                    "clinic_id": patient.clinic_id,
-                    "patient_id": patient.id,
-                    "checkin_id": checkin_id,
-                    "level": values["level"],
-                    "state": AlertState.OPEN,
-                    "created_at": now,
-                    "findings": values["triage_result"].get("findings", []),
-                },
-            ).scalar_one()
-            notifications.enqueue_checkin_alert(  # same transaction: the outbox
-                uow.session, alert_id, patient.clinic_id, patient.id, now
-            )
-        outcome_rows.record(uow.session, patient.clinic_id, patient.id, values)
-        roster.checkin_stored(  # the roster's summary, in the check-in's transaction
-            uow.session, patient.id, values["created_at"], values["day"], values["level"], alerting
+    try:
+        checkin_id = uow.session.execute(_INSERT_CHECKIN, values).scalar_one()
+    except IntegrityError:
+        return None, None
+    if alerting:
+        assert patient.clinic_id is not None
+        alert_id = uow.session.execute(
+            _INSERT_ALERT,
+            {
+                "clinic_id": patient.clinic_id,
+                "patient_id": patient.id,
+                "checkin_id": checkin_id,
+                "level": values["level"],
+                "state": AlertState.OPEN,
+                "created_at": now,
+                "findings": values["triage_result"].get("findings", []),
+            },
+        ).scalar_one()
+        notifications.enqueue_checkin_alert(  # same transaction: the outbox
+            uow.session, alert_id, patient.clinic_id, patient.id, now
         )
-        audit.record_for_patient(
-            uow.session, actor, "checkin.create", "checkin", checkin_id, patient, at=now
-        )
-        uow.commit()
+    outcome_rows.record(uow.session, patient.clinic_id, patient.id, values)
+    roster.checkin_stored(  # the roster's summary, in the check-in's transaction
+        uow.session, patient.id, values["created_at"], values["day"], values["level"], alerting
+    )
+    audit.record_for_patient(
+        uow.session, actor, "checkin.create", "checkin", checkin_id, patient, at=now
+    )
     return int(checkin_id), alert_id

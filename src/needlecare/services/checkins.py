@@ -13,17 +13,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from needlecare.services import audit, checkin_rows, clock, domain, protocols
+from needlecare.services import audit, auth, checkin_rows, clock, domain, protocols
+from needlecare.services.auth import BearerToken, TokenUse
 from needlecare.services.checkin_rows import Found, TreatmentFacts
 from needlecare.services.errors import FieldError, Invalid, NotFound
 from needlecare.services.pagination import Page, keyset_page
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
+from needlecare.services.viewer import PageViewer, Shown, Visit, note_seen, viewer_in
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import (
     Alert,
     Checkin,
+    Patient,
 )
 from needlecare.storage.uow import UnitOfWork
 from needlecare.triage.validate import MAX_DAY as MAX_TRIAGE_DAY
@@ -78,23 +81,28 @@ def _check_key(key: str | None) -> str:
 
 
 def _in_force(uow: UnitOfWork, clinic_id: int | None, version: int | None) -> protocols.InForce:
+    """Inside the caller's unit of work (read only on the first check-in under this protocol
+    version in this process)."""
     known = protocols.known_in_force(uow.database_url, clinic_id, version)
     if known is not None:
         return known
-    with uow.reading():  # the first check-in under this protocol version in this process
-        return protocols.in_force_at(uow.session, clinic_id, version)
+    return protocols.in_force_at(uow.session, clinic_id, version)
 
 
-def _replay(uow: UnitOfWork, actor: Principal, found: Found, now: datetime) -> CheckinOutcome:
-    """The first result for a key seen before; a replay is a read of patient data, audited."""
+def _replay_in(
+    uow: UnitOfWork, actor: Principal, use: TokenUse | None, found: Found, now: datetime
+) -> CheckinOutcome:
+    """The first result for a key seen before, inside the caller's reading unit of work,
+    which it ends: a replay is a read of patient data, audited."""
     assert found.previous_id is not None
-    with uow:
-        previous = uow.session.get_one(Checkin, found.previous_id)
-        outcome = CheckinOutcome(previous, False, _alert_id(uow.session, previous.id))
-        audit.record_for_patient(
-            uow.session, actor, "checkin.replay", "checkin", previous.id, found.patient, at=now
-        )
-        uow.commit()
+    previous = uow.session.get_one(Checkin, found.previous_id)
+    outcome = CheckinOutcome(previous, False, _alert_id(uow.session, previous.id))
+    uow.start_writes()
+    auth.note_token_used(uow.session, use)
+    audit.record_for_patient(
+        uow.session, actor, "checkin.replay", "checkin", previous.id, found.patient, at=now
+    )
+    uow.commit()
     return outcome
 
 
@@ -110,7 +118,7 @@ def _race_winner(uow: UnitOfWork, patient_id: int, key: str) -> CheckinOutcome:
 
 def submit_checkin(
     uow: UnitOfWork,
-    actor: Principal,
+    actor: Principal | BearerToken,
     patient_id: int,
     data: CheckinCreate,
     *,
@@ -119,16 +127,43 @@ def submit_checkin(
 ) -> CheckinOutcome:
     """Validate, triage and store a check-in; the same key twice stores it once.
 
-    The lookups in one statement, the triage (pure) outside any transaction, then the
-    INSERTs in one short unit of work: on SQLite the write lock is held only for them.
-    A check-in with the same key that lands in between is caught by the unique (patient,
-    key) constraint.
+    One unit of work. Its reads: the caller's bearer token when `actor` is one (the API's
+    check-in reads it here rather than in a unit of its own), the lookups in one statement,
+    then the triage (pure); its writes (`start_writes`: on SQLite the write lock is held only
+    for them): the INSERTs and the token's "last used" when due. A check-in with the same key
+    that lands in between is caught by the unique (patient, key) constraint.
     """
     key = _check_key(idempotency_key)
     now = now or utcnow()
-    found = checkin_rows.lookup(uow, actor, patient_id, data.treatment_id, key)
-    if found.previous_id is not None:
-        return _replay(uow, actor, found, now)
+    with uow.reading():
+        principal, use = auth.acting_in(uow.session, actor)
+        found = checkin_rows.lookup_in(uow.session, principal, patient_id, data.treatment_id, key)
+        if found.previous_id is not None:
+            return _replay_in(uow, principal, use, found, now)
+        values, alerting = _triaged(uow, principal, found, data, key, now)
+        uow.start_writes()
+        auth.note_token_used(uow.session, use)
+        patient = found.patient
+        checkin_id, alert_id = checkin_rows.store_in(uow, principal, patient, values, now, alerting)
+        if checkin_id is not None:
+            uow.commit()
+    if checkin_id is None:  # leaving the unit rolled its writes back
+        return _race_winner(uow, patient.id, key)
+    # The stored row as an object (marked as loaded), without reading it back.
+    checkin = Checkin(id=checkin_id, **values)
+    make_transient_to_detached(checkin)
+    return CheckinOutcome(checkin, True, alert_id)
+
+
+def _triaged(
+    uow: UnitOfWork,
+    actor: Principal,
+    found: Found,
+    data: CheckinCreate,
+    key: str,
+    now: datetime,
+) -> tuple[dict[str, Any], bool]:
+    """The check-in row's values, triaged, and whether it alerts the clinic."""
     patient = found.patient
     treatment = _treatment(found.treatment, data.treatment_id)
     in_force = _in_force(uow, patient.clinic_id, found.protocol_version)
@@ -162,14 +197,7 @@ def submit_checkin(
         created_by=actor.user_id,
         created_at=now,
     )
-    alerting = level in ALERT_LEVELS and patient.clinic_id is not None
-    checkin_id, alert_id = checkin_rows.store(uow, actor, patient, values, now, alerting)
-    if checkin_id is None:
-        return _race_winner(uow, patient.id, key)
-    # The stored row as an object (marked as loaded), without reading it back.
-    checkin = Checkin(id=checkin_id, **values)
-    make_transient_to_detached(checkin)
-    return CheckinOutcome(checkin, True, alert_id)
+    return values, level in ALERT_LEVELS and patient.clinic_id is not None
 
 
 def _triage_keeping_red_flags(
@@ -255,11 +283,36 @@ def checkin_page(
 
 
 def get_checkin(uow: UnitOfWork, actor: Principal, patient_id: int, checkin_id: int) -> Checkin:
-    with uow:
-        patient = patient_for(uow.session, actor, patient_id)
-        checkin = uow.session.get(Checkin, checkin_id)
-        if checkin is None or checkin.patient_id != patient.id:
-            raise NotFound("check-in")
+    with uow.reading():
+        checkin, patient = _checkin_in(uow, actor, patient_id, checkin_id)
+        uow.start_writes()  # on SQLite the write lock waits only for the audit row
         audit.record_for_patient(uow.session, actor, "checkin.read", "checkin", checkin.id, patient)
         uow.commit()
         return checkin
+
+
+def result_page(
+    uow: UnitOfWork, visit: Visit, shown: Shown, checkin_id: int
+) -> tuple[PageViewer, Checkin]:
+    """`get_checkin` for the result page: a check-in of the patient behind `visit`, read with
+    the page's viewer (told to `shown`) in one unit of work (services.viewer)."""
+    with uow.reading():
+        seen = viewer_in(uow, visit, "patient", shown)
+        actor = seen.principal
+        assert actor.patient_id is not None  # checked by viewer_in
+        checkin, patient = _checkin_in(uow, actor, actor.patient_id, checkin_id)
+        uow.start_writes()  # on SQLite the write lock waits only for these writes
+        note_seen(uow, seen)
+        audit.record_for_patient(uow.session, actor, "checkin.read", "checkin", checkin.id, patient)
+        uow.commit()
+        return seen, checkin
+
+
+def _checkin_in(
+    uow: UnitOfWork, actor: Principal, patient_id: int, checkin_id: int
+) -> tuple[Checkin, Patient]:
+    patient = patient_for(uow.session, actor, patient_id)
+    checkin = uow.session.get(Checkin, checkin_id)
+    if checkin is None or checkin.patient_id != patient.id:
+        raise NotFound("check-in")
+    return checkin, patient

@@ -190,19 +190,36 @@ def thread_in(
         latest = statement.order_by(Message.created_at.desc(), Message.id.desc()).limit(newest)
         rows = list(reversed(session.execute(latest).all()))
     views = [_view(m, name) for m, name in rows]
-    # Staff read what the patient wrote and the patient what the clinic wrote (no statement
-    # when there is nothing new to mark).
-    unread = [v.id for v in views if v.read_at is None and v.from_clinic == actor.is_patient]
-    if mark_read and unread:
+    if not mark_read:
+        return views
+    if newest is not None:
+        mark_shown_read(session, actor, views)
+    elif _unread(actor, views):
         marked = (
-            Message.id.in_(unread)
-            if newest is not None
-            else (Message.patient_id == patient.id)
+            (Message.patient_id == patient.id)
             & Message.from_clinic.is_(actor.is_patient)
             & Message.read_at.is_(None)
         )
         session.execute(update(Message).where(marked).values(read_at=utcnow()))
     return views
+
+
+def _unread(actor: Principal, views: Sequence[MessageView]) -> list[int]:
+    # Staff read what the patient wrote and the patient what the clinic wrote.
+    return [v.id for v in views if v.read_at is None and v.from_clinic == actor.is_patient]
+
+
+def mark_shown_read(session: Session, actor: Principal, views: Sequence[MessageView]) -> None:
+    """Inside the caller's transaction: mark read the messages of `views` (as `thread_in`
+    read them, maybe in an earlier transaction) that the actor's side had not read; no
+    statement when there are none."""
+    unread = _unread(actor, views)
+    if unread:
+        session.execute(
+            update(Message)
+            .where(Message.id.in_(unread), Message.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
 
 
 def thread_page(

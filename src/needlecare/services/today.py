@@ -4,8 +4,10 @@ The page used to call five services (treatments, their timeline, the zones, chec
 message thread), each its own transaction with its own audit row: 4 commits per view. On
 SQLite with synchronous=FULL every commit waits for the disk, so commits per second are the
 scarce resource. Here the same reads happen in one transaction, recorded once as
-`today.read` (the patient's own record, read by the patient or by staff through the same
-service: either way one row says who read which patient's Today, and when).
+`today.read` (one row says who read which patient's Today, and when). The viewer (the login
+behind the session and the layout's data) is read in the same unit of work: a Today view is
+one unit (services.viewer), whose reads run without SQLite's write lock; only the audit row
+and the "read" marks of the messages shown wait for it (`UnitOfWork.start_writes`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from sqlalchemy import select
 
 from needlecare.services import audit, clock, domain, messages, protocols
 from needlecare.services.messages import MessageView
-from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
 from needlecare.services.treatment_in_force import treatment_in_force
+from needlecare.services.viewer import PageViewer, Shown, Visit, note_seen, viewer_in
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Treatment
 from needlecare.storage.uow import UnitOfWork
@@ -38,17 +40,22 @@ class TodayView:
     timeline: dict[str, Any] | None  # of that treatment (the domain's timeline contract)
     recent_checkins: Sequence[Checkin]  # the latest RECENT_CHECKINS, oldest first
     thread: list[MessageView]  # the message thread, oldest first (now marked read)
+    viewer: PageViewer  # the patient looking, with the layout's data
 
 
 def today_view(
-    uow: UnitOfWork, actor: Principal, patient_id: int, *, now: datetime | None = None
+    uow: UnitOfWork, visit: Visit, shown: Shown, *, now: datetime | None = None
 ) -> TodayView:
-    """The Today page's data for a patient the actor may see (NotFound otherwise)."""
+    """The Today page of the patient behind `visit` (Unauthorized without a valid login,
+    Forbidden for staff), with its viewer, told to `shown` as soon as it is read."""
     now = now or utcnow()
-    with uow:
+    with uow.reading():
         session = uow.session
-        patient = patient_for(session, actor, patient_id)
-        zones = clock.patient_zones(session, patient.id, patient.clinic_id)
+        seen = viewer_in(uow, visit, "patient", shown)
+        actor = seen.principal
+        assert actor.patient_id is not None  # checked by viewer_in
+        patient = patient_for(session, actor, actor.patient_id)
+        zones = seen.zones  # the patient's zone chain (clock.patient_zones)
         today = clock.local_today(now, *zones)
         treatment = treatment_in_force(session, patient.id)
         timeline = None
@@ -62,7 +69,11 @@ def today_view(
                 .order_by(Checkin.created_at.desc(), Checkin.id.desc())
                 .limit(RECENT_CHECKINS)
             ).all()
-        thread = messages.thread_in(session, actor, patient, newest=TODAY_MESSAGES)
-        audit.record_for_patient(session, actor, "today.read", "patient", patient.id, patient)
+        thread = messages.thread_in(session, actor, patient, mark_read=False, newest=TODAY_MESSAGES)
+        # On SQLite the write lock waits only for these writes, not for the reads above.
+        uow.start_writes()
+        note_seen(uow, seen)
+        messages.mark_shown_read(uow.session, actor, thread)
+        audit.record_for_patient(uow.session, actor, "today.read", "patient", patient.id, patient)
         uow.commit()
-    return TodayView(today, zones, treatment, timeline, list(reversed(recent)), thread)
+    return TodayView(today, zones, treatment, timeline, list(reversed(recent)), thread, seen)

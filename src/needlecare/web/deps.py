@@ -1,6 +1,7 @@
 """FastAPI dependencies: a unit of work per request and the acting principal.
 
-API routes use `ApiActor` (bearer token).
+API routes use `ApiActor` (bearer token, read in a unit of work of its own), or `ApiBearer`
+when their service reads the token inside its own unit (the check-in: one unit per request).
 
 Page routes use `web.pages.deps.Viewer` and its kin (session cookie; the viewer and the
 layout's data in one read-only unit of work).
@@ -40,4 +41,11 @@ def api_principal(uow: UowDep, credentials: BearerCredentials) -> Principal:
     return auth.principal_for_token(uow, _raw_token(credentials))
 
 
+async def bearer_token(credentials: BearerCredentials) -> auth.BearerToken:
+    """The bearer token as sent, for a route whose service reads it inside its own unit of
+    work (no I/O here: 401 only when there is no token at all)."""
+    return auth.BearerToken(_raw_token(credentials))
+
+
 ApiActor = Annotated[Principal, Depends(api_principal)]
+ApiBearer = Annotated[auth.BearerToken, Depends(bearer_token)]

@@ -10,7 +10,7 @@ from needlecare.services import alerts, messages
 from needlecare.storage.enums import AlertState
 from needlecare.web.api.convert import alert_out, alert_queue_json
 from needlecare.web.api.schemas.care import AlertOut, ResolveIn
-from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.deps import ApiActor, ApiBearer, UowDep
 from needlecare.web.paging import LINK_HEADER, Cursor, link_next, position
 
 router = APIRouter(tags=["alerts"])
@@ -19,7 +19,7 @@ QUEUE_LIMIT = 50  # alerts per page unless `limit` says otherwise
 
 @router.get("/alerts", response_model=list[AlertOut], responses={200: {"headers": LINK_HEADER}})
 def alert_queue(
-    actor: ApiActor,
+    token: ApiBearer,
     uow: UowDep,
     request: Request,
     state: Annotated[list[Literal["open", "acknowledged", "resolved"]] | None, Query()] = None,
@@ -30,8 +30,9 @@ def alert_queue(
     ones. `state` filters (repeatable). `limit` at a time: while more follow, the `Link:
     <...>; rel="next"` header gives the next page's URL."""
     states = [AlertState(s) for s in state] if state else list(alerts.ACTIVE_STATES)
+    # The token is read in the queue's own unit of work: one unit per request.
     page = alerts.alert_page(
-        uow, actor, states=states, after=position(request, cursor), limit=limit
+        uow, token, states=states, after=position(request, cursor), limit=limit
     )
     response = Response(alert_queue_json(page.items), media_type="application/json")
     link_next(request, response, page.after)

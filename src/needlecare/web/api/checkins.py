@@ -11,7 +11,7 @@ from needlecare.services.checkins import CheckinCreate
 from needlecare.services.errors import FieldError
 from needlecare.web.api.convert import checkin_out, model_response, outcome_out
 from needlecare.web.api.schemas.care import CheckinIn, CheckinOut
-from needlecare.web.deps import ApiActor, UowDep
+from needlecare.web.deps import ApiActor, ApiBearer, UowDep
 from needlecare.web.paging import LINK_HEADER, ListQuery, paged
 
 router = APIRouter(tags=["check-ins"])
@@ -26,7 +26,7 @@ router = APIRouter(tags=["check-ins"])
 def submit_checkin(
     patient_id: int,
     body: CheckinIn,
-    actor: ApiActor,
+    token: ApiBearer,
     uow: UowDep,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> Response:
@@ -41,7 +41,8 @@ def submit_checkin(
         if body.kept_as_sent is None
         else kept_checkin(body.kept_as_sent)
     )
-    outcome = checkins.submit_checkin(uow, actor, patient_id, data, idempotency_key=idempotency_key)
+    # The token is read in the check-in's own unit of work: one unit per check-in.
+    outcome = checkins.submit_checkin(uow, token, patient_id, data, idempotency_key=idempotency_key)
     return model_response(
         outcome_out(outcome),
         status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,

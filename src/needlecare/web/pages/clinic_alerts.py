@@ -16,7 +16,7 @@ from needlecare.storage.enums import AlertState, Level
 from needlecare.storage.uow import UnitOfWork
 from needlecare.triage.localize import localize_findings
 from needlecare.web.deps import UowDep
-from needlecare.web.pages.deps import CsrfChecked, StaffViewer
+from needlecare.web.pages.deps import CsrfChecked, PageVisit, StaffViewer, shown_to
 from needlecare.web.pages.forms import FormBody, text
 from needlecare.web.pages.presenters import age_label, answers_of, message_rows, result_view
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
@@ -38,11 +38,11 @@ STATE_FILTERS = [
 ]
 
 
-def _filters(viewer: Principal, level: str, state: str, mine: str) -> alert_queue.QueueFilter:
+def _filters(user_id: int, level: str, state: str, mine: str) -> alert_queue.QueueFilter:
     return alert_queue.QueueFilter(
         level=Level(level) if level in ("urgent", "contact_clinic") else None,
         state=AlertState(state) if state in ("open", "acknowledged") else None,
-        assigned_to=viewer.user_id if mine == "1" else None,
+        assigned_to=user_id if mine == "1" else None,
     )
 
 
@@ -67,18 +67,21 @@ def _row_view(row: alert_queue.QueueRow, locale: str) -> dict[str, Any]:
 @router.get("/alerts")
 def queue_page(
     request: Request,
-    viewer: StaffViewer,
+    visit: PageVisit,
     uow: UowDep,
     level: str = "",
     state: str = "",
     mine: str = "",
     cursor: str | None = None,
 ) -> Response:
-    filters = _filters(viewer, level, state, mine)
+    # The visit's login is the viewer's once the service has checked it ("mine").
+    filters = _filters(visit.user_id, level, state, mine)
     # A page at a time, what needs attention first; "more" carries on from the last row.
-    # One unit of work: the page of the queue, the staff to assign to, the clinic's contact.
-    shown = alerts_page(uow, viewer, filters, after=position(request, cursor))
-    page, contact = shown.page, shown.contact
+    # One unit of work: the viewer, the page of the queue, the staff to assign to, the
+    # clinic's contact.
+    after = position(request, cursor)
+    shown = alerts_page(uow, visit, shown_to(request), filters, after=after)
+    page, contact, viewer = shown.page, shown.contact, shown.viewer.principal
     context = {
         "title": "Alerts",
         "rows": [_row_view(row, page_locale(request, viewer)) for row in page.items],

@@ -21,7 +21,7 @@ from needlecare.storage.models import Treatment
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages import checkin_form as cf
-from needlecare.web.pages.deps import CsrfChecked, PatientViewer
+from needlecare.web.pages.deps import CsrfChecked, PageVisit, PatientViewer, shown_to
 from needlecare.web.pages.forms import FormBody, carried_photo, inline_errors, text, texts
 from needlecare.web.pages.presenters import (
     charts_for,
@@ -75,9 +75,10 @@ def _timeline_context(
 
 
 @router.get("/today")
-def today_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    # One unit of work and one audit row for the whole page (services.today).
-    view = today_view(uow, viewer, _pid(viewer))
+def today_page(request: Request, visit: PageVisit, uow: UowDep) -> Response:
+    # One unit of work, the viewer's included, and one audit row (services.today).
+    view = today_view(uow, visit, shown_to(request))
+    viewer = view.viewer.principal
     context: dict[str, Any] = {"title": N_("Today"), "treatment": None}
     treatment = view.treatment
     if treatment is not None and view.timeline is not None:
@@ -311,10 +312,10 @@ def submit_checkin(
 
 
 @router.get("/checkins/{checkin_id}")
-def checkin_result(
-    request: Request, checkin_id: int, viewer: PatientViewer, uow: UowDep
-) -> Response:
-    checkin = checkins.get_checkin(uow, viewer, _pid(viewer), checkin_id)
+def checkin_result(request: Request, checkin_id: int, visit: PageVisit, uow: UowDep) -> Response:
+    # One unit of work, the viewer's included (services.viewer).
+    seen, checkin = checkins.result_page(uow, visit, shown_to(request), checkin_id)
+    viewer = seen.principal
     context = result_view(checkin, page_locale(request, viewer))
     context.update(
         title=Text("Check-in result, day {day}", day=checkin.day),
