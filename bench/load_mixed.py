@@ -313,6 +313,7 @@ class Run:
     elapsed: float
     server_cpu: float
     database_cpu: float | None
+    load_before: float  # the 1-minute load average as the measured run starts
 
 
 def seed(database_url: str, count: int) -> list[tuple[int, str, str]]:
@@ -488,6 +489,7 @@ def run_load(
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         if args.warmup:  # the same load first, not counted: pools fill, statements prepare
             runner.run(offer(base, world, scale, args.warmup, 1))
+        load_before = os.getloadavg()[0]
         cpu_before = cpu_seconds(pid)
         db_before = cpu_seconds(db_pid) if db_pid else 0.0
         started = time.monotonic()
@@ -499,6 +501,7 @@ def run_load(
         elapsed,
         cpu_seconds(pid) - cpu_before,
         cpu_seconds(db_pid) - db_before if db_pid else None,
+        load_before,
     )
 
 
@@ -510,7 +513,7 @@ def report(db: str, scale: float, run: Run, args: argparse.Namespace) -> dict[st
     print(
         f"\n== {db}, {args.workers} worker(s), scale {scale:g}: {run.offered:.1f} req/s offered "
         f"for {args.duration:g} s after {args.warmup:g} s of warm-up; "
-        f"load average {os.getloadavg()[0]:.1f} =="
+        f"load average {run.load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end =="
     )
     print(f"{'route':22} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     routes: dict[str, dict[str, float]] = {}
@@ -547,6 +550,7 @@ def report(db: str, scale: float, run: Run, args: argparse.Namespace) -> dict[st
         "stale_retries": samples.stale_retries,
         "routes": routes,
         "load_average": os.getloadavg()[0],
+        "load_average_at_start": run.load_before,
     }
 
 
