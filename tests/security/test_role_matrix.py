@@ -143,6 +143,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", P + "/ingredient-scan"): P1_CARE,
     ("GET", P + "/shelf"): P1_CARE,
     ("POST", P + "/shelf"): P1_CARE,
+    ("POST", P + "/shelf/with-photo"): P1_CARE,
     ("PUT", P + "/shelf/{product_id}/photo"): P1_CARE,
     ("GET", P + "/shelf/{product_id}/photo"): P1_CARE,
     ("GET", P + "/aftercare-sheet"): P1_CARE,
@@ -456,6 +457,11 @@ FILE_UPLOADS = {
     ("POST", P + "/photos"),
     ("POST", P + "/ingredient-scan"),
     ("PUT", P + "/shelf/{product_id}/photo"),
+    ("POST", P + "/shelf/with-photo"),
+}
+# The other fields of a file upload that takes more than the file.
+UPLOAD_FIELDS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", P + "/shelf/with-photo"): {"name": "Cream {actor}", "inci_text": "Aqua, Glycerin"},
 }
 # Routes that read an ingredient label get a photo of one (issue 21's test photos).
 LABEL_ROUTES = {("POST", P + "/ingredient-scan"), ("POST", "/products/scan")}
@@ -700,6 +706,7 @@ def call(client: TestClient, seed: Seed, cell: Cell) -> httpx.Response:
     photo = LABEL_PHOTO.read_bytes() if cell.route in LABEL_ROUTES else seed.photo
     if cell.route in FILE_UPLOADS:
         kwargs["files"] = {"file": ("photo.jpg", photo, "image/jpeg")}
+        kwargs["data"] = fill(UPLOAD_FIELDS.get(cell.route, {}), ids)
     elif cell.is_page and cell.writes:
         form = fill(FORMS.get(cell.route, {}), ids)
         if form.pop(PHOTO_FORM, False):
@@ -791,7 +798,16 @@ def test_every_route_has_a_matrix_entry(tmp_path: Path) -> None:
     routes = set(app_routes(create_app(settings)))
     assert routes - ACCESS.keys() == set(), "routes missing from ACCESS"
     assert ACCESS.keys() - routes == set(), "ACCESS names routes that do not exist"
-    tables = (JSON_BODIES, FORMS, PATH_IDS, FRESH, LINK_SHOWS, ALLOWED_STATUS, dict.fromkeys(LAST))
+    tables = (
+        JSON_BODIES,
+        FORMS,
+        UPLOAD_FIELDS,
+        PATH_IDS,
+        FRESH,
+        LINK_SHOWS,
+        ALLOWED_STATUS,
+        dict.fromkeys(LAST),
+    )
     for table in tables:
         assert set(table) <= routes, set(table) - routes
 

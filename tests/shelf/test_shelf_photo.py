@@ -181,3 +181,97 @@ def test_the_patient_keeps_and_sees_the_label_photo_on_my_products(
     served = client.get(url)
     assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
     assert_no_metadata(served.content)
+
+
+def _products(uow: Any) -> int:
+    from needlecare.storage.models import ShelfProduct
+
+    with uow:
+        return int(uow.session.scalar(select(func.count()).select_from(ShelfProduct)) or 0)
+
+
+def _fields(error: Any) -> set[str]:
+    return {item["field"] for item in error.json()["errors"]}
+
+
+def test_the_api_adds_a_product_with_its_label_photo_in_one_step(
+    client: TestClient, uow: Any, world: Any
+) -> None:
+    """POST .../shelf/with-photo (multipart): the page's "Save to my products" for API
+    clients; the photo is kept clean, the product judged like any other."""
+    url = f"{_shelf_url(world)}/with-photo"
+    original = _label_with_metadata()
+    fields = {"name": "Night serum", "brand": "Lab", "inci_text": SERUM, "rinse_off": "false"}
+    added = client.post(
+        url,
+        data=fields,
+        files={"file": ("label.jpg", original, "image/jpeg")},
+        headers=world.pat.headers,
+    )
+    assert added.status_code == 201, added.text
+    (product,) = added.json()["products"]
+    assert product["name"] == "Night serum" and product["brand"] == "Lab"
+    assert product["has_photo"] is True and product["rinse_off"] is False
+    assert product["status"] in ("avoid", "caution")  # retinol, judged as any shelf product
+    served = client.get(f"{_shelf_url(world)}/{product['id']}/photo", headers=world.pat.headers)
+    assert served.status_code == 200 and SECRET not in served.content
+    assert_no_metadata(served.content)
+    staff = client.post(
+        url,
+        data={**fields, "name": "For the patient"},
+        files={"file": ("label.jpg", original, "image/jpeg")},
+        headers=world.bob.headers,
+    )
+    assert staff.status_code == 201  # the patient's clinic, as for POST .../shelf
+    stranger = client.post(
+        url,
+        data=fields,
+        files={"file": ("label.jpg", original, "image/jpeg")},
+        headers=world.charlie.headers,
+    )
+    assert stranger.status_code == 404
+    assert (_products(uow), _photos(uow)) == (2, 2)
+
+
+def test_the_one_step_add_refuses_bad_fields_before_the_photo_and_stores_nothing(
+    client: TestClient, uow: Any, world: Any
+) -> None:
+    url = f"{_shelf_url(world)}/with-photo"
+    photo = {"file": ("label.jpg", _label_with_metadata(), "image/jpeg")}
+    no_name = client.post(
+        url,
+        data={"name": "", "inci_text": SERUM},
+        files={"file": ("label.jpg", b"not a photo at all", "image/jpeg")},
+        headers=world.pat.headers,
+    )
+    assert no_name.status_code == 422 and _fields(no_name) == {"name"}  # not decoded
+    not_a_list = client.post(
+        url, data={"name": "Serum", "inci_text": "###"}, files=photo, headers=world.pat.headers
+    )
+    assert not_a_list.status_code == 422 and "inci_text" in _fields(not_a_list)
+    unknown = client.post(
+        url,
+        data={"name": "Serum", "inci_text": SERUM, "owner": "x"},
+        files=photo,
+        headers=world.pat.headers,
+    )
+    assert unknown.status_code == 422 and _fields(unknown) == {"owner"}
+    not_a_photo = client.post(
+        url,
+        data={"name": "Serum", "inci_text": SERUM},
+        files={"file": ("label.jpg", b"not a photo at all", "image/jpeg")},
+        headers=world.pat.headers,
+    )
+    assert not_a_photo.status_code == 422 and _fields(not_a_photo) == {"file"}
+    without_photo = client.post(
+        url,
+        data={"name": "Serum", "inci_text": SERUM},
+        files={"other": ("x", b"", "text/plain")},
+        headers=world.pat.headers,
+    )
+    assert without_photo.status_code == 422 and _fields(without_photo) == {"file"}
+    as_json = client.post(
+        url, json={"name": "Serum", "inci_text": SERUM}, headers=world.pat.headers
+    )
+    assert as_json.status_code == 422 and _fields(as_json) == {"file"}
+    assert (_products(uow), _photos(uow)) == (0, 0)

@@ -76,11 +76,13 @@ def add_with_photo(
     patient_id: int,
     data: shelf.ShelfProductCreate,
     content: bytes,
+    photo_field: str = SCAN_FIELD,
 ) -> ShelfProduct:
     """ "Save to my products" after a scan: the product and the scan's photo in one action.
     The photo is stored only now, re-encoded by the photo upload's guards like any kept
     photo (it came back from the browser, so it is untrusted); a refused photo adds
-    nothing, and a form error is found before any decode."""
+    nothing, and a form error is found before any decode. `photo_field`: the field a refused
+    photo is reported on (the page's carried photo, the API's `file`)."""
     shelf.validate(data)
     with uow.reading():
         patient_for(uow.session, actor, patient_id)  # a stranger's upload is not decoded
@@ -88,5 +90,5 @@ def add_with_photo(
         clean = sanitize_upload(content)
     except (Invalid, PhotoTooLarge) as error:
         message = error.errors[0].message if isinstance(error, Invalid) else str(error)
-        raise Invalid.field(SCAN_FIELD, message) from None
+        raise Invalid.field(photo_field, message) from None
     return shelf.add_product(uow, actor, patient_id, data, label_photo=clean)

@@ -7,9 +7,11 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, ValidationError
 
 from needlecare.services import catalogue, shelf, shelf_photos
+from needlecare.services.errors import Invalid
 from needlecare.web.api.photos import read_upload
 from needlecare.web.api.schemas.accounts import Strict
 from needlecare.web.api.schemas.domain import Loose
@@ -71,6 +73,40 @@ def add_to_shelf(patient_id: int, body: ShelfProductIn, actor: ApiActor, uow: Uo
         shelf.ShelfProductCreate(body.name, body.inci_text, body.brand, body.rinse_off),
     )
     return _out(shelf.get_shelf(uow, actor, patient_id))
+
+
+@router.post(
+    "/patients/{patient_id}/shelf/with-photo",
+    response_model=ShelfOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={413: {"description": "Larger than 25 MB"}, 422: {"description": "Unreadable"}},
+)
+async def add_to_shelf_with_photo(
+    patient_id: int, request: Request, actor: ApiActor, uow: UowDep
+) -> ShelfOut:
+    """multipart/form-data: the fields of `POST .../shelf` (`name`, `brand`, `inci_text`,
+    `rinse_off`) and the label photo as `file`, kept with the product in one step (what the
+    page's "Save to my products" does after a scan). The fields are checked before the photo
+    is decoded; the photo goes through the photo upload's guards and is stored stripped of
+    metadata; a refused photo or field adds nothing."""
+    form = await read_upload(request)
+    try:
+        body = ShelfProductIn.model_validate(form.fields)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors(include_url=False)) from None
+    if not form.content:
+        raise Invalid.field(shelf_photos.FIELD, "choose or take a photo of the label")
+    data = shelf.ShelfProductCreate(body.name, body.inci_text, body.brand, body.rinse_off)
+    await run_in_threadpool(
+        shelf_photos.add_with_photo,
+        uow,
+        actor,
+        patient_id,
+        data,
+        form.content,
+        shelf_photos.FIELD,
+    )
+    return await run_in_threadpool(lambda: _out(shelf.get_shelf(uow, actor, patient_id)))
 
 
 @router.put(
