@@ -275,6 +275,7 @@ def _footnotes_at_end(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry
     """'..., Ferment Filtrate*, Glycerin. *Hadasei-3.': unknown pieces at the end of a list that
     start with a mark some earlier ingredient carries define that mark (a trademark, a source):
     they are footnotes, whatever their words. Only the trailing run of such pieces."""
+    entries = _footnote_glued_to_last_name(parsed, entries)
     cut = len(entries)
     while cut > 0 and not entries[cut - 1].names and _MARK.match(entries[cut - 1].item.raw):
         cut -= 1
@@ -289,6 +290,30 @@ def _footnotes_at_end(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry
         else:
             kept.append(entry)
     return kept
+
+
+# "..., Phenoxyethanol.* Hadasei-3.", "Methylisothiazolinone.*Essential Oil": the last name and
+# a footnote with no space or comma between them.
+_GLUED_FOOTNOTE = re.compile(r"^(.*?[^\s.*†‡°^#])\s*\.?\s*([*†‡°^#]+\s*[^\s*†‡°^#].*)$")
+
+
+def _footnote_glued_to_last_name(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry]:
+    """The last piece, unknown, is a known name then a footnote whose mark an earlier name
+    carries: the name is kept, the footnote ignored as one."""
+    if not entries or entries[-1].names or entries[-1].from_ignored:
+        return entries
+    glued = _GLUED_FOOTNOTE.match(entries[-1].item.raw)
+    if glued is None:
+        return entries
+    mark = _MARK.match(glued[2])
+    marks = {m[0] for e in entries[:-1] for m in [_MARK.search(e.item.raw)] if m}
+    text, percent, nano = clean_item(glued[1])
+    recognition = recognise(text, fuzzy=False)
+    if mark is None or mark[0] not in marks or not recognition.recognized:
+        return entries
+    parsed.ignore(glued[2], FOOTNOTE)
+    item = replace(entries[-1].item, raw=glued[1], text=text, percent=percent, nano=nano)
+    return [*entries[:-1], _Entry(item, recognition, recognition.names)]
 
 
 def _without(sentence: str, name: str) -> str:

@@ -175,6 +175,7 @@ def parse_label(text: str) -> ParsedLabel:
     text = fix_colour_index(clean_text(text))
     ignored: list[Ignored] = []
     body = _cut_tail(_drop_header(text, ignored), ignored)
+    body = _key_ingredient_entries(body, ignored)
     drug_label = _may_have_drug_headings(body)
     active = _ACTIVE_HEADER.search(body) if drug_label else None
     inactive = _INACTIVE_HEADER.search(body) if drug_label else None
@@ -185,6 +186,32 @@ def parse_label(text: str) -> ParsedLabel:
     else:
         items = _split_items(body, ignored, start=0)
     return ParsedLabel(items, ignored, text)
+
+
+# Retailers' key-ingredient lists: "-Glycolic Acid: Reduces the signs of aging. -Malic Acid:
+# Supports cell renewal, fights wrinkles, exfoliates, and moisturizes." Each "-Name:" opens an
+# entry; its first sentence, commas included, says what the ingredient does. Any text after
+# that sentence (a full ingredient list after the key ones) is read as usual.
+_KEY_ENTRY = re.compile(r"(?:^|(?<=\s))-\s*([^\s:-][^:]{0,80}?)\s*:(?=\s)")
+_DESCRIPTION_END = re.compile(r"\.(?:\s|$)")
+
+
+def _key_ingredient_entries(text: str, ignored: list[Ignored]) -> str:
+    """The names of a key-ingredient list (two entries or more), their descriptions ignored."""
+    if not text.lstrip().startswith("-") or text.count(":") < 2:
+        return text
+    entries = list(_KEY_ENTRY.finditer(text))
+    if len(entries) < 2 or text[: entries[0].start()].strip():
+        return text
+    pieces = []
+    for entry, following in zip(entries, [*entries[1:], None], strict=True):
+        pieces.append(entry[1])
+        said = text[entry.end() : following.start() if following else len(text)]
+        end = _DESCRIPTION_END.search(said)
+        _ignore(ignored, said[: end.start() if end else len(said)].strip(" ;"), NOT_A_NAME)
+        if end and said[end.end() :].strip():
+            pieces.append(said[end.end() :])
+    return ", ".join(pieces)
 
 
 def _may_have_drug_headings(text: str) -> bool:

@@ -47,7 +47,7 @@ UNKNOWN = Recognition((), None, 0.0)
 _QUALIFIERS = re.compile(
     r"(?i)\b(?:certified\s+organic|organic|org\.|bio|natural|naturally\s+derived|wild[- ]crafted"
     r"|cold[- ]pressed|virgin|extra\s+virgin|refined|unrefined|vegetable|plant[- ]derived"
-    r"|non[- ]?gmo|fair\s?trade|pure|100\s*%)\b"
+    r"|non[- ]?gmo|fair\s?trade|pure|100\s*(?:%|percent))\b"
 )
 # Pharmacy labels: a pharmacopoeia suffix ("Hydroquinone USP", "Adapalene BP", "Ph. Eur.") and
 # the dosage form after a drug name ("Tazarotene Cream", "Tretinoin Gel USP").
@@ -90,6 +90,24 @@ _ESSENTIAL_OIL = re.compile(r" ESSENTIAL OIL$")
 _FULL_NAME_IN_BRACKETS = re.compile(r"^([^\[\]]+?) ?\[(.+)\]$")
 # "Aleurites Moluccana (Kukui) Nut Oil", "Macadamia Nut Oil": CosIng names the nut a SEED.
 _NUT = re.compile(r"\bNUT(?= (?:OIL|BUTTER|EXTRACT|POWDER)\b)")
+# "L-Tyrosine", "d-Limonene", "DL-Panthenol": the stereo prefix of a chemical name, which INCI
+# names leave out (TYROSINE, LIMONENE). Tried only after the literal name.
+_STEREO = re.compile(r"^(?:DL|D|L)-(?=[A-Z]{3})")
+# "Citrus Aurantium var. Amara (Neroli) Flower Oil": a botanical rank marker inside the name
+# (var. = variety, ssp./subsp. = subspecies), which INCI names leave out.
+_RANK = re.compile(r"^([A-Z]+ [A-Z-]+) (?:VAR|SSP|SUBSP)\.? (?=[A-Z])")
+# "Tris (Tetramethylhydroxypiperidinol) Citrate": a space before a bracket that is part of a
+# chemical name (CosIng: TRIS(TETRAMETHYLHYDROXYPIPERIDINOL) CITRATE).
+_SPACED_CHEMICAL_BRACKET = re.compile(r" \(([A-Z0-9-]{6,})\)")
+# "Red Raspberry Seed Oil (Rubus Idaeus)", "Kokum Butter (Garcinia Indica)": a common name and
+# the plant part, then the INCI binomial in brackets. Read as the binomial plus the printed part.
+_PART_WORDS = frozenset(
+    {
+        *("SEED", "KERNEL", "FRUIT", "LEAF", "FLOWER", "PEEL", "ROOT", "BARK", "STEM", "WOOD"),
+        *("BUD", "HERB", "RHIZOME", "TUBER", "BULB", "SPROUT", "CALLUS", "OIL", "EXTRACT"),
+        *("BUTTER", "WAX", "JUICE", "WATER", "POWDER", "FLOUR", "GEL"),
+    }
+)
 
 
 @lru_cache(maxsize=16384)
@@ -205,13 +223,32 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     no_brackets = name_key(_BRACKETS.sub(" ", plain or key))
     if no_brackets and no_brackets != key:
         yield no_brackets, 0.0  # Simmondsia Chinensis (Jojoba) Seed Oil
+    spaced = _SPACED_CHEMICAL_BRACKET.sub(r"(\1)", key)
+    if spaced != key:
+        yield spaced, 0.0
+    # The name outside a bracket, or a synonym inside it, not when a plant part follows the
+    # bracket: in "Hamamelis Virginiana (Witch Hazel) Leaf Extract" the words after it say which
+    # part of the plant it is, and the bracket alone (WITCH HAZEL = the water) would change it.
+    after = set(re.split(r"[)\]}]", key)[-1].split()) if re.search(r"[)\]}]", key) else set()
+    before = set(key.split("(")[0].split("[")[0].split())
+    # ("Salvia Officinalis Leaf Extract (Sage) Leaf Extract": a part repeated is no new part.)
+    ends_with_bracket = not (after - before) & (_PART_WORDS | {"ESSENTIAL"})
     outer = name_key((plain or key).split("(")[0].split("[")[0])
-    if outer and outer not in (key, no_brackets):
+    if outer and outer not in (key, no_brackets) and ends_with_bracket:
         yield outer, 0.0  # Water (Aqua): the name outside the bracket
-    for content in _BRACKET_CONTENT.findall(key):
+    for content in _BRACKET_CONTENT.findall(key) if ends_with_bracket else ():
         for part in re.split(r"[,/;]", content):
             if name_key(part):
                 yield name_key(part), 0.02  # "(Aqua)": a synonym in brackets
+        binomial = name_key(_QUALIFIERS.sub(" ", content))
+        if outer and binomial in _binomial_set():
+            words = name_key(_QUALIFIERS.sub(" ", outer)).split(" ")
+            cut = len(words)
+            while cut > 0 and words[cut - 1] in _PART_WORDS:
+                cut -= 1
+            if cut < len(words):
+                for reading, penalty in _candidates(" ".join([binomial, *words[cut:]])):
+                    yield reading, penalty + 0.02
     grade = _GRADE.sub("", no_brackets or key)
     if grade != (no_brackets or key):
         yield grade, 0.05  # "Carbomer 940": a supplier grade after the INCI name
@@ -230,10 +267,16 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     named_ci = _NAMED_CI.match(no_brackets or key)
     if named_ci and _lookup(named_ci[1]) is not None:
         yield named_ci[2], 0.0  # "Iron Oxides CI 77491": the number says which one
-    for base in dict.fromkeys((no_brackets or key, outer)):
+    for base in dict.fromkeys((no_brackets or key, outer if ends_with_bracket else "")):
+        if not base:
+            continue
         yield from _botanical_readings(base, guess=base == (no_brackets or key))
     if _OCTYL.search(no_brackets or key):
         yield _OCTYL.sub("ETHYLHEXYL", no_brackets or key), 0.0
+    if _STEREO.match(no_brackets or key):
+        yield from _candidates(_STEREO.sub("", no_brackets or key))
+    if _RANK.match(no_brackets or key):
+        yield from _candidates(_RANK.sub(r"\1 ", no_brackets or key))
     # "Pentaclethra Macroloba Oil": the plant part left out (never guessed from a truncation).
     guessed = plants.guess(no_brackets or key)
     if guessed is not None:
@@ -248,6 +291,11 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from _candidates(_NUT.sub("SEED", no_brackets or key))
         yield from _candidates(name_key(_NUT.sub("", no_brackets or key)))
+
+
+@cache
+def _binomial_set() -> frozenset[str]:
+    return frozenset(plants.binomials())
 
 
 def _botanical_readings(key: str, guess: bool) -> Iterator[tuple[str, float]]:
