@@ -10,13 +10,11 @@ stored only if the patient saves the product with it (pages/shelf.py, in the sam
 from __future__ import annotations
 
 from base64 import b64encode
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from needlecare.i18n import N_
 from needlecare.services import clock, label_scan, photos, shelf_photos, treatments
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -25,7 +23,7 @@ from needlecare.web.api.photos import read_upload
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import PatientViewer
 from needlecare.web.pages.forms import inline_errors
-from needlecare.web.pages.patient import recommendations_context
+from needlecare.web.pages.patient import products_context, recommendations_context
 from needlecare.web.pages.rendering import PageRoute, render
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
@@ -49,21 +47,16 @@ def _page(
     status_code: int,
 ) -> Response:
     assert viewer.patient_id is not None
-    context: dict[str, Any] = {
-        "title": N_("Product checker"),
-        "day": _day(uow, viewer, viewer.patient_id),
-        "form": {
-            "ingredients": ingredients,
-            "day": "0",
-            shelf_photos.SCAN_FIELD: b64encode(scan.photo_copy).decode()
-            if scan and scan.photo_copy
-            else "",
-        },
-        "errors": errors,
-        "report": None,
-        "scan": scan,
-        "recommendations": [],
+    # The checker page's own context (one list of what the template needs), then the scan's.
+    form = {
+        "ingredients": ingredients,
+        "day": "0",
+        shelf_photos.SCAN_FIELD: b64encode(scan.photo_copy).decode()
+        if scan and scan.photo_copy
+        else "",
     }
+    context = products_context(_day(uow, viewer, viewer.patient_id), form, errors, None)
+    context["scan"] = scan
     if not scan:
         context.update(recommendations_context(request, uow, viewer))
     return render(request, "patient/products.html", context, viewer=viewer, status_code=status_code)

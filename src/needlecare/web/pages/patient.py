@@ -331,7 +331,7 @@ def checkin_result(request: Request, checkin_id: int, visit: PageVisit, uow: Uow
 # --- Product checker -----------------------------------------------------------------------
 
 
-def _products_context(
+def products_context(
     day: int | None, form: dict[str, str], errors: dict[str, str], report: dict[str, Any] | None
 ) -> dict[str, Any]:
     return {
@@ -375,7 +375,7 @@ def products_page(
 ) -> Response:
     treatment = _latest_treatment(uow, viewer)
     day = (_today(uow, viewer) - treatment.treatment_date).days if treatment else None
-    context = _products_context(day, {"ingredients": "", "day": "0"}, {}, None)
+    context = products_context(day, {"ingredients": "", "day": "0"}, {}, None)
     context.update(recommendations_context(request, uow, viewer, cursor))
     return render(request, "patient/products.html", context, viewer=viewer)
 
@@ -419,7 +419,7 @@ def check_products(
     return render(
         request,
         "patient/products.html",
-        _products_context(day, values, errors, report),
+        products_context(day, values, errors, report),
         viewer=viewer,
         status_code=status,
     )
