@@ -430,7 +430,7 @@ def main() -> None:
     parser.add_argument("--write-fixtures", type=Path, default=None)
     parser.add_argument("--save", type=Path, default=None, help="also save the photos here")
     parser.add_argument(
-        "--without", choices=["deskew", "clahe", "resize", "repair", "cjk"], default=None
+        "--without", choices=["deskew", "clahe", "resize", "repair", "cjk", "reread"], default=None
     )
     parser.add_argument(
         "--score-texts", type=Path, default=None, help="score another engine's JSONL output"
@@ -453,6 +453,10 @@ def main() -> None:
         from needlecare.ocr import read
 
         read.installed_languages = lambda: frozenset({"eng"})  # type: ignore[assignment]
+    elif args.without == "reread":  # no second look at the lines the engine was unsure of
+        from needlecare.ocr import read
+
+        read.reread_unsure_lines = lambda grey, words, languages: ([], [])  # type: ignore[assignment]
     elif args.without:
         _drop_preprocessing(args.without)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

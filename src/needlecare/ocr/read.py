@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ocr.prepare import prepare, to_png
+from needlecare.ocr.reread import reread_unsure_lines
 from needlecare.ocr.tesseract import ENGINE_NAME, Word, installed_languages, recognise_words
 
 _BULLET_LOOKALIKES = re.compile(r"[*»«°+·•®©¢‘’]{1,3}")
@@ -48,25 +51,51 @@ _CJK_CHARACTER = re.compile(
 
 def read_label(data: bytes) -> LabelReading:
     """Read the text of a label photo. Raises `PhotoRejected` (bad file), `OcrUnavailable`."""
-    png = to_png(prepare(data))
+    grey = prepare(data)
+    png = to_png(grey)
     words = recognise_words(png)
     reading = LabelReading(_text(words), _confidence(words), tuple(words))
     languages = tuple(code for code in _CJK_DATA if code in installed_languages())
     if not languages or not _soup(words):
-        return reading
+        return _reread(grey, reading)
     # Korean first reads Hangul best and Japanese first kana; both lead no worse on the other
     # script's label than English alone, so the pass is led by whichever script it then finds.
     both = recognise_words(png, (*languages, "eng"))
     hangul = sum(len(_HANGUL.findall(word.text)) for word in both)
     kana_han = sum(len(_KANA_HAN.findall(word.text)) for word in both)
     if not hangul and not kana_han:
-        return reading
+        return _reread(grey, reading)
     lead = "kor" if hangul >= kana_han and "kor" in languages else languages[-1]
     if lead != languages[0]:
         both = recognise_words(png, (lead, "eng"))
     other = LabelReading(_text(both), _confidence(both), tuple(both), languages=f"{lead}+eng")
     # The reading that finds more ingredient names wins; English on a tie.
-    return other if _names_found(other.text) > _names_found(reading.text) else reading
+    return _reread(
+        grey, other if _names_found(other.text) > _names_found(reading.text) else reading
+    )
+
+
+def _reread(grey: np.ndarray, reading: LabelReading) -> LabelReading:
+    """The reading with the lines the engine was unsure of read again alone
+    (`needlecare.ocr.reread`), with the same language data. A line's new reading is kept only
+    when the label then shows more ingredient names: a surer engine is not always right
+    ("Aqua" read alone as "Agua", "Cl M7891/Titanium" as "Cl TI88UTitanium")."""
+    lines, candidates = reread_unsure_lines(
+        grey, list(reading.words), tuple(reading.languages.split("+"))
+    )
+    if not candidates:
+        return reading
+    found = _names_found(reading.text)
+    kept = False
+    for index, line in candidates:
+        trial = [*lines[:index], line, *lines[index + 1 :]]
+        names = _names_found(_text([word for each in trial for word in each]))
+        if names > found:
+            lines, found, kept = trial, names, True
+    if not kept:
+        return reading
+    words = [word for line in lines for word in line]
+    return replace(reading, text=_text(words), confidence=_confidence(words), words=tuple(words))
 
 
 def _soup(words: list[Word]) -> bool:

@@ -30,6 +30,7 @@ class Word:
     text: str
     confidence: float  # 0-1, tesseract's own estimate
     line: tuple[int, int, int]  # (block, paragraph, line): words of one printed line share it
+    box: tuple[int, int, int, int] = (0, 0, 0, 0)  # left, top, width, height in the image
 
 
 def engine_version() -> str | None:
@@ -56,7 +57,9 @@ def installed_languages() -> frozenset[str]:
     return frozenset(line.strip() for line in done.stdout.splitlines()[1:] if line.strip())
 
 
-def recognise_words(png: bytes, languages: tuple[str, ...] = ("eng",)) -> list[Word]:
+def recognise_words(
+    png: bytes, languages: tuple[str, ...] = ("eng",), segmentation: str = _PAGE_SEGMENTATION
+) -> list[Word]:
     """The words tesseract reads in a PNG image, in reading order, with their confidences.
     `languages`: the first leads (tesseract tries it first for every word)."""
     binary = shutil.which("tesseract")
@@ -66,7 +69,7 @@ def recognise_words(png: bytes, languages: tuple[str, ...] = ("eng",)) -> list[W
     model = "+".join(languages)
     try:
         done = subprocess.run(  # noqa: S603 - fixed arguments; the photo goes in on stdin
-            [binary, "stdin", "stdout", "-l", model, "--psm", _PAGE_SEGMENTATION, "tsv"],
+            [binary, "stdin", "stdout", "-l", model, "--psm", segmentation, "tsv"],
             input=png,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,
@@ -92,5 +95,6 @@ def _parse_tsv(tsv: str) -> list[Word]:
             continue
         confidence = max(0.0, min(1.0, float(fields[10]) / 100))
         line = (int(fields[2]), int(fields[3]), int(fields[4]))
-        words.append(Word(text, confidence, line))
+        box = (int(fields[6]), int(fields[7]), int(fields[8]), int(fields[9]))
+        words.append(Word(text, confidence, line, box))
     return words
