@@ -43,7 +43,14 @@ def test_fixed_photos_read_as_their_true_lists(stem: str) -> None:
     truth = _truth(stem)
     assert _names(result) == _names(truth)
     assert result["verdict"]["status"] == truth["verdict"]["status"]
-    assert result["verdict"]["check_against_label"] == []
+    listed = result["verdict"]["check_against_label"]
+    if stem.startswith("clean"):
+        assert listed == []
+    else:  # one letter misread ("Viginiana"): the name is matched fuzzily and listed to check
+        assert len(listed) <= 1
+        assert all(
+            item["match"] == "fuzzy" for item in result["ingredients"] if item["raw"] in listed
+        )
 
 
 def test_a_retinoid_on_the_photo_gives_avoid_until_day_7() -> None:
