@@ -121,6 +121,16 @@ def test_real_retail_lists_are_recognised(name: str, at_least: float) -> None:
         ("Rye Seed Extract", "SECALE CEREALE SEED EXTRACT"),
         ("Carob Gum", "CERATONIA SILIQUA GUM"),
         ("Salvia Officinalis Leaf Extract (Sage) Leaf Extract", "SALVIA OFFICINALIS LEAF EXTRACT"),
+        # The common name in brackets names the variety; the binomial in brackets, part after.
+        ("Brassica Oleracea (Kale) Leaf Extract", "BRASSICA OLERACEA ACEPHALA LEAF EXTRACT"),
+        ("Citrus Aurantium (Neroli) Oil", "CITRUS AURANTIUM AMARA FLOWER OIL"),
+        ("Tangerine (Citrus Tangerina) Oil", "CITRUS TANGERINA PEEL OIL"),
+        # Trivial, USP and former INCI names.
+        ("Dipotassium Glycyrrhizinate", "DIPOTASSIUM GLYCYRRHIZATE"),
+        ("Ammonium Polyacryldimethyltauramide", "AMMONIUM POLYACRYLOYLDIMETHYL TAURATE"),
+        ("Silicon Dioxide", "SILICA"),
+        ("Vitamin A Palmitate", "RETINYL PALMITATE"),
+        ("dl-Alpha Tocopheryl Acetate", "TOCOPHERYL ACETATE"),
     ],
 )
 def test_classes_of_names_real_labels_print(printed: str, expected: str) -> None:

@@ -223,6 +223,13 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     no_brackets = name_key(_BRACKETS.sub(" ", plain or key))
     if no_brackets and no_brackets != key:
         yield no_brackets, 0.0  # Simmondsia Chinensis (Jojoba) Seed Oil
+    # "Brassica Oleracea (Kale) Leaf Extract": the common name in brackets says which variety
+    # (KALE = BRASSICA OLERACEA ACEPHALA); read with that longer binomial, the part kept.
+    printed = (no_brackets or key).split(" ")
+    for content in _BRACKET_CONTENT.findall(key) if len(printed) > 2 else ():
+        variety = data.botanical_prefixes().get(name_key(_QUALIFIERS.sub(" ", content)))
+        if variety and variety.startswith(f"{printed[0]} {printed[1]} "):
+            yield " ".join([variety, *printed[2:]]), 0.0
     spaced = _SPACED_CHEMICAL_BRACKET.sub(r"(\1)", key)
     if spaced != key:
         yield spaced, 0.0
@@ -240,14 +247,19 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
         for part in re.split(r"[,/;]", content):
             if name_key(part):
                 yield name_key(part), 0.02  # "(Aqua)": a synonym in brackets
-        binomial = name_key(_QUALIFIERS.sub(" ", content))
-        if outer and binomial in _binomial_set():
+    # "Red Raspberry Seed Oil (Rubus Idaeus)", "Tangerine (Citrus Tangerina) Oil": a common name,
+    # the binomial in brackets, the plant part before or after it: the binomial and that part.
+    contents = _BRACKET_CONTENT.findall(key)
+    if len(contents) == 1 and outer:
+        binomial = name_key(_QUALIFIERS.sub(" ", contents[0]))
+        tail = name_key(re.split(r"[)\]}]", key)[-1]).split()
+        if binomial in _binomial_set() and set(tail) <= _PART_WORDS | {"ESSENTIAL"}:
             words = name_key(_QUALIFIERS.sub(" ", outer)).split(" ")
             cut = len(words)
             while cut > 0 and words[cut - 1] in _PART_WORDS:
                 cut -= 1
-            if cut < len(words):
-                for reading, penalty in _candidates(" ".join([binomial, *words[cut:]])):
+            if cut < len(words) or tail:
+                for reading, penalty in _candidates(" ".join([binomial, *words[cut:], *tail])):
                     yield reading, penalty + 0.02
     grade = _GRADE.sub("", no_brackets or key)
     if grade != (no_brackets or key):
