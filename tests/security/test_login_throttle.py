@@ -15,7 +15,7 @@ from needlecare.services import auth, ratelimit
 from needlecare.services.errors import Unauthorized
 from needlecare.services.ratelimit import TooManyAttempts
 from needlecare.storage.base import utcnow
-from needlecare.storage.models import LoginFailure
+from needlecare.storage.models import LoginFailure, User
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.app import create_app
 
@@ -282,3 +282,46 @@ def test_sign_ups_from_many_addresses_meet_the_global_limit(
             invitations.register_personal(uow, world.pat.email, password, "X", f"10.0.0.{n}")
     with pytest.raises(TooManyAttempts):
         invitations.register_personal(uow, "free@example.org", password, "X", "10.0.9.9")
+
+
+def test_a_login_is_one_read_then_one_write_and_a_login_disabled_meanwhile_counts_as_failed(
+    uow: UnitOfWork, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rate limits and the account are read in one unit, argon2 runs outside any, then
+    one write unit completes the login (failures cleared, the token stored)."""
+    with pytest.raises(Unauthorized):
+        auth.authenticate(uow, world.bob.email, "nope nope nope")
+    units: list[bool] = []
+    enter = UnitOfWork.__enter__
+
+    def counted(self: UnitOfWork) -> UnitOfWork:
+        units.append(self._read_only)
+        return enter(self)
+
+    monkeypatch.setattr(UnitOfWork, "__enter__", counted)
+    assert auth.create_token(uow, world.bob.email, world.bob.password).token
+    assert units == [True, False]
+    monkeypatch.setattr(UnitOfWork, "__enter__", enter)
+    with uow.reading():
+        left = uow.session.scalars(
+            select(LoginFailure).where(LoginFailure.key == world.bob.email)
+        ).all()
+    assert left == []
+
+    real_verify = auth.verify_password
+
+    def verify_then_disable(stored: str, password: str) -> bool:
+        ok = real_verify(stored, password)
+        with UnitOfWork(uow._session_factory) as other:  # an admin disables the login now
+            other.session.get_one(User, world.bob.user_id).is_active = False
+            other.commit()
+        return ok
+
+    monkeypatch.setattr(auth, "verify_password", verify_then_disable)
+    with pytest.raises(Unauthorized):
+        auth.create_token(uow, world.bob.email, world.bob.password)
+    with uow.reading():
+        failures = uow.session.scalars(
+            select(LoginFailure).where(LoginFailure.key == world.bob.email)
+        ).all()
+    assert len(failures) == 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -72,41 +73,59 @@ def authenticate(
 ) -> Principal:
     """Check email + password; Unauthorized with one message whatever was wrong.
     Rate-limited per account and per client IP (TooManyAttempts, see services.ratelimit)."""
+    checked = _check_password(uow, email, password, client_ip)
+    with _login_unit(uow, checked) as principal:
+        uow.commit()
+        return principal
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A login whose password was right when checked."""
+
+    key: str  # the email as the rate limits count it
+    client_ip: str | None
+    user_id: int
+    password_hash: str  # as verified
+    rehashed: str | None  # the password hashed again with today's parameters, if needed
+
+
+def _check_password(uow: UnitOfWork, email: str, password: str, client_ip: str | None) -> _Checked:
+    """The rate limits and the account in one read-only unit, then argon2 outside any
+    transaction: a login waiting for a password slot (see services.budget) must not hold a
+    pooled connection that /health and others need. A wrong password is counted."""
     key = email.strip().lower()
-    ratelimit.check_login_allowed(uow, key, client_ip)
-    try:
-        principal = _check_password(uow, email, password)
-    except Unauthorized:
-        ratelimit.record_failure(uow, key, client_ip)
-        raise
-    ratelimit.clear_account(uow, key, client_ip)
-    return principal
-
-
-def _check_password(uow: UnitOfWork, email: str, password: str) -> Principal:
-    # argon2 runs outside any transaction: a login waiting for a password slot (see
-    # services.budget) must not hold a pooled connection that /health and others need.
     with uow.reading():
+        ratelimit.check_login_allowed_in(uow, key, client_ip)
         found = uow.session.execute(
-            select(User.id, User.password_hash, User.is_active).where(
-                User.email == email.strip().lower()
-            )
+            select(User.id, User.password_hash, User.is_active).where(User.email == key)
         ).one_or_none()
     if found is None:
         burn_time_like_a_verify(password)
-        raise Unauthorized("wrong email or password")
-    if not verify_password(found.password_hash, password) or not found.is_active:
-        raise Unauthorized("wrong email or password")
-    rehashed = hash_password(password) if needs_rehash(found.password_hash) else None
-    with uow:
-        user = uow.session.get(User, found.id)
-        if user is None or not user.is_active:
-            raise Unauthorized("wrong email or password")
-        if rehashed is not None and user.password_hash == found.password_hash:
-            user.password_hash = rehashed
-        principal = principal_for(uow.session, user)
-        uow.commit()
-        return principal
+    elif verify_password(found.password_hash, password) and found.is_active:
+        rehashed = hash_password(password) if needs_rehash(found.password_hash) else None
+        return _Checked(key, client_ip, found.id, found.password_hash, rehashed)
+    ratelimit.record_failure(uow, key, client_ip)
+    raise Unauthorized("wrong email or password")
+
+
+@contextmanager
+def _login_unit(uow: UnitOfWork, checked: _Checked) -> Iterator[Principal]:
+    """One write unit that completes a checked login (the new hash if one is due, the
+    account's failures cleared) and whatever the caller adds before it commits. A login
+    disabled since the check counts as a failure."""
+    try:
+        with uow:
+            user = uow.session.get(User, checked.user_id)
+            if user is None or not user.is_active:
+                raise Unauthorized("wrong email or password")
+            if checked.rehashed is not None and user.password_hash == checked.password_hash:
+                user.password_hash = checked.rehashed
+            ratelimit.clear_account_in(uow.session, checked.key, checked.client_ip)
+            yield principal_for(uow.session, user)
+    except Unauthorized:
+        ratelimit.record_failure(uow, checked.key, checked.client_ip)
+        raise
 
 
 def principal_for_user_id(
@@ -188,10 +207,11 @@ class IssuedToken:
 def create_token(
     uow: UnitOfWork, email: str, password: str, name: str = "", client_ip: str | None = None
 ) -> IssuedToken:
-    """Exchange email + password for a new bearer token."""
-    principal = authenticate(uow, email, password, client_ip)
+    """Exchange email + password for a new bearer token (the login and the token in one
+    write unit after the password check)."""
+    checked = _check_password(uow, email, password, client_ip)
     raw, digest = new_token()
-    with uow:
+    with _login_unit(uow, checked) as principal:
         row = ApiToken(user_id=principal.user_id, token_hash=digest, name=name[:200])
         uow.session.add(row)
         uow.commit()

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from needlecare.services.errors import ServiceError
 from needlecare.storage.base import utcnow
@@ -104,33 +105,37 @@ def check_login_allowed(uow: UnitOfWork, email: str, client_ip: str | None) -> N
     """Raise TooManyAttempts if the account is locked from this address, slowed down from
     everywhere, or the client IP is blocked; `retry_after_s` comes from the stored failures
     (the same in every process)."""
-    now = utcnow()
     with uow.reading():
-        since = now - WINDOW - LOCKOUT  # older failures can no longer hold a lock
-        pair = _pair(email[:320], client_ip)
-        wait = account_wait(_latest(uow, ACCOUNT_IP, pair, since, LOCK_AFTER), now)
+        check_login_allowed_in(uow, email, client_ip)
+
+
+def check_login_allowed_in(uow: UnitOfWork, email: str, client_ip: str | None) -> None:
+    """`check_login_allowed` inside the caller's unit of work."""
+    now = utcnow()
+    since = now - WINDOW - LOCKOUT  # older failures can no longer hold a lock
+    pair = _pair(email[:320], client_ip)
+    wait = account_wait(_latest(uow, ACCOUNT_IP, pair, since, LOCK_AFTER), now)
+    if wait > 0:
+        raise TooManyAttempts(
+            f"This account is locked for {int(LOCKOUT.total_seconds() // 60)} minutes "
+            f"after {LOCK_AFTER} failed logins. Try again in {_minutes(wait)} minutes.",
+            math.ceil(wait),
+        )
+    cap = SLOW_AFTER + int(math.log2(MAX_BACKOFF.total_seconds())) + 1
+    wait = backoff_wait(_latest(uow, ACCOUNT, email[:320], now - WINDOW, cap), now)
+    if wait > 0:
+        raise TooManyAttempts(
+            "There were many failed logins for this account. "
+            f"Try again in {math.ceil(wait)} seconds.",
+            math.ceil(wait),
+        )
+    if client_ip:
+        wait = ip_wait(_latest(uow, IP, client_ip[:320], now - WINDOW, IP_LIMIT), now)
         if wait > 0:
             raise TooManyAttempts(
-                f"This account is locked for {int(LOCKOUT.total_seconds() // 60)} minutes "
-                f"after {LOCK_AFTER} failed logins. Try again in {_minutes(wait)} minutes.",
+                f"Too many failed logins from your network. Try again in {_minutes(wait)} minutes.",
                 math.ceil(wait),
             )
-        cap = SLOW_AFTER + int(math.log2(MAX_BACKOFF.total_seconds())) + 1
-        wait = backoff_wait(_latest(uow, ACCOUNT, email[:320], now - WINDOW, cap), now)
-        if wait > 0:
-            raise TooManyAttempts(
-                "There were many failed logins for this account. "
-                f"Try again in {math.ceil(wait)} seconds.",
-                math.ceil(wait),
-            )
-        if client_ip:
-            wait = ip_wait(_latest(uow, IP, client_ip[:320], now - WINDOW, IP_LIMIT), now)
-            if wait > 0:
-                raise TooManyAttempts(
-                    "Too many failed logins from your network. "
-                    f"Try again in {_minutes(wait)} minutes.",
-                    math.ceil(wait),
-                )
 
 
 def record_failure(uow: UnitOfWork, email: str, client_ip: str | None) -> None:
@@ -147,14 +152,19 @@ def record_failure(uow: UnitOfWork, email: str, client_ip: str | None) -> None:
 
 def clear_account(uow: UnitOfWork, email: str, client_ip: str | None = None) -> None:
     with uow:
-        uow.session.execute(
-            delete(LoginFailure).where(
-                (LoginFailure.scope == ACCOUNT) & (LoginFailure.key == email[:320])
-                | (LoginFailure.scope == ACCOUNT_IP)
-                & (LoginFailure.key == _pair(email[:320], client_ip))
-            )
-        )
+        clear_account_in(uow.session, email, client_ip)
         uow.commit()
+
+
+def clear_account_in(session: Session, email: str, client_ip: str | None = None) -> None:
+    """`clear_account` inside the caller's (writing) transaction."""
+    session.execute(
+        delete(LoginFailure).where(
+            (LoginFailure.scope == ACCOUNT) & (LoginFailure.key == email[:320])
+            | (LoginFailure.scope == ACCOUNT_IP)
+            & (LoginFailure.key == _pair(email[:320], client_ip))
+        )
+    )
 
 
 def check_registration_allowed(uow: UnitOfWork, client_ip: str | None) -> None:
