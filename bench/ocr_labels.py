@@ -456,7 +456,7 @@ def main() -> None:
     elif args.without == "reread":  # no second look at the lines the engine was unsure of
         from needlecare.ocr import read
 
-        read.reread_unsure_lines = lambda grey, words, languages: ([], [])  # type: ignore[assignment]
+        read.reread_unsure_lines = lambda *args: ([], [])  # type: ignore[assignment]
     elif args.without:
         _drop_preprocessing(args.without)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from needlecare.ingredients import check_label
-from needlecare.ocr import read_label
+from needlecare.ocr import read, read_label
 from needlecare.ocr.read import _text
 from needlecare.ocr.scan import scan_label
 from needlecare.ocr.tesseract import Word, installed_languages
@@ -30,6 +32,19 @@ def test_a_label_in_korean_is_read_with_the_korean_data() -> None:
     found = _names(reading.text)
     assert "RETINOL" in found and "PARFUM" in found  # the actives, read from Hangul
     assert len(found & truth) >= len(truth) - 1
+
+
+def test_a_korean_name_in_large_print_is_read_at_the_size_the_data_reads_best(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The photo is enlarged for small Latin print; the Korean data read "판테놀" (panthenol)
+    in those 76 px words as "Hels". The CJK pass reads the photo reduced to ~44 px words."""
+    photo = (PHOTOS / "clean_korean_names.jpg").read_bytes()
+    truth = _names((PHOTOS / "clean_korean_names.txt").read_text("utf-8"))
+    reading = read_label(photo)
+    assert "판테놀" in reading.text and _names(reading.text) == truth
+    monkeypatch.setattr(read, "_text_sized", lambda grey, words: grey)
+    assert "PANTHENOL" not in _names(read_label(photo).text)
 
 
 def test_a_japanese_and_english_label_is_read_whole_with_the_japanese_data() -> None:

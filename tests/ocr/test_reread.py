@@ -32,7 +32,7 @@ def test_a_colour_index_line_lost_on_the_panel_is_read_again_alone() -> None:
 
 def test_without_the_second_look_the_colour_is_missed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The photo above still shows the engine's page-level misreading (the test can fail)."""
-    monkeypatch.setattr(read, "reread_unsure_lines", lambda grey, words, languages: ([], []))
+    monkeypatch.setattr(read, "reread_unsure_lines", lambda *args: ([], []))
     assert "CI 77491" not in _names(read.read_label(FOUNDATION.read_bytes()).text)
 
 
@@ -51,7 +51,7 @@ def test_a_surer_reading_that_finds_no_more_names_is_not_kept(
     monkeypatch.setattr(
         read,
         "reread_unsure_lines",
-        lambda grey, found, languages: ([first, second], [(0, agua), (1, colour)]),
+        lambda *args: ([first, second], [(0, agua), (1, colour)]),
     )
     reading = read.LabelReading(read._text(words), read._confidence(words), tuple(words))
     again = read._reread(np.zeros((10, 10), dtype=np.uint8), reading)

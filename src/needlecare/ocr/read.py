@@ -6,6 +6,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 
 from needlecare.ingredients import NotAnIngredientList, check_label
@@ -42,6 +43,7 @@ _SOUP_LETTER_SHARE = 0.6
 _SOUP_UNSURE = 0.3
 _SOUP_UNSURE_SHARE = 0.25
 _CJK_DATA = ("kor", "jpn")
+_WORDS = re.compile(r"\w+")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _KANA_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CJK_CHARACTER = re.compile(
@@ -60,19 +62,39 @@ def read_label(data: bytes) -> LabelReading:
         return _reread(grey, reading)
     # Korean first reads Hangul best and Japanese first kana; both lead no worse on the other
     # script's label than English alone, so the pass is led by whichever script it then finds.
-    both = recognise_words(png, (*languages, "eng"))
+    sized = _text_sized(grey, words)
+    sized_png = png if sized is grey else to_png(sized)
+    both = recognise_words(sized_png, (*languages, "eng"))
     hangul = sum(len(_HANGUL.findall(word.text)) for word in both)
     kana_han = sum(len(_KANA_HAN.findall(word.text)) for word in both)
     if not hangul and not kana_han:
         return _reread(grey, reading)
     lead = "kor" if hangul >= kana_han and "kor" in languages else languages[-1]
     if lead != languages[0]:
-        both = recognise_words(png, (lead, "eng"))
+        both = recognise_words(sized_png, (lead, "eng"))
     other = LabelReading(_text(both), _confidence(both), tuple(both), languages=f"{lead}+eng")
     # The reading that finds more ingredient names wins; English on a tie.
-    return _reread(
-        grey, other if _names_found(other.text) > _names_found(reading.text) else reading
-    )
+    if _names_found(other.text) > _names_found(reading.text):
+        return _reread(sized, other)
+    return _reread(grey, reading)
+
+
+# The Korean and Japanese data misread large text: "판테놀" (panthenol) in words 76 px tall
+# came back "Hels", and read right at 38-57 px. Photos are enlarged for small Latin print
+# (prepare.MIN_LONG_SIDE), so the CJK passes reduce them to this word height, measured on the
+# first pass's word boxes (which are right even where its letters are not).
+_CJK_WORD_HEIGHT = 44
+
+
+def _text_sized(grey: np.ndarray, words: list[Word]) -> np.ndarray:
+    heights = sorted(word.box[3] for word in words if word.box[3] > 0)
+    if not heights:
+        return grey
+    median = heights[len(heights) // 2]
+    if median <= 1.25 * _CJK_WORD_HEIGHT:
+        return grey
+    factor = _CJK_WORD_HEIGHT / median
+    return cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
 
 
 def _reread(grey: np.ndarray, reading: LabelReading) -> LabelReading:
@@ -80,12 +102,10 @@ def _reread(grey: np.ndarray, reading: LabelReading) -> LabelReading:
     (`needlecare.ocr.reread`), with the same language data. A line's new reading is kept only
     when the label then shows more ingredient names: a surer engine is not always right
     ("Aqua" read alone as "Agua", "Cl M7891/Titanium" as "Cl TI88UTitanium")."""
+    found, understood = _recognised(reading.text)
     lines, candidates = reread_unsure_lines(
-        grey, list(reading.words), tuple(reading.languages.split("+"))
+        grey, list(reading.words), tuple(reading.languages.split("+")), understood
     )
-    if not candidates:
-        return reading
-    found = _names_found(reading.text)
     kept = False
     for index, line in candidates:
         trial = [*lines[:index], line, *lines[index + 1 :]]
@@ -119,11 +139,17 @@ def _symbols(word: Word) -> bool:
 
 
 def _names_found(text: str) -> int:
+    return _recognised(text)[0]
+
+
+def _recognised(text: str) -> tuple[int, frozenset[str]]:
+    """How many ingredient names the checker recognises in `text`, and their words."""
     try:
         result = check_label(text)
-    except NotAnIngredientList:
-        return 0
-    return sum(1 for item in result["ingredients"] if item["recognized"])
+    except (NotAnIngredientList, ValueError):
+        return 0, frozenset()
+    raws = [item["raw"] for item in result["ingredients"] if item["recognized"]]
+    return len(raws), frozenset(word.lower() for raw in raws for word in _WORDS.findall(raw))
 
 
 def _text(words: list[Word]) -> str:
