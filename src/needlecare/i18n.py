@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale, UnknownLocaleError
@@ -51,9 +51,17 @@ def N_(message: str) -> str:
 def parse_locale(locale: str) -> Locale:
     """A Babel locale, or ValueError with a readable message for an unknown one."""
     try:
-        return Locale.parse(locale.replace("-", "_"))
+        return _parsed(locale)
     except (UnknownLocaleError, ValueError, TypeError, AttributeError) as error:
         raise ValueError(f"unknown locale {locale!r}") from error
+
+
+@lru_cache(maxsize=64)
+def _parsed(locale: str) -> Locale:
+    # A page asks for its locale some 45 times (every formatted date, number and message):
+    # Babel parses it anew each time. Bounded: locale names can come from a request header.
+    # An unknown one raises, and a raise is never cached.
+    return Locale.parse(locale.replace("-", "_"))
 
 
 def _locale_root() -> resources.abc.Traversable:
