@@ -322,6 +322,28 @@ def _drop_preprocessing(step: str) -> None:
 
 
 NO_REPAIR = False  # --without repair: the text as read, no flagged-name repair
+# Engine runs of the photo being read: (wall s, CPU s of the tesseract child) per run.
+ENGINE_RUNS: list[tuple[float, float]] = []
+
+
+def _count_engine_runs() -> None:
+    """Time every tesseract run (where a photo's wall time goes: engine runs and their CPU)."""
+    from needlecare.ocr import read, reread, tesseract
+
+    engine = tesseract.recognise_words
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        try:
+            return engine(*args, **kwargs)
+        finally:
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+            ENGINE_RUNS.append((time.perf_counter() - wall, cpu))
+
+    read.recognise_words = timed  # type: ignore[assignment]
+    reread.recognise_words = timed  # type: ignore[assignment]
 
 
 def _tesseract(name: str, photo: bytes) -> tuple[str, float]:
@@ -358,12 +380,19 @@ def run_set(
     actives_total = actives_found = 0
     walls: list[float] = []
     cpus: list[float] = []
+    runs: list[int] = []
+    engine_walls: list[float] = []
+    engine_cpus: list[float] = []
     missed_actives: list[str] = []
     for number, (label_id, text, photo) in enumerate(make_set(level, count, seed)):
         truth = check_label(text)
         true_names = _names(truth)
         wall, cpu = time.perf_counter(), _cpu_seconds()
+        ENGINE_RUNS.clear()
         read_text, confidence = reader(f"{level.name}_{number:02d}_{label_id}", photo)
+        runs.append(len(ENGINE_RUNS))
+        engine_walls.append(sum(run[0] for run in ENGINE_RUNS))
+        engine_cpus.append(sum(run[1] for run in ENGINE_RUNS))
         try:
             result = check_label(read_text)
             names = _names(result)
@@ -399,6 +428,10 @@ def run_set(
         "median_wall_s": statistics.median(walls),
         "max_wall_s": max(walls),
         "median_cpu_s": statistics.median(cpus),
+        # Where the wall time goes: tesseract runs per photo, their wall and CPU (the child's).
+        "mean_engine_runs": statistics.mean(runs),
+        "median_engine_wall_s": statistics.median(engine_walls),
+        "median_engine_cpu_s": statistics.median(engine_cpus),
         "missed_actives": missed_actives,  # type: ignore[dict-item]
     }
 
@@ -459,6 +492,7 @@ def main() -> None:
         read.reread_unsure_lines = lambda *args: ([], [])  # type: ignore[assignment]
     elif args.without:
         _drop_preprocessing(args.without)
+    _count_engine_runs()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name in args.sets:
         reader = _saved_texts(args.score_texts) if args.score_texts else _tesseract
