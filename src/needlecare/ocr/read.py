@@ -44,7 +44,9 @@ _SOUP_UNSURE = 0.3
 _SOUP_UNSURE_SHARE = 0.25
 _CJK_DATA = ("kor", "jpn")
 _WORDS = re.compile(r"\w+")
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# Syllables only: a lone jamo is no Korean word, and the engine reads a Japanese middle dot
+# as the jamo "ㆍ" (U+318D), which once made a Japanese label be read with the Korean data.
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
 _KANA_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CJK_CHARACTER = re.compile(
     r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"
