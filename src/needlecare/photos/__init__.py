@@ -2,6 +2,7 @@
 
 Entry points for the web app and the CLI:
 - `sanitize(data) -> SanitizedPhoto`: clean JPEG + thumbnail + SHA-256, or `PhotoRejected`.
+- `readable_copy(data, max_long_side) -> bytes`: the decoded pixels as a PNG, for OCR.
 - `analyze(data, roi=None) -> dict`: the `--json` of `needlecare photo analyze`.
 - `measure(data, roi=None) -> PhotoMeasurement`: the same report plus `.overlay_png()`.
 - `compare(current, reference) -> dict` and `compare_history(current, previous, baseline)`.
@@ -14,7 +15,7 @@ from needlecare.photos.decode import check_header
 from needlecare.photos.errors import IncomparableReports, InvalidRoi, PhotoRejected, RejectReason
 from needlecare.photos.limits import MAX_BYTES, MAX_PIXELS
 from needlecare.photos.report import NOTICE, REPORT_KIND, REPORT_VERSION
-from needlecare.photos.sanitize import SanitizedPhoto, sanitize
+from needlecare.photos.sanitize import SanitizedPhoto, readable_copy, sanitize
 
 __all__ = [
     "MAX_BYTES",
@@ -33,5 +34,6 @@ __all__ = [
     "compare",
     "compare_history",
     "measure",
+    "readable_copy",
     "sanitize",
 ]

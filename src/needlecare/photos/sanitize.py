@@ -98,3 +98,22 @@ def carried_copy(data: bytes) -> bytes:
         if len(copy) <= CARRIED_MAX_BYTES:
             break
     return copy
+
+
+def readable_copy(data: bytes, max_long_side: int) -> bytes:
+    """The upload's pixels for code that reads the image (OCR, barcodes): oriented, sRGB,
+    8-bit, no metadata, at most `max_long_side` on the long side, as a lossless PNG (the
+    reader sees the same pixels it would have decoded itself). Run in the budgeted child,
+    so the server only ever decodes this file of bounded size. Raises `PhotoRejected` like
+    `sanitize`."""
+    image = open_photo(data, max_long_side=max_long_side).image
+    ratio = max_long_side / max(image.size)
+    if ratio < 1:  # open_photo reduces by whole factors only
+        size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
+        image = image.resize(size, Image.Resampling.BOX)
+    out = io.BytesIO()
+    try:
+        image.save(out, format="PNG", compress_level=1)  # fast: it only crosses a pipe
+    except (OSError, ValueError) as exc:
+        raise PhotoRejected(RejectReason.CORRUPT, "The image could not be re-encoded.") from exc
+    return out.getvalue()

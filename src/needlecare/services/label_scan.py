@@ -1,7 +1,9 @@
 """Reading a patient's product label from a photo, for them to correct before the verdict.
 
-The photo goes through the photo upload's guards (`photos.decode`, inside `needlecare.ocr`)
-and is not stored: the recognised text comes back, with a reduced copy without metadata for
+The photo goes through the photo upload's guards and budgeted decode (in a child process
+under CPU and memory limits: `services.photos.readable_upload`); the barcode reader and the
+OCR then read that decoded copy, never the upload. The photo is not stored: the recognised
+text comes back, with a reduced copy without metadata for
 the page to carry until the patient saves the product (`services.shelf_photos.add_with_photo`
 stores it then, and only then). Every way the reading can fail is an
 `Invalid` on the field "file" with a message for people, so the page shows it next to the file
@@ -16,11 +18,12 @@ from typing import Any
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ocr import LabelReading, OcrUnavailable, read_label
 from needlecare.ocr.barcode import read_barcodes
+from needlecare.ocr.prepare import MAX_LONG_SIDE
 from needlecare.ocr.repair import repair_reading
 from needlecare.ocr.scan import with_ocr
 from needlecare.photos.errors import PhotoRejected
 from needlecare.photos.sanitize import carried_copy
-from needlecare.services import audit, catalogue, products
+from needlecare.services import audit, catalogue, photos, products
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
@@ -48,13 +51,14 @@ def read_label_photo(
     """Read the ingredient list on a photo, for the patient to correct. OCR runs outside the
     transaction."""
     clinic_id = _check_access(uow, actor, patient_id)
-    reading, catalogue_name = _read(uow, clinic_id, content)
+    decoded = _decoded(content)
+    reading, catalogue_name = _read(uow, clinic_id, decoded)
     try:
         scan = with_ocr(check_label(reading.text), reading)
     except NotAnIngredientList:
         raise Invalid.field(FIELD, _NO_LIST) from None
     try:
-        photo_copy = carried_copy(content or b"")  # already decoded once: it cannot fail
+        photo_copy = carried_copy(decoded)  # already decoded once: it cannot fail
     except PhotoRejected:
         photo_copy = None
     return LabelScan(
@@ -74,7 +78,7 @@ def check_label_photo(
     """The product checker's verdict for a photo (the patient's day and clinic windows, as
     `products.check_product`), plus what the OCR read (`needlecare.ocr.scan.with_ocr`)."""
     clinic_id = _check_access(uow, actor, patient_id)
-    reading, _ = _read(uow, clinic_id, content)
+    reading, _ = _read(uow, clinic_id, _decoded(content))
     try:
         result = products.check_product(uow, actor, patient_id, reading.text, day=day)
     except Invalid as error:
@@ -99,13 +103,20 @@ def _check_access(uow: UnitOfWork, actor: Principal, patient_id: int) -> int | N
         return patient.clinic_id
 
 
-def _read(
-    uow: UnitOfWork, clinic_id: int | None, content: bytes | None
-) -> tuple[LabelReading, str | None]:
-    """The list on the photo: the catalogue's own list when the photo shows a barcode the
-    patient's clinic knows, else what the OCR reads (unknown codes fall back to the label)."""
+def _decoded(content: bytes | None) -> bytes:
+    """The upload decoded under the photo budget (a bomb or a broken file: 422 on "file",
+    too large: 413), as a PNG the readers below decode again at a bounded cost."""
     if not content:
         raise Invalid.field(FIELD, "choose or take a photo of the ingredient list")
+    return photos.readable_upload(content, MAX_LONG_SIDE)  # PhotoRefused: an Invalid on "file"
+
+
+def _read(
+    uow: UnitOfWork, clinic_id: int | None, content: bytes
+) -> tuple[LabelReading, str | None]:
+    """The list on the photo (`_decoded`): the catalogue's own list when the photo shows a
+    barcode the patient's clinic knows, else what the OCR reads (unknown codes fall back to
+    the label)."""
     try:
         if clinic_id is not None:
             for code in read_barcodes(content):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -124,6 +124,13 @@ class AreaTimeline:
 def _sanitize(content: bytes) -> domain.SanitizedPhoto:
     """Decode the untrusted upload in an isolated child process under a CPU and memory
     budget (services.budget), holding one of the process's decode slots."""
+    clean: domain.SanitizedPhoto = _decode_isolated(domain.sanitize, content)
+    return clean
+
+
+def _decode_isolated(decode: Callable[..., Any], content: bytes, *args: Any) -> Any:
+    """The one way an untrusted image is decoded: `decode(content, *args)` in the budgeted
+    child, after the header checks; PhotoTooLarge (413) or PhotoRefused (422) otherwise."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise too_large()
     try:
@@ -131,8 +138,7 @@ def _sanitize(content: bytes) -> domain.SanitizedPhoto:
         # here, in microseconds, without a decode slot or a child process.
         domain.check_header(content)
         with budget.expensive("decode"):
-            clean: domain.SanitizedPhoto = budget.run_isolated(domain.sanitize, content)
-            return clean
+            return budget.run_isolated(decode, content, *args)
     except budget.TooCostly as costly:
         rejected = domain.PhotoRejected(
             domain.RejectReason.TOO_COSTLY,
@@ -149,6 +155,14 @@ def _sanitize(content: bytes) -> domain.SanitizedPhoto:
 def sanitize_upload(content: bytes) -> domain.SanitizedPhoto:
     """The guards every kept image passes (also a shelf product's label photo)."""
     return _sanitize(content)
+
+
+def readable_upload(content: bytes, max_long_side: int) -> bytes:
+    """An image that is read, not kept (a label scan), through the same guards and budgeted
+    decode: its pixels as a PNG of at most `max_long_side` (`photos.readable_copy`), which
+    the server can then decode in-process at a bounded cost."""
+    png: bytes = _decode_isolated(domain.readable_copy, content, max_long_side)
+    return png
 
 
 def _measure(image: bytes, roi: Roi | None = None) -> domain.PhotoMeasurement:
