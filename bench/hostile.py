@@ -198,9 +198,15 @@ def set_up(client: httpx.Client) -> tuple[dict[str, str], int]:
 Attack = Callable[[httpx.Client, dict[str, str], int], list[int]]
 
 
-def upload(client: httpx.Client, headers: dict[str, str], patient_id: int, data: bytes) -> int:
+def upload(
+    client: httpx.Client,
+    headers: dict[str, str],
+    patient_id: int,
+    data: bytes,
+    route: str = "photos",  # or "ingredient-scan": the label scan (read, not kept)
+) -> int:
     response = client.post(
-        f"{API}/patients/{patient_id}/photos",
+        f"{API}/patients/{patient_id}/{route}",
         files={"file": ("p.jpg", data, "image/jpeg")},
         headers=headers,
     )
@@ -288,6 +294,9 @@ def attacks() -> dict[str, Attack]:
     return {
         "scan-bomb": lambda c, h, p: [upload(c, h, p, scan_bomb)],
         "scan-bomb-x4": lambda c, h, p: concurrently(4, lambda: upload(c, h, p, scan_bomb)),
+        "label-scan-bomb-x4": lambda c, h, p: concurrently(
+            4, lambda: upload(c, h, p, scan_bomb, "ingredient-scan")
+        ),
         "deep-png": lambda c, h, p: [upload(c, h, p, deep_png)],
         "deep-png-x12": lambda c, h, p: concurrently(
             12, lambda: upload(c, h, p, deep_alpha_png_variant(deep_png))
