@@ -94,6 +94,15 @@ FORMS: dict[str, tuple[str | None, dict[str, str], dict[str, Any] | None]] = {
         None,
     ),
     "/settings/language": ("patient", {"language": "es"}, None),
+    "/settings/password": (
+        "patient",
+        {
+            "current_password": "correct horse battery",
+            "new_password": "a quiet lake at dawn 42",
+            "new_password_again": "a quiet lake at dawn 42",
+        },
+        None,
+    ),
 }
 
 # POST page routes without a session CSRF token, and why they cannot be forged cross-site.

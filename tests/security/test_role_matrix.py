@@ -183,6 +183,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     # a patient's own data
     ("GET", API + "/me/export"): PATIENTS,
     ("POST", API + "/me/delete"): PATIENTS,
+    ("POST", API + "/me/password"): USERS,  # one's own (a wrong current password: 422)
     # pages: signing in (public)
     ("GET", "/"): EVERYONE,
     ("GET", "/login"): EVERYONE,
@@ -285,6 +286,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     # pages: one's own language (issue 22)
     ("GET", "/settings/language"): USERS,
     ("POST", "/settings/language"): USERS,
+    ("GET", "/settings/password"): USERS,
+    ("POST", "/settings/password"): USERS,
 }
 
 # --- what must not leak: marker -> who may see it -------------------------------------------------
@@ -376,6 +379,11 @@ JSON_BODIES: dict[tuple[str, str], Any] = {
         "instructions": [{"text": "Use the balm.", "source": "clinic policy"}],
     },
     ("POST", API + "/me/delete"): {"confirm": "DELETE MY DATA"},
+    # Not the current password: nobody's password changes (the sessions of the sweep stay).
+    ("POST", API + "/me/password"): {
+        "current_password": "not the password of {actor}",
+        "new_password": NEW_PASSWORD,
+    },
     ("POST", API + "/auth/password-reset"): {"email": "nobody-{actor}@example.org"},
     ("PATCH", API + "/clinic/staff/{user_id}"): {"role": "admin", "is_active": False},
     ("POST", API + "/auth/password-reset/confirm"): {
@@ -452,6 +460,11 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
         "password": NEW_PASSWORD,
     },
     ("POST", "/settings/language"): {"language": "en"},
+    ("POST", "/settings/password"): {
+        "current_password": "not the password of {actor}",
+        "new_password": NEW_PASSWORD,
+        "new_password_again": NEW_PASSWORD,
+    },
 }
 FILE_UPLOADS = {
     ("POST", P + "/photos"),
@@ -486,7 +499,11 @@ FRESH: dict[tuple[str, str], str] = {
     ("POST", "/clinic/staff/{user_id}/active"): "staff_member",
 }
 # Allowed, and answered with this status (not a 2xx or 3xx) by design.
-ALLOWED_STATUS = {("POST", "/account/delete"): 422}  # a wrong confirmation deletes nothing
+ALLOWED_STATUS = {
+    ("POST", "/account/delete"): 422,  # a wrong confirmation deletes nothing
+    ("POST", "/settings/password"): 422,  # a wrong current password changes nothing
+    ("POST", API + "/me/password"): 422,
+}
 LAST = {("POST", API + "/me/delete")}  # patients delete their own data after everything else
 
 

@@ -36,6 +36,7 @@ MISSED_SUBJECT = "A patient missed a check-in"
 MESSAGE_SUBJECT = N_("Your clinic sent you a message")  # never the text: behind the login
 OVERDUE_SUBJECT = "An urgent alert is waiting to be acknowledged"
 RESET_SUBJECT = N_("Set a new NeedleCare password")
+CHANGED_SUBJECT = N_("Your NeedleCare password was changed")
 LAST_DAILY_DAY = 7
 
 
@@ -248,6 +249,23 @@ def _password_reset(session: Session, row: OutboxMessage, settings: JobsSettings
     return Email(localize(locale, RESET_SUBJECT), text, html, {})
 
 
+def _password_changed(session: Session, row: OutboxMessage, settings: JobsSettings) -> Email:
+    user = session.get(User, int(row.payload["user_id"]))
+    if user is None or not user.is_active:
+        raise NoLongerWanted("account deleted or deactivated")
+    locale = _language_of(session, user.id)
+    text, html = _render(
+        "password_changed",
+        {
+            "name": user.display_name,
+            "clinic": _clinic_name(session, user.clinic_id),
+            "forgot_url": f"{settings.base_url}/password/forgot",
+        },
+        locale,
+    )
+    return Email(localize(locale, CHANGED_SUBJECT), text, html, {})
+
+
 _BUILDERS = {
     MessageKind.REMINDER: _reminder,
     MessageKind.CHECKIN_ALERT: _checkin_alert,
@@ -256,6 +274,7 @@ _BUILDERS = {
     MessageKind.URGENT_OVERDUE: _urgent_overdue,
     MessageKind.PRODUCT_BACK: _product_back,
     MessageKind.PASSWORD_RESET: _password_reset,
+    MessageKind.PASSWORD_CHANGED: _password_changed,
 }
 
 

@@ -17,7 +17,8 @@ from needlecare.storage.models import AuditEntry
 # (a fixed list, not a scan of the table), and a test checks each `record` call's action is
 # here. A new action is added here with its call.
 ACTIONS: tuple[str, ...] = (
-    "account.language", "account.password_reset", "account.password_set",
+    "account.language", "account.password_change", "account.password_reset",
+    "account.password_set",
     "account.reset_requested",
     "alert.acknowledge", "alert.assign", "alert.list", "alert.resolve",
     "audit.export", "audit.list",

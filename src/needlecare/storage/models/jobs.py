@@ -29,6 +29,7 @@ class MessageKind(StrEnum):
     URGENT_OVERDUE = "urgent_overdue"  # to the admins: an urgent alert waits unacknowledged
     PRODUCT_BACK = "product_back"  # to the patient: a product on their shelf may come back
     PASSWORD_RESET = "password_reset"  # noqa: S105  (to a login: the link to set a new password)
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105  (to a login: its password was changed)
 
 
 class EventKind(StrEnum):

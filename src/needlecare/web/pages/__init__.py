@@ -22,6 +22,7 @@ from needlecare.web.pages import (
     label_scan,
     language,
     messages,
+    password,
     patient,
     photos,
     protocols,
@@ -51,6 +52,7 @@ router.include_router(reminders.router)
 router.include_router(guide.router)
 router.include_router(protocols.router)
 router.include_router(language.router)
+router.include_router(password.router)
 router.include_router(photos.router)
 
 
