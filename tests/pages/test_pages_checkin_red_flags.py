@@ -101,3 +101,22 @@ def test_without_a_red_flag_a_missing_answer_still_blocks_with_the_error_at_its_
     assert 'aria-describedby="breakouts_kind-error"' in html
     with app.state.session_factory() as session:
         assert session.scalars(select(Checkin)).first() is None
+
+
+def test_the_error_summary_names_the_question_of_each_missing_answer(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Two missing answers share one message ("This answer was missing..."): the list at the
+    top names each question, or it reads as one error said twice."""
+    login(client, world.patient_a)
+    answers = {**LOST_RED_FLAG, "temperature_value": "hot", "idempotency_key": "two-missing"}
+    response = post_form(client, "/checkin", "/checkin", answers)
+    assert response.status_code == 303
+    with app.state.session_factory() as session:
+        checkin = session.scalars(select(Checkin)).one()
+    again = client.get(f"/checkin?complete={checkin.id}").text
+    summary = again.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    items = re.findall(r'<a href="#([a-z_]+)">([^<]*)</a>', summary)
+    assert [name for name, _ in items] == ["breakouts_kind", "temperature_value"]
+    assert items[0][1].startswith("What do they look like mostly? — This answer was missing")
+    assert items[1][1].startswith("Your temperature, if you measured it — This answer was")

@@ -249,6 +249,7 @@ def _checkin_context(
         "TEMPERATURE_UNITS": cf.TEMPERATURE_UNITS,
         "WORSE_OPTIONS": cf.WORSE_OPTIONS,
         "BLEEDING_OPTIONS": cf.BLEEDING_OPTIONS,
+        "PROMPTS": cf.PROMPTS,
     }
 
 
