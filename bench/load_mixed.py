@@ -118,6 +118,10 @@ def server(
         env.pop("NEEDLECARE_DATABASE_URL", None)
         database_url = f"sqlite:///{data_dir / 'needlecare.db'}"
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads during the run would fill up and
+    # then block every server thread that logs.
+    log_path = data_dir / "serve.log"
+    log_file = log_path.open("wb")
     proc = subprocess.Popen(
         [
             NEEDLECARE,
@@ -132,7 +136,7 @@ def server(
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_file,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -144,7 +148,7 @@ def server(
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "serve died")
+                raise RuntimeError(log_path.read_text(errors="replace")[-4000:] or "serve died")
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer /health within 600 s")
             time.sleep(0.2)
@@ -163,6 +167,7 @@ def server(
                 os.kill(worker, signal.SIGKILL)
         if cluster is not None:
             cluster.stop()
+        log_file.close()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
