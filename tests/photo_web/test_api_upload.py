@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import func, select
 
-from needlecare.services import auth
+from needlecare.services import auth, photo_decode
 from needlecare.services import photos as photo_service
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.storage.models import AuditEntry, Photo
@@ -99,7 +99,7 @@ def _nothing_stored(uow: UnitOfWork, data_dir: Path) -> None:
 def test_oversized_upload_is_refused_with_413_and_nothing_stored(
     client: TestClient, world: Any, uow: UnitOfWork, data_dir: Path
 ) -> None:
-    big = b"\xff\xd8\xff" + b"\0" * (photo_service.MAX_UPLOAD_BYTES + 1)
+    big = b"\xff\xd8\xff" + b"\0" * (photo_decode.MAX_UPLOAD_BYTES + 1)
     response = upload(client, world.pat, world.patients["pat"], big)
     assert response.status_code == 413
     assert "larger than 25 MB" in response.json()["error"]
@@ -128,7 +128,7 @@ def test_oversized_stream_without_length_is_cut_off_while_streaming() -> None:
         "path": "/",
         "headers": [(b"content-type", f"multipart/form-data; boundary={boundary}".encode())],
     }
-    with pytest.raises(photo_service.PhotoTooLarge):
+    with pytest.raises(photo_decode.PhotoTooLarge):
         anyio.run(read_upload, Request(scope, receive))
     assert sent < 30, f"read {sent} MiB before refusing"
 

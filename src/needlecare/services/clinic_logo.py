@@ -12,7 +12,7 @@ from needlecare.photos.errors import PhotoRejected, RejectReason
 from needlecare.photos.logo import Logo, make_logo
 from needlecare.services import audit, budget
 from needlecare.services.errors import Invalid, NotFound
-from needlecare.services.photos import MAX_UPLOAD_BYTES
+from needlecare.services.photo_decode import MAX_UPLOAD_BYTES
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_admin
 from needlecare.storage.base import utcnow

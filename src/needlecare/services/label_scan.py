@@ -1,7 +1,7 @@
 """Reading a patient's product label from a photo, for them to correct before the verdict.
 
 The photo goes through the photo upload's guards and budgeted decode (in a child process
-under CPU and memory limits: `services.photos.readable_upload`); the barcode reader and the
+under CPU and memory limits: `services.photo_decode.readable_upload`); the barcode reader and the
 OCR then read that decoded copy, never the upload. The photo is not stored: the recognised
 text comes back, with a reduced copy without metadata for
 the page to carry until the patient saves the product (`services.shelf_photos.add_with_photo`
@@ -23,7 +23,7 @@ from needlecare.ocr.repair import repair_reading
 from needlecare.ocr.scan import with_ocr
 from needlecare.photos.errors import PhotoRejected
 from needlecare.photos.sanitize import carried_copy
-from needlecare.services import audit, catalogue, photos, products
+from needlecare.services import audit, catalogue, photo_decode, products
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
@@ -108,7 +108,7 @@ def _decoded(content: bytes | None) -> bytes:
     too large: 413), as a PNG the readers below decode again at a bounded cost."""
     if not content:
         raise Invalid.field(FIELD, "choose or take a photo of the ingredient list")
-    return photos.readable_upload(content, MAX_LONG_SIDE)  # PhotoRefused: an Invalid on "file"
+    return photo_decode.readable_upload(content, MAX_LONG_SIDE)  # PhotoRefused: Invalid, "file"
 
 
 def _read(

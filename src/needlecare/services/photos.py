@@ -1,7 +1,8 @@
 """Photos: upload (sanitised, measured, stored by content), serving, a hand-drawn region,
 the photo timeline with its comparisons, and deletion. Everything image-related is done by
-the pure domain `needlecare.photos`; this module only checks who may do what, keeps the
-files and the rows in step, and writes the audit entries.
+the pure domain `needlecare.photos`, decoding an upload under its budget by
+`services.photo_decode`; this module only checks who may do what, keeps the files and the
+rows in step, and writes the audit entries.
 
 Files are written before the commit and removed again if the transaction fails; files of
 deleted rows go after the commit, and only when no other row still refers to them (the
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -23,9 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from needlecare import photos as domain
-from needlecare.services import audit, budget, clock
-from needlecare.services.errors import FieldError, Invalid, NotFound, ServiceError
+from needlecare.services import audit, clock
+from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.pagination import DEFAULT_LIMIT, Page, keyset_page
+from needlecare.services.photo_decode import Roi, measure, sanitize_upload
 from needlecare.services.photo_files import (
     FileBatch,
     PhotoFiles,
@@ -40,8 +42,6 @@ from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Patient, Photo, Treatment
 from needlecare.storage.uow import UnitOfWork
 
-MAX_UPLOAD_BYTES = domain.MAX_BYTES
-"""The domain's file limit (25 MiB); the web layer enforces it while the body streams in."""
 MAX_PHOTOS_PER_CHECKIN = 6
 """A few angles of the treated area; more is a mistake or a script."""
 MAX_PHOTOS_PER_DAY = 20
@@ -55,32 +55,6 @@ MEDIA_TYPES: dict[FileKind, str] = {
     "thumbnail": "image/jpeg",
     "overlay": "image/png",
 }
-Roi = tuple[int, int, int, int]
-
-
-class PhotoTooLarge(ServiceError):
-    """The upload is bigger than the accepted file size (413)."""
-
-    status = 413
-    code = "too_large"
-
-
-class PhotoRefused(Invalid):
-    """The domain refused the file (not an image, a bomb, truncated ...); 422 on `file`."""
-
-    code = "photo_rejected"
-
-    def __init__(self, rejected: domain.PhotoRejected) -> None:
-        super().__init__([FieldError("file", rejected.message)], message=rejected.message)
-        self.reason = str(rejected.reason)
-
-
-def too_large() -> PhotoTooLarge:
-    mib = MAX_UPLOAD_BYTES // (1024 * 1024)
-    return PhotoTooLarge(
-        f"The photo is larger than {mib} MB. Send it at the phone's normal size, or as a "
-        "JPEG instead of a raw or uncompressed file."
-    )
 
 
 @dataclass(frozen=True)
@@ -119,62 +93,6 @@ class AreaTimeline:
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _sanitize(content: bytes) -> domain.SanitizedPhoto:
-    """Decode the untrusted upload in an isolated child process under a CPU and memory
-    budget (services.budget), holding one of the process's decode slots."""
-    clean: domain.SanitizedPhoto = _decode_isolated(domain.sanitize, content)
-    return clean
-
-
-def _decode_isolated(decode: Callable[..., Any], content: bytes, *args: Any) -> Any:
-    """The one way an untrusted image is decoded: `decode(content, *args)` in the budgeted
-    child, after the header checks; PhotoTooLarge (413) or PhotoRefused (422) otherwise."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise too_large()
-    try:
-        # What the header alone refuses (a bomb's size, pixels, memory, scans) is refused
-        # here, in microseconds, without a decode slot or a child process.
-        domain.check_header(content)
-        with budget.expensive("decode"):
-            return budget.run_isolated(decode, content, *args)
-    except budget.TooCostly as costly:
-        rejected = domain.PhotoRejected(
-            domain.RejectReason.TOO_COSTLY,
-            "The image needs too much time or memory to decode; please upload the photo as "
-            "the phone saved it.",
-        )
-        raise PhotoRefused(rejected) from costly
-    except domain.PhotoRejected as rejected:
-        if rejected.reason is domain.RejectReason.TOO_LARGE:
-            raise too_large() from rejected
-        raise PhotoRefused(rejected) from rejected
-
-
-def sanitize_upload(content: bytes) -> domain.SanitizedPhoto:
-    """The guards every kept image passes (also a shelf product's label photo)."""
-    return _sanitize(content)
-
-
-def readable_upload(content: bytes, max_long_side: int) -> bytes:
-    """An image that is read, not kept (a label scan), through the same guards and budgeted
-    decode: its pixels as a PNG of at most `max_long_side` (`photos.readable_copy`), which
-    the server can then decode in-process at a bounded cost."""
-    png: bytes = _decode_isolated(domain.readable_copy, content, max_long_side)
-    return png
-
-
-def _measure(image: bytes, roi: Roi | None = None) -> domain.PhotoMeasurement:
-    # `image` is always our own re-encoded JPEG (never the upload): measured in-process,
-    # at working size, but counted against the same decode slots.
-    try:
-        with budget.expensive("decode"):
-            return domain.measure(image, roi)
-    except domain.PhotoRejected as rejected:
-        raise PhotoRefused(rejected) from rejected
-    except domain.InvalidRoi as error:
-        raise Invalid.field("roi", str(error)) from error
 
 
 def _photo_for(
@@ -335,14 +253,14 @@ def upload_photo(
             _check_limits(uow.session, patient, checkin.id if checkin else None, now)
     if repeat is not None:
         return _replay(uow, actor, repeat)
-    clean = _sanitize(data.content)
+    clean = sanitize_upload(data.content)
     measurement: domain.PhotoMeasurement | None = None
     with uow.reading():
         already = _existing(uow.session, patient_id, clean.sha256) is not None
     if not already:
         # Outside the write transaction: analysis takes a few hundred ms and must not hold
         # the database's write lock.
-        measurement = _measure(clean.image)
+        measurement = measure(clean.image)
     batch = FileBatch(files)
     try:
         return _store(uow, actor, patient_id, data, clean, measurement, batch, now, upload_digest)
@@ -381,7 +299,7 @@ def _store(
         treatment, checkin, day = _placement(session, actor, patient, data, now)
         _check_limits(session, patient, checkin.id if checkin else None, now)
         area = _area(data.area, treatment)
-        measurement = measurement or _measure(clean.image)
+        measurement = measurement or measure(clean.image)
         photo = Photo(
             patient_id=patient.id,
             treatment_id=treatment.id,
@@ -568,7 +486,7 @@ def set_roi(
         image = image_path.read_bytes()
     except FileNotFoundError:
         raise NotFound("photo file") from None
-    measurement = _measure(image, roi)
+    measurement = measure(image, roi)
     batch = FileBatch(files)
     try:
         with uow:

@@ -3,7 +3,7 @@
 A scan's photo is only read, never kept (`services.label_scan`); it is stored only when the
 patient saves it with the product, and then as the photo upload's guards re-encode it: an
 isolated, budgeted decode, EXIF orientation applied, every metadata block (GPS, camera,
-comments) dropped (`services.photos.sanitize_upload`). Who may see the shelf may see the
+comments) dropped (`services.photo_decode.sanitize_upload`). Who may see the shelf may see the
 photo; every read and write is audited; it goes with its product and with the patient's data.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from needlecare.services import audit, shelf
 from needlecare.services.errors import Invalid, NotFound
-from needlecare.services.photos import PhotoTooLarge, sanitize_upload
+from needlecare.services.photo_decode import PhotoTooLarge, sanitize_upload
 from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
 from needlecare.storage.base import utcnow

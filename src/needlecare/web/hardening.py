@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from needlecare.config import Settings
-from needlecare.services import photos
+from needlecare.services import photo_decode
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.web.errors import error_response
 
@@ -83,7 +83,7 @@ async def reject_out_of_range_ids(request: Request) -> None:
 # --- request bodies: a size budget per route, and text every database can store ----------
 
 KIB = 1024
-UPLOAD_BODY_LIMIT = photos.MAX_UPLOAD_BYTES + 64 * KIB  # the photo plus multipart framing
+UPLOAD_BODY_LIMIT = photo_decode.MAX_UPLOAD_BYTES + 64 * KIB  # the photo plus multipart framing
 BODY_LIMITS: tuple[tuple[re.Pattern[str], int], ...] = (
     # Logins, registration, invitations: a few short fields; refused before any password work.
     (

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from needlecare.services import photos
+from needlecare.services import photo_decode, photos
 from needlecare.services.errors import Invalid
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.services.photos import FileKind, PhotoUpload
@@ -28,7 +28,7 @@ router = APIRouter(tags=["photos"])
 
 UPLOAD_OVERHEAD = 64 * 1024
 """Room for the multipart boundaries and the few text fields next to the file."""
-MAX_BODY = photos.MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD
+MAX_BODY = photo_decode.MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD
 FILE_HEADERS = {
     "Cache-Control": "private, no-store",
     "X-Content-Type-Options": "nosniff",
@@ -52,14 +52,14 @@ async def read_upload(request: Request) -> UploadForm:
         raise Invalid.field("file", "send the photo as multipart/form-data in a field named file")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
-        raise photos.too_large()
+        raise photo_decode.too_large()
 
     async def limited() -> Any:
         received = 0
         async for chunk in request.stream():
             received += len(chunk)
             if received > MAX_BODY:
-                raise photos.too_large()
+                raise photo_decode.too_large()
             yield chunk
 
     parser = MultiPartParser(

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from needlecare.knowledge.emergency import emergency_numbers
 from needlecare.services import clinic_logo, clinic_settings
 from needlecare.services.errors import Invalid
-from needlecare.services.photos import PhotoTooLarge
+from needlecare.services.photo_decode import PhotoTooLarge
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.api.photos import read_upload
 from needlecare.web.deps import UowDep

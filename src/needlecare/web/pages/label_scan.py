@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from needlecare.services import clock, label_scan, photos, shelf_photos, treatments
+from needlecare.services import clock, label_scan, photo_decode, shelf_photos, treatments
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
@@ -75,7 +75,7 @@ async def scan_label_page(request: Request, viewer: PatientViewer, uow: UowDep) 
     assert viewer.patient_id is not None
     try:
         form = await read_upload(request)
-    except photos.PhotoTooLarge as error:
+    except photo_decode.PhotoTooLarge as error:
         return _page(request, viewer, uow, "", None, {"file": error.message}, 413)
     except Invalid as error:
         return _page(request, viewer, uow, "", None, inline_errors(error), 422)

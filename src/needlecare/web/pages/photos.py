@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 
 from needlecare.charts import Chart, Measure, chart
 from needlecare.i18n import N_, Text
-from needlecare.services import checkins, patients, photos
+from needlecare.services import checkins, patients, photo_decode, photos
 from needlecare.services.errors import Invalid
 from needlecare.services.photos import AreaTimeline, FileKind, TimelineEntry
 from needlecare.services.principal import Principal
@@ -232,7 +232,7 @@ def _upload_page(
         "form": form,
         "errors": errors or {},
         "back": back,
-        "max_mb": photos.MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_mb": photo_decode.MAX_UPLOAD_BYTES // (1024 * 1024),
         "per_checkin": photos.MAX_PHOTOS_PER_CHECKIN,
     }
     return render(request, "photos/upload.html", context, viewer=viewer, status_code=status_code)
@@ -246,7 +246,7 @@ async def _upload(
     await run_in_threadpool(photos.check_upload_allowed, uow, viewer, patient_id)
     try:
         form = await read_upload(request)
-    except photos.PhotoTooLarge as error:
+    except photo_decode.PhotoTooLarge as error:
         return _upload_page(request, viewer, action, back, values, {"file": error.message}, 413)
     except Invalid as error:
         return _upload_page(request, viewer, action, back, values, inline_errors(error), 422)
@@ -257,7 +257,7 @@ async def _upload(
         outcome = await run_in_threadpool(
             photos.upload_photo, uow, viewer, patient_id, upload, files=photo_files(request)
         )
-    except photos.PhotoTooLarge as error:
+    except photo_decode.PhotoTooLarge as error:
         return _upload_page(request, viewer, action, back, values, {"file": error.message}, 413)
     except Invalid as error:
         return _upload_page(request, viewer, action, back, values, inline_errors(error), 422)

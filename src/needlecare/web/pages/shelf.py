@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from needlecare.i18n import N_
 from needlecare.i18n_text import Text
-from needlecare.services import photos, shelf, shelf_photos
+from needlecare.services import photo_decode, shelf, shelf_photos
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
@@ -153,7 +153,7 @@ async def keep_label_photo(
 
     try:
         form = await read_upload(request)
-    except photos.PhotoTooLarge as error:
+    except photo_decode.PhotoTooLarge as error:
         return refused(error.message, 413)
     except Invalid as error:
         return refused(next(iter(inline_errors(error).values())), 422)
