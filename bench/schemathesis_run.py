@@ -1,6 +1,7 @@
 """Bigger schemathesis run: every operation of /openapi.json as admin, clinician, patient and
-anonymous, then the stateful phase (call sequences chained through inferred links) as
-clinician and patient, on SQLite and PostgreSQL, with more examples than the test suite.
+anonymous, then the stateful phase (call sequences chained through the schema's links and
+those schemathesis infers) as admin, clinician and patient, on SQLite and PostgreSQL, with
+more examples than the test suite; then how many operations each stateful run reached.
 
     .venv/bin/python bench/schemathesis_run.py [--examples 100] [--stateful-examples 100]
 
@@ -11,9 +12,11 @@ harness: checks not_a_server_error and response_schema_conformance, derandomized
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,15 +28,36 @@ def main() -> int:
     parser.add_argument("--stateful-examples", type=int, default=100)
     parser.add_argument("--databases", default="sqlite,postgresql")
     options = parser.parse_args()
+    reports = tempfile.mkdtemp(prefix="needlecare-fuzz-")
     env = {
         **os.environ,
+        "NEEDLECARE_API_FUZZ_REPORT": reports,
         "NEEDLECARE_API_FUZZ_EXAMPLES": str(options.examples),
         "NEEDLECARE_API_FUZZ_STATEFUL_EXAMPLES": str(options.stateful_examples),
         "NEEDLECARE_API_FUZZ_DATABASES": options.databases,
     }
     command = [sys.executable, "-m", "pytest", "tests/security/test_api_fuzz.py", "-q",
                "-n", "2", "-p", "no:cacheprovider"]  # fmt: skip
-    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+    code = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+    print_reach(Path(reports))
+    return code
+
+
+def print_reach(reports: Path) -> None:
+    """Per stateful run: operations called (any answer) and answered 2xx, of all and of
+    those that take an id in their path; the id operations never called, if any."""
+    print("\nstateful reach | called | called, id ops | 2xx | 2xx, id ops")
+    for path in sorted(reports.glob("stateful-*.json")):
+        run = json.loads(path.read_text())
+        every, called, ok = run["operations"], set(run["called"]), set(run["ok"])
+        ids = [label for label in every if "{" in label]
+        print(
+            f"{run['database']} {run['role']} | {len(called & set(every))}/{len(every)} | "
+            f"{len(called & set(ids))}/{len(ids)} | {len(ok)} | {len(ok & set(ids))}"
+        )
+        missed = sorted(set(ids) - called)
+        if missed:
+            print("  id operations not called:", ", ".join(missed))
 
 
 if __name__ == "__main__":

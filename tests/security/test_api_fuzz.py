@@ -7,7 +7,9 @@ more examples).
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,9 +29,11 @@ EXAMPLES = {
 }
 STATEFUL_EXAMPLES = int(os.environ.get("NEEDLECARE_API_FUZZ_STATEFUL_EXAMPLES", "6"))
 STATEFUL_STEPS = 10
-# Distinct operations a stateful run must reach (6 sequences reach 28-31 of 75 here): it
-# proves the links were found and followed, not just that one call was made.
+# Distinct operations a stateful run must reach: it proves the links were found and
+# followed, not just that one call was made (the bench's 100 sequences reach far more).
 STATEFUL_MIN_OPERATIONS = 15
+# Where the bench wants each stateful run's reach (operations called, and answered 2xx).
+REPORT_DIR = os.environ.get("NEEDLECARE_API_FUZZ_REPORT")
 DATABASES = os.environ.get("NEEDLECARE_API_FUZZ_DATABASES", "sqlite,postgresql").split(",")
 CHECKS = [not_a_server_error, response_schema_conformance]
 
@@ -85,8 +89,8 @@ def test_no_500_and_no_schema_violation(app: FastAPI, world: Any, role: str, db_
     assert failures == [], "\n".join(failures)
 
 
-def _stateful(app: FastAPI, headers: dict[str, str]) -> tuple[set[str], list[str]]:
-    """(operations called, failures) of the stateful phase for one identity."""
+def _stateful(app: FastAPI, headers: dict[str, str]) -> tuple[dict[str, set[int]], list[str]]:
+    """(status codes by operation called, failures) of the stateful phase for one identity."""
     # Without the calls that end the caller's own credentials (revoking its one token,
     # deleting its account): after them a sequence would only collect 401s.
     schema = (
@@ -95,7 +99,7 @@ def _stateful(app: FastAPI, headers: dict[str, str]) -> tuple[set[str], list[str
         .exclude(method="POST", path="/api/v1/me/delete")
     )
     failures: list[str] = []
-    called: set[str] = set()
+    called: dict[str, set[int]] = {}
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: Any) -> None:
@@ -103,7 +107,7 @@ def _stateful(app: FastAPI, headers: dict[str, str]) -> tuple[set[str], list[str
             case.headers = {**(case.headers or {}), **headers}
 
         def validate_response(self, response: Any, case: Any, *_: Any, **__: Any) -> None:
-            called.add(case.operation.label)
+            called.setdefault(case.operation.label, set()).add(response.status_code)
             try:
                 case.validate_response(response, checks=CHECKS)
             except Exception as error:  # collect, then report every sequence's failure
@@ -123,13 +127,41 @@ def _stateful(app: FastAPI, headers: dict[str, str]) -> tuple[set[str], list[str
     return called, failures
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_schema_links_every_operation_that_takes_an_id(app: FastAPI) -> None:
+    """Each operation with an id in its path is the target of a link that gives all its ids
+    (needlecare.web.api.links), so a stateful run can call it with ids that exist."""
+    spec = app.openapi()
+    complete: set[str] = set()
+    for item in spec["paths"].values():
+        for operation in item.values():
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    complete.add(link["operationId"])
+    takes_ids = {
+        operation["operationId"]
+        for path, item in spec["paths"].items()
+        for operation in item.values()
+        if "{" in path
+    }
+    assert takes_ids and takes_ids <= complete, sorted(takes_ids - complete)
+
+
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
-@pytest.mark.parametrize("role", ["clinician", "patient"])
+@pytest.mark.parametrize("role", ["admin", "clinician", "patient"])
 def test_stateful_sequences_give_no_500_and_no_schema_violation(
-    app: FastAPI, world: Any, role: str
+    app: FastAPI, world: Any, role: str, db_kind: str
 ) -> None:
-    """The roles that create what later calls use (patients, treatments, check-ins, alerts,
-    messages); the admin and anonymous sweeps are the stateless test's."""
+    """Every identity that holds a login (anonymous calls end at 401 after one step: the
+    stateless test's); links carry a created patient's, treatment's, check-in's, photo's ...
+    ids into the calls that take them."""
     called, failures = _stateful(app, _headers(world, role))
+    if REPORT_DIR:
+        ok = sorted(label for label, codes in called.items() if any(200 <= c < 300 for c in codes))
+        paths = app.openapi()["paths"]
+        operations = sorted(f"{m.upper()} {path}" for path, item in paths.items() for m in item)
+        report = {"role": role, "database": db_kind, "operations": operations}
+        report |= {"called": sorted(called), "ok": ok}
+        Path(REPORT_DIR, f"stateful-{db_kind}-{role}.json").write_text(json.dumps(report))
     assert len(called) >= STATEFUL_MIN_OPERATIONS, sorted(called)  # links found and followed
     assert failures == [], "\n".join(failures)

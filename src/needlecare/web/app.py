@@ -19,6 +19,7 @@ from needlecare.config import Settings, load_settings
 from needlecare.storage.engine import READ_ONLY_OPTION, make_engine, make_session_factory
 from needlecare.web import metrics
 from needlecare.web.api import api_router
+from needlecare.web.api import links as api_links
 from needlecare.web.errors import register_error_handlers
 from needlecare.web.hardening import (
     RequestBudgetMiddleware,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         return JSONResponse({"status": "ok", "version": version})
 
     app.include_router(api_router)
+    api_links.install(app)
     app.include_router(metrics.router)
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
