@@ -208,3 +208,46 @@ def test_deleting_the_account_asks_for_the_phrase_in_spanish(
     assert "Escribe BORRAR MIS DATOS tal cual" in wrong.text
     done = client.post("/account/delete", data={"confirm": "BORRAR MIS DATOS", "csrf_token": token})
     assert done.status_code == 303 and done.headers["location"] == "/login"
+
+
+# A pharmacy label as printed: a drug-facts active with its purpose, colours "may contain".
+PHARMACY_LABEL = (
+    "Active ingredient: Salicylic acid 2% Purpose: Acne treatment\n"
+    "Inactive ingredients: Aqua, Glycolic Acid 7%, Parfum, Tea Tree Oil. "
+    "May contain (+/-): CI 77891."
+)
+
+
+def test_the_checkers_chips_and_left_out_text_are_in_spanish(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """The chips beside each ingredient were the flag codes ("Aha", "Bha", "Unrecognized"),
+    and the reasons for the text left out were English: both are said in Spanish."""
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    page = client.get("/products")
+    data = {"ingredients": PHARMACY_LABEL + " Flurbomix"}
+    response = client.post("/products", data={**data, "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 200
+    _assert_spanish(response.text, "pharmacy label")
+    chips = set(re.findall(r'<span class="flag">([^<]*)</span>', response.text))
+    assert {"AHA (exfoliante ácido)", "BHA (ácido salicílico)", "Perfume"} <= chips
+    assert {"Aceite esencial", "No reconocido"} <= chips
+    assert not chips & {"Aha", "Bha", "Fragrance", "Unrecognized", "Essential oil"}
+    assert "finalidad de un principio activo del prospecto" in response.text
+    assert "indicador de los colorantes que el producto puede contener" in response.text
+
+
+def test_my_products_says_the_plan_and_its_day_in_spanish(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    page = client.get("/products/mine")
+    data = {"name": "Sérum", "ingredients": "Aqua, Retinol, Glycerin"}
+    response = client.post("/products/mine", data={**data, "csrf_token": csrf_from(page.text)})
+    assert response.status_code in (200, 303)
+    shelf = client.get("/products/mine").text
+    _assert_spanish(shelf, "shelf")
+    assert re.search(r"<strong>Todavía no</strong> hasta el día \d+", shelf)
+    assert "until day" not in shelf

@@ -24,7 +24,7 @@ from needlecare.i18n_text import Text
 from needlecare.services.errors import ServiceError
 from needlecare.services.principal import Principal
 from needlecare.web.pages.timezones import local_time
-from needlecare.web.pages.vocab import LEVELS, VERDICTS, humanize
+from needlecare.web.pages.vocab import LEVELS, VERDICTS, flag_chip, humanize
 from needlecare.web.security import csrf_token
 
 STATIC = files("needlecare.web") / "static"
@@ -81,6 +81,7 @@ def _environment() -> Environment:
     )
     env.globals.update(icon=icon, static=static_url, LEVELS=LEVELS, VERDICTS=VERDICTS)
     env.filters["humanize"] = humanize
+    env.filters["flag_chip"] = flag_chip
     env.filters["local_time"] = local_time
     return install_i18n(env)
 

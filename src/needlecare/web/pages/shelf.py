@@ -26,10 +26,10 @@ from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PLAN_LABELS = {
-    "use": "Use",
-    "use_with_care": "Use with care",
-    "not_yet": "Not yet",
-    "pause": "Pause: ask your clinic",
+    "use": N_("Use"),
+    "use_with_care": N_("Use with care"),
+    "not_yet": N_("Not yet"),
+    "pause": N_("Pause: ask your clinic"),
 }
 
 

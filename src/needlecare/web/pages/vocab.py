@@ -134,6 +134,61 @@ ROLES: list[Option] = [
 ]
 
 
+# Short names of the product checker's ingredient flags (data/flags.toml) and verdict notes,
+# for the chips beside an ingredient; the full wording is in the reason beside each chip.
+FLAG_CHIPS: dict[str, str] = {
+    "retinoid": N_("Retinoid"),
+    "prescription_retinoid": N_("Prescription retinoid"),
+    "aha": N_("AHA (acid exfoliant)"),
+    "bha": N_("BHA (salicylic acid)"),
+    "pha": N_("PHA (gentle acid exfoliant)"),
+    "chemical_exfoliant": N_("Chemical exfoliant"),
+    "vitamin_c": N_("Vitamin C"),
+    "benzoyl_peroxide": N_("Benzoyl peroxide"),
+    "hydroquinone": N_("Hydroquinone"),
+    "prescription_drug": N_("Medicine"),
+    "physical_exfoliant": N_("Scrub particles"),
+    "fragrance": N_("Fragrance"),
+    "fragrance_allergen": N_("Fragrance allergen"),
+    "essential_oil": N_("Essential oil"),
+    "drying_alcohol": N_("Drying alcohol"),
+    "sunscreen_filter": N_("Chemical UV filter"),
+    "mineral_sunscreen": N_("Mineral sunscreen"),
+    "cleanser": N_("Cleanser"),
+    "makeup_pigment": N_("Makeup pigment"),
+    "occlusive": N_("Heavy occlusive"),
+    "comedogenic": N_("May clog pores"),
+    "soothing": N_("Soothing"),
+    "unrecognized": N_("Not recognised"),
+    "fuzzy_match": N_("Name guessed"),
+    "bland_only": N_("Only bland products for now"),
+}
+
+
+# Why the checker left a piece of a label out of the list (needlecare.ingredients.parser and
+# check: English in the JSON), marked here for the page's translation; a test keeps both equal.
+IGNORED_REASONS: tuple[str, ...] = (
+    N_("heading"),
+    N_("text before the ingredient list"),
+    N_("section after the list (uses, directions, warnings, storage, maker)"),
+    N_("claim about what the product is free from"),
+    N_("formula, batch or date code"),
+    N_("purpose of a drug-facts active"),
+    N_("connecting words (base, vehicle, each gram contains, equivalent to)"),
+    N_("marker of the colours that the product may contain"),
+    N_("not an ingredient name (sentence or claim)"),
+    N_("footnote"),
+    N_("numbering or punctuation only"),
+    N_("text before a colon (a step, a product or marketing name)"),
+    N_("text between names that no rule read (kept so that nothing is lost)"),
+)
+
+
+def flag_chip(code: object) -> str:
+    """A checker flag's short name (English; `_()` it), `humanize` for an unknown code."""
+    return FLAG_CHIPS.get(str(code), "") or humanize(code)
+
+
 def humanize(code: object) -> str:
     """`contact_clinic` -> `Contact clinic`, for codes without a dedicated label."""
     text = str(code or "").replace("_", " ").strip()
