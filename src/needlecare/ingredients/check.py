@@ -39,6 +39,7 @@ _FOOTNOTE = re.compile(
     r"(?i)^[*†‡°^#]+\s*[=:-]?\s*(?:\w+\s+){0,3}?(?:natural(?:ly)?|organic|certified|origin|derived"
     r"|biologique|bio\b|from|fair\s*trade|ingredients?\b)"
 )
+_FOOTNOTE_MARKS = "*†‡°^#"  # the first character of every _FOOTNOTE match (a cheap pre-check)
 _COMMON_NAME = re.compile(r"\s*\([^()]*\)\s*")
 # A footnote mark: "*", "**", "+", "†" before or after a name ("Aloe Leaf Juice*").
 _MARK = re.compile(r"^[*†‡°^+#]+|[*†‡°^+#]+$")
@@ -159,11 +160,17 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
     entries: list[_Entry] = []
     prose = 0
     for item in _split_soft_breaks(parsed.items):
-        if _FOOTNOTE.match(item.raw):  # "*Natural fragrance", "** from organic farming"
+        # "*Natural fragrance", "** from organic farming" (every footnote opens with a mark)
+        if item.raw[:1] in _FOOTNOTE_MARKS and _FOOTNOTE.match(item.raw):
             parsed.ignore(item.raw, FOOTNOTE)
             continue
         recognition = recognise(item.text, fuzzy=False)
-        if not recognition.recognized and _is_prose(item.text):
+        if recognition.names:  # the common case: a name as printed (the rest reads the others)
+            entries.append(_Entry(item, recognition, recognition.names))
+            if recognition.extra:
+                entries += _extras(item, recognition)
+            continue
+        if _is_prose(item.text):
             glued = _glued_names(item)  # "Squalane Rosa Canina Fruit Oil ...": no commas
             if glued:
                 entries += glued
@@ -176,7 +183,7 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
                 parsed.ignore(sentence, NOT_A_NAME)
                 continue
             parsed.ignore(_without(sentence, item.raw), NOT_A_NAME)
-        elif not recognition.recognized and ":" in item.text:
+        elif ":" in item.text:
             # "STEP 01 Super Booster: Cetyl Ethylhexanoate": the name is after the colon.
             prefix, _, name = item.raw.rpartition(":")
             named = recognise(clean_item(name)[0], fuzzy=False)
@@ -193,23 +200,16 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
                     parsed.ignore(said, NOT_A_NAME)
                     item = replace(item, raw=name.strip(), text=text, percent=percent, nano=nano)
                     recognition = named
-        if not recognition.recognized and _SPACED_DASH.search(item.text):
+        if not recognition.names and _SPACED_DASH.search(item.text):
             recognition = _dash_synonyms(item.text)
-        if not recognition.recognized:
+        if not recognition.names:
             recognition = recognise(item.text)  # now allowing a typo match
-        if not recognition.recognized:
+        if not recognition.names:
             glued = _glued_names(item)
             entries += glued or [_Entry(item, recognition, ())]
             continue
         entries.append(_Entry(item, recognition, recognition.names))
-        for extra in recognition.extra:  # its own ingredient: the printed % is not its own
-            entries.append(
-                _Entry(
-                    replace(item, percent=None),
-                    Recognition(extra, recognition.match, recognition.confidence),
-                    extra,
-                )
-            )
+        entries += _extras(item, recognition)
     entries = _rejoin_split_names(entries)
     entries = _footnotes_at_end(parsed, entries)
     _account_for_every_word(parsed, entries)
@@ -233,6 +233,19 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
             "mostly not ingredient names: this does not look like an ingredient list"
         )
     return entries, parsed
+
+
+def _extras(item: RawItem, recognition: Recognition) -> list[_Entry]:
+    """Further ingredients named inside the item's brackets ("Parfum (Limonene, Linalool)"),
+    each its own ingredient: the printed % is not its own."""
+    return [
+        _Entry(
+            replace(item, percent=None),
+            Recognition(extra, recognition.match, recognition.confidence),
+            extra,
+        )
+        for extra in recognition.extra
+    ]
 
 
 def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:

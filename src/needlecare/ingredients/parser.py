@@ -9,8 +9,10 @@ that might be a name is lost without a trace (the checker looks for actives in i
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
 
 from needlecare.ingredients.text import clean_text, fix_colour_index
 
@@ -173,6 +175,14 @@ _PURPOSES = re.compile(
 def parse_label(text: str) -> ParsedLabel:
     """Split label text into items; never raises on any string."""
     text = fix_colour_index(clean_text(text))
+    hints = _LABEL_HINTS.set(_hint_mask(text))
+    try:
+        return _parse(text)
+    finally:
+        _LABEL_HINTS.reset(hints)
+
+
+def _parse(text: str) -> ParsedLabel:
     ignored: list[Ignored] = []
     body = _cut_tail(_drop_header(text, ignored), ignored)
     body = _key_ingredient_entries(body, ignored)
@@ -216,6 +226,9 @@ def _key_ingredient_entries(text: str, ignored: list[Ignored]) -> str:
 
 def _may_have_drug_headings(text: str) -> bool:
     """A cheap necessary condition for _ACTIVE_HEADER / _INACTIVE_HEADER to match."""
+    mask = _LABEL_HINTS.get()
+    if mask is not None and not mask & _DRUG_BIT:
+        return False  # no drug heading's word anywhere in the label
     lowered = _lowered(text)
     return "activ" in lowered or "medicinal" in lowered or "excipient" in lowered
 
@@ -355,7 +368,7 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
     text = _inline_numbering(text)
     text = _BULLET.sub(",", text)
     if "%" in text:  # "Zinc Oxide 6.90%Water": a strength glued to the next name
-        text = _GLUED_PERCENT.sub("\\1,", text)
+        text = _GLUED_PERCENT.sub(_with_comma, text)
     text = _SPACED_LOCANT.sub("\x02", text)
     text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
     if not any(c in text for c in ",;\x01"):  # "Aqua / Glycerin / Panthenol", "Aqua - Glycerin"
@@ -379,6 +392,10 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
             continue
         items.append(RawItem(raw, cleaned, start + len(items), percent, nano, may_contain))
     return items
+
+
+def _with_comma(match: re.Match[str]) -> str:
+    return match[1] + ","  # as the template "\\1," (a function is cheaper than a template)
 
 
 # Lower-case words one of which every match of the pattern contains (a cheap pre-check).
@@ -429,11 +446,46 @@ _HINTS_BY_ID = {id(pattern): hints for pattern, hints in _HINTS.items()}
 _GATES_BY_ID = {id(pattern): gate for pattern, gate in _GATES.items()}
 
 
+# Which patterns' hints a label holds, as one bit per pattern (and one for the drug headings'
+# words). The parser's texts are pieces of the label joined by separators (",", line ends,
+# spaces, control marks) that no hint contains, so a hint absent from the label is absent from
+# every text cut from it; a hint contains no white space, so each occurrence lies inside one
+# white-space-separated token of the label, and a label's hints are its tokens' hints. Tokens
+# (names) repeat from list to list: their hints are cached, and a label's are found with one
+# split and one look-up per token instead of a substring search per hint and pattern.
+_DRUG_HINTS = ("activ", "medicinal", "excipient")  # as in _may_have_drug_headings
+_BITS = {id(pattern): 1 << index for index, pattern in enumerate(_HINTS)}
+_DRUG_BIT = 1 << len(_HINTS)
+_HINT_BITS = tuple(
+    (hint, bit)
+    for hints, bit in [*((_HINTS[p], _BITS[id(p)]) for p in _HINTS), (_DRUG_HINTS, _DRUG_BIT)]
+    for hint in hints
+)
+# The bits of the label being parsed (None outside parse_label: then every pre-check searches).
+_LABEL_HINTS: ContextVar[int | None] = ContextVar("label_hints", default=None)
+
+
+@lru_cache(maxsize=65536)
+def _token_bits(token: str) -> int:
+    bits = 0
+    for hint, bit in _HINT_BITS:
+        if hint in token:
+            bits |= bit
+    return bits
+
+
+def _hint_mask(text: str) -> int:
+    return reduce(or_, map(_token_bits, text.lower().split()), 0)
+
+
 def _cannot_match(pattern: re.Pattern[str], text: str) -> bool:
     """True when a word that every match of `pattern` contains is absent from `text`."""
     hints = _HINTS_BY_ID.get(id(pattern))
     if hints is None:
         return False
+    mask = _LABEL_HINTS.get()
+    if mask is not None and not mask & _BITS[id(pattern)]:
+        return True  # absent from the whole label
     lowered = _lowered(text)
     for hint in hints:  # substring tests: faster than one alternation of the hints
         if hint in lowered:

@@ -79,10 +79,17 @@ def fix_colour_index(text: str) -> str:
 
     if _CI_DIGITS_RUN.search(text) is not None:  # a part of every _CI match: a fast pre-check
         text = _CI.sub(repl, text)
-    # "CI 77491, 77492, 77499": the prefix printed once for a run of numbers
-    while (fixed := _CI_RUN.sub(r"\1, CI ", text)) != text:
-        text = fixed
+    # "CI 77491, 77492, 77499": the prefix printed once for a run of numbers (every match
+    # starts with "CI "; a function, not a template, as the replacement: a template string
+    # costs a Python-level template look-up at every call, even when nothing matches)
+    if "CI " in text:
+        while (fixed := _CI_RUN.sub(_ci_prefixed, text)) != text:
+            text = fixed
     return text
+
+
+def _ci_prefixed(match: re.Match[str]) -> str:
+    return match[1] + ", CI "
 
 
 _SPACES = re.compile(r"\s+")
@@ -95,7 +102,11 @@ _NOT_ALNUM = re.compile(r"[\W_]+")  # keeps letters of every script (Hangul, kan
 def name_key(name: str) -> str:
     """Exact key: upper case, single spaces, no spaces around / - , (as CosIng prints them)."""
     key = _SPACES.sub(" ", name.upper().replace(SOFT_HYPHEN, "")).strip()
-    return _AROUND_PUNCT.sub(r"\1", key).rstrip(" ,;:")
+    return _AROUND_PUNCT.sub(_first_group, key).rstrip(" ,;:")
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match[1]  # as the template r"\1" (a function is cheaper than a template)
 
 
 def loose_key(name: str) -> str:
