@@ -134,3 +134,25 @@ def test_long_runs_of_white_space_keep_every_name() -> None:
     padded = "Aqua," + " " * 6000 + "Glycerin,\n" + "\n \t\n" * 2000 + "Panthenol"
     names = [item["name"] for item in check_label(padded)["ingredients"]]
     assert names == ["AQUA", "GLYCERIN", "PANTHENOL"]
+
+
+HINT_WORDS = ["Ingredients:", "may contain", "Lot 12B", "activ", "excipient", "+/-", "±", "成分"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(NAMES + HINT_WORDS), st.text(min_size=0, max_size=12)),
+        max_size=12,
+    ),
+    st.sampled_from([", ", " ", "", "\n", ";", " • "]),
+)
+def test_parsing_with_the_label_hints_is_parsing_without_them(parts: list[str], sep: str) -> None:
+    """The per-label hint mask (parse_label) only skips patterns that could not match: the
+    same text parsed with every pre-check searching (the mask unset) gives the same result."""
+    from needlecare.ingredients import parser
+    from needlecare.ingredients.text import clean_text, fix_colour_index
+
+    text = sep.join(parts)
+    with_mask = parse_label(text)
+    assert with_mask == parser._parse(fix_colour_index(clean_text(text)))
