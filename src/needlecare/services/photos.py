@@ -1,8 +1,8 @@
 """Photos: upload (sanitised, measured, stored by content), serving, a hand-drawn region,
-the photo timeline with its comparisons, and deletion. Everything image-related is done by
-the pure domain `needlecare.photos`, decoding an upload under its budget by
-`services.photo_decode`; this module only checks who may do what, keeps the files and the
-rows in step, and writes the audit entries.
+and deletion. Everything image-related is done by the pure domain `needlecare.photos`,
+decoding an upload under its budget by `services.photo_decode`; the timeline with its
+comparisons is `services.photo_timeline`. This module only checks who may do what, keeps
+the files and the rows in step, and writes the audit entries.
 
 Files are written before the commit and removed again if the transaction fails; files of
 deleted rows go after the commit, and only when no other row still refers to them (the
@@ -76,20 +76,6 @@ class PhotoFile:
     path: Path
     media_type: str
     filename: str
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    photo: Photo
-    vs_previous: dict[str, Any] | None
-    vs_baseline: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class AreaTimeline:
-    treatment: Treatment
-    area: str
-    entries: list[TimelineEntry]
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -400,69 +386,6 @@ def photo_file(
         uow.commit()
     extension = "png" if kind == "overlay" else "jpg"
     return PhotoFile(path, MEDIA_TYPES[kind], f"photo-{photo_id}-{kind}.{extension}")
-
-
-TIMELINE_SESSIONS = 3
-"""Treatment sessions per photo-timeline page (newest first): a patient treated every month
-for years has dozens; the older ones follow through the cursor."""
-
-
-def photo_timeline(
-    uow: UnitOfWork,
-    actor: Principal,
-    patient_id: int,
-    *,
-    after: Sequence[Any] | None = None,
-    sessions: int = TIMELINE_SESSIONS,
-) -> Page[AreaTimeline]:
-    """Photos grouped by treatment and area, oldest first, each compared with the previous
-    photo and with the first (baseline) photo of the same area; `sessions` treatments with
-    photos at a time, newest first, after the position `after` (services.pagination)."""
-    with uow:
-        patient = patient_for(uow.session, actor, patient_id)
-        with_photos = select(Photo.id).where(Photo.treatment_id == Treatment.id).exists()
-        page = keyset_page(
-            uow.session,
-            select(Treatment).where(Treatment.patient_id == patient.id, with_photos),
-            (Treatment.treatment_date, Treatment.id),
-            after=after,
-            limit=sessions,
-            descending=True,
-        )
-        treatments = {t.id: t for t in page.items}
-        rows = uow.session.scalars(
-            select(Photo)
-            .where(Photo.patient_id == patient.id, Photo.treatment_id.in_(list(treatments)))
-            .order_by(Photo.taken_at, Photo.id)
-        ).all()
-        audit.record_for_patient(
-            uow.session, actor, "photo.timeline", "patient", patient.id, patient
-        )
-        uow.commit()
-    groups: dict[tuple[int, str], list[Photo]] = {}
-    for photo in rows:
-        groups.setdefault((photo.treatment_id, photo.area), []).append(photo)
-    timelines = []
-    for (treatment_id, area), photos in groups.items():
-        entries = []
-        for index, photo in enumerate(photos):
-            previous = photos[index - 1] if index > 0 else None
-            baseline = photos[0] if index > 0 else None
-            entries.append(
-                TimelineEntry(photo, _compare(photo, previous), _compare(photo, baseline))
-            )
-        timelines.append(AreaTimeline(treatments[treatment_id], area, entries))
-    timelines.sort(key=lambda t: (-t.treatment.treatment_date.toordinal(), -t.treatment.id, t.area))
-    return Page(timelines, page.after)
-
-
-def _compare(photo: Photo, reference: Photo | None) -> dict[str, Any] | None:
-    if reference is None:
-        return None
-    try:
-        return domain.compare(photo.analysis, reference.analysis)
-    except domain.IncomparableReports:
-        return None  # a report of an older version: shown as "not comparable"
 
 
 # --- changing --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from needlecare.services import photo_decode, photos
+from needlecare.services import photo_timeline as timelines
 from needlecare.services.errors import Invalid
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.services.photos import FileKind, PhotoUpload
@@ -234,7 +235,7 @@ def photo_timeline(
     """Photos by treatment and area, oldest first, each compared with the previous and the
     first (baseline) photo of that area, `sessions` treatments at a time, newest first
     (`Link: rel="next"` while older ones follow). It informs; it does not diagnose."""
-    page = photos.photo_timeline(
+    page = timelines.photo_timeline(
         uow, actor, patient_id, after=position(request, cursor), sessions=sessions
     )
     link_next(request, response, page.after)

@@ -15,9 +15,10 @@ from fastapi.responses import RedirectResponse
 
 from needlecare.charts import Chart, Measure, chart
 from needlecare.i18n import N_, Text
-from needlecare.services import checkins, patients, photo_decode, photos
+from needlecare.services import checkins, patients, photo_decode, photo_timeline, photos
 from needlecare.services.errors import Invalid
-from needlecare.services.photos import AreaTimeline, FileKind, TimelineEntry
+from needlecare.services.photo_timeline import AreaTimeline, TimelineEntry
+from needlecare.services.photos import FileKind
 from needlecare.services.principal import Principal
 from needlecare.storage.models import Photo
 from needlecare.storage.uow import UnitOfWork
@@ -144,7 +145,7 @@ def photo_charts(rows: Sequence[Photo], prefix: str, locale: str = "en") -> list
 
 # --- timeline -------------------------------------------------------------------------------
 
-TIMELINE_PAGE = photos.TIMELINE_SESSIONS
+TIMELINE_PAGE = photo_timeline.TIMELINE_SESSIONS
 """Treatment sessions per timeline page, newest first; "Photos of earlier treatment
 sessions" leads on (a signed cursor)."""
 
@@ -157,7 +158,7 @@ def _timeline_page(
     overlay: bool,
     cursor: str | None,
 ) -> Response:
-    page = photos.photo_timeline(
+    page = photo_timeline.photo_timeline(
         uow, viewer, patient_id, after=position(request, cursor), sessions=TIMELINE_PAGE
     )
     timelines = page.items
