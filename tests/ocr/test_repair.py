@@ -114,3 +114,23 @@ def test_bullets_misread_as_letters_or_marks_between_names_become_bullets() -> N
 def test_marks_stuck_to_either_end_of_a_name_in_a_bullet_list_split_off() -> None:
     words = _words("AQUA • GLYCERIN • LACTYLATE® SODIUM • ‘CERAMIDE NP • TOCOPHEROL")
     assert _text(words) == "AQUA • GLYCERIN • LACTYLATE • SODIUM • • CERAMIDE NP • TOCOPHEROL"
+
+
+def test_a_misread_drug_before_its_grade_and_strength_is_repaired_and_marked() -> None:
+    """bench seeds 6 and 7: the capital H of a Drug Facts line read as "t" or "K"."""
+    for read in ("tydroquinone", "Kydroquinone"):
+        reading = repair_reading(_reading(f"{read} USP 4% w/w in a base: Purified Water"))
+        assert reading.text.startswith("Hydroquinone USP 4% w/w in a base:")
+        assert reading.repairs == (("Hydroquinone USP 4% w/w", f"{read} USP 4% w/w"),)
+        result = with_ocr(check_label(reading.text), reading)
+        (active,) = [i for i in result["ingredients"] if i["name"] == "HYDROQUINONE"]
+        assert active["ocr_check"] and active["ocr_read_as"] == f"{read} USP 4% w/w"
+
+
+def test_a_numbered_list_with_a_full_stop_read_as_a_comma_keeps_its_names() -> None:
+    """bench seed 5: "3, Niacinamide" made the parser read "Glycerin 3" as one name."""
+    read = "1. Water 2. Glycerin 3, Niacinamide 4, Zinc PCA 5. Phenoxyethanol"
+    names = [i["name"] for i in check_label(repair_reading(_reading(read)).text)["ingredients"]]
+    assert names == ["AQUA", "GLYCERIN", "NIACINAMIDE", "ZINC PCA", "PHENOXYETHANOL"]
+    plain = "Aqua, Vitamin B3, Niacinamide, Ceteareth 20, Glycerin"  # no numbered list
+    assert repair_reading(_reading(plain)).text == plain

@@ -27,6 +27,11 @@ MAX_EDITS = 3
 _FOLD = str.maketrans({"0": "O", "1": "L", "I": "L", "!": "L", "|": "L", "]": "L", "[": "L"})
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _TOKEN = re.compile(r"[0-9A-Za-zÀ-ÿ]+")
+# A grade or strength after the name ("tydroquinone USP 4% w/w"): the name is what is misread.
+_STRENGTH_TAIL = re.compile(r"\s+(?:(?:USP|BP|EP|NF)\b|\d+(?:[.,]\d+)?\s*%).*$", re.IGNORECASE)
+# A numbered list ("1. Water 2. Glycerin 3, Niacinamide"): a full stop read as a comma.
+_NUMBER_MARK = re.compile(r"(?<!\S)(\d{1,2})\. (?=[A-Z])")
+_NUMBER_COMMA = re.compile(r"(?<!\S)(\d{1,2}), (?=[A-Z])")
 
 
 def _key(text: str) -> str:
@@ -99,6 +104,10 @@ def _repair_item(raw: str) -> list[tuple[str, str]]:
     name = next(filter(None, map(nearest_flagged, _variants(raw))), None)
     if name is not None:
         return [(raw, name.title())]
+    core = _STRENGTH_TAIL.sub("", raw)
+    name = nearest_flagged(core) if core != raw else None
+    if name is not None:  # the grade and strength stay as printed
+        return [(raw, name.title() + raw[len(core) :])]
     if "/" in raw:
         parts = raw.split("/")
         names = [nearest_flagged(part) for part in parts]
@@ -120,9 +129,26 @@ def _repair_words(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def _numbered_list(reading: LabelReading) -> LabelReading:
+    """In a numbered list (two "N. Name" marks or more), "3, Niacinamide" is mark 3 whose
+    full stop was read as a comma: without it the parser takes "Glycerin 3" for one name."""
+    marks = {int(number) for number in _NUMBER_MARK.findall(reading.text)}
+    if len(marks) < 2:
+        return reading
+    highest = max(marks) + 2
+
+    def mark(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return f"{number}. " if 1 <= number <= highest and number not in marks else match[0]
+
+    text = _NUMBER_COMMA.sub(mark, reading.text)
+    return reading if text == reading.text else replace(reading, text=text)
+
+
 def repair_reading(reading: LabelReading) -> LabelReading:
     """`reading` with misread flagged names replaced in its text, and the repairs listed as
     (name written, what was read). Unchanged when nothing is repaired."""
+    reading = _numbered_list(reading)
     try:
         result = check_label(reading.text)
     except (NotAnIngredientList, ValueError):
