@@ -89,3 +89,13 @@ def test_a_line_before_a_capitalised_word_stays_a_line_of_its_own() -> None:
 def test_a_bullet_stuck_to_the_first_name_of_a_line_is_a_bullet() -> None:
     text = _text(_lines("Ingredients", "‘Aqua", "‘Glycerin", "*Squalane"))
     assert text == "Ingredients • Aqua • Glycerin • Squalane"
+
+
+def test_a_japanese_list_whose_kana_were_lost_still_splits_at_its_middle_dots() -> None:
+    """bench seed 5, moderate: the kanji header read as Latin soup, the middle dots as
+    hyphens and one as a degree sign; two lone hyphens and a bullet show the list."""
+    read = "MB: K: BG / Water - Butylene Glycol ° Glycerin - Dipotassium Glycyrrhizate - Urea"
+    names = {i["name"] for i in check_label(_text(_lines(read)))["ingredients"]}
+    assert {"BUTYLENE GLYCOL", "GLYCERIN", "DIPOTASSIUM GLYCYRRHIZATE", "UREA"} <= names
+    prose = "Aqua - Glycerin, Sodium Lactate - Urea"  # no dot or bullet: hyphens stay
+    assert _text(_lines(prose)) == prose
