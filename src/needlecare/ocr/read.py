@@ -165,9 +165,9 @@ def _text(words: list[Word]) -> str:
     lines = _letter_bullets(lines)
     # One name per printed line, its bullet read as a mark stuck to it ("‘Aqua", "*Squalane").
     lines = [_leading_bullet(line[0]) + line[1:] for line in lines]
-    words = [word for line in lines for word in line]
-    dotted = any("・" in word or _KANA_HAN.search(word) for word in words)
-    if dotted or (words.count("-") >= 2 and any(word in ("•", "・") for word in words)):
+    shown = [word for line in lines for word in line]
+    dotted = any("・" in word or _KANA_HAN.search(word) for word in shown)
+    if dotted or (shown.count("-") >= 2 and any(word in ("•", "・") for word in shown)):
         # A Japanese list: its middle dot is read as a hyphen in places ("Glycol - Glycerin",
         # "Glycol -Glycerin"), which the parser (rightly) does not take for a separator; also
         # when the kana were lost but two lone hyphens and a dot or bullet show the same list.
