@@ -619,6 +619,11 @@ def _read_piece(piece: str) -> tuple[str, str, float | None, bool]:
     return (raw, *clean_item(" ".join(piece.split())))
 
 
+# "L (+) Lactic Acid", "L(+)-Lactic Acid": the sign of optical rotation after a stereo prefix,
+# kept as the prefix alone ("L-Lactic Acid") so that a "+" is not read as a footnote mark.
+_ROTATION = re.compile(r"(?i)(?<![\w-])(DL|D|L)\s*\(\s*[+\-±]\s*\)\s*-?\s*(?=[A-Za-z]{3})")
+
+
 @lru_cache(maxsize=16384)
 def clean_item(raw: str) -> tuple[str, float | None, bool]:
     """Strip what decorates a name: %, [nano], footnote marks, numbering, edge punctuation.
@@ -639,6 +644,7 @@ def clean_item(raw: str) -> tuple[str, float | None, bool]:
     nano = bool(_NANO.search(text))
     text = _NANO.sub(" ", text)
     text = _NUMBERING.sub("", text)
+    text = _ROTATION.sub(r"\1-", text)  # before the footnote marks take the sign
     text = _FOOTNOTE_REFERENCE.sub(" ", text)
     text = _FOOTNOTE_MARKS.sub(" ", text)
     text = re.sub(r"[\[(]\s*[\])]", " ", text)  # brackets emptied by the steps above

@@ -91,8 +91,13 @@ _FULL_NAME_IN_BRACKETS = re.compile(r"^([^\[\]]+?) ?\[(.+)\]$")
 # "Aleurites Moluccana (Kukui) Nut Oil", "Macadamia Nut Oil": CosIng names the nut a SEED.
 _NUT = re.compile(r"\bNUT(?= (?:OIL|BUTTER|EXTRACT|POWDER)\b)")
 # "L-Tyrosine", "d-Limonene", "DL-Panthenol": the stereo prefix of a chemical name, which INCI
-# names leave out (TYROSINE, LIMONENE). Tried only after the literal name.
-_STEREO = re.compile(r"^(?:DL|D|L)-(?=[A-Z]{3})")
+# names leave out (TYROSINE, LIMONENE); also inside a dipeptide ("L-Alanyl-L-Glutamine" ->
+# ALANYL GLUTAMINE) and with the sign of rotation ("L (+) Lactic Acid"). Tried only after the
+# literal name.
+_STEREO = re.compile(r"(?:^|(?<=-))(?:DL|D|L)(?:-| ?\([+\-±]\)[- ]?)(?=[A-Z]{3})")
+# "Diisopropyl Adipate 6938-94-9": a CAS Registry Number printed after the name; read without it
+# only when its check digit is right.
+_CAS_SUFFIX = re.compile(r"^(.*\S) (?:CAS(?: NO\.?| ?#)?:? ?)?(\d{2,7})-(\d{2})-(\d)$")
 # "Citrus Aurantium var. Amara (Neroli) Flower Oil": a botanical rank marker inside the name
 # (var. = variety, ssp./subsp. = subspecies), which INCI names leave out.
 _RANK = re.compile(r"^([A-Z]+ [A-Z-]+) (?:VAR|SSP|SUBSP)\.? (?=[A-Z])")
@@ -285,8 +290,13 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
         yield from _botanical_readings(base, guess=base == (no_brackets or key))
     if _OCTYL.search(no_brackets or key):
         yield _OCTYL.sub("ETHYLHEXYL", no_brackets or key), 0.0
-    if _STEREO.match(no_brackets or key):
-        yield from _candidates(_STEREO.sub("", no_brackets or key))
+    for base in dict.fromkeys((no_brackets or key, key)):
+        if _STEREO.search(base):
+            yield from _candidates(name_key(_STEREO.sub("", base)))
+            break
+    cas = _CAS_SUFFIX.match(no_brackets or key)
+    if cas and _cas_check_digit(cas[2] + cas[3]) == int(cas[4]):
+        yield from _candidates(cas[1])
     if _RANK.match(no_brackets or key):
         yield from _candidates(_RANK.sub(r"\1 ", no_brackets or key))
     # "Pentaclethra Macroloba Oil": the plant part left out (never guessed from a truncation).
@@ -303,6 +313,11 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from _candidates(_NUT.sub("SEED", no_brackets or key))
         yield from _candidates(name_key(_NUT.sub("", no_brackets or key)))
+
+
+def _cas_check_digit(digits: str) -> int:
+    """CAS Registry Number check digit: the other digits, last first, weighted 1, 2, 3, ..."""
+    return sum(weight * int(d) for weight, d in enumerate(reversed(digits), start=1)) % 10
 
 
 @cache
@@ -391,6 +406,7 @@ _TRANSLATION_WORDS = frozenset(
         "EXTRAIT",
         "BEURRE",
         "CIRE",
+        "CERA",
         "SEL",
         "FEUILLE",
         "FLEUR",
