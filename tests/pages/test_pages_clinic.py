@@ -258,3 +258,14 @@ def test_malformed_ids_in_clinic_urls_get_error_pages_not_crashes(
     assert "<html" in response.text
     response = client.post("/clinic/alerts/424242/acknowledge", data={"csrf_token": token})
     assert response.status_code == 404
+
+
+def test_a_note_keeps_the_line_breaks_it_was_typed_with(client: TestClient, world: World) -> None:
+    login(client, world.clinician_a)
+    page = f"/clinic/patients/{world.patient_a_id}"
+    body = "Called Paula: fever 38.4.\nAdvised urgent care.\nCall back tomorrow."
+    assert post_form(client, page, f"{page}/notes", {"body": body}).status_code == 303
+    html = client.get(page).text
+    assert f'<p class="body note-body">{body}</p>' in html
+    css = client.get(re.search(r'href="(/static/app\.css[^"]*)"', html)[1]).text
+    assert re.search(r"\.note-body \{ white-space: pre-wrap; \}", css)
