@@ -338,12 +338,18 @@ def _without(sentence: str, name: str) -> str:
 def _account_for_every_word(parsed: ParsedLabel, entries: list[_Entry]) -> None:
     """Every word of the label is in an ingredient or an ignored text; a word no rule placed
     is reported rather than lost (and is searched for actives like any ignored text)."""
-    placed = "\n".join([*(e.item.raw for e in entries), *(i.text for i in parsed.ignored)])
-    seen = set(_WORD.findall(placed.casefold()))
+    # The words of each placed text, cached per text (names recur from list to list); no word
+    # spans two texts, so their union is the words of all of them.
+    seen: set[str] = set().union(
+        *map(_words_of, [e.item.raw for e in entries]),
+        *map(_words_of, [i.text for i in parsed.ignored]),
+    )
     if parsed.text.isascii():  # the common case: every word placed, seen as one set operation
         left = set(_WORD.findall(parsed.text.lower())) - seen - _JOINING_WORDS
-        if all(word.isdigit() and len(word) <= 2 for word in left):
-            return
+    else:
+        left = set(map(str.casefold, _WORD.findall(parsed.text))) - seen - _JOINING_WORDS
+    if all(word.isdigit() and len(word) <= 2 for word in left):
+        return
     missing: list[str] = []
     for word in _WORD.findall(parsed.text):
         folded = word.casefold()
@@ -355,6 +361,11 @@ def _account_for_every_word(parsed: ParsedLabel, entries: list[_Entry]) -> None:
         parsed.ignore(" ".join(missing), UNREAD)
 
 
+@lru_cache(maxsize=16384)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.casefold()))
+
+
 def _actives_left_out(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry]:
     """Actives named in ignored text, inside an unknown item, or in a bracket the recognised
     name does not cover ("Parfum (Tretinoin)"): each becomes an ingredient of its own."""
@@ -363,11 +374,13 @@ def _actives_left_out(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry
     for entry in entries:
         if not entry.names:
             texts.append(entry.item.raw)
-        elif "(" in entry.item.raw or "[" in entry.item.raw:
+        elif ("(" in entry.item.raw or "[" in entry.item.raw) and (
+            hits := find_actives(entry.item.raw)
+        ):
             covered = [loose_key(name) for name in entry.names]
             texts += [
                 hit.printed
-                for hit in find_actives(entry.item.raw)
+                for hit in hits
                 if not any(loose_key(n) in key for n in hit.names for key in covered)
             ]
     rescued: list[_Entry] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 # Footnote marks that NFKC would turn into digits ("Glycerin¹" must not become "GLYCERIN1").
 _SUPERSCRIPTS = str.maketrans("", "", "¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶※")
@@ -109,6 +110,7 @@ def _first_group(match: re.Match[str]) -> str:
     return match[1]  # as the template r"\1" (a function is cheaper than a template)
 
 
+@lru_cache(maxsize=65536)  # names recur from list to list; NFKD and the loop are not cheap
 def loose_key(name: str) -> str:
     """Spelling-insensitive key: letters and digits only ('1,2 Hexanediol' == '1,2-HEXANEDIOL').
 

@@ -64,8 +64,9 @@ def decide(
     known_windows = windows() if in_force is None else in_force
     by_flag: dict[str, list[Finding]] = {}
     for finding in findings:
-        for flag in _without_superseded(tuple(finding.flags)):
-            by_flag.setdefault(flag, []).append(finding)
+        if finding.flags:  # most ingredients carry none
+            for flag in _without_superseded(tuple(finding.flags)):
+                by_flag.setdefault(flag, []).append(finding)
     reasons: list[_Reason] = []
     resume_days: list[int] = []
     rank = _flag_rank()
@@ -117,24 +118,44 @@ def decide(
         )
     status = _status(reasons, findings, unknown, fuzzy, frozenset(by_flag))
     bland = known_windows.get(BLAND_ONLY_WINDOW)
-    if bland is not None and day < bland.resume_day(band) and status in ("ok",):
+    if bland is not None and status == "ok" and day < (bland_day := bland.resume_day(band)):
         status = "caution"
         reasons.append(
             _Reason(
                 "caution",
                 "bland_only",
                 [f.name for f in findings],
-                _window_text(Text("Only bland products for now"), bland, band),
+                _bland_text(bland, band),
                 bland.cite[0],
-                bland.resume_day(band),
+                bland_day,
             )
         )
+    if len(reasons) > 1:
+        rank = _flag_rank()
+        reasons.sort(key=lambda r: (_RANK[r.status], rank.get(r.flag, len(rank))))
     return {
         "status": status,
         "day": day,
         "resume_day": max(resume_days) if resume_days else None,
-        "reasons": [_as_dict(r) for r in sorted(reasons, key=_reason_rank)],
+        "reasons": [_as_dict(r) for r in reasons],
     }
+
+
+_BLAND_TEXTS: dict[tuple[int, Band | None], tuple[Window, Text]] = {}
+
+
+def _bland_text(bland: Window, band: Band | None) -> Text:
+    """The bland-only reason's text: the same for every list, so built once per window and
+    band (keyed by the window's identity; the entry holds the window, so the id is not
+    reused). Shared like the reasons' shapes: nothing changes a Text once built."""
+    found = _BLAND_TEXTS.get((id(bland), band))
+    if found is not None and found[0] is bland:
+        return found[1]
+    if len(_BLAND_TEXTS) >= _SHAPES_MAX:
+        _BLAND_TEXTS.clear()
+    text = _window_text(Text("Only bland products for now"), bland, band)
+    _BLAND_TEXTS[(id(bland), band)] = (bland, text)
+    return text
 
 
 def _reason_for(
@@ -255,11 +276,6 @@ def _flag_rank() -> dict[str, int]:
 _RANK = {"avoid": 0, "caution": 1, "info": 2}
 
 
-def _reason_rank(reason: _Reason) -> tuple[int, int]:
-    rank = _flag_rank()
-    return _RANK[reason.status], rank.get(reason.flag, len(rank))
-
-
 # A reason's text is the same for every list but for the names it starts with: its shape is
 # built once per (flag, strength notes, day, band, window) with a stand-in for the names,
 # and filled in per list (~20 flags, so few shapes; the stand-in never occurs in a name).
@@ -342,7 +358,7 @@ def _filled(text: Text, who: str) -> Text:
         values["who"] = who
     else:
         values["lead"] = _filled(text.values["lead"], who)  # type: ignore[arg-type]
-    return Text.filled(who + str(text)[len(_WHO) :], text.template, values)
+    return Text.filled(who + text[len(_WHO) :], text.template, values)
 
 
 def _as_dict(reason: _Reason) -> dict[str, Any]:
