@@ -106,7 +106,7 @@ async def add_to_shelf_with_photo(
         form.content,
         shelf_photos.FIELD,
     )
-    return await run_in_threadpool(lambda: _out(shelf.get_shelf(uow, actor, patient_id)))
+    return _out(await run_in_threadpool(shelf.get_shelf, uow, actor, patient_id))
 
 
 @router.put(
