@@ -134,3 +134,14 @@ def test_a_numbered_list_with_a_full_stop_read_as_a_comma_keeps_its_names() -> N
     assert names == ["AQUA", "GLYCERIN", "NIACINAMIDE", "ZINC PCA", "PHENOXYETHANOL"]
     plain = "Aqua, Vitamin B3, Niacinamide, Ceteareth 20, Glycerin"  # no numbered list
     assert repair_reading(_reading(plain)).text == plain
+
+
+def test_a_colour_index_number_with_one_digit_misread_is_repaired_and_marked() -> None:
+    """bench seed 6, moderate: "Cl 17491", which the parser writes "CI 17491" (no such
+    colour); one digit from CI 77491 and two from every other number, so it is repaired."""
+    read = "Mica, Phenoxyethanol [+/- Cl 77891, Cl 17491, Cl 77492, C.1. 77499]"
+    reading = repair_reading(_reading(read))
+    assert reading.repairs and reading.repairs[0][1] == "Cl 17491"
+    result = with_ocr(check_label(reading.text), reading)
+    (colour,) = [i for i in result["ingredients"] if i["name"] == "CI 77491"]
+    assert colour["ocr_check"] and colour["ocr_read_as"] == "Cl 17491"

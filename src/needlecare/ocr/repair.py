@@ -27,6 +27,7 @@ MAX_EDITS = 3
 _FOLD = str.maketrans({"0": "O", "1": "L", "I": "L", "!": "L", "|": "L", "]": "L", "[": "L"})
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _TOKEN = re.compile(r"[0-9A-Za-zÀ-ÿ]+")
+_LOOK_ALIKE = {"I": "[Il1|]", "L": "[Il1|]", "1": "[Il1|]", "O": "[O0o]", "0": "[O0o]"}
 # A grade or strength after the name ("tydroquinone USP 4% w/w"): the name is what is misread.
 _STRENGTH_TAIL = re.compile(r"\s+(?:(?:USP|BP|EP|NF)\b|\d+(?:[.,]\d+)?\s*%).*$", re.IGNORECASE)
 # A numbered list ("1. Water 2. Glycerin 3, Niacinamide"): a full stop read as a comma.
@@ -84,13 +85,19 @@ def _variants(raw: str) -> list[str]:
     return variants
 
 
+def _confusable(token: str) -> str:
+    """`token` as a pattern that also matches the engine's look-alike letters: the parser
+    writes "CI 17491" for the "Cl 17491" the photo read."""
+    return "".join(_LOOK_ALIKE.get(character.upper(), re.escape(character)) for character in token)
+
+
 def _span_pattern(raw: str) -> re.Pattern[str] | None:
     """Where `raw` (the checker's cleaned reading) sits in the OCR text: its letters and digits
     in order, anything but letters between them."""
     tokens = _TOKEN.findall(raw)
     if not tokens:
         return None
-    pattern = r"[^0-9A-Za-zÀ-ÿ]*".join(map(re.escape, tokens))
+    pattern = r"[^0-9A-Za-zÀ-ÿ]*".join(map(_confusable, tokens))
     tail = raw[raw.rfind(tokens[-1]) + len(tokens[-1]) :].strip()
     if tail:  # "Denat." keeps its full stop
         pattern += f"(?:{re.escape(tail)})?"
