@@ -65,6 +65,8 @@ def test_a_scan_fills_the_list_for_correction_then_the_usual_check_gives_the_ver
     assert response.status_code == 200, response.text
     html = response.text
     assert "Read from your photo" in html and "verdict-" not in html
+    # how sure the reading is, in the patient's words: not the OCR engine's name
+    assert re.search(r"How sure the reading is: \d+ %\.", html) and "tesseract" not in html
     recognised = TEXTAREA.search(html).group(1)  # type: ignore[union-attr]
     assert "Retinol" in recognised and "Phenoxyethanol" in recognised
     with uow:
