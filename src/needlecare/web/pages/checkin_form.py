@@ -7,6 +7,7 @@ error paths (`symptoms.breakouts.count`) back to the form field that shows the e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -176,6 +177,11 @@ def form_values(form: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+_TEMPERATURE = re.compile(
+    r"(?P<number>\d{2,3}(?:\.\d+)?)\s*(?:°|º|deg(?:rees)?)?\s*(?P<unit>[cCfF])?"
+)
+
+
 def _yes(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value)
 
@@ -237,6 +243,11 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
     if raw_temperature:
         unit = values.get("temperature_unit", "C")
         unit = unit if unit in TEMPERATURE_RANGE else "C"
+        # People type the unit with the number ("38.5C", "101 °F"): it wins over the buttons.
+        written = _TEMPERATURE.fullmatch(raw_temperature)
+        if written is not None:
+            raw_temperature = written["number"]
+            unit = (written["unit"] or unit).upper()
         low, high = TEMPERATURE_RANGE[unit]
         try:
             degrees = float(raw_temperature)
