@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from needlecare.demo_courses import Triage, simulate
 from needlecare.outcomes.summary import summarise
+from needlecare.services import queue_entries
 from needlecare.services.passwords import hash_password
 from needlecare.storage.enums import ALERT_LEVELS, AlertState, Role
 from needlecare.storage.models import (
@@ -271,6 +272,7 @@ def _chunk(
             alert.update(clinic_id=clinic_id, patient_id=row["patient_id"], checkin_id=checkin_id)
             alert_rows.append(alert)
     alert_ids = _ids(session, Alert, alert_rows)
+    queue_entries.refresh(session, [row["patient_id"] for row in alert_rows])
     report.add("user_account", len(user_ids))
     report.add("patient", len(patient_ids))
     report.add("treatment", len(treatment_rows))

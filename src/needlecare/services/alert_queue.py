@@ -9,17 +9,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Select, and_, func, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
 
-from needlecare.services import audit, messages
+from needlecare.services import audit, messages, queue_entries
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.pagination import MAX_LIMIT, Page, invalid_cursor
 from needlecare.services.principal import Principal
 from needlecare.services.scope import alert_for, require_staff
 from needlecare.storage.base import utcnow
 from needlecare.storage.enums import AlertState, Level, Role
-from needlecare.storage.models import Alert, Checkin, Clinic, Message, Patient, User
+from needlecare.storage.models import (
+    Alert,
+    AlertQueueEntry,
+    Checkin,
+    Clinic,
+    Message,
+    Patient,
+    User,
+)
 from needlecare.storage.models.jobs import EventKind, EventOutcome, ReminderEvent
 from needlecare.storage.uow import UnitOfWork
 
@@ -67,108 +75,116 @@ class QueueCounts:
     unread_messages: int  # messages from patients nobody at the clinic has opened
 
 
-def _ack_minutes(uow: UnitOfWork, clinic_id: int) -> int:
-    clinic = uow.session.get(Clinic, clinic_id)
-    return clinic.urgent_ack_minutes if clinic is not None else 30
+# The queue's order: alert rows (one per patient, from the queue's summary) before missed
+# check-ins; among alerts, unacknowledged first, then the highest level, then the newest red
+# flag first (a fresh fever with pus must not wait behind older alerts of the same level),
+# the patient last so that a cursor is exact. Every key descending: one index walk.
+_E = AlertQueueEntry
+_ALERT_ORDER = (_E.waiting, _E.level_rank, _E.lead_at, _E.patient_id)
+_NEWER = aliased(ReminderEvent)
 
 
-def _alert_rows(uow: UnitOfWork, clinic_id: int, now: datetime) -> list[QueueRow]:
-    alerts = uow.session.execute(
+def entry_statement(
+    clinic_id: int, filters: QueueFilter, after: Sequence[Any] | None, limit: int
+) -> Select[int, int, datetime, int]:
+    """(waiting, level rank, lead alert's time, patient) of the next `limit` alert rows."""
+    statement = select(*_ALERT_ORDER).where(_E.clinic_id == clinic_id)
+    if filters.level is not None:
+        statement = statement.where(_E.level_rank == filters.level.rank)
+    if filters.state is not None:
+        waiting = {AlertState.OPEN: 1, AlertState.ACKNOWLEDGED: 0}.get(filters.state, -1)
+        statement = statement.where(_E.waiting == waiting)
+    if filters.assigned_to is not None:
+        statement = statement.where(_E.assigned_to == filters.assigned_to)
+    if after is not None:
+        statement = statement.where(tuple_(*_ALERT_ORDER) < tuple_(*after))
+    return statement.order_by(*(column.desc() for column in _ALERT_ORDER)).limit(limit)
+
+
+def missed_statement(
+    clinic_id: int, now: datetime, after: Sequence[Any] | None, limit: int
+) -> Select[datetime, int, int, str]:
+    """(due time, patient, due day, name) of the next `limit` missed check-ins: a patient's
+    newest in the last week, unless they checked in since or have an alert row."""
+    event = ReminderEvent
+    newer = (
+        select(_NEWER.id)
+        .where(
+            _NEWER.patient_id == event.patient_id,
+            _NEWER.kind == EventKind.MISSED_CHECKIN,
+            _NEWER.outcome != EventOutcome.SUPPRESSED,
+            or_(
+                _NEWER.due_at > event.due_at,
+                and_(_NEWER.due_at == event.due_at, _NEWER.id > event.id),
+            ),
+        )
+        .exists()
+    )
+    statement = (
+        select(event.due_at, event.patient_id, event.due_day, Patient.display_name)
+        .join(Patient, Patient.id == event.patient_id)
+        .where(
+            event.clinic_id == clinic_id,
+            event.kind == EventKind.MISSED_CHECKIN,
+            event.outcome != EventOutcome.SUPPRESSED,
+            event.due_at >= now - MISSED_LOOKBACK,
+            # The newest check-in from its summary column (kept with each check-in).
+            or_(Patient.last_checkin_at.is_(None), Patient.last_checkin_at < event.due_at),
+            ~newer,
+            ~select(_E.patient_id).where(_E.patient_id == event.patient_id).exists(),
+        )
+    )
+    if after is not None:
+        statement = statement.where(tuple_(event.due_at, event.patient_id) < tuple_(*after))
+    return statement.order_by(event.due_at.desc(), event.patient_id.desc()).limit(limit)
+
+
+def _alert_rows(
+    session: Session, clinic_id: int, now: datetime, patient_ids: Sequence[int]
+) -> dict[int, QueueRow]:
+    """The rows of these patients (a page's), from their unresolved alerts."""
+    alerts = session.execute(
         select(Alert, Patient.display_name, Checkin.day)
         .join(Patient, Patient.id == Alert.patient_id)
         .join(Checkin, Checkin.id == Alert.checkin_id)
-        .where(Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES))
+        .where(
+            Alert.clinic_id == clinic_id,
+            Alert.patient_id.in_(patient_ids),
+            Alert.state.in_(ACTIVE_STATES),
+        )
         .order_by(Alert.created_at.desc(), Alert.id.desc())
     ).all()
-    deadline = timedelta(minutes=_ack_minutes(uow, clinic_id))
+    clinic = session.get(Clinic, clinic_id)
+    deadline = timedelta(minutes=clinic.urgent_ack_minutes if clinic is not None else 30)
     by_patient: dict[int, list[tuple[Alert, str, int]]] = {}
     for alert, name, day in alerts:  # newest first
         by_patient.setdefault(alert.patient_id, []).append((alert, name, day))
-    rows = []
+    rows = {}
     for patient_id, items in by_patient.items():
         top = max(alert.level.rank for alert, _, _ in items)
         # The row opens the newest alert at the patient's highest level.
         lead, name, day = next(item for item in items if item[0].level.rank == top)
         waiting = [alert for alert, _, _ in items if alert.state is AlertState.OPEN]
-        rows.append(
-            QueueRow(
-                kind="alert",
-                patient_id=patient_id,
-                patient_name=name,
-                level=lead.level,
-                # A patient with any alert nobody has seen is still waiting.
-                state=AlertState.OPEN if waiting else AlertState.ACKNOWLEDGED,
-                alert_id=lead.id,
-                checkin_id=lead.checkin_id,
-                day=day,
-                findings=[f for f in lead.findings or () if isinstance(f, dict)],
-                newest_at=lead.created_at,
-                waiting_since=min((a.created_at for a in waiting), default=lead.created_at),
-                alert_ids=[alert.id for alert, _, _ in items],
-                assigned_to=next((a.assigned_to for a, _, _ in items if a.assigned_to), None),
-                overdue=any(
-                    a.level is Level.URGENT and now - a.created_at >= deadline for a in waiting
-                ),
-            )
+        rows[patient_id] = QueueRow(
+            kind="alert",
+            patient_id=patient_id,
+            patient_name=name,
+            level=lead.level,
+            # A patient with any alert nobody has seen is still waiting.
+            state=AlertState.OPEN if waiting else AlertState.ACKNOWLEDGED,
+            alert_id=lead.id,
+            checkin_id=lead.checkin_id,
+            day=day,
+            findings=[f for f in lead.findings or () if isinstance(f, dict)],
+            newest_at=lead.created_at,
+            waiting_since=min((a.created_at for a in waiting), default=lead.created_at),
+            alert_ids=[alert.id for alert, _, _ in items],
+            assigned_to=next((a.assigned_to for a, _, _ in items if a.assigned_to), None),
+            overdue=any(
+                a.level is Level.URGENT and now - a.created_at >= deadline for a in waiting
+            ),
         )
     return rows
-
-
-def _missed_rows(uow: UnitOfWork, clinic_id: int, now: datetime, skip: set[int]) -> list[QueueRow]:
-    # The patient's newest check-in from its summary column (kept with each check-in), not
-    # a max over every clinic's check-ins.
-    events = uow.session.execute(
-        select(ReminderEvent, Patient.display_name, Patient.last_checkin_at)
-        .join(Patient, Patient.id == ReminderEvent.patient_id)
-        .where(
-            ReminderEvent.clinic_id == clinic_id,
-            ReminderEvent.kind == EventKind.MISSED_CHECKIN,
-            ReminderEvent.outcome != EventOutcome.SUPPRESSED,
-            ReminderEvent.due_at >= now - MISSED_LOOKBACK,
-        )
-        .order_by(ReminderEvent.due_at.desc())
-    ).all()
-    rows: dict[int, QueueRow] = {}
-    for event, name, last_checkin_at in events:
-        if event.patient_id in skip or event.patient_id in rows:
-            continue
-        if last_checkin_at is not None and last_checkin_at >= event.due_at:
-            continue  # they checked in since
-        rows[event.patient_id] = QueueRow(
-            kind="missed",
-            patient_id=event.patient_id,
-            patient_name=name,
-            level=None,
-            state=None,
-            alert_id=None,
-            checkin_id=None,
-            day=event.due_day,
-            findings=[],
-            newest_at=event.due_at,
-            waiting_since=event.due_at,
-        )
-    return list(rows.values())
-
-
-def _sort_key(row: QueueRow) -> tuple[int, int, int, float, int]:
-    # Alerts before missed check-ins; among alerts, unacknowledged first, then the highest
-    # level, then the newest red flag first (a fresh fever with pus must not wait behind
-    # older alerts of the same level); the patient last, so that a cursor is exact.
-    return _key(_position(row))
-
-
-def _position(row: QueueRow) -> tuple[int, int, int, datetime, int]:
-    """Where a row sits in the queue, as a page's cursor keeps it."""
-    if row.kind == "missed":
-        return (1, 0, 0, row.newest_at, row.patient_id)
-    state_rank = 0 if row.state is AlertState.OPEN else 1
-    level_rank = -(row.level.rank if row.level else 0)
-    return (0, state_rank, level_rank, row.newest_at, row.patient_id)
-
-
-def _key(position: Sequence[Any]) -> tuple[int, int, int, float, int]:
-    kind, state_rank, level_rank, newest_at, patient_id = position
-    return (kind, state_rank, level_rank, -newest_at.timestamp(), patient_id)
 
 
 def queue(
@@ -177,58 +193,9 @@ def queue(
     filters: QueueFilter | None = None,
     *,
     now: datetime | None = None,
-    include_missed: bool = True,
 ) -> list[QueueRow]:
-    """The clinic's queue, filtered; audited as one read of the alert list. Its size is the
-    clinic's open work (unresolved alerts, the last week's missed check-ins), not its
-    history: every read is by an index on the clinic's open rows."""
-    with uow.reading():
-        rows = queue_in(uow, actor, filters, now=now, include_missed=include_missed)
-        uow.start_writes()  # on SQLite the write lock waits only for the audit row
-        record_list_read(uow, actor)
-        uow.commit()
-    return rows
-
-
-def queue_in(
-    uow: UnitOfWork,
-    actor: Principal,
-    filters: QueueFilter | None = None,
-    *,
-    now: datetime | None = None,
-    include_missed: bool = True,
-) -> list[QueueRow]:
-    """`queue`'s reads inside the caller's unit of work, which then records the read
-    (`record_list_read`) and commits."""
-    clinic_id = require_staff(actor)
-    filters = filters or QueueFilter()
-    now = now or utcnow()
-    rows = _alert_rows(uow, clinic_id, now)
-    if include_missed and filters == QueueFilter():
-        rows += _missed_rows(uow, clinic_id, now, {row.patient_id for row in rows})
-    unread = dict(uow.session.execute(messages.unread_query(clinic_id)).all())
-    # Only the assignees' names (not every login of the clinic, its patients' included).
-    assignees = {row.assigned_to for row in rows if row.assigned_to}
-    names = dict(
-        uow.session.execute(
-            select(User.id, User.display_name).where(
-                User.clinic_id == clinic_id, User.id.in_(assignees)
-            )
-        ).all()
-        if assignees
-        else []
-    )
-    for row in rows:
-        row.unread_messages = int(unread.get(row.patient_id, 0))
-        row.assignee_name = names.get(row.assigned_to) if row.assigned_to else None
-    rows = [row for row in rows if _matches(row, filters)]
-    return sorted(rows, key=_sort_key)
-
-
-def record_list_read(uow: UnitOfWork, actor: Principal) -> None:
-    """The audit row of a read of the queue (in the caller's unit of work)."""
-    clinic_id = require_staff(actor)
-    audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
+    """The first MAX_LIMIT rows of the clinic's queue, filtered (`queue_page` for more)."""
+    return queue_page(uow, actor, filters, now=now, limit=MAX_LIMIT).items
 
 
 QUEUE_PAGE = 50
@@ -245,42 +212,119 @@ def queue_page(
 ) -> Page[QueueRow]:
     """A page of the queue in its order (what needs attention first), from just after
     `after` (the last page's cursor): a row that moves ahead of the cursor meanwhile shows
-    on the first page again, and none behind it is skipped or shown twice."""
-    return page_of(queue(uow, actor, filters, now=now), after, limit)
+    on the first page again, and none behind it is skipped or shown twice. Audited as one
+    read of the alert list (after the reads: `uow.start_writes`)."""
+    with uow.reading():
+        page = queue_page_in(uow, actor, filters, after=after, limit=limit, now=now)
+        uow.start_writes()  # on SQLite the write lock waits only for the audit row
+        record_list_read(uow, actor)
+        uow.commit()
+    return page
 
 
-def page_of(
-    rows: list[QueueRow], after: Sequence[Any] | None, limit: int = QUEUE_PAGE
+def record_list_read(uow: UnitOfWork, actor: Principal) -> None:
+    """The audit row of a read of the queue (in the caller's unit of work)."""
+    clinic_id = require_staff(actor)
+    audit.record(uow.session, actor, "alert.list", "alert", None, clinic_id=clinic_id)
+
+
+def queue_page_in(
+    uow: UnitOfWork,
+    actor: Principal,
+    filters: QueueFilter | None = None,
+    *,
+    after: Sequence[Any] | None = None,
+    limit: int = QUEUE_PAGE,
+    now: datetime | None = None,
 ) -> Page[QueueRow]:
-    """The page of the queue's `rows` that follows `after` (see `queue_page`)."""
+    """`queue_page`'s reads inside the caller's unit of work, which then records the read
+    (`record_list_read`) and commits. Its
+    statements read `limit` + 1 rows of the queue's summary (and of the last week's missed
+    check-ins once the alert rows are done) in the queue's order, then those patients'
+    alerts: the same work however long the open queue is."""
+    clinic_id = require_staff(actor)
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid.field("query.limit", f"limit must be from 1 to {MAX_LIMIT}")
-    start = _cursor_key(after) if after is not None else None
-    if start is not None:
-        rows = [row for row in rows if _sort_key(row) > start]
+    if after is not None:
+        _check_cursor(after)
+    filters = filters or QueueFilter()
+    now = now or utcnow()
+    session = uow.session
+    entries: list[Row[int, int, datetime, int]] = []
+    if after is None or after[0] == 0:
+        alert_rows = entry_statement(clinic_id, filters, after and after[1:], limit + 1)
+        entries = list(session.execute(alert_rows))
+    missed: list[Row[datetime, int, int, str]] = []
+    if len(entries) <= limit and filters == QueueFilter():
+        since = after[3:] if after is not None and after[0] == 1 else None
+        missed_rows = missed_statement(clinic_id, now, since, limit + 1 - len(entries))
+        missed = list(session.execute(missed_rows))
+    by_patient = _alert_rows(session, clinic_id, now, [entry[3] for entry in entries])
+    # (position, row): an entry whose alerts were all resolved meanwhile has no row.
+    rows: list[tuple[tuple[Any, ...], QueueRow]] = [
+        ((0, *e), by_patient[e[3]]) for e in entries if e[3] in by_patient
+    ]
+    rows += [((1, 0, 0, due_at, pid), _missed_row(pid, name, due_at, day))
+             for due_at, pid, day, name in missed]  # fmt: skip
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page(rows, _position(rows[-1]) if more else None)
+    _add_names_and_unread(session, clinic_id, [row for _, row in rows])
+    return Page([row for _, row in rows], rows[-1][0] if more else None)
 
 
-def _cursor_key(after: Sequence[Any]) -> tuple[int, int, int, float, int]:
+def _missed_row(patient_id: int, name: str, due_at: datetime, day: int) -> QueueRow:
+    return QueueRow(
+        kind="missed",
+        patient_id=patient_id,
+        patient_name=name,
+        level=None,
+        state=None,
+        alert_id=None,
+        checkin_id=None,
+        day=day,
+        findings=[],
+        newest_at=due_at,
+        waiting_since=due_at,
+    )
+
+
+def _add_names_and_unread(session: Session, clinic_id: int, rows: list[QueueRow]) -> None:
+    """The page's unread messages and assignees' names (not every login of the clinic)."""
+    patients = [row.patient_id for row in rows]
+    unread = {
+        patient_id: count
+        for patient_id, count in session.execute(
+            messages.unread_query(clinic_id).where(Message.patient_id.in_(patients))
+        )
+    }
+    assignees = {row.assigned_to for row in rows if row.assigned_to}
+    names = {
+        user_id: name
+        for user_id, name in (
+            session.execute(
+                select(User.id, User.display_name).where(
+                    User.clinic_id == clinic_id, User.id.in_(assignees)
+                )
+            )
+            if assignees
+            else []
+        )
+    }
+    for row in rows:
+        row.unread_messages = int(unread.get(row.patient_id, 0))
+        row.assignee_name = names.get(row.assigned_to) if row.assigned_to else None
+
+
+def _check_cursor(after: Sequence[Any]) -> None:
     ok = (
         len(after) == 5
         and all(isinstance(v, int) and not isinstance(v, bool) for v in (*after[:3], after[4]))
+        and after[0] in (0, 1)
         and isinstance(after[3], datetime)
         and after[3].tzinfo is not None
     )
     if not ok:
         raise invalid_cursor()
-    return _key(after)
-
-
-def _matches(row: QueueRow, filters: QueueFilter) -> bool:
-    if filters.level is not None and row.level is not filters.level:
-        return False
-    if filters.state is not None and row.state is not filters.state:
-        return False
-    return filters.assigned_to is None or row.assigned_to == filters.assigned_to
 
 
 def counts(uow: UnitOfWork, actor: Principal) -> QueueCounts:
@@ -290,20 +334,14 @@ def counts(uow: UnitOfWork, actor: Principal) -> QueueCounts:
 
 
 def counts_in(session: Session, actor: Principal) -> QueueCounts:
-    """`counts` inside the caller's transaction."""
+    """`counts` inside the caller's transaction: the queue's summary rows (one per patient)
+    and the unread messages."""
     clinic_id = require_staff(actor)
-    per_state = dict(
-        session.execute(
-            select(Alert.state, func.count(func.distinct(Alert.patient_id)))
-            .where(Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES))
-            .group_by(Alert.state)
-        ).all()
-    )
-    active = session.scalar(
-        select(func.count(func.distinct(Alert.patient_id))).where(
-            Alert.clinic_id == clinic_id, Alert.state.in_(ACTIVE_STATES)
+    active, waiting = session.execute(
+        select(func.count(), func.coalesce(func.sum(_E.waiting), 0)).where(
+            _E.clinic_id == clinic_id
         )
-    )
+    ).one()
     unread = session.scalar(
         select(func.count(Message.id)).where(
             Message.clinic_id == clinic_id,
@@ -312,9 +350,7 @@ def counts_in(session: Session, actor: Principal) -> QueueCounts:
         )
     )
     return QueueCounts(
-        waiting=int(per_state.get(AlertState.OPEN, 0)),
-        active=int(active or 0),
-        unread_messages=int(unread or 0),
+        waiting=int(waiting or 0), active=int(active or 0), unread_messages=int(unread or 0)
     )
 
 
@@ -368,6 +404,7 @@ def assign(uow: UnitOfWork, actor: Principal, alert_id: int, assignee_id: int | 
         if not ids:
             raise NotFound("unresolved alert")
         uow.session.execute(update(Alert).where(Alert.id.in_(ids)).values(assigned_to=assignee_id))
+        queue_entries.refresh(uow.session, [alert.patient_id])
         audit.record(
             uow.session,
             actor,
@@ -411,5 +448,6 @@ def acknowledge_row(
                 clinic_id=clinic_id,
                 patient_id=each.patient_id,
             )
+        queue_entries.refresh(uow.session, [alert.patient_id])
         uow.commit()
         return [each.id for each in waiting]

@@ -40,8 +40,7 @@ def alerts_page(
         seen = viewer_in(uow, visit, "staff", shown)
         actor = seen.principal
         clinic_id = require_staff(actor)
-        rows = alert_queue.queue_in(uow, actor, filters)
-        page = alert_queue.page_of(rows, after)
+        page = alert_queue.queue_page_in(uow, actor, filters, after=after)
         staff = alert_queue.clinicians_in(uow.session, clinic_id)
         clinic = uow.session.get(Clinic, clinic_id)
         contact = contact_of(clinic) if clinic is not None else None

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import Integer, Select, Table, bindparam, case, select, tuple_
 
-from needlecare.services import audit, auth, roster
+from needlecare.services import audit, auth, queue_entries, roster
 from needlecare.services.auth import BearerToken
 from needlecare.services.errors import Conflict, Invalid
 from needlecare.services.pagination import MAX_LIMIT, Page, invalid_cursor
@@ -201,6 +201,7 @@ def acknowledge(
             alert.state = AlertState.ACKNOWLEDGED
             alert.acknowledged_at = now or utcnow()
             alert.acknowledged_by = actor.user_id
+            queue_entries.refresh(uow.session, [alert.patient_id])
         audit.record(
             uow.session,
             actor,
@@ -232,6 +233,7 @@ def resolve(
         alert.resolved_at, alert.resolved_by, alert.resolution_note = now, actor.user_id, note
         uow.flush()
         roster.alerts_changed(uow.session, alert.patient_id)
+        queue_entries.refresh(uow.session, [alert.patient_id])
         audit.record(
             uow.session,
             actor,

@@ -12,7 +12,15 @@ from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from needlecare.services import audit, clock, notifications, outcome_rows, protocols, roster
+from needlecare.services import (
+    audit,
+    clock,
+    notifications,
+    outcome_rows,
+    protocols,
+    queue_entries,
+    roster,
+)
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.services.scope import can_see_patient
@@ -161,6 +169,7 @@ def store_in(
         notifications.enqueue_checkin_alert(  # same transaction: the outbox
             uow.session, alert_id, patient.clinic_id, patient.id, now
         )
+        queue_entries.refresh(uow.session, [patient.id])  # the queue's row, as well
     outcome_rows.record(uow.session, patient.clinic_id, patient.id, values)
     roster.checkin_stored(  # the roster's summary, in the check-in's transaction
         uow.session, patient.id, values["created_at"], values["day"], values["level"], alerting

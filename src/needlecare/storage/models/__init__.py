@@ -13,6 +13,7 @@ from needlecare.storage.models.accounts import (
 from needlecare.storage.models.audit import AuditEntry
 from needlecare.storage.models.care import (
     Alert,
+    AlertQueueEntry,
     Checkin,
     ClinicalNote,
     Message,
@@ -36,6 +37,7 @@ from needlecare.storage.models.shelf import CatalogueProduct, ShelfPhoto, ShelfP
 __all__ = [
     "AccountLink",
     "Alert",
+    "AlertQueueEntry",
     "ApiToken",
     "AuditEntry",
     "CatalogueProduct",

@@ -130,6 +130,32 @@ class Alert(Base):
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class AlertQueueEntry(Base):
+    """The alert queue's row for a patient with an unresolved alert: its sort keys, kept in
+    the transaction of whatever changes the patient's alerts (services.queue_entries). The
+    queue's page is a short walk of this table's index in the queue's order, whatever the
+    size of the open queue."""
+
+    __tablename__ = "alert_queue_entry"
+    __table_args__ = (
+        Index(
+            "ix_alert_queue_entry_order",
+            "clinic_id",
+            "waiting",
+            "level_rank",
+            "lead_at",
+            "patient_id",
+        ),
+    )
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    waiting: Mapped[int]  # 1: an alert nobody has acknowledged yet
+    level_rank: Mapped[int]  # Level.rank of the highest unresolved alert
+    lead_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the newest at that level
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
 class Message(Base):
     """One message of the thread between a patient and their clinic (optionally about an
     alert). `read_at`: when the other side first opened it."""

@@ -87,8 +87,11 @@ class ReminderEvent(Base):
         UniqueConstraint("treatment_id", "due_day", "kind"),
         # The outcomes page counts a clinic's missed check-ins (and their treatments) here.
         Index("ix_reminder_event_clinic_kind", "clinic_id", "kind", "treatment_id"),
-        # The alert queue's missed check-ins: a clinic's recent events of one kind.
-        Index("ix_reminder_event_clinic_id_kind_due_at", "clinic_id", "kind", "due_at"),
+        # The alert queue's missed check-ins: a clinic's recent events of one kind, in the
+        # queue's order (newest due first, the patient breaking ties).
+        Index(
+            "ix_reminder_event_clinic_kind_due_patient", "clinic_id", "kind", "due_at", "patient_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
