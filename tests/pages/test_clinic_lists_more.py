@@ -112,7 +112,7 @@ def test_the_patient_pages_lists_end_in_more_links(
     first = client.get(url)
     assert first.status_code == 200
     # Newest first, each list on its own cursor; every row once.
-    assert _walk(client, url, "notes", r"<p>(Note number \d)</p>") == [
+    assert _walk(client, url, "notes", r">(Note number \d)</p>") == [
         f"Note number {n}" for n in (4, 3, 2, 1, 0)
     ]
     seen = _walk(client, url, "messages", r'<p class="body">(Message number \d)</p>')
