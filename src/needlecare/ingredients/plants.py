@@ -23,8 +23,10 @@ def _by_binomial() -> dict[str, tuple[str, ...]]:
     """'GENUS SPECIES' -> the single-ingredient CosIng names that start with it."""
     found: dict[str, list[str]] = {}
     for name in data.inventory().names:
-        words = name.split(" ")
-        if len(words) < 3 or "/" in name or "(" in name or not words[0].isalpha():
+        if "/" in name or "(" in name:
+            continue
+        words = name.split(" ", 2)  # the first two words and the rest (~30,000 names)
+        if len(words) < 3 or not words[0].isalpha():
             continue
         found.setdefault(f"{words[0]} {words[1]}", []).append(name)
     return {binomial: tuple(names) for binomial, names in found.items()}
