@@ -92,12 +92,18 @@ def test_no_500_and_no_schema_violation(app: FastAPI, world: Any, role: str, db_
 def _stateful(app: FastAPI, headers: dict[str, str]) -> tuple[dict[str, set[int]], list[str]]:
     """(status codes by operation called, failures) of the stateful phase for one identity."""
     # Without the calls that end the caller's own credentials (revoking its one token,
-    # deleting its account): after them a sequence would only collect 401s.
+    # deleting its account): after them a sequence would only collect 401s. Without the
+    # rate-limited ones too (signing up, changing one's password: the 11th answers 429), as
+    # a sequence Hypothesis replays would take another path, which it reports as flaky data
+    # generation; the stateless test calls all four as every identity.
     schema = (
         schemathesis.openapi.from_asgi("/openapi.json", app)
         .exclude(method="DELETE", path="/api/v1/auth/tokens/{token_id}")
         .exclude(method="POST", path="/api/v1/me/delete")
+        .exclude(method="POST", path="/api/v1/register")
+        .exclude(method="POST", path="/api/v1/me/password")
     )
+
     failures: list[str] = []
     called: dict[str, set[int]] = {}
 
