@@ -234,7 +234,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Aqua, Glycerin, Cetearyl Alcohol, Geraniol, Citronellol, Eugenol",
     ),
     "unknown_ingredient": (
-        "an unknown name stays unrecognised; verdict at most ok",
+        "an unknown name stays unrecognised; the verdict is at least caution",
         "Aqua, Glycerin, Zorbalex Complex, Panthenol",
     ),
     "azelaic_acid": (

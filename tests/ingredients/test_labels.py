@@ -189,12 +189,18 @@ def test_rinse_off_products_have_no_comedogenic_rating() -> None:
     assert "comedogenic" not in {f for i in rinse_off["ingredients"] for f in i["flags"]}
 
 
-def test_unknown_names_stay_unknown_and_block_recommended() -> None:
-    result = _check("unknown_ingredient")
+def test_unknown_names_stay_unknown_and_raise_the_verdict_to_caution() -> None:
+    """NeedleCare cannot say what an unknown name is and tells the person to ask their clinic:
+    the verdict must not say "OK to use" beside that (missing information raises a level)."""
+    result = _check("unknown_ingredient", day=60)
     unknown = [i for i in result["ingredients"] if not i["recognized"]]
     assert [i["raw"] for i in unknown] == ["Zorbalex Complex"]
     assert unknown[0]["match"] is None
-    assert any(r["flag"] == "unrecognized" for r in result["verdict"]["reasons"])
+    reasons = result["verdict"]["reasons"]
+    assert [r["status"] for r in reasons if r["flag"] == "unrecognized"] == ["caution"]
+    assert result["verdict"]["status"] == "caution"
+    known_only = check_label("Aqua, Glycerin, Panthenol", day=60)
+    assert known_only["verdict"]["status"] in ("ok", "recommended")
 
 
 def test_typos_are_matched_with_a_confidence_below_one() -> None:

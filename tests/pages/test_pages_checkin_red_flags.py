@@ -120,3 +120,45 @@ def test_the_error_summary_names_the_question_of_each_missing_answer(
     assert [name for name, _ in items] == ["breakouts_kind", "temperature_value"]
     assert items[0][1].startswith("What do they look like mostly? — This answer was missing")
     assert items[1][1].startswith("Your temperature, if you measured it — This answer was")
+
+
+def test_an_unreadable_temperature_in_a_kept_checkin_is_kept_as_typed(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Never lose what a person said: the words typed where a number was asked reach the
+    clinic under "something else", and the form still asks for the number."""
+    login(client, world.patient_a)
+    answers = {**LOST_RED_FLAG, "temperature_value": "very hot", "other": "chills at night"}
+    response = post_form(client, "/checkin", "/checkin", answers)
+    assert response.status_code == 303
+    with app.state.session_factory() as session:
+        checkin = session.scalars(select(Checkin)).one()
+    assert checkin.triage_input["symptoms"]["other"] == (
+        "chills at night\nTemperature as typed: very hot"
+    )
+    assert "temperature" not in checkin.triage_input["symptoms"]
+    fields = {e["field"] for e in checkin.triage_result["field_errors"]}
+    assert "symptoms.temperature" in fields
+
+
+def test_a_temperature_with_its_unit_written_is_read(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    login(client, world.patient_a)
+    for key, typed, unit in (
+        ("c", "38,5 °C", "F"),
+        ("f", "101.3F", "C"),
+    ):
+        answers = {
+            **LOST_RED_FLAG,
+            "breakouts_kind": "pustules",
+            "temperature_value": typed,
+            "temperature_unit": unit,
+            "idempotency_key": f"unit-{key}",
+        }
+        assert post_form(client, "/checkin", "/checkin", answers).status_code == 303
+    with app.state.session_factory() as session:
+        stored = [c.triage_input["symptoms"]["temperature"] for c in session.scalars(select(Checkin))]
+    assert sorted(stored, key=str) == sorted(
+        [{"value": 38.5, "unit": "C"}, {"value": 101.3, "unit": "F"}], key=str
+    )

@@ -127,7 +127,29 @@ def test_the_lost_red_flag_of_issue_15_is_kept_with_what_is_known() -> None:
     assert result["level"] == "urgent"
     assert result["field_errors"] == missing
     codes = {f["code"] for f in result["findings"]}
-    assert {"fever_with_infection_signs", "fever_with_pus_spots"} <= codes  # kind read as unknown
+    # the unstated kind is read on the careful side, and the finding says it was not answered
+    assert {"fever_with_infection_signs", "fever_with_spots_of_unstated_kind"} <= codes
+    assert "fever_with_pus_spots" not in codes
+
+
+@pytest.mark.parametrize("kind", [None, "pustules", "mixed", "small_red_bumps"])
+def test_a_finding_claims_pus_only_when_the_person_said_so(kind: str | None) -> None:
+    """Missing information raises the level but is never reported as something the person
+    said: spots of an unstated kind are read as if they could hold pus, and say so."""
+    breakouts: dict[str, object] = {"count": 3, "outside_treated_area": False}
+    if kind is not None:
+        breakouts["kind"] = kind
+    checkin = {
+        "day": 4,
+        "treatment": {"depth_mm": 1.0, "device": "pen"},
+        "symptoms": {"breakouts": breakouts, "fever": True, "warmth": True},
+    }
+    result = triage_checkin(checkin, TODAY, keep_red_flags=True)
+    assert result["level"] == "urgent"
+    texts = [f["text"] for f in result["findings"]]
+    said_pus = kind in ("pustules", "mixed")
+    assert any("pus-filled spots" in t.lower() for t in texts) == said_pus
+    assert any("was not answered" in t for t in texts) == (kind is None)
 
 
 def test_without_a_red_flag_invalid_input_is_still_refused() -> None:

@@ -5,7 +5,9 @@ only combines them. Rules, in order:
 - a flag whose window has not opened yet -> its `before_window` status (avoid or caution);
 - a flag inside its window's caution period -> caution;
 - a flag without a window in the clinical reference -> caution, "ask your clinic";
-- unknown ingredients -> at most `ok`, never `recommended` (reference.md#AC-16);
+- an unknown ingredient -> at least `caution`: NeedleCare cannot say what it is and tells the
+  person to ask their clinic, so it must not also say "OK to use" (missing information raises
+  a level, never lowers it; reference.md#AC-16);
 - `recommended` only for a simple, fully recognised formula with no concern and something
   useful at this stage (soothing/barrier care, or a mineral sunscreen once allowed)
   (reference.md#AC-02, #AC-03, #AC-05, #AC-16);
@@ -85,7 +87,7 @@ def decide(
     if unknown:
         reasons.append(
             _Reason(
-                "info",
+                "caution",
                 "unrecognized",
                 unknown,
                 Text(

@@ -136,6 +136,7 @@ TEMPERATURE_UNITS: list[Option] = [
     {"value": "F", "label": "°F", "sub": ""},
 ]
 MAX_PRODUCTS_CHARS = MAX_TEXT
+MAX_TYPED_TEMPERATURE = 40  # what is kept of an unreadable temperature
 
 
 @dataclass
@@ -239,20 +240,13 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
 def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
     """Temperature, what is worse than yesterday, bleeding with pressure, something else."""
     symptoms = parsed.symptoms
-    raw_temperature = values.get("temperature_value", "").strip().replace(",", ".")
-    if raw_temperature:
+    typed_temperature = values.get("temperature_value", "").strip()
+    unreadable_temperature = ""
+    if typed_temperature:
         unit = values.get("temperature_unit", "C")
         unit = unit if unit in TEMPERATURE_RANGE else "C"
-        # People type the unit with the number ("38.5C", "101 °F"): it wins over the buttons.
-        written = _TEMPERATURE.fullmatch(raw_temperature)
-        if written is not None:
-            raw_temperature = written["number"]
-            unit = (written["unit"] or unit).upper()
+        degrees, unit = _read_temperature(typed_temperature, unit)
         low, high = TEMPERATURE_RANGE[unit]
-        try:
-            degrees = float(raw_temperature)
-        except ValueError:
-            degrees = float("nan")
         if not low <= degrees <= high:
             parsed.errors["temperature_value"] = Text(
                 "Write the temperature as a number from {low} to {high} °{unit}, like 38.2.",
@@ -261,6 +255,7 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
                 unit=unit,
             )
             parsed.missing["symptoms.temperature"] = parsed.errors["temperature_value"]
+            unreadable_temperature = typed_temperature[:MAX_TYPED_TEMPERATURE]
         else:
             symptoms["temperature"] = {"value": degrees, "unit": unit}
     worse = [v for v in values.get("worse", "").split(",") if v]
@@ -280,8 +275,27 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
         parsed.errors["other"] = Text(
             "Write at most {count} characters.", count=format(MAX_OTHER, ",")
         )
+    if unreadable_temperature and not parsed.errors.get("other"):
+        # A check-in kept for its red flag must not lose what was typed: the clinic reads the
+        # words in "something else" (the form still asks for a number).
+        typed = str(Text("Temperature as typed: {typed}", typed=unreadable_temperature))
+        other = f"{other}\n{typed}" if other else typed
     if other:
         symptoms["other"] = other[:MAX_OTHER]
+
+
+def _read_temperature(typed: str, unit: str) -> tuple[float, str]:
+    """`38,5`, `38.5C`, `101 °F` -> (degrees, unit): people type the unit with the number, and
+    it wins over the buttons. NaN when it is not a number."""
+    text = typed.replace(",", ".")
+    written = _TEMPERATURE.fullmatch(text)
+    if written is not None:
+        text = written["number"]
+        unit = (written["unit"] or unit).upper()
+    try:
+        return float(text), unit
+    except ValueError:
+        return float("nan"), unit
 
 
 def field_for(path: str) -> str:

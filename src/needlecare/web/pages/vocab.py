@@ -70,8 +70,9 @@ VERDICTS: dict[str, dict[str, str]] = {
         "label": N_("Use with care"),
         "icon": "eye",
         "explain": N_(
-            "Usable, but something in it can irritate healing skin. "
-            "Try a small area first and stop if it stings or reddens."
+            "Something in it can irritate healing skin, or NeedleCare cannot tell what it is. "
+            "Read the reasons below; if you use it, try a small area first and stop if it "
+            "stings or reddens."
         ),
     },
     "avoid": {
