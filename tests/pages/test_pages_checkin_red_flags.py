@@ -158,7 +158,9 @@ def test_a_temperature_with_its_unit_written_is_read(
         }
         assert post_form(client, "/checkin", "/checkin", answers).status_code == 303
     with app.state.session_factory() as session:
-        stored = [c.triage_input["symptoms"]["temperature"] for c in session.scalars(select(Checkin))]
+        stored = [
+            c.triage_input["symptoms"]["temperature"] for c in session.scalars(select(Checkin))
+        ]
     assert sorted(stored, key=str) == sorted(
         [{"value": 38.5, "unit": "C"}, {"value": 101.3, "unit": "F"}], key=str
     )
