@@ -139,28 +139,3 @@ def test_an_unreadable_temperature_in_a_kept_checkin_is_kept_as_typed(
     assert "temperature" not in checkin.triage_input["symptoms"]
     fields = {e["field"] for e in checkin.triage_result["field_errors"]}
     assert "symptoms.temperature" in fields
-
-
-def test_a_temperature_with_its_unit_written_is_read(
-    app: FastAPI, client: TestClient, world: World
-) -> None:
-    login(client, world.patient_a)
-    for key, typed, unit in (
-        ("c", "38,5 °C", "F"),
-        ("f", "101.3F", "C"),
-    ):
-        answers = {
-            **LOST_RED_FLAG,
-            "breakouts_kind": "pustules",
-            "temperature_value": typed,
-            "temperature_unit": unit,
-            "idempotency_key": f"unit-{key}",
-        }
-        assert post_form(client, "/checkin", "/checkin", answers).status_code == 303
-    with app.state.session_factory() as session:
-        stored = [
-            c.triage_input["symptoms"]["temperature"] for c in session.scalars(select(Checkin))
-        ]
-    assert sorted(stored, key=str) == sorted(
-        [{"value": 38.5, "unit": "C"}, {"value": 101.3, "unit": "F"}], key=str
-    )
