@@ -190,7 +190,7 @@ def test_check_ins_of_one_treatment_at_once_all_count(
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from needlecare.storage.models import Checkin
+    from needlecare.storage.models import AlertQueueEntry, Checkin
 
     pat = auth.principal_for_token(uow, world.pat.token)
     factory = app.state.session_factory
@@ -210,3 +210,7 @@ def test_check_ins_of_one_treatment_at_once_all_count(
         stored = uow.session.scalar(select(func.count()).select_from(Checkin))
         assert (stored, summary.checkins) == (8, 8)
         assert summary.worst_rank == 2  # the fever check-ins: contact_clinic
+        # the alert queue's row of the patient, kept by each check-in's refresh (serialised
+        # on the patient row: without it two inserted it at once on PostgreSQL)
+        entry = uow.session.get_one(AlertQueueEntry, world.patients["pat"])
+        assert entry.level_rank == 2 and entry.waiting == 1

@@ -148,6 +148,9 @@ def store_in(
     meanwhile (then the caller must leave its unit of work without committing)."""
     assert set(values) == set(_CHECKIN_VALUES)
     alert_id = None
+    # The patient's row first, before any other lock: the writes below update it (the roster,
+    # the queue row), and taking it last could deadlock with a second check-in of the patient.
+    queue_entries.hold_patients(uow.session, [patient.id])
     try:
         checkin_id = uow.session.execute(_INSERT_CHECKIN, values).scalar_one()
     except IntegrityError:

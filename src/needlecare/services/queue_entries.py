@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Table, case, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from needlecare.storage.enums import AlertState, Level
-from needlecare.storage.models import Alert, AlertQueueEntry
+from needlecare.storage.models import Alert, AlertQueueEntry, Patient
 
 ACTIVE_STATES = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
 _ENTRY = cast(Table, AlertQueueEntry.__table__)
@@ -74,8 +74,26 @@ def refresh(session: Session, patient_ids: Sequence[int]) -> None:
     if not ids:
         return
     session.flush()  # the alerts' changes first: the statement reads them
+    hold_patients(session, ids)
     session.execute(delete(_ENTRY).where(_ENTRY.c.patient_id.in_(ids)))
     session.execute(insert(_ENTRY).from_select(_COLUMNS, _entries(Alert.patient_id.in_(ids))))
+
+
+def hold_patients(session: Session, patient_ids: Sequence[int]) -> None:
+    """Lock these patients' rows (in id order) until the transaction ends, so that two writers
+    of one patient's queue row take turns. Without it, two check-ins of one patient at once on
+    PostgreSQL both delete nothing and both insert the row (a unique violation), or one keeps
+    keys that miss the other's alert; after the lock each statement sees the other's committed
+    alerts. FOR NO KEY UPDATE: a plain FOR UPDATE would wait for the key-share lock that the
+    other's new alert (its foreign key) holds. A check-in takes it before its first write
+    (services.checkin_rows), as it updates the patient row too. On SQLite the one writer
+    already serialises them."""
+    session.execute(
+        select(Patient.id)
+        .where(Patient.id.in_(sorted(set(patient_ids))))
+        .order_by(Patient.id)
+        .with_for_update(key_share=True)
+    )
 
 
 def rebuild_clinic(session: Session, clinic_id: int) -> None:
