@@ -38,9 +38,12 @@ def test_hashes_run_on_the_few_password_threads_not_the_callers(own_workers: Non
     lock = threading.Lock()
     original = passwords._hasher().hash
 
+    names: set[str] = set()
+
     def spy(password: str) -> str:
         with lock:
             seen.add(threading.get_ident())
+            names.add(threading.current_thread().name)
         return original(password)
 
     class Hasher:
@@ -56,7 +59,10 @@ def test_hashes_run_on_the_few_password_threads_not_the_callers(own_workers: Non
         with ThreadPoolExecutor(12) as pool:
             hashes = list(pool.map(hash_one, range(12)))
     assert all(passwords.verify_password(h, "correct horse battery staple") for h in hashes)
-    assert 1 <= len(seen) <= SLOTS
+    # every hash ran on the process's password threads (by name), never more of them than
+    # the slots, and never on a calling thread
+    assert names and all(name.startswith("needlecare-password") for name in names)
+    assert len(seen) <= SLOTS
     assert not seen & callers
 
 
