@@ -4,17 +4,22 @@ link (sets it, logs in, works once), clinic sign-up behind its setting."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from needlecare.config import load_settings
 from needlecare.services import account_links, clinics
 from needlecare.storage.models import OutboxMessage
 from needlecare.storage.uow import UnitOfWork
+from needlecare.web.app import create_app
 
 from .conftest import csrf_from, post_form
-from .seed import World
+from .seed import World, seed_world
 
 
 def test_forgot_password_says_the_same_for_any_address(client: TestClient, world: World) -> None:
@@ -165,3 +170,95 @@ def test_the_staff_page_pages_with_a_more_link(
         url = more.group(1).replace("&amp;", "&") if more else None
     assert pages == 3  # 7 staff, 3 a page
     assert names == ["Ada Admin", "Cleo Clinician", "Dora", "dora", "Fay", "Gus", "Eli"]
+
+
+@pytest.fixture
+def db_client(database_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, World]]:
+    """The pages on SQLite and PostgreSQL (the staff page's order comes from the database)."""
+    application = create_app(load_settings(data_dir=tmp_path, database_url=database_url))
+    world = seed_world(application.state.session_factory)
+    with TestClient(application, follow_redirects=False) as test_client:
+        yield test_client, world
+    application.state.engine.dispose()
+
+
+def test_a_change_on_a_later_staff_page_answers_with_that_page(
+    db_client: tuple[TestClient, World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, world = db_client
+    from needlecare.storage.enums import Role
+    from needlecare.storage.models import User
+    from needlecare.web.pages import accounts_staff
+
+    from .conftest import login
+
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        for n, name in enumerate(["Aaron", "Abby", "Abel", "Zed", "Zoe"]):  # page 1: the A..s
+            session.add(
+                User(
+                    email=f"early{n}@alder.test",
+                    password_hash="x",
+                    role=Role.CLINICIAN,
+                    clinic_id=world.clinic_a,
+                    display_name=name,
+                )
+            )
+        session.commit()
+        ada = session.scalar(select(User).where(User.email == world.admin_a))
+        cleo = session.scalar(select(User).where(User.email == world.clinician_a))
+    assert ada is not None and cleo is not None
+    monkeypatch.setattr(accounts_staff, "STAFF_PAGE", 3)
+    rows = lambda html: re.findall(r"<td><strong>([^<]+)</strong>", html)  # noqa: E731
+    login(client, world.admin_a)
+    first = client.get("/clinic/staff")
+    more = re.search(r'<a class="button secondary" href="([^"]+)">More staff</a>', first.text)
+    assert more and rows(first.text) == ["Aaron", "Abby", "Abel"]
+    second_url = more.group(1).replace("&amp;", "&")
+    second = client.get(second_url)
+    assert rows(second.text) == ["Ada Admin", "Cleo Clinician", "Zed"]
+    cursor = unquote(second_url.split("cursor=", 1)[1])
+    # Every form of page 2 carries its cursor (role and active of each row, invite).
+    assert second.text.count(f'name="cursor" value="{cursor}"') == 3 * 2 + 1
+    assert 'name="cursor"' not in first.text  # page 1 has none to carry
+    token = csrf_from(second.text)
+
+    # The last admin cannot step down: refused, and the answer is page 2 with the error in
+    # Ada's row, not page 1 without her.
+    refused = client.post(
+        f"/clinic/staff/{ada.id}/role",
+        data={"role": "clinician", "cursor": cursor, "csrf_token": token},
+    )
+    assert refused.status_code == 409
+    assert rows(refused.text) == ["Ada Admin", "Cleo Clinician", "Zed"]
+    row = refused.text.split(f'action="/clinic/staff/{ada.id}/role"')[1].split("</tr>")[0]
+    assert 'id="staff-error"' in row and "at least one active admin" in row
+    # Its forms still carry page 2, and its "more" link is the list's, not the POST's path.
+    assert f'name="cursor" value="{cursor}"' in refused.text
+    more = re.search(r'<a class="button secondary" href="([^"]+)">More staff</a>', refused.text)
+    assert more and more.group(1).startswith("/clinic/staff?cursor=")
+    assert rows(client.get(more.group(1).replace("&amp;", "&")).text) == ["Zoe"]
+    invalid = client.post(
+        f"/clinic/staff/{cleo.id}/role",
+        data={"role": "nurse", "cursor": cursor, "csrf_token": token},
+    )
+    assert invalid.status_code == 409 and "Choose admin or clinician." in invalid.text
+    assert rows(invalid.text) == ["Ada Admin", "Cleo Clinician", "Zed"]
+
+    # A change that is made leads back to page 2 too.
+    made = client.post(
+        f"/clinic/staff/{cleo.id}/role",
+        data={"role": "admin", "cursor": cursor, "csrf_token": token},
+    )
+    assert made.status_code == 303
+    back = made.headers["location"]
+    assert back.startswith("/clinic/staff?cursor=") and back.endswith("#staff-heading")
+    assert rows(client.get(back.split("#")[0]).text) == ["Ada Admin", "Cleo Clinician", "Zed"]
+
+    # A cursor that is not ours is refused before anything changes.
+    forged = client.post(
+        f"/clinic/staff/{cleo.id}/role",
+        data={"role": "clinician", "cursor": cursor[:-4] + "AAAA", "csrf_token": token},
+    )
+    assert forged.status_code == 422
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        assert session.get(User, cleo.id).role == Role.ADMIN  # type: ignore[union-attr]

@@ -4,9 +4,11 @@ admins also invite a colleague, change a role, deactivate or reactivate a login.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 
 from needlecare.services import invitations, staff
 from needlecare.services.errors import Conflict, Invalid
@@ -18,7 +20,7 @@ from needlecare.web.pages.deps import AdminViewer, CsrfChecked, StaffViewer
 from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
 from needlecare.web.pages.rendering import PageRoute, flash, render
 from needlecare.web.pages.vocab import ROLES
-from needlecare.web.paging import Cursor, next_path, position
+from needlecare.web.paging import Cursor, more_path, position
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
 
@@ -58,7 +60,7 @@ def _page(
     status_code: int = 200,
     cursor: str | None = None,
 ) -> Response:
-    # A POST's answer shows the first page again (its forms carry no cursor).
+    # A POST's answer shows the page its form was on: every form carries that page's cursor.
     page = staff.staff_page(uow, viewer, after=position(request, cursor), limit=STAFF_PAGE)
     return render(
         request,
@@ -66,7 +68,9 @@ def _page(
         {
             "title": "Staff",
             "members": _members(page, viewer),
-            "more_url": next_path(request, page.after),
+            # Built from the list's own path: a POST's answer is not at /clinic/staff.
+            "more_url": more_path(request, "/clinic/staff", "cursor", page.after, {}),
+            "cursor": cursor,
             "form": form or {"email": "", "role": "clinician"},
             "errors": errors or {},
             "issued": issued,
@@ -80,6 +84,19 @@ def _page(
     )
 
 
+def _form_cursor(request: Request, form: FormData) -> str | None:
+    """The cursor of the page the form was sent from; one not ours is a 422 before any
+    change is made."""
+    cursor = text(form, "cursor", 500) or None
+    position(request, cursor)
+    return cursor
+
+
+def _back(cursor: str | None) -> RedirectResponse:
+    query = f"?{urlencode({'cursor': cursor})}" if cursor else ""
+    return RedirectResponse(f"/clinic/staff{query}#staff-heading", status_code=303)
+
+
 @router.get("/staff")
 def staff_page(
     request: Request, viewer: StaffViewer, uow: UowDep, cursor: Cursor = None
@@ -90,6 +107,7 @@ def staff_page(
 @router.post("/staff", dependencies=[CsrfChecked])
 def invite_staff(request: Request, form: FormBody, viewer: AdminViewer, uow: UowDep) -> Response:
     values = {"email": text(form, "email", 400), "role": text(form, "role", 20)}
+    cursor = _form_cursor(request, form)
     try:
         issued = invitations.invite_staff(uow, viewer, values["email"], values["role"])
     except (Invalid, Conflict) as error:
@@ -98,12 +116,15 @@ def invite_staff(request: Request, form: FormBody, viewer: AdminViewer, uow: Uow
             if isinstance(error, Invalid)
             else {"email": sentence(error.message)}
         )
-        return _page(request, viewer, uow, form=values, errors=errors, status_code=422)
+        return _page(
+            request, viewer, uow, form=values, errors=errors, status_code=422, cursor=cursor
+        )
     expires = issued.expires_at
     return _page(
         request,
         viewer,
         uow,
+        cursor=cursor,
         issued={
             "email": values["email"].strip().lower(),
             "role": values["role"],
@@ -114,11 +135,26 @@ def invite_staff(request: Request, form: FormBody, viewer: AdminViewer, uow: Uow
 
 
 def _refused(
-    request: Request, viewer: Principal, uow: UnitOfWork, user_id: int, control: str, message: str
+    request: Request,
+    viewer: Principal,
+    uow: UnitOfWork,
+    user_id: int,
+    control: str,
+    message: str,
+    cursor: str | None,
 ) -> Response:
-    # Shown in the row and next to the control the admin used (the page scrolls to it).
+    # Shown in the row and next to the control the admin used (the page scrolls to it), on
+    # the page the admin was on.
     refused = {"id": user_id, "control": control}
-    return _page(request, viewer, uow, errors={"staff": message}, refused=refused, status_code=409)
+    return _page(
+        request,
+        viewer,
+        uow,
+        errors={"staff": message},
+        refused=refused,
+        status_code=409,
+        cursor=cursor,
+    )
 
 
 def _said(error: Conflict) -> str:
@@ -129,14 +165,15 @@ def _said(error: Conflict) -> str:
 def change_role(
     request: Request, user_id: int, form: FormBody, viewer: AdminViewer, uow: UowDep
 ) -> Response:
+    cursor = _form_cursor(request, form)
     try:
         member = staff.update(uow, viewer, user_id, role=text(form, "role", 20))
     except Invalid:
-        return _refused(request, viewer, uow, user_id, "role", "Choose admin or clinician.")
+        return _refused(request, viewer, uow, user_id, "role", "Choose admin or clinician.", cursor)
     except Conflict as error:
-        return _refused(request, viewer, uow, user_id, "role", _said(error))
+        return _refused(request, viewer, uow, user_id, "role", _said(error), cursor)
     flash(request, f"{member.display_name} is now {ROLE_LABELS[member.role.value].lower()}.")
-    return RedirectResponse("/clinic/staff#staff-heading", status_code=303)
+    return _back(cursor)
 
 
 @router.post("/staff/{user_id}/active", dependencies=[CsrfChecked])
@@ -144,14 +181,15 @@ def set_active(
     request: Request, user_id: int, form: FormBody, viewer: AdminViewer, uow: UowDep
 ) -> Response:
     active = text(form, "active", 5) == "true"
+    cursor = _form_cursor(request, form)
     try:
         member = staff.update(uow, viewer, user_id, active=active)
     except Conflict as error:
-        return _refused(request, viewer, uow, user_id, "active", _said(error))
+        return _refused(request, viewer, uow, user_id, "active", _said(error), cursor)
     if active:
         flash(request, f"{member.display_name} can log in again.")
     else:
         flash(request, f"{member.display_name} is deactivated and was logged out everywhere.")
     if member.id == viewer.user_id:  # an admin who deactivated themself is logged out now
         return RedirectResponse("/login", status_code=303)
-    return RedirectResponse("/clinic/staff#staff-heading", status_code=303)
+    return _back(cursor)
