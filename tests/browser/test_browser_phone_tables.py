@@ -26,10 +26,11 @@ CUT_OFF = """(sel) => {
     if (r.right > box.right + 1 || r.left < box.left - 1 || el.scrollWidth > el.clientWidth + 1)
       out.push(el.textContent.trim().replace(/\\s+/g, ' '));
   }
-  return {out, wrapScrolls: table.closest('.table-wrap').scrollWidth
-                            > table.closest('.table-wrap').clientWidth + 1};
+  const wrap = table.closest('.table-wrap');
+  return {out, wrapScrolls: wrap.scrollWidth > wrap.clientWidth + 1};
 }"""
-VISIBLE_LABELS = """(sel) => [...document.querySelectorAll(sel + ' tbody tr:first-child .cell-label')]
+VISIBLE_LABELS = """(sel) => [
+  ...document.querySelectorAll(sel + ' tbody tr:first-child .cell-label')]
   .filter(e => e.getBoundingClientRect().width > 0).map(e => e.textContent.trim())"""
 
 
