@@ -66,6 +66,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--upgrade", action="store_true", help="upgrade the database first")
     parser.add_argument("--no-export", action="store_true", help="skip the research export")
+    parser.add_argument("--clinic", type=int, action="append", help="only these clinics")
     args = parser.parse_args()
     overrides = {"data_dir": args.data_dir} if args.data_dir else {}
     if args.database_url:
@@ -84,7 +85,7 @@ def main() -> None:
             admin = session.scalars(
                 select(User).where(User.clinic_id == clinic_id, User.role == Role.ADMIN).limit(1)
             ).first()
-            if admin is None:
+            if admin is None or (args.clinic and clinic_id not in args.clinic):
                 continue
             raw, digest = new_token()
             session.add(ApiToken(user_id=admin.id, token_hash=digest, name="bench"))
@@ -131,12 +132,46 @@ def _clinic(
                                                        args.repeat)))  # fmt: skip
     client.cookies.clear()
     if not args.no_export:
-        start = time.perf_counter()
-        export = client.get("/api/v1/clinic/research.csv", headers=headers)
-        took = (time.perf_counter() - start) * 1000
-        rows = export.text.count("\n") - 1
-        print(f"  research.csv once: {took:.0f} ms, {len(export.content) / 2**20:.1f} MiB, "
-              f"{rows:,} rows")  # fmt: skip
+        for fmt in ("csv", "json"):
+            print(_export(client, headers, fmt))
+
+
+def _peak_rss_reset() -> None:
+    """Start a new peak of resident memory (Linux: VmHWM from here on)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _export(client: TestClient, headers: dict[str, str], fmt: str) -> str:
+    """The research export once, streamed as a client reads it: time to the first and the
+    last byte, size, rows, and the process's peak resident memory over its baseline."""
+    _peak_rss_reset()
+    before = _peak_rss_mib()
+    start = time.perf_counter()
+    first = None
+    size = rows = 0
+    # A CSV row ends a line; a JSON row starts with its first key (a chunk may end inside it).
+    mark = b"\n" if fmt == "csv" else b'{"treatment_ref": '
+    carry = b""
+    with client.stream("GET", f"/api/v1/clinic/research.{fmt}", headers=headers) as response:
+        for chunk in response.iter_bytes():
+            first = first or time.perf_counter()
+            size += len(chunk)
+            rows += (carry + chunk).count(mark)
+            carry = chunk[-(len(mark) - 1) :] if len(mark) > 1 else b""
+    took = (time.perf_counter() - start) * 1000
+    first_ms = ((first or time.perf_counter()) - start) * 1000
+    rows -= fmt == "csv"  # the header line
+    return (
+        f"  research.{fmt} once: first byte {first_ms:.0f} ms, all {took:.0f} ms, "
+        f"{size / 2**20:.1f} MiB, {rows:,} rows, peak RSS +{_peak_rss_mib() - before:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -69,6 +69,15 @@ EXTENSIONS = {"pdf": "pdf", "csv": "csv", "json": "json", "fhir": "fhir.json"}
 @dataclass(frozen=True)
 class ExportFile:
     content: bytes
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class StreamedFile:
+    """An export too large to build in memory: its bytes as they are read."""
+
+    chunks: Iterator[bytes]
     media_type: str
     filename: str
 

@@ -27,6 +27,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._lock: SqliteWriteLock | None = None
         self._read_only = False
+        self._snapshot = False
 
     @property
     def session(self) -> Session:
@@ -42,9 +43,15 @@ class UnitOfWork:
     def database_url(self) -> str:
         return str(self._session_factory.kw["bind"].url)
 
-    def reading(self) -> UnitOfWork:
-        """The same unit of work, read-only: for use cases that never write."""
+    def reading(self, *, snapshot: bool = False) -> UnitOfWork:
+        """The same unit of work, read-only: for use cases that never write.
+
+        `snapshot=True`: every read of the unit sees the database as of its first read (a
+        long export read in several statements). SQLite's deferred read transaction already
+        does; PostgreSQL's READ COMMITTED would give each statement a newer view, so the unit
+        asks for REPEATABLE READ there."""
         self._read_only = True
+        self._snapshot = snapshot
         return self
 
     def __enter__(self) -> UnitOfWork:
@@ -58,7 +65,10 @@ class UnitOfWork:
         try:
             self._session = self._session_factory()
             if self._read_only:
-                self._session.connection(execution_options={READ_ONLY_OPTION: True})
+                options: dict[str, object] = {READ_ONLY_OPTION: True}
+                if self._snapshot and self.dialect_name == "postgresql":
+                    options["isolation_level"] = "REPEATABLE READ"
+                self._session.connection(execution_options=options)
         except BaseException:
             self._release()
             raise
@@ -82,7 +92,7 @@ class UnitOfWork:
             self._release()
 
     def _release(self) -> None:
-        self._read_only = False
+        self._read_only = self._snapshot = False
         if self._lock is not None:
             lock, self._lock = self._lock, None
             lock.release()
