@@ -87,3 +87,14 @@ def test_in_a_japanese_reading_a_hyphen_glued_to_a_name_is_a_middle_dot() -> Non
     words = _line("水", "/", "Water", "-", "Butylene", "Glycol", "-Glycerin")
     assert _text(words) == "水 / Water ・ Butylene Glycol ・ Glycerin"
     assert _text(_line("Aqua", "-Glycerin")) == "Aqua -Glycerin"  # no Japanese: as read
+
+
+def test_a_colour_index_number_read_unsure_is_no_sign_of_another_script() -> None:
+    """bench seed 5, moderate: "77499)," and "C.1." (C.I.) read with low confidence in a
+    "may contain" block sent the photo through the Korean/Japanese pass (0.9 s of CPU)."""
+    for text in ("77499),", "7749.", "77492,", "C.1.", "[77891", "(177499)"):
+        assert not read._symbols(Word(text, 0.1, (1, 1, 1))), text
+    for text in ("[48#]", "Ma:27K-BG:-", "#@%"):
+        assert read._symbols(Word(text, 0.1, (1, 1, 1))), text
+    latin = [Word(t, 0.9, (1, 1, 1)) for t in ("Talc,", "Cl", "77891,", "Cl")]
+    assert not read._soup([*latin, Word("77499),", 0.0, (1, 1, 1)), Word("C.1.", 0.3, (1, 1, 1))])
