@@ -80,9 +80,9 @@ class Server:
             ticks += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
         return ticks / os.sysconf("SC_CLK_TCK")
 
-    def rss_mb(self) -> float:
+    def rss_mb(self, *, children: bool = True) -> float:
         total = 0
-        for pid in self.tree():
+        for pid in self.tree() if children else [self.pid]:
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
@@ -154,7 +154,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def start_server(data_dir: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "NEEDLECARE_DATA_DIR": str(data_dir)}
+    # As deployed (deploy/systemd/needlecare.service): two malloc arenas, unless set.
+    env = {"MALLOC_ARENA_MAX": "2", **os.environ, "NEEDLECARE_DATA_DIR": str(data_dir)}
     process = subprocess.Popen(
         [NEEDLECARE, "serve", "--port", str(PORT), "--no-worker", "--no-access-log"],
         env=env,
@@ -340,10 +341,21 @@ def main() -> None:
                     f"{'attack':26} {'answers':28} {'cpu s':>6} {'+peak MB':>8} "
                     f"{'health p50':>10} {'p99 ms':>7} {'fail':>4}"
                 )
+                started, first_rss = time.monotonic(), server.rss_mb(children=False)
                 for name, attack in attacks().items():
                     if chosen and name not in chosen:
                         continue
                     run_one(name, attack, client, headers, patient_id, server)
+                # Whether the memory an attack took is given back (the issue: "the memory
+                # stayed held"): the server process's RSS before the first attack and after
+                # (its children, the decoders' fork server, start with the first decode).
+                tree, own = server.rss_mb(), server.rss_mb(children=False)
+                print(
+                    f"server RSS {first_rss:.0f} MB before the attacks, {own:.0f} MB after "
+                    f"(+{tree - own:.0f} MB in its children); "
+                    f"attacks took {time.monotonic() - started:.1f} s; "
+                    f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
+                )
         finally:
             process.terminate()
             process.wait(timeout=30)
