@@ -38,6 +38,20 @@ def test_the_check_gives_a_verdict_for_each_upcoming_day_with_cited_reasons(
     ).json()
     assert later["avoid_days"] == []
 
+    # a start day already past (pat is on day 5) is refused at its field, naming today's day
+    for path, extra in (
+        ("/recommendations/check", {}),
+        ("/recommendations", {"product_name": "S"}),
+    ):
+        past = client.post(
+            f"{API}/{pat}{path}",
+            headers=world.bob.headers,
+            json={"inci_text": RETINOL, "from_day": 2, **extra},
+        )
+        assert past.status_code == 422, past.text
+        assert "patient is on day 5 of the recovery today" in past.text
+        assert "from_day" in past.text
+
     refused = client.post(
         f"{API}/{pat}/recommendations/check", headers=world.pat.headers, json={"inci_text": RETINOL}
     )

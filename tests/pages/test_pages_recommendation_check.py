@@ -69,3 +69,23 @@ def test_cited_sources_link_to_their_entry_on_the_sources_page(
     assert '<a href="/guide/sources#TL-' in today
     sources = client.get("/guide/sources").text
     assert 'id="AC-06"' in sources
+
+
+def test_a_start_day_already_past_is_refused_at_its_field_naming_todays_day(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Outside tester's finding 17: "from day 1" for a patient on day 3 was accepted, with an
+    "avoid on days 1 to 2" warning about days already over."""
+    login(client, world.clinician_a)
+    page = f"/clinic/patients/{world.patient_a_id}"
+    rec = {"product_name": "Night retinol", "inci_text": RETINOL, "from_day": "1"}
+    for action in ("check", "add"):
+        refused = _post(client, page, {**rec, "action": action})
+        assert refused.status_code == 422
+        assert 'id="from_day-error"' in refused.text
+        assert "patient is on day 3 of the recovery today" in refused.text
+        assert 'value="1"' in refused.text  # what was typed is kept
+        assert "verdict from day 1" not in refused.text
+    assert _recommendations(app) == []
+    today = _post(client, page, {**rec, "action": "check", "from_day": "3"})
+    assert today.status_code == 200 and "verdict from day 3" in today.text

@@ -363,7 +363,7 @@ JSON_BODIES: dict[tuple[str, str], Any] = {
     ("POST", P + "/notes"): {"body": "note by {actor}"},
     ("POST", P + "/recommendations"): {"product_name": "Balm from {actor}"},
     ("POST", P + "/ingredient-check"): {"text": "Aqua, Glycerin"},
-    ("POST", P + "/recommendations/check"): {"inci_text": "Aqua, Retinol", "from_day": 2},
+    ("POST", P + "/recommendations/check"): {"inci_text": "Aqua, Retinol", "from_day": 60},
     ("POST", P + "/shelf"): {"name": "Cream {actor}", "inci_text": "Aqua, Glycerin"},
     ("POST", API + "/clinic/catalogue"): {"name": "Balm {actor}", "inci_text": "Aqua, Glycerin"},
     ("PUT", PHOTO + "/roi"): {},  # measure again automatically

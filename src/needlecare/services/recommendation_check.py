@@ -63,6 +63,14 @@ def check_recommendation(
         today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id)
         windows = protocols.in_force(uow.session, patient.clinic_id).windows
     current = max(0, (today - treatment.treatment_date).days) if treatment else 0
+    if treatment and from_day is not None and from_day < current:
+        # "From day 3" for a patient on day 14 is already past: the check (and its "avoid on
+        # days 3 to 6") would be about days that are over, not the days the product is used.
+        raise Invalid.field(
+            "from_day",
+            f"the patient is on day {current} of the recovery today: recommend from day "
+            f"{current} or later, or leave the day empty to start today",
+        )
     start = current if from_day is None else from_day
     if not inci_text.strip():
         return RecommendationCheck(checked=False, from_day=start)
