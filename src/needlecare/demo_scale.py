@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from needlecare.demo_courses import Triage, simulate
 from needlecare.outcomes.summary import summarise
-from needlecare.services import queue_entries
+from needlecare.services import outcome_rows, queue_entries
 from needlecare.services.passwords import hash_password
 from needlecare.storage.enums import ALERT_LEVELS, AlertState, Role
 from needlecare.storage.models import (
@@ -298,6 +298,12 @@ def _chunk(
     outcome_treatments, outcome_days = _outcomes(clinic_id, treatment_rows, checkin_rows)
     report.add("outcome_treatment", _insert(session, OutcomeTreatment, outcome_treatments))
     report.add("outcome_day", _insert(session, OutcomeDay, outcome_days))
+    counts: dict[tuple[int, int], int] = {}
+    for row in outcome_days:
+        key = (row["day"], row["worst_rank"])
+        counts[key] = counts.get(key, 0) + 1
+    # Added to the counts of the clinic's earlier chunks, as check-ins would add them.
+    outcome_rows.add_counts(session, clinic_id, [(d, r, n) for (d, r), n in sorted(counts.items())])
     for row in checkin_rows:
         report.levels[row["level"].value] = report.levels.get(row["level"].value, 0) + 1
 

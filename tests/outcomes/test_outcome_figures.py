@@ -12,7 +12,7 @@ from needlecare.outcomes import figures
 from needlecare.services import auth, checkins, deletion, outcomes
 from needlecare.services.checkins import CheckinCreate
 from needlecare.services.errors import Forbidden
-from needlecare.storage.models import OutcomeDay, OutcomeTreatment
+from needlecare.storage.models import OutcomeDay, OutcomeDayCount, OutcomeTreatment
 from needlecare.storage.uow import UnitOfWork
 
 from .seed import seed_outcomes
@@ -20,6 +20,23 @@ from .seed import seed_outcomes
 
 def _by_key(groups: list[figures.Group]) -> dict[str, figures.Group]:
     return {g.key: g for g in groups}
+
+
+def by_day_counts(uow: UnitOfWork) -> dict[tuple[int, int, int], int]:
+    """The kept by-day counts (clinic, day, level rank -> treatments), zeros left out, after
+    checking that they are outcome_day's rows counted."""
+    d, c = OutcomeDay, OutcomeDayCount
+    with uow.reading():
+        kept = uow.session.execute(
+            select(c.clinic_id, c.day, c.worst_rank, c.treatments).where(c.treatments != 0)
+        ).all()
+        counted = uow.session.execute(
+            select(d.clinic_id, d.day, d.worst_rank, func.count()).group_by(
+                d.clinic_id, d.day, d.worst_rank
+            )
+        ).all()
+    assert sorted(kept) == sorted(counted)
+    return {(clinic, day, rank): n for clinic, day, rank, n in kept}
 
 
 def test_outcomes_of_a_small_clinic_match_the_hand_count(uow: UnitOfWork, world: Any) -> None:
@@ -107,8 +124,26 @@ def test_a_deleted_patient_takes_their_summary_rows(uow: UnitOfWork, world: Any)
             return int(uow.session.scalar(select(func.count()).select_from(model)) or 0)
 
     assert count(OutcomeTreatment) == 1 and count(OutcomeDay) == 1
+    assert len(by_day_counts(uow)) == 1
     deletion.delete_my_data(uow, pat, deletion.DELETE_CONFIRMATION)
     assert count(OutcomeTreatment) == 0 and count(OutcomeDay) == 0
+    assert by_day_counts(uow) == {}  # the clinic's count went back to 0
+
+
+def test_a_worse_check_in_the_same_day_moves_the_day_to_its_level(
+    uow: UnitOfWork, world: Any
+) -> None:
+    """The by-day counts follow outcome_day: a treatment-day counts once, at its worst level
+    (expected, then monitor the same day: one monitor; then an expected one: still monitor)."""
+    pat = auth.principal_for_token(uow, world.pat.token)
+    clinic = world.alder_id
+    send = [{"redness": 0}, {"redness": 0, "breakouts": {"count": 3, "kind": "whiteheads"}}]
+    seen = []
+    for symptoms in [*send, {"redness": 0}]:
+        checkins.submit_checkin(uow, pat, world.patients["pat"], CheckinCreate(symptoms=symptoms))
+        seen.append(by_day_counts(uow))
+    (day,) = {key[1] for key in seen[0]}
+    assert seen == [{(clinic, day, 0): 1}, {(clinic, day, 1): 1}, {(clinic, day, 1): 1}]
 
 
 def test_wilson_interval_and_durations_by_hand() -> None:
@@ -147,10 +182,12 @@ def test_the_migrations_fill_the_summary_from_stored_rows(
 
     seed_outcomes(uow, world)
     kept = _summary_rows(uow)
-    assert len(kept[0]) == 12
+    counts = by_day_counts(uow)
+    assert len(kept[0]) == 12 and sum(counts.values()) == 14
     command.downgrade(alembic_config(database_url), "h20a_worker")
     upgrade(database_url)
     assert _summary_rows(uow) == kept
+    assert by_day_counts(uow) == counts  # h20_outcome_day_count counts outcome_day
     # Further back, below h19b (whose downgrade drops the treatments' operators) as well.
     command.downgrade(alembic_config(database_url), "h18_hardening")
     upgrade(database_url)
@@ -214,3 +251,5 @@ def test_check_ins_of_one_treatment_at_once_all_count(
         # on the patient row: without it two inserted it at once on PostgreSQL)
         entry = uow.session.get_one(AlertQueueEntry, world.patients["pat"])
         assert entry.level_rank == 2 and entry.waiting == 1
+    # All on one day, counted once, moved up to contact_clinic once (whichever came first).
+    assert list(by_day_counts(uow).values()) == [1]

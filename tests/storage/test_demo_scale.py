@@ -21,6 +21,8 @@ from needlecare.storage.models import (
     AuditEntry,
     Checkin,
     Clinic,
+    OutcomeDay,
+    OutcomeDayCount,
     OutcomeTreatment,
     Patient,
     Treatment,
@@ -90,6 +92,15 @@ def test_seeded_rows_agree_with_the_engine_the_summaries_and_the_roster(app: Fas
             .all()
         )
         assert outcome == per_treatment
+        # The by-day counts are outcome_day's rows counted (added up over the seed's chunks).
+        d, c = OutcomeDay, OutcomeDayCount
+        kept = session.execute(select(c.clinic_id, c.day, c.worst_rank, c.treatments)).all()
+        counted = session.execute(
+            select(d.clinic_id, d.day, d.worst_rank, func.count()).group_by(
+                d.clinic_id, d.day, d.worst_rank
+            )
+        ).all()
+        assert sorted(kept) == sorted(counted) and len(kept) > 20
         # The seed records who performed each session, and the outcomes group by it.
         operators = session.execute(
             select(Treatment.operator, OutcomeTreatment.operator, User.display_name)

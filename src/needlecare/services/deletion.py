@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from needlecare.i18n import N_
-from needlecare.services import audit
+from needlecare.services import audit, outcome_rows
 from needlecare.services.errors import Invalid
 from needlecare.services.exports import own_patient
 from needlecare.services.photos import delete_patient_photos
@@ -116,6 +116,7 @@ def delete_my_data(
         patient.user_id = None
         session.flush()
         patient_table = metadata.tables["patient"]
+        outcome_rows.forget_patient(session, patient.id)  # counts the cascade cannot reach
         _cascade(
             session, metadata, patient_table, patient_table.c.id == patient.id, counts, frozenset()
         )

@@ -1,21 +1,39 @@
-"""Keeping the outcome summary tables as check-ins arrive: two atomic upserts in the
-check-in's own transaction (no read first, so two check-ins of one treatment at once on
-PostgreSQL both count: each upsert waits for the other's row and then adds to it)."""
+"""Keeping the outcome summary tables as check-ins arrive, in the check-in's own transaction:
+two atomic upserts (two check-ins of one treatment at once on PostgreSQL both count: each
+upsert waits for the other's row and then adds to it), and the clinic's by-day counts.
+
+The counts need the day's worst level before the check-in, so that row is read first: the
+check-in path holds the patient's row lock by then (`queue_entries.hold_patients`), and a
+treatment's rows are written only by its patient's check-ins, so nothing changes it between
+the read and the writes. A count moves from the old level to the new one, lower rank first,
+so two check-ins of one clinic lock count rows in the same order (no deadlock)."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, Integer, Table, and_, bindparam, case, or_, select, update
+from sqlalchemy import (
+    Executable,
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from needlecare.outcomes.summary import band_of, summarise
-from needlecare.storage.models import OutcomeDay, OutcomeTreatment, Treatment
+from needlecare.storage.models import OutcomeDay, OutcomeDayCount, OutcomeTreatment, Treatment
 
 _TREATMENT = cast(Table, OutcomeTreatment.__table__)
 _DAY = cast(Table, OutcomeDay.__table__)
+_COUNT = cast(Table, OutcomeDayCount.__table__)
 
 
 def _greater(current: Any, new: Any) -> Any:
@@ -33,6 +51,35 @@ def _later(current: Any, new: Any) -> Any:
     return case(
         (new.is_(None), current), (or_(current.is_(None), new > current), new), else_=current
     )
+
+
+@cache
+def _count_statement(dialect: str) -> Executable:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    c = _COUNT.c
+    add = insert(_COUNT).values(
+        clinic_id=bindparam("clinic_id", type_=Integer),
+        day=bindparam("day", type_=Integer),
+        worst_rank=bindparam("worst_rank", type_=Integer),
+        treatments=bindparam("change", type_=Integer),
+    )
+    return add.on_conflict_do_update(
+        index_elements=[c.clinic_id, c.day, c.worst_rank],
+        set_={"treatments": c.treatments + add.excluded.treatments},
+    )
+
+
+def add_counts(session: Session, clinic_id: int, changes: list[tuple[int, int, int]]) -> None:
+    """Add each (day, worst_rank, change) to the clinic's by-day counts, in the order given
+    (callers give lower ranks first); never commits."""
+    if changes:
+        session.execute(
+            _count_statement(session.get_bind().dialect.name),
+            [
+                {"clinic_id": clinic_id, "day": day, "worst_rank": rank, "change": change}
+                for day, rank, change in changes
+            ],
+        )
 
 
 @cache
@@ -99,6 +146,11 @@ def record(
     )
     treatment, day = _statements(session.get_bind().dialect.name)
     breakout_day = s.day if s.breakout else None
+    before = session.scalar(
+        select(OutcomeDay.worst_rank).where(
+            OutcomeDay.treatment_id == values["treatment_id"], OutcomeDay.day == s.day
+        )
+    )
     session.execute(
         treatment,
         {
@@ -124,6 +176,25 @@ def record(
             "worst_rank": s.rank,
         },
     )
+    if before is None:
+        add_counts(session, clinic_id, [(s.day, s.rank, 1)])
+    elif s.rank > before:
+        add_counts(session, clinic_id, [(s.day, before, -1), (s.day, s.rank, 1)])
+
+
+def forget_patient(session: Session, patient_id: int) -> None:
+    """Before a patient's rows are deleted: their treatment-days leave the clinic's counts
+    (the deletion's cascade removes the rows themselves); never commits."""
+    d, t = OutcomeDay, OutcomeTreatment
+    found = session.execute(
+        select(d.clinic_id, d.day, d.worst_rank, func.count())
+        .join(t, t.treatment_id == d.treatment_id)
+        .where(t.patient_id == patient_id)
+        .group_by(d.clinic_id, d.day, d.worst_rank)
+        .order_by(d.clinic_id, d.day, d.worst_rank)
+    ).all()
+    for clinic_id, day, rank, n in found:
+        add_counts(session, clinic_id, [(day, rank, -n)])
 
 
 def follow_treatment(session: Session, treatment: Treatment) -> None:

@@ -23,7 +23,7 @@ from needlecare.services.scope import require_staff
 from needlecare.storage.enums import Level
 from needlecare.storage.models import (
     Alert,
-    OutcomeDay,
+    OutcomeDayCount,
     OutcomeTreatment,
     Patient,
     ReminderEvent,
@@ -115,10 +115,12 @@ def clinic_outcomes(uow: UnitOfWork, actor: Principal) -> Outcomes:
             .where(t.clinic_id == clinic_id, t.breakout_first_day.is_not(None))
             .group_by(t.breakout_first_day, t.breakout_last_day)
         ).all()
+        # Counted as the check-ins arrived (outcome_rows): a row per day and level.
+        c = OutcomeDayCount
         days = session.execute(
-            select(OutcomeDay.day, OutcomeDay.worst_rank, func.count())
-            .where(OutcomeDay.clinic_id == clinic_id, OutcomeDay.day <= DAYS_SHOWN)
-            .group_by(OutcomeDay.day, OutcomeDay.worst_rank)
+            select(c.day, c.worst_rank, c.treatments).where(
+                c.clinic_id == clinic_id, c.day <= DAYS_SHOWN, c.treatments > 0
+            )
         ).all()
         alerts = session.execute(
             select(Alert.created_at, Alert.acknowledged_at, Alert.resolved_at).where(

@@ -28,7 +28,7 @@ from needlecare.storage.models.jobs import (
     ReminderEvent,
     ReminderPause,
 )
-from needlecare.storage.models.outcomes import OutcomeDay, OutcomeTreatment
+from needlecare.storage.models.outcomes import OutcomeDay, OutcomeDayCount, OutcomeTreatment
 from needlecare.storage.models.photos import Photo
 from needlecare.storage.models.protocols import ClinicProtocol
 from needlecare.storage.models.security import LoginFailure
@@ -51,6 +51,7 @@ __all__ = [
     "Message",
     "OutboxMessage",
     "OutcomeDay",
+    "OutcomeDayCount",
     "OutcomeTreatment",
     "Patient",
     "PatientInvitation",

@@ -7,7 +7,7 @@ treatment and the patient, so a patient's deletion removes them with everything 
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from needlecare.storage.base import Base
@@ -41,10 +41,22 @@ class OutcomeDay(Base):
     """A treatment's worst level on one day after treatment."""
 
     __tablename__ = "outcome_day"
-    # The by-day breakdown's own access path: a clinic's rows by day, found in the index.
-    __table_args__ = (Index("ix_outcome_day_clinic_day", "clinic_id", "day", "worst_rank"),)
 
     treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), primary_key=True)
     day: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
     worst_rank: Mapped[int]
+
+
+class OutcomeDayCount(Base):
+    """How many of a clinic's treatments had `worst_rank` as their worst level on `day`: the
+    by-day breakdown in a few dozen rows, whatever the years of check-ins. Kept with
+    outcome_day in the check-in's transaction (services.outcome_rows), and lowered by a
+    patient's deletion (it points at the clinic only, so no cascade reaches it)."""
+
+    __tablename__ = "outcome_day_count"
+
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), primary_key=True)
+    day: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    worst_rank: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    treatments: Mapped[int]
