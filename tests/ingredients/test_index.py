@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from needlecare.ingredients import data, flags, index
+from needlecare.ingredients import data, flags, index, plants
 from needlecare.ingredients.build import flag_patterns
 from needlecare.ingredients.text import loose_key
 
@@ -47,6 +47,9 @@ def test_the_index_answers_as_the_json_files_do() -> None:
     for pattern in flag_patterns(data.flags_document()):
         found = [n for n in raw["names"] if re.search(pattern, n)]
         assert data.inventory_matches(pattern) == found
+    by_binomial = plants.by_binomial_of(raw["names"])
+    assert data.compiled_plants() == {b: "\t".join(n) for b, n in by_binomial.items()}
+    assert "ROSA CANINA FRUIT OIL" in by_binomial["ROSA CANINA"]
 
 
 def test_a_changed_json_file_is_read_afresh(monkeypatch: pytest.MonkeyPatch) -> None:

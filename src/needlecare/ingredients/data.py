@@ -103,6 +103,16 @@ def inventory() -> Inventory:
     return Inventory(raw["names"], raw["functions"])
 
 
+def compiled_plants() -> dict[str, str] | None:
+    """The plant names by binomial from the compiled index (plants.py), when it is in use."""
+    compiled = _index()
+    if compiled is None:
+        return None
+    from needlecare.ingredients.index import plants_of
+
+    return plants_of(compiled["plants"])
+
+
 def inventory_matches(pattern: str) -> list[str] | None:
     """The inventory names `pattern` matches (re.search), when the compiled index has them."""
     compiled = _index()

@@ -6,7 +6,9 @@ in their order, and the names with their function codes, and the loose keys with
 in 256 buckets of text that are split into dicts only when a name of that bucket is looked up.
 A one-shot check looks up a few dozen names; parsing both JSON files cost ~20 ms per process.
 
-It also holds, for each regular expression of data/flags.toml, the inventory names it matches
+It also holds the plant names by binomial (needlecare.ingredients.plants: a loop over every
+inventory name cost ~20 ms on the first plant name a process reads) and, for each regular
+expression of data/flags.toml, the inventory names it matches
 (the active-ingredient index searched every inventory name at start-up).
 
 Used only while the sizes and CRC-32 of inventory.json and loose.json are those it was built
@@ -22,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 INDEX = "index.marshal"
-FORMAT = 1
+FORMAT = 2
 BUCKETS = 256
 SOURCES = ("inventory.json", "loose.json")
 
@@ -154,6 +156,9 @@ def build(sources: dict[str, bytes], patterns: list[str]) -> dict[str, Any]:
         pattern: [name for name in order if re.search(pattern, name)]
         for pattern in sorted(set(patterns))
     }
+    from needlecare.ingredients.plants import by_binomial_of
+
+    plants = by_binomial_of(order)
     return {
         "format": FORMAT,
         "about": "Compiled copy of inventory.json and loose.json (start-up speed only)",
@@ -163,7 +168,14 @@ def build(sources: dict[str, bytes], patterns: list[str]) -> dict[str, Any]:
         "names": ["\n".join(lines) for lines in name_lines],
         "loose": ["\n".join(lines) for lines in loose_lines],
         "matches": matches,
+        # "GENUS SPECIES\tNAME\tNAME..." lines, as plants.by_binomial_of(order) gives them
+        "plants": "\n".join("\t".join([b, *names]) for b, names in plants.items()),
     }
+
+
+def plants_of(blob: str) -> dict[str, str]:
+    """The index's "plants" text -> binomial -> its names joined by tabs."""
+    return dict(line.split("\t", 1) for line in blob.split("\n")) if blob else {}
 
 
 def dumps(index: dict[str, Any]) -> bytes:

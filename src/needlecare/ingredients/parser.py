@@ -234,11 +234,11 @@ def _may_have_drug_headings(text: str) -> bool:
 
 
 def _drop_header(text: str, ignored: list[Ignored]) -> str:
-    drug_headers = [
-        (m.start(), m.end())
-        for h in (_ACTIVE_HEADER, _INACTIVE_HEADER)
-        for m in (h.finditer(text) if _may_have_drug_headings(text) else ())
-    ]
+    drug_headers = (
+        [(m.start(), m.end()) for h in (_ACTIVE_HEADER, _INACTIVE_HEADER) for m in h.finditer(text)]
+        if _may_have_drug_headings(text)
+        else []
+    )
     # "Inactive ingredients:" contains "ingredients:": that is a drug-facts heading, not this one.
     if not drug_headers and _cannot_match(_HEADER, text):
         return text
@@ -355,22 +355,37 @@ def _strip_purposes(text: str, ignored: list[Ignored]) -> str:
 
 
 def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
+    # Each step runs only when the label holds a word or character every match needs (the
+    # label's hint bits, see _hint_mask; all bits set outside parse_label).
+    mask = _LABEL_HINTS.get()
+    if mask is None:
+        mask = -1
+    if mask & _CLAIM_BIT:
+        text = _replace_noting(_CLAIM, text, ",", CLAIM, ignored)
+    if mask & _CODES_BIT:
+        text = _replace_noting(_CODES, text, ",", CODE, ignored)
     # "Key ingredients: ... Full ingredient list: ...": a later header is a separator.
-    text = _replace_noting(_CLAIM, text, ",", CLAIM, ignored)
-    text = _replace_noting(_CODES, text, ",", CODE, ignored)
-    text = _replace_noting(_HEADER, text, ",", HEADING, ignored)
-    text = _transparent_may_contain_brackets(text)
-    text = _replace_noting(_MAY_CONTAIN, text, _MAY_MARK, MARKER, ignored)
-    text = _replace_noting(_CONNECTOR, text, ",", CONNECTOR, ignored)
-    text = _BLEND.sub(",", text)
+    if mask & _HEADER_BIT:
+        text = _replace_noting(_HEADER, text, ",", HEADING, ignored)
+    if mask & _MAY_BIT:  # every "may contain" bracket holds a "may contain" hint
+        text = _transparent_may_contain_brackets(text)
+        text = _replace_noting(_MAY_CONTAIN, text, _MAY_MARK, MARKER, ignored)
+    if mask & _CONNECTOR_BIT:
+        text = _replace_noting(_CONNECTOR, text, ",", CONNECTOR, ignored)
+    if "(" in text:
+        text = _BLEND.sub(",", text)
     if "\n" in text or text.lstrip(" \t")[:1].isdigit():  # numbering opens a line
         text = _LINE_NUMBERING.sub("\n", text)
-    text = _inline_numbering(text)
+    digits = mask & _DIGIT_BIT
+    if digits:
+        text = _inline_numbering(text)
     text = _BULLET.sub(",", text)
-    if "%" in text:  # "Zinc Oxide 6.90%Water": a strength glued to the next name
-        text = _GLUED_PERCENT.sub(_with_comma, text)
-    text = _SPACED_LOCANT.sub("\x02", text)
-    text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
+    if digits:
+        if "%" in text:  # "Zinc Oxide 6.90%Water": a strength glued to the next name
+            text = _GLUED_PERCENT.sub(_with_comma, text)
+        if "," in text:
+            text = _SPACED_LOCANT.sub("\x02", text)
+            text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
     if not any(c in text for c in ",;\x01"):  # "Aqua / Glycerin / Panthenol", "Aqua - Glycerin"
         for spaced in (" / ", " - "):
             if text.count(spaced) >= 2:
@@ -378,7 +393,8 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
     if "\n" in text and not _newlines_separate(text):
         # Probably a wrapped line; the checker splits here if both halves are known names.
         text = re.sub(r"[ \t]*\r?\n[ \t]*", f" {SOFT_BREAK} ", text)
-    text = _SENTENCE_END.sub(",", text)
+    if "." in text:
+        text = _SENTENCE_END.sub(",", text)
     pieces = _split_outside_brackets(text)
     items: list[RawItem] = []
     may_contain = False
@@ -456,11 +472,18 @@ _GATES_BY_ID = {id(pattern): gate for pattern, gate in _GATES.items()}
 _DRUG_HINTS = ("activ", "medicinal", "excipient")  # as in _may_have_drug_headings
 _BITS = {id(pattern): 1 << index for index, pattern in enumerate(_HINTS)}
 _DRUG_BIT = 1 << len(_HINTS)
+_DIGIT_BIT = _DRUG_BIT << 1  # any digit (\d: of any script): numbering, strengths, locants
+_ANY_DIGIT = re.compile(r"\d")
 _HINT_BITS = tuple(
     (hint, bit)
-    for hints, bit in [*((_HINTS[p], _BITS[id(p)]) for p in _HINTS), (_DRUG_HINTS, _DRUG_BIT)]
+    for hints, bit in [
+        *((_HINTS[p], _BITS[id(p)]) for p in _HINTS),
+        (_DRUG_HINTS, _DRUG_BIT),
+    ]
     for hint in hints
 )
+_CLAIM_BIT, _CODES_BIT, _HEADER_BIT = _BITS[id(_CLAIM)], _BITS[id(_CODES)], _BITS[id(_HEADER)]
+_MAY_BIT, _CONNECTOR_BIT = _BITS[id(_MAY_CONTAIN)], _BITS[id(_CONNECTOR)]
 # The bits of the label being parsed (None outside parse_label: then every pre-check searches).
 _LABEL_HINTS: ContextVar[int | None] = ContextVar("label_hints", default=None)
 
@@ -471,6 +494,8 @@ def _token_bits(token: str) -> int:
     for hint, bit in _HINT_BITS:
         if hint in token:
             bits |= bit
+    if _ANY_DIGIT.search(token) is not None:
+        bits |= _DIGIT_BIT
     return bits
 
 
@@ -568,7 +593,11 @@ def _newlines_separate(text: str) -> bool:
 
 def _split_outside_brackets(text: str) -> list[tuple[str, bool]]:
     """Split at separators at bracket depth 0; unmatched brackets are treated as spaces."""
-    text = _drop_unmatched_brackets(text)
+    if _BRACKET.search(text) is None:  # no bracket (most lists): every separator splits
+        if ";" not in text and "\n" not in text and _MAY_MARK not in text:
+            return [(piece, False) for piece in text.split(",")]
+    else:
+        text = _drop_unmatched_brackets(text)
     pieces: list[tuple[str, bool]] = []
     depth = 0
     piece_start = 0

@@ -9,6 +9,7 @@ Recutita" stays unknown because its flower oil is an essential oil and its extra
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from needlecare.ingredients import data
@@ -19,10 +20,19 @@ FORMS = frozenset(["OIL", "EXTRACT", "WATER", "JUICE", "BUTTER", "WAX", "POWDER"
 
 
 @cache
-def _by_binomial() -> dict[str, tuple[str, ...]]:
-    """'GENUS SPECIES' -> the single-ingredient CosIng names that start with it."""
+def _by_binomial() -> dict[str, str]:
+    """'GENUS SPECIES' -> the single-ingredient CosIng names that start with it, joined by tabs
+    (split only for the plants that labels name)."""
+    compiled = data.compiled_plants()  # built by by_binomial_of when the index was built
+    if compiled is not None:
+        return compiled
+    return {b: "\t".join(n) for b, n in by_binomial_of(data.inventory().names).items()}
+
+
+def by_binomial_of(inventory_names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """'GENUS SPECIES' -> the single-ingredient CosIng names that start with it, in order."""
     found: dict[str, list[str]] = {}
-    for name in data.inventory().names:
+    for name in inventory_names:
         if "/" in name or "(" in name:
             continue
         words = name.split(" ", 2)  # the first two words and the rest (~30,000 names)
@@ -44,9 +54,10 @@ def guess(key: str) -> str | None:
     words = key.split(" ")
     if not 2 <= len(words) <= 6 or not all(w.isalpha() for w in words):
         return None
-    forms = _by_binomial().get(f"{words[0]} {words[1]}")
-    if not forms:
+    joined = _by_binomial().get(f"{words[0]} {words[1]}")
+    if not joined:
         return None
+    forms = joined.split("\t")
     if words[-1] in FORMS:
         if len(words) < 3:
             return None
