@@ -5,7 +5,10 @@ registers a personal patient with a treatment, then runs each attack in turn whi
 polls /health. Per attack it reports the answers (status counts), the server's CPU seconds
 (its own plus its reaped children's: isolated photo decoders run as children), the growth of
 the peak RSS of the server and its children above the RSS before the attack (sampled every
-20 ms), and /health p50/p99 during the attack.
+20 ms), and /health p50/p99 during the attack. `baseline-idle` sends nothing for 2 s: /health
+on this machine at this load, to tell the machine's share of a p99 from the attack's. The
+last line gives the server's RSS before the first attack and after the last, the attacks'
+wall-clock time and the load average.
 
     .venv/bin/python bench/hostile.py                 # every attack
     .venv/bin/python bench/hostile.py --only scan-bomb,json-500mb
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -28,7 +32,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the attack files are built by the tests' helpers
 
+from needlecare.photos.limits import MAX_BYTES  # noqa: E402
 from photos.attacks import deep_alpha_png, header_only_jpeg, scan_bomb_jpeg  # noqa: E402
 from photos.synthetic import Scene, encode  # noqa: E402
 
@@ -155,7 +161,14 @@ def percentile(values: list[float], q: float) -> float:
 
 def start_server(data_dir: Path) -> subprocess.Popen[bytes]:
     # As deployed (deploy/systemd/needlecare.service): two malloc arenas, unless set.
-    env = {"MALLOC_ARENA_MAX": "2", **os.environ, "NEEDLECARE_DATA_DIR": str(data_dir)}
+    env = {
+        "MALLOC_ARENA_MAX": "2",
+        **os.environ,
+        "NEEDLECARE_DATA_DIR": str(data_dir),
+        # As behind a reverse proxy on the same host: the lock-out attack speaks for several
+        # client addresses through X-Forwarded-For (a request without one is 127.0.0.1's).
+        "NEEDLECARE_TRUSTED_PROXIES": "127.0.0.1",
+    }
     process = subprocess.Popen(
         [NEEDLECARE, "serve", "--port", str(PORT), "--no-worker", "--no-access-log"],
         env=env,
@@ -225,11 +238,41 @@ def streamed(size: int, chunk: int = 1 << 20) -> Iterator[bytes]:
         yield block
 
 
+def as_from(address: str) -> dict[str, str]:
+    """A request relayed by the trusted proxy (the server believes 127.0.0.1's X-Forwarded-For:
+    start_server) for a client at `address`: the attacker and the real user apart."""
+    return {"X-Forwarded-For": address}
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    if match is None:
+        raise SystemExit("no CSRF field on the page")
+    return match.group(1)
+
+
+@cache
+def payload(name: str) -> bytes:
+    """The attack files, built when an attack first needs one (a few seconds of the bench's
+    CPU each, which `--only` runs need not pay for)."""
+    if name == "scan-bomb":  # the issue's: 10,000 repeats (660 KB there, 843 KB here)
+        return scan_bomb_jpeg(6000, 6600, repeats=10_000)
+    if name == "scan-bomb-2.6mb":  # the issue's 2.6 MB file (114 s of CPU before)
+        return scan_bomb_jpeg(6000, 6600, repeats=40_000)
+    if name == "scan-bomb-25mb":  # as many repeats as fit under the byte limit
+        one = scan_bomb_jpeg(6000, 6600, repeats=1)
+        per_repeat = len(scan_bomb_jpeg(6000, 6600, repeats=2)) - len(one)
+        return scan_bomb_jpeg(6000, 6600, repeats=(MAX_BYTES - len(one)) // per_repeat)
+    if name == "deep-png":
+        return deep_alpha_png(6000, 6600)
+    if name == "header-claims-40mp":
+        return header_only_jpeg(6000, 6600)
+    if name == "photo":
+        return encode(Scene(width=1600, height=1200).rgb(), "JPEG")
+    raise KeyError(name)
+
+
 def attacks() -> dict[str, Attack]:
-    scan_bomb = scan_bomb_jpeg(6000, 6600, repeats=10_000)
-    deep_png = deep_alpha_png(6000, 6600)
-    tiny_header = header_only_jpeg(6000, 6600)
-    photo = encode(Scene(width=1600, height=1200).rgb(), "JPEG")
 
     def huge_json(client: httpx.Client, _h: dict[str, str], pid: int) -> list[int]:
         headers = {"content-type": "application/json", "content-length": str(500 << 20)}
@@ -292,21 +335,134 @@ def attacks() -> dict[str, Attack]:
         body = {"email": "bench@example.org", "password": PASSWORD, "display_name": "Probe"}
         return [client.post(f"{API}/register", json=body).status_code for _ in range(20)]
 
+    def report_pdfs(client: httpx.Client, headers: dict[str, str], pid: int) -> list[int]:
+        # The patient's own PDF report twelve times at once: PDF layout has one slot per core.
+        url = f"{API}/patients/{pid}/report.pdf"
+        return concurrently(12, lambda: client.get(url, headers=headers).status_code)
+
+    def unstorable_fields(client: httpx.Client, headers: dict[str, str], pid: int) -> list[int]:
+        # NUL (PostgreSQL cannot store it) and a lone surrogate (not UTF-8) in fields that
+        # are stored: a sign-up's name, a check-in's product list, a clinic protocol's name
+        # (sent by a patient: refused before any route), and the login form.
+        sign_up = '{"email": "nul@example.org", "password": "%s", "display_name": "N\\u0000"}'
+        product = '{"symptoms": {}, "products": ["Aqua\\u0000"]}'
+        protocol = '{"schema_version": 1, "name": "A\\udc80", "version": 1}'
+        json_type = {"content-type": "application/json"}
+        codes = [
+            client.post(f"{API}/register", content=sign_up % PASSWORD, headers=json_type),
+            client.post(
+                f"{API}/patients/{pid}/checkins", content=product, headers=headers | json_type
+            ),
+            client.put(f"{API}/clinic/protocol", content=protocol, headers=headers | json_type),
+        ]
+        with httpx.Client(base_url=BASE, timeout=60, verify=False) as browser:
+            token = csrf_of(browser.get("/login").text)
+            codes.append(
+                browser.post(
+                    "/login",
+                    data={"email": "bench\x00@example.org", "password": "x", "csrf_token": token},
+                )
+            )
+        return [response.status_code for response in codes]
+
+    def ancient_treatment(client: httpx.Client, headers: dict[str, str], pid: int) -> list[int]:
+        # A treatment of 1990 and one next month are refused; the ingredient check and a
+        # check-in keep working (they answered 500 and 422 after a stored 1990 treatment).
+        url = f"{API}/patients/{pid}/treatments"
+        codes = [
+            client.post(
+                url,
+                json={"treatment_date": day, "depth_mm": 0.5, "device": "pen"},
+                headers=headers,
+            ).status_code
+            for day in ("1990-01-01", (date.today() + timedelta(days=31)).isoformat())
+        ]
+        check = {"text": "Aqua, Glycerin, Ascorbic Acid"}
+        codes.append(
+            client.post(
+                f"{API}/patients/{pid}/ingredient-check", json=check, headers=headers
+            ).status_code
+        )
+        checkin = {"symptoms": {"redness": 1}}
+        codes.append(
+            client.post(f"{API}/patients/{pid}/checkins", json=checkin, headers=headers).status_code
+        )
+        return codes
+
+    def logout_cookie_copy(client: httpx.Client, _h: dict[str, str], _pid: int) -> list[int]:
+        # Log in on the page, keep a copy of the session cookie, log out: the copy must read
+        # nothing (it read the patient's pages for 14 days).
+        with httpx.Client(
+            base_url=BASE, timeout=60, verify=False, headers=as_from("192.0.2.21")
+        ) as browser:
+            token = csrf_of(browser.get("/login").text)
+            login = browser.post(
+                "/login",
+                data={"email": "bench@example.org", "password": PASSWORD, "csrf_token": token},
+            )
+            home = login.headers.get("location", "/")
+            copy = dict(browser.cookies)
+            page = browser.get(home)
+            logout = browser.post("/logout", data={"csrf_token": csrf_of(page.text)})
+        with httpx.Client(base_url=BASE, timeout=60, verify=False, cookies=copy) as thief:
+            after = thief.get(home)
+        # 303 login, 200 home, 303 logout, then the copy: 303 to /login (not 200)
+        return [login.status_code, page.status_code, logout.status_code, after.status_code]
+
+    def lockout(client: httpx.Client, _h: dict[str, str], _pid: int) -> list[int]:
+        # Ten wrong passwords from one address (it locked any account, staff included, for
+        # everyone for 15 min): that address is locked out, the real user elsewhere is not.
+        email = "lockout@example.org"
+        body = {"email": email, "password": PASSWORD, "display_name": "Real user"}
+        codes = [
+            client.post(f"{API}/register", json=body, headers=as_from("192.0.2.30")).status_code
+        ]
+        wrong = {"email": email, "password": "wrong wrong wrong"}
+        for _ in range(11):  # the 11th: 429 with Retry-After, the password not even checked
+            codes.append(
+                client.post(
+                    f"{API}/auth/tokens", json=wrong, headers=as_from("203.0.113.7")
+                ).status_code
+            )
+        right = {"email": email, "password": PASSWORD}
+        codes.append(
+            client.post(
+                f"{API}/auth/tokens", json=right, headers=as_from("198.51.100.9")
+            ).status_code
+        )
+        return codes
+
+    def idle(_c: httpx.Client, _h: dict[str, str], _pid: int) -> list[int]:
+        # No request for 2 s (about a loaded login flood's length): /health on this machine at
+        # this load, the baseline that the attacks' p99 compare with.
+        time.sleep(2)
+        return []
+
     return {
-        "scan-bomb": lambda c, h, p: [upload(c, h, p, scan_bomb)],
-        "scan-bomb-x4": lambda c, h, p: concurrently(4, lambda: upload(c, h, p, scan_bomb)),
+        "baseline-idle": idle,
+        "scan-bomb": lambda c, h, p: [upload(c, h, p, payload("scan-bomb"))],
+        "scan-bomb-2.6mb": lambda c, h, p: [upload(c, h, p, payload("scan-bomb-2.6mb"))],
+        "scan-bomb-25mb": lambda c, h, p: [upload(c, h, p, payload("scan-bomb-25mb"))],
+        "scan-bomb-x4": lambda c, h, p: concurrently(
+            4, lambda: upload(c, h, p, payload("scan-bomb"))
+        ),
         "label-scan-bomb-x4": lambda c, h, p: concurrently(
-            4, lambda: upload(c, h, p, scan_bomb, "ingredient-scan")
+            4, lambda: upload(c, h, p, payload("scan-bomb"), "ingredient-scan")
         ),
-        "deep-png": lambda c, h, p: [upload(c, h, p, deep_png)],
+        "deep-png": lambda c, h, p: [upload(c, h, p, payload("deep-png"))],
         "deep-png-x12": lambda c, h, p: concurrently(
-            12, lambda: upload(c, h, p, deep_alpha_png_variant(deep_png))
+            12, lambda: upload(c, h, p, deep_alpha_png_variant(payload("deep-png")))
         ),
-        "header-claims-40mp": lambda c, h, p: [upload(c, h, p, tiny_header)],
-        "duplicate-x10": lambda c, h, p: [upload(c, h, p, photo) for _ in range(10)],
+        "header-claims-40mp": lambda c, h, p: [upload(c, h, p, payload("header-claims-40mp"))],
+        "duplicate-x10": lambda c, h, p: [upload(c, h, p, payload("photo")) for _ in range(10)],
+        "report-pdf-x12": report_pdfs,
         "json-500mb": huge_json,
         "json-50mb-auth-register": chunked_json,
         "odd-ids-nul-surrogate": odd_ids,
+        "nul-surrogate-fields": unstorable_fields,
+        "ancient-treatment": ancient_treatment,
+        "logout-cookie-copy": logout_cookie_copy,
+        "lockout-x10-real-user-elsewhere": lockout,
         "login-flood-x20": login_flood,
         "register-probe-x20": register_probe,
     }
