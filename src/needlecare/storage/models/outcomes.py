@@ -7,7 +7,7 @@ treatment and the patient, so a patient's deletion removes them with everything 
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from needlecare.storage.base import Base
@@ -17,9 +17,20 @@ class OutcomeTreatment(Base):
     """One treatment with at least one check-in: its worst level, breakout days, complication."""
 
     __tablename__ = "outcome_treatment"
+    # The outcomes' two reads of a clinic's rows, each from its index alone in group order
+    # (no table lookups, no sort): the breakdowns' groups, and the breakout spans.
+    __table_args__ = (
+        Index(
+            "ix_outcome_treatment_groups",
+            "clinic_id", "band", "device", "operator", "fitzpatrick", "worst_rank", "complication",
+        ),
+        Index(
+            "ix_outcome_treatment_breakouts", "clinic_id", "breakout_first_day", "breakout_last_day"
+        ),
+    )  # fmt: skip
 
     treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), primary_key=True)
-    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     # Who recorded the treatment; NULL when not known.
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
