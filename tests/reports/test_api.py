@@ -41,6 +41,9 @@ def test_staff_get_every_format_of_their_patient(
     pages = pdf_pages(pdf.content)
     assert len(pages) >= 3 and "Pat Patient" in pages[0] and "Alder Clinic" in pages[0]
     assert "zebra-note-5521" in " ".join(pages)  # staff see the clinician notes
+    # the findings in the clinic's words (the patient's own copy keeps "You have a fever")
+    assert "Fever reported with skin signs" in " ".join(pages)
+    assert "You have a fever" not in " ".join(pages)
     assert "Photos and measurements" in pages[-1] and "Red spots counted" in pages[-1]
 
     doc = client.get(f"{base}/export.json", headers=world.bob.headers).json()

@@ -203,3 +203,22 @@ def test_an_unknown_citation_is_shown_as_such() -> None:
     ref = source_ref("reference.md#ZZ-99")
     assert ref is not None and ref.title == "(not in the packaged reference)"
     assert source_ref("") is None
+
+
+def test_the_clinics_copy_says_the_findings_in_the_clinics_words() -> None:
+    """Outside tester's finding 15: the clinic's PDF read "You have a fever ..."."""
+    data = sample_data()
+    mine = build_report(data, TODAY, NOW)
+    clinic = build_report(data, TODAY, NOW, staff=True)
+    said = [f.text for f in mine.summary.latest_findings]
+    staff = [f.text for f in clinic.summary.latest_findings]
+    assert [f.code for f in mine.summary.latest_findings] == [
+        f.code for f in clinic.summary.latest_findings
+    ]
+    assert any(t.startswith("You have a fever") for t in said)
+    assert any(t.startswith("Fever reported with skin signs") for t in staff)
+    assert "Skin still warm on day 9, with more redness" in " ".join(staff)
+    for text in [*staff, *(f.text for f in clinic.findings)]:
+        assert not text.startswith(("You ", "Your ")), text
+    spanish = build_report(data, TODAY, NOW, "es", staff=True)
+    assert any(f.text.startswith("Fiebre junto con") for f in spanish.summary.latest_findings)

@@ -41,7 +41,15 @@ def extract_toml(
 # Knowledge texts outside the guide (triage rules, timeline, ingredient flags). A text inside a
 # table that has a stable `code` is extracted with that code as its context (pgettext), so the
 # code that shows it translates with `translate_text(locale, text, code)`.
-CODED_KEYS = TRANSLATABLE_KEYS | {"advice", "care", "expected", "name", "reason", "strength"}
+CODED_KEYS = TRANSLATABLE_KEYS | {
+    "advice",
+    "care",
+    "expected",
+    "name",
+    "reason",
+    "strength",
+    "staff_text",
+}
 
 
 def _coded_strings(node: Any, code: str | None = None) -> Iterator[tuple[str | None, str]]:

@@ -167,17 +167,19 @@ def _phase_label(phase: str | None, locale: str) -> str | None:
     return localize(locale, _PHASES.get(phase, phase))
 
 
-def _finding_line(finding: dict[str, str], days: list[int], locale: str) -> FindingLine:
+def _finding_line(
+    finding: dict[str, str], days: list[int], locale: str, staff: bool
+) -> FindingLine:
     code = finding.get("code", "")
     return FindingLine(
         code=code,
-        text=finding_text(locale, code, finding.get("text", "")),
+        text=finding_text(locale, code, finding.get("text", ""), staff=staff),
         source=source_ref(finding.get("source", ""), locale),
         days=days,
     )
 
 
-def _findings(data: PatientData, locale: str) -> list[FindingLine]:
+def _findings(data: PatientData, locale: str, staff: bool) -> list[FindingLine]:
     seen: dict[str, tuple[dict[str, str], list[int]]] = {}
     for checkin in data.checkins:
         for finding in checkin.findings:
@@ -185,7 +187,9 @@ def _findings(data: PatientData, locale: str) -> list[FindingLine]:
             entry = seen.setdefault(code, (finding, []))
             # keep the latest wording (it names the latest day)
             seen[code] = (finding, [*entry[1], checkin.day])
-    lines = [_finding_line(finding, sorted(set(days)), locale) for finding, days in seen.values()]
+    lines = [
+        _finding_line(finding, sorted(set(days)), locale, staff) for finding, days in seen.values()
+    ]
     return sorted(lines, key=lambda line: (-max(line.days), line.code))
 
 
@@ -258,9 +262,15 @@ def _level_label(level: str, locale: str) -> str:
 
 
 def build_report(
-    data: PatientData, today: date, generated_at: datetime, locale: str = "en"
+    data: PatientData,
+    today: date,
+    generated_at: datetime,
+    locale: str = "en",
+    *,
+    staff: bool = False,
 ) -> PatientReport:
-    """Everything the PDF shows, decided from the records alone, in `locale`."""
+    """Everything the PDF shows, decided from the records alone, in `locale`; `staff`: the
+    clinic's copy, its findings in the clinic's words (the patient's own copy speaks to them)."""
     treatment = data.latest_treatment
     today_day, today_phase = _position(treatment, today) if treatment else (None, None)
     latest = max(data.checkins, key=lambda c: (c.created_at, c.id)) if data.checkins else None
@@ -278,7 +288,7 @@ def build_report(
         latest_level_label=_level_label(latest.level, locale) if latest else None,
         latest_checkin=latest.created_at.date() if latest else None,
         open_alerts=[_alert(a, locale) for a in data.alerts if a.state != "resolved"],
-        latest_findings=[_finding_line(f, [latest.day], locale) for f in latest.findings]
+        latest_findings=[_finding_line(f, [latest.day], locale, staff) for f in latest.findings]
         if latest
         else [],
         other_treatments=[t for t in data.treatments if t is not treatment],
@@ -299,7 +309,7 @@ def build_report(
         summary=summary,
         checkins=rows,
         charts=symptom_charts(((c.day, c.symptoms) for c in data.checkins), locale=locale),
-        findings=_findings(data, locale),
+        findings=_findings(data, locale, staff),
         notes=list(data.notes),
         recommendations=list(data.recommendations),
         photos=[_photo(p, locale) for p in data.photos],

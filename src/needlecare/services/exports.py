@@ -287,6 +287,7 @@ def render(
     today: date,
     table: str,
     locale: str = "en",
+    staff: bool = False,
 ) -> bytes:
     """Bytes of one export; the PDF and FHIR formats take exactly one patient. The PDF speaks
     `locale` (its reader's language); the data formats keep their English keys and codes."""
@@ -303,7 +304,7 @@ def render(
         from needlecare.reports.assemble import build_report
         from needlecare.reports.pdf import render_pdf
 
-        return render_pdf(build_report(single, today, now, locale))
+        return render_pdf(build_report(single, today, now, locale, staff=staff))
     from needlecare.reports.fhir import bundle_json
 
     return bundle_json(single).encode("utf-8")
@@ -354,6 +355,8 @@ def _export_one(
             today=today,
             table=table,
             locale=locale,
+            # The clinic's copy (notes included) says the findings in the clinic's words.
+            staff=include_notes,
         )
     return ExportFile(
         content, MEDIA_TYPES[fmt], _filename(f"patient-{data.patient.id}", fmt, table, now)

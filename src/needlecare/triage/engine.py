@@ -39,6 +39,9 @@ class Rule:
     advice: tuple[str, ...]
     source: str
     reassuring: bool
+    # The finding in the clinic's words ("Fever reported with ..."), where `text` speaks to the
+    # patient ("You have a fever ..."); the same as `text` when that is already neutral.
+    staff_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,16 @@ def _check_text(text: str, where: str) -> str:
     if unknown:
         raise ValueError(f"{where}: unknown placeholder(s) {sorted(unknown)}")
     return text
+
+
+def _staff_text(item: dict[str, Any]) -> str:
+    """A rule's staff wording: it may quote only what its patient text quotes, because a stored
+    finding keeps the patient text and the values are read back from it."""
+    staff = str(item.get("staff_text") or item["text"])
+    extra = _fields(staff) - _fields(item["text"])
+    if extra:
+        raise ValueError(f"{item['code']}: staff_text quotes {sorted(extra)} that text does not")
+    return staff
 
 
 def _day_only(text: str, where: str) -> str:
@@ -95,6 +108,7 @@ def rule_book() -> RuleBook:
             advice=tuple(_no_fields(a, item["code"]) for a in item.get("advice", ())),
             source=item["source"],
             reassuring=item.get("reassuring", False),
+            staff_text=_staff_text(item),
         )
         for item in items
     )
@@ -110,7 +124,9 @@ def rule_book() -> RuleBook:
         level: tuple(_day_only(a, f"levels.{level}") for a in document["levels"][level]["advice"])
         for level in LEVELS
     }
-    return RuleBook(rules, fired, level_advice, dict(document["fallback"]))
+    fallback = dict(document["fallback"])
+    fallback["staff_text"] = _staff_text(fallback)
+    return RuleBook(rules, fired, level_advice, fallback)
 
 
 def evaluate(facts: dict[str, Any]) -> tuple[str, list[Rule]]:

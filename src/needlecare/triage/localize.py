@@ -34,11 +34,18 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 
 @cache
-def _finding_templates() -> dict[str, tuple[str, re.Pattern[str]]]:
+def _finding_templates() -> dict[str, tuple[str, re.Pattern[str], str]]:
+    """code -> (patient template, its pattern, staff template)."""
     book = rule_book()
-    templates = {rule.code: (rule.text, _pattern(rule.text)) for rule in book.rules}
+    templates = {
+        rule.code: (rule.text, _pattern(rule.text), rule.staff_text) for rule in book.rules
+    }
     fallback = book.fallback
-    templates[fallback["code"]] = (fallback["text"], _pattern(fallback["text"]))
+    templates[fallback["code"]] = (
+        fallback["text"],
+        _pattern(fallback["text"]),
+        fallback["staff_text"],
+    )
     return templates
 
 
@@ -69,18 +76,23 @@ def _fill(locale: str, template: str, code: str | None, values: dict[str, str]) 
         return template.format(**values)
 
 
-def finding_text(locale: str | None, code: str, text: str) -> str:
+def finding_text(locale: str | None, code: str, text: str, *, staff: bool = False) -> str:
+    """A stored finding in `locale`; `staff`: in the clinic's words (the rule's `staff_text`,
+    filled with the values read back from the stored patient text)."""
     language = supported(locale) or SOURCE_LOCALE
-    if language == SOURCE_LOCALE:
+    if language == SOURCE_LOCALE and not staff:
         return text
     known = _finding_templates().get(code)
     if known is None:
         return text
-    template, pattern = known
+    template, pattern, staff_template = known
     match = pattern.match(text)
     if match is None:
         return text
-    return _fill(language, template, code, match.groupdict())
+    shown = staff_template if staff else template
+    if language == SOURCE_LOCALE:
+        return shown.format(**match.groupdict())
+    return _fill(language, shown, code, match.groupdict())
 
 
 def advice_line(locale: str | None, line: str) -> str:
@@ -99,10 +111,16 @@ def advice_line(locale: str | None, line: str) -> str:
 
 
 def localize_findings(
-    locale: str | None, findings: Iterable[dict[str, Any]]
+    locale: str | None, findings: Iterable[dict[str, Any]], *, staff: bool = False
 ) -> list[dict[str, Any]]:
+    """Findings in `locale`; `staff`: in the clinic's words (queue, check-in page, PDF)."""
     return [
-        {**finding, "text": finding_text(locale, str(finding.get("code", "")), finding["text"])}
+        {
+            **finding,
+            "text": finding_text(
+                locale, str(finding.get("code", "")), finding["text"], staff=staff
+            ),
+        }
         if isinstance(finding.get("text"), str)
         else dict(finding)
         for finding in findings

@@ -58,7 +58,7 @@ def _row_view(row: alert_queue.QueueRow, locale: str) -> dict[str, Any]:
         or ("Missed check-in" if row.kind == "missed" else ""),
         # Stored in English with their rule codes: said in the clinician's language.
         "findings_text": " ".join(
-            f.get("text", "") for f in localize_findings(locale, row.findings)
+            f.get("text", "") for f in localize_findings(locale, row.findings, staff=True)
         ),
         "more_findings": max(len(row.findings) - 2, 0),
     }
@@ -178,13 +178,13 @@ def _checkin_page(
     alert = found.alert
     previous = found.previous
     context: dict[str, Any] = {
-        **result_view(found.checkin, page_locale(request, viewer)),
+        **result_view(found.checkin, page_locale(request, viewer), staff=True),
         "title": f"Check-in, day {found.checkin.day}",
         "patient_id": patient_id,
         "here": here,
         "answers": answers_of(found.checkin),
         "previous": {
-            **result_view(previous, page_locale(request, viewer)),
+            **result_view(previous, page_locale(request, viewer), staff=True),
             "answers": answers_of(previous),
             "href": f"/clinic/patients/{patient_id}/checkins/{previous.id}",
         }

@@ -108,8 +108,9 @@ def advice_for_answers(advice: list[str], symptoms: dict[str, Any], level: str) 
     return kept
 
 
-def result_view(checkin: Checkin, locale: str = "en") -> dict[str, Any]:
-    """The stored result in the reader's language (findings and advice keyed by rule code)."""
+def result_view(checkin: Checkin, locale: str = "en", *, staff: bool = False) -> dict[str, Any]:
+    """The stored result in the reader's language (findings and advice keyed by rule code);
+    `staff`: the findings in the clinic's words."""
     result = checkin.triage_result or {}
     return {
         "checkin": {
@@ -119,7 +120,7 @@ def result_view(checkin: Checkin, locale: str = "en") -> dict[str, Any]:
             "created_at": checkin.created_at,
         },
         "findings": localize_findings(
-            locale, [f for f in result.get("findings", []) if isinstance(f, dict)]
+            locale, [f for f in result.get("findings", []) if isinstance(f, dict)], staff=staff
         ),
         "advice": localize_advice(
             locale,
