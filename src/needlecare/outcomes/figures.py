@@ -137,6 +137,9 @@ def sum_by(
     levels: dict[str, Counter[str]] = {}
     complications: Counter[str] = Counter()
     for key, level, n, k in rows:
-        levels.setdefault(key, Counter())[level] += n
+        counts = levels.get(key)
+        if counts is None:  # not setdefault(): that builds a Counter for every row
+            counts = levels[key] = Counter()
+        counts[level] += n
         complications[key] += k
     return levels, complications
