@@ -123,3 +123,60 @@ def test_mineral_filters_carry_sunscreen_filter_but_keep_their_earlier_window() 
     assert result["verdict"]["status"] == "recommended"
     chemical = check_label("Avobenzone 3%, Caprylic/Capric Triglyceride, Squalane", day=1)
     assert chemical["verdict"]["status"] == "avoid"
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        # a fatty acid by its systematic (IUPAC) name where INCI uses the trivial one
+        ("Propylene Glycol Dioctanoate", "PROPYLENE GLYCOL DICAPRYLATE"),
+        ("Cetyl Octanoate", "CETYL CAPRYLATE"),
+        ("Glyceryl Dodecanoate", "GLYCERYL LAURATE"),
+        ("Tetradecanoic Acid", "MYRISTIC ACID"),
+        ("Hexadecanoic Acid", "PALMITIC ACID"),
+        # a hydrated salt by its anhydrous INCI name
+        ("Sodium Carbonate Decahydrate", "SODIUM CARBONATE"),
+        ("Magnesium Chloride Hexahydrate", "MAGNESIUM CHLORIDE"),
+        ("Zinc Sulfate Heptahydrate", "ZINC SULFATE"),
+        # a zero typed for the O of a locant
+        ("3-0-Ethyl Ascorbic Acid", "3-O-ETHYL ASCORBIC ACID"),
+        # French names printed beside the INCI name, and more one-species common names
+        ("Huile Minérale", "PARAFFINUM LIQUIDUM"),
+        ("Cire Microcristalline", "CERA MICROCRISTALLINA"),
+        ("Sugar Maple Extract", "ACER SACCHARUM EXTRACT"),
+        ("Buckwheat Seed Extract", "POLYGONUM FAGOPYRUM SEED EXTRACT"),
+        ("Baobab Tree Leaf Extract", "ADANSONIA DIGITATA LEAF EXTRACT"),
+        ("Seaweed (Algae) Extract", "ALGAE EXTRACT"),
+        ("Annatto", "CI 75120"),
+        ("Croscarmellose Sodium", "CROSCARMELLOSE"),
+        # one letter from one name and further from every other
+        ("Triethoxycaprylysilane", "TRIETHOXYCAPRYLYLSILANE"),
+        ("Gluconolacctone", "GLUCONOLACTONE"),
+        # a misspelt synonym binomial
+        ("Mooring Pterygosperma Seed Extract", "MORINGA OLEIFERA SEED EXTRACT"),
+    ],
+)
+def test_round_4_classes_are_recognised(printed: str, name: str) -> None:
+    assert recognise(printed).names[:1] == (name,)
+
+
+def test_round_4_rules_leave_other_names_alone() -> None:
+    assert recognise("Cetearyl Ethylhexanoate").names == ("CETEARYL ETHYLHEXANOATE",)
+    assert not recognise("Foo Bar Decahydrate").recognized  # no known name under the hydrate
+    # Two names one letter away (OCTYLDODECANOL, OCTYLDECANOL): no guess.
+    assert not recognise("Octyldoecanol").recognized
+    both = recognise("Cannabidiol (CBD)").names
+    assert len(both) == 2 and all(n.startswith("CANNABIDIOL-") for n in both)
+
+
+@pytest.mark.parametrize(
+    ("label", "names"),
+    [
+        ("Aqua, Peg-8,3-O-Ethyl Ascorbic Acid, Glycerin", ["PEG-8", "3-O-ETHYL ASCORBIC ACID"]),
+        ("Aqua, Laureth-7,1,2 Hexanediol, Glycerin", ["LAURETH-7", "1,2-HEXANEDIOL"]),
+    ],
+)
+def test_two_names_glued_by_a_comma_are_two(label: str, names: list[str]) -> None:
+    result = check_label(label)
+    assert [i["name"] for i in result["ingredients"]] == ["AQUA", *names, "GLYCERIN"]
+    assert all(i["recognized"] for i in result["ingredients"]) and not result["ignored"]

@@ -205,7 +205,7 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
         if not recognition.names:
             recognition = recognise(item.text)  # now allowing a typo match
         if not recognition.names:
-            glued = _glued_names(item)
+            glued = _glued_names(item) or _comma_glued(item)
             entries += glued or [_Entry(item, recognition, ())]
             continue
         entries.append(_Entry(item, recognition, recognition.names))
@@ -277,6 +277,24 @@ def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:
                     percent=first.item.percent or second.item.percent,
                 )
                 joined.append(_Entry(item, recognition, recognition.names))
+                index += 2
+                continue
+            # "Laureth-7,1,2 Hexanediol" cut by the parser at its second comma: two unknown
+            # pieces that part at another comma into two known names (LAURETH-7, 1,2-HEXANEDIOL).
+            glued = None
+            if not (first.names or second.names) and first.item.raw.count(
+                ","
+            ) == first.item.text.count(","):
+                glued = _comma_glued(
+                    replace(
+                        first.item,
+                        raw=f"{first.item.raw},{second.item.raw}",
+                        text=f"{first.item.text},{second.item.text}",
+                        percent=first.item.percent or second.item.percent,
+                    )
+                )
+            if glued:
+                joined += glued
                 index += 2
                 continue
         joined.append(first)
@@ -467,6 +485,32 @@ def _glued_names(item: RawItem) -> list[_Entry] | None:
         entries.append(_Entry(piece, reading, reading.names))
         begin = end
     return entries
+
+
+def _comma_glued(item: RawItem) -> list[_Entry] | None:
+    """'Peg-8,3-O-Ethyl Ascorbic Acid', 'Laureth-7,1,2 Hexanediol': two names joined by a comma
+    without a space, which the parser keeps because it may be a locant ('1,2-'). Read as two only
+    when exactly one of the commas parts the text into two names known as printed."""
+    text, raw = item.text, item.raw
+    if "," not in text or text.count(",") != raw.count(","):
+        return None
+    found: list[tuple[int, Recognition, Recognition]] = []
+    for at in (i for i, c in enumerate(text) if c == ","):
+        left, right = (recognise(part, fuzzy=False) for part in (text[:at], text[at + 1 :]))
+        if all(r.recognized and r.confidence >= 0.9 and not r.extra for r in (left, right)):
+            found.append((at, left, right))
+    if len(found) != 1:
+        return None
+    at, left, right = found[0]
+    cut = [i for i, c in enumerate(raw) if c == ","][text[:at].count(",")]
+    pieces = (
+        (raw[:cut], text[:at], left, item.percent),
+        (raw[cut + 1 :], text[at + 1 :], right, None),
+    )
+    return [
+        _Entry(replace(item, raw=r.strip(), text=t.strip(), percent=p), reading, reading.names)
+        for r, t, reading, p in pieces
+    ]
 
 
 def _name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:

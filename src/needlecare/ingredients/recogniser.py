@@ -105,6 +105,30 @@ _RANK = re.compile(r"^([A-Z]+ [A-Z-]+) (?:VAR|SSP|SUBSP)\.? (?=[A-Z])")
 # "Tris (Tetramethylhydroxypiperidinol) Citrate": a space before a bracket that is part of a
 # chemical name (CosIng: TRIS(TETRAMETHYLHYDROXYPIPERIDINOL) CITRATE).
 _SPACED_CHEMICAL_BRACKET = re.compile(r" \(([A-Z0-9-]{6,})\)")
+# "Propylene Glycol Dioctanoate", "Octanoic Acid": the systematic (IUPAC) name of a fatty acid
+# where INCI uses the trivial one (C6 caproic, C8 caprylic, C10 capric, C12 lauric, C14 myristic,
+# C16 palmitic, C18 stearic). Only a whole acid word, alone or after di/tri/tetra, so that
+# ETHYLHEXANOATE stays. Tried only after the literal name.
+_SYSTEMATIC_ACID = re.compile(
+    r"(?:\b|(?<=\bDI)|(?<=\bTRI)|(?<=\bTETRA))"
+    r"(HEXADECANO|OCTADECANO|TETRADECANO|DODECANO|DECANO|OCTANO|HEXANO)(?=ATE\b|IC ACID\b)"
+)
+_TRIVIAL_ACID = {
+    "HEXANO": "CAPRO",
+    "OCTANO": "CAPRYL",
+    "DECANO": "CAPR",
+    "DODECANO": "LAUR",
+    "TETRADECANO": "MYRIST",
+    "HEXADECANO": "PALMIT",
+    "OCTADECANO": "STEAR",
+}
+# "Sodium Carbonate Decahydrate": INCI names a hydrated salt by its anhydrous name (SODIUM
+# CARBONATE); the water of crystallisation is read away when the rest is a known name.
+_HYDRATE = re.compile(
+    r" (?:MONO|DI|TRI|TETRA|PENTA|HEXA|HEPTA|OCTA|NONA|DECA|SESQUI|HEMI)?HYDRATE$"
+)
+# "3-0-Ethyl Ascorbic Acid": a zero typed for the letter O of a locant (3-O-ETHYL ...).
+_ZERO_FOR_O = re.compile(r"(?<=\d)-0-(?=[A-Z])")
 # "Red Raspberry Seed Oil (Rubus Idaeus)", "Kokum Butter (Garcinia Indica)": a common name and
 # the plant part, then the INCI binomial in brackets. Read as the binomial plus the printed part.
 _PART_WORDS = frozenset(
@@ -162,7 +186,8 @@ def _respelt_binomial(key: str) -> Recognition | None:
         return None
     from rapidfuzz import fuzz, process
 
-    best = process.extract(binomial, known, scorer=fuzz.ratio, limit=2, score_cutoff=80)
+    # The label's synonyms too ("Mooring Pterygosperma": MORINGA PTERYGOSPERMA = MORINGA OLEIFERA).
+    best = process.extract(binomial, _respellable(), scorer=fuzz.ratio, limit=2, score_cutoff=80)
     if not best or best[0][1] < FUZZY_MIN_SCORE:
         return None
     if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MIN_LEAD:
@@ -173,6 +198,13 @@ def _respelt_binomial(key: str) -> Recognition | None:
         if found is not None:
             return Recognition(found[0], "fuzzy", round(best[0][1] / 100 - penalty, 3))
     return None
+
+
+@cache
+def _respellable() -> tuple[str, ...]:
+    """CosIng binomials and the two-word botanical synonyms of aliases.toml."""
+    synonyms = (b for b in data.botanical_prefixes() if len(b.split(" ")) == 2)
+    return tuple(dict.fromkeys([*plants.binomials(), *synonyms]))
 
 
 def _lookup(key: str) -> tuple[tuple[str, ...], str] | None:
@@ -311,6 +343,14 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
             if found and all("essential_oil" in plants.caution_flags(n) for n in found[0]):
                 yield oil, penalty
                 break
+    base = no_brackets or key
+    acid = _SYSTEMATIC_ACID.sub(lambda m: _TRIVIAL_ACID[m[1]], base)
+    if acid != base:
+        yield acid, 0.0
+    if _HYDRATE.search(base):
+        yield _HYDRATE.sub("", base), 0.0
+    if _ZERO_FOR_O.search(base):
+        yield _ZERO_FOR_O.sub("-O-", base), 0.02
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from _candidates(_NUT.sub("SEED", no_brackets or key))
         yield from _candidates(name_key(_NUT.sub("", no_brackets or key)))
@@ -537,13 +577,30 @@ def _fuzzy(key: str) -> Recognition | None:
     if not best or best[0][1] < FUZZY_MIN_SCORE:
         return None
     choice, score = best[0][0], best[0][1]
-    runner_up = next((s for c, s, _ in best[1:] if _same_target(c) != _same_target(choice)), 0.0)
-    if score - runner_up < FUZZY_MIN_LEAD or _DIGITS.findall(choice) != _DIGITS.findall(key):
+    rival = next((c for c, _, _ in best[1:] if _same_target(c) != _same_target(choice)), None)
+    runner_up = next((s for c, s, _ in best[1:] if c == rival), 0.0)
+    if score - runner_up < FUZZY_MIN_LEAD and not _one_typo_from(key, choice, rival):
+        return None
+    if _DIGITS.findall(choice) != _DIGITS.findall(key):
         return None
     if len(key.split()) != len(choice.split()):  # typos only: never add or drop a word
         return None
     names = (choice,) if choice in data.drug_names() else _lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(score / 100, 3))
+
+
+def _one_typo_from(key: str, choice: str, rival: str | None) -> bool:
+    """'Triethoxycaprylysilane': one letter from TRIETHOXYCAPRYLYLSILANE and two from
+    TRIMETHOXYCAPRYLYLSILANE. A near tie is read as the only name one edit away, when the rival
+    is further and carries no caution flag the choice lacks (never a lower verdict)."""
+    from rapidfuzz.distance import Levenshtein
+
+    if rival is None or Levenshtein.distance(key, choice, score_cutoff=1) > 1:
+        return False
+    if Levenshtein.distance(key, rival, score_cutoff=1) <= 1:
+        return False
+    chosen = frozenset().union(*(plants.caution_flags(n) for n in _same_target(choice)))
+    return all(plants.caution_flags(n) <= chosen for n in _same_target(rival))
 
 
 @cache
