@@ -180,3 +180,27 @@ def test_two_names_glued_by_a_comma_are_two(label: str, names: list[str]) -> Non
     result = check_label(label)
     assert [i["name"] for i in result["ingredients"]] == ["AQUA", *names, "GLYCERIN"]
     assert all(i["recognized"] for i in result["ingredients"]) and not result["ignored"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Aqua, Rosa Damascena Flower Oil*, Sucrose**, Phenoxyethanol, Mica*, Essential Oil**, "
+        "Organic Sucrose (Brown Sugar).",
+        "Aqua, Rosa Damascena Flower Oil*, Sucrose**, Mica*, Organic Sucrose (Brown Sugar). "
+        "Essential Oil**.",
+    ],
+)
+def test_a_footnote_whose_mark_slid_to_its_end_is_a_footnote(label: str) -> None:
+    result = check_label(label)
+    assert all(i["recognized"] for i in result["ingredients"])
+    assert [(i["text"], i["reason"]) for i in result["ignored"]] == [
+        ("Essential Oil**", "footnote")
+    ]
+
+
+def test_a_name_with_a_mark_after_it_stays_an_ingredient() -> None:
+    # Only a footnote's words are read as one: "Sea Kelp" is a name, whatever its mark.
+    result = check_label("Aqua, Aloe Leaf Juice*, Glycerin, Sea Kelp Bioferment*")
+    assert [i["raw"] for i in result["ingredients"]][-1] == "Sea Kelp Bioferment*"
+    assert not result["ignored"]

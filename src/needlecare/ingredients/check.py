@@ -307,20 +307,60 @@ def _footnotes_at_end(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry
     start with a mark some earlier ingredient carries define that mark (a trademark, a source):
     they are footnotes, whatever their words. Only the trailing run of such pieces."""
     entries = _footnote_glued_to_last_name(parsed, entries)
+    entries = _slid_footnotes(parsed, entries)
     cut = len(entries)
-    while cut > 0 and not entries[cut - 1].names and _MARK.match(entries[cut - 1].item.raw):
+    while cut > 0 and not entries[cut - 1].names and _footnote_mark(entries[cut - 1].item.raw):
         cut -= 1
     if cut == len(entries):
         return entries
     marks = {m[0] for e in entries[:cut] for m in [_MARK.search(e.item.raw)] if m}
     kept = entries[:cut]
     for entry in entries[cut:]:
-        mark = _MARK.match(entry.item.raw)
-        if mark is not None and mark[0] in marks:
+        mark = _footnote_mark(entry.item.raw)
+        if mark is not None and mark in marks:
             parsed.ignore(entry.item.raw, FOOTNOTE)
         else:
             kept.append(entry)
     return kept
+
+
+# "..., Mica*, Essential Oil**, Organic Sucrose (Brown Sugar).": a scraped footnote whose mark
+# slid to its end ("*Essential Oil **Organic Sucrose"); read as one only when its words are a
+# footnote's words (a name with a mark after it is an ingredient: "Aloe Leaf Juice*").
+_END_MARK = re.compile(r"[*†‡°^+#]+$")
+_FOOTNOTE_WORDS = re.compile(r"(?i)^(?:essential\s+oils?|\w+(?:\s+\w+){0,2}\s+(?:origin|farming))$")
+
+
+def _slid_footnotes(parsed: ParsedLabel, entries: list[_Entry]) -> list[_Entry]:
+    """Unknown pieces anywhere that are only a footnote's words with a mark after them, the
+    mark carried by another piece ("Sucrose**, ..., Mica*, Essential Oil**, Organic Sucrose")."""
+    slid = [
+        i
+        for i, e in enumerate(entries)
+        if not e.names and not _MARK.match(e.item.raw) and _footnote_mark(e.item.raw)
+    ]
+    if not slid:
+        return entries
+    marks = [m[0] if m else None for e in entries for m in [_MARK.search(e.item.raw)]]
+    drop = {i for i in slid if marks.count(marks[i]) > 1}
+    for i in sorted(drop):
+        parsed.ignore(entries[i].item.raw, FOOTNOTE)
+    return [e for i, e in enumerate(entries) if i not in drop]
+
+
+def _footnote_mark(raw: str) -> str | None:
+    """The mark of a piece that may be a footnote: a mark before it, or a mark after words that
+    can only be a footnote."""
+    start = _MARK.match(raw)
+    if start is not None:
+        return start[0]
+    end = _END_MARK.search(raw)
+    if end is None:
+        return None
+    words = raw[: end.start()].strip(" .")
+    if _FOOTNOTE_WORDS.match(words) or _FOOTNOTE.match(f"*{words}"):
+        return end[0]
+    return None
 
 
 # "..., Phenoxyethanol.* Hadasei-3.", "Methylisothiazolinone.*Essential Oil": the last name and
