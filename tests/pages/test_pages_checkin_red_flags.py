@@ -125,17 +125,25 @@ def test_the_error_summary_names_the_question_of_each_missing_answer(
 def test_an_unreadable_temperature_in_a_kept_checkin_is_kept_as_typed(
     app: FastAPI, client: TestClient, world: World
 ) -> None:
-    """Never lose what a person said: the words typed where a number was asked reach the
-    clinic under "something else", and the form still asks for the number."""
+    """Never lose what a person said (outside tester's finding 9): the words typed where a
+    number was asked are stored as given with the answer's error, triage reads the temperature
+    as missing, the clinician reads what was typed, and the form asks again with it filled in."""
     login(client, world.patient_a)
     answers = {**LOST_RED_FLAG, "temperature_value": "very hot", "other": "chills at night"}
     response = post_form(client, "/checkin", "/checkin", answers)
     assert response.status_code == 303
     with app.state.session_factory() as session:
         checkin = session.scalars(select(Checkin)).one()
-    assert checkin.triage_input["symptoms"]["other"] == (
-        "chills at night\nTemperature as typed: very hot"
-    )
+    assert checkin.triage_input["symptoms"]["other"] == "chills at night"  # theirs, unmixed
     assert "temperature" not in checkin.triage_input["symptoms"]
-    fields = {e["field"] for e in checkin.triage_result["field_errors"]}
-    assert "symptoms.temperature" in fields
+    (error,) = [
+        e for e in checkin.triage_result["field_errors"] if e["field"] == "symptoms.temperature"
+    ]
+    assert error["given"] == "very hot"
+    again = client.get(f"/checkin?complete={checkin.id}").text
+    assert 'value="very hot"' in again and 'id="temperature_value-error"' in again
+
+    login(client, world.clinician_a)
+    page = client.get(f"/clinic/patients/{world.patient_a_id}/checkins/{checkin.id}").text
+    said = "Could not be read: “very hot” as typed; read on the careful side, as not measured"
+    assert said in page

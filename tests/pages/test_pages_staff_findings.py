@@ -4,6 +4,7 @@ clinic's words on the alert queue and the check-in page, while the patient keeps
 from __future__ import annotations
 
 import html
+import re
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -54,3 +55,20 @@ def test_staff_read_the_findings_in_the_clinics_words(
     queue = html.unescape(client.get("/clinic/alerts").text)
     assert "Fever reported with skin signs" in queue  # the row's full findings (title)
     assert [w for w in PATIENT_WORDS if w in queue] == []
+
+
+def test_answers_as_given_say_which_answers_were_not_given(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Outside tester's finding 14: the spot kind the patient skipped was read as possibly
+    pus-filled, and the clinician's "Answers as given" did not say it was never answered."""
+    checkin = _send(app, client, world)
+    login(client, world.clinician_a)
+    page = client.get(f"/clinic/patients/{world.patient_a_id}/checkins/{checkin.id}").text
+    row = re.search(r"<th scope=\"row\">Breakouts: kind</th><td>([^<]*)</td>", page)
+    assert row is not None
+    assert row.group(1) == (
+        "NOT ANSWERED; read on the careful side, as if the spots could hold pus (kind unknown)"
+    )
+    # the answers given are still there, as given
+    assert re.search(r"<th scope=\"row\">Breakouts: count</th><td>[^<]*5", page)

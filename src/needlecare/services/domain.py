@@ -101,7 +101,11 @@ def triage(
             payload,
             today,
             keep_red_flags=keep_red_flags,
-            missing=[{"field": e.field, "message": e.message} for e in missing],
+            missing=[
+                {"field": e.field, "message": e.message}
+                | ({"given": e.given} if e.given is not None else {})
+                for e in missing
+            ],
         )
     except CheckinInvalid as exc:  # the engine validates first
         raise _invalid_from(exc) from exc

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class FieldError:
     field: str
     message: str
+    given: str | None = None  # what was typed, when it could not be read (kept, never lost)
 
 
 class ServiceError(Exception):

@@ -293,3 +293,23 @@ def answers_as_given(symptoms: object) -> list[tuple[str, str]]:
             continue
         rows.append((field, label_for(field, value)))
     return rows
+
+
+def careful_reading(path: str) -> str:
+    """How triage read an answer that was not given or could not be read (validate_checkin,
+    keep_red_flags), in staff words: "symptoms.breakouts.kind" -> "as if the spots could hold
+    pus (kind unknown)". Missing information raises a level, never lowers it (TR-02)."""
+    name = path.removeprefix("symptoms.")
+    if name in SCORES:
+        return f"as the highest score ({SCORES[name]} of {SCORES[name]})"
+    if name in SIGN_BY_NAME:
+        return "as Yes"
+    return {
+        "breakouts": "as spots of unknown number, kind and place",
+        "breakouts.count": "as some spots (number unknown)",
+        "breakouts.kind": "as if the spots could hold pus (kind unknown)",
+        "breakouts.outside_treated_area": "as Yes (some outside the treated area)",
+        "temperature": "as not measured",
+        "worse_than_yesterday": "as everything worse than yesterday",
+        "bleeding_with_pressure": "as bleeding that does not stop",
+    }.get(name, "as not given")

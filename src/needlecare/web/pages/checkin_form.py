@@ -148,6 +148,9 @@ class ParsedCheckin:
     products: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # form field -> message
     missing: dict[str, str] = field(default_factory=dict)  # schema path -> message
+    # schema path -> what was typed, for a missing answer that was typed but unreadable
+    # ("hot" for a temperature): stored with the check-in's field errors, never lost.
+    given: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_red_flag(self) -> bool:
@@ -241,7 +244,6 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
     """Temperature, what is worse than yesterday, bleeding with pressure, something else."""
     symptoms = parsed.symptoms
     typed_temperature = values.get("temperature_value", "").strip()
-    unreadable_temperature = ""
     if typed_temperature:
         unit = values.get("temperature_unit", "C")
         unit = unit if unit in TEMPERATURE_RANGE else "C"
@@ -255,7 +257,7 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
                 unit=unit,
             )
             parsed.missing["symptoms.temperature"] = parsed.errors["temperature_value"]
-            unreadable_temperature = typed_temperature[:MAX_TYPED_TEMPERATURE]
+            parsed.given["symptoms.temperature"] = typed_temperature[:MAX_TYPED_TEMPERATURE]
         else:
             symptoms["temperature"] = {"value": degrees, "unit": unit}
     worse = [v for v in values.get("worse", "").split(",") if v]
@@ -275,11 +277,6 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
         parsed.errors["other"] = Text(
             "Write at most {count} characters.", count=format(MAX_OTHER, ",")
         )
-    if unreadable_temperature and not parsed.errors.get("other"):
-        # A check-in kept for its red flag must not lose what was typed: the clinic reads the
-        # words in "something else" (the form still asks for a number).
-        typed = str(Text("Temperature as typed: {typed}", typed=unreadable_temperature))
-        other = f"{other}\n{typed}" if other else typed
     if other:
         symptoms["other"] = other[:MAX_OTHER]
 
@@ -324,8 +321,11 @@ def field_for(path: str) -> str:
     return "_form"
 
 
-def values_from(symptoms: Mapping[str, Any], products: list[Any]) -> dict[str, Any]:
-    """A stored check-in's answers as form values (to ask again for what was missing)."""
+def values_from(
+    symptoms: Mapping[str, Any], products: list[Any], field_errors: object = None
+) -> dict[str, Any]:
+    """A stored check-in's answers as form values (to ask again for what was missing); an
+    answer typed but unreadable comes back as typed, next to its error."""
     values = blank_form()
     for name in SCORE_MAX:
         if type(symptoms.get(name)) is int:
@@ -357,6 +357,11 @@ def values_from(symptoms: Mapping[str, Any], products: list[Any]) -> dict[str, A
         values["bleeding_with_pressure"] = symptoms["bleeding_with_pressure"]
     if isinstance(symptoms.get("other"), str):
         values["other"] = symptoms["other"]
+    for error in field_errors if isinstance(field_errors, list) else []:
+        if isinstance(error, dict) and isinstance(error.get("given"), str):
+            name = field_for(str(error.get("field", "")))
+            if name == "temperature_value":
+                values[name] = error["given"]
     return values
 
 

@@ -269,8 +269,11 @@ def checkin_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Respon
     if complete.isdigit():  # ask again for what a kept check-in was missing
         earlier = checkins.get_checkin(uow, viewer, _pid(viewer), int(complete))
         given = earlier.triage_input or {}
-        values = cf.values_from(given.get("symptoms") or {}, given.get("products") or [])
-        errors = cf.missing_answers((earlier.triage_result or {}).get("field_errors"))
+        field_errors = (earlier.triage_result or {}).get("field_errors")
+        values = cf.values_from(
+            given.get("symptoms") or {}, given.get("products") or [], field_errors
+        )
+        errors = cf.missing_answers(field_errors)
     context = _checkin_context(day, values, errors, uuid.uuid4().hex)
     return render(request, "patient/checkin.html", context, viewer=viewer)
 
@@ -284,7 +287,10 @@ def submit_checkin(
     parsed = cf.to_symptoms(values)
     errors = dict(parsed.errors)
     if not errors or parsed.has_red_flag:  # a red flag is stored, whatever else is missing
-        missing = tuple(FieldError(path, message) for path, message in parsed.missing.items())
+        missing = tuple(
+            FieldError(path, message, parsed.given.get(path))
+            for path, message in parsed.missing.items()
+        )
         try:
             outcome = checkins.submit_checkin(
                 uow,

@@ -12,7 +12,7 @@ from needlecare.services.messages import MessageView
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Treatment
 from needlecare.triage.localize import localize_advice, localize_findings
-from needlecare.triage.vocabulary import SIGN_BY_NAME
+from needlecare.triage.vocabulary import SIGN_BY_NAME, careful_reading
 from needlecare.web.pages.checkin_form import (
     BREAKOUT_COUNT_LABELS,
     BREAKOUT_KINDS,
@@ -205,6 +205,33 @@ def answers_of(checkin: Checkin) -> list[dict[str, str]]:
     if products:
         rows.append(
             {"key": "products", "label": "Products used", "value": _answer_text("", products)}
+        )
+    return rows + _not_given(checkin)
+
+
+def _not_given(checkin: Checkin) -> list[dict[str, str]]:
+    """The answers a kept check-in lacked (its result's `field_errors`), each with how triage
+    read it: a clinician must never take a careful reading ("pus-filled") for an answer."""
+    rows: list[dict[str, str]] = []
+    errors = (checkin.triage_result or {}).get("field_errors") or []
+    for error in errors if isinstance(errors, list) else []:
+        if not isinstance(error, dict):
+            continue
+        path = str(error.get("field", ""))
+        key = path.removeprefix("symptoms.")
+        name, _, sub = key.partition(".")
+        label = _QUESTION_LABELS.get(name, humanize(name))
+        if sub:
+            label = f"{humanize(name)}: {humanize(sub).lower()}"
+        given = error.get("given")
+        said = (
+            f"Could not be read: “{given}” as typed"
+            if isinstance(given, str) and given
+            else "NOT ANSWERED"
+        )
+        reading = careful_reading(path) if path.startswith("symptoms.") else "left out"
+        rows.append(
+            {"key": key, "label": label, "value": f"{said}; read on the careful side, {reading}"}
         )
     return rows
 
