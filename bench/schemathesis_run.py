@@ -44,20 +44,33 @@ def main() -> int:
 
 
 def print_reach(reports: Path) -> None:
-    """Per stateful run: operations called (any answer) and answered 2xx, of all and of
-    those that take an id in their path; the id operations never called, if any."""
-    print("\nstateful reach | called | called, id ops | 2xx | 2xx, id ops")
-    for path in sorted(reports.glob("stateful-*.json")):
-        run = json.loads(path.read_text())
-        every, called, ok = run["operations"], set(run["called"]), set(run["ok"])
-        ids = [label for label in every if "{" in label]
+    """Per stateful run (each role runs the operations the role matrix lets it call):
+    operations called (any answer) and answered 2xx, of all and of those that take an id in
+    their path; then per database, the id operations no role got a 2xx from, with each
+    role's answers and first refusal."""
+    print("\nstateful reach | called | called, id ops | 2xx | 2xx, id ops | restarts")
+    runs = [json.loads(path.read_text()) for path in sorted(reports.glob("stateful-*.json"))]
+    for run in runs:
+        allowed, called, ok = set(run["allowed"]), set(run["called"]), set(run["ok"])
+        ids = {label for label in allowed if "{" in label}
         print(
-            f"{run['database']} {run['role']} | {len(called & set(every))}/{len(every)} | "
-            f"{len(called & set(ids))}/{len(ids)} | {len(ok)} | {len(ok & set(ids))}"
+            f"{run['database']} {run['role']} | {len(called & allowed)}/{len(allowed)} | "
+            f"{len(called & ids)}/{len(ids)} | {len(ok)}/{len(allowed)} | "
+            f"{len(ok & ids)}/{len(ids)} | {run['restarts']}"
         )
-        missed = sorted(set(ids) - called)
+        missed = sorted(ids - called)
         if missed:
             print("  id operations not called:", ", ".join(missed))
+    for database in sorted({run["database"] for run in runs}):
+        mine = [run for run in runs if run["database"] == database]
+        ids = {label for label in mine[0]["operations"] if "{" in label}
+        answered = set().union(*(set(run["ok"]) for run in mine)) & ids
+        print(f"{database}: id operations answered 2xx by some role: {len(answered)}/{len(ids)}")
+        for label in sorted(ids - answered):
+            print(f"  no 2xx: {label}")
+            for run in mine:
+                refusal = next(iter(run["refusals"].get(label, {}).values()), "")
+                print(f"    {run['role']}: {run['codes'].get(label)} {refusal[:120]}")
 
 
 if __name__ == "__main__":

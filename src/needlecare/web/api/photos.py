@@ -40,6 +40,17 @@ def photo_files(request: Request) -> PhotoFiles:
     return PhotoFiles(request.app.state.settings.data_dir)
 
 
+def multipart_body(required: tuple[str, ...] = (), **fields: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI request body of a route that parses its upload itself (`read_upload`):
+    a multipart form with the photo as `file` and the given other fields (`required` too),
+    for the route's `openapi_extra` (FastAPI documents no body it does not parse)."""
+    properties = {"file": {"type": "string", "format": "binary"}, **fields}
+    schema = {"type": "object", "required": ["file", *required], "properties": properties}
+    return {
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+    }
+
+
 @dataclass
 class UploadForm:
     content: bytes | None
@@ -182,6 +193,11 @@ PhotoId = Annotated[int, Path(ge=1)]
     status_code=status.HTTP_201_CREATED,
     response_model=UploadOut,
     responses={413: {"description": "Larger than 25 MB"}, 422: {"description": "Not a photo"}},
+    openapi_extra=multipart_body(
+        checkin_id={"type": "integer", "minimum": 1},
+        treatment_id={"type": "integer", "minimum": 1},
+        area={"type": "string", "maxLength": photos.MAX_AREA_CHARS},
+    ),
 )
 async def upload_photo(
     patient_id: int, request: Request, response: Response, actor: ApiActor, uow: UowDep

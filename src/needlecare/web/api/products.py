@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from needlecare.services import label_scan, products
 from needlecare.services.errors import Invalid
-from needlecare.web.api.photos import read_upload
+from needlecare.web.api.photos import multipart_body, read_upload
 from needlecare.web.api.schemas.domain import (
     IngredientCheckIn,
     IngredientCheckOut,
@@ -31,6 +31,7 @@ def ingredient_check(
     "/patients/{patient_id}/ingredient-scan",
     response_model=IngredientScanOut,
     responses={413: {"description": "Larger than 25 MB"}, 422: {"description": "Unreadable"}},
+    openapi_extra=multipart_body(day={"type": "integer", "minimum": 0, "maximum": 3650}),
 )
 async def ingredient_scan(
     patient_id: int, request: Request, actor: ApiActor, uow: UowDep

@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError
 
 from needlecare.services import catalogue, shelf, shelf_photos
 from needlecare.services.errors import Invalid
-from needlecare.web.api.photos import read_upload
+from needlecare.web.api.photos import multipart_body, read_upload
 from needlecare.web.api.schemas.accounts import Strict
 from needlecare.web.api.schemas.domain import Loose
 from needlecare.web.deps import ApiActor, UowDep
@@ -80,6 +80,13 @@ def add_to_shelf(patient_id: int, body: ShelfProductIn, actor: ApiActor, uow: Uo
     response_model=ShelfOut,
     status_code=status.HTTP_201_CREATED,
     responses={413: {"description": "Larger than 25 MB"}, 422: {"description": "Unreadable"}},
+    openapi_extra=multipart_body(
+        ("name", "inci_text"),
+        **{
+            name: ShelfProductIn.model_json_schema()["properties"][name]
+            for name in ("name", "brand", "inci_text", "rinse_off")
+        },
+    ),
 )
 async def add_to_shelf_with_photo(
     patient_id: int, request: Request, actor: ApiActor, uow: UowDep
@@ -113,6 +120,7 @@ async def add_to_shelf_with_photo(
     "/patients/{patient_id}/shelf/{product_id}/photo",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={413: {"description": "Larger than 25 MB"}, 422: {"description": "Unreadable"}},
+    openapi_extra=multipart_body(),
 )
 async def keep_label_photo(
     patient_id: int, product_id: int, request: Request, actor: ApiActor, uow: UowDep
