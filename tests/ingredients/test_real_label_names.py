@@ -204,3 +204,10 @@ def test_a_name_with_a_mark_after_it_stays_an_ingredient() -> None:
     result = check_label("Aqua, Aloe Leaf Juice*, Glycerin, Sea Kelp Bioferment*")
     assert [i["raw"] for i in result["ingredients"]][-1] == "Sea Kelp Bioferment*"
     assert not result["ignored"]
+
+
+def test_a_lost_comma_before_a_name_with_a_locant_comma() -> None:
+    names = [
+        i["name"] for i in check_label("Aqua, Carbomer 1,2-Hexanediol, Glycerin")["ingredients"]
+    ]
+    assert names == ["AQUA", "CARBOMER", "1,2-HEXANEDIOL", "GLYCERIN"]

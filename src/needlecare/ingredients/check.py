@@ -285,14 +285,14 @@ def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:
             if not (first.names or second.names) and first.item.raw.count(
                 ","
             ) == first.item.text.count(","):
-                glued = _comma_glued(
-                    replace(
-                        first.item,
-                        raw=f"{first.item.raw},{second.item.raw}",
-                        text=f"{first.item.text},{second.item.text}",
-                        percent=first.item.percent or second.item.percent,
-                    )
+                rejoined = replace(
+                    first.item,
+                    raw=f"{first.item.raw},{second.item.raw}",
+                    text=f"{first.item.text},{second.item.text}",
+                    percent=first.item.percent or second.item.percent,
                 )
+                # ... or at a space: "Carbomer 1,2-Hexanediol" (CARBOMER, 1,2-HEXANEDIOL).
+                glued = _comma_glued(rejoined) or _glued_names(rejoined)
             if glued:
                 joined += glued
                 index += 2
