@@ -80,6 +80,7 @@ _WORD = re.compile(r"[^\W_]+")
 # Words that only join names ("Water (and) Glycerin") and short list numbers ("1. Aqua").
 _JOINING_WORDS = frozenset({"and", "et", "und", "y", "e"})
 _MAX_GLUED_WORDS = 16
+_UPPER_WORD = re.compile(r"[A-Z]+")
 _SPACED_DASH = re.compile(r"\s[-–]\s")
 UNREAD = "text between names that no rule read (kept so that nothing is lost)"
 
@@ -145,9 +146,10 @@ def _validated_text(text: str | bytes) -> str:
             f"{len(text):,} characters is too long for one ingredient list (limit {MAX_CHARS:,})"
         )
     sample = text[:4096]
-    odd = len(_ODD_CHARACTER.findall(sample))
-    if "\x00" in sample or odd > max(2, len(sample) // 50):
-        raise NotAnIngredientList("this looks like binary data, not an ingredient list")
+    if not (sample.isascii() and sample.isprintable()):  # else no odd character at all
+        odd = len(_ODD_CHARACTER.findall(sample))
+        if "\x00" in sample or odd > max(2, len(sample) // 50):
+            raise NotAnIngredientList("this looks like binary data, not an ingredient list")
     if _URL.match(text):
         raise NotAnIngredientList(
             "this is a web address, not an ingredient list: paste the list printed on the label"
@@ -159,12 +161,14 @@ def _entries(text: str) -> tuple[list[_Entry], ParsedLabel]:
     parsed = parse_label(text)
     entries: list[_Entry] = []
     prose = 0
-    for item in _split_soft_breaks(parsed.items):
+    # A soft break is only ever put at a line end of the label.
+    items = _split_soft_breaks(parsed.items) if "\n" in parsed.text else parsed.items
+    for item in items:
         # "*Natural fragrance", "** from organic farming" (every footnote opens with a mark)
         if item.raw[:1] in _FOOTNOTE_MARKS and _FOOTNOTE.match(item.raw):
             parsed.ignore(item.raw, FOOTNOTE)
             continue
-        recognition = recognise(item.text, fuzzy=False)
+        recognition = recognise(item.text, False)  # (fuzzy=False; positional: a cheaper key)
         if recognition.names:  # the common case: a name as printed (the rest reads the others)
             entries.append(_Entry(item, recognition, recognition.names))
             if recognition.extra:
@@ -569,7 +573,7 @@ def _name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:
 
 
 def _is_prose(text: str) -> bool:
-    words = re.findall(r"[A-Z]+", name_key(text))
+    words = _UPPER_WORD.findall(name_key(text))
     hits = sum(1 for w in words if w in _PROSE_WORDS)
     return (hits >= 1 and (len(words) >= 2 or hits == len(words))) or len(words) > 12
 
@@ -613,7 +617,10 @@ def _ingredient(
         judged = _judged(names, major, rinse_off, recognition.match == "fuzzy")
         findings.append(judged.finding)
         flags, comedogenic = list(judged.flags), judged.comedogenic
-        name = recognition.name or judged.finding.name
+        # recognition.name is "/".join(recognition.names): the finding's name when they are
+        # the same names (always, but for a reading made elsewhere)
+        same = recognition.names is names or recognition.names == names
+        name = judged.finding.name if same else (recognition.name or judged.finding.name)
     else:
         flags, comedogenic = [], None
         name = recognition.name or name_key(entry.item.text)

@@ -33,6 +33,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # OCR reads the colour index prefix "CI" as Cl, C1, C|, C.I. and its digits with O/o/l/I/|.
 _CI = re.compile(r"\b[Cc]\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])")
+_ASCII_DIGIT = re.compile("[0-9]")
 _CI_DIGITS_RUN = re.compile(r"[0-9OoIl|]{5}(?![0-9A-Za-z])")
 _CI_RUN = re.compile(r"(CI \d{5})\s*[,/]\s*(?=\d{5}(?![0-9A-Za-z]))")
 _CI_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
@@ -55,7 +56,8 @@ def clean_text(text: str) -> str:
             text = text.translate(_QUOTES)
     elif "`" in text:
         text = text.replace("`", "'")
-    text = _CONTROL.sub(" ", text)
+    if not text.isprintable():  # (every control character is unprintable)
+        text = _CONTROL.sub(" ", text)
     # Long runs of white space carry no meaning but make the parser's patterns quadratic
     # (bench/fuzz_parsers.py): one space per run, and a blank line at most.
     if not ascii_text or "  " in text or "\t" in text or "\r" in text:
@@ -78,7 +80,8 @@ def fix_colour_index(text: str) -> str:
             return match[0]
         return f"CI {digits}"
 
-    if _CI_DIGITS_RUN.search(text) is not None:  # a part of every _CI match: a fast pre-check
+    # A part of every _CI match that repl changes: 3 ASCII digits at least (fast pre-checks).
+    if _ASCII_DIGIT.search(text) is not None and _CI_DIGITS_RUN.search(text) is not None:
         text = _CI.sub(repl, text)
     # "CI 77491, 77492, 77499": the prefix printed once for a run of numbers (every match
     # starts with "CI "; a function, not a template, as the replacement: a template string

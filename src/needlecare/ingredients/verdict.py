@@ -65,18 +65,29 @@ def decide(
     windows.toml."""
     known_windows = windows() if in_force is None else in_force
     by_flag: dict[str, list[Finding]] = {}
+    fuzzy: list[str] = []
     for finding in findings:
-        if finding.flags:  # most ingredients carry none
+        if finding.flags:
             for flag in _without_superseded(tuple(finding.flags)):
-                by_flag.setdefault(flag, []).append(finding)
+                if flag in by_flag:
+                    by_flag[flag].append(finding)
+                else:
+                    by_flag[flag] = [finding]
+        if finding.fuzzy:
+            fuzzy.append(finding.name)
     reasons: list[_Reason] = []
     resume_days: list[int] = []
     rank = _flag_rank()
     for flag in sorted(by_flag, key=lambda f: rank.get(f, len(rank))):
         definition = flag_definition(flag)
         group = by_flag[flag]
-        names = list(dict.fromkeys(f.name for f in group))
-        notes = tuple(dict.fromkeys(f.strength[flag] for f in group if flag in f.strength))
+        if len(group) == 1:  # the common case: one ingredient carries the flag
+            strength = group[0].strength
+            names = [group[0].name]
+            notes: tuple[str, ...] = (strength[flag],) if flag in strength else ()
+        else:
+            names = list(dict.fromkeys(f.name for f in group))
+            notes = tuple(dict.fromkeys(f.strength[flag] for f in group if flag in f.strength))
         window = known_windows.get(definition.get("window", ""))
         shape = _shape(flag, definition, window, notes, day, band)
         if shape.resume is not None:
@@ -104,7 +115,6 @@ def decide(
                 UNKNOWN_SOURCE,
             )
         )
-    fuzzy = [f.name for f in findings if f.fuzzy]
     if fuzzy:
         reasons.append(
             _Reason(

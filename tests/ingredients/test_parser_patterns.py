@@ -1,0 +1,101 @@
+"""The parser's patterns written for speed find exactly what their plain forms find."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from needlecare.ingredients import parser
+
+HEADER_WORD = (
+    r"(?:full\s+|key\s+|other\s+)?(?:ingred[il1]ents?(?:\s+list)?|ingr[ée]dients?|inci(?:\s+names?)?"
+    r"|composition|zutaten|inhaltsstoffe|ingredientes|ingredienti|sk[łl]adniki|全成分|成分|전성분)"
+)
+PLAIN = {
+    "_ACTIVE_HEADER": re.compile(
+        r"(?i)(?<!in)(?<!non-)(?<!non )\b(?:active|medicinal)\s+ingredients?\b(?:\s*\([^)]*\))?"
+        r"\s*:?|(?<!in)\bactives?\s*:"
+    ),
+    "_INACTIVE_HEADER": re.compile(
+        r"(?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:"
+        r"|\bexcipients?\s*:"
+    ),
+    "_HEADER": re.compile(
+        rf"(?i)[\[【]\s*{HEADER_WORD}\s*[\]】]\s*:?"
+        rf"|\b{HEADER_WORD}(?:\s*[/|,]\s*{HEADER_WORD})*\s*(?:[:：]|\n)"
+    ),
+}
+# Pieces of labels around the patterns' words, and the characters (?i) folds to i, k and s.
+PIECES = [
+    *("active", "Active", "ACTIVE", "actives", "Actives", "inactive", "INACTIVE", "inactives"),
+    *("medicinal", "Medicinal", "non", "Non", "NON", "non-", "non ", "in", "In", "IN", "un"),
+    *("ingredient", "ingredients", "Ingredients", "INGREDIENTS", "excipient", "excipients"),
+    *("Excipients", "(s)", "(USP)", "(", ")", ":", " : ", " ", "  ", "\n", "\t", ",", ".", "-"),
+    *("a", "m", "i", "e", "n", "x", "1", "_", "é", "\u0130", "\u0131", "\u212a", "\u017f"),
+    *("Water", "Tretinoin 0.05%", "Glycerin", "each gram contains", "drug facts", "purpose"),
+]
+
+
+# Headings made of their parts, so that many labels hold a near or a real match.
+BEFORE = ["", " ", "in", "non-", "non ", "Non", "x", ". ", "\n", "(", "\u0130n", "_"]
+WORDS = ["active", "Actives", "inactive", "INACTIVE", "medicinal", "non-medicinal", "excipient"]
+WORDS += ["Excipients", "\u0130nactive", "\u0131nactive", "act\u0131ve", "reactive"]
+WORDS += ["Full ", "key ", "KEY  ", "Other\n", "\u212aey ", "[", "【 ", "[ Full ", "", "x"]
+AFTER = [" ingredients", " Ingredient", "  ingredients (USP)", "\ningredients", "", "s", "ly"]
+AFTER += ["Ingredients", "INGRED1ENTS list", "ingrédients", "INCI", "inci names", "Composition"]
+AFTER += ["zutaten", "Inhaltsstoffe", "Ingredientes", "ingredienti", "Składniki", "\u017fkladniki"]
+AFTER += ["全成分", "成分", "전성분", "\u0130ngredients", "Ingredients / INCI", "inci, zutaten"]
+END = [":", " :", "", " (in each gram):", "(s):", "x", ", ", "\n", "：", " ]:", "】", "]", " / "]
+
+
+def _labels(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    labels = []
+    for _ in range(count):
+        pieces = rng.choices(PIECES, k=rng.randint(1, 10))
+        for _ in range(rng.randint(1, 3)):
+            heading = [rng.choice(part) for part in (BEFORE, WORDS, AFTER, END)]
+            pieces.insert(rng.randint(0, len(pieces)), "".join(heading))
+        labels.append("".join(pieces))
+    return labels
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[object]:
+    found: list[object] = [(m.span(), m[0]) for m in pattern.finditer(text)]
+    for pos in range(0, len(text) + 1, 3):  # the parser also searches from a position
+        match = pattern.search(text, pos)
+        found.append(match.span() if match else None)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_the_fast_pattern_finds_what_the_plain_one_finds(name: str) -> None:
+    fast: re.Pattern[str] = getattr(parser, name)
+    labels = [
+        *_labels(4000, seed=16),
+        "Drug Facts Active ingredient Purpose Benzoyl peroxide 10% Inactive ingredients: Water",
+        "Non-active ingredients: Water. Inactive: Glycerin. Actives: none. Excipients: Talc",
+        "ACTIVE INGREDIENTS (IN EACH GRAM): ADAPALENE 0.1%",
+        "Medicinal ingredients: Zinc oxide 20%. Non-medicinal ingredients: Aqua",
+        "non medicinal ingredient, inactive ingredient, reactive ingredients",
+    ]
+    matched = 0
+    for text in labels:
+        expected = _found(PLAIN[name], text)
+        assert _found(fast, text) == expected, text
+        matched += any(expected)
+    assert matched > 80  # the pieces do make matches
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_the_first_class_holds_every_character_a_match_can_start_with(name: str) -> None:
+    fast: re.Pattern[str] = getattr(parser, name)
+    first = re.compile(fast.pattern[: fast.pattern.index("]") + 1])
+    starts = {m.group()[0] for text in _labels(3000, seed=3) for m in PLAIN[name].finditer(text)}
+    assert starts and all(first.fullmatch(c) for c in starts)
+    for letter in {c.lower() for c in starts if c.isascii() and c.isalpha()}:
+        folded = [chr(c) for c in range(0x2000) if re.fullmatch(f"(?i){letter}", chr(c))]
+        folded += ["\u212a"] if letter == "k" else []
+        assert all(first.fullmatch(c) for c in folded if re.fullmatch(f"(?i){letter}", c))
