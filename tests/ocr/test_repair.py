@@ -145,3 +145,34 @@ def test_a_colour_index_number_with_one_digit_misread_is_repaired_and_marked() -
     result = with_ocr(check_label(reading.text), reading)
     (colour,) = [i for i in result["ingredients"] if i["name"] == "CI 77491"]
     assert colour["ocr_check"] and colour["ocr_read_as"] == "Cl 17491"
+
+
+def test_a_colour_index_whose_c_was_read_as_a_bracket_is_repaired_and_marked() -> None:
+    """bench seed 5, moderate: "(CI 77491, CI 77492, CI 77499)" read with "(177499)" broke
+    the block's brackets, so the iron oxides lost CI 77499."""
+    read = "Mica, Iron Oxides (CI 77491, Cl 77492, (177499), Titanium Dioxide (CI 77891)"
+    reading = repair_reading(_reading(read))
+    assert "(CI 77491, Cl 77492, CI 77499), Titanium" in reading.text
+    assert ("CI 77499", "(177499") in reading.repairs
+    result = with_ocr(check_label(reading.text), reading)
+    (iron,) = [i for i in result["ingredients"] if "CI 77499" in i["name"]]
+    assert iron["name"] == "CI 77491/CI 77492/CI 77499" and iron["ocr_check"]
+    # Outside a bracket the bracket is the label's own; a number that is no colour stays.
+    assert repair_reading(_reading("Mica, Talc (177499)")).text == "Mica, Talc (CI 77499)"
+    assert repair_reading(_reading("Mica, Talc (112345)")).text == "Mica, Talc (112345)"
+    assert repair_reading(_reading("Mica, CI 77499")).repairs == ()
+
+
+def test_a_flagged_name_that_lost_its_first_letters_is_repaired_and_marked() -> None:
+    """bench seed 9, moderate: "Alcohol (90% w/w)" read as "cohol (90% w/w)" at the panel's
+    edge; the drying alcohol is the flag that matters."""
+    read = "Hydroxypropyl Cellulose, Benzyl Alcohol, cohol (90% w/w)."
+    reading = repair_reading(_reading(read))
+    assert reading.text == "Hydroxypropyl Cellulose, Benzyl Alcohol, Alcohol (90% w/w)."
+    assert reading.repairs == (("Alcohol", "cohol"),)
+    result = with_ocr(check_label(reading.text), reading)
+    (alcohol,) = [i for i in result["ingredients"] if i["name"] == "ALCOHOL"]
+    assert alcohol["ocr_check"] and alcohol["ocr_read_as"] == "cohol"
+    # Too short, or the end of more than one name, or of a name that is not flagged: left.
+    for text in ("Aqua, ohol", "Aqua, ycerin", "Aqua, thenol"):
+        assert repair_reading(_reading(text)).repairs == (), text

@@ -33,6 +33,14 @@ _STRENGTH_TAIL = re.compile(r"\s+(?:(?:USP|BP|EP|NF)\b|\d+(?:[.,]\d+)?\s*%).*$",
 # A numbered list ("1. Water 2. Glycerin 3, Niacinamide"): a full stop read as a comma.
 _NUMBER_MARK = re.compile(r"(?<!\S)(\d{1,2})\. (?=[A-Z])")
 _NUMBER_COMMA = re.compile(r"(?<!\S)(\d{1,2}), (?=[A-Z])")
+# A colour index whose "C" was read as a bracket and "I" as a one ("(177499)" for "CI 77499)"):
+# the parser sees a bracketed number, and the block's brackets no longer pair up.
+_BRACKET_CI = re.compile(r"(?<![0-9A-Za-z])[(\[{][Il1|] ?([0-9]{5})(?![0-9])")
+# A name whose first letters were lost (at a panel's curved edge: "cohol" for "Alcohol"):
+# repaired only when the read letters end exactly one known name, that name is flagged, and at
+# most this many letters are missing.
+MAX_LOST = 2
+MIN_LOST_KEY = 5
 
 
 def _key(text: str) -> str:
@@ -97,7 +105,8 @@ def _span_pattern(raw: str) -> re.Pattern[str] | None:
     tokens = _TOKEN.findall(raw)
     if not tokens:
         return None
-    pattern = r"[^0-9A-Za-zÀ-ÿ]*".join(map(_confusable, tokens))
+    # Not inside a longer word: "cohol" must not be found in the "Alcohol" before it.
+    pattern = r"(?<![0-9A-Za-zÀ-ÿ])" + r"[^0-9A-Za-zÀ-ÿ]*".join(map(_confusable, tokens))
     tail = raw[raw.rfind(tokens[-1]) + len(tokens[-1]) :].strip()
     if tail:  # "Denat." keeps its full stop
         pattern += f"(?:{re.escape(tail)})?"
@@ -115,6 +124,9 @@ def _repair_item(raw: str) -> list[tuple[str, str]]:
     name = nearest_flagged(core) if core != raw else None
     if name is not None:  # the grade and strength stay as printed
         return [(raw, name.title() + raw[len(core) :])]
+    lost = _lost_start(core)
+    if lost is not None:
+        return lost
     if "/" in raw:
         parts = raw.split("/")
         names = [nearest_flagged(part) for part in parts]
@@ -122,6 +134,47 @@ def _repair_item(raw: str) -> list[tuple[str, str]]:
             written = "/".join(n.title() if n else p for n, p in zip(names, parts, strict=True))
             return [(raw, written)]
     return _repair_words(raw)
+
+
+def _lost_start(text: str) -> list[tuple[str, str]] | None:
+    """A one-word reading that is a known flagged name without its first letter or two
+    ("cohol (90% w/w)" -> Alcohol): (the word, the name). None when no single known name ends
+    with those letters, or it is not flagged."""
+    words = _TOKEN.findall(_BRACKETED.sub(" ", text))
+    if len(words) != 1:
+        return None
+    key = _key(words[0])
+    if len(key) < MIN_LOST_KEY:
+        return None
+    keys, names, flagged = _names()
+    found = {
+        names[index]
+        for index, known in enumerate(keys)
+        if known.endswith(key) and 0 < len(known) - len(key) <= MAX_LOST
+    }
+    if len(found) != 1:
+        return None
+    (name,) = found
+    return [(words[0], name.title())] if name in flagged else None
+
+
+def _colour_index(reading: LabelReading) -> LabelReading:
+    """"(177499)" -> "CI 77499)" when CI 77499 is a known colour; marked as a repair. Inside
+    an open bracket the bracket read was the C; outside, it is kept ("(CI 77499)")."""
+    known = set(_names()[1])
+    text, repairs, cursor = "", list(reading.repairs), 0
+    for match in _BRACKET_CI.finditer(reading.text):
+        written = f"CI {match.group(1)}"
+        if written not in known:
+            continue
+        before = reading.text[: match.start()]
+        inside = before.count("(") > before.count(")") or before.count("[") > before.count("]")
+        text += before[cursor:] + ("" if inside else match[0][0]) + written
+        repairs.append((written, match[0]))
+        cursor = match.end()
+    if cursor == 0:
+        return reading
+    return replace(reading, text=text + reading.text[cursor:], repairs=tuple(repairs))
 
 
 def _repair_words(text: str) -> list[tuple[str, str]]:
@@ -155,7 +208,7 @@ def _numbered_list(reading: LabelReading) -> LabelReading:
 def repair_reading(reading: LabelReading) -> LabelReading:
     """`reading` with misread flagged names replaced in its text, and the repairs listed as
     (name written, what was read). Unchanged when nothing is repaired."""
-    reading = _numbered_list(reading)
+    reading = _colour_index(_numbered_list(reading))
     try:
         result = check_label(reading.text)
     except (NotAnIngredientList, ValueError):
@@ -167,7 +220,7 @@ def repair_reading(reading: LabelReading) -> LabelReading:
     for ignored in result["ignored"]:
         found += _repair_words(ignored["text"])
     text = reading.text
-    repairs: list[tuple[str, str]] = []
+    repairs = list(reading.repairs)
     for raw, written in found:
         pattern = _span_pattern(raw)
         match = pattern.search(text) if pattern else None
@@ -175,6 +228,6 @@ def repair_reading(reading: LabelReading) -> LabelReading:
             continue
         text = text[: match.start()] + written + text[match.end() :]
         repairs.append((written, match.group(0)))
-    if not repairs:
+    if text == reading.text:
         return reading
     return replace(reading, text=text, repairs=tuple(repairs))
