@@ -120,3 +120,28 @@ def test_staff_cannot_use_the_patient_scan(client: TestClient, app: FastAPI, wor
         "/products/scan", files={"file": ("l.jpg", b"\xff\xd8\xff", "image/jpeg")}
     )
     assert response.status_code in (403, 404)
+
+
+def test_the_scan_errors_are_said_in_the_readers_language(as_pat: TestClient) -> None:
+    spanish = {"accept-language": "es"}
+    page = as_pat.get("/products", headers=spanish)
+    token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    empty = as_pat.post(
+        "/products/scan",
+        data={"csrf_token": token},
+        files={"file": ("label.jpg", b"", "image/jpeg")},
+        headers=spanish,
+    )
+    assert empty.status_code == 422
+    assert "Elige o haz una foto de la lista de ingredientes." in empty.text
+    assert "Choose or take a photo" not in empty.text
+    blank = io.BytesIO()
+    Image.new("RGB", (900, 600), (245, 240, 232)).save(blank, "JPEG")
+    unreadable = as_pat.post(
+        "/products/scan",
+        data={"csrf_token": token},
+        files={"file": ("label.jpg", blank.getvalue(), "image/jpeg")},
+        headers=spanish,
+    )
+    assert unreadable.status_code == 422
+    assert "No se pudo leer ninguna lista de ingredientes en esta foto." in unreadable.text

@@ -87,6 +87,30 @@ def test_bad_products_are_refused_and_nothing_is_stored(uow: UnitOfWork, world: 
     assert shelf.get_shelf(uow, pat, patient).entries == []
 
 
+def test_the_same_product_twice_is_refused_saying_how_to_change_it(
+    uow: UnitOfWork, world: Any
+) -> None:
+    """One product, one plan: the same name and brand (any case or spacing) is refused, and
+    nothing is stored; another brand or name is another product."""
+    pat = _principal(uow, world.pat)
+    patient = world.patients["pat"]
+    shelf.add_product(uow, pat, patient, shelf.ShelfProductCreate("Night Serum", RETINOL, "Acme"))
+    for name, brand in [("Night Serum", "Acme"), ("  night   serum ", "ACME ")]:
+        with pytest.raises(Invalid) as refused:
+            shelf.add_product(uow, pat, patient, shelf.ShelfProductCreate(name, BLAND, brand))
+        (error,) = refused.value.errors
+        assert error.field == "name"
+        assert "is already on your shelf" in error.message and "remove it first" in error.message
+    shelf.add_product(uow, pat, patient, shelf.ShelfProductCreate("Night Serum", BLAND, "Other"))
+    shelf.add_product(uow, pat, patient, shelf.ShelfProductCreate("Day Serum", BLAND, "Acme"))
+    entries = shelf.get_shelf(uow, pat, patient).entries
+    assert sorted((e.name, e.brand, e.inci_text) for e in entries) == [
+        ("Day Serum", "Acme", BLAND),
+        ("Night Serum", "Acme", RETINOL),
+        ("Night Serum", "Other", BLAND),
+    ]
+
+
 def test_clinic_staff_see_the_shelf_audited_other_clinics_get_404(
     uow: UnitOfWork, world: Any
 ) -> None:
@@ -195,6 +219,36 @@ def test_the_saved_and_removed_messages_are_said_in_the_readers_language(
         data={"name": "Night serum", "ingredients": BLAND, "csrf_token": token},
     )
     assert "Night serum is on your shelf." in english.text
+
+
+def test_refusals_are_said_in_the_readers_language(as_pat: TestClient) -> None:
+    spanish = {"accept-language": "es"}
+    token = CSRF.search(as_pat.get("/products/mine").text).group(1)  # type: ignore[union-attr]
+
+    def add(name: str, ingredients: str) -> Any:
+        data = {"name": name, "ingredients": ingredients, "csrf_token": token}
+        return as_pat.post("/products/mine", data=data, headers=spanish, follow_redirects=False)
+
+    assert add("Crema", BLAND).status_code == 303
+    twice = add("CREMA", RETINOL)
+    assert twice.status_code == 422
+    assert "CREMA ya está en tu estantería. Para cambiar su lista" in twice.text
+    unnamed = add("", BLAND)
+    assert "Ponle un nombre al producto (como mucho 200 caracteres)." in unnamed.text
+    not_a_list = add("Gel", "https://shop.example.com/gel?id=1")
+    assert "Esto no parece una lista de ingredientes." in not_a_list.text
+    for response in (twice, unnamed, not_a_list):
+        assert "already on your shelf" not in response.text
+        assert "Give the product a name" not in response.text
+
+
+def test_the_api_refuses_the_same_product_twice(client: TestClient, world: Any) -> None:
+    url = f"{API}/patients/{world.patients['pat']}/shelf"
+    body = {"name": "Serum", "inci_text": RETINOL}
+    assert client.post(url, json=body, headers=world.pat.headers).status_code == 201
+    again = client.post(url, json=body, headers=world.pat.headers)
+    assert again.status_code == 422 and "already on your shelf" in again.text
+    assert len(client.get(url, headers=world.pat.headers).json()["products"]) == 1
 
 
 def test_the_checker_verdict_offers_to_save_the_product(as_pat: TestClient) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from needlecare.i18n import N_
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ocr import LabelReading, OcrUnavailable, read_label
 from needlecare.ocr.barcode import read_barcodes
@@ -88,10 +89,12 @@ def check_label_photo(
     return with_ocr(result, reading)
 
 
-_NO_LIST = (
+_NO_LIST = N_(
     "No ingredient list could be read on this photo. Try closer, in good light, "
     "with the list filling the frame, or type the list."
 )
+_NO_PHOTO = N_("Choose or take a photo of the ingredient list.")
+_NO_ENGINE = N_("Reading photos is not available on this server. Please type the list.")
 
 
 def _check_access(uow: UnitOfWork, actor: Principal, patient_id: int) -> int | None:
@@ -107,7 +110,7 @@ def _decoded(content: bytes | None) -> bytes:
     """The upload decoded under the photo budget (a bomb or a broken file: 422 on "file",
     too large: 413), as a PNG the readers below decode again at a bounded cost."""
     if not content:
-        raise Invalid.field(FIELD, "choose or take a photo of the ingredient list")
+        raise Invalid.field(FIELD, _NO_PHOTO)
     return photo_decode.readable_upload(content, MAX_LONG_SIDE)  # PhotoRefused: Invalid, "file"
 
 
@@ -129,6 +132,4 @@ def _read(
     except PhotoRejected as error:
         raise Invalid.field(FIELD, error.message) from None
     except OcrUnavailable:
-        raise Invalid.field(
-            FIELD, "Reading photos is not available on this server; please type the list."
-        ) from None
+        raise Invalid.field(FIELD, _NO_ENGINE) from None

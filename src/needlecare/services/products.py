@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from needlecare.i18n import N_, Text
 from needlecare.services import audit, clock, domain, protocols
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -28,11 +29,11 @@ def check_product(
     """The checker's verdict for the patient's day (default: today's day since the latest
     treatment, or day 0 without one). Today is the patient's local date unless given."""
     if not text.strip():
-        raise Invalid.field("text", "paste or type the ingredient list")
+        raise Invalid.field("text", N_("Paste or type the ingredient list."))
     if len(text) > MAX_LABEL_CHARS:
-        raise Invalid.field("text", f"at most {MAX_LABEL_CHARS} characters")
+        raise Invalid.field("text", Text("Paste at most {count} characters.", count=MAX_LABEL_CHARS))
     if day is not None and not 0 <= day <= 3650:
-        raise Invalid.field("day", "day must be between 0 and 3650")
+        raise Invalid.field("day", N_("The day must be between 0 and 3650."))
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
         treatment = treatment_in_force(uow.session, patient.id)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from needlecare.i18n import N_, Text
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.knowledge.bands import depth_band
 from needlecare.photos import SanitizedPhoto
@@ -31,6 +32,9 @@ from needlecare.storage.uow import UnitOfWork
 MAX_NAME = 200
 MAX_LABEL_CHARS = 20_000
 MAX_PRODUCTS = 200  # a shelf, not a shop
+NOT_A_LIST = N_(
+    "This does not read as an ingredient list. Paste, type or scan the list from the label."
+)
 PLAN_FOR_STATUS = {"recommended": "use", "ok": "use", "caution": "use_with_care"}
 
 
@@ -72,15 +76,17 @@ def validate(data: ShelfProductCreate) -> ShelfProductCreate:
     """The product as it will be stored (trimmed), or Invalid naming the field."""
     name, brand, text = data.name.strip(), data.brand.strip(), data.inci_text.strip()
     if not name or len(name) > MAX_NAME:
-        raise Invalid.field("name", f"give the product a name (at most {MAX_NAME} characters)")
+        raise Invalid.field(
+            "name", Text("Give the product a name (at most {count} characters).", count=MAX_NAME)
+        )
     if len(brand) > MAX_NAME:
-        raise Invalid.field("brand", f"at most {MAX_NAME} characters")
+        raise Invalid.field("brand", Text("Write at most {count} characters.", count=MAX_NAME))
     if not text or len(text) > MAX_LABEL_CHARS:
-        raise Invalid.field("inci_text", "paste, type or scan the ingredient list")
+        raise Invalid.field("inci_text", N_("Paste, type or scan the ingredient list."))
     try:
         check_label(text)  # refuse now what could never be judged later
-    except NotAnIngredientList as error:
-        raise Invalid.field("inci_text", str(error)) from None
+    except NotAnIngredientList:
+        raise Invalid.field("inci_text", NOT_A_LIST) from None
     return ShelfProductCreate(name, text, brand, data.rinse_off)
 
 
@@ -98,13 +104,26 @@ def add_product(
     name, brand, text = checked.name, checked.brand, checked.inci_text
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
-        count = len(
-            uow.session.scalars(
-                select(ShelfProduct.id).where(ShelfProduct.patient_id == patient.id)
-            ).all()
-        )
-        if count >= MAX_PRODUCTS:
-            raise Invalid.field("name", f"a shelf holds at most {MAX_PRODUCTS} products")
+        on_shelf = uow.session.execute(
+            select(ShelfProduct.name, ShelfProduct.brand).where(
+                ShelfProduct.patient_id == patient.id
+            )
+        ).all()
+        if len(on_shelf) >= MAX_PRODUCTS:
+            raise Invalid.field(
+                "name", Text("A shelf holds at most {count} products.", count=MAX_PRODUCTS)
+            )
+        if any(same_product(row.name, row.brand, name, brand) for row in on_shelf):
+            # Twice on the shelf would be two plans for one jar: refused, saying how to
+            # change the one there (remove it, then add it with its new list).
+            raise Invalid.field(
+                "name",
+                Text(
+                    "{name} is already on your shelf. To change its ingredient list, remove "
+                    "it first, then add it again.",
+                    name=name,
+                ),
+            )
         product = ShelfProduct(
             patient_id=patient.id,
             name=name,
@@ -131,14 +150,31 @@ def add_product(
         return product
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def same_product(name: str, brand: str, other_name: str, other_brand: str) -> bool:
+    """One product: the same name and brand, whatever the case and spacing."""
+    return (_folded(name), _folded(brand)) == (_folded(other_name), _folded(other_brand))
+
+
 def shelve_recommendation(
     session: Session, actor: Principal, patient: Patient, name: str, inci_text: str
 ) -> ShelfProduct | None:
     """Put a clinic's recommendation on the patient's shelf, in the caller's transaction.
-    Only a recommendation with a readable ingredient list: without one there is no verdict."""
+    Only a recommendation with a readable ingredient list: without one there is no verdict.
+    A product already on the shelf under that name (no brand) stays as it is: None."""
     try:
         check_label(inci_text)
     except (NotAnIngredientList, ValueError):
+        return None
+    on_shelf = session.scalars(
+        select(ShelfProduct.name).where(
+            ShelfProduct.patient_id == patient.id, ShelfProduct.brand == ""
+        )
+    ).all()
+    if any(same_product(known, "", name, "") for known in on_shelf):
         return None
     product = ShelfProduct(
         patient_id=patient.id, name=name, brand="", inci_text=inci_text, added_by_id=actor.user_id

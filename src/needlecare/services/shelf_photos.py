@@ -9,6 +9,7 @@ photo; every read and write is audited; it goes with its product and with the pa
 
 from __future__ import annotations
 
+from needlecare.i18n import N_
 from needlecare.services import audit, shelf
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.photo_decode import PhotoTooLarge, sanitize_upload
@@ -36,7 +37,7 @@ def keep_photo(
     """Keep (or replace) the product's label photo, clean. The decode runs before the
     transaction; a refused file changes nothing."""
     if not content:
-        raise Invalid.field(FIELD, "choose or take a photo of the label")
+        raise Invalid.field(FIELD, N_("Choose or take a photo of the label."))
     with uow.reading():
         _product(uow, actor, patient_id, product_id)  # a stranger's upload is not decoded
     clean = sanitize_upload(content)

@@ -35,11 +35,13 @@ def texts(form: FormData, name: str) -> list[str]:
 
 
 def sentence(message: str) -> str:
-    message = message.strip()
-    if not message:
+    shown = message.strip()
+    if not shown:
         return "Check this answer."
-    message = message[:1].upper() + message[1:]
-    return message if message.endswith((".", "?", "!")) else message + "."
+    shown = shown[:1].upper() + shown[1:]
+    shown = shown if shown.endswith((".", "?", "!")) else shown + "."
+    # Already a sentence: the message itself, so a `Text` keeps its values for translation.
+    return message if shown == message else shown
 
 
 def inline_errors(error: Invalid, field_for: Callable[[str], str] = lambda f: f) -> dict[str, str]:
