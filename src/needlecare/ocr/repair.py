@@ -159,7 +159,7 @@ def _lost_start(text: str) -> list[tuple[str, str]] | None:
 
 
 def _colour_index(reading: LabelReading) -> LabelReading:
-    """"(177499)" -> "CI 77499)" when CI 77499 is a known colour; marked as a repair. Inside
+    """ "(177499)" -> "CI 77499)" when CI 77499 is a known colour; marked as a repair. Inside
     an open bracket the bracket read was the C; outside, it is kept ("(CI 77499)")."""
     known = set(_names()[1])
     text, repairs, cursor = "", list(reading.repairs), 0

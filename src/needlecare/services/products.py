@@ -31,7 +31,9 @@ def check_product(
     if not text.strip():
         raise Invalid.field("text", N_("Paste or type the ingredient list."))
     if len(text) > MAX_LABEL_CHARS:
-        raise Invalid.field("text", Text("Paste at most {count} characters.", count=MAX_LABEL_CHARS))
+        raise Invalid.field(
+            "text", Text("Paste at most {count} characters.", count=MAX_LABEL_CHARS)
+        )
     if day is not None and not 0 <= day <= 3650:
         raise Invalid.field("day", N_("The day must be between 0 and 3650."))
     with uow:
