@@ -30,10 +30,10 @@ def _shelf_url(world: Any) -> str:
     return f"{API}/patients/{world.patients['pat']}/shelf"
 
 
-def _add(client: TestClient, world: Any) -> int:
+def _add(client: TestClient, world: Any, name: str = "Night serum") -> int:
     added = client.post(
         _shelf_url(world),
-        json={"name": "Night serum", "inci_text": SERUM},
+        json={"name": name, "inci_text": SERUM},
         headers=world.pat.headers,
     )
     assert added.status_code == 201, added.text
@@ -110,7 +110,7 @@ def test_the_photo_goes_with_its_product_and_with_the_patients_data(
 ) -> None:
     from needlecare.services import shelf
 
-    first, second = _add(client, world), _add(client, world)
+    first, second = _add(client, world), _add(client, world, "Day serum")
     for product in (first, second):
         kept = client.put(
             f"{_shelf_url(world)}/{product}/photo",
