@@ -45,6 +45,14 @@ def _include_pages(app: FastAPI) -> None:
         install(app)
 
 
+def _load_pdf_engine() -> None:
+    """WeasyPrint finds its C libraries on its first import with ctypes' find_library, which
+    runs ldconfig, gcc and ld (about a dozen processes forked from the server, ~0.5 s of CPU):
+    done once at start, not inside the first report or aftercare sheet someone asks for, when
+    the server is threaded and busy (bench/README.md, `report-pdf-x12`)."""
+    import weasyprint  # noqa: F401
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment). Migrations are not run
     here: `needlecare serve` and `needlecare db upgrade` run them."""
@@ -53,6 +61,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        _load_pdf_engine()
         # Startup built a large heap (the app, its packaged data) that lives as long as the
         # process: kept out of the collector, so its full passes don't stall requests.
         gc.collect()
