@@ -80,7 +80,7 @@ def valid_bodies(person: Person | None) -> dict[str, list[Any]]:
         f"POST {P}/notes": [{"body": "fuzz note"}],
         f"POST {P}/messages": [{"body": "fuzz message"}],
         f"POST {P}/recommendations": [{"product_name": "Fuzz balm"}],
-        f"POST {P}/recommendations/check": [{"inci_text": "Aqua, Retinol", "from_day": 2}],
+        f"POST {P}/recommendations/check": [{"inci_text": "Aqua, Retinol"}],
         f"POST {P}/ingredient-check": [{"text": "Aqua, Glycerin"}],
         f"POST {P}/shelf": [{"name": "Fuzz cream", "inci_text": "Aqua, Glycerin"}],
         f"POST {API}/clinic/catalogue": [{"name": "Fuzz balm", "inci_text": "Aqua, Glycerin"}],

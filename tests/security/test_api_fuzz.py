@@ -43,7 +43,7 @@ EXAMPLES = {
     "postgresql": int(_EXAMPLES or "4"),
 }
 STATEFUL_EXAMPLES = int(os.environ.get("NEEDLECARE_API_FUZZ_STATEFUL_EXAMPLES", "6"))
-STATEFUL_STEPS = 10
+STATEFUL_STEPS = int(os.environ.get("NEEDLECARE_API_FUZZ_STATEFUL_STEPS", "10"))
 # Distinct operations a stateful run must reach: it proves the links were found and
 # followed, not just that one call was made (the bench's 100 sequences reach far more).
 STATEFUL_MIN_OPERATIONS = 15
