@@ -253,3 +253,43 @@ def test_check_ins_of_one_treatment_at_once_all_count(
         assert entry.level_rank == 2 and entry.waiting == 1
     # All on one day, counted once, moved up to contact_clinic once (whichever came first).
     assert list(by_day_counts(uow).values()) == [1]
+
+
+def test_check_ins_of_one_clinic_at_once_keep_its_day_counts(
+    app: Any, uow: UnitOfWork, world: Any
+) -> None:
+    """Eight patients of one clinic check in at once on the same day since treatment, first
+    calm, then half of them with spots (contact clinic on day 20): their check-ins share the clinic's count rows (on
+    PostgreSQL each waits for the other's row; lower level first, so no deadlock) and the
+    counts stay outcome_day's rows counted."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from .seed import CALM, SPOTS, at_day
+
+    seeded = seed_outcomes(uow, world)
+    bob = auth.principal_for_token(uow, world.bob.token)
+    factory = app.state.session_factory
+    before = by_day_counts(uow)
+    start = Barrier(8)
+
+    def send(index: int) -> None:
+        own = UnitOfWork(factory)
+        start.wait()
+        for symptoms in (CALM, SPOTS if index % 2 else CALM):
+            checkins.submit_checkin(
+                own,
+                bob,
+                seeded.patients[index],
+                CheckinCreate(symptoms=symptoms, treatment_id=seeded.treatments[index]),
+                now=at_day(20, minutes=index),
+            )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(send, range(8)))
+    after = by_day_counts(uow)
+    clinic = world.alder_id
+    assert {k: v for k, v in after.items() if k not in before} == {
+        (clinic, 20, 0): 4,  # expected
+        (clinic, 20, 2): 4,  # spots past the breakout window (BO-08): up from expected
+    }
