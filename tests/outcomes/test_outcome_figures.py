@@ -259,9 +259,9 @@ def test_check_ins_of_one_clinic_at_once_keep_its_day_counts(
     app: Any, uow: UnitOfWork, world: Any
 ) -> None:
     """Eight patients of one clinic check in at once on the same day since treatment, first
-    calm, then half of them with spots (contact clinic on day 20): their check-ins share the clinic's count rows (on
-    PostgreSQL each waits for the other's row; lower level first, so no deadlock) and the
-    counts stay outcome_day's rows counted."""
+    calm, then half of them with spots (contact clinic on day 20): their check-ins share the
+    clinic's count rows (on PostgreSQL each waits for the other's row; lower level first, so
+    no deadlock) and the counts stay outcome_day's rows counted."""
     from concurrent.futures import ThreadPoolExecutor
     from threading import Barrier
 
