@@ -154,6 +154,14 @@ def test_mineral_filters_carry_sunscreen_filter_but_keep_their_earlier_window() 
         ("Gluconolacctone", "GLUCONOLACTONE"),
         # a misspelt synonym binomial
         ("Mooring Pterygosperma Seed Extract", "MORINGA OLEIFERA SEED EXTRACT"),
+        # a berry is the plant's FRUIT; common names printed beside one binomial on real labels
+        ("Acai Berry Extract", "EUTERPE OLERACEA FRUIT EXTRACT"),
+        ("Goji Berry Extract", "LYCIUM BARBARUM FRUIT EXTRACT"),
+        ("Sea Buckthorn Berry Oil", "HIPPOPHAE RHAMNOIDES FRUIT OIL"),
+        ("Ashwagandha Root Extract", "WITHANIA SOMNIFERA ROOT EXTRACT"),
+        ("Reishi Mushroom Extract", "GANODERMA LUCIDUM EXTRACT"),
+        ("White Tea Leaf Extract", "CAMELLIA SINENSIS LEAF EXTRACT"),
+        ("Carnauba Wax", "COPERNICIA CERIFERA CERA"),
     ],
 )
 def test_round_4_classes_are_recognised(printed: str, name: str) -> None:

@@ -105,6 +105,9 @@ _RANK = re.compile(r"^([A-Z]+ [A-Z-]+) (?:VAR|SSP|SUBSP)\.? (?=[A-Z])")
 # "Tris (Tetramethylhydroxypiperidinol) Citrate": a space before a bracket that is part of a
 # chemical name (CosIng: TRIS(TETRAMETHYLHYDROXYPIPERIDINOL) CITRATE).
 _SPACED_CHEMICAL_BRACKET = re.compile(r" \(([A-Z0-9-]{6,})\)")
+# "Acai Berry Extract", "Sea Buckthorn Berry Oil": INCI names a berry the plant's FRUIT
+# (EUTERPE OLERACEA FRUIT EXTRACT, HIPPOPHAE RHAMNOIDES FRUIT OIL).
+_BERRY = re.compile(r"\bBERR(?:Y|IES)(?= (?:OIL|EXTRACT|JUICE|POWDER|WATER)$)")
 # "Propylene Glycol Dioctanoate", "Octanoic Acid": the systematic (IUPAC) name of a fatty acid
 # where INCI uses the trivial one (C6 caproic, C8 caprylic, C10 capric, C12 lauric, C14 myristic,
 # C16 palmitic, C18 stearic). Only a whole acid word, alone or after di/tri/tetra, so that
@@ -351,6 +354,8 @@ def _candidates(key: str) -> Iterator[tuple[str, float]]:
         yield _HYDRATE.sub("", base), 0.0
     if _ZERO_FOR_O.search(base):
         yield _ZERO_FOR_O.sub("-O-", base), 0.02
+    if _BERRY.search(base):
+        yield from _candidates(_BERRY.sub("FRUIT", base))
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from _candidates(_NUT.sub("SEED", no_brackets or key))
         yield from _candidates(name_key(_NUT.sub("", no_brackets or key)))
