@@ -296,7 +296,10 @@ def _rejoin_split_names(entries: list[_Entry]) -> list[_Entry]:
                     percent=first.item.percent or second.item.percent,
                 )
                 # ... or at a space: "Carbomer 1,2-Hexanediol" (CARBOMER, 1,2-HEXANEDIOL).
-                glued = _comma_glued(rejoined) or _glued_names(rejoined)
+                spaced = _glued_names(rejoined) or []
+                if not all(e.recognition.confidence == 1.0 for e in spaced):
+                    spaced = []  # only names read as printed (no synonym in brackets)
+                glued = _comma_glued(rejoined) or spaced
             if glued:
                 joined += glued
                 index += 2
