@@ -6,9 +6,11 @@ polls /health. Per attack it reports the answers (status counts), the server's C
 (its own plus its reaped children's: isolated photo decoders run as children), the growth of
 the peak RSS of the server and its children above the RSS before the attack (sampled every
 20 ms), and /health p50/p99 during the attack. `baseline-idle` sends nothing for 2 s: /health
-on this machine at this load, to tell the machine's share of a p99 from the attack's. The
-last line gives the server's RSS before the first attack and after the last, the attacks'
-wall-clock time and the load average.
+on this machine at this load, to tell the machine's share of a p99 from the attack's. Then
+a line with the server's RSS before the first attack and after the last, the attacks'
+wall-clock time and the load average, and one with how many of the files and folders the
+server wrote others may read. `NEEDLECARE_DATABASE_URL` in the environment points the server
+at PostgreSQL instead (NUL is the PostgreSQL finding).
 
     .venv/bin/python bench/hostile.py                 # every attack
     .venv/bin/python bench/hostile.py --only scan-bomb,json-500mb
@@ -512,9 +514,20 @@ def main() -> None:
                     f"attacks took {time.monotonic() - started:.1f} s; "
                     f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
                 )
+                print(private_files(Path(scratch)))
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def private_files(data_dir: Path) -> str:
+    """What the server wrote in its data dir (database, key, photos) and how many of those
+    files and folders others than its owner may read (issue 18: the database was 0644)."""
+    paths = [data_dir, *data_dir.rglob("*")]
+    shared = [p for p in paths if p.stat().st_mode & 0o077]
+    named = ", ".join(f"{p.relative_to(data_dir)} {p.stat().st_mode & 0o777:o}" for p in shared)
+    summary = f"data dir: {len(paths)} files and folders, {len(shared)} readable by others"
+    return f"{summary}: {named}" if shared else summary
 
 
 def run_one(
