@@ -9,11 +9,12 @@ the peak RSS of the server and its children above the RSS before the attack (sam
 on this machine at this load, to tell the machine's share of a p99 from the attack's. Then
 a line with the server's RSS before the first attack and after the last, the attacks'
 wall-clock time and the load average, and one with how many of the files and folders the
-server wrote others may read. `NEEDLECARE_DATABASE_URL` in the environment points the server
-at PostgreSQL instead (NUL is the PostgreSQL finding).
+server wrote others may read. `--postgres`: the server on a throwaway PostgreSQL cluster
+(`storage.pgcluster`, as the tests start one) instead of SQLite; NUL was a PostgreSQL finding.
 
     .venv/bin/python bench/hostile.py                 # every attack
     .venv/bin/python bench/hostile.py --only scan-bomb,json-500mb
+    .venv/bin/python bench/hostile.py --postgres --only nul-surrogate-fields
 
 Goal: every attack refused or served within 2 s of CPU and 200 MB of extra memory, and
 /health p99 < 200 ms throughout.
@@ -46,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the attack files are built by the tests' helpers
 
 from needlecare.photos.limits import MAX_BYTES  # noqa: E402
+from needlecare.storage.pgcluster import start_cluster  # noqa: E402
 from photos.attacks import deep_alpha_png, header_only_jpeg, scan_bomb_jpeg  # noqa: E402
 from photos.synthetic import Scene, encode  # noqa: E402
 
@@ -161,7 +163,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def start_server(data_dir: Path) -> subprocess.Popen[bytes]:
+def start_server(data_dir: Path, database_url: str = "") -> subprocess.Popen[bytes]:
     # As deployed (deploy/systemd/needlecare.service): two malloc arenas, unless set.
     env = {
         "MALLOC_ARENA_MAX": "2",
@@ -171,6 +173,8 @@ def start_server(data_dir: Path) -> subprocess.Popen[bytes]:
         # client addresses through X-Forwarded-For (a request without one is 127.0.0.1's).
         "NEEDLECARE_TRUSTED_PROXIES": "127.0.0.1",
     }
+    if database_url:
+        env["NEEDLECARE_DATABASE_URL"] = database_url
     process = subprocess.Popen(
         [NEEDLECARE, "serve", "--port", str(PORT), "--no-worker", "--no-access-log"],
         env=env,
@@ -487,10 +491,20 @@ def deep_alpha_png_variant(png: bytes) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="comma-separated attack names")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL")
     args = parser.parse_args()
     chosen = set(filter(None, args.only.split(",")))
+    cluster = start_cluster(prefix="needlecare-hostile-pg-") if args.postgres else None
+    try:
+        run_all(chosen, cluster.url() if cluster else "")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run_all(chosen: set[str], database_url: str) -> None:
     with tempfile.TemporaryDirectory(prefix="needlecare-hostile-") as scratch:
-        process = start_server(Path(scratch))
+        process = start_server(Path(scratch), database_url)
         server = Server(server_pid(process))
         try:
             with httpx.Client(timeout=120, verify=False) as client:
