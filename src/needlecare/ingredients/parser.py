@@ -154,6 +154,13 @@ _MAY_CONTAIN_BRACKET = re.compile(r"[\[({]\s*(?=" + _MAY_CONTAIN_BODY + ")", re.
 _MAY_MARK = "\x01"  # separator that also opens the "may contain" block
 _BLEND = re.compile(r"(?i)\(\s*(?:and|&|et|und)\s*\)")
 _BULLET = re.compile(r"[•●▪■◆◇○◦∙·・、|]")
+# A spaced slash between two scripts ("水・BG・グリセリン / Water・Butylene Glycol"): the seam of
+# a label's list in two languages, or a name and its translation ("水 / Water"); either way
+# two names, never one slash name (which is written in one script: "Caprylic/Capric").
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff01-\uff5e"
+_SCRIPT_SEAM = re.compile(
+    rf"(?<=[{_CJK}])[ \t]+/[ \t]+(?=[A-Za-z])|(?<=[A-Za-z0-9.)\]])[ \t]+/[ \t]+(?=[{_CJK}])"
+)
 _SEPARATORS = ",;\x01\n"
 # The dot comes first so that the engine skips to dots; the look-behinds then exclude the
 # abbreviations that end in one.
@@ -411,6 +418,8 @@ def _split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]
     if digits:
         text = _inline_numbering(text)
     text = _BULLET.sub(",", text)
+    if " / " in text:
+        text = _SCRIPT_SEAM.sub(",", text)
     if digits:
         if "%" in text:  # "Zinc Oxide 6.90%Water": a strength glued to the next name
             text = _GLUED_PERCENT.sub(_with_comma, text)
