@@ -428,6 +428,7 @@ def run_set(
         "median_wall_s": statistics.median(walls),
         "max_wall_s": max(walls),
         "median_cpu_s": statistics.median(cpus),
+        "max_cpu_s": max(cpus),  # the slowest photo's CPU: its wall on a busy machine
         # Where the wall time goes: tesseract runs per photo, their wall and CPU (the child's).
         "mean_engine_runs": statistics.mean(runs),
         "median_engine_wall_s": statistics.median(engine_walls),
@@ -498,6 +499,7 @@ def main() -> None:
         reader = _saved_texts(args.score_texts) if args.score_texts else _tesseract
         figures = run_set(LEVELS[name], args.n, args.seed, args.show, reader)
         print(name, json.dumps(figures))
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,27 @@ def test_shelf_routine_and_calendar_on_a_phone(phone: Any, server: Server, shots
     phone.screenshot(path=shots / "phone-shelf-label-photo.png", full_page=True)
 
 
+def test_the_same_product_twice_gets_a_message_by_the_name(
+    phone: Any, server: Server, shots: Path
+) -> None:
+    log_in(phone, server.world.patient_a, server.password)
+    phone.goto("/products/mine")
+    _add(phone, "Day fluid", "Acme", "Aqua, Glycerin, Niacinamide")
+    phone.get_by_label("Product name").fill("day fluid")
+    phone.get_by_label("Brand (optional)").fill("ACME")
+    phone.get_by_label("Ingredient list").fill("Aqua, Glycerin, Retinol")
+    phone.get_by_role("button", name="Add to my products").click()
+    error = phone.locator("#name-error")
+    error.wait_for()
+    assert "day fluid is already on your shelf" in error.inner_text()
+    assert phone.locator(".shelf-item", has_text="Day fluid").count() == 1
+    assert _any_violation(Axe().run(phone)) == []
+    phone.screenshot(path=shots / "phone-shelf-twice.png", full_page=True)
+    # The refused form's 422 is the only console entry, and it is on purpose.
+    assert [e for e in phone.console_errors if "422" not in e] == []
+    phone.console_errors.clear()
+
+
 def test_the_clinic_sees_the_shelf_on_a_laptop(
     browser: Any, phone: Any, server: Server, shots: Path
 ) -> None:

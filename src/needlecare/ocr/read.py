@@ -11,7 +11,7 @@ import numpy as np
 
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ocr.prepare import prepare, to_png
-from needlecare.ocr.reread import reread_unsure_lines
+from needlecare.ocr.reread import line_sheet, reread_unsure_lines
 from needlecare.ocr.tesseract import ENGINE_NAME, Word, installed_languages, recognise_words
 
 _BULLET_LOOKALIKES = re.compile(r"[*»«°+·•®©¢‘’]{1,3}")
@@ -68,21 +68,44 @@ def read_label(data: bytes) -> LabelReading:
         return _reread(grey, reading)
     # Korean first reads Hangul best and Japanese first kana; both lead no worse on the other
     # script's label than English alone, so the pass is led by whichever script it then finds.
-    sized = _text_sized(grey, words)
-    sized_png = png if sized is grey else to_png(sized)
-    both = recognise_words(sized_png, (*languages, "eng"))
-    hangul = sum(len(_HANGUL.findall(word.text)) for word in both)
-    kana_han = sum(len(_KANA_HAN.findall(word.text)) for word in both)
+    # Which script: only the lines that looked like soup, cut out onto one small sheet, are
+    # read with all the data (on the whole photo that read cost 0.5-1 s of CPU, mostly spent
+    # on Latin labels whose soup was a misread colour index or "[nano]").
+    hangul, kana_han = _scripts(grey, words, languages)
     if not hangul and not kana_han:
         return _reread(grey, reading)
     lead = "kor" if hangul >= kana_han and "kor" in languages else languages[-1]
-    if lead != languages[0]:
-        both = recognise_words(sized_png, (lead, "eng"))
+    sized = _text_sized(grey, words)
+    both = recognise_words(png if sized is grey else to_png(sized), (lead, "eng"))
     other = LabelReading(_text(both), _confidence(both), tuple(both), languages=f"{lead}+eng")
     # The reading that finds more ingredient names wins; English on a tie.
     if _names_found(other.text) > _names_found(reading.text):
         return _reread(sized, other)
     return _reread(grey, reading)
+
+
+_PROBE_LINES = 12
+# "A uniform block of text": the probe sheet is a column of lines of one size.
+_PROBE_SEGMENTATION = "6"
+
+
+def _scripts(grey: np.ndarray, words: list[Word], languages: tuple[str, ...]) -> tuple[int, int]:
+    """Hangul syllables, and kana and kanji, read with the Korean and Japanese data on the
+    lines that looked like soup (at the word height that data reads best)."""
+    lines = [list(group) for _, group in itertools.groupby(words, key=lambda word: word.line)]
+    soup = [
+        line
+        for line in lines
+        if all(word.box[3] > 0 for word in line)
+        and any(_symbols(word) or word.confidence < _SOUP_UNSURE for word in line)
+    ][:_PROBE_LINES]
+    if not soup:
+        return 0, 0
+    sheet, _ = line_sheet(grey, soup, _CJK_WORD_HEIGHT)
+    probe = recognise_words(to_png(sheet), (*languages, "eng"), _PROBE_SEGMENTATION)
+    hangul = sum(len(_HANGUL.findall(word.text)) for word in probe)
+    kana_han = sum(len(_KANA_HAN.findall(word.text)) for word in probe)
+    return hangul, kana_han
 
 
 # The Korean and Japanese data misread large text: "판테놀" (panthenol) in words 76 px tall

@@ -50,7 +50,7 @@ def reread_unsure_lines(
     unsure = [index for index, line in enumerate(lines) if _unsure(line, understood)]
     if not unsure or len(unsure) > MAX_LINES:
         return lines, []
-    sheet, bands = _sheet(grey, [lines[index] for index in unsure])
+    sheet, bands = line_sheet(grey, [lines[index] for index in unsure])
     again = recognise_words(to_png(sheet), languages, _SHEET_SEGMENTATION)
     better: list[tuple[int, Line]] = []
     for index, (top, bottom) in zip(unsure, bands, strict=True):
@@ -91,7 +91,9 @@ def _middle(word: Word) -> float:
     return word.box[1] + word.box[3] / 2
 
 
-def _sheet(grey: np.ndarray, lines: list[Line]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def line_sheet(
+    grey: np.ndarray, lines: list[Line], line_height: int = _LINE_HEIGHT
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Each line's own box (its words' boxes and a hair of margin) cut out and laid on a white
     sheet with a line's height of white around it, so neither the neighbour lines nor the
     panel's edge come along; each line's band (top, bottom) in the sheet."""
@@ -107,7 +109,7 @@ def _sheet(grey: np.ndarray, lines: list[Line]) -> tuple[np.ndarray, list[tuple[
         cut = grey[
             max(0, top - pad) : min(height, bottom + pad), max(0, left - side) : right + side
         ]
-        factor = _LINE_HEIGHT / (bottom - top)
+        factor = line_height / (bottom - top)
         cuts.append(cv2.resize(cut, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA))
     gap = max(cut.shape[0] for cut in cuts)
     sheet_width = max(cut.shape[1] for cut in cuts) + 2 * gap
