@@ -69,7 +69,7 @@ def test_the_same_product_twice_gets_a_message_by_the_name(
     phone.get_by_role("button", name="Add to my products").click()
     error = phone.locator("#name-error")
     error.wait_for()
-    assert "day fluid is already on your shelf" in error.inner_text()
+    assert "You already have day fluid on your shelf." in error.inner_text()
     assert phone.locator(".shelf-item", has_text="Day fluid").count() == 1
     assert _any_violation(Axe().run(phone)) == []
     phone.screenshot(path=shots / "phone-shelf-twice.png", full_page=True)

@@ -119,8 +119,8 @@ def add_product(
             raise Invalid.field(
                 "name",
                 Text(
-                    "{name} is already on your shelf. To change its ingredient list, remove "
-                    "it first, then add it again.",
+                    "You already have {name} on your shelf. To change its ingredient list, "
+                    "remove it first, then add it again.",
                     name=name,
                 ),
             )
