@@ -10,7 +10,7 @@ import pytest
 
 from needlecare.ingredients import check_label
 from needlecare.ocr import read
-from needlecare.ocr.reread import _sheet
+from needlecare.ocr.reread import line_sheet
 from needlecare.ocr.tesseract import Word
 
 PHOTOS = Path(__file__).parent / "photos"
@@ -67,7 +67,7 @@ def test_each_line_is_cut_to_its_own_box_and_scaled_to_one_height() -> None:
         [Word("a", 0.1, (1, 1, 1), (50, 100, 500, 60))],
         [Word("b", 0.1, (1, 1, 2), (50, 200, 250, 20))],
     ]
-    sheet, bands = _sheet(grey, lines)
+    sheet, bands = line_sheet(grey, lines)
     heights = [bottom - top for top, bottom in bands]
     assert max(heights) - min(heights) <= 0.2 * max(heights)  # both scaled to one height
     assert bands[0][1] < bands[1][0]  # in order, apart
