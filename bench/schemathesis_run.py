@@ -4,6 +4,7 @@ those schemathesis infers) as admin, clinician and patient, on SQLite and Postgr
 more examples than the test suite; then how many operations each stateful run reached.
 
     .venv/bin/python bench/schemathesis_run.py [--examples 100] [--stateful-examples 100]
+        [--stateful-steps 20] [--databases sqlite,postgresql]
 
 It runs tests/security/test_api_fuzz.py with NEEDLECARE_API_FUZZ_* set (the test holds the
 harness: checks not_a_server_error and response_schema_conformance, derandomized).
@@ -17,6 +18,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +28,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--examples", type=int, default=100)
     parser.add_argument("--stateful-examples", type=int, default=100)
+    parser.add_argument("--stateful-steps", type=int, default=20, help="calls per sequence")
     parser.add_argument("--databases", default="sqlite,postgresql")
     options = parser.parse_args()
     reports = tempfile.mkdtemp(prefix="needlecare-fuzz-")
@@ -34,11 +37,17 @@ def main() -> int:
         "NEEDLECARE_API_FUZZ_REPORT": reports,
         "NEEDLECARE_API_FUZZ_EXAMPLES": str(options.examples),
         "NEEDLECARE_API_FUZZ_STATEFUL_EXAMPLES": str(options.stateful_examples),
+        "NEEDLECARE_API_FUZZ_STATEFUL_STEPS": str(options.stateful_steps),
         "NEEDLECARE_API_FUZZ_DATABASES": options.databases,
     }
     command = [sys.executable, "-m", "pytest", "tests/security/test_api_fuzz.py", "-q",
                "-n", "2", "-p", "no:cacheprovider"]  # fmt: skip
+    load, started = os.getloadavg()[0], time.monotonic()
     code = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+    print(
+        f"\n{time.monotonic() - started:.0f} s, load average (1 min) {load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
     print_reach(Path(reports))
     return code
 
