@@ -1,8 +1,9 @@
 """Schemathesis over every operation of /openapi.json, as each role: no 500, no response that
 breaks its documented schema; then its stateful phase (sequences of calls chained through the
-links schemathesis infers: a created patient's id into its check-ins, ...), with the same
-checks. Both on SQLite and PostgreSQL. Bigger run: bench/schemathesis_run.py (same tests,
-more examples).
+schema's links: a created patient's id into its check-ins, a listed photo's ids into its
+files ...), each role over the operations it may call, from a seeded clinic
+(security/fuzz_state.py), with the same checks. Both on SQLite and PostgreSQL. Bigger run:
+bench/schemathesis_run.py (same tests, more examples, longer sequences).
 """
 
 from __future__ import annotations
