@@ -20,7 +20,7 @@ from needlecare.storage.models import Checkin, User
 from needlecare.storage.uow import UnitOfWork
 
 from .conftest import Server
-from .test_browser_flows import _any_violation, log_in, log_out, tap
+from .test_browser_flows import _any_violation, log_in, log_out, none_of_the_others, tap
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1366, "height": 768}
@@ -93,6 +93,7 @@ def test_red_flag_banner_queue_order_and_a_reply_the_patient_reads(
     tap(phone, "Fever or chills?", "Yes")
     tap(phone, "Redness that is spreading or getting bigger?", "Yes")
     tap(phone, "Pus, or yellow or honey-coloured crusts?", "Yes")
+    none_of_the_others(phone)
     phone.get_by_role("button", name="Send check-in").click()
     phone.wait_for_url("**/checkins/*")
     phone.screenshot(path=out / "phone-result-urgent.png", full_page=True)

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import Server
-from .test_browser_flows import _any_violation, log_in, tap
+from .test_browser_flows import _any_violation, log_in, none_of_the_others, tap
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,7 @@ def test_a_red_flag_with_a_missing_answer_is_stored_and_alerted_on_a_phone(
     tap(phone, "Redness that is spreading or getting bigger?", "Yes")
     tap(phone, "Pus, or yellow or honey-coloured crusts?", "Yes")
     # "What do they look like mostly?" is left unanswered, as in issue 15.
+    none_of_the_others(phone)
     phone.get_by_role("button", name="Send check-in").click()
 
     phone.wait_for_url("**/checkins/*")
@@ -61,6 +62,7 @@ def test_without_a_red_flag_the_form_focuses_the_missing_answer(
     phone.wait_for_url("**/today")
     phone.goto("/checkin")
     tap(phone, "How many new spots?", "3–5")
+    none_of_the_others(phone)
     phone.get_by_role("button", name="Send check-in").click()
     phone.wait_for_load_state()
     phone.console_errors.remove(  # the 422 answer is on purpose
@@ -96,6 +98,7 @@ def test_follow_up_questions_appear_after_a_yes_and_are_stored(
     assert _any_violation(Axe().run(phone)) == []
     phone.get_by_text("Anything else? (optional)").click()
     phone.get_by_label("Something else, in your own words").fill("My jaw aches on one side")
+    none_of_the_others(phone)
     phone.get_by_role("button", name="Send check-in").click()
 
     phone.wait_for_url("**/checkins/*")
@@ -106,3 +109,31 @@ def test_follow_up_questions_appear_after_a_yes_and_are_stored(
     assert "in your own words" in findings  # the free text is acknowledged, never ignored
     phone.screenshot(path=shots / "phone-result-follow-ups.png", full_page=True)
     assert _any_violation(Axe().run(phone)) == []
+
+
+def test_warning_signs_start_unanswered_and_scrolling_past_is_not_no(
+    phone: Any, server: Server, shots: Path
+) -> None:
+    """Outside tester's finding 12: every answer started at "No", so a patient who scrolled
+    past the warning signs sent "No" to all of them."""
+    log_in(phone, server.world.patient_a, server.password)
+    phone.wait_for_url("**/today")
+    phone.goto("/checkin")
+    pressed = phone.evaluate(
+        """() => [...document.querySelectorAll('fieldset.group')]
+             .find(g => g.querySelector('legend').textContent.trim() === 'Warning signs')
+             .querySelectorAll(':scope > fieldset input[type=radio]:checked').length"""
+    )
+    assert pressed == 0
+    phone.get_by_role("button", name="Send check-in").click()
+    phone.wait_for_load_state()
+    phone.console_errors.remove(  # the 422 answer is on purpose
+        "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+    )
+    assert phone.locator("#fever .field-error").is_visible()
+    phone.locator("#fever").screenshot(path=shots / "phone-warning-sign-unanswered.png")
+    assert _any_violation(Axe().run(phone)) == []
+    none_of_the_others(phone)
+    phone.get_by_role("button", name="Send check-in").click()
+    phone.wait_for_url("**/checkins/*")
+    assert "level-expected" in (phone.locator(".result-banner").get_attribute("class") or "")

@@ -33,6 +33,11 @@ def tap(page: Any, question: str, answer: str) -> None:
     group.locator("label").filter(has_text=re.compile(rf"^{re.escape(answer)}")).first.click()
 
 
+def none_of_the_others(page: Any) -> None:
+    """Tick "I have none of the other warning signs": they start unanswered (never "No")."""
+    page.locator('input[name="no_warning_signs"]').check()
+
+
 def test_patient_checks_in_on_a_phone_and_sees_an_expected_result(
     phone: Any, server: Server, shots: Path
 ) -> None:
@@ -45,6 +50,7 @@ def test_patient_checks_in_on_a_phone_and_sees_an_expected_result(
     tap(phone, "Redness", "Mild")
     tap(phone, "Flaking or peeling?", "Yes")
     phone.screenshot(path=shots / "phone-checkin.png")
+    none_of_the_others(phone)
     phone.get_by_role("button", name="Send check-in").click()
 
     phone.wait_for_url("**/checkins/*")
@@ -62,6 +68,7 @@ def test_red_flag_check_in_says_plainly_to_get_care_today(
     phone.goto("/checkin")
     tap(phone, "Trouble breathing or swallowing?", "Yes")
     tap(phone, "Swelling of the lips, tongue, eyelids or whole face?", "Yes")
+    none_of_the_others(phone)
     phone.get_by_role("button", name="Send check-in").click()
 
     phone.wait_for_url("**/checkins/*")
@@ -104,6 +111,7 @@ def test_clinic_alert_flow(phone: Any, desk: Any, server: Server, shots: Path) -
     phone.goto("/checkin")
     tap(phone, "Fever or chills?", "Yes")
     tap(phone, "Redness that is spreading or getting bigger?", "Yes")
+    none_of_the_others(phone)
     phone.get_by_role("button", name="Send check-in").click()
     phone.wait_for_url("**/checkins/*")
 
@@ -199,6 +207,7 @@ def test_check_in_works_without_javascript(browser: Any, server: Server) -> None
         page.goto("/checkin")
         assert page.locator("#breakout-details").is_visible()  # nothing hidden without JS
         tap(page, "Swelling", "Slight")
+        none_of_the_others(page)
         page.get_by_role("button", name="Send check-in").click()
         page.wait_for_url("**/checkins/*")
         assert page.locator(".result-banner").is_visible()

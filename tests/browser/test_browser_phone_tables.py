@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import Server
-from .test_browser_flows import _any_violation, log_in, tap
+from .test_browser_flows import _any_violation, log_in, none_of_the_others, tap
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,7 @@ VISIBLE_LABELS = """(sel) => [
 def _check_in(page: Any) -> None:
     page.goto("/checkin")
     tap(page, "Redness", "Mild")
+    none_of_the_others(page)
     page.get_by_role("button", name="Send check-in").click()
     page.wait_for_url("**/checkins/*")
 

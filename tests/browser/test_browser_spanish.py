@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from translation.untranslated import untranslated
 
 from .conftest import PHONE, Server
-from .test_browser_flows import _any_violation, tap
+from .test_browser_flows import _any_violation, none_of_the_others, tap
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +61,7 @@ def test_a_spanish_phone_checks_in_in_spanish(
     tap(phone, "¿Cómo son sobre todo?", "Granitos con pus")
     tap(phone, "¿Fiebre o escalofríos?", "Sí")
     phone.screenshot(path=shots / "phone-es-checkin.png")
+    none_of_the_others(phone)
     phone.get_by_role("button", name="Enviar el control").click()
     phone.wait_for_url("**/checkins/*")
     assert "Lo que NeedleCare ha visto" in phone.locator("main").inner_text()

@@ -123,6 +123,11 @@ COMMON_QUESTIONS: list[dict[str, Any]] = [
     _question(s) for s in SIGNS if s.section == "common" and s.follows is None
 ]
 YES_NO_FIELDS = FLAGS
+# The warning-sign questions start unanswered: a patient who scrolls past them has not said
+# "No" (outside tester's finding 12). Each needs Yes or No, or "none of these" ticked; one left
+# unanswered next to a Yes is missing information (kept, and it raises the level, TR-02).
+WARNING_SIGNS = frozenset(q["name"] for q in RED_FLAG_QUESTIONS)
+UNANSWERED = N_("Choose Yes or No, or tick “I have none of the other warning signs”.")
 YES_NO_OPTIONS: list[Option] = [
     {"value": "false", "label": N_("No")},
     {"value": "true", "label": N_("Yes")},
@@ -160,7 +165,8 @@ class ParsedCheckin:
 
 def blank_form() -> dict[str, Any]:
     values: dict[str, Any] = {name: "0" for name in SCORE_MAX}
-    values.update({name: "false" for name in YES_NO_FIELDS})
+    values.update({name: "" if name in WARNING_SIGNS else "false" for name in YES_NO_FIELDS})
+    values.update(warning_signs_asked="", no_warning_signs="")
     values.update(breakouts_count="0", breakouts_kind="", breakouts_outside="false", products="")
     values.update(
         temperature_value="", temperature_unit="C", other="", worse="", bleeding_with_pressure=""
@@ -219,8 +225,18 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
         breakouts["outside_treated_area"] = raw_outside if outside is None else outside
         parsed.symptoms["breakouts"] = breakouts
 
+    # The form says it asked the warning signs unanswered; a post without that (a page loaded
+    # before they were) keeps the old reading of an absent answer as No.
+    asked = values.get("warning_signs_asked") == "1"
+    none_of_these = values.get("no_warning_signs") == "1"
     for name in YES_NO_FIELDS:
         raw_answer = values.get(name, "false")
+        if name in WARNING_SIGNS and raw_answer == "":
+            if asked and not none_of_these:
+                parsed.errors[name] = UNANSWERED
+                parsed.missing[f"symptoms.{name}"] = UNANSWERED
+                parsed.given[f"symptoms.{name}"] = ""  # nothing given: left out, never "No"
+            continue
         answer = _yes(raw_answer)
         if answer is None:
             parsed.errors[name] = N_("Answer yes or no.")
@@ -330,9 +346,16 @@ def values_from(
     for name in SCORE_MAX:
         if type(symptoms.get(name)) is int:
             values[name] = str(symptoms[name])
+    not_given = {
+        str(error.get("field", "")).removeprefix("symptoms.")
+        for error in (field_errors if isinstance(field_errors, list) else [])
+        if isinstance(error, dict)
+    }
     for name in YES_NO_FIELDS:
         if symptoms.get(name) is True:
             values[name] = "true"
+        elif name in WARNING_SIGNS and name not in not_given:
+            values[name] = "false"  # stored without it: answered No (the schema omits No)
     breakouts = symptoms.get("breakouts")
     if isinstance(breakouts, dict):
         count = breakouts.get("count")
@@ -360,7 +383,7 @@ def values_from(
     for error in field_errors if isinstance(field_errors, list) else []:
         if isinstance(error, dict) and isinstance(error.get("given"), str):
             name = field_for(str(error.get("field", "")))
-            if name == "temperature_value":
+            if name == "temperature_value" and error["given"]:
                 values[name] = error["given"]
     return values
 

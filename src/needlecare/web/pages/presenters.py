@@ -230,6 +230,8 @@ def _not_given(checkin: Checkin) -> list[dict[str, str]]:
             else "NOT ANSWERED"
         )
         reading = careful_reading(path) if path.startswith("symptoms.") else "left out"
+        if given == "" and name in SIGN_BY_NAME:  # a warning sign the form left unanswered
+            reading = "as missing information (neither Yes nor No), which raises the level"
         rows.append(
             {"key": key, "label": label, "value": f"{said}; read on the careful side, {reading}"}
         )
