@@ -405,16 +405,16 @@ def _account_for_every_word(parsed: ParsedLabel, entries: list[_Entry]) -> None:
     is reported rather than lost (and is searched for actives like any ignored text)."""
     # The words of each placed text, cached per text (names recur from list to list); no word
     # spans two texts, so their union is the words of all of them.
-    seen: set[str] = set().union(
-        *map(_words_of, [e.item.raw for e in entries]),
-        *map(_words_of, [i.text for i in parsed.ignored]),
-    )
+    placed = [*map(_words_of, [e.item.raw for e in entries])]
+    placed += map(_words_of, [i.text for i in parsed.ignored])
     if parsed.text.isascii():  # the common case: every word placed, seen as one set operation
-        left = set(_WORD.findall(parsed.text.lower())) - seen - _JOINING_WORDS
+        left = set(_WORD.findall(parsed.text.lower()))
     else:
-        left = set(map(str.casefold, _WORD.findall(parsed.text))) - seen - _JOINING_WORDS
-    if all(word.isdigit() and len(word) <= 2 for word in left):
+        left = set(map(str.casefold, _WORD.findall(parsed.text)))
+    left.difference_update(_JOINING_WORDS, *placed)
+    if not left or all(word.isdigit() and len(word) <= 2 for word in left):
         return
+    seen: set[str] = set().union(*placed)
     missing: list[str] = []
     for word in _WORD.findall(parsed.text):
         folded = word.casefold()

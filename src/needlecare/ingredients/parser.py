@@ -135,9 +135,13 @@ _TAIL = re.compile(
     r"|keep\s+out\s+of\s+(?:the\s+)?reach|manufactured\s+(?:by|for)|distributed\s+by"
     r"|net\s+(?:wt|weight|contents?)|directions\s*:|warnings?\s*:|uses\s*:))\s*[?:.]?"
 )
+# Starts with a case-sensitive class, as _ACTIVE_HEADER. Plain form:
+#   (?i)\b(?:free\s+(?:from|of)|formulated\s+without|made\s+without|without|contains\s+no
+#   |does\s+not\s+contain|no\s+added|we\s+never\s+use|0\s*%\s+(?=[a-z]))\b[^.\n]*
 _CLAIM = re.compile(
-    r"(?i)\b(?:free\s+(?:from|of)|formulated\s+without|made\s+without|without|contains\s+no"
-    r"|does\s+not\s+contain|no\s+added|we\s+never\s+use|0\s*%\s+(?=[a-z]))\b[^.\n]*"
+    r"[FfMmWwCcDdNn0](?<!\w.)(?i:(?:(?<=f)ree\s+(?:from|of)|(?<=f)ormulated\s+without"
+    r"|(?<=m)ade\s+without|(?<=w)ithout|(?<=c)ontains\s+no|(?<=d)oes\s+not\s+contain"
+    r"|(?<=n)o\s+added|(?<=w)e\s+never\s+use|(?<=0)\s*%\s+(?=[a-z]))\b[^.\n]*)"
 )
 # Formula, batch and shelf-life codes printed next to the list ("[F.I.L. D12345/1]", "Lot: 2B")
 _CODES = re.compile(
@@ -528,7 +532,6 @@ _MAY_BIT, _CONNECTOR_BIT = _BITS[id(_MAY_CONTAIN)], _BITS[id(_CONNECTOR)]
 _LABEL_HINTS: ContextVar[int | None] = ContextVar("label_hints", default=None)
 
 
-@lru_cache(maxsize=65536)
 def _token_bits(token: str) -> int:
     bits = 0
     for hint, bit in _HINT_BITS:
@@ -539,8 +542,23 @@ def _token_bits(token: str) -> int:
     return bits
 
 
+# Token -> its bits; a plain dict (its get, mapped over a label's tokens, costs a third of an
+# lru_cache call), emptied when it grows past the bound.
+_TOKEN_BITS: dict[str, int] = {}
+_TOKEN_BITS_MAX = 65536
+
+
 def _hint_mask(text: str) -> int:
-    return reduce(or_, map(_token_bits, text.lower().split()), 0)
+    tokens = text.lower().split()
+    found = set(map(_TOKEN_BITS.get, tokens))
+    if None in found:  # tokens not seen before
+        if len(_TOKEN_BITS) > _TOKEN_BITS_MAX:
+            _TOKEN_BITS.clear()
+        for token in tokens:
+            if token not in _TOKEN_BITS:
+                _TOKEN_BITS[token] = _token_bits(token)
+        found = set(map(_TOKEN_BITS.__getitem__, tokens))
+    return reduce(or_, found, 0)
 
 
 def _cannot_match(pattern: re.Pattern[str], text: str) -> bool:

@@ -34,7 +34,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # OCR reads the colour index prefix "CI" as Cl, C1, C|, C.I. and its digits with O/o/l/I/|.
 _CI = re.compile(r"\b[Cc]\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])")
 _ASCII_DIGIT = re.compile("[0-9]")
-_CI_DIGITS_RUN = re.compile(r"[0-9OoIl|]{5}(?![0-9A-Za-z])")
+# (the first character apart: a pattern that starts with a class lets the engine skip to it)
+_CI_DIGITS_RUN = re.compile(r"[0-9OoIl|][0-9OoIl|]{4}(?![0-9A-Za-z])")
 _CI_RUN = re.compile(r"(CI \d{5})\s*[,/]\s*(?=\d{5}(?![0-9A-Za-z]))")
 _CI_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 

@@ -297,7 +297,7 @@ _SHAPES_MAX = 4096
 
 
 class _Shape:
-    __slots__ = ("band", "day", "definition", "flag", "notes", "proto", "resume", "window")
+    __slots__ = ("band", "day", "definition", "fill", "flag", "notes", "proto", "resume", "window")
 
     def __init__(
         self,
@@ -313,6 +313,7 @@ class _Shape:
         self.proto = _reason_for(flag, definition, window, [_WHO], self.notes, day, band)
         if self.proto is not None and not _fillable(self.proto.text):
             self.proto = None  # a text not of the expected form: built in full for every list
+        self.fill = _fill_plan(cast(Text, self.proto.text)) if self.proto is not None else None
         resume = None
         if window is not None and definition["before_window"] == "avoid":
             resume = window.resume_day(band)
@@ -324,8 +325,33 @@ class _Shape:
             return _reason_for(
                 self.flag, self.definition, self.window, names, self.notes, self.day, self.band
             )
-        text = _filled(cast(Text, proto.text), ", ".join(names))  # a Text: see _fillable
+        # The Text that building it in full gives, from the parts kept in self.fill
+        who = ", ".join(names)
+        tail, template, values, lead = cast(_FillPlan, self.fill)
+        if lead is None:
+            text = Text.filled(who + tail, template, {**values, "who": who})
+        else:
+            lead_tail, lead_template, lead_values = lead
+            filled_lead = Text.filled(who + lead_tail, lead_template, {**lead_values, "who": who})
+            text = Text.filled(who + tail, template, {**values, "lead": filled_lead})
         return _Reason(proto.status, proto.flag, names, text, proto.source, proto.resume_day)
+
+
+_FillPlan = tuple[str, str, dict[str, object], tuple[str, str, dict[str, object]] | None]
+
+
+def _fill_plan(text: Text) -> _FillPlan:
+    """A fillable text's English after the stand-in, template and values, and its lead's when
+    the names are in the lead (see _fillable)."""
+    if "who" in text.values:
+        return text[len(_WHO) :], text.template, text.values, None
+    lead = cast(Text, text.values["lead"])
+    return (
+        text[len(_WHO) :],
+        text.template,
+        text.values,
+        (lead[len(_WHO) :], lead.template, lead.values),
+    )
 
 
 def _shape(
@@ -361,16 +387,6 @@ def _fillable(text: str) -> bool:
         and str(lead).startswith(_WHO)
         and str(text).startswith(_WHO)
     )
-
-
-def _filled(text: Text, who: str) -> Text:
-    """The text with `who` for the stand-in: the same Text that building it in full gives."""
-    values = dict(text.values)
-    if "who" in values:
-        values["who"] = who
-    else:
-        values["lead"] = _filled(text.values["lead"], who)  # type: ignore[arg-type]
-    return Text.filled(who + text[len(_WHO) :], text.template, values)
 
 
 def _as_dict(reason: _Reason) -> dict[str, Any]:
