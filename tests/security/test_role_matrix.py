@@ -472,9 +472,13 @@ FILE_UPLOADS = {
     ("PUT", P + "/shelf/{product_id}/photo"),
     ("POST", P + "/shelf/with-photo"),
 }
-# The other fields of a file upload that takes more than the file.
+# The other fields of a file upload that takes more than the file. The name is its own: the
+# shelf refuses a second product of one name, and POST .../shelf has added "Cream {actor}".
 UPLOAD_FIELDS: dict[tuple[str, str], dict[str, str]] = {
-    ("POST", P + "/shelf/with-photo"): {"name": "Cream {actor}", "inci_text": "Aqua, Glycerin"},
+    ("POST", P + "/shelf/with-photo"): {
+        "name": "Photographed cream {actor}",
+        "inci_text": "Aqua, Glycerin",
+    },
 }
 # Routes that read an ingredient label get a photo of one (issue 21's test photos).
 LABEL_ROUTES = {("POST", P + "/ingredient-scan"), ("POST", "/products/scan")}
