@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from needlecare.services.exports import MY_DATA_JSON
+from needlecare.services.my_data import MY_DATA_JSON
 from needlecare.storage.models import (
     AuditEntry,
     Patient,

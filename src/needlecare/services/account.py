@@ -1,5 +1,5 @@
 """A patient's own account settings in the pages: when reminders come and whether they are
-paused. (Downloading and deleting their data are `exports.my_data_export` and
+paused. (Downloading and deleting their data are `my_data.my_data_export` and
 `deletion.delete_my_data`; the time zone belongs to the clinic-and-zones work.)"""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from needlecare.jobs import schedule
 from needlecare.services import audit, schedule_wake
 from needlecare.services.errors import Invalid
-from needlecare.services.exports import own_patient
 from needlecare.services.notifications import plan_from
 from needlecare.services.principal import Principal
+from needlecare.services.scope import own_patient
 from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import (

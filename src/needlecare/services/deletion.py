@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from needlecare.i18n import N_
 from needlecare.services import audit, outcome_rows
 from needlecare.services.errors import Invalid
-from needlecare.services.exports import own_patient
 from needlecare.services.photos import delete_patient_photos
 from needlecare.services.principal import Principal
+from needlecare.services.scope import own_patient
 from needlecare.storage.base import utcnow
 from needlecare.storage.models import Patient, Photo, User
 from needlecare.storage.uow import UnitOfWork

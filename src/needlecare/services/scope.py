@@ -77,3 +77,11 @@ def require_admin(actor: Principal) -> int:
     if not actor.is_admin:
         raise Forbidden("clinic admins only")
     return clinic_id
+
+
+def own_patient(session: Session, actor: Principal) -> Patient:
+    if not actor.is_patient:
+        raise Forbidden("only a patient can download or delete their own data")
+    if actor.patient_id is None:
+        raise NotFound("patient")
+    return patient_for(session, actor, actor.patient_id)

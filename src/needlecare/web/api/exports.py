@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from needlecare.i18n import resolve_locale
 from needlecare.services import deletion, exports
+from needlecare.services.my_data import my_data_export
 from needlecare.web.deps import ApiActor, UowDep
 from needlecare.web.downloads import attachment
 
@@ -75,7 +76,7 @@ def my_data(request: Request, actor: ApiActor, uow: UowDep) -> Response:
     """Patients: everything NeedleCare stores about you: a ZIP with the JSON export
     (`needlecare-my-data.json`), your photos (`photos/<id>.jpg`) and the label photos kept
     with your products (`shelf/<product id>-label.jpg`)."""
-    return attachment(exports.my_data_export(uow, actor, data_dir=_data_dir(request)))
+    return attachment(my_data_export(uow, actor, data_dir=_data_dir(request)))
 
 
 class DeleteIn(BaseModel):

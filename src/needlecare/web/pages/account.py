@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from needlecare.i18n import N_, Text, localize
-from needlecare.services import account, deletion, exports
+from needlecare.services import account, deletion, my_data
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
@@ -58,7 +58,7 @@ def account_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Respon
 @router.get("/download")
 def download_my_data(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
     data_dir = request.app.state.settings.data_dir
-    return attachment(exports.my_data_export(uow, viewer, data_dir=data_dir))
+    return attachment(my_data.my_data_export(uow, viewer, data_dir=data_dir))
 
 
 @router.post("/reminders", dependencies=[CsrfChecked])
