@@ -176,3 +176,31 @@ def test_a_flagged_name_that_lost_its_first_letters_is_repaired_and_marked() -> 
     # Too short, or the end of more than one name, or of a name that is not flagged: left.
     for text in ("Aqua, ohol", "Aqua, ycerin", "Aqua, thenol"):
         assert repair_reading(_reading(text)).repairs == (), text
+
+
+def test_a_colour_index_read_with_look_alike_characters_is_repaired_and_marked() -> None:
+    """bench seed 13, moderate: the label's "CI 77OO7" (letter O) read as "C\\ T1007": a mark
+    for the I, a T for a 7, and one 7 read as 1; CI 77007 is the one colour that near."""
+    read = "Aqua, Glycerin, Tocopheryl Acetat, C\\ T1007"
+    reading = repair_reading(_reading(read))
+    assert reading.text == "Aqua, Glycerin, Tocopheryl Acetat, CI 77007"
+    assert reading.repairs == (("CI 77007", "C\\ T1007"),)
+    result = with_ocr(check_label(reading.text), reading)
+    (colour,) = [i for i in result["ingredients"] if i["name"] == "CI 77007"]
+    assert colour["ocr_check"] and colour["ocr_read_as"] == "C\\ T1007"
+    # Read as printed, no colour that near, two colours as near, or no misreading shown: left.
+    for text in ("Aqua, CI 77007", "Aqua, C\\ T1234", "Aqua, C\\ 7749O", "Aqua, C 12345"):
+        assert repair_reading(_reading(text)).text == text, text
+
+
+def test_a_capital_i_read_as_a_lower_case_l_starts_the_known_name_again() -> None:
+    """bench seed 12, moderate: "lron Oxides (CI 77491, Cl 77492, Cl 77499)" was read as
+    three colours instead of the iron oxides' one name."""
+    read = "Talc, MAY CONTAIN: lron Oxides (CI 77491, Cl 77492, Cl 77499), lsopropyl Myristate"
+    reading = repair_reading(_reading(read))
+    assert "Iron Oxides (CI 77491" in reading.text and "Isopropyl Myristate" in reading.text
+    names = [i["name"] for i in check_label(reading.text)["ingredients"]]
+    assert "CI 77491/CI 77492/CI 77499" in names and "ISOPROPYL MYRISTATE" in names
+    # A word that starts with l in a known name, or whose I form is no name's word, stays.
+    for text in ("Aqua, lactic acid, linalool", "Aqua, lrqx Extract"):
+        assert repair_reading(_reading(text)).text == text, text

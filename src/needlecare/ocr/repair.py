@@ -41,6 +41,17 @@ _BRACKET_CI = re.compile(r"(?<![0-9A-Za-z])[(\[{][Il1|] ?([0-9]{5})(?![0-9])")
 # most this many letters are missing.
 MAX_LOST = 2
 MIN_LOST_KEY = 5
+# A colour index read with look-alike characters ("C\\ T1007" for "CI 77OO7"): a C, a mark for
+# the I, and five characters, at least three of them digits, the others letters the engine
+# reads for digits. Repaired only when the reading shows it was misread (a letter in the
+# number, or a mark other than I or l) and one known colour is that number or one digit from it.
+_CI_LOOKALIKE = re.compile(
+    r"(?<![0-9A-Za-z])C ?([Il1|\\!/:;]?)\.? ?([0-9OoDTIl|!SZB]{5})(?![0-9A-Za-z])"
+)
+_DIGITS = str.maketrans("OoDTIl|!SZB", "00071111528")
+# A capital I read as a lower-case l at a word's start ("lron Oxides", "lsopropyl"): replaced
+# only where the I word is a word of a known name and the l word is not.
+_LOWER_L_WORD = re.compile(r"(?<![0-9A-Za-zÀ-ÿ])l([a-z]{2,})")
 
 
 def _key(text: str) -> str:
@@ -177,6 +188,57 @@ def _colour_index(reading: LabelReading) -> LabelReading:
     return replace(reading, text=text + reading.text[cursor:], repairs=tuple(repairs))
 
 
+def _lookalike_colour_index(reading: LabelReading) -> LabelReading:
+    """ "C\\ T1007" -> "CI 77007" when CI 77007 is the one known colour that number is, or is
+    one digit from; marked as a repair."""
+    from rapidfuzz.distance import Hamming
+
+    known = sorted({name for name in _names()[1] if name and _CI_NAME.fullmatch(name)})
+    repairs, pieces, cursor = list(reading.repairs), [], 0
+    for match in _CI_LOOKALIKE.finditer(reading.text):
+        mark, number = match.groups()
+        if sum(character.isdigit() for character in number) < 3:
+            continue
+        if number.isdigit() and mark in ("I", "l", ""):
+            continue  # read as printed, or a digit misread: the checker's and nearest_flagged's
+        folded = number.translate(_DIGITS)
+        near = [name for name in known if Hamming.distance(name[3:], folded) <= 1]
+        exact = f"CI {folded}"
+        written = exact if exact in known else near[0] if len(near) == 1 else None
+        if written is None:
+            continue
+        pieces += [reading.text[cursor : match.start()], written]
+        repairs.append((written, match[0]))
+        cursor = match.end()
+    if not pieces:
+        return reading
+    text = "".join(pieces) + reading.text[cursor:]
+    return replace(reading, text=text, repairs=tuple(repairs))
+
+
+_CI_NAME = re.compile(r"CI [0-9]{5}")
+
+
+@cache
+def _name_words() -> frozenset[str]:
+    """Every word of every known name, upper case."""
+    names = (*data.inventory().names, *data.drug_names())
+    return frozenset(word.upper() for name in names for word in _TOKEN.findall(name))
+
+
+def _capital_i(reading: LabelReading) -> LabelReading:
+    """ "lron Oxides" -> "Iron Oxides": the engine reads a capital I as a lower-case l, and
+    the checker then misses the name (or, beside its colour indexes, reads it as three)."""
+    words = _name_words()
+
+    def capital(match: re.Match[str]) -> str:
+        rest = match.group(1).upper()
+        return "I" + match.group(1) if f"I{rest}" in words and f"L{rest}" not in words else match[0]
+
+    text = _LOWER_L_WORD.sub(capital, reading.text)
+    return reading if text == reading.text else replace(reading, text=text)
+
+
 def _repair_words(text: str) -> list[tuple[str, str]]:
     """Drug names misread in `text` ("lazarotene"). Only drugs: a word like "Retinoid" in a
     Drug Facts panel is one edit from Retinol and is not an ingredient. A word read exactly is
@@ -208,7 +270,7 @@ def _numbered_list(reading: LabelReading) -> LabelReading:
 def repair_reading(reading: LabelReading) -> LabelReading:
     """`reading` with misread flagged names replaced in its text, and the repairs listed as
     (name written, what was read). Unchanged when nothing is repaired."""
-    reading = _colour_index(_numbered_list(reading))
+    reading = _lookalike_colour_index(_colour_index(_numbered_list(_capital_i(reading))))
     try:
         result = check_label(reading.text)
     except (NotAnIngredientList, ValueError):
