@@ -20,7 +20,8 @@ from needlecare.storage.models import AuditEntry
 from needlecare.storage.uow import UnitOfWork
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-RECORDERS = {"record", "record_for_patient", "_record"}  # services.audit and its wrappers
+# services.audit and its wrappers
+RECORDERS = {"record", "record_for_patient", "_record", "record_photo"}
 
 
 def _actions(node: ast.expr) -> list[ast.expr]:

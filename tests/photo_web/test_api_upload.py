@@ -14,8 +14,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import func, select
 
-from needlecare.services import auth, photo_decode
-from needlecare.services import photos as photo_service
+from needlecare.services import auth, photo_decode, photo_upload
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.storage.models import AuditEntry, Photo
 from needlecare.storage.uow import UnitOfWork
@@ -168,7 +167,7 @@ def test_a_check_in_holds_at_most_six_photos(
     )
     assert checkin.status_code == 201, checkin.text
     checkin_id = str(checkin.json()["id"])
-    for seed in range(photo_service.MAX_PHOTOS_PER_CHECKIN):
+    for seed in range(photo_upload.MAX_PHOTOS_PER_CHECKIN):
         response = upload(
             client,
             world.pat,
@@ -193,7 +192,7 @@ def test_daily_limit(
     data_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(photo_service, "MAX_PHOTOS_PER_DAY", 2)
+    monkeypatch.setattr(photo_upload, "MAX_PHOTOS_PER_DAY", 2)
     responses = [
         upload(client, world.pat, world.patients["pat"], skin_photo(seed=s)) for s in (21, 22, 23)
     ]
@@ -210,13 +209,13 @@ def test_a_failed_transaction_leaves_no_file_behind(
     def broken_audit(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(photo_service, "_record", broken_audit)
+    monkeypatch.setattr(photo_upload, "record_photo", broken_audit)
     with pytest.raises(RuntimeError):
-        photo_service.upload_photo(
+        photo_upload.upload_photo(
             uow,
             actor,
             world.patients["pat"],
-            photo_service.PhotoUpload(skin_photo(seed=5)),
+            photo_upload.PhotoUpload(skin_photo(seed=5)),
             files=PhotoFiles(data_dir),
         )
     _nothing_stored(uow, data_dir)

@@ -18,8 +18,7 @@ import pytest
 from fastapi import FastAPI
 from itsdangerous import TimestampSigner
 
-from needlecare.services import auth
-from needlecare.services import photos as photo_service
+from needlecare.services import auth, photo_upload
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.storage.models import Photo
 from needlecare.storage.uow import UnitOfWork
@@ -73,11 +72,11 @@ def test_drag_a_box_and_measure_inside_it(
     app: FastAPI, world: Any, uow: UnitOfWork, live: str, chromium: Any, tmp_path: Path
 ) -> None:
     actor = auth.principal_for_token(uow, world.pat.token)
-    photo = photo_service.upload_photo(
+    photo = photo_upload.upload_photo(
         uow,
         actor,
         world.patients["pat"],
-        photo_service.PhotoUpload(skin_photo(seed=80, spots=3)),
+        photo_upload.PhotoUpload(skin_photo(seed=80, spots=3)),
         files=PhotoFiles(app.state.settings.data_dir),
     ).photo
     session = b64encode(
@@ -117,11 +116,11 @@ def test_drag_a_box_and_measure_inside_it(
         assert stored.analysis["roi"]["source"] == "manual"
     page.screenshot(path=str(tmp_path / "roi.png"))
 
-    photo_service.upload_photo(
+    photo_upload.upload_photo(
         uow,
         actor,
         world.patients["pat"],
-        photo_service.PhotoUpload(skin_photo(seed=81, spots=1)),
+        photo_upload.PhotoUpload(skin_photo(seed=81, spots=1)),
         files=PhotoFiles(app.state.settings.data_dir),
     )
     page.goto("/photos")

@@ -10,8 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from needlecare.services import auth
-from needlecare.services import photos as photo_service
+from needlecare.services import auth, photo_upload
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.storage.models import PatientReminderSettings, Treatment
 from needlecare.storage.uow import UnitOfWork
@@ -33,11 +32,11 @@ def _setup(uow: UnitOfWork, world: Any, zone: str | None) -> None:
 
 def _upload(uow: UnitOfWork, world: Any, data_dir: Path, seed: int) -> int:
     actor = auth.principal_for_token(uow, world.pat.token)
-    outcome = photo_service.upload_photo(
+    outcome = photo_upload.upload_photo(
         uow,
         actor,
         world.patients["pat"],
-        photo_service.PhotoUpload(skin_photo(seed=seed)),
+        photo_upload.PhotoUpload(skin_photo(seed=seed)),
         files=PhotoFiles(data_dir),
         now=NOW,
     )

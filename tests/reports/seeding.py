@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from conftest import World
-from needlecare.services import alerts, notes, photos, treatments
+from needlecare.services import alerts, notes, photo_upload, treatments
 from needlecare.services.checkins import CheckinCreate, submit_checkin
 from needlecare.services.notes import RecommendationCreate
 from needlecare.services.photo_files import PhotoFiles
@@ -99,8 +99,10 @@ def seed(uow: UnitOfWork, world: World, name: str = "pat", data_dir: Path | None
     photo_ids = []
     if data_dir is not None:  # a real upload: sanitised, measured, files under data_dir
         scene = Scene(spots=grid_spots((150, 100, 600, 500), 2, 3, 8))
-        upload = photos.PhotoUpload(encode(scene.rgb()), treatment_id=second.id)
-        outcome = photos.upload_photo(uow, bob, patient_id, upload, files=PhotoFiles(data_dir))
+        upload = photo_upload.PhotoUpload(encode(scene.rgb()), treatment_id=second.id)
+        outcome = photo_upload.upload_photo(
+            uow, bob, patient_id, upload, files=PhotoFiles(data_dir)
+        )
         photo_ids.append(outcome.photo.id)
     return Seeded(
         patient_id,

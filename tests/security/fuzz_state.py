@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from api.api_helpers import CALM, FEVER, submit
 from conftest import Person, World
-from needlecare.services import photos, shelf, shelf_photos
+from needlecare.services import photo_upload, shelf, shelf_photos
 from needlecare.services.auth import new_token, principal_for_token
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.storage.models import ApiToken
@@ -50,8 +50,8 @@ def seed_state(uow: UnitOfWork, world: World, data_dir: Path) -> dict[str, int]:
     pat = world.patients["pat"]
     alert = submit(uow, world, "bob", "pat", FEVER)  # a check-in with an open alert
     assert alert.alert_id is not None
-    upload = photos.PhotoUpload(photo_bytes(1))
-    photo = photos.upload_photo(uow, bob, pat, upload, files=PhotoFiles(data_dir)).photo
+    upload = photo_upload.PhotoUpload(photo_bytes(1))
+    photo = photo_upload.upload_photo(uow, bob, pat, upload, files=PhotoFiles(data_dir)).photo
     product = shelf.ShelfProductCreate("Seeded serum", "Aqua, Glycerin, Niacinamide")
     kept = shelf.add_product(uow, bob, pat, product)
     shelf_photos.keep_photo(uow, bob, pat, kept.id, photo_bytes(2))

@@ -42,7 +42,7 @@ from needlecare.services import (
     notes,
     notifications,
     passwords,
-    photos,
+    photo_upload,
     protocols,
     ratelimit,
     shelf,
@@ -560,8 +560,8 @@ class Seed:
             outcome = submit(self.uow, self.world, "bob", "pat", FEVER)
             return {"alert_id": str(outcome.alert_id)}
         if kind == "photo":
-            upload = photos.PhotoUpload(photo_bytes(100 + self.counter))
-            done = photos.upload_photo(
+            upload = photo_upload.PhotoUpload(photo_bytes(100 + self.counter))
+            done = photo_upload.upload_photo(
                 self.uow, bob, self.world.patients["pat"], upload, files=PhotoFiles(self.data_dir)
             )
             return {"photo_id": str(done.photo.id)}
@@ -620,8 +620,8 @@ def seed(uow: UnitOfWork, world: World, data_dir: Path) -> Seed:
     notes.add_recommendation(uow, bob, pat, RecommendationCreate("ALDER-SECRET-PRODUCT"))
     alert = submit(uow, world, "bob", "pat", FEVER)
     jpeg = photo_bytes(1)
-    upload = photos.upload_photo(
-        uow, bob, pat, photos.PhotoUpload(jpeg), files=PhotoFiles(data_dir)
+    upload = photo_upload.upload_photo(
+        uow, bob, pat, photo_upload.PhotoUpload(jpeg), files=PhotoFiles(data_dir)
     )
     document = fill(JSON_BODIES[("PUT", API + "/clinic/protocol")], {"actor": "alder"})
     protocol = protocols.save(uow, alice, document)

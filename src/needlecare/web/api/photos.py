@@ -15,11 +15,12 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from needlecare.services import photo_decode, photos
+from needlecare.services import photo_decode, photo_upload, photos
 from needlecare.services import photo_timeline as timelines
 from needlecare.services.errors import Invalid
 from needlecare.services.photo_files import PhotoFiles
-from needlecare.services.photos import FileKind, PhotoUpload
+from needlecare.services.photo_upload import PhotoUpload
+from needlecare.services.photos import FileKind
 from needlecare.storage.models import Photo
 from needlecare.web.api.schemas.accounts import Out, Strict
 from needlecare.web.deps import ApiActor, UowDep
@@ -196,7 +197,7 @@ PhotoId = Annotated[int, Path(ge=1)]
     openapi_extra=multipart_body(
         checkin_id={"type": "integer", "minimum": 1},
         treatment_id={"type": "integer", "minimum": 1},
-        area={"type": "string", "maxLength": photos.MAX_AREA_CHARS},
+        area={"type": "string", "maxLength": photo_upload.MAX_AREA_CHARS},
     ),
 )
 async def upload_photo(
@@ -205,10 +206,10 @@ async def upload_photo(
     """multipart/form-data: `file` (JPEG, PNG or HEIC, at most 25 MB), optional
     `checkin_id`, `treatment_id`, `area`. The stored copy is re-encoded without any
     metadata and measured (redness, skin tone, spot candidates). 200 if already stored."""
-    await run_in_threadpool(photos.check_upload_allowed, uow, actor, patient_id)
+    await run_in_threadpool(photo_upload.check_upload_allowed, uow, actor, patient_id)
     upload = upload_from(await read_upload(request))
     outcome = await run_in_threadpool(
-        photos.upload_photo, uow, actor, patient_id, upload, files=photo_files(request)
+        photo_upload.upload_photo, uow, actor, patient_id, upload, files=photo_files(request)
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK

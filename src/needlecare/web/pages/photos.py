@@ -15,7 +15,14 @@ from fastapi.responses import RedirectResponse
 
 from needlecare.charts import Chart, Measure, chart
 from needlecare.i18n import N_, Text
-from needlecare.services import checkins, patients, photo_decode, photo_timeline, photos
+from needlecare.services import (
+    checkins,
+    patients,
+    photo_decode,
+    photo_timeline,
+    photo_upload,
+    photos,
+)
 from needlecare.services.errors import Invalid
 from needlecare.services.photo_timeline import AreaTimeline, TimelineEntry
 from needlecare.services.photos import FileKind
@@ -234,7 +241,7 @@ def _upload_page(
         "errors": errors or {},
         "back": back,
         "max_mb": photo_decode.MAX_UPLOAD_BYTES // (1024 * 1024),
-        "per_checkin": photos.MAX_PHOTOS_PER_CHECKIN,
+        "per_checkin": photo_upload.MAX_PHOTOS_PER_CHECKIN,
     }
     return render(request, "photos/upload.html", context, viewer=viewer, status_code=status_code)
 
@@ -244,7 +251,7 @@ async def _upload(
 ) -> Response:
     action, back = request.url.path, _back(viewer, patient_id)
     values = {"area": "", "checkin_id": ""}
-    await run_in_threadpool(photos.check_upload_allowed, uow, viewer, patient_id)
+    await run_in_threadpool(photo_upload.check_upload_allowed, uow, viewer, patient_id)
     try:
         form = await read_upload(request)
     except photo_decode.PhotoTooLarge as error:
@@ -256,7 +263,7 @@ async def _upload(
     try:
         upload = upload_from(form)
         outcome = await run_in_threadpool(
-            photos.upload_photo, uow, viewer, patient_id, upload, files=photo_files(request)
+            photo_upload.upload_photo, uow, viewer, patient_id, upload, files=photo_files(request)
         )
     except photo_decode.PhotoTooLarge as error:
         return _upload_page(request, viewer, action, back, values, {"file": error.message}, 413)
