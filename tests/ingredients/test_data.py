@@ -11,8 +11,8 @@ import pytest
 
 from needlecare.ingredients import data
 from needlecare.ingredients.build import build_all
-from needlecare.ingredients.check import _PROSE_WORDS
 from needlecare.ingredients.flags import flags_for
+from needlecare.ingredients.prose import PROSE_WORDS
 from needlecare.knowledge.citations import is_resolvable
 from needlecare.knowledge.schema import schema_errors
 from needlecare.knowledge.windows import windows
@@ -110,7 +110,7 @@ def test_alias_targets_are_known_names() -> None:
 def test_prose_words_never_occur_in_an_inci_name() -> None:
     """The words used to spot sentences and claims can never drop a real name."""
     words = {w for name in data.inventory().names for w in re.findall(r"[A-Z]+", name)}
-    assert _PROSE_WORDS & words == set()
+    assert PROSE_WORDS & words == set()
 
 
 def test_comedogenic_ratings_name_known_ingredients() -> None:

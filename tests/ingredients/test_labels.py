@@ -8,7 +8,7 @@ import pytest
 
 from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ingredients.check import UNREAD
-from needlecare.ingredients.parser import BEFORE_LIST
+from needlecare.ingredients.parsed import BEFORE_LIST
 
 from .labels import LABELS
 

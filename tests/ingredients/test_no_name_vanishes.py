@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from needlecare.ingredients import check_label
 from needlecare.ingredients.check import UNREAD
 from needlecare.ingredients.flags import Where, active_flag_names, flag_definition, flags_for
-from needlecare.ingredients.parser import CONNECTOR, parse_label
+from needlecare.ingredients.parsed import CONNECTOR
+from needlecare.ingredients.parser import parse_label
 from needlecare.ingredients.verdict import STATUSES
 
 from .labels import LABELS

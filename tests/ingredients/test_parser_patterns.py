@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from needlecare.ingredients import parser
+from needlecare.ingredients import label_patterns
 
 HEADER_WORD = (
     r"(?:full\s+|key\s+|other\s+)?(?:ingred[il1]ents?(?:\s+list)?|ingr[ée]dients?|inci(?:\s+names?)?"
@@ -79,7 +79,7 @@ def _found(pattern: re.Pattern[str], text: str) -> list[object]:
 
 @pytest.mark.parametrize("name", sorted(PLAIN))
 def test_the_fast_pattern_finds_what_the_plain_one_finds(name: str) -> None:
-    fast: re.Pattern[str] = getattr(parser, name)
+    fast: re.Pattern[str] = getattr(label_patterns, name)
     labels = [
         *_labels(4000, seed=16),
         "Drug Facts Active ingredient Purpose Benzoyl peroxide 10% Inactive ingredients: Water",
@@ -98,7 +98,7 @@ def test_the_fast_pattern_finds_what_the_plain_one_finds(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(PLAIN))
 def test_the_first_class_holds_every_character_a_match_can_start_with(name: str) -> None:
-    fast: re.Pattern[str] = getattr(parser, name)
+    fast: re.Pattern[str] = getattr(label_patterns, name)
     first = re.compile(fast.pattern[: fast.pattern.index("]") + 1])
     starts = {m.group()[0] for text in _labels(3000, seed=3) for m in PLAIN[name].finditer(text)}
     assert starts and all(first.fullmatch(c) for c in starts)

@@ -61,7 +61,7 @@ from needlecare.ingredients.recogniser import recognise
     ],
 )
 def test_a_class_of_printed_names_is_recognised(printed: str, name: str) -> None:
-    from needlecare.ingredients.parser import clean_item
+    from needlecare.ingredients.items import clean_item
 
     assert recognise(clean_item(printed)[0]).names[:1] == (name,), recognise(printed)
 

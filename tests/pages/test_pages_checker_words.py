@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from needlecare.ingredients import check, data, parser
+from needlecare.ingredients import check, data, parsed
 from needlecare.web.pages.vocab import FLAG_CHIPS, IGNORED_REASONS, flag_chip
 
 
@@ -16,9 +16,9 @@ def test_every_ingredient_flag_has_a_short_chip() -> None:
 def test_every_reason_for_left_out_text_is_marked_for_translation() -> None:
     reasons = {
         value
-        for module in (parser, check)
+        for module in (parsed, check)
         for name, value in vars(module).items()
         if name.isupper() and isinstance(value, str) and value[:1].islower() and " " in value
     }
-    reasons |= {parser.HEADING, parser.FOOTNOTE}
+    reasons |= {parsed.HEADING, parsed.FOOTNOTE}
     assert reasons == set(IGNORED_REASONS)

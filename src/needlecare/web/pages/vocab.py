@@ -166,7 +166,7 @@ FLAG_CHIPS: dict[str, str] = {
 }
 
 
-# Why the checker left a piece of a label out of the list (needlecare.ingredients.parser and
+# Why the checker left a piece of a label out of the list (needlecare.ingredients.parsed and
 # check: English in the JSON), marked here for the page's translation; a test keeps both equal.
 IGNORED_REASONS: tuple[str, ...] = (
     N_("heading"),

@@ -1,0 +1,132 @@
+"""Typo matches: a misspelt name read as the one known name it is close to (rapidfuzz ratio),
+with a clear lead over any other; and a misspelt binomial read again with the CosIng one."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from itertools import compress
+
+from needlecare.ingredients import data, plants
+from needlecare.ingredients.readings import candidates
+from needlecare.ingredients.recognition import Recognition, lookup, lookup_exact_or_alias
+
+FUZZY_MIN_SCORE = 90.0
+FUZZY_MIN_LEAD = 3.0
+FUZZY_MIN_LENGTH = 6
+FUZZY_MAX_LENGTH = 120  # longer text is not one misspelt name
+_DIGITS = re.compile(r"\d+")
+# fuzz.ratio is 200 * LCS / (len(a) + len(b)); these bounds on the LCS skip work that cannot
+# reach a score without changing any result (the margin absorbs rounding).
+_MARGIN = 1.0
+
+
+def fuzzy_match(key: str) -> Recognition | None:
+    if not FUZZY_MIN_LENGTH <= len(key) <= FUZZY_MAX_LENGTH:
+        return None
+    # Characters that no name contains are never in the LCS: junk and foreign text stop here.
+    foreign = sum(1 for c in key if not _known_character(c))
+    if 200 * (len(key) - foreign) / (2 * len(key) - foreign) < FUZZY_MIN_SCORE - _MARGIN:
+        return None
+    from rapidfuzz import fuzz, process  # heavy-ish: imported only when needed
+
+    best = process.extract(
+        key,
+        _choices_near(len(key)),
+        scorer=fuzz.ratio,
+        limit=3,
+        score_cutoff=FUZZY_MIN_SCORE - FUZZY_MIN_LEAD,
+    )
+    if not best or best[0][1] < FUZZY_MIN_SCORE:
+        return None
+    choice, score = best[0][0], best[0][1]
+    rival = next((c for c, _, _ in best[1:] if _same_target(c) != _same_target(choice)), None)
+    runner_up = next((s for c, s, _ in best[1:] if c == rival), 0.0)
+    if score - runner_up < FUZZY_MIN_LEAD and not _one_typo_from(key, choice, rival):
+        return None
+    if _DIGITS.findall(choice) != _DIGITS.findall(key):
+        return None
+    if len(key.split()) != len(choice.split()):  # typos only: never add or drop a word
+        return None
+    names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
+    return Recognition(names, "fuzzy", round(score / 100, 3))
+
+
+def _one_typo_from(key: str, choice: str, rival: str | None) -> bool:
+    """'Triethoxycaprylysilane': one letter from TRIETHOXYCAPRYLYLSILANE and two from
+    TRIMETHOXYCAPRYLYLSILANE. A near tie is read as the only name one edit away, when the rival
+    is further and carries no caution flag the choice lacks (never a lower verdict)."""
+    from rapidfuzz.distance import Levenshtein
+
+    if rival is None or Levenshtein.distance(key, choice, score_cutoff=1) > 1:
+        return False
+    if Levenshtein.distance(key, rival, score_cutoff=1) <= 1:
+        return False
+    chosen = frozenset().union(*(plants.caution_flags(n) for n in _same_target(choice)))
+    return all(plants.caution_flags(n) <= chosen for n in _same_target(rival))
+
+
+@cache
+def _all_names() -> str:
+    return "\n".join(data.fuzzy_choices())
+
+
+@lru_cache(maxsize=4096)
+def _known_character(character: str) -> bool:
+    """Does any name contain this character? A search of all the names for each character a
+    key has (a set of every name's characters cost ~15 ms on the first unknown name)."""
+    return character != "\n" and character in _all_names()
+
+
+@cache
+def _choices_near(length: int) -> list[str]:
+    """The names long enough and short enough to reach the runner-up cutoff against a key of
+    `length` characters (the score is at most 200 * shorter / (sum of lengths)); in the
+    original order, so ties rank as before."""
+    cutoff = FUZZY_MIN_SCORE - FUZZY_MIN_LEAD - _MARGIN
+    lengths = _choice_lengths()
+    near = {n for n in range(max(lengths) + 1) if 200 * min(length, n) / (length + n) >= cutoff}
+    return list(compress(data.fuzzy_choices(), map(near.__contains__, lengths)))
+
+
+@cache
+def _choice_lengths() -> list[int]:
+    return list(map(len, data.fuzzy_choices()))  # once, not once per key length
+
+
+def _same_target(name: str) -> tuple[str, ...]:
+    return data.aliases().get(name, (name,))
+
+
+def respelt_binomial(key: str) -> Recognition | None:
+    """'Tanecetum Annuum (Blue Tansy) Oil', 'Vetivera Zizanoides Root Oil': a misspelt genus or
+    species. The two words are matched (typos only) against the binomials of CosIng, and the
+    name read again with the CosIng binomial; the plant part is never changed by this."""
+    words = key.split(" ")
+    if len(words) < 3 or not (words[0].isalpha() and words[1].isalpha()):
+        return None
+    binomial = f"{words[0]} {words[1]}"
+    known = plants.binomials()
+    if binomial in known or binomial in data.botanical_prefixes():
+        return None
+    from rapidfuzz import fuzz, process
+
+    # The label's synonyms too ("Mooring Pterygosperma": MORINGA PTERYGOSPERMA = MORINGA OLEIFERA).
+    best = process.extract(binomial, _respellable(), scorer=fuzz.ratio, limit=2, score_cutoff=80)
+    if not best or best[0][1] < FUZZY_MIN_SCORE:
+        return None
+    if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MIN_LEAD:
+        return None
+    respelt = " ".join([best[0][0], *words[2:]])
+    for candidate, penalty in candidates(respelt):
+        found = lookup(candidate)
+        if found is not None:
+            return Recognition(found[0], "fuzzy", round(best[0][1] / 100 - penalty, 3))
+    return None
+
+
+@cache
+def _respellable() -> tuple[str, ...]:
+    """CosIng binomials and the two-word botanical synonyms of aliases.toml."""
+    synonyms = (b for b in data.botanical_prefixes() if len(b.split(" ")) == 2)
+    return tuple(dict.fromkeys([*plants.binomials(), *synonyms]))

@@ -1,0 +1,241 @@
+"""The whole-label patterns (headings, sections after the list, claims, codes, connecting words,
+"may contain" markers) and their cheap pre-checks: the words every match contains, kept per
+label as hint bits so that a pattern that cannot match is never searched."""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from functools import lru_cache, reduce
+from operator import or_
+
+from needlecare.ingredients.parsed import Ignored, note_ignored
+
+_HEADER_NAME = (
+    r"(?:ingred[il1]ents?(?:\s+list)?|ingr[ée]dients?|inci(?:\s+names?)?"
+    r"|composition|zutaten|inhaltsstoffe|ingredientes|ingredienti|sk[łl]adniki|全成分|成分|전성분)"
+)
+_HEADER_WORD = rf"(?:full\s+|key\s+|other\s+)?{_HEADER_NAME}"
+# _HEADER_WORD after its first character, which a look-behind checks (see _ACTIVE_HEADER).
+_HEADER_WORD_AFTER_FIRST = (
+    rf"(?:(?<=f)ull\s+{_HEADER_NAME}|(?<=k)ey\s+{_HEADER_NAME}|(?<=o)ther\s+{_HEADER_NAME}"
+    r"|(?<=i)ngred[il1]ents?(?:\s+list)?|(?<=i)ngr[ée]dients?|(?<=i)nci(?:\s+names?)?"
+    r"|(?<=c)omposition|(?<=z)utaten|(?<=i)nhaltsstoffe|(?<=i)ngredientes|(?<=i)ngredienti"
+    r"|(?<=s)k[łl]adniki|(?<=全)成分|(?<=成)分|(?<=전)성분)"
+)
+# Starts with a case-sensitive class, as _ACTIVE_HEADER (~40 us less on a long label that has
+# no header). Plain form:
+#   (?i)[\[【]\s*{_HEADER_WORD}\s*[\]】]\s*:?
+#   |\b{_HEADER_WORD}(?:\s*[/|,]\s*{_HEADER_WORD})*\s*(?:[:：]|\n)
+_HEADER = re.compile(
+    "[\\[【FfKkOoIiCcZzSs全成전\u0130\u0131\u212a\u017f]"
+    rf"(?i:(?<=[\[【])\s*{_HEADER_WORD}\s*[\]】]\s*:?"
+    rf"|(?<!\w.){_HEADER_WORD_AFTER_FIRST}(?:\s*[/|,]\s*{_HEADER_WORD})*\s*(?:[:：]|\n))"
+)
+_KEY_HEADER = re.compile(r"(?i)\W*key\b")
+# Drug labels: "Active ingredient(s)" (US), "Medicinal ingredient(s)" (Canada), "Active(s):".
+# Written to start with a case-sensitive class of every character a match can start with
+# (each character that (?i) folds to the letter, too): the engine then skips to those
+# characters; a case-insensitive first letter makes it try the whole pattern at every position
+# (~50 us on a drug-facts label). The look-behinds that stood before the first letter follow
+# it, one character wider ("." is that letter); `(?<!\w.)` is the `\b` before it. The same
+# matches as the plain form (tests/ingredients/test_parser_patterns.py):
+#   (?i)(?<!in)(?<!non-)(?<!non )\b(?:active|medicinal)\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?
+#   |(?<!in)\bactives?\s*:
+_ACTIVE_HEADER = re.compile(
+    r"[AaMm](?<!\w.)(?<!(?i:in).)(?i:(?<!non-.)(?<!non .)(?:(?<=a)ctive|(?<=m)edicinal)"
+    r"\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?|(?<=a)ctives?\s*:)"
+)
+# The same way; plain form:
+#   (?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:|\bexcipients?\s*:
+_INACTIVE_HEADER = re.compile(
+    "[IiNnEe\u0130\u0131]"
+    r"(?<!\w.)(?i:(?:(?<=i)nactive|(?<=n)on-?\s?medicinal)\s+ingredients?\b\s*:?"
+    r"|(?<=i)nactives?\s*:|(?<=e)xcipients?\s*:)"
+)
+# The words that join a drug to its vehicle on pharmacy labels: "Tretinoin 0.025% in a cream
+# base of ...", "Each gram contains ...", "Clindamycin phosphate equivalent to clindamycin 1%".
+_CONNECTOR = re.compile(
+    r"(?i)\b(?:in\s+an?\s+(?:[a-z-]+\s+){0,3}?(?:base|vehicle|formulation)"
+    r"(?:\s+(?:of|containing|consisting\s+of|composed\s+of|with))?"
+    r"|each\s+(?:gram|g|gm|ml|millilit(?:er|re)|tube|unit|pump|application)"
+    r"(?:\s+of\s+[a-z]+)?\s+contains"
+    r"|(?:also\s+)?contains?\b|equiv(?:alent|\.)?\s+to|(?:[a-z]+\s+)?(?:base|vehicle)\s*:)\s*:?"
+)
+# Sections that follow an ingredient list on packs and drug-facts panels; never names.
+_TAIL = re.compile(
+    # Weak words end a list only at the start of a line or after punctuation...
+    r"(?im)(?:(?:^|(?<=[.\n;:,]))[ \t]*(?:directions|how\s+to\s+use|to\s+use|usage|uses|warnings?"
+    r"|cautions?|precautions?|storage|store\s+(?:at|in|below)|made\s+in|when\s+using"
+    r"|stop\s+use|do\s+not\s+use|ask\s+a\s+doctor|questions)\b"
+    # ...phrases that no ingredient name contains end it anywhere.
+    r"|\b(?:other\s+information|questions\s+or\s+comments|for\s+external\s+use"
+    r"|keep\s+out\s+of\s+(?:the\s+)?reach|manufactured\s+(?:by|for)|distributed\s+by"
+    r"|net\s+(?:wt|weight|contents?)|directions\s*:|warnings?\s*:|uses\s*:))\s*[?:.]?"
+)
+# Starts with a case-sensitive class, as _ACTIVE_HEADER. Plain form:
+#   (?i)\b(?:free\s+(?:from|of)|formulated\s+without|made\s+without|without|contains\s+no
+#   |does\s+not\s+contain|no\s+added|we\s+never\s+use|0\s*%\s+(?=[a-z]))\b[^.\n]*
+_CLAIM = re.compile(
+    r"[FfMmWwCcDdNn0](?<!\w.)(?i:(?:(?<=f)ree\s+(?:from|of)|(?<=f)ormulated\s+without"
+    r"|(?<=m)ade\s+without|(?<=w)ithout|(?<=c)ontains\s+no|(?<=d)oes\s+not\s+contain"
+    r"|(?<=n)o\s+added|(?<=w)e\s+never\s+use|(?<=0)\s*%\s+(?=[a-z]))\b[^.\n]*)"
+)
+# Formula, batch and shelf-life codes printed next to the list ("[F.I.L. D12345/1]", "Lot: 2B")
+_CODES = re.compile(
+    r"(?i)[\[(]?\s*\bF\.?\s?I\.?\s?L\.?\s*(?:code\s*)?[:#]?\s*[A-Z]?\d[\w/.-]*\s*[\])]?"
+    r"|\b(?:lot|batch|exp(?:iry)?|pao)\s*(?:no\.?|n°|#|:)\s*[\w/.-]+"
+    r"|[\[(]\s*[A-Z]{1,3}-?\d{3,}[\w/-]*\s*[\])]"  # "(G-7223)", "[B12345/2]"
+)
+_MAY_CONTAIN_BODY = (
+    r"(?:\bmay\s+contain\b|\bpeut\s+contenir\b|\bkann\s+enthalten\b|\bpuede\s+contener\b"
+    r"|\bpu[oò]\s+contenere\b|\bcontient\s+peut-être\b|\+\s*/\s*-|\(\s*\+\s*/?\s*-\s*\)|±)"
+)
+_MAY_CONTAIN = re.compile(_MAY_CONTAIN_BODY + r"\s*:?", re.IGNORECASE)
+_MAY_MARK = "\x01"  # separator that also opens the "may contain" block
+
+
+# Lower-case words one of which every match of the pattern contains (a cheap pre-check).
+_HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _MAY_CONTAIN: ("may", "peut", "kann", "puede", "contenere", "contient", "+", "±"),
+    _CONNECTOR: ("base", "vehicle", "formulation", "contain", "equiv"),
+    _CLAIM: ("free", "without", "contain", "added", "never", "%"),
+    # Sections after the list: each alternative of _TAIL contains one of these.
+    _TAIL: (
+        "direction",
+        "use",
+        "usage",
+        "warning",
+        "caution",
+        "storage",
+        "store",
+        "made",
+        "when",
+        "stop",
+        "ask",
+        "question",
+        "information",
+        "external",
+        "reach",
+        "manufactured",
+        "distributed",
+        "net",
+    ),
+    _HEADER: ("ingr", "inci", "composition", "zutaten", "inhaltsstoffe", "sk", "成分", "전성분"),
+    # Every code has a digit, or the word lot, batch, exp(iry) or pao before its number.
+    _CODES: ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "lot", "batch", "exp", "pao"),
+}
+
+
+# A second, sharper pre-check: every match contains one of these words or a match of one of
+# these patterns (each a part of one alternative of the pattern, with the same flags, that
+# starts with a character the engine can skip to).
+_GATES: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]] = {
+    _CODES: (
+        ("lot", "batch", "exp", "pao"),
+        (re.compile(r"(?i)F\.?\s?I\.?\s?L"), re.compile(r"(?i)[\[(]\s*[A-Z]{1,3}-?\d{3}")),
+    ),
+}
+
+
+# Keyed by id: hashing a compiled pattern hashes its whole compiled code, at every look-up.
+_HINTS_BY_ID = {id(pattern): hints for pattern, hints in _HINTS.items()}
+_GATES_BY_ID = {id(pattern): gate for pattern, gate in _GATES.items()}
+
+
+# Which patterns' hints a label holds, as one bit per pattern (and one for the drug headings'
+# words). The parser's texts are pieces of the label joined by separators (",", line ends,
+# spaces, control marks) that no hint contains, so a hint absent from the label is absent from
+# every text cut from it; a hint contains no white space, so each occurrence lies inside one
+# white-space-separated token of the label, and a label's hints are its tokens' hints. Tokens
+# (names) repeat from list to list: their hints are cached, and a label's are found with one
+# split and one look-up per token instead of a substring search per hint and pattern.
+_DRUG_HINTS = ("activ", "medicinal", "excipient")  # as in _may_have_drug_headings
+_BITS = {id(pattern): 1 << index for index, pattern in enumerate(_HINTS)}
+_DRUG_BIT = 1 << len(_HINTS)
+_DIGIT_BIT = _DRUG_BIT << 1  # any digit (\d: of any script): numbering, strengths, locants
+_ANY_DIGIT = re.compile(r"\d")
+_HINT_BITS = tuple(
+    (hint, bit)
+    for hints, bit in [
+        *((_HINTS[p], _BITS[id(p)]) for p in _HINTS),
+        (_DRUG_HINTS, _DRUG_BIT),
+    ]
+    for hint in hints
+)
+_CLAIM_BIT, _CODES_BIT, _HEADER_BIT = _BITS[id(_CLAIM)], _BITS[id(_CODES)], _BITS[id(_HEADER)]
+_MAY_BIT, _CONNECTOR_BIT = _BITS[id(_MAY_CONTAIN)], _BITS[id(_CONNECTOR)]
+# The bits of the label being parsed (None outside parse_label: then every pre-check searches).
+LABEL_HINTS: ContextVar[int | None] = ContextVar("label_hints", default=None)
+
+
+def _token_bits(token: str) -> int:
+    bits = 0
+    for hint, bit in _HINT_BITS:
+        if hint in token:
+            bits |= bit
+    if _ANY_DIGIT.search(token) is not None:
+        bits |= _DIGIT_BIT
+    return bits
+
+
+# Token -> its bits; a plain dict (its get, mapped over a label's tokens, costs a third of an
+# lru_cache call), emptied when it grows past the bound.
+_TOKEN_BITS: dict[str, int] = {}
+_TOKEN_BITS_MAX = 65536
+
+
+def hint_mask(text: str) -> int:
+    tokens = text.lower().split()
+    found = set(map(_TOKEN_BITS.get, tokens))
+    if None in found:  # tokens not seen before
+        if len(_TOKEN_BITS) > _TOKEN_BITS_MAX:
+            _TOKEN_BITS.clear()
+        for token in tokens:
+            if token not in _TOKEN_BITS:
+                _TOKEN_BITS[token] = _token_bits(token)
+        found = set(map(_TOKEN_BITS.__getitem__, tokens))
+    return reduce(or_, found, 0)
+
+
+def cannot_match(pattern: re.Pattern[str], text: str) -> bool:
+    """True when a word that every match of `pattern` contains is absent from `text`."""
+    hints = _HINTS_BY_ID.get(id(pattern))
+    if hints is None:
+        return False
+    mask = LABEL_HINTS.get()
+    if mask is not None and not mask & _BITS[id(pattern)]:
+        return True  # absent from the whole label
+    lowered = lowered_label(text)
+    for hint in hints:  # substring tests: faster than one alternation of the hints
+        if hint in lowered:
+            break
+    else:
+        return True
+    gate = _GATES_BY_ID.get(id(pattern))
+    if gate is None:
+        return False
+    words, parts = gate
+    return not any(word in lowered for word in words) and not any(
+        part.search(text) for part in parts
+    )
+
+
+@lru_cache(maxsize=4)
+def lowered_label(text: str) -> str:
+    """The label's text in lower case, computed once for all the patterns' pre-checks."""
+    return text.lower()
+
+
+def replace_noting(
+    pattern: re.Pattern[str], text: str, mark: str, reason: str, ignored: list[Ignored]
+) -> str:
+    """Replace every match with `mark`, reporting the text it replaces (one pass)."""
+    if cannot_match(pattern, text):
+        return text  # a word every match contains is absent: nothing to replace
+
+    def note(match: re.Match[str]) -> str:
+        note_ignored(ignored, match[0], reason)
+        return mark
+
+    return pattern.sub(note, text)

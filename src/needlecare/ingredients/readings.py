@@ -1,0 +1,253 @@
+"""The readings of one printed name, most literal first: without decoration (qualifiers,
+brackets, grades, OCR slips, pharmacopoeia suffixes), with its synonym in brackets, with older
+or common botanical names mapped, with a plant part guessed. Each with a confidence penalty."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from needlecare.ingredients import data, plants
+from needlecare.ingredients.recognition import lookup
+from needlecare.ingredients.text import SOFT_HYPHEN, name_key, ocr_variant
+
+_QUALIFIERS = re.compile(
+    r"(?i)\b(?:certified\s+organic|organic|org\.|bio|natural|naturally\s+derived|wild[- ]crafted"
+    r"|cold[- ]pressed|virgin|extra\s+virgin|refined|unrefined|vegetable|plant[- ]derived"
+    r"|non[- ]?gmo|fair\s?trade|pure|100\s*(?:%|percent))\b"
+)
+# Pharmacy labels: a pharmacopoeia suffix ("Hydroquinone USP", "Adapalene BP", "Ph. Eur.") and
+# the dosage form after a drug name ("Tazarotene Cream", "Tretinoin Gel USP").
+_PHARMACOPOEIA = re.compile(
+    r"(?i)(?<![\w-])(?:U\.?S\.?P\.?|B\.?P\.?|EP|NF|JP|PH\.? ?EUR\.?)(?![\w-])"
+)
+_DOSAGE_FORM = re.compile(
+    r"(?i)(?: TOPICAL)? (?:CREAM|GEL|LOTION|OINTMENT|SOLUTION|FOAM|EMULSION|SUSPENSION"
+    r"|MICROSPHERES?|PLEDGETS?|SWABS?|WASH)$"
+)
+# US certified colours: "FD&C Yellow No. 5 Aluminum Lake", "D&C Red 7 Ca Lake" -> "YELLOW 5".
+_US_COLOUR = re.compile(
+    r"^(?:(?:EXT\.? )?D&C |FD&C )?(RED|YELLOW|BLUE|GREEN|ORANGE|VIOLET|BROWN) (?:NO\.? ?)?(\d{1,2})"
+    r"(?: (?:ALUMINUM|ALUMINIUM|AL|CALCIUM|CA|BARIUM|BA|STRONTIUM|SR|ZIRCONIUM|ZR|POTASSIUM))?"
+    r"(?: LAKE)?$"
+)
+_TRAILING_PURPOSE = re.compile(
+    r" (?:SUNSCREEN|SKIN PROTECTANT|ACNE (?:TREATMENT|MEDICATION)|ANTI-?ITCH|ANTISEPTIC"
+    r"|ANTIPERSPIRANT|ANTIDANDRUFF|ANALGESIC)$"
+)
+_NAMED_CI = re.compile(r"^(.*\S) (CI \d{5})$")
+BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
+BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
+_GRADE = re.compile(r"\s+\d{2,4}$")
+# "..., Tocopherol, and Moringa Oleifera Leaf Extract": the conjunction before a list's last name.
+_LEADING_AND = re.compile(r"^(?:AND|&|\+) (?=\S)")
+# "Hippophae Rhamnoides L. (Sea Buckthorn) Oil": a botanical authority after the binomial
+# (L. = Linnaeus), which INCI names never carry.
+_AUTHORITY = re.compile(r"^([A-Z]+ [A-Z]+) (?:L|LINN|L\. F)\.?(?= )")
+# INCI renamed the branched C8 "octyl" esters "ethylhexyl" (Octyl Palmitate -> ETHYLHEXYL
+# PALMITATE); labels still print the old name. Tried only after the literal name.
+_OCTYL = re.compile(r"\bOCTYL\b")
+# "Cedrus Atlantica Bark (Cedarwood) Essential Oil": CosIng names an essential oil "... OIL".
+_ESSENTIAL_OIL = re.compile(r" ESSENTIAL OIL$")
+# "Cucumis Sativus [Cucumis Sativus (Cucumber) Fruit Extract]": a short name, then in square
+# brackets the full INCI name that starts with it.
+_FULL_NAME_IN_BRACKETS = re.compile(r"^([^\[\]]+?) ?\[(.+)\]$")
+# "Aleurites Moluccana (Kukui) Nut Oil", "Macadamia Nut Oil": CosIng names the nut a SEED.
+_NUT = re.compile(r"\bNUT(?= (?:OIL|BUTTER|EXTRACT|POWDER)\b)")
+# "L-Tyrosine", "d-Limonene", "DL-Panthenol": the stereo prefix of a chemical name, which INCI
+# names leave out (TYROSINE, LIMONENE); also inside a dipeptide ("L-Alanyl-L-Glutamine" ->
+# ALANYL GLUTAMINE) and with the sign of rotation ("L (+) Lactic Acid"). Tried only after the
+# literal name.
+_STEREO = re.compile(r"(?:^|(?<=-))(?:DL|D|L)(?:-| ?\([+\-±]\)[- ]?)(?=[A-Z]{3})")
+# "Diisopropyl Adipate 6938-94-9": a CAS Registry Number printed after the name; read without it
+# only when its check digit is right.
+_CAS_SUFFIX = re.compile(r"^(.*\S) (?:CAS(?: NO\.?| ?#)?:? ?)?(\d{2,7})-(\d{2})-(\d)$")
+# "Citrus Aurantium var. Amara (Neroli) Flower Oil": a botanical rank marker inside the name
+# (var. = variety, ssp./subsp. = subspecies), which INCI names leave out.
+_RANK = re.compile(r"^([A-Z]+ [A-Z-]+) (?:VAR|SSP|SUBSP)\.? (?=[A-Z])")
+# "Tris (Tetramethylhydroxypiperidinol) Citrate": a space before a bracket that is part of a
+# chemical name (CosIng: TRIS(TETRAMETHYLHYDROXYPIPERIDINOL) CITRATE).
+_SPACED_CHEMICAL_BRACKET = re.compile(r" \(([A-Z0-9-]{6,})\)")
+# "Acai Berry Extract", "Sea Buckthorn Berry Oil": INCI names a berry the plant's FRUIT
+# (EUTERPE OLERACEA FRUIT EXTRACT, HIPPOPHAE RHAMNOIDES FRUIT OIL).
+_BERRY = re.compile(r"\bBERR(?:Y|IES)(?= (?:OIL|EXTRACT|JUICE|POWDER|WATER)$)")
+# "Propylene Glycol Dioctanoate", "Octanoic Acid": the systematic (IUPAC) name of a fatty acid
+# where INCI uses the trivial one (C6 caproic, C8 caprylic, C10 capric, C12 lauric, C14 myristic,
+# C16 palmitic, C18 stearic). Only a whole acid word, alone or after di/tri/tetra, so that
+# ETHYLHEXANOATE stays. Tried only after the literal name.
+_SYSTEMATIC_ACID = re.compile(
+    r"(?:\b|(?<=\bDI)|(?<=\bTRI)|(?<=\bTETRA))"
+    r"(HEXADECANO|OCTADECANO|TETRADECANO|DODECANO|DECANO|OCTANO|HEXANO)(?=ATE\b|IC ACID\b)"
+)
+_TRIVIAL_ACID = {
+    "HEXANO": "CAPRO",
+    "OCTANO": "CAPRYL",
+    "DECANO": "CAPR",
+    "DODECANO": "LAUR",
+    "TETRADECANO": "MYRIST",
+    "HEXADECANO": "PALMIT",
+    "OCTADECANO": "STEAR",
+}
+# "Sodium Carbonate Decahydrate": INCI names a hydrated salt by its anhydrous name (SODIUM
+# CARBONATE); the water of crystallisation is read away when the rest is a known name.
+_HYDRATE = re.compile(
+    r" (?:MONO|DI|TRI|TETRA|PENTA|HEXA|HEPTA|OCTA|NONA|DECA|SESQUI|HEMI)?HYDRATE$"
+)
+# "3-0-Ethyl Ascorbic Acid": a zero typed for the letter O of a locant (3-O-ETHYL ...).
+_ZERO_FOR_O = re.compile(r"(?<=\d)-0-(?=[A-Z])")
+# "Red Raspberry Seed Oil (Rubus Idaeus)", "Kokum Butter (Garcinia Indica)": a common name and
+# the plant part, then the INCI binomial in brackets. Read as the binomial plus the printed part.
+_PART_WORDS = frozenset(
+    {
+        *("SEED", "KERNEL", "FRUIT", "LEAF", "FLOWER", "PEEL", "ROOT", "BARK", "STEM", "WOOD"),
+        *("BUD", "HERB", "RHIZOME", "TUBER", "BULB", "SPROUT", "CALLUS", "OIL", "EXTRACT"),
+        *("BUTTER", "WAX", "JUICE", "WATER", "POWDER", "FLOUR", "GEL"),
+    }
+)
+
+
+def candidates(key: str) -> Iterator[tuple[str, float]]:
+    """Readings of one printed name, most literal first, with a small confidence penalty."""
+    yield key, 0.0
+    if _LEADING_AND.match(key):
+        yield from candidates(_LEADING_AND.sub("", key))
+        return
+    if _AUTHORITY.match(key):
+        yield from candidates(_AUTHORITY.sub(r"\1", key))
+        return
+    full = _FULL_NAME_IN_BRACKETS.match(key)
+    if full and name_key(full[2]).startswith(name_key(full[1])):
+        yield from candidates(name_key(full[2]))
+        return
+    if SOFT_HYPHEN in key:
+        yield key.replace(SOFT_HYPHEN, ""), 0.0
+        yield key.replace(SOFT_HYPHEN, "-"), 0.0
+    plain = name_key(_QUALIFIERS.sub(" ", key))
+    if plain and plain != key:
+        yield plain, 0.0
+    no_brackets = name_key(BRACKETS.sub(" ", plain or key))
+    if no_brackets and no_brackets != key:
+        yield no_brackets, 0.0  # Simmondsia Chinensis (Jojoba) Seed Oil
+    # "Brassica Oleracea (Kale) Leaf Extract": the common name in brackets says which variety
+    # (KALE = BRASSICA OLERACEA ACEPHALA); read with that longer binomial, the part kept.
+    printed = (no_brackets or key).split(" ")
+    for content in BRACKET_CONTENT.findall(key) if len(printed) > 2 else ():
+        variety = data.botanical_prefixes().get(name_key(_QUALIFIERS.sub(" ", content)))
+        if variety and variety.startswith(f"{printed[0]} {printed[1]} "):
+            yield " ".join([variety, *printed[2:]]), 0.0
+    spaced = _SPACED_CHEMICAL_BRACKET.sub(r"(\1)", key)
+    if spaced != key:
+        yield spaced, 0.0
+    # The name outside a bracket, or a synonym inside it, not when a plant part follows the
+    # bracket: in "Hamamelis Virginiana (Witch Hazel) Leaf Extract" the words after it say which
+    # part of the plant it is, and the bracket alone (WITCH HAZEL = the water) would change it.
+    after = set(re.split(r"[)\]}]", key)[-1].split()) if re.search(r"[)\]}]", key) else set()
+    before = set(key.split("(")[0].split("[")[0].split())
+    # ("Salvia Officinalis Leaf Extract (Sage) Leaf Extract": a part repeated is no new part.)
+    ends_with_bracket = not (after - before) & (_PART_WORDS | {"ESSENTIAL"})
+    outer = name_key((plain or key).split("(")[0].split("[")[0])
+    if outer and outer not in (key, no_brackets) and ends_with_bracket:
+        yield outer, 0.0  # Water (Aqua): the name outside the bracket
+    for content in BRACKET_CONTENT.findall(key) if ends_with_bracket else ():
+        for part in re.split(r"[,/;]", content):
+            if name_key(part):
+                yield name_key(part), 0.02  # "(Aqua)": a synonym in brackets
+    # "Red Raspberry Seed Oil (Rubus Idaeus)", "Tangerine (Citrus Tangerina) Oil": a common name,
+    # the binomial in brackets, the plant part before or after it: the binomial and that part.
+    contents = BRACKET_CONTENT.findall(key)
+    if len(contents) == 1 and outer:
+        binomial = name_key(_QUALIFIERS.sub(" ", contents[0]))
+        tail = name_key(re.split(r"[)\]}]", key)[-1]).split()
+        if binomial in _binomial_set() and set(tail) <= _PART_WORDS | {"ESSENTIAL"}:
+            words = name_key(_QUALIFIERS.sub(" ", outer)).split(" ")
+            cut = len(words)
+            while cut > 0 and words[cut - 1] in _PART_WORDS:
+                cut -= 1
+            if cut < len(words) or tail:
+                for reading, penalty in candidates(" ".join([binomial, *words[cut:], *tail])):
+                    yield reading, penalty + 0.02
+    grade = _GRADE.sub("", no_brackets or key)
+    if grade != (no_brackets or key):
+        yield grade, 0.05  # "Carbomer 940": a supplier grade after the INCI name
+    ocr = ocr_variant(no_brackets or key)
+    if ocr != (no_brackets or key):
+        yield ocr, 0.05
+    purpose = _TRAILING_PURPOSE.sub("", no_brackets or key)
+    if purpose != (no_brackets or key):
+        yield purpose, 0.0  # "Zinc Oxide Sunscreen": a drug-facts purpose after the name
+    drug = name_key(_DOSAGE_FORM.sub("", name_key(_PHARMACOPOEIA.sub(" ", no_brackets or key))))
+    if drug and drug != (no_brackets or key):
+        yield drug, 0.0
+    colour = _US_COLOUR.match(no_brackets or key)
+    if colour:
+        yield f"{colour[1]} {colour[2]}", 0.0
+    named_ci = _NAMED_CI.match(no_brackets or key)
+    if named_ci and lookup(named_ci[1]) is not None:
+        yield named_ci[2], 0.0  # "Iron Oxides CI 77491": the number says which one
+    for base in dict.fromkeys((no_brackets or key, outer if ends_with_bracket else "")):
+        if not base:
+            continue
+        yield from _botanical_readings(base, guess=base == (no_brackets or key))
+    if _OCTYL.search(no_brackets or key):
+        yield _OCTYL.sub("ETHYLHEXYL", no_brackets or key), 0.0
+    for base in dict.fromkeys((no_brackets or key, key)):
+        if _STEREO.search(base):
+            yield from candidates(name_key(_STEREO.sub("", base)))
+            break
+    cas = _CAS_SUFFIX.match(no_brackets or key)
+    if cas and _cas_check_digit(cas[2] + cas[3]) == int(cas[4]):
+        yield from candidates(cas[1])
+    if _RANK.match(no_brackets or key):
+        yield from candidates(_RANK.sub(r"\1 ", no_brackets or key))
+    # "Pentaclethra Macroloba Oil": the plant part left out (never guessed from a truncation).
+    guessed = plants.guess(no_brackets or key)
+    if guessed is not None:
+        yield guessed, 0.1
+    if _ESSENTIAL_OIL.search(no_brackets or key):
+        # Read as "... OIL" only if that name is flagged an essential oil: never lower a verdict.
+        for oil, penalty in candidates(_ESSENTIAL_OIL.sub(" OIL", no_brackets or key)):
+            found = lookup(oil)
+            if found and all("essential_oil" in plants.caution_flags(n) for n in found[0]):
+                yield oil, penalty
+                break
+    base = no_brackets or key
+    acid = _SYSTEMATIC_ACID.sub(lambda m: _TRIVIAL_ACID[m[1]], base)
+    if acid != base:
+        yield acid, 0.0
+    if _HYDRATE.search(base):
+        yield _HYDRATE.sub("", base), 0.0
+    if _ZERO_FOR_O.search(base):
+        yield _ZERO_FOR_O.sub("-O-", base), 0.02
+    if _BERRY.search(base):
+        yield from candidates(_BERRY.sub("FRUIT", base))
+    if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
+        yield from candidates(_NUT.sub("SEED", no_brackets or key))
+        yield from candidates(name_key(_NUT.sub("", no_brackets or key)))
+
+
+def _cas_check_digit(digits: str) -> int:
+    """CAS Registry Number check digit: the other digits, last first, weighted 1, 2, 3, ..."""
+    return sum(weight * int(d) for weight, d in enumerate(reversed(digits), start=1)) % 10
+
+
+@cache
+def _binomial_set() -> frozenset[str]:
+    return frozenset(plants.binomials())
+
+
+def _botanical_readings(key: str, guess: bool) -> Iterator[tuple[str, float]]:
+    """'CITRUS MEDICA LIMONUM FRUIT EXTRACT' -> 'CITRUS LIMON FRUIT EXTRACT'; 'GRAPE SEED
+    EXTRACT' -> 'VITIS VINIFERA SEED EXTRACT': the leading words as data/aliases.toml maps them,
+    the plant part kept."""
+    words = key.split(" ")
+    prefixes = data.botanical_prefixes()
+    for size in range(min(len(words), 4), 0, -1):
+        binomial = prefixes.get(" ".join(words[:size]))
+        if binomial is not None:
+            reading = " ".join([binomial, *words[size:]])
+            yield reading, 0.0
+            guessed = plants.guess(reading) if guess else None
+            if guessed is not None:
+                yield guessed, 0.1
+            return
