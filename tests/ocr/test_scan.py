@@ -107,6 +107,24 @@ def test_cli_photo_without_a_list_is_a_clear_error(tmp_path: Path) -> None:
     assert "no ingredient list could be read" in outcome.stderr
 
 
+def test_cli_scan_errors_are_said_in_the_chosen_language(tmp_path: Path) -> None:
+    """`--lang es`: the message is the catalogue's, what the photo guard said stays inside it."""
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (800, 600), (240, 240, 240)).save(blank)
+    outcome = runner.invoke(app, ["ingredients", "--image", str(blank), "--lang", "es"])
+    assert outcome.exit_code == 2
+    assert "no se pudo leer ninguna lista de ingredientes en" in outcome.stderr
+    assert "o escríbela" in outcome.stderr and "try a sharper" not in outcome.stderr
+    missing = runner.invoke(
+        app, ["ingredients", "--image", str(tmp_path / "no.jpg"), "--lang", "es"]
+    )
+    assert missing.exit_code == 2 and "no se puede leer" in missing.stderr
+    fake = tmp_path / "list.jpg"
+    fake.write_text("Aqua, Glycerin")
+    refused = runner.invoke(app, ["ingredients", "--image", str(fake), "--lang", "es"])
+    assert refused.exit_code == 2 and "no se acepta como foto" in refused.stderr
+
+
 def test_exif_orientation_is_applied_before_reading() -> None:
     upright = Image.open(io.BytesIO(_photo("clean_retinol_serum")))
     sideways = upright.transpose(Image.Transpose.ROTATE_90)  # as the sensor stored it

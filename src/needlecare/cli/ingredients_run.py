@@ -141,7 +141,11 @@ def _run_image(
     try:
         result = scan_photo_file(image, day, band, rinse_off)
     except ScanFailed as error:
-        _fail(str(error))
+        if lang == "en":
+            _fail(str(error))
+        from needlecare.i18n import localize
+
+        _fail(localize(lang, error.message))
     if lang != "en":
         result = _localized(result, lang)
     if as_json:

@@ -9,9 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from needlecare.i18n_text import Text
+
 
 class ScanFailed(ValueError):
-    """The photo could not be read as an ingredient list; the message says why, for people."""
+    """The photo could not be read as an ingredient list; the message says why, for people:
+    a `Text` (English as `str(error)`), said in the reader's language by `localize`. What the
+    photo guard, the engine or the checker said is kept as it is inside it."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def scan_photo_file(path: Path, day: int, band: str | None, rinse_off: bool) -> dict[str, Any]:
@@ -23,17 +31,28 @@ def scan_photo_file(path: Path, day: int, band: str | None, rinse_off: bool) -> 
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ScanFailed(f"cannot read {path}: {error.strerror or error}") from error
+        reason = error.strerror or str(error)
+        raise ScanFailed(
+            Text("cannot read {path}: {reason}", path=str(path), reason=reason)
+        ) from error
     try:
         return scan_label(data, day=day, band=band, rinse_off=rinse_off)
     except PhotoRejected as error:
-        raise ScanFailed(f"{path}: {error.message}") from error
+        raise ScanFailed(
+            Text("{path} was refused as a photo: {reason}", path=str(path), reason=error.message)
+        ) from error
     except OcrUnavailable as error:
-        raise ScanFailed(str(error)) from error
+        raise ScanFailed(
+            Text("the photo could not be read ({reason}); type the list instead", reason=str(error))
+        ) from error
     except NotAnIngredientList as error:
         raise ScanFailed(
-            f"no ingredient list could be read in {path} ({error}); "
-            "try a sharper, closer photo of the list, or type it"
+            Text(
+                "no ingredient list could be read in {path} ({reason}); "
+                "try a sharper, closer photo of the list, or type it",
+                path=str(path),
+                reason=str(error),
+            )
         ) from error
 
 
@@ -47,7 +66,7 @@ def ocr_notes(result: dict[str, Any], lang: str = "en") -> str:
         if to_check:
             lines.append("Check these names against the label: " + "; ".join(to_check))
         return "\n".join(lines) + "\n"
-    from needlecare.i18n import Text, format_number, localize
+    from needlecare.i18n import format_number, localize
 
     lines = [
         localize(
