@@ -127,7 +127,14 @@ YES_NO_FIELDS = FLAGS
 # "No" (outside tester's finding 12). Each needs Yes or No, or "none of these" ticked; one left
 # unanswered next to a Yes is missing information (kept, and it raises the level, TR-02).
 WARNING_SIGNS = frozenset(q["name"] for q in RED_FLAG_QUESTIONS)
+# A warning sign's follow-ups ("Are you confused?" under a fever) start unanswered too: a
+# pre-set "No" under a Yes sent "No" to urgent signs the patient never read (round 3). One left
+# unanswered under a Yes is missing information, like a warning sign left unanswered.
+FOLLOW_UPS: dict[str, str] = {
+    s.name: s.follows for s in SIGNS if s.section == "warning" and s.follows is not None
+}
 UNANSWERED = N_("Choose Yes or No, or tick “I have none of the other warning signs”.")
+FOLLOW_UP_UNANSWERED = N_("Answer yes or no.")
 YES_NO_OPTIONS: list[Option] = [
     {"value": "false", "label": N_("No")},
     {"value": "true", "label": N_("Yes")},
@@ -165,7 +172,12 @@ class ParsedCheckin:
 
 def blank_form() -> dict[str, Any]:
     values: dict[str, Any] = {name: "0" for name in SCORE_MAX}
-    values.update({name: "" if name in WARNING_SIGNS else "false" for name in YES_NO_FIELDS})
+    values.update(
+        {
+            name: "" if name in WARNING_SIGNS or name in FOLLOW_UPS else "false"
+            for name in YES_NO_FIELDS
+        }
+    )
     values.update(warning_signs_asked="", no_warning_signs="")
     values.update(breakouts_count="0", breakouts_kind="", breakouts_outside="false", products="")
     values.update(
@@ -237,6 +249,12 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
                 parsed.missing[f"symptoms.{name}"] = UNANSWERED
                 parsed.given[f"symptoms.{name}"] = ""  # nothing given: left out, never "No"
             continue
+        if name in FOLLOW_UPS and raw_answer == "":
+            if asked and values.get(FOLLOW_UPS[name]) == "true":  # under a Yes: missing
+                parsed.errors[name] = FOLLOW_UP_UNANSWERED
+                parsed.missing[f"symptoms.{name}"] = FOLLOW_UP_UNANSWERED
+                parsed.given[f"symptoms.{name}"] = ""
+            continue  # not asked (its sign is not Yes), or an older page's absent answer: No
         answer = _yes(raw_answer)
         if answer is None:
             parsed.errors[name] = N_("Answer yes or no.")
@@ -356,6 +374,8 @@ def values_from(
             values[name] = "true"
         elif name in WARNING_SIGNS and name not in not_given:
             values[name] = "false"  # stored without it: answered No (the schema omits No)
+        elif name in FOLLOW_UPS and name not in not_given and symptoms.get(FOLLOW_UPS[name]):
+            values[name] = "false"  # asked under a Yes and stored without it: No
     breakouts = symptoms.get("breakouts")
     if isinstance(breakouts, dict):
         count = breakouts.get("count")

@@ -154,7 +154,8 @@ def message_rows(views: Sequence[MessageView]) -> list[dict[str, Any]]:
 
 
 _QUESTION_LABELS = {
-    q["name"]: q["prompt"] for q in SCORE_QUESTIONS + RED_FLAG_QUESTIONS + COMMON_QUESTIONS
+    **{sign.name: sign.prompt for sign in SIGN_BY_NAME.values()},  # follow-ups too
+    **{q["name"]: q["prompt"] for q in SCORE_QUESTIONS + RED_FLAG_QUESTIONS + COMMON_QUESTIONS},
 }
 _OPTION_LABELS = {
     q["name"]: {o["value"]: o["label"] for o in q["options"]} for q in SCORE_QUESTIONS
@@ -184,10 +185,10 @@ def _answer_text(name: str, value: Any) -> str:
     return str(value)
 
 
-def answers_of(checkin: Checkin) -> list[dict[str, str]]:
+def answers_of(checkin: Checkin) -> list[dict[str, Any]]:
     """Every stored answer as given: known fields with their question, any other with its key
     (so a field added to the check-in later still shows)."""
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, Any]] = []
     for name, value in symptoms_of(checkin).items():
         if name in _WORDED_ANSWERS:  # answers with their own wording in the vocabulary
             label, _, words = label_for(name, value).partition(": ")
@@ -209,10 +210,13 @@ def answers_of(checkin: Checkin) -> list[dict[str, str]]:
     return rows + _not_given(checkin)
 
 
-def _not_given(checkin: Checkin) -> list[dict[str, str]]:
+def _not_given(checkin: Checkin) -> list[dict[str, Any]]:
     """The answers a kept check-in lacked (its result's `field_errors`), each with how triage
-    read it: a clinician must never take a careful reading ("pus-filled") for an answer."""
-    rows: list[dict[str, str]] = []
+    read it: a clinician must never take a careful reading ("pus-filled") for an answer.
+    Yes/no questions the form left unanswered are one row listing them: twenty identical
+    rows (a fever and nothing else answered) hid the answers given (round 3)."""
+    rows: list[dict[str, Any]] = []
+    unanswered: list[str] = []
     errors = (checkin.triage_result or {}).get("field_errors") or []
     for error in errors if isinstance(errors, list) else []:
         if not isinstance(error, dict):
@@ -224,16 +228,31 @@ def _not_given(checkin: Checkin) -> list[dict[str, str]]:
         if sub:
             label = f"{humanize(name)}: {humanize(sub).lower()}"
         given = error.get("given")
+        if given == "" and name in SIGN_BY_NAME and not sub:  # a yes/no left unanswered
+            unanswered.append(label)
+            continue
         said = (
             f"Could not be read: “{given}” as typed"
             if isinstance(given, str) and given
             else "NOT ANSWERED"
         )
         reading = careful_reading(path) if path.startswith("symptoms.") else "left out"
-        if given == "" and name in SIGN_BY_NAME:  # a warning sign the form left unanswered
-            reading = "as missing information (neither Yes nor No), which raises the level"
         rows.append(
             {"key": key, "label": label, "value": f"{said}; read on the careful side, {reading}"}
+        )
+    if unanswered:
+        rows.insert(
+            0,
+            {
+                "key": "unanswered",
+                "label": "Yes/no questions left unanswered"
+                if len(unanswered) > 1
+                else unanswered[0],
+                "value": "NOT ANSWERED; read on the careful side, as missing information "
+                "(neither Yes nor No), which raises the level"
+                + (f" ({len(unanswered)} questions):" if len(unanswered) > 1 else ""),
+                "questions": unanswered if len(unanswered) > 1 else [],
+            },
         )
     return rows
 

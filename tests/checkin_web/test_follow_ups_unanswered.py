@@ -1,0 +1,88 @@
+"""A warning sign's follow-ups start unanswered (outside tester, round 3): the form used to
+press "No" on "Are you confused?" or "Are they near an eye?" as soon as they appeared under a
+Yes, so a patient who tapped Yes and scrolled on told the clinic "No" to urgent signs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from conftest import World
+from needlecare.web.pages.checkin_form import FOLLOW_UPS, RED_FLAG_QUESTIONS
+
+from .conftest import checked, login, post_form, stored
+
+WARNING_SIGNS = [q["name"] for q in RED_FLAG_QUESTIONS]
+ALL_NO = {name: "false" for name in WARNING_SIGNS}
+SCORES = {"redness": "1", "swelling": "0", "pain": "2", "itch": "0", "warning_signs_asked": "1"}
+FEVER_MORE = [name for name, parent in FOLLOW_UPS.items() if parent == "fever"]
+
+
+def test_no_follow_up_starts_with_an_answer(client: TestClient, world: World) -> None:
+    login(client, world.pat.email)
+    page = client.get("/checkin").text
+    assert {"confusion", "blisters_near_eye", "growing_lump", "throat_tightness"} <= set(FOLLOW_UPS)
+    assert {name: checked(page, name) for name in FOLLOW_UPS} == dict.fromkeys(FOLLOW_UPS)
+
+
+def test_a_follow_up_left_unanswered_under_a_yes_is_missing_not_no(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    login(client, world.pat.email)
+    answers = {**SCORES, **ALL_NO, "fever": "true", "chills": "true", "idempotency_key": "f"}
+    assert post_form(client, "/checkin", "/checkin", answers).status_code == 303
+    (checkin,) = stored(app)
+    assert checkin.triage_input["symptoms"]["chills"] is True  # what was said is kept
+    errors = {e["field"]: e for e in checkin.triage_result["field_errors"]}
+    unanswered = {f"symptoms.{name}" for name in FEVER_MORE if name != "chills"}
+    assert set(errors) == unanswered and {e["given"] for e in errors.values()} == {""}
+    codes = {f["code"] for f in checkin.triage_result["findings"]}
+    assert "answers_incomplete_with_red_flag" in codes
+    assert checkin.level.value in ("contact_clinic", "urgent")
+
+    again = client.get(f"/checkin?complete={checkin.id}").text  # asked again, nothing answered
+    assert checked(again, "fever") == "true" and checked(again, "chills") == "true"
+    assert checked(again, "confusion") is None and 'id="confusion-error"' in again
+    assert checked(again, "blisters_near_eye") is None  # its sign was No: never asked
+
+    login(client, world.bob.email)
+    staff = client.get(f"/clinic/patients/{world.patients['pat']}/checkins/{checkin.id}").text
+    assert "Are you confused, or very sleepy?" in staff and "NOT ANSWERED" in staff
+
+
+def test_follow_ups_of_a_no_need_no_answer_and_a_no_comes_back_as_no(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    login(client, world.pat.email)
+    answers = {
+        **SCORES,
+        **ALL_NO,
+        "blisters_clustered": "true",
+        "blisters_around_mouth": "true",
+        "blisters_near_eye": "false",
+        "blisters_nose_tip": "false",
+        "idempotency_key": "b",
+    }
+    assert post_form(client, "/checkin", "/checkin", answers).status_code == 303
+    (checkin,) = stored(app)
+    assert "field_errors" not in checkin.triage_result  # every question asked was answered
+    # Answered No under a Yes: No again when the check-in is opened to add answers.
+    again = client.get(f"/checkin?complete={checkin.id}").text
+    assert checked(again, "blisters_near_eye") == "false"
+    assert checked(again, "confusion") is None
+
+
+def test_without_a_red_flag_an_unanswered_follow_up_is_asked_for_not_guessed(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Bleeding is not a red flag by itself: its follow-ups must be answered (a growing lump
+    is urgent), so the form comes back with the question marked, nothing stored."""
+    login(client, world.pat.email)
+    answers = {**SCORES, **ALL_NO, "bleeding": "true", "bruising": "false", "idempotency_key": "x"}
+    response = post_form(client, "/checkin", "/checkin", answers)
+    assert response.status_code == 422 and stored(app) == []
+    assert (
+        'id="growing_lump-error"' in response.text and checked(response.text, "bleeding") == "true"
+    )
+    assert checked(response.text, "bruising") == "false"
+    assert checked(response.text, "growing_lump") is None
