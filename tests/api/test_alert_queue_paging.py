@@ -11,7 +11,7 @@ from api_helpers import ALLERGY, FEVER, submit
 from fastapi.testclient import TestClient
 
 from conftest import World
-from needlecare.services import alert_queue, auth
+from needlecare.services import alert_queue, alert_queue_actions, auth
 from needlecare.storage.enums import Device
 from needlecare.storage.models import Patient, Treatment
 from needlecare.storage.models.jobs import EventKind, EventOutcome, ReminderEvent
@@ -75,7 +75,7 @@ def test_the_queue_pages_in_order_and_loses_no_row_while_rows_arrive(
     bob = auth.principal_for_token(uow, world.bob.token)
     seen_alert = alert_queue.queue(uow, bob)[-1].alert_id
     assert seen_alert is not None
-    alert_queue.acknowledge_row(uow, bob, seen_alert)
+    alert_queue_actions.acknowledge_row(uow, bob, seen_alert)
     for n, hours in ((4, 3), (5, 3), (6, 30), (7, 50)):
         _missed(uow, world, f"p{n}", hours)
     before = [(r.patient_id, r.kind) for r in alert_queue.queue(uow, bob)]

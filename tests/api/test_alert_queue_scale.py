@@ -14,7 +14,7 @@ from sqlalchemy import Engine, event, select, text
 from test_alert_queue_paging import _missed, _patient
 
 from conftest import World
-from needlecare.services import alert_queue, alerts, auth
+from needlecare.services import alert_queue, alert_queue_actions, alerts, auth
 from needlecare.services.alert_queue import QueueFilter
 from needlecare.storage.enums import AlertState, Level
 from needlecare.storage.models import Alert, AlertQueueEntry
@@ -71,8 +71,8 @@ def test_the_summary_follows_every_change_to_a_patients_alerts(
         done[name] = submit(uow, world, "bob", name, symptoms, hours_ago=hours).alert_id
     pid = world.patients
     steps = [
-        lambda: alert_queue.acknowledge_row(uow, bob, done["p3"]),
-        lambda: alert_queue.assign(uow, bob, done["p0"], bob.user_id),
+        lambda: alert_queue_actions.acknowledge_row(uow, bob, done["p3"]),
+        lambda: alert_queue_actions.assign(uow, bob, done["p0"], bob.user_id),
         lambda: alerts.resolve(uow, bob, done["p4"], "Called, all well"),
         lambda: alerts.acknowledge(uow, bob, done["p2"]),  # its other alert is still open
         lambda: alerts.acknowledge(uow, bob, done["p0"]),  # its only one: not waiting now

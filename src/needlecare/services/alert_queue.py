@@ -1,6 +1,7 @@
 """The clinic's alert queue: one row per patient (their highest unresolved level, the newest
-red flag first), then missed check-ins as their own lower rows; assignment; and the counts
-every page and the API show (one function, so they always agree)."""
+red flag first), then missed check-ins as their own lower rows; and the counts every page
+and the API show (one function, so they always agree). Assigning and acknowledging a row:
+`alert_queue_actions`."""
 
 from __future__ import annotations
 
@@ -9,16 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select, tuple_, update
+from sqlalchemy import Row, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from needlecare.services import audit, messages, queue_entries
-from needlecare.services.errors import Invalid, NotFound
+from needlecare.services import audit, messages
+from needlecare.services.errors import Invalid
 from needlecare.services.pagination import MAX_LIMIT, Page, invalid_cursor
 from needlecare.services.principal import Principal
-from needlecare.services.scope import alert_for, require_staff
+from needlecare.services.scope import require_staff
 from needlecare.storage.base import utcnow
-from needlecare.storage.enums import AlertState, Level, Role
+from needlecare.storage.enums import AlertState, Level
 from needlecare.storage.models import (
     Alert,
     AlertQueueEntry,
@@ -33,7 +34,6 @@ from needlecare.storage.uow import UnitOfWork
 
 ACTIVE_STATES = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
 MISSED_LOOKBACK = timedelta(days=7)
-STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
 
 
 @dataclass(frozen=True)
@@ -352,102 +352,3 @@ def counts_in(session: Session, actor: Principal) -> QueueCounts:
     return QueueCounts(
         waiting=int(waiting or 0), active=int(active or 0), unread_messages=int(unread or 0)
     )
-
-
-def clinicians(uow: UnitOfWork, actor: Principal) -> Sequence[tuple[int, str]]:
-    """(user id, name) of the clinic's active staff: whom an alert can be assigned to."""
-    clinic_id = require_staff(actor)
-    with uow.reading():
-        return clinicians_in(uow.session, clinic_id)
-
-
-def clinicians_in(session: Session, clinic_id: int) -> list[tuple[int, str]]:
-    """`clinicians` inside the caller's transaction."""
-    return [
-        (user_id, name)
-        for user_id, name in session.execute(
-            select(User.id, User.display_name)
-            .where(
-                User.clinic_id == clinic_id,
-                User.is_active.is_(True),
-                User.role.in_(STAFF_ROLES),
-            )
-            .order_by(User.display_name, User.id)
-        ).all()
-    ]
-
-
-def assign(uow: UnitOfWork, actor: Principal, alert_id: int, assignee_id: int | None) -> list[int]:
-    """Assign the patient's row (all their unresolved alerts) to a staff member of the clinic,
-    or unassign it (None). Returns the alert ids changed."""
-    clinic_id = require_staff(actor)
-    with uow:
-        alert = alert_for(uow.session, actor, alert_id)
-        if assignee_id is not None:
-            assignee = uow.session.get(User, assignee_id)
-            if (
-                assignee is None
-                or assignee.clinic_id != clinic_id
-                or assignee.role not in STAFF_ROLES
-                or not assignee.is_active
-            ):
-                raise Invalid.field("assignee_id", "choose a member of this clinic's staff")
-        ids = list(
-            uow.session.scalars(
-                select(Alert.id).where(
-                    Alert.patient_id == alert.patient_id,
-                    Alert.clinic_id == clinic_id,
-                    Alert.state.in_(ACTIVE_STATES),
-                )
-            )
-        )
-        if not ids:
-            raise NotFound("unresolved alert")
-        uow.session.execute(update(Alert).where(Alert.id.in_(ids)).values(assigned_to=assignee_id))
-        queue_entries.refresh(uow.session, [alert.patient_id])
-        audit.record(
-            uow.session,
-            actor,
-            "alert.assign",
-            "alert",
-            alert.id,
-            clinic_id=clinic_id,
-            patient_id=alert.patient_id,
-        )
-        uow.commit()
-        return ids
-
-
-def acknowledge_row(
-    uow: UnitOfWork, actor: Principal, alert_id: int, *, now: datetime | None = None
-) -> list[int]:
-    """Acknowledge the patient's row: every open alert of that patient (the clinician has
-    seen the patient's state, not one check-in of it). Returns the alert ids acknowledged."""
-    clinic_id = require_staff(actor)
-    now = now or utcnow()
-    with uow:
-        alert = alert_for(uow.session, actor, alert_id)
-        waiting = list(
-            uow.session.scalars(
-                select(Alert).where(
-                    Alert.patient_id == alert.patient_id,
-                    Alert.clinic_id == clinic_id,
-                    Alert.state == AlertState.OPEN,
-                )
-            )
-        )
-        for each in waiting:
-            each.state = AlertState.ACKNOWLEDGED
-            each.acknowledged_at, each.acknowledged_by = now, actor.user_id
-            audit.record(
-                uow.session,
-                actor,
-                "alert.acknowledge",
-                "alert",
-                each.id,
-                clinic_id=clinic_id,
-                patient_id=each.patient_id,
-            )
-        queue_entries.refresh(uow.session, [alert.patient_id])
-        uow.commit()
-        return [each.id for each in waiting]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from needlecare.services import alert_queue
+from needlecare.services import alert_queue, alert_queue_actions
 from needlecare.services.alert_queue import QueueFilter, QueueRow
 from needlecare.services.clinic_settings import ClinicContact, contact_of
 from needlecare.services.pagination import Page
@@ -21,7 +21,7 @@ from needlecare.storage.uow import UnitOfWork
 @dataclass(frozen=True)
 class AlertsPage:
     page: Page[QueueRow]
-    staff: list[tuple[int, str]]  # (user id, name), as `alert_queue.clinicians`
+    staff: list[tuple[int, str]]  # (user id, name), as `alert_queue_actions.clinicians`
     contact: ClinicContact | None
     viewer: PageViewer  # the staff looking, with the layout's data
 
@@ -41,7 +41,7 @@ def alerts_page(
         actor = seen.principal
         clinic_id = require_staff(actor)
         page = alert_queue.queue_page_in(uow, actor, filters, after=after)
-        staff = alert_queue.clinicians_in(uow.session, clinic_id)
+        staff = alert_queue_actions.clinicians_in(uow.session, clinic_id)
         clinic = uow.session.get(Clinic, clinic_id)
         contact = contact_of(clinic) if clinic is not None else None
         uow.start_writes()  # on SQLite the write lock waits only for these writes

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from needlecare.services import alert_queue, clinic_settings, messages
+from needlecare.services import alert_queue, alert_queue_actions, clinic_settings, messages
 from needlecare.services.errors import Forbidden
 from needlecare.storage.enums import AlertState, Level
 from needlecare.web.api.schemas.messages import (
@@ -118,7 +118,7 @@ def counts(actor: ApiActor, uow: UowDep) -> QueueCountsOut:
 @queue_router.post("/alerts/{alert_id}/assign", response_model=list[int])
 def assign(alert_id: int, body: AssignIn, actor: ApiActor, uow: UowDep) -> list[int]:
     """Assign the patient's row (all their unresolved alerts); returns the alert ids."""
-    return alert_queue.assign(uow, actor, alert_id, body.assignee_id)
+    return alert_queue_actions.assign(uow, actor, alert_id, body.assignee_id)
 
 
 @clinic_router.get("/clinic/settings", response_model=ClinicSettingsIO)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from needlecare.services import alert_queue, alerts, checkin_review, messages
+from needlecare.services import alert_queue, alert_queue_actions, alerts, checkin_review, messages
 from needlecare.services.alert_queue_page import alerts_page
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
@@ -108,7 +108,7 @@ def acknowledge_alert(
     request: Request, form: FormBody, alert_id: int, viewer: StaffViewer, uow: UowDep
 ) -> Response:
     alerts.acknowledge(uow, viewer, alert_id)  # 409 on a resolved one, as before
-    alert_queue.acknowledge_row(uow, viewer, alert_id)
+    alert_queue_actions.acknowledge_row(uow, viewer, alert_id)
     flash(request, "Acknowledged: the patient's alerts are marked as seen.")
     return RedirectResponse(_back(text(form, "next", 300), "/clinic/alerts"), status_code=303)
 
@@ -119,7 +119,7 @@ def assign_alert(
 ) -> Response:
     raw = text(form, "assignee_id", 20)
     try:
-        alert_queue.assign(uow, viewer, alert_id, int(raw) if raw.isdigit() else None)
+        alert_queue_actions.assign(uow, viewer, alert_id, int(raw) if raw.isdigit() else None)
     except Invalid as error:
         flash(request, f"Not assigned: {error.errors[0].message}.")
     else:
@@ -201,7 +201,7 @@ def _checkin_page(
         }
         if alert
         else None,
-        "staff": alert_queue.clinicians(uow, viewer),
+        "staff": alert_queue_actions.clinicians(uow, viewer),
         # The newest messages; older ones on the patient page, from where these end.
         "thread": message_rows(list(reversed(thread.items))),
         "earlier_messages": more_path(
