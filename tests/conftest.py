@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from needlecare.config import Settings
+from needlecare.services import renders
 from needlecare.services.auth import new_token
 from needlecare.services.passwords import hash_password
 from needlecare.storage.enums import Device, Role
@@ -119,6 +120,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[FastAPI]:
+    renders.renders.clear()  # no PDF kept from another test (and its stand-in renderer)
     application = create_app(settings)
     yield application
     application.state.engine.dispose()

@@ -89,10 +89,15 @@ def render_html(report: PatientReport) -> str:
 
 def render_pdf(report: PatientReport) -> bytes:
     """The report as PDF bytes. Loads nothing from the network: every image is inline."""
+    return html_to_pdf(render_html(report))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """`render_html`'s document laid out as PDF bytes (the costly part: WeasyPrint)."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # data: URIs only: the report never reaches the network or the file system.
     fetcher = URLFetcher(allowed_protocols=("data",))
-    pdf: bytes = HTML(string=render_html(report), url_fetcher=fetcher).write_pdf()
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
     return pdf

@@ -1,7 +1,8 @@
 """Reports and exports for clinic staff and the server operator (the patient's own copy:
 `my_data.py`; deletion: `deletion.py`).
 
-Every export is audited in the same transaction that reads the data. Formats come from
+Every export is audited in the same transaction that reads the data, but the report PDF,
+audited once it is made (`_export_one`). Formats come from
 `needlecare.reports` (pure: records in, bytes out); rows become records in
 `export_records.py`; this module enforces who may see what and writes the audit entries.
 """
@@ -9,7 +10,6 @@ Every export is audited in the same transaction that reads the data. Formats com
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from needlecare.reports.records import ClinicRecord, PatientData
-from needlecare.services import audit, budget, clock
+from needlecare.services import audit, clock, renders
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.services.export_records import load_patients
 from needlecare.services.principal import SYSTEM_ROLE, Principal
@@ -83,9 +83,11 @@ def render(
     table: str,
     locale: str = "en",
     staff: bool = False,
+    person: str | None = None,
 ) -> bytes:
     """Bytes of one export; the PDF and FHIR formats take exactly one patient. The PDF speaks
-    `locale` (its reader's language); the data formats keep their English keys and codes."""
+    `locale` (its reader's language); the data formats keep their English keys and codes.
+    The PDF is made once per content (`renders`), at most one at a time for `person`."""
     from needlecare.reports import tabular
 
     if fmt == "json":
@@ -96,10 +98,12 @@ def render(
         return tabular.to_csv(patients, table).encode("utf-8-sig")
     (single,) = patients
     if fmt == "pdf":
+        from needlecare.reports import pdf
         from needlecare.reports.assemble import build_report
-        from needlecare.reports.pdf import render_pdf
 
-        return render_pdf(build_report(single, today, now, locale, staff=staff))
+        html = pdf.render_html(build_report(single, today, now, locale, staff=staff))
+        key = renders.content_key("report", html)
+        return renders.render_once(key, person, lambda: pdf.html_to_pdf(html))
     from needlecare.reports.fhir import bundle_json
 
     return bundle_json(single).encode("utf-8")
@@ -122,37 +126,47 @@ def _export_one(
     now: datetime | None,
     data_dir: Path | None,
     locale: str = "en",
+    person: str | None = None,
 ) -> ExportFile:
     fmt = _check_format(fmt, PATIENT_FORMATS)
     table = _check_table(table)
     now = now or utcnow()
-    # A PDF costs a second or more of WeasyPrint CPU: it holds one of the process's few PDF
-    # slots from before the read (so a refused one leaves no audit row) to the last byte;
-    # with every slot taken the caller gets Busy (503, Retry-After), not a queue.
-    with budget.expensive("pdf") if fmt == "pdf" else nullcontext():
-        with uow:
-            patient = find(uow.session)
-            # Only the PDF and FHIR formats carry images; the others need no file reads.
-            images = data_dir if fmt in ("pdf", "fhir") else None
-            (data,) = load_patients(
-                uow.session, [patient], include_notes=include_notes, data_dir=images
-            )
-            record(uow.session, patient, fmt)
-            # The report's "today" (days since treatment) is the patient's local date.
-            today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id, now)
-            uow.commit()
-        content = render(
-            [data],
-            fmt,
-            scope="patient",
-            clinic=data.clinic,
-            now=now,
-            today=today,
-            table=table,
-            locale=locale,
-            # The clinic's copy (notes included) says the findings in the clinic's words.
-            staff=include_notes,
+    # A PDF costs 0.2-1 s of WeasyPrint CPU: it is read, laid out (once per content, one
+    # at a time per person, under one of the process's PDF slots: `renders`), and only
+    # then audited, so a refused one (429, or 503 with every slot taken) leaves no audit
+    # row and no transaction stays open during the layout. The others are audited in the
+    # transaction that reads them.
+    audit_after = fmt == "pdf"
+    with uow.reading(snapshot=True) if audit_after else uow:
+        patient = find(uow.session)
+        # Only the PDF and FHIR formats carry images; the others need no file reads.
+        images = data_dir if fmt in ("pdf", "fhir") else None
+        (data,) = load_patients(
+            uow.session, [patient], include_notes=include_notes, data_dir=images
         )
+        # The report's "today" (days since treatment) is the patient's local date.
+        today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id, now)
+        if not audit_after:
+            record(uow.session, patient, fmt)
+            uow.commit()
+    content = render(
+        [data],
+        fmt,
+        scope="patient",
+        clinic=data.clinic,
+        now=now,
+        today=today,
+        table=table,
+        locale=locale,
+        # The clinic's copy (notes included) says the findings in the clinic's words.
+        staff=include_notes,
+        person=person,
+    )
+    if audit_after:
+        with uow:
+            # Found again: access is checked once more, and a patient deleted meanwhile is 404.
+            record(uow.session, find(uow.session), fmt)
+            uow.commit()
     return ExportFile(
         content, MEDIA_TYPES[fmt], _filename(f"patient-{data.patient.id}", fmt, table, now)
     )
@@ -197,6 +211,7 @@ def patient_export(
         now=now,
         data_dir=data_dir,
         locale=locale,
+        person=f"user:{actor.user_id}",
     )
 
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request, Response
 from needlecare.guide import Citation, Page, PageNotFound, Sheet, page, pages, search
 from needlecare.i18n import N_, resolve_locale, speaking
 from needlecare.knowledge import citations
-from needlecare.services import budget, clinic_logo, clock, language, protocols
+from needlecare.services import clinic_logo, clock, language, protocols, renders
 from needlecare.services.errors import NotFound
 from needlecare.services.principal import Principal
 from needlecare.web.deps import UowDep
@@ -140,30 +140,49 @@ def _sheet_page(request: Request, viewer: Principal, sheet: Sheet, base: str) ->
     return render(request, "guide/sheet.html", context, viewer=viewer)
 
 
-def sheet_document(sheet: Sheet, logo: bytes | None = None) -> Document:
-    """The sheet laid out on A4 by WeasyPrint (nothing is fetched: no URL is allowed; the
-    clinic's logo, a PNG we re-encoded, goes in as a data: URI)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
+def sheet_html(sheet: Sheet, logo: bytes | None = None) -> str:
+    """The sheet's printable HTML (the clinic's logo, a PNG we re-encoded, inline as a data:
+    URI): what WeasyPrint lays out, with the stylesheet `sheet_css()`."""
     with speaking(sheet.locale) as language:
-        html = templates.env.get_template("guide/sheet_pdf.html").render(
+        return templates.env.get_template("guide/sheet_pdf.html").render(
             sheet=sheet,
             locale=language,
             printed=sheet.today,  # the day the sheet was made for, in the patient's zone
             logo_src="data:image/png;base64," + b64encode(logo).decode() if logo else None,
         )
-    css = files("needlecare.web").joinpath("templates", PDF_CSS).read_text("utf-8")
+
+
+def sheet_css() -> str:
+    return files("needlecare.web").joinpath("templates", PDF_CSS).read_text("utf-8")
+
+
+def _layout(html: str, css: str) -> Document:
+    # Nothing is fetched: no URL is allowed but the inline data: URIs.
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
     fetcher = URLFetcher(allowed_protocols=("data",))
     return HTML(string=html, url_fetcher=fetcher).render(stylesheets=[CSS(string=css)])
 
 
-def render_sheet_pdf(sheet: Sheet, logo: bytes | None = None) -> bytes:
-    """The sheet as a one-page A4 PDF, under one of the process's PDF slots (the layout
-    costs about a second of CPU; with every slot taken the page answers 503)."""
-    with budget.expensive("pdf"):
-        pdf: bytes = sheet_document(sheet, logo).write_pdf()
-    return pdf
+def sheet_document(sheet: Sheet, logo: bytes | None = None) -> Document:
+    """The sheet laid out on A4 by WeasyPrint."""
+    return _layout(sheet_html(sheet, logo), sheet_css())
+
+
+def render_sheet_pdf(
+    sheet: Sheet, logo: bytes | None = None, *, person: str | None = None
+) -> bytes:
+    """The sheet as a one-page A4 PDF. The layout costs about a second of CPU: made once per
+    content, one at a time for `person`, under one of the process's PDF slots (`renders`:
+    429 while the person's other PDF is being made, 503 with every slot taken)."""
+    html, css = sheet_html(sheet, logo), sheet_css()
+
+    def make() -> bytes:
+        pdf: bytes = _layout(html, css).write_pdf()
+        return pdf
+
+    return renders.render_once(renders.content_key("sheet", html, css), person, make)
 
 
 def _pdf(sheet: Sheet, uow: UowDep, viewer: Principal) -> Response:
@@ -171,7 +190,7 @@ def _pdf(sheet: Sheet, uow: UowDep, viewer: Principal) -> Response:
     # The patient's clinic is the viewer's: the patient's own, or the staff member's.
     logo = clinic_logo.logo_of(uow, viewer.clinic_id)
     return Response(
-        render_sheet_pdf(sheet, logo.png if logo else None),
+        render_sheet_pdf(sheet, logo.png if logo else None, person=f"user:{viewer.user_id}"),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'inline; filename="{name}"',

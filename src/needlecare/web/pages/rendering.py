@@ -23,6 +23,7 @@ from needlecare.i18n_templates import install_i18n
 from needlecare.i18n_text import Text
 from needlecare.services.errors import ServiceError
 from needlecare.services.principal import Principal
+from needlecare.services.renders import StillRendering
 from needlecare.web.pages.timezones import local_time
 from needlecare.web.pages.vocab import LEVELS, VERDICTS, flag_chip, humanize
 from needlecare.web.security import csrf_token
@@ -268,9 +269,13 @@ class PageRoute(APIRoute):
                         if request.method == "GET"
                         else error_page(request, 401)
                     )
-                return error_page(
-                    request, error.status, error.message if error.status in (403, 409) else None
-                )
+                # A PDF still being made says so (its message is a catalogue sentence).
+                shown = error.status in (403, 409) or isinstance(error, StillRendering)
+                page = error_page(request, error.status, error.message if shown else None)
+                retry_after = getattr(error, "retry_after_s", None)
+                if isinstance(retry_after, int):  # 429 and 503: when to try again
+                    page.headers["Retry-After"] = str(retry_after)
+                return page
             except RequestValidationError:
                 return error_page(request, 422 if request.method == "POST" else 404)
             except StarletteHTTPException as error:
