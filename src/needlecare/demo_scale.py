@@ -1,11 +1,12 @@
 """`needlecare demo seed`: a database like several busy clinics after a few years, built fast.
 
 Check-ins come from `demo_courses` (realistic recovery courses, triaged by the product's own
-engine); outcome summaries from `outcomes.summary.summarise`; each patient's roster summary by
-the rules the writers keep (`services.roster`). Rows go in with SQLAlchemy Core multi-row
-INSERTs (`returning(..., sort_by_parameter_order=True)` where ids are needed), a chunk of
-patients per transaction: the services' row-at-a-time path would take hours at 1,000,000
-check-ins. The same arguments and `--seed` give the same data (relative to today).
+engine); the alerts, audit entries and outcome summaries around them from `demo_history`;
+each patient's roster summary by the rules the writers keep (`services.roster`). Rows go in
+with SQLAlchemy Core multi-row INSERTs (`returning(..., sort_by_parameter_order=True)` where
+ids are needed), a chunk of patients per transaction: the services' row-at-a-time path
+would take hours at 1,000,000 check-ins. The same arguments and `--seed` give the same
+data (relative to today).
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from needlecare.demo_courses import Triage, simulate
-from needlecare.outcomes.summary import summarise
+from needlecare.demo_history import audit_rows, handled_alert, outcome_summaries
 from needlecare.services import outcome_rows, queue_entries
 from needlecare.services.passwords import hash_password
 from needlecare.storage.enums import ALERT_LEVELS, AlertState, Role
@@ -162,40 +163,6 @@ def _insert(session: Session, model: Any, rows: Iterable[dict[str, Any]]) -> int
     return len(rows)
 
 
-def _alert(
-    rng: random.Random, row: dict[str, Any], staff: list[int], now: datetime
-) -> dict[str, Any]:
-    """An alert as the clinic handled it: resolved within days unless it is recent."""
-    at = row["created_at"]
-    alert: dict[str, Any] = {
-        "level": row["level"],
-        "state": AlertState.OPEN,
-        "created_at": at,
-        "findings": row["triage_result"].get("findings", []),
-        "acknowledged_at": None,
-        "acknowledged_by": None,
-        "resolved_at": None,
-        "resolved_by": None,
-        "resolution_note": None,
-    }
-    acknowledged = at + timedelta(minutes=rng.randint(3, 240))
-    if acknowledged < now and (now - at > timedelta(days=2) or rng.random() < 0.5):
-        alert.update(
-            state=AlertState.ACKNOWLEDGED,
-            acknowledged_at=acknowledged,
-            acknowledged_by=rng.choice(staff),
-        )
-        resolved = acknowledged + timedelta(hours=rng.randint(1, 72))
-        if resolved < now and now - at > timedelta(days=2):
-            alert.update(
-                state=AlertState.RESOLVED,
-                resolved_at=resolved,
-                resolved_by=alert["acknowledged_by"],
-                resolution_note="Called the patient; advice given and follow-up booked.",
-            )
-    return alert
-
-
 def _chunk(
     session: Session,
     rng: random.Random,
@@ -235,7 +202,9 @@ def _chunk(
     for i, sim in enumerate(sims):
         open_ranks = []
         for _, row in sim.checkins:
-            alert = _alert(rng, row, staff[1:], now) if row["level"] in ALERT_LEVELS else None
+            alert = (
+                handled_alert(rng, row, staff[1:], now) if row["level"] in ALERT_LEVELS else None
+            )
             checkin_alert.append(alert)
             if alert is not None and alert["state"] is not AlertState.RESOLVED:
                 open_ranks.append(row["level"].rank)
@@ -283,7 +252,7 @@ def _chunk(
         _insert(
             session,
             AuditEntry,
-            _audit(
+            audit_rows(
                 rng,
                 clinic_id,
                 staff,
@@ -295,7 +264,7 @@ def _chunk(
             ),
         ),
     )
-    outcome_treatments, outcome_days = _outcomes(clinic_id, treatment_rows, checkin_rows)
+    outcome_treatments, outcome_days = outcome_summaries(clinic_id, treatment_rows, checkin_rows)
     report.add("outcome_treatment", _insert(session, OutcomeTreatment, outcome_treatments))
     report.add("outcome_day", _insert(session, OutcomeDay, outcome_days))
     counts: dict[tuple[int, int], int] = {}
@@ -306,129 +275,3 @@ def _chunk(
     outcome_rows.add_counts(session, clinic_id, [(d, r, n) for (d, r), n in sorted(counts.items())])
     for row in checkin_rows:
         report.levels[row["level"].value] = report.levels.get(row["level"].value, 0) + 1
-
-
-def _audit(
-    rng: random.Random,
-    clinic_id: int,
-    staff: list[int],
-    treatments: list[dict[str, Any]],
-    checkins: list[dict[str, Any]],
-    checkin_ids: list[int],
-    alerts: list[dict[str, Any]],
-    alert_ids: list[int],
-) -> Iterable[dict[str, Any]]:
-    """The rows the services would have written: each write, and staff reading records."""
-
-    def row(
-        at: datetime, actor: int, role: str, action: str, kind: str, obj: int, patient: int
-    ) -> dict[str, Any]:
-        return {
-            "at": at,
-            "actor_user_id": actor,
-            "actor_role": role,
-            "action": action,
-            "object_type": kind,
-            "object_id": str(obj),
-            "clinic_id": clinic_id,
-            "patient_id": patient,
-        }
-
-    for t in treatments:
-        yield row(
-            t["created_at"],
-            t["created_by"],
-            "clinician",
-            "treatment.create",
-            "treatment",
-            t["id"],
-            t["patient_id"],
-        )
-    for c, c_id in zip(checkins, checkin_ids, strict=True):
-        yield row(
-            c["created_at"],
-            c["created_by"],
-            "patient",
-            "checkin.create",
-            "checkin",
-            c_id,
-            c["patient_id"],
-        )
-        if rng.random() < 0.45:  # a clinician opens the record later that day
-            at = c["created_at"] + timedelta(minutes=rng.randint(5, 300))
-            yield row(
-                at,
-                rng.choice(staff),
-                "clinician",
-                "patient.read",
-                "patient",
-                c["patient_id"],
-                c["patient_id"],
-            )
-    for a, a_id in zip(alerts, alert_ids, strict=True):
-        if a["acknowledged_at"] is not None:
-            yield row(
-                a["acknowledged_at"],
-                a["acknowledged_by"],
-                "clinician",
-                "alert.acknowledge",
-                "alert",
-                a_id,
-                a["patient_id"],
-            )
-        if a["resolved_at"] is not None:
-            yield row(
-                a["resolved_at"],
-                a["resolved_by"],
-                "clinician",
-                "alert.resolve",
-                "alert",
-                a_id,
-                a["patient_id"],
-            )
-
-
-def _outcomes(
-    clinic_id: int, treatments: list[dict[str, Any]], checkins: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The outcome summary rows the check-in path keeps (outcome_rows.record), summed here."""
-    by_treatment = {t["id"]: t for t in treatments}
-    summary: dict[int, dict[str, Any]] = {}
-    days: dict[tuple[int, int], int] = {}
-    for c in checkins:
-        s = summarise(c["level"].value, c["day"], c["triage_input"], c["triage_result"])
-        t_id = c["treatment_id"]
-        breakout = s.day if s.breakout else None
-        row = summary.get(t_id)
-        if row is None:
-            summary[t_id] = {
-                "treatment_id": t_id,
-                "clinic_id": clinic_id,
-                "patient_id": c["patient_id"],
-                "operator_id": by_treatment[t_id]["created_by"],
-                "operator": by_treatment[t_id]["operator"],
-                "band": s.band,
-                "device": s.device,
-                "fitzpatrick": s.fitzpatrick,
-                "checkins": 1,
-                "worst_rank": s.rank,
-                "last_day": s.day,
-                "breakout_first_day": breakout,
-                "breakout_last_day": breakout,
-                "complication": s.complication,
-            }
-        else:
-            row["checkins"] += 1
-            row["worst_rank"] = max(row["worst_rank"], s.rank)
-            row["last_day"] = max(row["last_day"], s.day)
-            if breakout is not None:
-                first, last = row["breakout_first_day"], row["breakout_last_day"]
-                row["breakout_first_day"] = breakout if first is None else min(first, breakout)
-                row["breakout_last_day"] = breakout if last is None else max(last, breakout)
-            row["complication"] = row["complication"] or s.complication
-        days[(t_id, s.day)] = max(days.get((t_id, s.day), 0), s.rank)
-    day_rows = [
-        {"treatment_id": t, "day": d, "clinic_id": clinic_id, "worst_rank": rank}
-        for (t, d), rank in days.items()
-    ]
-    return list(summary.values()), day_rows
