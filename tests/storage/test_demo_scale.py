@@ -82,14 +82,10 @@ def test_seeded_rows_agree_with_the_engine_the_summaries_and_the_roster(app: Fas
         per_treatment = dict(
             session.execute(
                 select(Checkin.treatment_id, func.count()).group_by(Checkin.treatment_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         outcome = dict(
-            session.execute(select(OutcomeTreatment.treatment_id, OutcomeTreatment.checkins))
-            .tuples()
-            .all()
+            session.execute(select(OutcomeTreatment.treatment_id, OutcomeTreatment.checkins)).all()
         )
         assert outcome == per_treatment
         # The by-day counts are outcome_day's rows counted (added up over the seed's chunks).
