@@ -183,8 +183,9 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
     if colour:
         yield f"{colour[1]} {colour[2]}", 0.0
     named_ci = _NAMED_CI.match(no_brackets or key)
-    if named_ci and lookup(named_ci[1]) is not None:
+    if named_ci and _is_colour(named_ci[1]):
         yield named_ci[2], 0.0  # "Iron Oxides CI 77491": the number says which one
+        yield named_ci[1], 0.0  # "Mica CI 77019": CosIng lists the colour by its name only
     for base in dict.fromkeys((no_brackets or key, outer if ends_with_bracket else "")):
         if not base:
             continue
@@ -251,3 +252,13 @@ def _botanical_readings(key: str, guess: bool) -> Iterator[tuple[str, float]]:
             if guessed is not None:
                 yield guessed, 0.1
             return
+
+
+def _is_colour(name: str) -> bool:
+    """Is the name before a Colour Index number a colour ("Iron Oxides", "Mica", "Carmine")?
+    Another name there ("Aqua CI 77491": two lines of a list joined) is a name of its own,
+    never dropped for the number."""
+    found = lookup(name)
+    return found is not None and all(
+        n.startswith("CI ") or "Colorant" in data.inventory().functions_of(n) for n in found[0]
+    )
