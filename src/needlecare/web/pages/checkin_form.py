@@ -422,6 +422,28 @@ PROMPTS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class SummaryGroups:
+    """Errors sharing one message, shown once in the error summary: twenty-two lines of
+    "Choose Yes or No..." pushed the form off a phone's screen (round 3). `counts`: the first
+    question of each group -> how many share its message; `hidden`: the others."""
+
+    counts: dict[str, int]
+    hidden: frozenset[str]
+
+
+def summary_groups(errors: Mapping[str, str], at_least: int = 3) -> SummaryGroups:
+    by_message: dict[str, list[str]] = {}
+    for name, message in errors.items():
+        if name != "_form":
+            by_message.setdefault(str(message), []).append(name)
+    groups = [names for names in by_message.values() if len(names) >= at_least]
+    return SummaryGroups(
+        {names[0]: len(names) for names in groups},
+        frozenset(name for names in groups for name in names[1:]),
+    )
+
+
 def missing_answers(field_errors: object) -> dict[str, str]:
     """A stored check-in's `field_errors` as form field -> what to do (first one first)."""
     found: dict[str, str] = {}

@@ -239,6 +239,7 @@ def _checkin_context(
         "day": day,
         "form": form,
         "errors": errors,
+        "summary_groups": cf.summary_groups(errors),
         "idempotency_key": key,
         "SCORE_QUESTIONS": cf.SCORE_QUESTIONS,
         "BREAKOUT_COUNTS": cf.BREAKOUT_COUNTS,
