@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from needlecare.i18n import N_, Text
@@ -27,6 +28,7 @@ from needlecare.services.principal import Principal
 from needlecare.services.scope import patient_for
 from needlecare.services.treatment_in_force import treatment_in_force
 from needlecare.storage.models import Patient, ShelfPhoto, ShelfProduct, Treatment
+from needlecare.storage.models.shelf import shelf_name_key
 from needlecare.storage.uow import UnitOfWork
 
 MAX_NAME = 200
@@ -104,26 +106,15 @@ def add_product(
     name, brand, text = checked.name, checked.brand, checked.inci_text
     with uow:
         patient = patient_for(uow.session, actor, patient_id)
-        on_shelf = uow.session.execute(
-            select(ShelfProduct.name, ShelfProduct.brand).where(
-                ShelfProduct.patient_id == patient.id
-            )
+        keys = uow.session.scalars(
+            select(ShelfProduct.name_key).where(ShelfProduct.patient_id == patient.id)
         ).all()
-        if len(on_shelf) >= MAX_PRODUCTS:
+        if len(keys) >= MAX_PRODUCTS:
             raise Invalid.field(
                 "name", Text("A shelf holds at most {count} products.", count=MAX_PRODUCTS)
             )
-        if any(same_product(row.name, row.brand, name, brand) for row in on_shelf):
-            # Twice on the shelf would be two plans for one jar: refused, saying how to
-            # change the one there (remove it, then add it with its new list).
-            raise Invalid.field(
-                "name",
-                Text(
-                    "You already have {name} on your shelf. To change its ingredient list, "
-                    "remove it first, then add it again.",
-                    name=name,
-                ),
-            )
+        if shelf_name_key(name, brand) in keys:
+            raise _already_on_shelf(name)
         product = ShelfProduct(
             patient_id=patient.id,
             name=name,
@@ -133,7 +124,14 @@ def add_product(
             added_by_id=actor.user_id,
         )
         uow.session.add(product)
-        uow.session.flush()
+        try:
+            uow.session.flush()
+        except IntegrityError as error:
+            # The same product added a moment ago, after the check above: the unique index
+            # refuses it, with the same words (the unit of work rolls back; nothing is kept).
+            if "name_key" not in str(error.orig):
+                raise
+            raise _already_on_shelf(name) from None
         schedule_wake.wake_patient(uow.session, patient.id)  # a product may come back
         audit.record_for_patient(
             uow.session, actor, "shelf.add", "shelf_product", product.id, patient
@@ -150,13 +148,17 @@ def add_product(
         return product
 
 
-def _folded(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def same_product(name: str, brand: str, other_name: str, other_brand: str) -> bool:
-    """One product: the same name and brand, whatever the case and spacing."""
-    return (_folded(name), _folded(brand)) == (_folded(other_name), _folded(other_brand))
+def _already_on_shelf(name: str) -> Invalid:
+    """Twice on the shelf would be two plans for one jar: refused, saying how to change the
+    one there (remove it, then add it with its new list)."""
+    return Invalid.field(
+        "name",
+        Text(
+            "You already have {name} on your shelf. To change its ingredient list, "
+            "remove it first, then add it again.",
+            name=name,
+        ),
+    )
 
 
 def shelve_recommendation(
@@ -169,18 +171,22 @@ def shelve_recommendation(
         check_label(inci_text)
     except (NotAnIngredientList, ValueError):
         return None
-    on_shelf = session.scalars(
-        select(ShelfProduct.name).where(
-            ShelfProduct.patient_id == patient.id, ShelfProduct.brand == ""
-        )
-    ).all()
-    if any(same_product(known, "", name, "") for known in on_shelf):
+    key = shelf_name_key(name, "")
+    taken = select(ShelfProduct.id).where(
+        ShelfProduct.patient_id == patient.id, ShelfProduct.name_key == key
+    )
+    if session.scalar(taken) is not None:
         return None
     product = ShelfProduct(
         patient_id=patient.id, name=name, brand="", inci_text=inci_text, added_by_id=actor.user_id
     )
-    session.add(product)
-    session.flush()
+    try:
+        with session.begin_nested():  # the patient added it a moment ago: the note still saves
+            session.add(product)
+    except IntegrityError as error:
+        if "name_key" not in str(error.orig):
+            raise
+        return None
     schedule_wake.wake_patient(session, patient.id)
     audit.record_for_patient(session, actor, "shelf.add", "shelf_product", product.id, patient)
     return product
