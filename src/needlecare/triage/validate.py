@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from needlecare.knowledge.bands import DEVICES, MAX_DEPTH_MM
+from needlecare.triage.field_checks import Collector, describe, parse_date
 from needlecare.triage.vocabulary import (
     AREAS,
     BLEEDING_WITH_PRESSURE,
@@ -84,113 +85,18 @@ class Checkin:
     incomplete: tuple[dict[str, str], ...] = ()
 
 
-def _is_int(value: object) -> bool:
-    return type(value) is int  # bool is a subclass of int and is not a score
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return "text" if len(value) > 40 else repr(value)
-    return type(value).__name__ if isinstance(value, (dict, list)) else repr(value)
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.errors: list[dict[str, str]] = []
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.append({"field": field, "message": message})
-
-    def unknown(self, prefix: str, data: dict[Any, Any], allowed: frozenset[str]) -> None:
-        for key in data:
-            if key not in allowed:
-                names = ", ".join(sorted(allowed))
-                self.add(f"{prefix}{key}", f"is not a known field (known: {names})")
-
-    def section(self, data: Any, name: str) -> dict[Any, Any]:
-        if name not in data:
-            return {}
-        section = data[name]
-        if not isinstance(section, dict):
-            self.add(name, f"must be an object, not {_describe(section)}")
-            return {}
-        return section
-
-    def integer(self, field: str, value: object, low: int, high: int) -> int | None:
-        if not _is_int(value):
-            self.add(field, f"must be a whole number from {low} to {high}, not {_describe(value)}")
-            return None
-        assert isinstance(value, int)
-        if not low <= value <= high:
-            self.add(field, f"must be from {low} to {high}, not {value}")
-            return None
-        return value
-
-    def boolean(self, field: str, value: object) -> bool:
-        if type(value) is not bool:
-            self.add(field, f"must be true or false, not {_describe(value)}")
-            return False
-        return value
-
-    def choice(self, field: str, value: object, choices: tuple[str, ...]) -> str | None:
-        if not isinstance(value, str) or value not in choices:
-            self.add(field, f"must be one of {', '.join(choices)}, not {_describe(value)}")
-            return None
-        return value
-
-    def choices(self, field: str, value: object, choices: tuple[str, ...]) -> frozenset[str]:
-        if type(value) is list and all(type(v) is str and v in choices for v in value):
-            return frozenset(value)  # the common, valid case
-        if not isinstance(value, list):
-            self.add(field, f"must be a list of {', '.join(choices)}, not {_describe(value)}")
-            return frozenset()
-        found = set()
-        for index, item in enumerate(value):
-            picked = self.choice(f"{field}[{index}]", item, choices)
-            if picked is not None:
-                found.add(picked)
-        return frozenset(found)
-
-    def text(self, field: str, value: object) -> str | None:
-        if not isinstance(value, str):
-            self.add(field, f"must be text, not {_describe(value)}")
-            return None
-        if len(value) > MAX_TEXT:
-            self.add(field, f"is too long (at most {MAX_TEXT} characters)")
-            return None
-        return value
-
-
-def _parse_date(errors: _Collector, field: str, value: object) -> date | None:
-    if isinstance(value, datetime):  # a datetime is a date, but cannot be compared with one
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    errors.add(field, f"must be a date written YYYY-MM-DD, not {_describe(value)}")
-    return None
-
-
-def _temperature(errors: _Collector, value: object) -> float | None:
+def _temperature(errors: Collector, value: object) -> float | None:
     field = "symptoms.temperature"
     if not isinstance(value, dict) or set(value) != {"value", "unit"}:
         errors.add(field, 'must be {"value": a number, "unit": "C" or "F"}')
         return None
     unit, number = value["unit"], value["value"]
     if unit not in TEMPERATURE_RANGE:
-        errors.add(f"{field}.unit", f"must be C or F, not {_describe(unit)}")
+        errors.add(f"{field}.unit", f"must be C or F, not {describe(unit)}")
         return None
     low, high = TEMPERATURE_RANGE[unit]
     if isinstance(number, bool) or not isinstance(number, (int, float)) or number != number:
-        errors.add(f"{field}.value", f"must be a number of degrees, not {_describe(number)}")
+        errors.add(f"{field}.value", f"must be a number of degrees, not {describe(number)}")
         return None
     if not low <= number <= high:
         errors.add(f"{field}.value", f"must be from {low:g} to {high:g} °{unit}, not {number}")
@@ -199,7 +105,7 @@ def _temperature(errors: _Collector, value: object) -> float | None:
 
 
 def _more_answers(
-    errors: _Collector, more: dict[str, Any]
+    errors: Collector, more: dict[str, Any]
 ) -> tuple[float | None, str | None, frozenset[str], str | None]:
     """temperature, other, worse_than_yesterday, bleeding_with_pressure; an invalid answer is
     read on the careful side (worse: everything; bleeding: does not stop)."""
@@ -255,9 +161,9 @@ def validate_checkin(
     `missing`: answers the caller found missing or invalid ({"field", "message"}), treated
     the same way (the caller has already left them out or read them on the careful side).
     """
-    errors = _Collector()
+    errors = Collector()
     if not isinstance(payload, dict):
-        errors.add("(check-in)", f"must be a JSON object, not {_describe(payload)}")
+        errors.add("(check-in)", f"must be a JSON object, not {describe(payload)}")
         raise CheckinInvalid(errors.errors)
     errors.unknown("", payload, _TOP)
 
@@ -265,7 +171,7 @@ def validate_checkin(
     errors.unknown("treatment.", treatment, _TREATMENT)
     treatment_date = None
     if "date" in treatment:
-        treatment_date = _parse_date(errors, "treatment.date", treatment["date"])
+        treatment_date = parse_date(errors, "treatment.date", treatment["date"])
         if treatment_date is not None and today is not None and treatment_date > today:
             errors.add("treatment.date", f"{treatment_date} is in the future (today is {today})")
     depth = None
@@ -273,7 +179,7 @@ def validate_checkin(
         raw = treatment["depth_mm"]
         if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw != raw:
             errors.add(
-                "treatment.depth_mm", f"must be a number of millimetres, not {_describe(raw)}"
+                "treatment.depth_mm", f"must be a number of millimetres, not {describe(raw)}"
             )
         elif not 0 < raw <= MAX_DEPTH_MM:
             errors.add(
@@ -351,7 +257,7 @@ def validate_checkin(
     outside = reported = False
     if breakouts is not None or "breakouts" in symptoms:
         if not isinstance(breakouts, dict):
-            errors.add("symptoms.breakouts", f"must be an object, not {_describe(breakouts)}")
+            errors.add("symptoms.breakouts", f"must be an object, not {describe(breakouts)}")
             count, outside, reported = None, True, True  # spots of unknown count and place
         else:
             errors.unknown("symptoms.breakouts.", breakouts, _BREAKOUTS)
@@ -379,7 +285,7 @@ def validate_checkin(
         if not isinstance(raw_products, list):
             errors.add(
                 "products",
-                f"must be a list of ingredient lists (text), not {_describe(raw_products)}",
+                f"must be a list of ingredient lists (text), not {describe(raw_products)}",
             )
         elif len(raw_products) > MAX_PRODUCTS:
             errors.add("products", f"has {len(raw_products)} entries; at most {MAX_PRODUCTS}")
