@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from needlecare.ingredients import check_label
+from needlecare.ingredients import check_label, plants
 from needlecare.ingredients.recogniser import recognise
+from needlecare.ingredients.text import name_key
 
 
 @pytest.mark.parametrize(
@@ -64,3 +65,62 @@ def test_a_colour_named_before_its_number_is_still_that_colour() -> None:
         "CI 75470",
         "MICA",
     ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Chamomilla Recutita (Matricaria)", "CHAMOMILLA RECUTITA EXTRACT"),
+        ("Anthemis Nobilis (Chamomile)", "ANTHEMIS NOBILIS FLOWER EXTRACT"),
+        ("Ocimum Tenuiflorum (Holy Basil)", "OCIMUM TENUIFLORUM EXTRACT"),
+        ("Lavandula Angustifolia", "LAVANDULA ANGUSTIFOLIA EXTRACT"),
+    ],
+)
+def test_a_bare_binomial_is_read_as_its_extract(printed: str, name: str) -> None:
+    reading = recognise(printed)
+    assert reading.names == (name,) and reading.confidence < 0.9
+
+
+def test_a_lost_comma_is_never_cut_between_a_binomial_and_its_oil() -> None:
+    label = (
+        "Water, Lavandula Angustifolia (Lavender) Oil* Citrus Aurantium Dulcis (Orange) Oil**, "
+        "Glycerin"
+    )
+    items = check_label(label)["ingredients"]
+    assert [i["name"] for i in items] == [
+        "AQUA",
+        "LAVANDULA ANGUSTIFOLIA OIL",
+        "CITRUS AURANTIUM DULCIS OIL",
+        "GLYCERIN",
+    ]
+    assert all("essential_oil" in i["flags"] for i in items[1:3])
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Ziziphus Jujuba Fruit Extract", "ZIZIPHUS JUJUBA FRUIT EXTRACT"),
+        ("Rubus Fruticosus (Cold Pressed Blackberry) Seed Oil", "RUBUS FRUTICOSUS SEED OIL"),
+        ("Blackberry Seed Oil", "RUBUS FRUTICOSUS SEED OIL"),
+        ("Camellia Oleifera Leaf Juice", "CAMELLIA OLEIFERA LEAF JUICE"),
+    ],
+)
+def test_a_plant_material_named_by_the_inci_convention_is_read_as_printed(
+    printed: str, name: str
+) -> None:
+    # Names newer than the 2020 CosIng snapshot: the plant and the part are CosIng's.
+    reading = recognise(printed)
+    assert reading.names == (name,) and reading.confidence < 0.9
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "Lavandula Angustifolia Root Oil",  # no CosIng name has a lavender root
+        "Nuphar Luteum Flower Extract",  # nor a yellow water-lily flower
+        "Fooia Barensis Seed Oil",  # nor this plant
+        "Rosa Canina Flower Oil",  # an oil of a flower that no rule flags as an essential oil
+    ],
+)
+def test_a_composed_name_needs_a_known_plant_part_and_its_flags(printed: str) -> None:
+    assert plants.compose(name_key(printed)) is None

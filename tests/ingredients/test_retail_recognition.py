@@ -172,9 +172,14 @@ def test_the_sign_of_rotation_is_not_a_footnote_mark() -> None:
 
 
 def test_a_plant_part_is_only_guessed_when_the_guess_cannot_lower_the_verdict() -> None:
-    # Chamomile flower oil is an essential oil, its extract is not: a bare binomial is unknown.
-    assert guess("CHAMOMILLA RECUTITA") is None
-    assert guess("LAVANDULA ANGUSTIFOLIA") is None
+    # A bare binomial is its extract, judged against every form but the oils (labels print
+    # "Oil"); witch hazel water is flagged and its extract is not: a bare binomial is unknown.
+    assert guess("CHAMOMILLA RECUTITA") == "CHAMOMILLA RECUTITA EXTRACT"
+    assert guess("ANTHEMIS NOBILIS") == "ANTHEMIS NOBILIS FLOWER EXTRACT"  # its only extract
+    assert guess("HAMAMELIS VIRGINIANA") is None
+    assert guess("CITRUS LIMON") is None  # nine extracts, none named without a part
+    oil = check_label("Aqua, Chamomilla Recutita (Matricaria) Flower Oil")["ingredients"][1]
+    assert "essential_oil" in oil["flags"]
     # Bitter orange flower and peel oils are both essential oils: the guess keeps the flag.
     assert (
         recognise("Citrus Aurantium Amara (Neroli) Oil").name == "CITRUS AURANTIUM AMARA FLOWER OIL"

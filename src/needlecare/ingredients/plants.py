@@ -3,12 +3,15 @@
 
 A guess is only made when it cannot lower the verdict: the chosen CosIng name must carry every
 caution flag that any other candidate form of the same plant would carry ("Citrus Aurantium
-Amara Oil" is read as the flower oil, an essential oil like the peel oil; a bare "Chamomilla
-Recutita" stays unknown because its flower oil is an essential oil and its extract is not).
+Amara Oil" is read as the flower oil, an essential oil like the peel oil). A bare binomial is
+read as the EXTRACT, judged against every form but the oils, which labels always name "... Oil"
+("Chamomilla Recutita (Matricaria)" -> CHAMOMILLA RECUTITA EXTRACT; a bare "Hamamelis
+Virginiana" stays unknown: its water is flagged `drying_alcohol` and its extract is not).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
@@ -71,11 +74,21 @@ def guess(key: str) -> str | None:
             and 1 <= len(n.split(" ")) - len(words) <= 2
         ]
     elif len(words) <= 3:
-        # "GENUS SPECIES" alone: read as its EXTRACT, judged against every form of the plant.
+        # "GENUS SPECIES" alone: read as its EXTRACT, judged against every form of the plant
+        # but its oils. INCI names every oil "... OIL" and labels print that word ("Chamomilla
+        # Recutita (Matricaria) Flower Oil"), so a name without it is not the essential oil;
+        # a water stays in the pool (witch hazel distillate is printed by the plant's name).
         extract = f"{key} EXTRACT"
         if extract not in data.inventory().names:
-            return None
-        pool = [extract, *(n for n in forms if n.split(" ")[: len(words)] == words)]
+            # or the plant's only extract ("Anthemis Nobilis" -> ANTHEMIS NOBILIS FLOWER EXTRACT)
+            extracts = [n for n in forms if n.endswith(" EXTRACT") and n.startswith(f"{key} ")]
+            if len(extracts) != 1:
+                return None
+            extract = extracts[0]
+        pool = [
+            extract,
+            *(n for n in forms if n.split(" ")[: len(words)] == words and not n.endswith(" OIL")),
+        ]
     else:
         return None
     if not pool:
@@ -86,3 +99,67 @@ def guess(key: str) -> str | None:
         chosen = min(pool, key=lambda n: (-len(caution_flags(n)), len(n.split(" ")), n))
     every = frozenset().union(*(caution_flags(n) for n in pool))
     return chosen if caution_flags(chosen) >= every else None
+
+
+def guess_penalty(key: str) -> float:
+    """The confidence a guess loses: more for a bare binomial, whose form is guessed too, so
+    that a name whose commas were lost is never cut between a binomial and its form
+    ("Lavandula Angustifolia (Lavender) Oil* Citrus ..." : the pieces need 0.9)."""
+    return 0.1 if key.rsplit(" ", 1)[-1] in FORMS else 0.15
+
+
+# Plant parts of INCI botanical names ("GENUS SPECIES PART FORM"), and the parts whose oil is a
+# pressed (fixed) oil rather than a distilled essential oil.
+PARTS = frozenset(
+    {
+        *("SEED", "KERNEL", "FRUIT", "LEAF", "FLOWER", "PEEL", "ROOT", "BARK"),
+        *("STEM", "WOOD", "BUD", "HERB", "RHIZOME", "TUBER", "BULB", "SPROUT"),
+        *("PULP", "BERRY", "TWIG", "NEEDLE", "CONE", "BRANCH", "SHOOT", "HUSK"),
+        *("SHELL", "BRAN", "GERM", "SAP", "RESIN", "MUSHROOM", "THALLUS"),
+    }
+)
+_PRESSED = frozenset(["SEED", "KERNEL", "FRUIT", "PULP", "BRAN", "GERM"])
+# Forms a composed name may end with (CERA and WAX are named case by case in CosIng).
+_COMPOSED_FORMS = frozenset(["OIL", "EXTRACT", "WATER", "JUICE", "BUTTER", "POWDER"])
+
+
+@lru_cache(maxsize=1024)
+def _attested_parts(binomial: str) -> frozenset[str]:
+    """The plant parts CosIng names for 'GENUS SPECIES' anywhere, mixtures included
+    ('CINNAMOMUM CASSIA BARK/ZIZIPHUS JUJUBA FRUIT/... EXTRACT' attests ZIZIPHUS JUJUBA FRUIT)."""
+    after = re.compile(rf"(?<![A-Z]){re.escape(binomial)} ([A-Z]+)")
+    return (
+        frozenset(
+            m[1]
+            for name in data.inventory().names
+            if binomial in name
+            for m in after.finditer(name)
+        )
+        & PARTS
+    )
+
+
+@lru_cache(maxsize=4096)
+def compose(key: str) -> str | None:
+    """A plant material named by the INCI convention 'GENUS SPECIES PART FORM' that the 2020
+    CosIng inventory does not list yet ('Ziziphus Jujuba Fruit Extract', 'Rubus Fruticosus Seed
+    Oil'): read as printed when CosIng knows the plant and names that part of it somewhere, and
+    the name carries every caution flag of the plant's other names of that form. An oil of any
+    part but a pressed one must be flagged an essential oil by the name's own rules."""
+    words = key.split(" ")
+    if not 4 <= len(words) <= 5 or not all(w.isalpha() for w in words):
+        return None
+    binomial, parts, form = f"{words[0]} {words[1]}", words[2:-1], words[-1]
+    if form not in _COMPOSED_FORMS or not all(p in PARTS for p in parts):
+        return None
+    joined = _by_binomial().get(binomial)
+    if not joined or key in data.inventory().names:
+        return None
+    if parts[0] not in _attested_parts(binomial):
+        return None
+    flags = caution_flags(key)
+    if form == "OIL" and parts[-1] not in _PRESSED and "essential_oil" not in flags:
+        return None
+    same_form = [n for n in joined.split("\t") if n.endswith(f" {form}")]
+    every = frozenset().union(*(caution_flags(n) for n in same_form))
+    return key if flags >= every else None

@@ -204,7 +204,7 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
     # "Pentaclethra Macroloba Oil": the plant part left out (never guessed from a truncation).
     guessed = plants.guess(no_brackets or key)
     if guessed is not None:
-        yield guessed, 0.1
+        yield guessed, plants.guess_penalty(no_brackets or key)
     if _ESSENTIAL_OIL.search(no_brackets or key):
         # Read as "... OIL" only if that name is flagged an essential oil: never lower a verdict.
         for oil, penalty in candidates(_ESSENTIAL_OIL.sub(" OIL", no_brackets or key)):
@@ -250,7 +250,7 @@ def _botanical_readings(key: str, guess: bool) -> Iterator[tuple[str, float]]:
             yield reading, 0.0
             guessed = plants.guess(reading) if guess else None
             if guessed is not None:
-                yield guessed, 0.1
+                yield guessed, plants.guess_penalty(reading)
             return
 
 

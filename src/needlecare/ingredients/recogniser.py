@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from needlecare.ingredients import plants
 from needlecare.ingredients.fuzzy import fuzzy_match, respelt_binomial
 from needlecare.ingredients.readings import BRACKET_CONTENT, BRACKETS, candidates
 from needlecare.ingredients.recognition import UNKNOWN, Recognition, lookup
@@ -43,6 +44,12 @@ def _recognise_key(key: str, fuzzy: bool) -> Recognition:
         return split
     if not fuzzy:
         return UNKNOWN
+    # "Ziziphus Jujuba Fruit Extract": a plant material named by the INCI convention that the
+    # 2020 CosIng snapshot does not list yet; read as printed (plants.compose says when).
+    for candidate, penalty in candidates(key):
+        composed = plants.compose(candidate)
+        if composed is not None:
+            return Recognition((composed,), "exact", round(0.85 - penalty, 3))
     plain = BRACKETS.sub(" ", key).strip()
     return (
         fuzzy_match(plain)
