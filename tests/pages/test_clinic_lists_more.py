@@ -212,10 +212,10 @@ def test_recommendations_page_on_both_sides_while_more_are_added(
     """The clinic's patient page and the patient's product checker show the newest
     recommendations and an "older" link; rows added meanwhile are neither repeated nor do
     they push an older one out of the walk."""
-    from needlecare.web.pages import patient as patient_pages
+    from needlecare.web.pages import product_checker
 
     monkeypatch.setattr(clinic_pages, "PATIENT_RECOMMENDATIONS", 2)
-    monkeypatch.setattr(patient_pages, "RECOMMENDATIONS", 2)
+    monkeypatch.setattr(product_checker, "RECOMMENDATIONS", 2)
     uow = UnitOfWork(client.app.state.session_factory)  # type: ignore[attr-defined]
     admin = _principal(client, world.admin_a)
     pid = world.patient_a_id

@@ -25,6 +25,7 @@ from needlecare.web.pages import (
     password,
     patient,
     photos,
+    product_checker,
     protocols,
     reminders,
     shelf,
@@ -35,6 +36,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(accounts.router)
 router.include_router(patient.router)
+router.include_router(product_checker.router)
 router.include_router(account.router)
 router.include_router(label_scan.router)
 router.include_router(shelf.router)

@@ -23,7 +23,7 @@ from needlecare.web.api.photos import read_upload
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import PatientViewer
 from needlecare.web.pages.forms import inline_errors
-from needlecare.web.pages.patient import products_context, recommendations_context
+from needlecare.web.pages.product_checker import products_context, recommendations_context
 from needlecare.web.pages.rendering import PageRoute, render
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 

@@ -1,4 +1,5 @@
-"""Patient pages: today, treatment, daily check-in and its result, product checker, history."""
+"""Patient pages: today, treatment, daily check-in and its result, history (the product
+checker: `product_checker.py`)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from needlecare.i18n import N_, Text
-from needlecare.services import checkins, clock, notes, patients, products, treatments
+from needlecare.services import checkins, clock, patients, treatments
 from needlecare.services.errors import FieldError, Invalid
 from needlecare.services.principal import Principal
-from needlecare.services.shelf_photos import SCAN_FIELD
 from needlecare.services.today import today_view
 from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import Treatment
@@ -22,7 +22,7 @@ from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages import checkin_form as cf
 from needlecare.web.pages.deps import CsrfChecked, PageVisit, PatientViewer, shown_to
-from needlecare.web.pages.forms import FormBody, carried_photo, inline_errors, text, texts
+from needlecare.web.pages.forms import FormBody, inline_errors, text, texts
 from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
@@ -34,7 +34,7 @@ from needlecare.web.pages.presenters import (
 from needlecare.web.pages.rendering import PageRoute, flash, page_locale, render
 from needlecare.web.pages.treatment_views import checkin_groups, next_session
 from needlecare.web.pages.vocab import AREAS, DEVICES, HISTORY, SKIN_TYPES
-from needlecare.web.paging import Cursor, more_path, next_path, position
+from needlecare.web.paging import Cursor, next_path, position
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -334,103 +334,6 @@ def checkin_result(request: Request, checkin_id: int, visit: PageVisit, uow: Uow
         alert_sent=viewer.clinic_id is not None and Level(checkin.level) in ALERT_LEVELS,
     )
     return render(request, "patient/result.html", context, viewer=viewer)
-
-
-# --- Product checker -----------------------------------------------------------------------
-
-
-def products_context(
-    day: int | None, form: dict[str, str], errors: dict[str, str], report: dict[str, Any] | None
-) -> dict[str, Any]:
-    return {
-        "title": N_("Product checker"),
-        "day": day,
-        "form": form,
-        "errors": errors,
-        "report": report,
-        "recommendations": [],
-        "recs_more": None,
-        "recs_continued": False,
-        "scan": None,  # set by "Scan the label" (pages/label_scan.py)
-    }
-
-
-RECOMMENDATIONS = 20  # the clinic's recommendations per page, newest first
-
-
-def recommendations_context(
-    request: Request, uow: UnitOfWork, viewer: Principal, cursor: str | None = None
-) -> dict[str, Any]:
-    """The newest recommendations after `cursor`, with an "older" link while more follow."""
-    page = notes.recommendation_page(
-        uow,
-        viewer,
-        _pid(viewer),
-        after=position(request, cursor),
-        limit=RECOMMENDATIONS,
-        newest_first=True,
-    )
-    return {
-        "recommendations": page.items,
-        "recs_more": more_path(request, "/products", "cursor", page.after, {}),
-        "recs_continued": cursor is not None,
-    }
-
-
-@router.get("/products")
-def products_page(
-    request: Request, viewer: PatientViewer, uow: UowDep, cursor: Cursor = None
-) -> Response:
-    treatment = _latest_treatment(uow, viewer)
-    day = (_today(uow, viewer) - treatment.treatment_date).days if treatment else None
-    context = products_context(day, {"ingredients": "", "day": "0"}, {}, None)
-    context.update(recommendations_context(request, uow, viewer, cursor))
-    return render(request, "patient/products.html", context, viewer=viewer)
-
-
-@router.post("/products", dependencies=[CsrfChecked])
-def check_products(
-    request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep
-) -> Response:
-    values = {"ingredients": text(form, "ingredients"), "day": text(form, "day", 6) or "0"}
-    values[SCAN_FIELD] = carried_photo(form)  # a scan's photo, on to "Save to my products"
-    treatment = _latest_treatment(uow, viewer)
-    today = _today(uow, viewer)
-    day: int | None = (today - treatment.treatment_date).days if treatment else None
-    errors: dict[str, str] = {}
-    ask_day = None
-    if treatment is None:
-        if values["day"].isdigit():
-            ask_day = int(values["day"])
-        else:
-            errors["day"] = "Enter a whole number of days, 0 or more."
-    report = None
-    if not errors:
-        try:
-            report = products.check_product(
-                uow, viewer, _pid(viewer), values["ingredients"], day=ask_day, today=today
-            )
-            resume_day = report.get("verdict", {}).get("resume_day")
-            if isinstance(resume_day, int) and resume_day > report["verdict"]["day"]:
-                later = products.check_product(
-                    uow, viewer, _pid(viewer), values["ingredients"], day=resume_day, today=today
-                )
-                report["resume_status"] = later["verdict"]["status"]
-                if treatment is not None:
-                    report["resume_label"] = day_label(
-                        treatment.treatment_date + timedelta(days=resume_day)
-                    )
-        except Invalid as error:
-            errors = inline_errors(error, lambda f: {"text": "ingredients"}.get(f, f))
-            report = None
-    status = 422 if errors else 200
-    return render(
-        request,
-        "patient/products.html",
-        products_context(day, values, errors, report),
-        viewer=viewer,
-        status_code=status,
-    )
 
 
 # --- History -------------------------------------------------------------------------------
