@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from needlecare.services import clock, label_scan, photo_decode, shelf_photos, treatments
+from needlecare.services import label_scan, photo_decode, shelf_photos
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
@@ -23,18 +23,12 @@ from needlecare.web.api.photos import read_upload
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import PatientViewer
 from needlecare.web.pages.forms import inline_errors
+from needlecare.web.pages.patient_course import course_day
 from needlecare.web.pages.product_checker import products_context, recommendations_context
 from needlecare.web.pages.rendering import PageRoute, render
 from needlecare.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-
-def _day(uow: UnitOfWork, viewer: Principal, patient_id: int) -> int | None:
-    rows = treatments.list_treatments(uow, viewer, patient_id)
-    if not rows:
-        return None
-    return (clock.today_for(uow, viewer, patient_id) - rows[0].treatment_date).days
 
 
 def _page(
@@ -55,7 +49,7 @@ def _page(
         if scan and scan.photo_copy
         else "",
     }
-    context = products_context(_day(uow, viewer, viewer.patient_id), form, errors, None)
+    context = products_context(course_day(uow, viewer), form, errors, None)
     context["scan"] = scan
     if not scan:
         context.update(recommendations_context(request, uow, viewer))

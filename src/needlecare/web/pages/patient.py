@@ -14,15 +14,14 @@ from starlette.datastructures import FormData
 from needlecare.i18n import N_, Text
 from needlecare.services import checkins, clock, patients, treatments
 from needlecare.services.errors import FieldError, Invalid
-from needlecare.services.principal import Principal
 from needlecare.services.today import today_view
 from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import Treatment
-from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages import checkin_form as cf
 from needlecare.web.pages.deps import CsrfChecked, PageVisit, PatientViewer, shown_to
 from needlecare.web.pages.forms import FormBody, inline_errors, text, texts
+from needlecare.web.pages.patient_course import latest_treatment, patient_id, patient_today
 from needlecare.web.pages.presenters import (
     charts_for,
     checkin_row,
@@ -37,21 +36,6 @@ from needlecare.web.pages.vocab import AREAS, DEVICES, HISTORY, SKIN_TYPES
 from needlecare.web.paging import Cursor, next_path, position
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-
-def _today(uow: UnitOfWork, viewer: Principal) -> date:
-    # The patient's local date (their zone, else the clinic's, else UTC), as the services use.
-    return clock.today_for(uow, viewer, _pid(viewer))
-
-
-def _pid(viewer: Principal) -> int:
-    assert viewer.patient_id is not None  # guaranteed by PatientViewer
-    return viewer.patient_id
-
-
-def _latest_treatment(uow: UnitOfWork, viewer: Principal) -> Treatment | None:
-    rows = treatments.list_treatments(uow, viewer, _pid(viewer))
-    return rows[0] if rows else None
 
 
 # --- Today ---------------------------------------------------------------------------------
@@ -131,8 +115,8 @@ def _treatment_form_context(
 
 @router.get("/treatment/new")
 def treatment_form(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    patient = patients.get_patient(uow, viewer, _pid(viewer))
-    today = _today(uow, viewer)
+    patient = patients.get_patient(uow, viewer, patient_id(viewer))
+    today = patient_today(uow, viewer)
     form = {
         "treatment_date": today.isoformat(),
         "depth_mm": "",
@@ -184,10 +168,10 @@ def record_treatment(
     request: Request, form: FormBody, viewer: PatientViewer, uow: UowDep
 ) -> Response:
     values, parsed, errors = _read_treatment(form)
-    today = _today(uow, viewer)
+    today = patient_today(uow, viewer)
     if not errors:
         try:
-            patient = patients.get_patient(uow, viewer, _pid(viewer))
+            patient = patients.get_patient(uow, viewer, patient_id(viewer))
             patients.update_profile(
                 uow,
                 viewer,
@@ -261,14 +245,14 @@ def _no_treatment(request: Request) -> Response:
 
 @router.get("/checkin")
 def checkin_page(request: Request, viewer: PatientViewer, uow: UowDep) -> Response:
-    treatment = _latest_treatment(uow, viewer)
+    treatment = latest_treatment(uow, viewer)
     if treatment is None:
         return _no_treatment(request)
-    day = (_today(uow, viewer) - treatment.treatment_date).days
+    day = (patient_today(uow, viewer) - treatment.treatment_date).days
     values, errors = cf.blank_form(), {}
     complete = request.query_params.get("complete", "")
     if complete.isdigit():  # ask again for what a kept check-in was missing
-        earlier = checkins.get_checkin(uow, viewer, _pid(viewer), int(complete))
+        earlier = checkins.get_checkin(uow, viewer, patient_id(viewer), int(complete))
         given = earlier.triage_input or {}
         field_errors = (earlier.triage_result or {}).get("field_errors")
         values = cf.values_from(
@@ -296,7 +280,7 @@ def submit_checkin(
             outcome = checkins.submit_checkin(
                 uow,
                 viewer,
-                _pid(viewer),
+                patient_id(viewer),
                 checkins.CheckinCreate(
                     symptoms=parsed.symptoms, products=parsed.products, missing=missing
                 ),
@@ -308,8 +292,8 @@ def submit_checkin(
             errors = inline_errors(error, cf.field_for)
         else:
             return RedirectResponse(f"/checkins/{outcome.checkin.id}", status_code=303)
-    treatment = _latest_treatment(uow, viewer)
-    day = (_today(uow, viewer) - treatment.treatment_date).days if treatment else 0
+    treatment = latest_treatment(uow, viewer)
+    day = (patient_today(uow, viewer) - treatment.treatment_date).days if treatment else 0
     return render(
         request,
         "patient/checkin.html",
@@ -351,13 +335,13 @@ def history_page(
     page = checkins.checkin_page(
         uow,
         viewer,
-        _pid(viewer),
+        patient_id(viewer),
         after=position(request, cursor),
         limit=HISTORY_PAGE,
         newest_first=True,
     )
     rows = list(reversed(page.items))  # oldest first, as the charts and groups read them
-    series = treatments.list_treatments(uow, viewer, _pid(viewer))
+    series = treatments.list_treatments(uow, viewer, patient_id(viewer))
     latest = series[0] if series else None
     # Days count from each check-in's own treatment: chart only the current one (and only
     # on the first page: the newest check-ins are the current treatment's).

@@ -10,39 +10,25 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from needlecare.i18n import N_
-from needlecare.services import clock, notes, products, treatments
+from needlecare.services import notes, products
 from needlecare.services.errors import Invalid
 from needlecare.services.principal import Principal
 from needlecare.services.shelf_photos import SCAN_FIELD
-from needlecare.storage.models import Treatment
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, PatientViewer
 from needlecare.web.pages.forms import FormBody, carried_photo, inline_errors, text
+from needlecare.web.pages.patient_course import (
+    course_day,
+    latest_treatment,
+    patient_id,
+    patient_today,
+)
 from needlecare.web.pages.presenters import day_label
 from needlecare.web.pages.rendering import PageRoute, render
 from needlecare.web.paging import Cursor, more_path, position
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-
-def _pid(viewer: Principal) -> int:
-    assert viewer.patient_id is not None  # guaranteed by PatientViewer
-    return viewer.patient_id
-
-
-def _latest_treatment(uow: UnitOfWork, viewer: Principal) -> Treatment | None:
-    rows = treatments.list_treatments(uow, viewer, _pid(viewer))
-    return rows[0] if rows else None
-
-
-def course_day(uow: UnitOfWork, viewer: Principal) -> int | None:
-    """Days since the patient's latest treatment, on their local date; None before the
-    first treatment."""
-    treatment = _latest_treatment(uow, viewer)
-    if treatment is None:
-        return None
-    return (clock.today_for(uow, viewer, _pid(viewer)) - treatment.treatment_date).days
 
 
 def products_context(
@@ -71,7 +57,7 @@ def recommendations_context(
     page = notes.recommendation_page(
         uow,
         viewer,
-        _pid(viewer),
+        patient_id(viewer),
         after=position(request, cursor),
         limit=RECOMMENDATIONS,
         newest_first=True,
@@ -98,8 +84,8 @@ def check_products(
 ) -> Response:
     values = {"ingredients": text(form, "ingredients"), "day": text(form, "day", 6) or "0"}
     values[SCAN_FIELD] = carried_photo(form)  # a scan's photo, on to "Save to my products"
-    treatment = _latest_treatment(uow, viewer)
-    today = clock.today_for(uow, viewer, _pid(viewer))
+    treatment = latest_treatment(uow, viewer)
+    today = patient_today(uow, viewer)
     day: int | None = (today - treatment.treatment_date).days if treatment else None
     errors: dict[str, str] = {}
     ask_day = None
@@ -112,12 +98,17 @@ def check_products(
     if not errors:
         try:
             report = products.check_product(
-                uow, viewer, _pid(viewer), values["ingredients"], day=ask_day, today=today
+                uow, viewer, patient_id(viewer), values["ingredients"], day=ask_day, today=today
             )
             resume_day = report.get("verdict", {}).get("resume_day")
             if isinstance(resume_day, int) and resume_day > report["verdict"]["day"]:
                 later = products.check_product(
-                    uow, viewer, _pid(viewer), values["ingredients"], day=resume_day, today=today
+                    uow,
+                    viewer,
+                    patient_id(viewer),
+                    values["ingredients"],
+                    day=resume_day,
+                    today=today,
                 )
                 report["resume_status"] = later["verdict"]["status"]
                 if treatment is not None:
