@@ -124,3 +124,30 @@ def test_a_plant_material_named_by_the_inci_convention_is_read_as_printed(
 )
 def test_a_composed_name_needs_a_known_plant_part_and_its_flags(printed: str) -> None:
     assert plants.compose(name_key(printed)) is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "names"),
+    [
+        (
+            "Jasmine Flower Extract",
+            ("JASMINUM OFFICINALE FLOWER EXTRACT", "JASMINUM SAMBAC FLOWER EXTRACT"),
+        ),
+        (
+            "Peony Root Extract",
+            ("PAEONIA ALBIFLORA ROOT EXTRACT", "PAEONIA SUFFRUTICOSA ROOT EXTRACT"),
+        ),
+        ("Tangerine Peel Oil", ("CITRUS TANGERINA PEEL OIL", "CITRUS RETICULATA PEEL OIL")),
+        ("Tangerine Leaf Oil", ("CITRUS RETICULATA LEAF OIL",)),  # the only tangerine leaf oil
+    ],
+)
+def test_a_common_name_of_several_species_is_read_as_all_of_them(
+    printed: str, names: tuple[str, ...]
+) -> None:
+    assert recognise(printed).names == names
+
+
+def test_a_common_name_of_several_species_carries_the_flags_of_every_one() -> None:
+    item = check_label("Aqua, Glycerin, Jasmine Oil")["ingredients"][2]
+    assert item["recognized"] and "essential_oil" in item["flags"]
+    assert not recognise("Jasmine Sambac Extract").recognized  # not a binomial

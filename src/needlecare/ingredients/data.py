@@ -206,7 +206,19 @@ def botanical_prefixes() -> dict[str, str]:
     found: dict[str, str] = {}
     for group in _aliases_document().get("botanicals", []):
         for label_name, binomial in group["names"].items():
-            found[name_key(label_name)] = binomial
+            if isinstance(binomial, str):
+                found[name_key(label_name)] = binomial
+    return found
+
+
+@cache
+def botanical_genera() -> dict[str, tuple[str, ...]]:
+    """Common names of several species ('JASMINE') -> every CosIng binomial they name."""
+    found: dict[str, tuple[str, ...]] = {}
+    for group in _aliases_document().get("botanicals", []):
+        for label_name, binomials in group["names"].items():
+            if not isinstance(binomials, str):
+                found[name_key(label_name)] = tuple(binomials)
     return found
 
 

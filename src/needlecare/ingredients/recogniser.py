@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from needlecare.ingredients import plants
+from needlecare.ingredients import data, plants
 from needlecare.ingredients.fuzzy import fuzzy_match, respelt_binomial
 from needlecare.ingredients.readings import BRACKET_CONTENT, BRACKETS, candidates
 from needlecare.ingredients.recognition import UNKNOWN, Recognition, lookup
@@ -42,6 +42,9 @@ def _recognise_key(key: str, fuzzy: bool) -> Recognition:
     split = split_synonyms(key)
     if split is not None:
         return split
+    genus = _genus_reading(BRACKETS.sub(" ", key).strip() or key)
+    if genus is not None:
+        return genus
     if not fuzzy:
         return UNKNOWN
     # "Ziziphus Jujuba Fruit Extract": a plant material named by the INCI convention that the
@@ -71,3 +74,24 @@ def _bracket_extras(key: str, names: tuple[str, ...]) -> tuple[tuple[str, ...], 
             if found and not set(found[0]) & set(names) and found[0] not in extras:
                 extras.append(found[0])
     return tuple(extras)
+
+
+def _genus_reading(key: str) -> Recognition | None:
+    """'Jasmine Flower Extract', 'Peony Root Extract': a common name of several species (data:
+    botanical_genera), read as each species' name with the printed part and form; recognised as
+    all the CosIng names so found (like IRON OXIDES), so it carries the flags of every one."""
+    words = name_key(key).split(" ")
+    genera = data.botanical_genera()
+    for size in (2, 1):
+        binomials = genera.get(" ".join(words[:size])) if len(words) > size else None
+        if binomials is None:
+            continue
+        names: list[str] = []
+        for binomial in binomials:
+            for candidate, _ in candidates(" ".join([binomial, *words[size:]])):
+                found = lookup(candidate)
+                if found is not None:
+                    names += found[0]
+                    break
+        return Recognition(tuple(dict.fromkeys(names)), "alias", 0.9) if names else None
+    return None
