@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from conftest import World
-from needlecare.web.pages.checkin_form import RED_FLAG_QUESTIONS, summary_groups
+from needlecare.web.pages.checkin_form import summary_groups
+from needlecare.web.pages.checkin_questions import RED_FLAG_QUESTIONS
 
 from .conftest import login, post_form, stored
 

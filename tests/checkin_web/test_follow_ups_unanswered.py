@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from conftest import World
-from needlecare.web.pages.checkin_form import FOLLOW_UPS, RED_FLAG_QUESTIONS
+from needlecare.web.pages.checkin_questions import FOLLOW_UPS, RED_FLAG_QUESTIONS
 
 from .conftest import checked, login, post_form, stored
 

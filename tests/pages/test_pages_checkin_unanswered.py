@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from needlecare.storage.models import Checkin
-from needlecare.web.pages.checkin_form import RED_FLAG_QUESTIONS
+from needlecare.web.pages.checkin_questions import RED_FLAG_QUESTIONS
 
 from .conftest import login, post_form
 from .seed import World

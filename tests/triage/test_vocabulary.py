@@ -24,7 +24,7 @@ from needlecare.triage.vocabulary import (
     label_for,
 )
 from needlecare.web.api.schemas import care
-from needlecare.web.pages import checkin_form, vocab
+from needlecare.web.pages import checkin_form, checkin_questions, vocab
 
 MORE = {"temperature", "other", "worse_than_yesterday", "bleeding_with_pressure"}
 
@@ -68,15 +68,15 @@ def _asked(questions: list[dict[str, Any]]) -> list[str]:
 
 
 def test_the_form_asks_every_sign_once_with_the_same_limits() -> None:
-    asked = _asked(checkin_form.RED_FLAG_QUESTIONS + checkin_form.COMMON_QUESTIONS)
+    asked = _asked(checkin_questions.RED_FLAG_QUESTIONS + checkin_questions.COMMON_QUESTIONS)
     assert sorted(asked) == sorted(FLAGS) and len(asked) == len(set(asked))
-    assert checkin_form.SCORE_MAX == SCORES
-    assert [q["name"] for q in checkin_form.SCORE_QUESTIONS] == list(SCORES)
-    for question in checkin_form.SCORE_QUESTIONS:
+    assert checkin_questions.SCORE_MAX == SCORES
+    assert [q["name"] for q in checkin_questions.SCORE_QUESTIONS] == list(SCORES)
+    for question in checkin_questions.SCORE_QUESTIONS:
         assert len(question["options"]) == SCORES[question["name"]] + 1
-    assert set(BREAKOUT_KINDS) == checkin_form.BREAKOUT_KIND_VALUES
+    assert set(BREAKOUT_KINDS) == checkin_questions.BREAKOUT_KIND_VALUES
     assert checkin_form.MAX_PRODUCTS_CHARS == MAX_TEXT
-    assert [o["value"] for o in checkin_form.WORSE_OPTIONS] == list(WORSE_CHOICES)
+    assert [o["value"] for o in checkin_questions.WORSE_OPTIONS] == list(WORSE_CHOICES)
 
 
 def test_the_pages_labels_come_from_the_vocabulary() -> None:

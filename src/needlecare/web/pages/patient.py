@@ -19,6 +19,7 @@ from needlecare.storage.enums import ALERT_LEVELS, Level
 from needlecare.storage.models import Treatment
 from needlecare.web.deps import UowDep
 from needlecare.web.pages import checkin_form as cf
+from needlecare.web.pages import checkin_questions as cq
 from needlecare.web.pages.deps import CsrfChecked, PageVisit, PatientViewer, shown_to
 from needlecare.web.pages.forms import FormBody, inline_errors, text, texts
 from needlecare.web.pages.patient_course import latest_treatment, patient_id, patient_today
@@ -225,16 +226,16 @@ def _checkin_context(
         "errors": errors,
         "summary_groups": cf.summary_groups(errors),
         "idempotency_key": key,
-        "SCORE_QUESTIONS": cf.SCORE_QUESTIONS,
-        "BREAKOUT_COUNTS": cf.BREAKOUT_COUNTS,
-        "BREAKOUT_KINDS": cf.BREAKOUT_KINDS,
-        "RED_FLAG_QUESTIONS": cf.RED_FLAG_QUESTIONS,
-        "COMMON_QUESTIONS": cf.COMMON_QUESTIONS,
-        "YES_NO": cf.YES_NO_OPTIONS,
-        "TEMPERATURE_UNITS": cf.TEMPERATURE_UNITS,
-        "WORSE_OPTIONS": cf.WORSE_OPTIONS,
-        "BLEEDING_OPTIONS": cf.BLEEDING_OPTIONS,
-        "PROMPTS": cf.PROMPTS,
+        "SCORE_QUESTIONS": cq.SCORE_QUESTIONS,
+        "BREAKOUT_COUNTS": cq.BREAKOUT_COUNTS,
+        "BREAKOUT_KINDS": cq.BREAKOUT_KINDS,
+        "RED_FLAG_QUESTIONS": cq.RED_FLAG_QUESTIONS,
+        "COMMON_QUESTIONS": cq.COMMON_QUESTIONS,
+        "YES_NO": cq.YES_NO_OPTIONS,
+        "TEMPERATURE_UNITS": cq.TEMPERATURE_UNITS,
+        "WORSE_OPTIONS": cq.WORSE_OPTIONS,
+        "BLEEDING_OPTIONS": cq.BLEEDING_OPTIONS,
+        "PROMPTS": cq.PROMPTS,
     }
 
 
@@ -312,7 +313,7 @@ def checkin_result(request: Request, checkin_id: int, visit: PageVisit, uow: Uow
     context.update(
         title=Text("Check-in result, day {day}", day=checkin.day),
         missing_answers={
-            name: cf.PROMPTS.get(name, name)
+            name: cq.PROMPTS.get(name, name)
             for name in cf.missing_answers((checkin.triage_result or {}).get("field_errors"))
         },
         alert_sent=viewer.clinic_id is not None and Level(checkin.level) in ALERT_LEVELS,

@@ -13,7 +13,7 @@ from needlecare.storage.base import utcnow
 from needlecare.storage.models import Checkin, Treatment
 from needlecare.triage.localize import localize_advice, localize_findings
 from needlecare.triage.vocabulary import SIGN_BY_NAME, careful_reading
-from needlecare.web.pages.checkin_form import (
+from needlecare.web.pages.checkin_questions import (
     BREAKOUT_COUNT_LABELS,
     BREAKOUT_KINDS,
     COMMON_QUESTIONS,
