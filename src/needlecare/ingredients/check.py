@@ -116,7 +116,7 @@ def _validated_text(text: str | bytes) -> str:
             raise NotAnIngredientList("this is not UTF-8 text, so not an ingredient list") from None
     if not isinstance(text, str):
         raise NotAnIngredientList("expected the text of an ingredient list")
-    if not text.strip():
+    if not text or text.isspace():  # (as `not text.strip()`, without a copy)
         raise NotAnIngredientList("empty input: paste the ingredient list from the label")
     if len(text) > MAX_CHARS:
         raise NotAnIngredientList(
@@ -138,6 +138,7 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
     parsed = parse_label(text)
     entries: list[Entry] = []
     prose = 0
+    every_named = True  # every entry so far read as a name as printed
     # A soft break is only ever put at a line end of the label.
     items = split_soft_breaks(parsed.items) if "\n" in parsed.text else parsed.items
     for item in items:
@@ -151,6 +152,7 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
             if recognition.extra:
                 entries += _extras(item, recognition)
             continue
+        every_named = False  # (only the common case above keeps every entry named)
         if is_prose(item.text):
             glued = glued_names(item)  # "Squalane Rosa Canina Fruit Oil ...": no commas
             if glued:
@@ -191,12 +193,13 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
             continue
         entries.append(Entry(item, recognition, recognition.names))
         entries += _extras(item, recognition)
-    entries = rejoin_split_names(entries)
-    entries = footnotes_at_end(parsed, entries)
+    if not every_named:  # (with every entry named, neither changes anything)
+        entries = rejoin_split_names(entries)
+        entries = footnotes_at_end(parsed, entries)
     _account_for_every_word(parsed, entries)
     rescued = _actives_left_out(parsed, entries)
     entries += rescued
-    known = sum(1 for e in entries if e.names)
+    known = len(entries) if every_named else sum(1 for e in entries if e.names)
     if rescued:  # a label that names an active always gets a verdict
         return entries, parsed
     if known == 0 and _has_asian_script(text):
@@ -237,7 +240,7 @@ def _account_for_every_word(parsed: ParsedLabel, entries: list[Entry]) -> None:
     placed = [*map(_words_of, [e.item.raw for e in entries])]
     placed += map(_words_of, [i.text for i in parsed.ignored])
     if parsed.text.isascii():  # the common case: every word placed, seen as one set operation
-        left = set(_WORD.findall(parsed.text.lower()))
+        left = _label_words(parsed.tokens or parsed.text.lower().split())
     else:
         left = set(map(str.casefold, _WORD.findall(parsed.text)))
     left.difference_update(_JOINING_WORDS, *placed)
@@ -255,6 +258,26 @@ def _account_for_every_word(parsed: ParsedLabel, entries: list[Entry]) -> None:
         parsed.ignore(" ".join(missing), UNREAD)
 
 
+# Token -> its words (a plain dict, emptied past its bound): no word spans white space, so a
+# label's words are its tokens' words, and tokens (names) recur from list to list.
+_TOKEN_WORDS: dict[str, frozenset[str]] = {}
+_TOKEN_WORDS_MAX = 65536
+
+
+def _label_words(tokens: list[str]) -> set[str]:
+    """set(_WORD.findall(text.lower())) of an ASCII label, from its lower-case tokens."""
+    try:
+        words = list(map(_TOKEN_WORDS.__getitem__, tokens))
+    except KeyError:  # tokens not seen before
+        if len(_TOKEN_WORDS) > _TOKEN_WORDS_MAX:
+            _TOKEN_WORDS.clear()
+        for token in tokens:
+            if token not in _TOKEN_WORDS:
+                _TOKEN_WORDS[token] = frozenset(_WORD.findall(token))
+        words = list(map(_TOKEN_WORDS.__getitem__, tokens))
+    return set().union(*words)
+
+
 @lru_cache(maxsize=16384)
 def _words_of(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.casefold()))
@@ -263,7 +286,6 @@ def _words_of(text: str) -> frozenset[str]:
 def _actives_left_out(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:
     """Actives named in ignored text, inside an unknown item, or in a bracket the recognised
     name does not cover ("Parfum (Tretinoin)"): each becomes an ingredient of its own."""
-    present = {name for entry in entries for name in entry.names}
     texts = [i.text for i in parsed.ignored]
     for entry in entries:
         if not entry.names:
@@ -277,6 +299,9 @@ def _actives_left_out(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:
                 for hit in hits
                 if not any(loose_key(n) in key for n in hit.names for key in covered)
             ]
+    if not texts:
+        return []
+    present = {name for entry in entries for name in entry.names}
     rescued: list[Entry] = []
     for text in texts:
         for hit in find_actives(text):

@@ -77,6 +77,7 @@ _MASS_STRENGTH = re.compile(
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
 _NUMBER_MARK = re.compile(r"\d[.)]\s")  # a part of every _INLINE_NUMBER match (a fast pre-check)
+_LEADING_BLANKS = re.compile(r"[ \t]*")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*+>]\s+)")
 _FOOTNOTE_MARKS = re.compile(r"[*^°+#~]+")
@@ -86,6 +87,13 @@ _EDGE = re.compile(r"^[\s.:;,\-–/\\'\"]+|[\s:;,\-/\\'\"]+$")
 _OPEN, _CLOSE = "([{【", ")]}】"
 _BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
 _BRACKET_OR_SEPARATOR = re.compile(f"[{re.escape(_OPEN + _CLOSE + _SEPARATORS)}]")
+# An opening bracket followed, before any closing one, by another opening bracket or a
+# separator: brackets nested, or a separator inside brackets (no match: every bracket pair is
+# flat and holds no separator, so every separator is outside brackets).
+_NESTED_OR_SEPARATED = re.compile(
+    f"[{re.escape(_OPEN)}][^{re.escape(_OPEN + _CLOSE + _SEPARATORS)}]*"
+    f"[{re.escape(_OPEN + _SEPARATORS)}]"
+)
 
 
 def split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
@@ -108,12 +116,15 @@ def split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
         text = replace_noting(_CONNECTOR, text, ",", CONNECTOR, ignored)
     if "(" in text:
         text = _BLEND.sub(",", text)
-    if "\n" in text or text.lstrip(" \t")[:1].isdigit():  # numbering opens a line
+    blanks = _LEADING_BLANKS.match(text)  # (not a copy of the text, as lstrip makes)
+    first = blanks.end() if blanks else 0
+    if "\n" in text or text[first : first + 1].isdigit():  # numbering opens a line
         text = _LINE_NUMBERING.sub("\n", text)
     digits = mask & _DIGIT_BIT
     if digits:
         text = _inline_numbering(text)
-    text = _BULLET.sub(",", text)
+    if not text.isascii() or "|" in text:  # (every other bullet is not ASCII; isascii is O(1))
+        text = _BULLET.sub(",", text)
     if " / " in text:
         text = _SCRIPT_SEAM.sub(",", text)
     if digits:
@@ -202,6 +213,13 @@ def _split_outside_brackets(text: str) -> list[tuple[str, bool]]:
             return [(piece, False) for piece in text.split(",")]
     else:
         text = _drop_unmatched_brackets(text)
+        if (
+            ";" not in text
+            and "\n" not in text
+            and _MAY_MARK not in text
+            and _NESTED_OR_SEPARATED.search(text) is None
+        ):
+            return [(piece, False) for piece in text.split(",")]  # (as the loop below splits)
     pieces: list[tuple[str, bool]] = []
     depth = 0
     piece_start = 0

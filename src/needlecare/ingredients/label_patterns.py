@@ -129,11 +129,12 @@ _HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
 
 # A second, sharper pre-check: every match contains one of these words or a match of one of
 # these patterns (each a part of one alternative of the pattern, with the same flags, that
-# starts with a character the engine can skip to).
+# starts with a character the engine can skip to: "[Ff]" is what (?i)F matches, and it lets
+# the engine skip to it).
 _GATES: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]] = {
     _CODES: (
         ("lot", "batch", "exp", "pao"),
-        (re.compile(r"(?i)F\.?\s?I\.?\s?L"), re.compile(r"(?i)[\[(]\s*[A-Z]{1,3}-?\d{3}")),
+        (re.compile(r"[Ff](?i:\.?\s?I\.?\s?L)"), re.compile(r"(?i)[\[(]\s*[A-Z]{1,3}-?\d{3}")),
     ),
 }
 
@@ -185,8 +186,8 @@ _TOKEN_BITS: dict[str, int] = {}
 _TOKEN_BITS_MAX = 65536
 
 
-def hint_mask(text: str) -> int:
-    tokens = text.lower().split()
+def hint_mask(tokens: list[str]) -> int:
+    """The hint bits of a label from its tokens (`text.lower().split()`)."""
     found = set(map(_TOKEN_BITS.get, tokens))
     if None in found:  # tokens not seen before
         if len(_TOKEN_BITS) > _TOKEN_BITS_MAX:
@@ -207,18 +208,24 @@ def cannot_match(pattern: re.Pattern[str], text: str) -> bool:
     if mask is not None and not mask & _BITS[id(pattern)]:
         return True  # absent from the whole label
     lowered = lowered_label(text)
+    gate = _GATES_BY_ID.get(id(pattern))
+    if gate is not None:  # sharper than the hints: tested alone (one of them may be absent)
+        words, parts = gate
+        for word in words:
+            if word in lowered:
+                return False
+        for part in parts:
+            if part.search(text) is not None:
+                break
+        else:
+            return True
+        return False
     for hint in hints:  # substring tests: faster than one alternation of the hints
         if hint in lowered:
             break
     else:
         return True
-    gate = _GATES_BY_ID.get(id(pattern))
-    if gate is None:
-        return False
-    words, parts = gate
-    return not any(word in lowered for word in words) and not any(
-        part.search(text) for part in parts
-    )
+    return False
 
 
 @lru_cache(maxsize=4)

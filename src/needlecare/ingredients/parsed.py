@@ -43,6 +43,8 @@ class ParsedLabel:
     items: list[RawItem]
     ignored: list[Ignored] = field(default_factory=list)
     text: str = ""  # the cleaned label every `raw` and ignored text is taken from
+    # text.lower().split(), once for the hint pre-checks and the word accounting
+    tokens: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def ignore(self, text: str, reason: str) -> None:
         note_ignored(self.ignored, text, reason)

@@ -55,11 +55,14 @@ _PURPOSES = re.compile(
 def parse_label(text: str) -> ParsedLabel:
     """Split label text into items; never raises on any string."""
     text = fix_colour_index(clean_text(text))
-    hints = LABEL_HINTS.set(hint_mask(text))
+    tokens = text.lower().split()
+    hints = LABEL_HINTS.set(hint_mask(tokens))
     try:
-        return _parse(text)
+        parsed = _parse(text)
     finally:
         LABEL_HINTS.reset(hints)
+    parsed.tokens = tokens
+    return parsed
 
 
 def _parse(text: str) -> ParsedLabel:
@@ -88,7 +91,7 @@ _DESCRIPTION_END = re.compile(r"\.(?:\s|$)")
 
 def _key_ingredient_entries(text: str, ignored: list[Ignored]) -> str:
     """The names of a key-ingredient list (two entries or more), their descriptions ignored."""
-    if not text.lstrip().startswith("-") or text.count(":") < 2:
+    if text.count(":") < 2 or not text.lstrip().startswith("-"):  # (count copies nothing)
         return text
     entries = list(_KEY_ENTRY.finditer(text))
     if len(entries) < 2 or text[: entries[0].start()].strip():
