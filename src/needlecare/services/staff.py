@@ -6,21 +6,22 @@ last one can neither be demoted nor deactivated (not by themself either)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
-from needlecare.services import audit
+from needlecare.services import audit, queue_entries
 from needlecare.services.auth import end_sessions
 from needlecare.services.errors import Conflict, Invalid, NotFound
 from needlecare.services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, invalid_cursor
 from needlecare.services.principal import Principal
 from needlecare.services.scope import require_admin, require_staff
 from needlecare.storage.enums import Role
-from needlecare.storage.models import Clinic, User
+from needlecare.storage.models import Alert, Clinic, User
 from needlecare.storage.uow import UnitOfWork
 
 STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
@@ -36,6 +37,8 @@ class StaffMember:
     is_active: bool
     created_at: datetime
     last_seen_at: datetime | None
+    # Deactivation only: how many patients' alert rows they were assigned, now unassigned.
+    released_patients: int = 0
 
 
 def _member(user: User) -> StaffMember:
@@ -135,6 +138,7 @@ def update(
         user = _target(uow.session, clinic_id, user_id)
         new_role = Role(role) if role is not None else user.role
         new_active = user.is_active if active is None else active
+        released: list[int] = []
         was_admin = user.role is Role.ADMIN and user.is_active
         stays_admin = new_role is Role.ADMIN and new_active
         losing_admin = was_admin and not stays_admin
@@ -154,6 +158,7 @@ def update(
             user.is_active = new_active
             if not new_active:
                 end_sessions(uow.session, user.id, revoke_tokens=True)
+                released = _release_alerts(uow.session, actor, clinic_id, user.id)
             audit.record(
                 uow.session,
                 actor,
@@ -166,4 +171,34 @@ def update(
         uow.session.refresh(user)
         member = _member(user)
         uow.commit()
-        return member
+        return replace(member, released_patients=len(released)) if released else member
+
+
+def _release_alerts(session: Session, actor: Principal, clinic_id: int, user_id: int) -> list[int]:
+    """Unassign a deactivated colleague's unresolved alerts, each patient's row back in the
+    queue for anyone: left assigned, an urgent alert waited for someone who can no longer log
+    in, while its row showed "Nobody" (their name is no longer offered; round 3). Returns
+    the patients whose rows changed."""
+    mine = (
+        Alert.clinic_id == clinic_id,
+        Alert.assigned_to == user_id,
+        Alert.state.in_(queue_entries.ACTIVE_STATES),
+    )
+    alerts = session.execute(select(Alert.id, Alert.patient_id).where(*mine)).all()
+    if not alerts:
+        return []
+    session.execute(sql_update(Alert).where(*mine).values(assigned_to=None))
+    patients = sorted({patient_id for _, patient_id in alerts})
+    queue_entries.refresh(session, patients)
+    for patient_id in patients:
+        first = min(alert_id for alert_id, owner in alerts if owner == patient_id)
+        audit.record(
+            session,
+            actor,
+            "alert.assign",
+            "alert",
+            first,
+            clinic_id=clinic_id,
+            patient_id=patient_id,
+        )
+    return patients

@@ -56,7 +56,8 @@ def list_staff(actor: ApiActor, uow: UowDep, paging: Paged) -> list[StaffOut]:
 @router.patch("/clinic/staff/{user_id}", response_model=StaffOut)
 def update_staff(user_id: int, body: StaffUpdate, actor: ApiActor, uow: UowDep) -> StaffOut:
     """Admins: change a role and/or deactivate (every session and API token of the login
-    ends at once) or reactivate. 409 if the clinic would be left without an active admin."""
+    ends at once; the alerts assigned to them are unassigned, back in the queue for anyone)
+    or reactivate. 409 if the clinic would be left without an active admin."""
     if body.role is None and body.is_active is None:
         raise Invalid.field("body", "send role and/or is_active")
     if body.role is None and body.is_active is None:

@@ -190,6 +190,14 @@ def set_active(
         flash(request, f"{member.display_name} can log in again.")
     else:
         flash(request, f"{member.display_name} is deactivated and was logged out everywhere.")
+        if member.released_patients:  # their alerts are back in the queue for anyone
+            count = member.released_patients
+            whose = "1 patient" if count == 1 else f"{count} patients"
+            flash(
+                request,
+                f"The alerts of {whose} were assigned to {member.display_name}: they are "
+                "unassigned now, back in the queue for anyone.",
+            )
     if member.id == viewer.user_id:  # an admin who deactivated themself is logged out now
         return RedirectResponse("/login", status_code=303)
     return _back(cursor)
