@@ -151,3 +151,11 @@ def test_a_common_name_of_several_species_carries_the_flags_of_every_one() -> No
     item = check_label("Aqua, Glycerin, Jasmine Oil")["ingredients"][2]
     assert item["recognized"] and "essential_oil" in item["flags"]
     assert not recognise("Jasmine Sambac Extract").recognized  # not a binomial
+
+
+def test_a_longer_name_two_letters_off_is_read_only_when_no_other_name_is_as_near() -> None:
+    reading = recognise("Citrannellol")  # CITRONELLOL 2 edits, CITRONELLAL 3 (no other flag)
+    assert reading.names == ("CITRONELLOL",) and reading.match == "fuzzy"
+    assert not recognise("Calcium Clubonate").recognized  # CARBONATE and GLUCONATE: both 2
+    assert not recognise("Octyldoecanol").recognized  # two names one letter away
+    assert not recognise("Retinoll Acid").recognized  # RETINOIC ACID: never an active so

@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from itertools import compress
 
 from needlecare.ingredients import data, plants
+from needlecare.ingredients.flags import active_flag_names
 from needlecare.ingredients.readings import candidates
 from needlecare.ingredients.recognition import Recognition, lookup, lookup_exact_or_alias
 
@@ -15,6 +16,7 @@ FUZZY_MIN_SCORE = 90.0
 FUZZY_MIN_LEAD = 3.0
 FUZZY_MIN_LENGTH = 6
 FUZZY_MAX_LENGTH = 120  # longer text is not one misspelt name
+TWO_EDITS_MIN_LENGTH = 10  # two letters of a shorter name are too much of it
 _DIGITS = re.compile(r"\d+")
 # fuzz.ratio is 200 * LCS / (len(a) + len(b)); these bounds on the LCS skip work that cannot
 # reach a score without changing any result (the margin absorbs rounding).
@@ -38,7 +40,7 @@ def fuzzy_match(key: str) -> Recognition | None:
         score_cutoff=FUZZY_MIN_SCORE - FUZZY_MIN_LEAD,
     )
     if not best or best[0][1] < FUZZY_MIN_SCORE:
-        return None
+        return _two_edits_from(key)
     choice, score = best[0][0], best[0][1]
     rival = next((c for c, _, _ in best[1:] if _same_target(c) != _same_target(choice)), None)
     runner_up = next((s for c, s, _ in best[1:] if c == rival), 0.0)
@@ -50,6 +52,37 @@ def fuzzy_match(key: str) -> Recognition | None:
         return None
     names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(score / 100, 3))
+
+
+def _two_edits_from(key: str) -> Recognition | None:
+    """'Citrannellol', 'Calcium Clubonate': a longer name two letters from one known name (a
+    score under 90), read as it only when every other known name is further away and
+    carries no caution flag the choice lacks; the same digits and words, as for any typo."""
+    if len(key) < TWO_EDITS_MIN_LENGTH:
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    near = process.extract(
+        key, _choices_near(len(key)), scorer=Levenshtein.distance, limit=4, score_cutoff=4
+    )
+    if not near or near[0][1] > 2:
+        return None
+    choice, edits = near[0][0], near[0][1]
+    if any(n in active_flag_names() for n in _same_target(choice)):
+        return None  # "Retinoll Acid": an active (here a drug) is never read from two letters off
+    chosen = frozenset().union(*(plants.caution_flags(n) for n in _same_target(choice)))
+    for rival, distance, _ in near[1:]:
+        if _same_target(rival) == _same_target(choice):
+            continue
+        if distance <= edits:
+            return None
+        if not all(plants.caution_flags(n) <= chosen for n in _same_target(rival)):
+            return None
+    if _DIGITS.findall(choice) != _DIGITS.findall(key) or len(key.split()) != len(choice.split()):
+        return None
+    names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
+    return Recognition(names, "fuzzy", round(1 - edits / len(key), 3))
 
 
 def _one_typo_from(key: str, choice: str, rival: str | None) -> bool:
