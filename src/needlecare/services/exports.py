@@ -9,7 +9,7 @@ audited once it is made (`_export_one`). Formats come from
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -114,10 +114,33 @@ def _filename(stem: str, fmt: str, table: str, now: datetime) -> str:
     return f"needlecare-{stem}{suffix}-{now:%Y%m%d}.{EXTENSIONS[fmt]}"
 
 
+def _find_patient(session: Session, actor: Principal | None, patient_id: int) -> Patient:
+    """The patient if `actor` may see it; for the operator (None), any patient there is."""
+    if actor is not None:
+        return patient_for(session, actor, patient_id)
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        raise NotFound("patient")
+    return patient
+
+
+def _record_export(session: Session, actor: Principal | None, patient: Patient, fmt: str) -> None:
+    audit.record(
+        session,
+        actor,
+        f"export.patient.{fmt}",
+        "patient",
+        patient.id,
+        clinic_id=patient.clinic_id,
+        patient_id=patient.id,
+        actor_role=None if actor else SYSTEM_ROLE,
+    )
+
+
 def _export_one(
     uow: UnitOfWork,
-    find: Callable[[Session], Patient],
-    record: Callable[[Session, Patient, str], None],
+    actor: Principal | None,
+    patient_id: int,
     fmt: str,
     *,
     include_notes: bool,
@@ -138,7 +161,7 @@ def _export_one(
     # transaction that reads them.
     audit_after = fmt == "pdf"
     with uow.reading(snapshot=True) if audit_after else uow:
-        patient = find(uow.session)
+        patient = _find_patient(uow.session, actor, patient_id)
         # Only the PDF and FHIR formats carry images; the others need no file reads.
         images = data_dir if fmt in ("pdf", "fhir") else None
         (data,) = load_patients(
@@ -147,7 +170,7 @@ def _export_one(
         # The report's "today" (days since treatment) is the patient's local date.
         today = today or clock.patient_today(uow.session, patient.id, patient.clinic_id, now)
         if not audit_after:
-            record(uow.session, patient, fmt)
+            _record_export(uow.session, actor, patient, fmt)
             uow.commit()
     content = render(
         [data],
@@ -165,7 +188,7 @@ def _export_one(
     if audit_after:
         with uow:
             # Found again: access is checked once more, and a patient deleted meanwhile is 404.
-            record(uow.session, find(uow.session), fmt)
+            _record_export(uow.session, actor, _find_patient(uow.session, actor, patient_id), fmt)
             uow.commit()
     return ExportFile(
         content, MEDIA_TYPES[fmt], _filename(f"patient-{data.patient.id}", fmt, table, now)
@@ -186,24 +209,13 @@ def patient_export(
 ) -> ExportFile:
     """One patient's report or export (pdf, csv, json, fhir), for their clinic's staff or the
     patient. Clinician notes follow the app's rule: staff see them, patients do not here
-    (the patient's complete copy is `my_data_export`). The PDF is in `locale`: the
+    (the patient's complete copy is `my_data.my_data_export`). The PDF is in `locale`: the
     reader's language (a clinician reads a patient's findings in the clinician's)."""
-
-    def record(session: Session, patient: Patient, fmt: str) -> None:
-        audit.record(
-            session,
-            actor,
-            f"export.patient.{fmt}",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-        )
 
     return _export_one(
         uow,
-        lambda s: patient_for(s, actor, patient_id),
-        record,
+        actor,
+        patient_id,
         fmt,
         include_notes=actor.is_staff,
         table=table,
@@ -228,28 +240,10 @@ def operator_patient_export(
     """The same export for the server operator (CLI, direct database access), audited as the
     system."""
 
-    def find(session: Session) -> Patient:
-        patient = session.get(Patient, patient_id)
-        if patient is None:
-            raise NotFound("patient")
-        return patient
-
-    def record(session: Session, patient: Patient, fmt: str) -> None:
-        audit.record(
-            session,
-            None,
-            f"export.patient.{fmt}",
-            "patient",
-            patient.id,
-            clinic_id=patient.clinic_id,
-            patient_id=patient.id,
-            actor_role=SYSTEM_ROLE,
-        )
-
     return _export_one(
         uow,
-        find,
-        record,
+        None,
+        patient_id,
         fmt,
         include_notes=True,
         table=table,
