@@ -108,6 +108,25 @@ def test_bad_settings_are_refused_clearly(
     assert "Traceback" not in str(caught.value) and "pydantic" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "upgrade"],
+        ["demo", "seed", "--patients", "1"],
+        ["export", "--patient", "1", "--format", "json", "--output", "-"],
+        ["clinic", "create", "--name", "Alder", "--admin-email", "a@example.org"],
+    ],
+)
+def test_commands_refuse_bad_settings_with_exit_2_and_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    _environ(monkeypatch, DATA_DIR=str(tmp_path), LOG_LEVEL="loud")
+    result = CliRunner().invoke(cli_app, command)
+    assert result.exit_code == 2, result.output
+    assert "error: NEEDLECARE_LOG_LEVEL" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_a_postgresql_url_without_the_driver_says_which_extra_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

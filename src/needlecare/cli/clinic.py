@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from needlecare.cli.root import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app, settings_or_exit
 
 OPTION = {"clinic_name": "--name", "display_name": "--admin-name", "email": "--admin-email"}
 clinic_app = typer.Typer(help="Clinics on this server: create one with its first admin.")
@@ -21,17 +21,12 @@ def create(
     admin_name: str = typer.Option("", "--admin-name", help="The admin's name (default: email)"),
 ) -> None:
     """Create a clinic and its admin; print the admin's one-time set-password link."""
-    from needlecare.config import ConfigError, load_settings
     from needlecare.services import clinics
     from needlecare.services.errors import Conflict, Invalid
     from needlecare.storage.engine import make_engine, make_session_factory
     from needlecare.storage.uow import UnitOfWork
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    settings = settings_or_exit()
     engine = make_engine(settings.database_url, pooled=False)
     try:
         made = clinics.create_clinic(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from needlecare.cli.root import app
+from needlecare.cli.root import app, settings_or_exit
 
 db_app = typer.Typer(
     help="Database schema (Alembic migrations shipped in the package).", no_args_is_help=True
@@ -15,14 +15,9 @@ app.add_typer(db_app, name="db")
 @db_app.command("upgrade")
 def upgrade(revision: str = typer.Argument("head", help="Target revision")) -> None:
     """Apply the migrations to NEEDLECARE_DATABASE_URL (idempotent)."""
-    from needlecare.config import ConfigError, load_settings
     from needlecare.storage.migrate import upgrade as run_upgrade
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    settings = settings_or_exit()
     run_upgrade(settings.database_url, revision)
     typer.echo(f"database at {revision}: {_redact(settings.database_url)}")
 

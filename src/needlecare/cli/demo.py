@@ -6,7 +6,7 @@ import time
 
 import typer
 
-from needlecare.cli.root import app
+from needlecare.cli.root import app, settings_or_exit
 
 demo_app = typer.Typer(help="Demo data: a database like several busy clinics (issue 20).")
 app.add_typer(demo_app, name="demo")
@@ -21,12 +21,11 @@ def seed(
 ) -> None:
     """Add clinics with staff, patients, treatments and triaged check-ins to the database
     (NEEDLECARE_DATABASE_URL), migrated to head first."""
-    from needlecare.config import load_settings
     from needlecare.demo_scale import PASSWORD, ScaleSpec, seed_scale
     from needlecare.storage.engine import make_engine, make_session_factory
     from needlecare.storage.migrate import upgrade
 
-    settings = load_settings()
+    settings = settings_or_exit()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url, pooled=False)
     started = time.perf_counter()

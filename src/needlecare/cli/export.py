@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from needlecare.cli.root import EXIT_BAD_INPUT, app
+from needlecare.cli.root import EXIT_BAD_INPUT, app, settings_or_exit
 
 
 @app.command()
@@ -23,7 +23,6 @@ def export(
     ),
 ) -> None:
     """Write a patient's report/export, or a clinic's export, to a file (audited)."""
-    from needlecare.config import ConfigError, load_settings
     from needlecare.services import exports
     from needlecare.services.errors import ServiceError
     from needlecare.storage.engine import make_engine, make_session_factory
@@ -32,11 +31,7 @@ def export(
     if (patient is None) == (clinic is None):
         typer.echo("error: give exactly one of --patient ID or --clinic ID", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    settings = settings_or_exit()
     engine = make_engine(settings.database_url, pooled=False)
     uow = UnitOfWork(make_session_factory(engine))
     try:

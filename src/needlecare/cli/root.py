@@ -4,9 +4,15 @@ Command modules import heavy dependencies inside their functions so that
 `needlecare ingredients` starts fast (it is timed as a whole process).
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from needlecare.config import Settings
 
 app = typer.Typer(
     name="needlecare",
@@ -30,6 +36,17 @@ def checked_language(lang: str) -> str:
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     return found
+
+
+def settings_or_exit() -> Settings:
+    """The settings from the environment; a bad value prints `error: ...` and exits 2."""
+    from needlecare.config import ConfigError, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _print_version(value: bool) -> None:

@@ -7,7 +7,7 @@ import tempfile
 
 import typer
 
-from needlecare.cli.root import app
+from needlecare.cli.root import app, settings_or_exit
 
 
 @app.command()
@@ -22,16 +22,11 @@ def serve(
     """Run migrations, then serve the web app and the JSON API (/docs)."""
     import uvicorn
 
-    from needlecare.config import ConfigError, load_settings
     from needlecare.storage.migrate import upgrade
     from needlecare.web.metrics import MULTIPROCESS_ENV
     from needlecare.web.telemetry import logging_config
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    settings = settings_or_exit()
     upgrade(settings.database_url)
     url = f"http://{host}:{port}"
     if demo:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from needlecare.cli.root import app
+from needlecare.cli.root import app, settings_or_exit
 
 if TYPE_CHECKING:
     from needlecare.config import Settings
@@ -30,17 +30,12 @@ def worker(
 
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from needlecare.config import ConfigError, load_settings
     from needlecare.jobs.settings import jobs_settings as jobs_view
     from needlecare.jobs.worker import Worker
     from needlecare.storage.engine import make_engine, make_session_factory
     from needlecare.web.telemetry import logging_config
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    settings = settings_or_exit()
     if not logging.getLogger().handlers:  # as logging.basicConfig: never over a host's set-up
         logging.config.dictConfig(logging_config(settings.log_level))
     jobs_settings = jobs_view(settings)
