@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from itertools import compress
+from itertools import compress, repeat
 
 from needlecare.ingredients import data, plants
 from needlecare.ingredients.flags import active_flag_names
@@ -117,14 +117,16 @@ def _choices_near(length: int) -> list[str]:
     `length` characters (the score is at most 200 * shorter / (sum of lengths)); in the
     original order, so ties rank as before."""
     cutoff = FUZZY_MIN_SCORE - FUZZY_MIN_LEAD - _MARGIN
-    lengths = _choice_lengths()
-    near = {n for n in range(max(lengths) + 1) if 200 * min(length, n) / (length + n) >= cutoff}
-    return list(compress(data.fuzzy_choices(), map(near.__contains__, lengths)))
+    near = bytes(int(200 * min(length, n) / (length + n) >= cutoff) for n in range(256))
+    # (one byte per name: its length, 255 for longer ones; none of 255 or more is near a key
+    # of at most FUZZY_MAX_LENGTH characters, so 255 stands for them all)
+    return list(compress(data.fuzzy_choices(), _choice_lengths().translate(near)))
 
 
 @cache
-def _choice_lengths() -> list[int]:
-    return list(map(len, data.fuzzy_choices()))  # once, not once per key length
+def _choice_lengths() -> bytes:
+    """Each name's length as one byte (255 for 255 or more), once, not once per key length."""
+    return bytes(map(min, map(len, data.fuzzy_choices()), repeat(255)))
 
 
 def _same_target(name: str) -> tuple[str, ...]:

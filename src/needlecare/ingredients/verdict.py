@@ -92,7 +92,7 @@ def decide(
         shape = _shape(flag, definition, window, notes, day, band)
         if shape.resume is not None:
             resume_days.append(shape.resume)
-        reason = shape.reason(names)
+        reason = shape.reason_of(names)
         if reason is not None:
             reasons.append(reason)
     if unknown:
@@ -294,10 +294,22 @@ _RANK = {"avoid": 0, "caution": 1, "info": 2}
 _WHO = "\x00who\x00"
 _SHAPES: dict[tuple[Any, ...], tuple[Window | None, _Shape]] = {}
 _SHAPES_MAX = 4096
+_REASONS_MAX = 1024  # per shape
 
 
 class _Shape:
-    __slots__ = ("band", "day", "definition", "fill", "flag", "notes", "proto", "resume", "window")
+    __slots__ = (
+        "band",
+        "by_names",
+        "day",
+        "definition",
+        "fill",
+        "flag",
+        "notes",
+        "proto",
+        "resume",
+        "window",
+    )
 
     def __init__(
         self,
@@ -318,6 +330,19 @@ class _Shape:
         if window is not None and definition["before_window"] == "avoid":
             resume = window.resume_day(band)
         self.resume = resume if resume is not None and resume > 0 else None
+        # The reason for each group of names seen (the same names carry the flag in list
+        # after list); shared: nothing changes a _Reason once built.
+        self.by_names: dict[tuple[str, ...], _Reason | None] = {}
+
+    def reason_of(self, names: list[str]) -> _Reason | None:
+        key = tuple(names)
+        try:
+            return self.by_names[key]
+        except KeyError:
+            if len(self.by_names) >= _REASONS_MAX:
+                self.by_names.clear()
+            found = self.by_names[key] = self.reason(names)
+            return found
 
     def reason(self, names: list[str]) -> _Reason | None:
         proto = self.proto
