@@ -23,6 +23,13 @@ from needlecare.ingredients.text import name_key
         ("Vitamin B12", ("CYANOCOBALAMIN",)),
         ("Bentonite Clay", ("BENTONITE",)),
         ("Witch Hazel Distillate", ("HAMAMELIS VIRGINIANA WATER",)),
+        ("Hydrolyzed Fish (Pisces) Collagen", ("HYDROLYZED COLLAGEN",)),
+        ("Manuka (Leptospermum) Honey Extract", ("MEL EXTRACT",)),
+        ("Goat Milk Powder", ("WHOLE DRY GOAT MILK",)),
+        ("Barbassu Oil", ("ORBIGNYA OLEIFERA SEED OIL",)),  # a spelling of babassu
+        # a flour is a FORM of the plant, its part guessed like an oil's
+        ("Rye Flour", ("SECALE CEREALE SEED FLOUR",)),
+        ("Oat Flour", ("AVENA SATIVA KERNEL FLOUR",)),
         # binomials as botanists now name the plant, the plant part kept
         ("Salvia Rosmarinus Leaf Extract", ("ROSMARINUS OFFICINALIS LEAF EXTRACT",)),
         ("Salvia Rosmarinus (Rosemary) Leaf Oil", ("ROSMARINUS OFFICINALIS LEAF OIL",)),

@@ -19,7 +19,7 @@ from needlecare.ingredients import data
 from needlecare.ingredients.flags import caution_flags
 
 # The last word of a plant-derived INCI name: the form of the material.
-FORMS = frozenset(["OIL", "EXTRACT", "WATER", "JUICE", "BUTTER", "WAX", "POWDER", "CERA"])
+FORMS = frozenset(["OIL", "EXTRACT", "WATER", "JUICE", "BUTTER", "WAX", "POWDER", "CERA", "FLOUR"])
 
 
 @cache
