@@ -48,6 +48,8 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
 
 
 def test_health_is_503_when_the_database_is_gone(app: FastAPI, client: TestClient) -> None:
+    # Every call asks the database (no answer kept: tests/reliability/test_health.py).
+    app.state.database_check.fresh_s = app.state.database_check.stale_s = 0.0
     assert client.get("/health").status_code == 200
     app.state.engine.dispose()
     app.state.engine.pool._creator = _refuse  # every new connection now fails

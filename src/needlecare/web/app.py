@@ -12,11 +12,11 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 import needlecare
 from needlecare.config import Settings, load_settings
-from needlecare.storage.engine import READ_ONLY_OPTION, make_engine, make_session_factory
+from needlecare.storage.engine import make_engine, make_session_factory
 from needlecare.web import metrics
 from needlecare.web.api import api_router
 from needlecare.web.api import links as api_links
@@ -26,6 +26,7 @@ from needlecare.web.hardening import (
     install_proxy_and_tls,
     reject_out_of_range_ids,
 )
+from needlecare.web.health import DatabaseCheck, select_one
 from needlecare.web.security import SecurityHeadersMiddleware, install_sessions
 from needlecare.web.telemetry import RequestTelemetry
 
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         gc.collect()
         gc.freeze()
         yield
+        _app.state.database_check.close()
         engine.dispose()
 
     version = needlecare.__version__
@@ -90,13 +92,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(SecurityHeadersMiddleware)
     install_proxy_and_tls(app, settings)  # outermost: sees the client before anything else
 
+    database_check = app.state.database_check = DatabaseCheck(select_one(engine))
+
     @app.get("/health", tags=["meta"], summary="200 when the database answers, else 503")
-    def health() -> JSONResponse:
-        try:
-            # Read-only: on SQLite it waits for no writer (no BEGIN IMMEDIATE).
-            with engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception:
+    async def health() -> JSONResponse:
+        # On the event loop: the database is asked on its own thread (web/health.py).
+        if not await database_check.ok():
             return JSONResponse({"status": "database unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "version": version})
 
