@@ -110,8 +110,8 @@ def _compare(theirs: Path, ours: Path, revision: str) -> int:
     for index in [i for i in differing if not held_out[i]][:SHOWN]:
         text, day, band, rinse_off = all_cases[index]
         print(f"DIFFERS day={day} band={band} rinse_off={rinse_off}: {text[:100]!r}")
-        print(f"  {revision}: {old[index][:400].decode()}")
-        print(f"  this tree: {new[index][:400].decode()}")
+        print(f"  {revision}: {old[index][:400].decode(errors='replace')}")
+        print(f"  this tree: {new[index][:400].decode(errors='replace')}")
     print(f"{len(all_cases)} cases, {len(differing)} differ from {revision}", end="")
     print(f" ({hidden} of a held-out list or its mutations, not shown)")
     return 1 if differing else 0

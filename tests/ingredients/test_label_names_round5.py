@@ -166,3 +166,10 @@ def test_a_longer_name_two_letters_off_is_read_only_when_no_other_name_is_as_nea
     assert not recognise("Calcium Clubonate").recognized  # CARBONATE and GLUCONATE: both 2
     assert not recognise("Octyldoecanol").recognized  # two names one letter away
     assert not recognise("Retinoll Acid").recognized  # RETINOIC ACID: never an active so
+
+
+def test_a_misspelt_binomial_near_two_spellings_of_one_plant_is_read() -> None:
+    # CosIng spells vetiver VETIVERIA ZIZANOIDES and VETIVERIA ZIZANIOIDES; only the first has a
+    # root oil, so the near tie between the two does not matter.
+    reading = recognise("Vetivera zizanoides (Vetiver) oil")
+    assert reading.names == ("VETIVERIA ZIZANOIDES ROOT OIL",) and reading.match == "fuzzy"

@@ -150,14 +150,35 @@ def respelt_binomial(key: str) -> Recognition | None:
     best = process.extract(binomial, _respellable(), scorer=fuzz.ratio, limit=2, score_cutoff=80)
     if not best or best[0][1] < FUZZY_MIN_SCORE:
         return None
-    if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MIN_LEAD:
+    reading = _respelt_reading(best[0][0], words[2:])
+    if reading is None or len(best) < 2 or best[0][1] - best[1][1] >= FUZZY_MIN_LEAD:
+        return _as_fuzzy(reading, best[0][1])
+    # A near tie with a second spelling of one plant in CosIng ("VETIVERIA ZIZANOIDES" and
+    # "VETIVERIA ZIZANIOIDES", two letters apart): the nearer, when both read the printed part
+    # and form with the same caution flags (or only the nearer reads them at all).
+    from rapidfuzz.distance import Levenshtein
+
+    if Levenshtein.distance(best[0][0], best[1][0]) > 2:
         return None
-    respelt = " ".join([best[0][0], *words[2:]])
-    for candidate, penalty in candidates(respelt):
+    rival = _respelt_reading(best[1][0], words[2:])
+    if rival is None:
+        return _as_fuzzy(reading, best[0][1])
+    flags = [frozenset().union(*map(plants.caution_flags, r[0])) for r in (reading, rival)]
+    return _as_fuzzy(reading, best[0][1]) if flags[0] == flags[1] else None
+
+
+def _respelt_reading(binomial: str, rest: list[str]) -> tuple[tuple[str, ...], float] | None:
+    for candidate, penalty in candidates(" ".join([binomial, *rest])):
         found = lookup(candidate)
         if found is not None:
-            return Recognition(found[0], "fuzzy", round(best[0][1] / 100 - penalty, 3))
+            return found[0], penalty
     return None
+
+
+def _as_fuzzy(reading: tuple[tuple[str, ...], float] | None, score: float) -> Recognition | None:
+    if reading is None:
+        return None
+    return Recognition(reading[0], "fuzzy", round(score / 100 - reading[1], 3))
 
 
 @cache
