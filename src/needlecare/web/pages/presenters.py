@@ -71,7 +71,15 @@ def checkin_row(checkin: Checkin, href: str) -> dict[str, Any]:
         "swelling": symptoms.get("swelling", 0),
         "pain": symptoms.get("pain", 0),
         "breakouts": BREAKOUT_COUNT_LABELS.get(count, str(count)),
+        # Answers a kept check-in lacked: its level was raised for them (TR-02); the tables
+        # and Today say so, not only the check-in's own page (round 3).
+        "missing": missing_count(checkin),
     }
+
+
+def missing_count(checkin: Checkin) -> int:
+    errors = (checkin.triage_result or {}).get("field_errors")
+    return len(errors) if isinstance(errors, list) else 0
 
 
 def charts_for(checkins: list[Checkin], prefix: str = "trend", locale: str = "en") -> list[Chart]:
