@@ -342,9 +342,27 @@ def attacks() -> dict[str, Attack]:
         return [client.post(f"{API}/register", json=body).status_code for _ in range(20)]
 
     def report_pdfs(client: httpx.Client, headers: dict[str, str], pid: int) -> list[int]:
-        # The patient's own PDF report twelve times at once: PDF layout has one slot per core.
+        # The patient's own PDF report twelve times at once: identical, so one render shared.
         url = f"{API}/patients/{pid}/report.pdf"
         return concurrently(12, lambda: client.get(url, headers=headers).status_code)
+
+    def mixed_pdfs(client: httpx.Client, headers: dict[str, str], pid: int) -> list[int]:
+        # Two different PDFs of one person, six of each at once: the aftercare sheet (a page,
+        # logged in on the page first: one password hash) and the report in Spanish (not the
+        # English one `report-pdf-x12` may have left in the cache). Identical ones share a
+        # render; a different one while the person's first is made is refused (429).
+        url = f"{API}/patients/{pid}/report.pdf"
+        spanish = headers | {"accept-language": "es"}
+        with httpx.Client(base_url=BASE, timeout=60, verify=False) as browser:
+            token = csrf_of(browser.get("/login").text)
+            browser.post(
+                "/login",
+                data={"email": "bench@example.org", "password": PASSWORD, "csrf_token": token},
+            )
+            calls = [lambda: browser.get("/guide/sheet.pdf").status_code] * 6
+            calls += [lambda: client.get(url, headers=spanish).status_code] * 6
+            with ThreadPoolExecutor(len(calls)) as pool:
+                return list(pool.map(lambda call: call(), calls))
 
     def unstorable_fields(client: httpx.Client, headers: dict[str, str], pid: int) -> list[int]:
         # NUL (PostgreSQL cannot store it) and a lone surrogate (not UTF-8) in fields that
@@ -462,6 +480,7 @@ def attacks() -> dict[str, Attack]:
         "header-claims-40mp": lambda c, h, p: [upload(c, h, p, payload("header-claims-40mp"))],
         "duplicate-x10": lambda c, h, p: [upload(c, h, p, payload("photo")) for _ in range(10)],
         "report-pdf-x12": report_pdfs,
+        "pdf-sheet-and-report-x12": mixed_pdfs,
         "json-500mb": huge_json,
         "json-50mb-auth-register": chunked_json,
         "odd-ids-nul-surrogate": odd_ids,
