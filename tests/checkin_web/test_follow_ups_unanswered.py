@@ -86,3 +86,30 @@ def test_without_a_red_flag_an_unanswered_follow_up_is_asked_for_not_guessed(
     )
     assert checked(response.text, "bruising") == "false"
     assert checked(response.text, "growing_lump") is None
+    assert 'id="bleeding_with_pressure-error"' in response.text  # whether it stops, too
+
+
+def test_whether_bleeding_stops_left_unanswered_is_missing_not_it_stops(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    login(client, world.pat.email)
+    answers = {
+        **SCORES,
+        **ALL_NO,
+        **dict.fromkeys(FEVER_MORE, "false"),
+        "fever": "true",
+        "bleeding": "true",
+        "bruising": "false",
+        "growing_lump": "false",
+        "idempotency_key": "p",
+    }
+    assert post_form(client, "/checkin", "/checkin", answers).status_code == 303  # a red flag
+    (checkin,) = stored(app)
+    (error,) = checkin.triage_result["field_errors"]
+    assert (error["field"], error["given"]) == ("symptoms.bleeding_with_pressure", "")
+    assert "bleeding_with_pressure" not in checkin.triage_input["symptoms"]
+    login(client, world.bob.email)
+    staff = client.get(f"/clinic/patients/{world.patients['pat']}/checkins/{checkin.id}").text
+    assert "Does it stop with gentle pressure?" in staff
+    assert "as missing information (neither Yes nor No)" in staff
+    assert "as bleeding that does not stop" not in staff  # not what triage read

@@ -193,6 +193,12 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
         symptoms["bleeding_with_pressure"] = bleeding  # the domain checks the value
         if bleeding not in BLEEDING_WITH_PRESSURE:
             parsed.errors["bleeding_with_pressure"] = N_("Choose whether it stops with pressure.")
+    elif values.get("bleeding") == "true" and values.get("warning_signs_asked") == "1":
+        # Asked under a Yes, like the yes/no follow-ups: whether it stops is what makes bleeding
+        # a red flag, so a skipped answer is missing information, never "it stops" (round 3).
+        parsed.errors["bleeding_with_pressure"] = N_("Choose whether it stops with pressure.")
+        parsed.missing["symptoms.bleeding_with_pressure"] = parsed.errors["bleeding_with_pressure"]
+        parsed.given["symptoms.bleeding_with_pressure"] = ""
     other = values.get("other", "").strip()
     if len(other) > MAX_OTHER:
         parsed.errors["other"] = Text(

@@ -164,6 +164,7 @@ def message_rows(views: Sequence[MessageView]) -> list[dict[str, Any]]:
 _QUESTION_LABELS = {
     **{sign.name: sign.prompt for sign in SIGN_BY_NAME.values()},  # follow-ups too
     **{q["name"]: q["prompt"] for q in SCORE_QUESTIONS + RED_FLAG_QUESTIONS + COMMON_QUESTIONS},
+    "bleeding_with_pressure": "Does it stop with gentle pressure?",
 }
 _OPTION_LABELS = {
     q["name"]: {o["value"]: o["label"] for o in q["options"]} for q in SCORE_QUESTIONS
@@ -236,7 +237,8 @@ def _not_given(checkin: Checkin) -> list[dict[str, Any]]:
         if sub:
             label = f"{humanize(name)}: {humanize(sub).lower()}"
         given = error.get("given")
-        if given == "" and name in SIGN_BY_NAME and not sub:  # a yes/no left unanswered
+        if given == "" and not sub and (name in SIGN_BY_NAME or name == "bleeding_with_pressure"):
+            # a question the form left unanswered (not an unreadable answer): missing
             unanswered.append(label)
             continue
         said = (
@@ -253,9 +255,7 @@ def _not_given(checkin: Checkin) -> list[dict[str, Any]]:
             0,
             {
                 "key": "unanswered",
-                "label": "Yes/no questions left unanswered"
-                if len(unanswered) > 1
-                else unanswered[0],
+                "label": "Questions left unanswered" if len(unanswered) > 1 else unanswered[0],
                 "value": "NOT ANSWERED; read on the careful side, as missing information "
                 "(neither Yes nor No), which raises the level"
                 + (f" ({len(unanswered)} questions):" if len(unanswered) > 1 else ""),
