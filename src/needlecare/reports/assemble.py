@@ -70,6 +70,7 @@ class CheckinRow:
     signs: list[str]  # the yes/no signs answered yes, and the kind of spots (labels)
     level: str
     level_label: str
+    missing: int = 0  # answers not given or unreadable (the level was raised for them)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Summary:
     latest_checkin: date | None
     open_alerts: list[AlertLine]
     latest_findings: list[FindingLine] = field(default_factory=list)
+    latest_not_given: list[str] = field(default_factory=list)  # questions, in the locale
     other_treatments: list[TreatmentRecord] = field(default_factory=list)
     today_phase_label: str | None = None  # the phase as the reader says it
 
@@ -247,6 +249,32 @@ def _signs(symptoms: dict[str, Any], locale: str) -> list[str]:
     return signs
 
 
+# Answers that are not a yes/no sign, as the report names them when they were not given.
+_NOT_GIVEN_LABELS = {
+    "breakouts.kind": N_("Kind of spots"),
+    "breakouts.count": N_("Number of spots"),
+    "breakouts.outside_treated_area": N_("Spots outside the treated area"),
+    "temperature": N_("Temperature"),
+    "bleeding_with_pressure": N_("Whether bleeding stops with pressure"),
+    "worse_than_yesterday": N_("What is worse than yesterday"),
+}
+
+
+def _not_given(paths: list[str], locale: str) -> list[str]:
+    """The questions a check-in lacked, as the form names them ("Fever or chills")."""
+    say = translator(locale)
+    names = []
+    for path in paths:
+        key = path.removeprefix("symptoms.")
+        if key in SIGN_BY_NAME:
+            names.append(say(SIGN_BY_NAME[key].label))
+        elif key in _NOT_GIVEN_LABELS:
+            names.append(say(_NOT_GIVEN_LABELS[key]))
+        else:
+            names.append(key.replace("_", " ").replace(".", ": "))
+    return names
+
+
 def _alert(alert: AlertRecord, locale: str) -> AlertLine:
     return AlertLine(
         id=alert.id,
@@ -291,6 +319,7 @@ def build_report(
         latest_findings=[_finding_line(f, [latest.day], locale, staff) for f in latest.findings]
         if latest
         else [],
+        latest_not_given=_not_given(latest.not_given, locale) if latest else [],
         other_treatments=[t for t in data.treatments if t is not treatment],
     )
     rows = [
@@ -301,6 +330,7 @@ def build_report(
             signs=_signs(c.symptoms, locale),
             level=c.level,
             level_label=_level_label(c.level, locale),
+            missing=len(c.not_given),
         )
         for c in data.checkins
     ]

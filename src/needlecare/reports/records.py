@@ -56,6 +56,9 @@ class CheckinRecord:
     products: list[str] = field(default_factory=list)
     findings: list[dict[str, str]] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
+    # The answers a kept check-in lacked or could not read (its `field_errors`), as paths
+    # ("symptoms.fever"): the level was raised for them (TR-02), the report says which.
+    not_given: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

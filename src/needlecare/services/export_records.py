@@ -95,6 +95,9 @@ def _checkin_record(c: Checkin) -> CheckinRecord:
         products=list(given.get("products") or []),
         findings=list(result.get("findings") or []),
         advice=list(result.get("advice") or []),
+        not_given=[
+            str(e.get("field", "")) for e in result.get("field_errors") or [] if isinstance(e, dict)
+        ],
     )
 
 
