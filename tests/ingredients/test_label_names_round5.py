@@ -173,3 +173,8 @@ def test_a_misspelt_binomial_near_two_spellings_of_one_plant_is_read() -> None:
     # root oil, so the near tie between the two does not matter.
     reading = recognise("Vetivera zizanoides (Vetiver) oil")
     assert reading.names == ("VETIVERIA ZIZANOIDES ROOT OIL",) and reading.match == "fuzzy"
+
+
+def test_a_bare_binomial_is_never_read_as_an_extract_of_another_form() -> None:
+    # COPERNICIA CERIFERA WAX EXTRACT is the plant's only extract, but of its wax, not a part.
+    assert plants.guess("COPERNICIA CERIFERA") is None

@@ -81,7 +81,14 @@ def guess(key: str) -> str | None:
         extract = f"{key} EXTRACT"
         if extract not in data.inventory().names:
             # or the plant's only extract ("Anthemis Nobilis" -> ANTHEMIS NOBILIS FLOWER EXTRACT)
-            extracts = [n for n in forms if n.endswith(" EXTRACT") and n.startswith(f"{key} ")]
+            extracts = [
+                n
+                for n in forms
+                if n.startswith(f"{key} ")
+                and n.endswith(" EXTRACT")
+                and len(n.split(" ")) == len(words) + 2
+                and n.split(" ")[len(words)] in PARTS  # a part, not a form ("... WAX EXTRACT")
+            ]
             if len(extracts) != 1:
                 return None
             extract = extracts[0]
