@@ -190,6 +190,28 @@ def test_page_add_see_routine_and_calendar_then_remove(as_pat: TestClient) -> No
     assert "Your shelf is empty" in as_pat.get("/products/mine").text
 
 
+def test_two_products_of_one_name_are_told_apart_by_their_brand(as_pat: TestClient) -> None:
+    """Outside tester, round 3: the calendar said "Tret cream, Tret cream" and both Remove
+    buttons were named "Remove Tret cream" for a screen reader."""
+    token = CSRF.search(as_pat.get("/products/mine").text).group(1)  # type: ignore[union-attr]
+    for brand in ("Rx", "Other"):
+        added = as_pat.post(
+            "/products/mine",
+            data={
+                "name": "Tret cream",
+                "brand": brand,
+                "ingredients": RETINOL,
+                "csrf_token": token,
+            },
+            follow_redirects=False,
+        )
+        assert added.status_code == 303
+    html = as_pat.get("/products/mine").text
+    assert "Tret cream (Other), Tret cream (Rx)" in html  # the calendar
+    for brand in ("Rx", "Other"):
+        assert f'Remove<span class="visually-hidden"> Tret cream ({brand})</span>' in html
+
+
 def test_the_saved_and_removed_messages_are_said_in_the_readers_language(
     as_pat: TestClient,
 ) -> None:

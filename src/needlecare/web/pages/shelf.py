@@ -40,12 +40,15 @@ def shelf_view(result: shelf.Shelf) -> dict[str, Any]:
             **entry.as_dict(),
             "plan_label": PLAN_LABELS[entry.plan],
             "resume_label": day_label(entry.resume_date) if entry.resume_date else None,
+            # Two products may share a name (not a brand): the calendar and the hidden words
+            # of "Remove" say which one (round 3: "Tret cream, Tret cream").
+            "label": f"{entry.name} ({entry.brand})" if entry.brand else entry.name,
         }
         for entry in result.entries
     ]
     returns = sorted(
         (p for p in products if p["plan"] == "not_yet"),
-        key=lambda p: (p["resume_day"], p["name"]),
+        key=lambda p: (p["resume_day"], p["label"]),
     )
     calendar: list[dict[str, Any]] = []
     for product in returns:
@@ -53,7 +56,7 @@ def shelf_view(result: shelf.Shelf) -> dict[str, Any]:
             calendar.append(
                 {"day": product["resume_day"], "label": product["resume_label"], "names": []}
             )
-        calendar[-1]["names"].append(product["name"])
+        calendar[-1]["names"].append(product["label"])
     return {"day": result.day, "products": products, "calendar": calendar}
 
 
