@@ -237,6 +237,12 @@ def test_the_alert_queue_scrolls_inside_its_table_on_a_phone(
             page.set_viewport_size({"width": 1024, "height": 768})
             sizes = queue.evaluate("r => [r.scrollWidth, r.clientWidth]")
             assert sizes[0] <= sizes[1], sizes
+            # The names are cut, never the "+N" that says more findings follow (round 3).
+            cell = queue.locator("td.findings").filter(has=page.locator(".findings-more")).first
+            more = cell.locator(".findings-more")
+            assert more.is_visible() and more.inner_text().startswith("+")
+            edge, right = more.bounding_box(), cell.bounding_box()
+            assert edge and right and edge["x"] + edge["width"] <= right["x"] + right["width"]
             page.set_viewport_size(LAPTOP)
         assert _any_violation(Axe().run(page)) == []
         page.screenshot(path=shots / f"{name}-alert-queue.png", full_page=True)
