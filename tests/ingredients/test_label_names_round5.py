@@ -81,6 +81,8 @@ def test_a_colour_named_before_its_number_is_still_that_colour() -> None:
         ("Anthemis Nobilis (Chamomile)", "ANTHEMIS NOBILIS FLOWER EXTRACT"),
         ("Ocimum Tenuiflorum (Holy Basil)", "OCIMUM TENUIFLORUM EXTRACT"),
         ("Lavandula Angustifolia", "LAVANDULA ANGUSTIFOLIA EXTRACT"),
+        # its seed powder is an exfoliant, but a label prints "Powder"
+        ("Camellia Sinensis", "CAMELLIA SINENSIS EXTRACT"),
     ],
 )
 def test_a_bare_binomial_is_read_as_its_extract(printed: str, name: str) -> None:

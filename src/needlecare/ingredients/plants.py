@@ -18,6 +18,8 @@ from functools import cache, lru_cache
 from needlecare.ingredients import data
 from needlecare.ingredients.flags import caution_flags
 
+# Forms a label always prints, so that a bare binomial is never one of them.
+_PRINTED_FORMS = frozenset(["OIL", "POWDER"])
 # The last word of a plant-derived INCI name: the form of the material.
 FORMS = frozenset(["OIL", "EXTRACT", "WATER", "JUICE", "BUTTER", "WAX", "POWDER", "CERA", "FLOUR"])
 
@@ -75,9 +77,10 @@ def guess(key: str) -> str | None:
         ]
     elif len(words) <= 3:
         # "GENUS SPECIES" alone: read as its EXTRACT, judged against every form of the plant
-        # but its oils. INCI names every oil "... OIL" and labels print that word ("Chamomilla
-        # Recutita (Matricaria) Flower Oil"), so a name without it is not the essential oil;
-        # a water stays in the pool (witch hazel distillate is printed by the plant's name).
+        # but its oils and powders. INCI names them "... OIL", "... POWDER" and labels print
+        # that word ("Chamomilla Recutita (Matricaria) Flower Oil", "Camellia Sinensis Seed
+        # Powder", an exfoliant), so a name without it is neither; a water stays in the pool
+        # (witch hazel distillate is printed by the plant's name alone).
         extract = f"{key} EXTRACT"
         if extract not in data.inventory().names:
             # or the plant's only extract ("Anthemis Nobilis" -> ANTHEMIS NOBILIS FLOWER EXTRACT)
@@ -94,7 +97,12 @@ def guess(key: str) -> str | None:
             extract = extracts[0]
         pool = [
             extract,
-            *(n for n in forms if n.split(" ")[: len(words)] == words and not n.endswith(" OIL")),
+            *(
+                n
+                for n in forms
+                if n.split(" ")[: len(words)] == words
+                and n.rsplit(" ", 1)[-1] not in _PRINTED_FORMS
+            ),
         ]
     else:
         return None
