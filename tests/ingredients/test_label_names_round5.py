@@ -180,3 +180,14 @@ def test_a_misspelt_binomial_near_two_spellings_of_one_plant_is_read() -> None:
 def test_a_bare_binomial_is_never_read_as_an_extract_of_another_form() -> None:
     # COPERNICIA CERIFERA WAX EXTRACT is the plant's only extract, but of its wax, not a part.
     assert plants.guess("COPERNICIA CERIFERA") is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Opuntia Ficus-Indica (Prickly Pear) Oil", "OPUNTIA FICUS-INDICA SEED OIL"),
+        ("Arctostaphylos Uva-Ursi Extract", "ARCTOSTAPHYLOS UVA-URSI LEAF EXTRACT"),
+    ],
+)
+def test_a_hyphenated_species_has_its_part_guessed_like_any(printed: str, name: str) -> None:
+    assert recognise(printed).names == (name,)

@@ -57,7 +57,7 @@ def binomials() -> tuple[str, ...]:
 def guess(key: str) -> str | None:
     """The CosIng name of a plant name printed without (or with a shortened) plant part."""
     words = key.split(" ")
-    if not 2 <= len(words) <= 6 or not all(w.isalpha() for w in words):
+    if not 2 <= len(words) <= 6 or not all(w.replace("-", "").isalpha() for w in words):
         return None
     joined = _by_binomial().get(f"{words[0]} {words[1]}")
     if not joined:
@@ -162,7 +162,7 @@ def compose(key: str) -> str | None:
     the name carries every caution flag of the plant's other names of that form. An oil of any
     part but a pressed one must be flagged an essential oil by the name's own rules."""
     words = key.split(" ")
-    if not 4 <= len(words) <= 5 or not all(w.isalpha() for w in words):
+    if not 4 <= len(words) <= 5 or not all(w.replace("-", "").isalpha() for w in words):
         return None
     binomial, parts, form = f"{words[0]} {words[1]}", words[2:-1], words[-1]
     if form not in _COMPOSED_FORMS or not all(p in PARTS for p in parts):
