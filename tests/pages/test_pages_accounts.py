@@ -166,6 +166,9 @@ def test_the_staff_page_pages_with_a_more_link(
         assert page.status_code == 200
         pages += 1
         names += re.findall(r"<td><strong>([^<]+)</strong>", page.text)
+        # A later page leads back to the first (round 3: only "More staff" was offered).
+        first = '<a class="button secondary" href="/clinic/staff">← First page of staff</a>'
+        assert (first in page.text) == (pages > 1)
         more = re.search(r'<a class="button secondary" href="([^"]+)">More staff</a>', page.text)
         url = more.group(1).replace("&amp;", "&") if more else None
     assert pages == 3  # 7 staff, 3 a page
