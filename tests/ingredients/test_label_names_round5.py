@@ -191,3 +191,17 @@ def test_a_bare_binomial_is_never_read_as_an_extract_of_another_form() -> None:
 )
 def test_a_hyphenated_species_has_its_part_guessed_like_any(printed: str, name: str) -> None:
     assert recognise(printed).names == (name,)
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Helianthus Annuus Sunflower Seed Oil", "HELIANTHUS ANNUUS SEED OIL"),
+        ("Butyrospermum Parkii Shea Butter", "BUTYROSPERMUM PARKII BUTTER"),
+        ("Citrus Aurantium Dulcis Orange Peel Oil", "CITRUS AURANTIUM DULCIS PEEL OIL"),
+    ],
+)
+def test_a_common_name_without_its_brackets_after_its_binomial(printed: str, name: str) -> None:
+    assert recognise(printed).names == (name,)
+    # only the plant's own common name is dropped
+    assert not recognise("Helianthus Annuus Jojoba Seed Oil").recognized

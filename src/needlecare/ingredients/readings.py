@@ -222,9 +222,31 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         yield _ZERO_FOR_O.sub("-O-", base), 0.02
     if _BERRY.search(base):
         yield from candidates(_BERRY.sub("FRUIT", base))
+    unbracketed = _without_common_name(base)
+    if unbracketed is not None:
+        yield from candidates(unbracketed)
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from candidates(_NUT.sub("SEED", no_brackets or key))
         yield from candidates(name_key(_NUT.sub("", no_brackets or key)))
+
+
+def _without_common_name(key: str) -> str | None:
+    """'Helianthus Annuus Sunflower Seed Oil': a binomial, then its own common name without the
+    brackets (scraped lists lose them). Read without those words only when the common name maps
+    to that very binomial (aliases.toml), so that no other plant is dropped."""
+    words = key.split(" ")
+    if len(words) < 4 or f"{words[0]} {words[1]}" not in _binomial_set():
+        return None
+    prefixes = data.botanical_prefixes()
+    for start in (3, 2):  # "Citrus Aurantium Dulcis Orange Peel Oil": a three-word binomial
+        plant = " ".join(words[:start])
+        for size in (3, 2, 1):
+            if len(words) - start - size < 1:
+                continue
+            common = prefixes.get(" ".join(words[start : start + size]))
+            if common is not None and (common == plant or common.startswith(f"{plant} ")):
+                return " ".join([common, *words[start + size :]])
+    return None
 
 
 def _cas_check_digit(digits: str) -> int:
