@@ -4,7 +4,7 @@ own data download and deletion request. Every one of them is audited by the serv
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -27,7 +27,17 @@ def _data_dir(request: Request) -> Path:
     return data_dir
 
 
-@router.get("/patients/{patient_id}/report.pdf", response_class=Response)
+_TRY_AGAIN = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+PDF_REFUSALS: dict[int | str, dict[str, Any]] = {
+    429: {
+        "description": "Your other PDF is still being made",
+        "headers": _TRY_AGAIN,
+    },
+    503: {"description": "Every PDF slot of the server is taken", "headers": _TRY_AGAIN},
+}
+
+
+@router.get("/patients/{patient_id}/report.pdf", response_class=Response, responses=PDF_REFUSALS)
 def patient_report_pdf(patient_id: int, request: Request, actor: ApiActor, uow: UowDep) -> Response:
     """The patient's report as PDF (their clinic's staff, or the patient)."""
     # In the reader's language: their stored choice, else their client's Accept-Language.
