@@ -205,3 +205,8 @@ def test_a_common_name_without_its_brackets_after_its_binomial(printed: str, nam
     assert recognise(printed).names == (name,)
     # only the plant's own common name is dropped
     assert not recognise("Helianthus Annuus Jojoba Seed Oil").recognized
+
+
+def test_a_plant_part_printed_in_the_plural_is_read_singular() -> None:
+    assert recognise("Green Tea Leaves Extract").names == ("CAMELLIA SINENSIS LEAF EXTRACT",)
+    assert recognise("Rosmarinus Officinalis Leaves Extract").match == "exact"

@@ -222,12 +222,29 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         yield _ZERO_FOR_O.sub("-O-", base), 0.02
     if _BERRY.search(base):
         yield from candidates(_BERRY.sub("FRUIT", base))
+    if _PLURAL_PART.search(base):  # "Green Tea Leaves Extract": INCI names a part singular
+        yield from candidates(_PLURAL_PART.sub(lambda m: _SINGULAR[m[1]], base))
     unbracketed = _without_common_name(base)
     if unbracketed is not None:
         yield from candidates(unbracketed)
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from candidates(_NUT.sub("SEED", no_brackets or key))
         yield from candidates(name_key(_NUT.sub("", no_brackets or key)))
+
+
+_SINGULAR = {
+    "LEAVES": "LEAF",
+    "FLOWERS": "FLOWER",
+    "SEEDS": "SEED",
+    "ROOTS": "ROOT",
+    "FRUITS": "FRUIT",
+    "KERNELS": "KERNEL",
+    "BUDS": "BUD",
+    "STEMS": "STEM",
+    "TWIGS": "TWIG",
+    "PETALS": "PETAL",
+}
+_PLURAL_PART = re.compile(r"\b(" + "|".join(_SINGULAR) + r")\b(?= )")
 
 
 def _without_common_name(key: str) -> str | None:
