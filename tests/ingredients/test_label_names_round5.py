@@ -26,6 +26,8 @@ from needlecare.ingredients.text import name_key
         ("Hydrolyzed Fish (Pisces) Collagen", ("HYDROLYZED COLLAGEN",)),
         ("Manuka (Leptospermum) Honey Extract", ("MEL EXTRACT",)),
         ("Goat Milk Powder", ("WHOLE DRY GOAT MILK",)),
+        ("Hungarian Thermal Water", ("AQUA",)),
+        ("Thermal Spring Water", ("AQUA",)),
         ("Barbassu Oil", ("ORBIGNYA OLEIFERA SEED OIL",)),  # a spelling of babassu
         # a flour is a FORM of the plant, its part guessed like an oil's
         ("Rye Flour", ("SECALE CEREALE SEED FLOUR",)),
