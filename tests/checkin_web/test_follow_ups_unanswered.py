@@ -113,3 +113,26 @@ def test_whether_bleeding_stops_left_unanswered_is_missing_not_it_stops(
     assert "Does it stop with gentle pressure?" in staff
     assert "as missing information (neither Yes nor No)" in staff
     assert "as bleeding that does not stop" not in staff  # not what triage read
+
+
+def test_a_high_fever_typed_without_its_unit_is_not_lost(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """ "103" under the pre-set °C was read as not measured (round 3): the high fever (urgent)
+    was lost. No body is at 103 °C; it is read as °F."""
+    login(client, world.pat.email)
+    answers = {
+        **SCORES,
+        **ALL_NO,
+        **dict.fromkeys(FEVER_MORE, "false"),
+        "fever": "true",
+        "temperature_value": "103",
+        "temperature_unit": "C",
+        "idempotency_key": "t",
+    }
+    assert post_form(client, "/checkin", "/checkin", answers).status_code == 303
+    (checkin,) = stored(app)
+    assert checkin.triage_input["symptoms"]["temperature"] == {"value": 103.0, "unit": "F"}
+    assert "field_errors" not in checkin.triage_result
+    assert checkin.level.value == "urgent"
+    assert "high_fever" in {f["code"] for f in checkin.triage_result["findings"]}

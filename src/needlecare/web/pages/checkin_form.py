@@ -210,16 +210,27 @@ def _more_answers(values: Mapping[str, str], parsed: ParsedCheckin) -> None:
 
 def _read_temperature(typed: str, unit: str) -> tuple[float, str]:
     """`38,5`, `38.5C`, `101 °F` -> (degrees, unit): people type the unit with the number, and
-    it wins over the buttons. NaN when it is not a number."""
+    it wins over the buttons. A bare number that no body can have in the buttons' unit but can
+    in the other one is read in the other ("103" under the pre-set °C is 103 °F): read as not
+    measured, it hid a high fever, an urgent sign (round 3). NaN when it is not a number."""
     text = typed.replace(",", ".")
     written = _TEMPERATURE.fullmatch(text)
+    typed_unit = None
     if written is not None:
         text = written["number"]
-        unit = (written["unit"] or unit).upper()
+        typed_unit = written["unit"]
+        unit = (typed_unit or unit).upper()
     try:
-        return float(text), unit
+        degrees = float(text)
     except ValueError:
         return float("nan"), unit
+    if written is not None and typed_unit is None:  # a plain number, its unit from the buttons
+        other = "F" if unit == "C" else "C"
+        low, high = TEMPERATURE_RANGE[unit]
+        other_low, other_high = TEMPERATURE_RANGE[other]
+        if not low <= degrees <= high and other_low <= degrees <= other_high:
+            return degrees, other
+    return degrees, unit
 
 
 def field_for(path: str) -> str:
