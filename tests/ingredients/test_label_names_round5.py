@@ -114,6 +114,8 @@ def test_a_lost_comma_is_never_cut_between_a_binomial_and_its_oil() -> None:
         ("Rubus Fruticosus (Cold Pressed Blackberry) Seed Oil", "RUBUS FRUTICOSUS SEED OIL"),
         ("Blackberry Seed Oil", "RUBUS FRUTICOSUS SEED OIL"),
         ("Camellia Oleifera Leaf Juice", "CAMELLIA OLEIFERA LEAF JUICE"),
+        # the leaf attested by FLOWER/LEAF/STEM OIL; an essential oil by its own flags
+        ("Tanacetum annuum (Blue Tansy) Leaf Oil", "TANACETUM ANNUUM LEAF OIL"),
     ],
 )
 def test_a_plant_material_named_by_the_inci_convention_is_read_as_printed(

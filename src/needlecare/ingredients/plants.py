@@ -142,16 +142,16 @@ _COMPOSED_FORMS = frozenset(["OIL", "EXTRACT", "WATER", "JUICE", "BUTTER", "POWD
 def _attested_parts(binomial: str) -> frozenset[str]:
     """The plant parts CosIng names for 'GENUS SPECIES' anywhere, mixtures included
     ('CINNAMOMUM CASSIA BARK/ZIZIPHUS JUJUBA FRUIT/... EXTRACT' attests ZIZIPHUS JUJUBA FRUIT)."""
-    after = re.compile(rf"(?<![A-Z]){re.escape(binomial)} ([A-Z]+)")
-    return (
-        frozenset(
-            m[1]
-            for name in data.inventory().names
-            if binomial in name
-            for m in after.finditer(name)
-        )
-        & PARTS
-    )
+    # ... and parts joined by slashes ("TANACETUM ANNUUM FLOWER/LEAF/STEM OIL": its leaf too)
+    after = re.compile(rf"(?<![A-Z]){re.escape(binomial)} ([A-Z]+(?:/[A-Z]+)*)")
+    found = {
+        part
+        for name in data.inventory().names
+        if binomial in name
+        for m in after.finditer(name)
+        for part in m[1].split("/")
+    }
+    return frozenset(found) & PARTS
 
 
 @lru_cache(maxsize=4096)
