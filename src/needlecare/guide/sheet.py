@@ -302,7 +302,14 @@ def _window_line(
     caution = window.caution_until(dates.band)
     if caution > day:
         text += _(", with care until {date}").format(date=dates.text(caution))
-    text = with_condition(text, window, _)
+    return _dated_line(with_condition(text, window, _), window, day, dates, changed, note)
+
+
+def _dated_line(
+    text: str, window: Window, day: int, dates: _Dates, changed: set[str], note: str | None
+) -> SheetLine:
+    """A line for `window` on `day` after treatment, with its sources; `note` when the
+    clinic's protocol changed that window."""
     return SheetLine(
         text=text,
         citations=tuple(_citations(window)),
@@ -367,13 +374,5 @@ def _next_session(
     text = _("Not before {date}, and only once your skin has fully recovered.").format(
         date=dates.text(day)
     )
-    line = SheetLine(
-        text=text,
-        citations=tuple(_citations(window)),
-        date=dates.on(day),
-        day=day,
-        is_past=dates.on(day) < dates.today,
-        window=window.name,
-        source_note=note if window.name in changed else None,
-    )
+    line = _dated_line(text, window, day, dates, changed, note)
     return SheetGroup(NEXT_SESSION, marked(_, GROUP_TITLES[NEXT_SESSION]), (line,))
