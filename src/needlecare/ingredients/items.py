@@ -133,7 +133,7 @@ def split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
         if "," in text:
             text = _SPACED_LOCANT.sub("\x02", text)
             text = _DIGIT_COMMA.sub("\x02", text)  # 1,2-Hexanediol keeps its comma
-    if not any(c in text for c in ",;\x01"):  # "Aqua / Glycerin / Panthenol", "Aqua - Glycerin"
+    if "," not in text and ";" not in text and _MAY_MARK not in text:  # "Aqua / Glycerin", "A - B"
         for spaced in (" / ", " - "):
             if text.count(spaced) >= 2:
                 text = text.replace(spaced, ",")

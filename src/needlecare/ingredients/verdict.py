@@ -52,6 +52,7 @@ class _Reason:
     text: str
     source: str
     resume_day: int | None = None
+    as_dict: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 def decide(
@@ -78,8 +79,7 @@ def decide(
     reasons: list[_Reason] = []
     resume_days: list[int] = []
     rank = _flag_rank()
-    for flag in sorted(by_flag, key=lambda f: rank.get(f, len(rank))):
-        definition = flag_definition(flag)
+    for flag in sorted(by_flag, key=lambda f: rank.get(f, len(rank))) if by_flag else ():
         group = by_flag[flag]
         if len(group) == 1:  # the common case: one ingredient carries the flag
             strength = group[0].strength
@@ -88,8 +88,15 @@ def decide(
         else:
             names = list(dict.fromkeys(f.name for f in group))
             notes = tuple(dict.fromkeys(f.strength[flag] for f in group if flag in f.strength))
-        window = known_windows.get(definition.get("window", ""))
-        shape = _shape(flag, definition, window, notes, day, band)
+        shape = _DEFAULT_SHAPES.get((flag, notes, day, band)) if in_force is None else None
+        if shape is None:
+            definition = flag_definition(flag)
+            window = known_windows.get(definition.get("window", ""))
+            shape = _shape(flag, definition, window, notes, day, band)
+            if in_force is None:
+                if len(_DEFAULT_SHAPES) >= _SHAPES_MAX:
+                    _DEFAULT_SHAPES.clear()
+                _DEFAULT_SHAPES[(flag, notes, day, band)] = shape
         if shape.resume is not None:
             resume_days.append(shape.resume)
         reason = shape.reason_of(names)
@@ -294,6 +301,9 @@ _RANK = {"avoid": 0, "caution": 1, "info": 2}
 _WHO = "\x00who\x00"
 _SHAPES: dict[tuple[Any, ...], tuple[Window | None, _Shape]] = {}
 _SHAPES_MAX = 4096
+# The shapes under the default windows (windows() is loaded once and never changed), by
+# (flag, notes, day, band): no look-up of the flag's definition and window per list.
+_DEFAULT_SHAPES: dict[tuple[Any, ...], _Shape] = {}
 _REASONS_MAX = 1024  # per shape
 
 
@@ -415,11 +425,16 @@ def _fillable(text: str) -> bool:
 
 
 def _as_dict(reason: _Reason) -> dict[str, Any]:
-    return {
-        "ingredient": ", ".join(reason.ingredients),
-        "flag": reason.flag,
-        "text": reason.text,
-        "source": reason.source,
-        "status": reason.status,
-        "resume_day": reason.resume_day,
-    }
+    """The reason as the JSON has it: built once per reason (cached reasons recur from list to
+    list), a copy for each result (its caller owns it)."""
+    found = reason.as_dict
+    if found is None:
+        found = reason.as_dict = {
+            "ingredient": ", ".join(reason.ingredients),
+            "flag": reason.flag,
+            "text": reason.text,
+            "source": reason.source,
+            "status": reason.status,
+            "resume_day": reason.resume_day,
+        }
+    return found.copy()
