@@ -91,6 +91,7 @@ def check_label(
     ingredients: list[dict[str, Any]] = []
     findings: list[Finding] = []
     unknown: list[str] = []
+    append = ingredients.append
     for index, entry in enumerate(entries):
         # An active found outside the list has no place in it: judged as a major ingredient,
         # as strictly as if it were printed alone.
@@ -98,7 +99,7 @@ def check_label(
         major = (percent is not None and percent >= min_percent) or (
             (0 if entry.from_ignored else index) < cutoff
         )
-        ingredients.append(_ingredient(entry, major, rinse_off, findings))
+        append(_ingredient(entry, major, rinse_off, findings))
         if not entry.names:
             unknown.append(entry.item.raw)
     verdict = decide(findings, unknown, day, band_value, windows)

@@ -69,7 +69,7 @@ def decide(
     fuzzy: list[str] = []
     for finding in findings:
         if finding.flags:
-            for flag in _without_superseded(tuple(finding.flags)):
+            for flag in _without_superseded(finding.flags):  # (a tuple: hashable)
                 if flag in by_flag:
                     by_flag[flag].append(finding)
                 else:
