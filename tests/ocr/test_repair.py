@@ -204,3 +204,32 @@ def test_a_capital_i_read_as_a_lower_case_l_starts_the_known_name_again() -> Non
     # A word that starts with l in a known name, or whose I form is no name's word, stays.
     for text in ("Aqua, lactic acid, linalool", "Aqua, lrqx Extract"):
         assert repair_reading(_reading(text)).text == text, text
+
+
+def test_a_colour_index_that_lost_a_digit_is_repaired_when_one_colour_is_that_near() -> None:
+    """bench seed 19, moderate: "CI 77891/Titanium Dioxide" read "Cl 7891 /Titanium Dioxide"."""
+    reading = repair_reading(_reading("Limonene, Cl 7891 /Titanium Dioxide. (F.l.L. Z70022530/1)"))
+    assert reading.repairs == (("CI 77891", "Cl 7891"),)
+    names = [i["name"] for i in with_ocr(check_label(reading.text), reading)["ingredients"]]
+    assert "CI 77891/TITANIUM DIOXIDE" in names
+    # "Cl 7749" is one digit from CI 77491, 77492 and 77499: a person must read the label.
+    assert repair_reading(_reading("Aqua, Cl 7749, Talc")).repairs == ()
+
+
+def test_a_drug_facts_inactive_heading_that_lost_its_first_letters_keeps_its_list() -> None:
+    """bench seed 15, moderate: "Inactive ingredients" read "active ingredients" at the panel's
+    edge, so the whole inactive list was taken for text after the active and dropped."""
+    read = (
+        "Drug Facts\nActive ingredient Purpose\nBenzoyl peroxide 10% Acne treatment\n"
+        "Warnings For external use only. Directions cover the entire affected area active "
+        "ingredients water, sodium cocoyl isethionate, glycerin, carbomer"
+    )
+    reading = repair_reading(_reading(read))
+    assert "area Inactive ingredients water" in reading.text
+    names = [i["name"] for i in check_label(reading.text)["ingredients"]]
+    assert "SODIUM COCOYL ISETHIONATE" in names and "BENZOYL PEROXIDE" in names
+    # Without the panel's "Active ingredient" heading first, or already right: left.
+    alone = "Aqua, Glycerin\nactive ingredients: retinol"
+    assert repair_reading(_reading(alone)).text == alone
+    right = read.replace("area active", "area\nInactive")
+    assert repair_reading(_reading(right)).text == right

@@ -44,11 +44,17 @@ MIN_LOST_KEY = 5
 # A colour index read with look-alike characters ("C\\ T1007" for "CI 77OO7"): a C, a mark for
 # the I, and five characters, at least three of them digits, the others letters the engine
 # reads for digits. Repaired only when the reading shows it was misread (a letter in the
-# number, or a mark other than I or l) and one known colour is that number or one digit from it.
+# number, or a mark other than I or l, or a digit lost: "Cl 7891") and one known colour is that
+# number or one digit from it.
 _CI_LOOKALIKE = re.compile(
-    r"(?<![0-9A-Za-z])C ?([Il1|\\!/:;]?)\.? ?([0-9OoDTIl|!SZB]{5})(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])C ?([Il1|\\!/:;]?)\.? ?([0-9OoDTIl|!SZB]{4,5})(?![0-9A-Za-z])"
 )
 _DIGITS = str.maketrans("OoDTIl|!SZB", "00071111528")
+# A Drug Facts panel's "Inactive ingredients" that lost its first letters at the panel's edge
+# ("active ingredients"): after the panel's own "Active ingredient" heading, a second one is the
+# inactive list's (else the parser takes the inactive list for more actives' text and drops it).
+_ACTIVE_HEADING = re.compile(r"(?<![A-Za-z])active ingredients?\b", re.IGNORECASE)
+_LOST_INACTIVE = re.compile(r"(?<![A-Za-z])n?active ingredients?\b", re.IGNORECASE)
 # A capital I read as a lower-case l at a word's start ("lron Oxides", "lsopropyl"): replaced
 # only where the I word is a word of a known name and the l word is not.
 _LOWER_L_WORD = re.compile(r"(?<![0-9A-Za-zÀ-ÿ])l([a-z]{2,})")
@@ -191,7 +197,7 @@ def _colour_index(reading: LabelReading) -> LabelReading:
 def _lookalike_colour_index(reading: LabelReading) -> LabelReading:
     """ "C\\ T1007" -> "CI 77007" when CI 77007 is the one known colour that number is, or is
     one digit from; marked as a repair."""
-    from rapidfuzz.distance import Hamming
+    from rapidfuzz.distance import Levenshtein
 
     known = sorted({name for name in _names()[1] if name and _CI_NAME.fullmatch(name)})
     repairs, pieces, cursor = list(reading.repairs), [], 0
@@ -199,10 +205,10 @@ def _lookalike_colour_index(reading: LabelReading) -> LabelReading:
         mark, number = match.groups()
         if sum(character.isdigit() for character in number) < 3:
             continue
-        if number.isdigit() and mark in ("I", "l", ""):
+        if len(number) == 5 and number.isdigit() and mark in ("I", "l", ""):
             continue  # read as printed, or a digit misread: the checker's and nearest_flagged's
         folded = number.translate(_DIGITS)
-        near = [name for name in known if Hamming.distance(name[3:], folded) <= 1]
+        near = [name for name in known if Levenshtein.distance(name[3:], folded) <= 1]
         exact = f"CI {folded}"
         written = exact if exact in known else near[0] if len(near) == 1 else None
         if written is None:
@@ -224,6 +230,17 @@ def _name_words() -> frozenset[str]:
     """Every word of every known name, upper case."""
     names = (*data.inventory().names, *data.drug_names())
     return frozenset(word.upper() for name in names for word in _TOKEN.findall(name))
+
+
+def _inactive_heading(reading: LabelReading) -> LabelReading:
+    """ "area active ingredients water, ..." -> "area Inactive ingredients water, ..." when the
+    panel already had its "Active ingredient" heading."""
+    first = _ACTIVE_HEADING.search(reading.text)
+    if first is None:
+        return reading
+    head, tail = reading.text[: first.end()], reading.text[first.end() :]
+    text = head + _LOST_INACTIVE.sub("Inactive ingredients", tail, count=1)
+    return reading if text == reading.text else replace(reading, text=text)
 
 
 def _capital_i(reading: LabelReading) -> LabelReading:
@@ -270,7 +287,8 @@ def _numbered_list(reading: LabelReading) -> LabelReading:
 def repair_reading(reading: LabelReading) -> LabelReading:
     """`reading` with misread flagged names replaced in its text, and the repairs listed as
     (name written, what was read). Unchanged when nothing is repaired."""
-    reading = _lookalike_colour_index(_colour_index(_numbered_list(_capital_i(reading))))
+    reading = _numbered_list(_inactive_heading(_capital_i(reading)))
+    reading = _lookalike_colour_index(_colour_index(reading))
     try:
         result = check_label(reading.text)
     except (NotAnIngredientList, ValueError):
