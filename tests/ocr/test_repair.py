@@ -233,3 +233,16 @@ def test_a_drug_facts_inactive_heading_that_lost_its_first_letters_keeps_its_lis
     assert repair_reading(_reading(alone)).text == alone
     right = read.replace("area active", "area\nInactive")
     assert repair_reading(_reading(right)).text == right
+
+
+def test_a_numbered_list_whose_marks_were_misread_is_renumbered_in_order() -> None:
+    """bench seed 19, moderate: "1. Water / 2. Glycerin / ... / 5. Phenoxyethanol" read as
+    "\\. Water 2. Glycerin 3.Niacinamide 4 Zinc PCA 9.Phenoxyethanol": no name was found."""
+    read = "\\. Water 2. Glycerin 3.Niacinamide 4 Zinc PCA 9.Phenoxyethanol"
+    reading = repair_reading(_reading(read))
+    assert reading.text == "1. Water 2. Glycerin 3. Niacinamide 4. Zinc PCA 5. Phenoxyethanol"
+    names = [i["name"] for i in check_label(reading.text)["ingredients"]]
+    assert names == ["AQUA", "GLYCERIN", "NIACINAMIDE", "ZINC PCA", "PHENOXYETHANOL"]
+    # A number of another width inside a name, or fewer than three marks: text, left alone.
+    for text in ("1. Aqua 2. Polysorbate 20. Glycerin 3. Talc", "Contains 2. Sodium, I. Water"):
+        assert repair_reading(_reading(text)).text == text, text

@@ -33,6 +33,10 @@ _STRENGTH_TAIL = re.compile(r"\s+(?:(?:USP|BP|EP|NF)\b|\d+(?:[.,]\d+)?\s*%).*$",
 # A numbered list ("1. Water 2. Glycerin 3, Niacinamide"): a full stop read as a comma.
 _NUMBER_MARK = re.compile(r"(?<!\S)(\d{1,2})\. (?=[A-Z])")
 _NUMBER_COMMA = re.compile(r"(?<!\S)(\d{1,2}), (?=[A-Z])")
+# A numbered list's marks as the engine also reads them: the space lost ("3.Niacinamide"), the
+# full stop lost ("4 Zinc PCA"), a digit misread ("9.Phenoxyethanol" for 5, "\\. Water" for 1).
+_LOOSE_MARK = re.compile(r"(?<!\S)(\d{1,2}|[\\|!Il])([.,]?) ?(?=[A-Z])")
+MIN_MARKS = 3  # the parser's own least run of a numbered list
 # A colour index whose "C" was read as a bracket and "I" as a one ("(177499)" for "CI 77499)"):
 # the parser sees a bracketed number, and the block's brackets no longer pair up.
 _BRACKET_CI = re.compile(r"(?<![0-9A-Za-z])[(\[{][Il1|] ?([0-9]{5})(?![0-9])")
@@ -284,10 +288,36 @@ def _numbered_list(reading: LabelReading) -> LabelReading:
     return reading if text == reading.text else replace(reading, text=text)
 
 
+def _loose_numbering(reading: LabelReading) -> LabelReading:
+    """ "\\. Water 2. Glycerin 3.Niacinamide 4 Zinc PCA 9.Phenoxyethanol" -> "1. Water
+    2. Glycerin 3. Niacinamide 4. Zinc PCA 5. Phenoxyethanol": in a list with at least three
+    marks that have their full stop, the marks are renumbered in order (the parser reads a
+    numbered list only as a run 1, 2, 3 ...). A number without a full stop is a mark only when
+    it is the next one; one of another width ("Polysorbate 20. Glycerin" in a list at 4) or a
+    look-alike without its full stop is text."""
+    marks = list(_LOOSE_MARK.finditer(reading.text))
+    if sum(bool(match[2]) for match in marks) < MIN_MARKS:
+        return reading
+    pieces, cursor, expected = [], 0, None
+    for match in marks:
+        read, stop = match.groups()
+        number = int(read) if read.isdigit() else 1
+        if expected is None:
+            if not stop:
+                continue
+            expected = number
+        same_width = len(read) == len(str(expected)) or not read.isdigit()
+        if (stop and same_width) or number == expected:
+            pieces += [reading.text[cursor : match.start()], f"{expected}. "]
+            cursor, expected = match.end(), expected + 1
+    text = "".join(pieces) + reading.text[cursor:]
+    return reading if text == reading.text else replace(reading, text=text)
+
+
 def repair_reading(reading: LabelReading) -> LabelReading:
     """`reading` with misread flagged names replaced in its text, and the repairs listed as
     (name written, what was read). Unchanged when nothing is repaired."""
-    reading = _numbered_list(_inactive_heading(_capital_i(reading)))
+    reading = _loose_numbering(_numbered_list(_inactive_heading(_capital_i(reading))))
     reading = _lookalike_colour_index(_colour_index(reading))
     try:
         result = check_label(reading.text)
