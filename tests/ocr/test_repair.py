@@ -51,26 +51,27 @@ def test_reads_near_no_single_flagged_name_are_left_alone(read: str) -> None:
 
 
 def test_a_repaired_name_is_judged_and_marked_to_check_with_what_was_read() -> None:
-    reading = repair_reading(_reading("Akohol Denat., Aqua, Glycerin, Benz)! Akohol"))
+    # "Akohoi": two letters misread ("Akohol Denat.", one, the checker now reads itself).
+    reading = repair_reading(_reading("Akohoi Denat., Aqua, Glycerin, Benz)! Akohol"))
     assert reading.text == "Alcohol Denat., Aqua, Glycerin, Benzyl Alcohol"
     assert reading.repairs == (
-        ("Alcohol Denat.", "Akohol Denat."),
+        ("Alcohol Denat.", "Akohoi Denat."),
         ("Benzyl Alcohol", "Benz)! Akohol"),
     )
     result = with_ocr(check_label(reading.text, day=1), reading)
     by_name = {item["name"]: item for item in result["ingredients"]}
-    assert by_name["ALCOHOL DENAT."]["ocr_read_as"] == "Akohol Denat."
+    assert by_name["ALCOHOL DENAT."]["ocr_read_as"] == "Akohoi Denat."
     assert by_name["ALCOHOL DENAT."]["ocr_check"] is True
     assert by_name["BENZYL ALCOHOL"]["ocr_read_as"] == "Benz)! Akohol"
     assert by_name["AQUA"]["ocr_read_as"] is None
     assert result["verdict"]["status"] == "avoid"
     assert result["verdict"]["check_against_label"] == ["Alcohol Denat.", "Benzyl Alcohol"]
     reason = next(r for r in result["verdict"]["reasons"] if r["flag"] == "ocr_uncertain")
-    assert "Alcohol Denat. (read as “Akohol Denat.”)" in reason["text"]
+    assert "Alcohol Denat. (read as “Akohoi Denat.”)" in reason["text"]
 
 
 def test_a_repair_turns_an_unknown_name_into_the_flag_it_carries() -> None:
-    read = "Aqua, Glycerin, Akohol Denat., Panthenol"
+    read = "Aqua, Glycerin, Akohoi Denat., Panthenol"
     plain = with_ocr(check_label(read, day=1), _reading(read))
     repaired = repair_reading(_reading(read))
     result = with_ocr(check_label(repaired.text, day=1), repaired)
