@@ -114,6 +114,8 @@ def test_a_lost_comma_is_never_cut_between_a_binomial_and_its_oil() -> None:
         ("Rubus Fruticosus (Cold Pressed Blackberry) Seed Oil", "RUBUS FRUTICOSUS SEED OIL"),
         ("Blackberry Seed Oil", "RUBUS FRUTICOSUS SEED OIL"),
         ("Camellia Oleifera Leaf Juice", "CAMELLIA OLEIFERA LEAF JUICE"),
+        ("Sea Daffodil Flower Extract", "PANCRATIUM MARITIMUM FLOWER EXTRACT"),
+        ("Nuphar Luteum Flower Extract", "NUPHAR LUTEUM FLOWER EXTRACT"),
         # the leaf attested by FLOWER/LEAF/STEM OIL; an essential oil by its own flags
         ("Tanacetum annuum (Blue Tansy) Leaf Oil", "TANACETUM ANNUUM LEAF OIL"),
     ],
@@ -130,7 +132,8 @@ def test_a_plant_material_named_by_the_inci_convention_is_read_as_printed(
     "printed",
     [
         "Lavandula Angustifolia Root Oil",  # no CosIng name has a lavender root
-        "Nuphar Luteum Flower Extract",  # nor a yellow water-lily flower
+        "Lavandula Angustifolia Root Extract",  # lavender extract is a fragrance allergen
+        "Pancratium Maritimum Seed Oil",  # an oil of a part CosIng never names for the plant
         "Fooia Barensis Seed Oil",  # nor this plant
         "Rosa Canina Flower Oil",  # an oil of a flower that no rule flags as an essential oil
     ],

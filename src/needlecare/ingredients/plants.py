@@ -158,9 +158,10 @@ def _attested_parts(binomial: str) -> frozenset[str]:
 def compose(key: str) -> str | None:
     """A plant material named by the INCI convention 'GENUS SPECIES PART FORM' that the 2020
     CosIng inventory does not list yet ('Ziziphus Jujuba Fruit Extract', 'Rubus Fruticosus Seed
-    Oil'): read as printed when CosIng knows the plant and names that part of it somewhere, and
-    the name carries every caution flag of the plant's other names of that form. An oil of any
-    part but a pressed one must be flagged an essential oil by the name's own rules."""
+    Oil'): read as printed when CosIng knows the plant and the name carries every caution flag
+    of the plant's other names of that form. An oil needs the part named for that plant in
+    CosIng somewhere, and an oil of any part but a pressed one must be flagged an essential oil
+    by the name's own rules."""
     words = key.split(" ")
     if not 4 <= len(words) <= 5 or not all(w.replace("-", "").isalpha() for w in words):
         return None
@@ -170,8 +171,8 @@ def compose(key: str) -> str | None:
     joined = _by_binomial().get(binomial)
     if not joined or key in data.inventory().names:
         return None
-    if parts[0] not in _attested_parts(binomial):
-        return None
+    if form == "OIL" and parts[0] not in _attested_parts(binomial):
+        return None  # an oil only of a part CosIng names: its part decides what oil it is
     flags = caution_flags(key)
     if form == "OIL" and parts[-1] not in _PRESSED and "essential_oil" not in flags:
         return None
