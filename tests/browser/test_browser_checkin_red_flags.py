@@ -48,6 +48,7 @@ def test_a_red_flag_with_a_missing_answer_is_stored_and_alerted_on_a_phone(
     phone.screenshot(path=shots / "phone-red-flag-complete-form.png")
     assert _any_violation(Axe().run(phone)) == []
     tap(phone, "What do they look like mostly?", "Pus-filled spots")
+    tap(phone, "Are some outside the treated area?", "No")  # unanswered too, not a pressed No
     for more in ("#fever-more", "#spreading_redness-more"):
         for question in phone.locator(f"{more} fieldset.yesno-row").all():
             assert question.locator(".field-error").is_visible()

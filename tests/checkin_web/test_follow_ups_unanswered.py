@@ -136,3 +136,42 @@ def test_a_high_fever_typed_without_its_unit_is_not_lost(
     assert "field_errors" not in checkin.triage_result
     assert checkin.level.value == "urgent"
     assert "high_fever" in {f["code"] for f in checkin.triage_result["findings"]}
+
+
+def test_spots_outside_the_treated_area_start_unanswered_and_skipped_is_missing(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """It started at a pressed "No" (round 3): spots outside the treated area raise the level
+    (and make clustered blisters urgent), so scrolling past must not answer it."""
+    login(client, world.pat.email)
+    page = client.get("/checkin").text
+    assert checked(page, "breakouts_outside") is None
+    spots = {**SCORES, **ALL_NO, "breakouts_count": "5", "breakouts_kind": "small_red_bumps"}
+    refused = post_form(client, "/checkin", "/checkin", {**spots, "idempotency_key": "a"})
+    assert refused.status_code == 422 and stored(app) == []
+    assert 'id="breakouts_outside-error"' in refused.text
+    assert checked(refused.text, "breakouts_outside") is None
+
+    with_flag = {**spots, **dict.fromkeys(FEVER_MORE, "false"), "fever": "true"}
+    assert (
+        post_form(client, "/checkin", "/checkin", {**with_flag, "idempotency_key": "b"}).status_code
+        == 303
+    )
+    (checkin,) = stored(app)
+    assert "outside_treated_area" not in checkin.triage_input["symptoms"]["breakouts"]
+    (error,) = checkin.triage_result["field_errors"]
+    assert (error["field"], error["given"]) == ("symptoms.breakouts.outside_treated_area", "")
+    assert "breakout_outside_treated_area" not in {
+        f["code"] for f in checkin.triage_result["findings"]
+    }
+    again = client.get(f"/checkin?complete={checkin.id}").text
+    assert checked(again, "breakouts_outside") is None and 'id="breakouts_outside-error"' in again
+    login(client, world.bob.email)
+    staff = client.get(f"/clinic/patients/{world.patients['pat']}/checkins/{checkin.id}").text
+    assert "Are some spots outside the treated area?" in staff and "NOT ANSWERED" in staff
+
+    login(client, world.pat.email)
+    answered = {**spots, "breakouts_outside": "false", "idempotency_key": "c"}
+    assert post_form(client, "/checkin", "/checkin", answered).status_code == 303
+    again = client.get(f"/checkin?complete={stored(app)[-1].id}").text
+    assert checked(again, "breakouts_outside") == "false"  # an answered No comes back as No

@@ -66,7 +66,8 @@ def blank_form() -> dict[str, Any]:
         }
     )
     values.update(warning_signs_asked="", no_warning_signs="")
-    values.update(breakouts_count="0", breakouts_kind="", breakouts_outside="false", products="")
+    # "Outside the treated area?" starts unanswered too: a pre-set No answered for the patient.
+    values.update(breakouts_count="0", breakouts_kind="", breakouts_outside="", products="")
     values.update(
         temperature_value="", temperature_unit="C", other="", worse="", bleeding_with_pressure=""
     )
@@ -117,11 +118,19 @@ def to_symptoms(values: Mapping[str, str]) -> ParsedCheckin:
             parsed.missing["symptoms.breakouts.kind"] = parsed.errors["breakouts_kind"]
         else:
             breakouts["kind"] = kind
-        raw_outside = values.get("breakouts_outside", "false")
+        raw_outside = values.get("breakouts_outside", "")
+        if raw_outside == "" and values.get("warning_signs_asked") != "1":
+            raw_outside = "false"  # a page from before it started unanswered: its No
         outside = _yes(raw_outside)
-        if outside is None:
+        if raw_outside == "":  # skipped: missing information (raises the level), never No
             parsed.errors["breakouts_outside"] = N_("Answer yes or no.")
-        breakouts["outside_treated_area"] = raw_outside if outside is None else outside
+            parsed.missing["symptoms.breakouts.outside_treated_area"] = N_("Answer yes or no.")
+            parsed.given["symptoms.breakouts.outside_treated_area"] = ""
+        elif outside is None:
+            parsed.errors["breakouts_outside"] = N_("Answer yes or no.")
+            breakouts["outside_treated_area"] = raw_outside  # read on the careful side
+        else:
+            breakouts["outside_treated_area"] = outside
         parsed.symptoms["breakouts"] = breakouts
 
     # The form says it asked the warning signs unanswered; a post without that (a page loaded
@@ -288,8 +297,9 @@ def values_from(
             values["breakouts_count"] = str(next((t for t in tops if t >= count), tops[-1]))
         if breakouts.get("kind") in BREAKOUT_KIND_VALUES:
             values["breakouts_kind"] = breakouts["kind"]
-        if breakouts.get("outside_treated_area") is True:
-            values["breakouts_outside"] = "true"
+        outside = breakouts.get("outside_treated_area")
+        if type(count) is int and count > 0 and type(outside) is bool:
+            values["breakouts_outside"] = "true" if outside else "false"
     values["products"] = "\n\n".join(p for p in products if isinstance(p, str))
     temperature = symptoms.get("temperature")
     if isinstance(temperature, dict):

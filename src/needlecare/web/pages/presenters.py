@@ -219,6 +219,14 @@ def answers_of(checkin: Checkin) -> list[dict[str, Any]]:
     return rows + _not_given(checkin)
 
 
+# Questions besides the yes/no signs that the form can leave unanswered (missing information,
+# not a careful reading), by their path under `symptoms.`.
+_UNANSWERED_LABELS = {
+    "bleeding_with_pressure": "Does it stop with gentle pressure?",
+    "breakouts.outside_treated_area": "Are some spots outside the treated area?",
+}
+
+
 def _not_given(checkin: Checkin) -> list[dict[str, Any]]:
     """The answers a kept check-in lacked (its result's `field_errors`), each with how triage
     read it: a clinician must never take a careful reading ("pus-filled") for an answer.
@@ -237,9 +245,9 @@ def _not_given(checkin: Checkin) -> list[dict[str, Any]]:
         if sub:
             label = f"{humanize(name)}: {humanize(sub).lower()}"
         given = error.get("given")
-        if given == "" and not sub and (name in SIGN_BY_NAME or name == "bleeding_with_pressure"):
+        if given == "" and (key in SIGN_BY_NAME or key in _UNANSWERED_LABELS):
             # a question the form left unanswered (not an unreadable answer): missing
-            unanswered.append(label)
+            unanswered.append(_UNANSWERED_LABELS.get(key, label))
             continue
         said = (
             f"Could not be read: “{given}” as typed"
