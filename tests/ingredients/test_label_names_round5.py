@@ -135,6 +135,7 @@ def test_a_plant_material_named_by_the_inci_convention_is_read_as_printed(
         "Lavandula Angustifolia Root Extract",  # lavender extract is a fragrance allergen
         "Pancratium Maritimum Seed Oil",  # an oil of a part CosIng never names for the plant
         "Fooia Barensis Seed Oil",  # nor this plant
+        "Sodium Hyaluronate Root Extract",  # not a plant at all (a lost comma, maybe)
         "Rosa Canina Flower Oil",  # an oil of a flower that no rule flags as an essential oil
     ],
 )

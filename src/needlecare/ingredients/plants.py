@@ -171,6 +171,8 @@ def compose(key: str) -> str | None:
     joined = _by_binomial().get(binomial)
     if not joined or key in data.inventory().names:
         return None
+    if not _attested_parts(binomial) and not any(f"{binomial} {f}" in joined for f in FORMS):
+        return None  # not a plant ("SODIUM HYALURONATE CROSSPOLYMER" starts no plant name)
     if form == "OIL" and parts[0] not in _attested_parts(binomial):
         return None  # an oil only of a part CosIng names: its part decides what oil it is
     flags = caution_flags(key)
