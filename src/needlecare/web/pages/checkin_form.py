@@ -350,5 +350,12 @@ def missing_answers(field_errors: object) -> dict[str, str]:
     for error in field_errors if isinstance(field_errors, list) else []:
         name = field_for(str(error.get("field", ""))) if isinstance(error, dict) else "_form"
         if name != "_form" and name not in found:
-            found[name] = N_("This answer was missing or could not be read. Please answer it.")
+            # A warning sign left unanswered may still be answered by the one tick "none of the
+            # other warning signs": say so, or completing meant twenty taps (round 3).
+            left_out = isinstance(error, dict) and error.get("given") == ""
+            found[name] = (
+                UNANSWERED
+                if left_out and name in WARNING_SIGNS
+                else N_("This answer was missing or could not be read. Please answer it.")
+            )
     return found
