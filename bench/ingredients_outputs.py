@@ -110,8 +110,10 @@ def _compare(theirs: Path, ours: Path, revision: str) -> int:
     for index in [i for i in differing if not held_out[i]][:SHOWN]:
         text, day, band, rinse_off = all_cases[index]
         print(f"DIFFERS day={day} band={band} rinse_off={rinse_off}: {text[:100]!r}")
-        print(f"  {revision}: {old[index][:400].decode(errors='replace')}")
-        print(f"  this tree: {new[index][:400].decode(errors='replace')}")
+        # Cut by characters, not bytes: a cut through a multi-byte character ("é", "成分")
+        # raised UnicodeDecodeError and stopped the listing.
+        print(f"  {revision}: {old[index].decode('utf-8')[:400]}")
+        print(f"  this tree: {new[index].decode('utf-8')[:400]}")
     print(f"{len(all_cases)} cases, {len(differing)} differ from {revision}", end="")
     print(f" ({hidden} of a held-out list or its mutations, not shown)")
     return 1 if differing else 0
