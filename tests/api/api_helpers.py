@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from base64 import b64encode
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
-from itsdangerous import TimestampSigner
 from sqlalchemy import Column, Table, select
 
 from needlecare.services import auth, checkins
@@ -17,6 +14,7 @@ from needlecare.services.checkins import CheckinCreate, CheckinOutcome
 from needlecare.storage.base import Base
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.security import SESSION_COOKIE
+from page_session import sign_session
 
 CALM = {"redness": 1, "swelling": 0, "pain": 1}
 FEVER = {"redness": 2, "fever": True}
@@ -31,8 +29,7 @@ ALLERGY = {
 
 def session_cookie(secret: str, session: dict[str, Any]) -> dict[str, str]:
     """A session cookie signed the way Starlette's SessionMiddleware signs it."""
-    data = b64encode(json.dumps(session).encode())
-    return {SESSION_COOKIE: TimestampSigner(secret).sign(data).decode()}
+    return {SESSION_COOKIE: sign_session(secret, session)}
 
 
 def submit(

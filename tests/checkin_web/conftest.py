@@ -3,20 +3,16 @@ the root `app` and `world` fixtures (the root `database_url` is parametrised ove
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
-from base64 import b64encode
 from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
-from needlecare.storage.models import Checkin, User
-from needlecare.web import security
+from needlecare.storage.models import Checkin
+from page_session import page_login
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -28,22 +24,8 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 def login(client: TestClient, email: str) -> None:
-    """A session for `email` as a successful login starts it (no argon2 verify per test)."""
-    app = client.app
-    assert isinstance(app, FastAPI)
-    with app.state.session_factory() as session:
-        user = session.execute(
-            select(User.id, User.session_generation).where(User.email == email)
-        ).one()
-    data = {
-        security._USER_KEY: user.id,
-        security._GENERATION_KEY: user.session_generation,
-        security._CSRF_KEY: secrets.token_urlsafe(32),
-    }
-    signer = TimestampSigner(str(app.state.settings.secret_key))
-    cookie = signer.sign(b64encode(json.dumps(data).encode())).decode()
-    client.cookies.clear()
-    client.cookies.set(security.SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    """A session for `email` as a successful login starts it (`page_login`)."""
+    page_login(client, email)
 
 
 def post_form(client: TestClient, page: str, action: str, data: dict[str, object]) -> object:

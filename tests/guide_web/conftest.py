@@ -3,19 +3,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-from base64 import b64encode
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
-from itsdangerous import TimestampSigner
 
 from needlecare.web import security
+from page_session import set_page_session
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 HTML = {"Accept": "text/html"}
@@ -23,13 +20,10 @@ HTML = {"Accept": "text/html"}
 
 def login(client: TestClient, user_id: int) -> None:
     """A session cookie as a successful login sets it (argon2 is tested elsewhere)."""
-    app = client.app
-    assert isinstance(app, FastAPI)
-    data = {security._USER_KEY: user_id, security._CSRF_KEY: secrets.token_urlsafe(32)}
-    signer = TimestampSigner(str(app.state.settings.secret_key))
-    cookie = signer.sign(b64encode(json.dumps(data).encode())).decode()
     client.cookies.clear()
-    client.cookies.set(security.SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    set_page_session(
+        client, {security._USER_KEY: user_id, security._CSRF_KEY: secrets.token_urlsafe(32)}
+    )
 
 
 def post_form(client: TestClient, page: str, action: str, data: dict[str, Any]) -> Response:

@@ -4,20 +4,17 @@ and the OCR only read the decoded copy. A bomb is refused with 422 on "file" (bo
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-from base64 import b64encode
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from itsdangerous import TimestampSigner
 
 from needlecare.services import budget
-from needlecare.web.security import SESSION_COOKIE
+from page_session import set_page_session
 from photos.attacks import header_only_jpeg, scan_bomb_jpeg
 
 PHOTOS = Path(__file__).parent / "photos"
@@ -38,11 +35,7 @@ def _api_scan(client: TestClient, world: Any, content: bytes) -> Any:
 
 
 def _page_scan(client: TestClient, app: FastAPI, world: Any, content: bytes) -> Any:
-    data = b64encode(
-        json.dumps({"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}).encode()
-    )
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(data).decode()
-    client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    set_page_session(client, {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)})
     token = CSRF.search(client.get("/products").text)
     assert token is not None
     return client.post(

@@ -4,23 +4,20 @@ the patient to correct, nothing is stored, bad files get a clear message (both d
 from __future__ import annotations
 
 import io
-import json
 import re
 import secrets
-from base64 import b64encode
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from itsdangerous import TimestampSigner
 from PIL import Image, ImageFilter
 from sqlalchemy import func, select
 
 from needlecare.storage.models import AuditEntry, Photo
 from needlecare.storage.uow import UnitOfWork
-from needlecare.web.security import SESSION_COOKIE
+from page_session import set_page_session
 
 PHOTOS = Path(__file__).parent / "photos"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -29,11 +26,7 @@ TEXTAREA = re.compile(r'<textarea id="ingredients"[^>]*>(.*?)</textarea>', re.S)
 
 @pytest.fixture
 def as_pat(client: TestClient, app: FastAPI, world: Any) -> TestClient:
-    data = b64encode(
-        json.dumps({"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}).encode()
-    )
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(data).decode()
-    client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    set_page_session(client, {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)})
     return client
 
 
@@ -113,9 +106,7 @@ def test_the_scan_needs_the_csrf_token(as_pat: TestClient) -> None:
 
 
 def test_staff_cannot_use_the_patient_scan(client: TestClient, app: FastAPI, world: Any) -> None:
-    data = b64encode(json.dumps({"uid": world.alice.user_id, "csrf": "x"}).encode())
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(data).decode()
-    client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    set_page_session(client, {"uid": world.alice.user_id, "csrf": "x"})
     response = client.post(
         "/products/scan", files={"file": ("l.jpg", b"\xff\xd8\xff", "image/jpeg")}
     )

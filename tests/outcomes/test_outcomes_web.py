@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import secrets
-from base64 import b64encode
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from needlecare.outcomes.research import NAMES
@@ -27,6 +24,7 @@ from needlecare.storage.models import (
 )
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web import security
+from page_session import set_page_session
 
 from .seed import seed_outcomes
 
@@ -37,11 +35,8 @@ def _login(client: TestClient, user_id: int) -> None:
     assert isinstance(app, FastAPI)
     with app.state.session_factory() as session:
         generation = session.scalar(select(User.session_generation).where(User.id == user_id))
-    data = {security._USER_KEY: user_id, security._GENERATION_KEY: generation,
-            security._CSRF_KEY: secrets.token_urlsafe(32)}  # fmt: skip
-    signer = TimestampSigner(str(app.state.settings.secret_key))
-    cookie = signer.sign(b64encode(json.dumps(data).encode())).decode()
-    client.cookies.set(security.SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    set_page_session(client, {security._USER_KEY: user_id, security._GENERATION_KEY: generation,
+                              security._CSRF_KEY: secrets.token_urlsafe(32)})  # fmt: skip
 
 
 def test_outcomes_api_gives_the_figures_to_staff_only(

@@ -1,25 +1,19 @@
 from __future__ import annotations
 
-import json
 import re
-import secrets
 import shutil
 import sqlite3
-from base64 import b64encode
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from itsdangerous import TimestampSigner
-from sqlalchemy import select
 
 from needlecare.config import load_settings
 from needlecare.storage.migrate import upgrade
-from needlecare.storage.models import User
-from needlecare.web import security
 from needlecare.web.app import create_app
+from page_session import page_login
 
 from .seed import PASSWORD, World, seed_world
 
@@ -76,25 +70,8 @@ def csrf_from(html: str) -> str:
 
 
 def login(client: TestClient, email: str) -> None:
-    """Start a session for `email` the way a successful login does, without paying for an
-    argon2 verify in every test (the login form itself is tested with `real_login`)."""
-    app = client.app
-    assert isinstance(app, FastAPI)
-    with app.state.session_factory() as session:
-        user = session.execute(
-            select(User.id, User.session_generation).where(User.email == email)
-        ).one_or_none()
-    assert user is not None, email
-    data = {
-        security._USER_KEY: user.id,
-        security._GENERATION_KEY: user.session_generation,  # as a real login records it
-        security._CSRF_KEY: secrets.token_urlsafe(32),
-    }
-    signer = TimestampSigner(str(app.state.settings.secret_key))
-    cookie = signer.sign(b64encode(json.dumps(data).encode())).decode()
-    # Same domain and path as the server's own Set-Cookie, so later responses replace it.
-    client.cookies.clear()
-    client.cookies.set(security.SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    """Start a session for `email` the way a successful login does (`page_login`)."""
+    page_login(client, email)
 
 
 def real_login(client: TestClient, email: str, password: str = PASSWORD) -> None:

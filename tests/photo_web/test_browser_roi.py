@@ -3,26 +3,24 @@ fields fill in photo pixels, the photo is measured inside it, and the strict CSP
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import socket
 import threading
 import time
-from base64 import b64encode
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from itsdangerous import TimestampSigner
 
 from needlecare.services import auth, photo_upload
 from needlecare.services.photo_files import PhotoFiles
 from needlecare.storage.models import Photo
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.security import SESSION_COOKIE
+from page_session import sign_session
 
 from .conftest import skin_photo
 
@@ -79,10 +77,8 @@ def test_drag_a_box_and_measure_inside_it(
         photo_upload.PhotoUpload(skin_photo(seed=80, spots=3)),
         files=PhotoFiles(app.state.settings.data_dir),
     ).photo
-    session = b64encode(
-        json.dumps({"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}).encode()
-    )
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(session).decode()
+    session = {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}
+    cookie = sign_session(app.state.settings.secret_key, session)
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live)
     context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": live}])
     page = context.new_page()

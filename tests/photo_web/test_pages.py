@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-from base64 import b64encode
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from needlecare.storage.models import Photo
 from needlecare.storage.uow import UnitOfWork
-from needlecare.web.security import SESSION_COOKIE
+from page_session import set_page_session
 
 from .conftest import bomb_png, photo_files, skin_photo
 
@@ -26,10 +23,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def login(client: TestClient, app: FastAPI, user_id: int) -> None:
     """A session like a successful login makes, without paying for argon2 in every test."""
-    data = b64encode(json.dumps({"uid": user_id, "csrf": secrets.token_urlsafe(32)}).encode())
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(data).decode()
     client.cookies.clear()
-    client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    set_page_session(client, {"uid": user_id, "csrf": secrets.token_urlsafe(32)})
 
 
 def csrf(client: TestClient, page: str) -> str:

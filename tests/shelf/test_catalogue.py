@@ -94,23 +94,15 @@ def test_an_unknown_code_or_another_clinics_code_falls_back_to_the_label(
 def test_a_recommendation_picks_from_the_catalogue_and_lands_on_the_shelf(
     client: TestClient, app: Any, uow: Any, world: Any
 ) -> None:
-    import json
     import re
     import secrets
-    from base64 import b64encode
-
-    from itsdangerous import TimestampSigner
 
     from needlecare.services import shelf
-    from needlecare.web.security import SESSION_COOKIE
+    from page_session import set_page_session
 
     ours = _add(client, world.bob, name="Repair serum", inci_text=SERUM, barcode=EAN).json()
     theirs = _add(client, world.charlie, name="Birch balm", inci_text=SERUM).json()
-    session = {"uid": world.bob.user_id, "csrf": secrets.token_urlsafe(32)}
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(
-        b64encode(json.dumps(session).encode())
-    )
-    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    set_page_session(client, {"uid": world.bob.user_id, "csrf": secrets.token_urlsafe(32)})
     page = client.get(f"/clinic/patients/{world.patients['pat']}")
     assert 'name="catalogue_id"' in page.text and "Repair serum" in page.text
     assert "Birch balm" not in page.text
@@ -159,19 +151,11 @@ def test_a_mistyped_barcode_is_refused_and_nothing_is_stored(
 
 
 def _staff_page_client(client: TestClient, app: Any, who: Any) -> TestClient:
-    import json
     import secrets
-    from base64 import b64encode
 
-    from itsdangerous import TimestampSigner
+    from page_session import set_page_session
 
-    from needlecare.web.security import SESSION_COOKIE
-
-    session = {"uid": who.user_id, "csrf": secrets.token_urlsafe(32)}
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(
-        b64encode(json.dumps(session).encode())
-    )
-    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    set_page_session(client, {"uid": who.user_id, "csrf": secrets.token_urlsafe(32)})
     return client
 
 

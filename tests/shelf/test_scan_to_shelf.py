@@ -5,7 +5,6 @@ nothing (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from base64 import b64decode, b64encode
@@ -16,13 +15,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from itsdangerous import TimestampSigner
 from PIL import Image
 from sqlalchemy import func, select
 
 from needlecare.storage.models import AuditEntry, Photo, ShelfPhoto, ShelfProduct
 from needlecare.storage.uow import UnitOfWork
-from needlecare.web.security import SESSION_COOKIE
+from page_session import set_page_session
 from photos.metadata import SECRET, assert_no_metadata, jpeg_with_everything
 
 LABEL = Path(__file__).parents[1] / "ocr" / "photos" / "clean_retinol_serum.jpg"
@@ -33,11 +31,7 @@ TEXTAREA = re.compile(r'<textarea id="ingredients"[^>]*>(.*?)</textarea>', re.S)
 
 @pytest.fixture
 def as_pat(client: TestClient, app: FastAPI, world: Any) -> TestClient:
-    data = b64encode(
-        json.dumps({"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}).encode()
-    )
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(data).decode()
-    client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    set_page_session(client, {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)})
     return client
 
 

@@ -3,24 +3,21 @@ rules, the API and the page (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-from base64 import b64encode
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from needlecare.services import auth, shelf
 from needlecare.services.errors import Invalid, NotFound
 from needlecare.storage.models import AuditEntry, Treatment
 from needlecare.storage.uow import UnitOfWork
-from needlecare.web.security import SESSION_COOKIE
+from page_session import set_page_session
 
 API = "/api/v1"
 RETINOL = "Aqua, Glycerin, Retinol, Tocopherol"
@@ -156,10 +153,7 @@ def test_api_add_and_read(client: TestClient, world: Any) -> None:
 
 @pytest.fixture
 def as_pat(client: TestClient, app: FastAPI, world: Any) -> TestClient:
-    session = {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}
-    data = b64encode(json.dumps(session).encode())
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(data).decode()
-    client.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local", path="/")
+    set_page_session(client, {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)})
     return client
 
 
@@ -288,11 +282,7 @@ def test_the_clinic_sees_the_shelf_on_the_patient_page(
     shelf.add_product(
         uow, pat, world.patients["pat"], shelf.ShelfProductCreate("Night serum", RETINOL)
     )
-    session = {"uid": world.bob.user_id, "csrf": secrets.token_urlsafe(32)}
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(
-        b64encode(json.dumps(session).encode())
-    )
-    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    set_page_session(client, {"uid": world.bob.user_id, "csrf": secrets.token_urlsafe(32)})
     html = client.get(f"/clinic/patients/{world.patients['pat']}").text
     assert "Patient&#39;s products" in html or "Patient's products" in html
     assert "Night serum" in html and "until day 7" in html and "reference.md#AC-06" in html

@@ -135,21 +135,13 @@ def test_the_photo_goes_with_its_product_and_with_the_patients_data(
 def test_the_patient_keeps_and_sees_the_label_photo_on_my_products(
     client: TestClient, app: Any, world: Any
 ) -> None:
-    import json
     import re
     import secrets
-    from base64 import b64encode
 
-    from itsdangerous import TimestampSigner
-
-    from needlecare.web.security import SESSION_COOKIE
+    from page_session import set_page_session
 
     product = _add(client, world)
-    session = {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)}
-    cookie = TimestampSigner(app.state.settings.secret_key).sign(
-        b64encode(json.dumps(session).encode())
-    )
-    client.cookies.set(SESSION_COOKIE, cookie.decode(), domain="testserver.local", path="/")
+    set_page_session(client, {"uid": world.pat.user_id, "csrf": secrets.token_urlsafe(32)})
     page = client.get("/products/mine").text
     assert f'action="/products/mine/{product}/photo"' in page and 'capture="environment"' in page
     assert f'href="/products/mine/{product}/photo"' not in page
