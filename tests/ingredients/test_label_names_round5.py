@@ -218,3 +218,19 @@ def test_a_common_name_without_its_brackets_after_its_binomial(printed: str, nam
 def test_a_plant_part_printed_in_the_plural_is_read_singular() -> None:
     assert recognise("Green Tea Leaves Extract").names == ("CAMELLIA SINENSIS LEAF EXTRACT",)
     assert recognise("Rosmarinus Officinalis Leaves Extract").match == "exact"
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [
+        ("Aqua, Butyrospermum Parkii, Butter, Glycerin", "BUTYROSPERMUM PARKII BUTTER"),
+        (
+            "Aqua, Chamomilla Recutita, Flower Extract, Glycerin",
+            "CHAMOMILLA RECUTITA FLOWER EXTRACT",
+        ),
+    ],
+)
+def test_a_bare_binomial_cut_from_its_part_at_a_comma_is_joined_again(
+    label: str, name: str
+) -> None:
+    assert [i["name"] for i in check_label(label)["ingredients"]] == ["AQUA", name, "GLYCERIN"]

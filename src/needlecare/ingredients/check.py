@@ -149,6 +149,8 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
             continue
         recognition = recognise(item.text, False)  # (fuzzy=False; positional: a cheaper key)
         if recognition.names:  # the common case: a name as printed (the rest reads the others)
+            if recognition.confidence < 0.9:
+                every_named = False  # a guess ("Butyrospermum Parkii, Butter": one name cut)
             entries.append(Entry(item, recognition, recognition.names))
             if recognition.extra:
                 entries += _extras(item, recognition)

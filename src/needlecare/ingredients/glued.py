@@ -21,8 +21,9 @@ SPACED_DASH = re.compile(r"\s[-–]\s")
 
 def rejoin_split_names(entries: list[Entry]) -> list[Entry]:
     """'Pentaerythrityl, Tetraethylhexanoate': one name printed with a comma inside. Two
-    neighbours are joined when one of them is unknown and together they spell one known name."""
-    if all(entry.names for entry in entries):
+    neighbours are joined when one of them is unknown (or a guess) and together they spell one
+    known name."""
+    if all(_sure(entry) for entry in entries):
         return entries
     joined: list[Entry] = []
     index = 0
@@ -31,7 +32,7 @@ def rejoin_split_names(entries: list[Entry]) -> list[Entry]:
         second = entries[index + 1] if index + 1 < len(entries) else None
         if (
             second is not None
-            and not (first.names and second.names)
+            and not (_sure(first) and _sure(second))
             and first.item is not second.item  # not a name found inside the first's bracket
             and not first.recognition.extra
         ):
@@ -74,6 +75,13 @@ def rejoin_split_names(entries: list[Entry]) -> list[Entry]:
         joined.append(first)
         index += 1
     return joined
+
+
+def _sure(entry: Entry) -> bool:
+    """Read as printed, not a guess: a bare binomial read as its extract (confidence 0.85) or a
+    typo match may be a half of a name cut at a comma ("Butyrospermum Parkii, Butter")."""
+    recognition = entry.recognition
+    return bool(entry.names) and recognition.confidence >= 0.9 and recognition.match != "fuzzy"
 
 
 def split_soft_breaks(items: list[RawItem]) -> list[RawItem]:
