@@ -211,7 +211,6 @@ def patient_export(
     patient. Clinician notes follow the app's rule: staff see them, patients do not here
     (the patient's complete copy is `my_data.my_data_export`). The PDF is in `locale`: the
     reader's language (a clinician reads a patient's findings in the clinician's)."""
-
     return _export_one(
         uow,
         actor,
