@@ -234,3 +234,9 @@ def test_a_bare_binomial_cut_from_its_part_at_a_comma_is_joined_again(
     label: str, name: str
 ) -> None:
     assert [i["name"] for i in check_label(label)["ingredients"]] == ["AQUA", name, "GLYCERIN"]
+
+
+def test_a_common_name_mapping_never_loops() -> None:
+    # A reading is only tried again when it has other and no more words than the text.
+    for printed in ("Aloe Barbadensis Aloe Leaf Juice", "Citrus Aurantium Neroli Neroli Oil"):
+        recognise(printed)  # returns (a loop would raise RecursionError)

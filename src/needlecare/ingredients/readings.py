@@ -225,7 +225,8 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
     if _PLURAL_PART.search(base):  # "Green Tea Leaves Extract": INCI names a part singular
         yield from candidates(_PLURAL_PART.sub(lambda m: _SINGULAR[m[1]], base))
     unbracketed = _without_common_name(base)
-    if unbracketed is not None:
+    # (never the same words again, never more of them: no loop)
+    if unbracketed not in (None, base) and len(unbracketed.split()) <= len(base.split()):
         yield from candidates(unbracketed)
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from candidates(_NUT.sub("SEED", no_brackets or key))
