@@ -186,6 +186,7 @@ def test_catalogue_page_lists_adds_and_refuses_bad_input_audited(
     assert 'aria-invalid="true"' in typo.text and "4006381333932" in typo.text
     twice = desk.post("/clinic/catalogue", data={**form, "barcode": EAN})
     assert twice.status_code == 409 and "already in the catalogue" in twice.text
+    assert "A product with this barcode is already in the catalogue." in twice.text
     empty = desk.post("/clinic/catalogue", data={**form, "ingredients": ""})
     assert empty.status_code == 422
     with uow:

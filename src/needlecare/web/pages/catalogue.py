@@ -20,7 +20,7 @@ from needlecare.services.principal import Principal
 from needlecare.storage.uow import UnitOfWork
 from needlecare.web.deps import UowDep
 from needlecare.web.pages.deps import CsrfChecked, StaffViewer
-from needlecare.web.pages.forms import FormBody, inline_errors, text
+from needlecare.web.pages.forms import FormBody, inline_errors, sentence, text
 from needlecare.web.pages.rendering import PageRoute, add_nav_item, flash, render
 from needlecare.web.paging import Cursor, next_path, position
 
@@ -94,6 +94,7 @@ def add_product(request: Request, form: FormBody, viewer: StaffViewer, uow: UowD
         errors = inline_errors(error, lambda f: {"inci_text": "ingredients"}.get(f, f))
         return _page(request, viewer, uow, values, errors, 422)
     except Conflict as error:
-        return _page(request, viewer, uow, values, {"barcode": error.message}, 409)
+        # Said as a sentence like the page's other errors (the service's words start small).
+        return _page(request, viewer, uow, values, {"barcode": sentence(error.message)}, 409)
     flash(request, Text("{name} is in the catalogue.", name=values["name"]))
     return RedirectResponse("/clinic/catalogue", status_code=303)
