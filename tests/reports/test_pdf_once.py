@@ -145,6 +145,10 @@ def test_a_different_pdf_while_ones_own_is_made_is_429_for_that_person_only(
         sheet = client.get(f"/clinic/patients/{seeded.patient_id}/sheet.pdf", headers=HTML)
         assert sheet.status_code == 429 and sheet.headers["retry-after"]
         assert "still being prepared" in sheet.text
+        sheet_es = client.get(
+            f"/clinic/patients/{seeded.patient_id}/sheet.pdf", headers={**HTML, **spanish}
+        )
+        assert sheet_es.status_code == 429 and "todavía se está preparando" in sheet_es.text
 
         # Someone else is not held up by bob's render.
         alices = pool.submit(client.get, url, headers={**world.alice.headers, **spanish})
