@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from needlecare.storage.models import Clinic, User
+from needlecare.storage.models import Clinic, Treatment, User
 from translation.untranslated import untranslated
 
 from .conftest import csrf_from, login
@@ -115,6 +115,28 @@ def test_the_product_verdict_and_its_reasons_are_in_spanish(
     assert response.status_code == 200
     _assert_spanish(response.text, "verdict")
     assert "Evítalo hasta el día" in response.text
+
+
+def test_the_checkers_day_error_is_in_spanish(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Without a treatment on record the checker asks for the day; a wrong one is said in
+    the patient's language."""
+    with app.state.session_factory() as session:
+        session.execute(
+            update(Treatment)
+            .where(Treatment.patient_id == world.patient_a_id)
+            .values(patient_id=world.patient_b_id)
+        )
+        session.commit()
+    _spanish(app, world.patient_a)
+    login(client, world.patient_a)
+    page = client.get("/products")
+    data = {"ingredients": "Aqua, Glycerin", "day": "tres", "csrf_token": csrf_from(page.text)}
+    response = client.post("/products", data=data)
+    assert response.status_code == 422
+    _assert_spanish(response.text, "checker with a wrong day")
+    assert "Escribe un número entero de días, 0 o más." in response.text
 
 
 def test_public_pages_follow_a_spanish_browser(client: TestClient) -> None:

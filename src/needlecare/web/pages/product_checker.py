@@ -93,7 +93,7 @@ def check_products(
         if values["day"].isdigit():
             ask_day = int(values["day"])
         else:
-            errors["day"] = "Enter a whole number of days, 0 or more."
+            errors["day"] = N_("Enter a whole number of days, 0 or more.")
     report = None
     if not errors:
         try:
