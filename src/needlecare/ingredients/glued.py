@@ -135,8 +135,12 @@ def glued_names(item: RawItem) -> list[Entry] | None:
             part = " ".join(words[start:end])
             reading = recognise(part, fuzzy=False)
             # A part with a slash must be one name as printed ("Caprylic/Capric Triglyceride"),
-            # never a slash name cut in two ("Dimethylacrylamide/Acrylic").
-            literal = "/" not in part or [loose_key(part)] == [loose_key(n) for n in reading.names]
+            # never a slash name cut in two ("Dimethylacrylamide/Acrylic"); a common name in
+            # brackets is no part of it ("Citrus Aurantium Amara (Bitter Orange) Leaf/Twig
+            # Extract" is CITRUS AURANTIUM AMARA LEAF/TWIG EXTRACT as printed).
+            literal = "/" not in part or [loose_key(_COMMON_NAME.sub(" ", part))] == [
+                loose_key(n) for n in reading.names
+            ]
             if reading.recognized and reading.confidence >= 0.9 and not reading.extra and literal:
                 ways[start] += [[(end, reading), *rest] for rest in ways[end]][:2]
             if len(ways[start]) > 1:

@@ -78,6 +78,7 @@ _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
 _NUMBER_MARK = re.compile(r"\d[.)]\s")  # a part of every _INLINE_NUMBER match (a fast pre-check)
 _LEADING_BLANKS = re.compile(r"[ \t]*")
+_OPENING_ONE = re.compile(r"1[.)][ \t]+(?=[A-Za-z])")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*+>]\s+)")
 _FOOTNOTE_MARKS = re.compile(r"[*^°+#~]+")
@@ -118,11 +119,13 @@ def split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
         text = _BLEND.sub(",", text)
     blanks = _LEADING_BLANKS.match(text)  # (not a copy of the text, as lstrip makes)
     first = blanks.end() if blanks else 0
+    # "1. Aqua 2. Polysorbate 20. Glycerin": a one-line list that opens with "1." counts on.
+    opened = "\n" not in text and _OPENING_ONE.match(text, first) is not None
     if "\n" in text or text[first : first + 1].isdigit():  # numbering opens a line
         text = _LINE_NUMBERING.sub("\n", text)
     digits = mask & _DIGIT_BIT
     if digits:
-        text = _inline_numbering(text)
+        text = _inline_numbering(text, opened)
     if not text.isascii() or "|" in text:  # (every other bullet is not ASCII; isascii is O(1))
         text = _BULLET.sub(",", text)
     if " / " in text:
@@ -161,16 +164,25 @@ def _with_comma(match: re.Match[str]) -> str:
     return match[1] + ","  # as the template "\\1," (a function is cheaper than a template)
 
 
-def _inline_numbering(text: str) -> str:
+def _inline_numbering(text: str, opened: bool = False) -> str:
     """'1. Water 2. Glycerin 3. Niacinamide' (a numbered list on one line): numbers are separators.
 
-    Only a run 1, 2, 3, ... of at least three counts, so 'Polysorbate 20. Glycerin' is untouched.
+    Only a count n, n+1, n+2, ... of at least three marks, or one that goes on from the "1."
+    that opened the text (`opened`, already taken away); a number out of that count stays in
+    its name ('1. Aqua 2. Polysorbate 20. Glycerin 3. Niacinamide': POLYSORBATE 20).
     """
     if _NUMBER_MARK.search(text) is None:  # every mark has a digit, a dot or bracket, a space
         return text
-    marks = list(_INLINE_NUMBER.finditer(text))
-    numbers = [int(m[1]) for m in marks]
-    if len(marks) < 3 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+    found = list(_INLINE_NUMBER.finditer(text))
+    if not found:
+        return text
+    expected = 2 if opened else int(found[0][1])
+    marks = []
+    for mark in found:
+        if int(mark[1]) == expected:
+            marks.append(mark)
+            expected += 1
+    if len(marks) < 3 and not (opened and marks):
         return text
     for mark in reversed(marks):
         text = text[: mark.start()] + "," + text[mark.end() :]

@@ -40,6 +40,9 @@ _NAMED_CI = re.compile(r"^(.*\S) (CI \d{5})$")
 BRACKETS = re.compile(r"\s*[(\[{][^()\[\]{}]*[)\]}]\s*")
 BRACKET_CONTENT = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _GRADE = re.compile(r"\s+\d{2,4}$")
+# "Retinol 0.3": a strength printed after the name without its % sign (no INCI name ends with
+# a decimal number).
+BARE_STRENGTH = re.compile(r" \d{0,2}\.\d{1,3}$")
 # "..., Tocopherol, and Moringa Oleifera Leaf Extract": the conjunction before a list's last name.
 _LEADING_AND = re.compile(r"^(?:AND|&|\+) (?=\S)")
 # "Hippophae Rhamnoides L. (Sea Buckthorn) Oil": a botanical authority after the binomial
@@ -170,6 +173,9 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
     grade = _GRADE.sub("", no_brackets or key)
     if grade != (no_brackets or key):
         yield grade, 0.05  # "Carbomer 940": a supplier grade after the INCI name
+    strength = BARE_STRENGTH.sub("", no_brackets or key)
+    if strength != (no_brackets or key):
+        yield from candidates(strength)
     ocr = ocr_variant(no_brackets or key)
     if ocr != (no_brackets or key):
         yield ocr, 0.05

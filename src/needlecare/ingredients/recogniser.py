@@ -12,11 +12,12 @@ from functools import lru_cache
 
 from needlecare.ingredients import data, plants
 from needlecare.ingredients.fuzzy import fuzzy_match, respelt_binomial
-from needlecare.ingredients.readings import BRACKET_CONTENT, BRACKETS, candidates
+from needlecare.ingredients.readings import BARE_STRENGTH, BRACKET_CONTENT, BRACKETS, candidates
 from needlecare.ingredients.recognition import UNKNOWN, Recognition, lookup
 from needlecare.ingredients.synonyms import split_synonyms
 from needlecare.ingredients.text import name_key
 
+_PLANT_WORDS = plants.PARTS | plants.FORMS | {"ESSENTIAL"}
 _CI_LIST = re.compile(r"^CI ?(\d{5})((?:\s*[,/&]\s*(?:CI ?)?\d{5})+)$")
 
 
@@ -53,7 +54,9 @@ def _recognise_key(key: str, fuzzy: bool) -> Recognition:
         composed = plants.compose(candidate)
         if composed is not None:
             return Recognition((composed,), "exact", round(0.85 - penalty, 3))
-    plain = BRACKETS.sub(" ", key).strip()
+    plain = BARE_STRENGTH.sub("", BRACKETS.sub(" ", key).strip())  # "Retinoll 0.3": no number
+    if set(plain.split()) <= _PLANT_WORDS:
+        return UNKNOWN  # "Flower Extract": a plant part and form name no plant (not HAYFLOWER)
     return (
         fuzzy_match(plain)
         or (fuzzy_match(key) if key != plain else None)
