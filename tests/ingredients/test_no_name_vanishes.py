@@ -124,6 +124,10 @@ SHAPES = [
     "Ingredients: Aqua, Glycerin, Cetearyl Alcohol, {A}, Phenoxyethanol, Xanthan Gum.",
     "Aqua/Water/Eau, Dimethicone, Glycerin, Squalane, Tocopherol, Parfum ({A}), Limonene",
     "{A}\nUses: for the treatment of acne. Directions: apply a thin layer. Warnings: avoid eyes.",
+    # Leaflets in other languages: few excipient names known, the active judged all the same.
+    "Substance active : {A}. Excipients : acide stéarique, alcool cétylique, eau purifiée.",
+    "Wirkstoff: {A}. Sonstige Bestandteile: Stearinsäure, Cetylalkohol, gereinigtes Wasser.",
+    "Kligman formula: HQ 5%, {A}, dexamethasone 0.1% in hydrophilic ointment",
 ]
 
 

@@ -12,6 +12,7 @@ from needlecare.ingredients.actives import find_actives
 from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.errors import NotAnIngredientList
 from needlecare.ingredients.flags import (
+    active_flag_names,
     comedogenic_rating,
     comedogenic_threshold,
     flags_of,
@@ -215,11 +216,18 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
         raise NotAnIngredientList(
             "no known ingredient names found: this does not look like an ingredient list"
         )
-    if known < MIN_KNOWN_SHARE * (len(entries) + prose):
+    # A leaflet in another language ("Trétinoïne ... Excipients : acide stéarique, ...") has
+    # few names this checker knows, but one of them an active: it is judged, never refused.
+    if known < MIN_KNOWN_SHARE * (len(entries) + prose) and not _names_an_active(entries):
         raise NotAnIngredientList(
             "mostly not ingredient names: this does not look like an ingredient list"
         )
     return entries, parsed
+
+
+def _names_an_active(entries: list[Entry]) -> bool:
+    actives = active_flag_names()
+    return any(not actives.isdisjoint(entry.names) for entry in entries)
 
 
 def _extras(item: RawItem, recognition: Recognition) -> list[Entry]:

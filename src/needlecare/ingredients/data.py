@@ -201,6 +201,21 @@ def aliases() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def exact_only_aliases() -> frozenset[str]:
+    """Label names of the alias groups marked `fuzzy = false`: never the reading of a typo.
+
+    Names in other languages are next to their sister compounds' names, which the data does
+    not hold ('Acide acétique' is one letter pair from 'Acide lactique'), so a typo reading of
+    them could flag an acid that is not there."""
+    return frozenset(
+        name_key(label_name)
+        for group in _aliases_document()["groups"]
+        if group.get("fuzzy") is False
+        for label_name in group["names"]
+    )
+
+
+@cache
 def botanical_prefixes() -> dict[str, str]:
     """Leading words of a printed plant name -> the CosIng binomial (legacy, synonym, common)."""
     found: dict[str, str] = {}
@@ -245,7 +260,11 @@ def comedogenic_document() -> dict[str, Any]:
 @cache
 def fuzzy_choices() -> list[str]:
     """Every known name once, sorted (the inventory comes sorted: sorting it with the few
-    names it lacks costs half of sorting a set of them all)."""
+    names it lacks costs half of sorting a set of them all), but the names of alias groups
+    read only exactly."""
     names = inventory().names
-    extra = {name for name in (*drug_names(), *aliases()) if name not in names}
+    exact_only = exact_only_aliases()
+    extra = {
+        name for name in (*drug_names(), *aliases()) if name not in names and name not in exact_only
+    }
     return sorted([*names, *extra])

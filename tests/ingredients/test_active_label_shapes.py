@@ -1,0 +1,102 @@
+"""Issue 16, section 1, found by an outside test of pharmacy and OTC label shapes: actives that
+were read without their flag (sulfur, resorcinol), printed in the language of the leaflet
+(trétinoïne, Benzoylperoxid), or in a leaflet the checker refused as "not an ingredient list".
+
+The labels are made up in the shapes real cartons and leaflets print.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from needlecare.ingredients import check_label
+from needlecare.ingredients.flags import flag_definition
+
+
+def _flagged(result: dict[str, Any]) -> dict[str, list[str]]:
+    """Name -> flags, of the ingredients that carry an active flag."""
+    return {
+        i["name"]: i["flags"]
+        for i in result["ingredients"]
+        if any(flag_definition(f).get("active") for f in i["flags"])
+    }
+
+
+# The keratolytic actives of the US acne monograph, and a medical peel's acid.
+ACNE_MONOGRAPH = [
+    (
+        "Drug Facts\nActive ingredient: Sulfur 10% ....... Acne treatment\n"
+        "Inactive ingredients: Bentonite, Kaolin, Water, Glycerin",
+        {"SULFUR"},
+    ),
+    (
+        "Drug Facts\nActive ingredients Purpose\nResorcinol 2% ..... Acne treatment\n"
+        "Sulfur 8% ..... Acne treatment\nInactive ingredients water, bentonite, iron oxides",
+        {"RESORCINOL", "SULFUR"},
+    ),
+    ("Sulphur 10% Soap. Ingredients: Sodium Palmate, Aqua, Sulphur, Glycerin", {"SULFUR"}),
+    ("Active ingredient: Precipitated sulfur 10%. Inactive: water, glycerin", {"SULFUR"}),
+    (
+        "Active ingredients: Resorcinol monoacetate 3%, Sulfur 8%. Inactive: water, alcohol",
+        {"RESORCINOL ACETATE", "SULFUR"},
+    ),
+    ("Peel solution: Trichloroacetic Acid 15%, Aqua", {"TRICHLOROACETIC ACID"}),
+]
+
+
+@pytest.mark.parametrize(("text", "actives"), ACNE_MONOGRAPH)
+def test_acne_monograph_keratolytics_are_flagged_exfoliants(text: str, actives: set[str]) -> None:
+    result = check_label(text)
+    flagged = _flagged(result)
+    assert actives <= set(flagged), flagged
+    assert all("chemical_exfoliant" in flagged[name] for name in actives)
+    assert result["verdict"]["status"] == "avoid"
+
+
+LEAFLETS = [
+    ("Substance active : peroxyde de benzoyle 5 %. Excipients : carbomère, eau", "BENZOYL PEROXIDE"),
+    ("Trétinoïne 0,05 % crème. Excipients : acide stéarique, eau purifiée", "TRETINOIN"),
+    ("Ingrédients : Aqua/Eau, Acide glycolique 10%, Glycérine", "GLYCOLIC ACID"),
+    ("Composition : Acide salicylique 2 %, Aqua, Glycerin", "SALICYLIC ACID"),
+    ("Principio activo: Peróxido de benzoílo 5%. Excipientes: carbómero, glicerol", "BENZOYL PEROXIDE"),
+    ("Cada gramo de gel contiene 1 mg de adapaleno (0,1 %). Excipientes: agua", "ADAPALENE"),
+    ("Hidroquinona 4% crema. Excipientes: agua, alcohol cetílico", "HYDROQUINONE"),
+    ("Ingredientes: Agua, Ácido salicílico 2%, Glicerina", "SALICYLIC ACID"),
+    ("Wirkstoff: Benzoylperoxid 5%. Sonstige Bestandteile: Carbomer, Glycerol", "BENZOYL PEROXIDE"),
+    ("Der Wirkstoff ist: Adapalen. 1 g Gel enthält 1 mg Adapalen.", "ADAPALENE"),
+    ("Wirkstoff: Azelainsäure 200 mg/g. Sonstige Bestandteile: Benzoesäure, Glycerol", "AZELAIC ACID"),
+    ("Principio attivo: perossido di benzoile 5%. Eccipienti: carbomer, glicerolo", "BENZOYL PEROXIDE"),
+    ("Tretinoina 0,05% crema. Eccipienti: acido stearico, alcool stearilico", "TRETINOIN"),
+]
+
+
+@pytest.mark.parametrize(("text", "active"), LEAFLETS)
+def test_an_active_printed_in_the_leaflets_language_is_read_and_judged(
+    text: str, active: str
+) -> None:
+    result = check_label(text)  # a leaflet with few known excipients is judged, not refused
+    assert active in _flagged(result), result["ingredients"]
+    assert result["verdict"]["status"] in {"avoid", "caution"}
+
+
+# Names in those languages one or two letters from an active's: sister acids and excipients.
+LOOKALIKES = [
+    "Acide acétique",
+    "Acide sorbique",
+    "Ácido acético",
+    "Ácido sórbico",
+    "Acido acetico",
+    "Acido sorbico",
+    "Sorbinsäure",
+    "Essigsäure",
+    "Hydrochinin",
+    "Peroxyde d'hydrogène",
+]
+
+
+@pytest.mark.parametrize("name", LOOKALIKES)
+def test_a_look_alike_in_another_language_is_never_read_as_an_active(name: str) -> None:
+    result = check_label(f"Aqua, {name}, Glycerin, Cetyl Alcohol")
+    assert not _flagged(result), result["ingredients"]
