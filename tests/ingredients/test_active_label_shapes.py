@@ -56,18 +56,18 @@ def test_acne_monograph_keratolytics_are_flagged_exfoliants(text: str, actives: 
 
 
 LEAFLETS = [
-    ("Substance active : peroxyde de benzoyle 5 %. Excipients : carbomère, eau", "BENZOYL PEROXIDE"),
+    ("Substance active : peroxyde de benzoyle 5 %. Excipients : eau", "BENZOYL PEROXIDE"),
     ("Trétinoïne 0,05 % crème. Excipients : acide stéarique, eau purifiée", "TRETINOIN"),
     ("Ingrédients : Aqua/Eau, Acide glycolique 10%, Glycérine", "GLYCOLIC ACID"),
     ("Composition : Acide salicylique 2 %, Aqua, Glycerin", "SALICYLIC ACID"),
-    ("Principio activo: Peróxido de benzoílo 5%. Excipientes: carbómero, glicerol", "BENZOYL PEROXIDE"),
+    ("Principio activo: Peróxido de benzoílo 5%. Excipientes: glicerol", "BENZOYL PEROXIDE"),
     ("Cada gramo de gel contiene 1 mg de adapaleno (0,1 %). Excipientes: agua", "ADAPALENE"),
     ("Hidroquinona 4% crema. Excipientes: agua, alcohol cetílico", "HYDROQUINONE"),
     ("Ingredientes: Agua, Ácido salicílico 2%, Glicerina", "SALICYLIC ACID"),
     ("Wirkstoff: Benzoylperoxid 5%. Sonstige Bestandteile: Carbomer, Glycerol", "BENZOYL PEROXIDE"),
     ("Der Wirkstoff ist: Adapalen. 1 g Gel enthält 1 mg Adapalen.", "ADAPALENE"),
-    ("Wirkstoff: Azelainsäure 200 mg/g. Sonstige Bestandteile: Benzoesäure, Glycerol", "AZELAIC ACID"),
-    ("Principio attivo: perossido di benzoile 5%. Eccipienti: carbomer, glicerolo", "BENZOYL PEROXIDE"),
+    ("Wirkstoff: Azelainsäure 200 mg/g. Sonstige Bestandteile: Benzoesäure", "AZELAIC ACID"),
+    ("Principio attivo: perossido di benzoile 5%. Eccipienti: glicerolo", "BENZOYL PEROXIDE"),
     ("Tretinoina 0,05% crema. Eccipienti: acido stearico, alcool stearilico", "TRETINOIN"),
 ]
 
@@ -100,3 +100,71 @@ LOOKALIKES = [
 def test_a_look_alike_in_another_language_is_never_read_as_an_active(name: str) -> None:
     result = check_label(f"Aqua, {name}, Glycerin, Cetyl Alcohol")
     assert not _flagged(result), result["ingredients"]
+
+
+# Misspelt actives and OCR slips in the text around a list (the item is not read as a name).
+TYPOS = [
+    ("Tretinion 0.05% cream. Inactive ingredients: Water, Stearic Acid", "TRETINOIN"),
+    ("Tret1noin 0.05%. lnactive ingredients: Water, Stearic Acid, Stearyl Alcohol", "TRETINOIN"),
+    ("Adaplene gel 0.1%. Inactive ingredients: carbomer, propylene glycol, water", "ADAPALENE"),
+    ("Hydroquinon 4% cream. Other ingredients: water, glycerin, cetyl alcohol", "HYDROQUINONE"),
+    ("Active: Salycilic Acid 2%. Inactive: Water, Glycerin", "SALICYLIC ACID"),
+]
+
+
+@pytest.mark.parametrize(("text", "active"), TYPOS)
+def test_a_misspelt_active_around_the_list_is_read_as_a_typo(text: str, active: str) -> None:
+    result = check_label(text)
+    found = [i for i in result["ingredients"] if i["name"] == active]
+    assert found and found[0]["from_ignored"], result["ingredients"]
+    assert result["verdict"]["status"] in {"avoid", "caution"}
+
+
+# Words near an active that are names of their own, or ordinary words, or a second active
+# as near: never read as the active.
+NOT_TYPOS = [
+    "Gentle wash. Sorbic Acid 0.2%. Ingredients: Aqua, Glycerin",  # ascorbic is two letters off
+    "Gentle on retinas and lashes. Ingredients: Aqua, Glycerin",  # one letter from retinal
+    "Made with care for sensitive skin. Ingredients: Aqua, Glycerin, Lactose",
+    "Our laboratory tested. Ingredients: Aqua, Acetic Acid, Glycerin",  # acetic vs lactic
+]
+
+
+@pytest.mark.parametrize("text", NOT_TYPOS)
+def test_a_near_word_that_is_something_else_is_not_read_as_an_active(text: str) -> None:
+    assert not _flagged(check_label(text))
+
+
+ABBREVIATIONS = [
+    ("Clear Skin Spot Gel with 5% BPO. Inactive ingredients: Aqua, Carbomer", "BENZOYL PEROXIDE"),
+    ("Kligman formula: HQ 5%, tretinoin 0.1%, dexamethasone 0.1% in ointment", "HYDROQUINONE"),
+    ("TCA 15% Peel. Ingredients: Aqua", "TRICHLOROACETIC ACID"),
+]
+
+
+@pytest.mark.parametrize(("text", "active"), ABBREVIATIONS)
+def test_an_abbreviation_beside_a_strength_is_read(text: str, active: str) -> None:
+    assert active in _flagged(check_label(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BPO Box 12, Springfield. Ingredients: Aqua, Glycerin",  # no strength beside it
+        "Made at our HQ in Leeds. Ingredients: Aqua, Glycerin, Cetyl Alcohol",
+        "Ingredients: Aqua, Glycerin. TCA-free cork.",
+    ],
+)
+def test_an_abbreviation_without_a_strength_is_not_read(text: str) -> None:
+    assert not _flagged(check_label(text))
+
+
+def test_numbing_cream_anaesthetics_and_corticosteroids_are_drug_ingredients() -> None:
+    result = check_label(
+        "Lidocaine 2.5% and Prilocaine 2.5% Cream. Each gram contains lidocaine 25 mg, "
+        "prilocaine 25 mg, purified water. Also: Fluocinolone Acetonide 0.01%, Tetracaine 4%"
+    )
+    flagged = _flagged(result)
+    for name in ("LIDOCAINE", "PRILOCAINE", "FLUOCINOLONE ACETONIDE", "TETRACAINE"):
+        assert "prescription_drug" in flagged.get(name, []), (name, flagged)
+    assert result["verdict"]["status"] == "caution"

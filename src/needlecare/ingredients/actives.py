@@ -5,6 +5,11 @@ data/flags.toml gives that flag (names, annex lists, patterns over the CosIng in
 the label aliases and drug synonyms that lead to them. The checker scans every ignored text and
 every ingredient it cannot fully account for, so an active is never dropped with the words
 around it ("Tretinoin 0.025% in a cream base of ...").
+
+In that text (never in a name read from the list) two more readings are made: a misspelt active
+("Tretinion 0.05% cream", "Salycilic Acid"), when the words are not themselves a known name and
+no other active is as near; and an abbreviation ("BPO", "HQ": shorter than any name) only
+beside a strength ("HQ 5%", "5% BPO"), where it cannot be the initials of ordinary words.
 """
 
 from __future__ import annotations
@@ -19,6 +24,12 @@ from needlecare.ingredients.text import loose_key
 
 _TOKEN = re.compile(r"[^\W_]+")
 MIN_KEY_LENGTH = 4  # shorter keys ("BP", "AHA") are initials that ordinary words contain
+TYPO_MIN_LENGTH = 8  # a shorter word one letter off an active is too often a word ("retinas")
+TWO_TYPOS_MIN_LENGTH = 12  # two letters off only in a long name ("Salycilic Acid")
+TYPO_MAX_TOKENS = 3
+# A strength printed beside an abbreviation: "HQ 5%", "BPO 2.5 %", "5% BPO", "TCA 15 mg/g".
+_STRENGTH_AFTER = re.compile(r"\s*\(?\d+(?:[.,]\d+)?\s*(?:%|mg\b)")
+_STRENGTH_BEFORE = re.compile(r"\d+(?:[.,]\d+)?\s*%\s*$")
 
 
 @dataclass(frozen=True)
@@ -27,12 +38,16 @@ class ActiveHit:
     names: tuple[str, ...]  # canonical names
     start: int
     end: int
+    match: str = "alias"  # "fuzzy" for a misspelling
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
 class _Index:
     by_key: dict[str, tuple[str, ...]]
     max_tokens: int
+    short: dict[str, tuple[str, ...]]  # abbreviations: read only beside a strength
+    typo_keys: tuple[str, ...]  # the keys a misspelling may be read as
 
 
 @cache
@@ -41,18 +56,25 @@ def _index() -> _Index:
     by_key: dict[str, tuple[str, ...]] = {}
     for name in actives:
         by_key[loose_key(name)] = (name,)
+    exact_only = data.exact_only_aliases()
+    typo_keys = {k for k in by_key if len(k) >= TYPO_MIN_LENGTH}
     for label_name, targets in data.aliases().items():
         wanted = tuple(t for t in targets if t in actives)
         if wanted:
-            by_key.setdefault(loose_key(label_name), wanted)
+            key = loose_key(label_name)
+            by_key.setdefault(key, wanted)
+            if label_name not in exact_only and len(key) >= TYPO_MIN_LENGTH:
+                typo_keys.add(key)
+    short = {k: v for k, v in by_key.items() if len(k) < MIN_KEY_LENGTH and k.isalpha()}
     by_key = {k: v for k, v in by_key.items() if len(k) >= MIN_KEY_LENGTH}
     longest = max(len(_TOKEN.findall(name)) for name in (*actives, *data.aliases()))
-    return _Index(by_key, longest)
+    return _Index(by_key, longest, short, tuple(sorted(typo_keys)))
 
 
 @lru_cache(maxsize=4096)
-def find_actives(text: str) -> tuple[ActiveHit, ...]:
-    """Every active named in `text`, longest reading first, left to right (no overlaps).
+def find_actives(text: str, typos: bool = False) -> tuple[ActiveHit, ...]:
+    """Every active named in `text`, longest reading first, left to right (no overlaps);
+    with `typos`, misspelt actives and abbreviations beside a strength too.
 
     Cached: the same headings and sections ("Ingredients:", "Inactive ingredients") recur."""
     index = _index()
@@ -69,5 +91,73 @@ def find_actives(text: str) -> tuple[ActiveHit, ...]:
                 position += size
                 break
         else:
-            position += 1
+            hit = _misread(text, tokens, keys, position, index) if typos else None
+            if hit is not None:
+                hits.append(hit)
+                position += len(_TOKEN.findall(hit.printed))
+            else:
+                position += 1
     return tuple(hits)
+
+
+def _misread(
+    text: str, tokens: list[re.Match[str]], keys: list[str], position: int, index: _Index
+) -> ActiveHit | None:
+    """An abbreviation beside a strength, or a misspelt active, starting at this token."""
+    token = tokens[position]
+    names = index.short.get(keys[position])
+    if (
+        names is not None
+        and token[0].isupper()
+        and (
+            _STRENGTH_AFTER.match(text, token.end())
+            or _STRENGTH_BEFORE.search(text, 0, token.start())
+        )
+    ):
+        return ActiveHit(token[0], names, token.start(), token.end())
+    for size in range(min(TYPO_MAX_TOKENS, len(tokens) - position), 0, -1):
+        key = "".join(keys[position : position + size])
+        if len(key) < TYPO_MIN_LENGTH or not key[0].isalpha():
+            continue
+        typo = _typo_of(key)
+        if typo is None:
+            continue
+        start, end = token.start(), tokens[position + size - 1].end()
+        names, edits = typo
+        known = _known_names(text[start:end])
+        if known == names:  # "Tret1noin": an OCR slip the recogniser reads
+            return ActiveHit(text[start:end], names, start, end)
+        if known:
+            return None  # "Sorbic Acid" is a name of its own, not a misspelt "Ascorbic Acid"
+        confidence = round(1 - edits / len(key), 3)
+        return ActiveHit(text[start:end], names, start, end, "fuzzy", confidence)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _typo_of(key: str) -> tuple[tuple[str, ...], int] | None:
+    """The one active `key` is a typo of: one edit (or an adjacent swap) away, two in a long
+    name; same first letter; no other active as near."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    index = _index()
+    limit = 2 if len(key) >= TWO_TYPOS_MIN_LENGTH else 1
+    found = process.extract(key, index.typo_keys, scorer=OSA.distance, score_cutoff=limit, limit=3)
+    near = [(choice, int(edits)) for choice, edits, _ in found if choice[0] == key[0] and edits > 0]
+    if not near:
+        return None
+    choice, edits = near[0]
+    if edits == 2 and min(len(choice), len(key)) < TWO_TYPOS_MIN_LENGTH:
+        return None
+    names = index.by_key[choice]
+    if any(e <= edits and index.by_key[c] != names for c, e in near[1:]):
+        return None  # as near to two actives: neither
+    return names, edits
+
+
+def _known_names(printed: str) -> tuple[str, ...]:
+    """The names an exact reading of the words gives (none when they are not a known name)."""
+    from needlecare.ingredients.recogniser import recognise  # (recogniser imports the flags)
+
+    return recognise(printed, fuzzy=False).names

@@ -297,6 +297,8 @@ def _words_of(text: str) -> frozenset[str]:
 def _actives_left_out(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:
     """Actives named in ignored text, inside an unknown item, or in a bracket the recognised
     name does not cover ("Parfum (Tretinoin)"): each becomes an ingredient of its own."""
+    # Typos and abbreviations are read in ignored text and unknown items only, never in a
+    # name already read from the list.
     texts = [i.text for i in parsed.ignored]
     for entry in entries:
         if not entry.names:
@@ -315,14 +317,14 @@ def _actives_left_out(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:
     present = {name for entry in entries for name in entry.names}
     rescued: list[Entry] = []
     for text in texts:
-        for hit in find_actives(text):
+        for hit in find_actives(text, typos=True):
             if present.issuperset(hit.names):
                 continue
             present.update(hit.names)
             item = RawItem(hit.printed, hit.printed, len(entries) + len(rescued))
             recognition = recognise(hit.printed, fuzzy=False)
             if recognition.names != hit.names:
-                recognition = Recognition(hit.names, "alias", 1.0)
+                recognition = Recognition(hit.names, hit.match, hit.confidence)
             rescued.append(Entry(item, recognition, hit.names, from_ignored=True))
     return rescued
 
