@@ -127,6 +127,8 @@ NOT_TYPOS = [
     "Gentle on retinas and lashes. Ingredients: Aqua, Glycerin",  # one letter from retinal
     "Made with care for sensitive skin. Ingredients: Aqua, Glycerin, Lactose",
     "Our laboratory tested. Ingredients: Aqua, Acetic Acid, Glycerin",  # acetic vs lactic
+    # Citric acid last in a list is a pH adjuster: a typo of it is never read as an AHA.
+    "Ingredients: Aqua, Glycerin, Panthenol, Allantoin, Xanthan Gum, Sodium Benzoate, Citrc Acid",
 ]
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from needlecare.ingredients import data
-from needlecare.ingredients.flags import active_flag_names
+from needlecare.ingredients.flags import Where, active_flag_names, flag_definition, flags_for
 from needlecare.ingredients.text import loose_key
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -57,18 +57,36 @@ def _index() -> _Index:
     for name in actives:
         by_key[loose_key(name)] = (name,)
     exact_only = data.exact_only_aliases()
-    typo_keys = {k for k in by_key if len(k) >= TYPO_MIN_LENGTH}
+    # A typo is read only as an active flagged wherever it stands: a misspelt name rescued
+    # from the text is judged as a major ingredient, and citric or lactic acid low in a list
+    # is a pH adjuster ("Cit٣ric Acid" at the end of a list is no AHA).
+    anywhere = _active_anywhere(actives)
+    typo_keys = {k for k, v in by_key.items() if len(k) >= TYPO_MIN_LENGTH and v[0] in anywhere}
     for label_name, targets in data.aliases().items():
         wanted = tuple(t for t in targets if t in actives)
         if wanted:
             key = loose_key(label_name)
             by_key.setdefault(key, wanted)
-            if label_name not in exact_only and len(key) >= TYPO_MIN_LENGTH:
+            if (
+                label_name not in exact_only
+                and len(key) >= TYPO_MIN_LENGTH
+                and anywhere.issuperset(wanted)
+            ):
                 typo_keys.add(key)
     short = {k: v for k, v in by_key.items() if len(k) < MIN_KEY_LENGTH and k.isalpha()}
     by_key = {k: v for k, v in by_key.items() if len(k) >= MIN_KEY_LENGTH}
     longest = max(len(_TOKEN.findall(name)) for name in (*actives, *data.aliases()))
     return _Index(by_key, longest, short, tuple(sorted(typo_keys)))
+
+
+def _active_anywhere(actives: frozenset[str]) -> frozenset[str]:
+    """The actives whose active flag does not depend on their place in the list."""
+    last = Where(99, 100, None)
+    return frozenset(
+        name
+        for name in actives
+        if any(flag_definition(hit.flag).get("active") for hit in flags_for(name, last))
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -117,8 +135,12 @@ def _misread(
         return ActiveHit(token[0], names, token.start(), token.end())
     for size in range(min(TYPO_MAX_TOKENS, len(tokens) - position), 0, -1):
         key = "".join(keys[position : position + size])
-        if len(key) < TYPO_MIN_LENGTH or not key[0].isalpha():
-            continue
+        if (
+            len(key) < TYPO_MIN_LENGTH
+            or not key[0].isalpha()
+            or keys[position + size - 1].isdigit()
+        ):
+            continue  # (nor a window ending in a strength: "Hydroquione 2" of "2%")
         typo = _typo_of(key)
         if typo is None:
             continue
