@@ -112,3 +112,126 @@ def test_a_bare_plant_part_and_form_is_unknown_not_a_typo_match(printed: str) ->
 
 def test_a_name_that_only_looks_like_a_bare_part_is_still_read() -> None:
     assert recognise("Hayflower Extract").names == ("HAYFLOWER EXTRACT",)
+
+
+# --- a slash name printed with commas for its slashes -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pieces", "name"),
+    [
+        ("PEG, PPG-18, 18 Dimethicone", "PEG/PPG-18/18 DIMETHICONE"),
+        ("Cetyl PEG, PPG-10, 1 Dimethicone", "CETYL PEG/PPG-10/1 DIMETHICONE"),
+    ],
+)
+def test_three_pieces_that_spell_one_slash_name_are_joined(pieces: str, name: str) -> None:
+    result = check_label(f"Aqua, {pieces}, Glycerin")
+    assert [i["name"] for i in result["ingredients"]] == ["AQUA", name, "GLYCERIN"]
+    assert _item(result, pieces)["recognized"]
+
+
+def test_three_known_names_are_never_joined() -> None:
+    # Each is a name of its own: nothing to join even if the letters spelt another name.
+    assert _names("Aqua, PPG-20, Glycerin, Dimethicone") == [
+        "AQUA",
+        "PPG-20",
+        "GLYCERIN",
+        "DIMETHICONE",
+    ]
+
+
+# --- a genus printed with "spp." --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Rosa Spp. Flower Oil", "ROSE FLOWER OIL"),
+        ("Rosa SPP Flower Oil", "ROSE FLOWER OIL"),
+        ("Rosa sp Extract", "ROSE EXTRACT"),
+        ("Rosa Spp", "ROSE EXTRACT"),  # a bare plant name is read as its extract
+        ("Rosa Species/Rose Flower Oil", "ROSE FLOWER OIL"),
+    ],
+)
+def test_a_genus_with_spp_is_read_as_its_generic_name_with_every_species_flag(
+    printed: str, name: str
+) -> None:
+    item = _item(check_label(f"Aqua, {printed}, Glycerin"), printed)
+    assert item["name"] == name
+    # every caution flag any rose species' name of that form carries (rose flower oils are
+    # essential oils and Annex III fragrance allergens; rose flower extracts are allergens)
+    expected = (
+        {"fragrance_allergen", "essential_oil"} if name.endswith("OIL") else {"fragrance_allergen"}
+    )
+    assert expected <= set(item["flags"])
+
+
+@pytest.mark.parametrize("printed", ["Rosa Spp. Seed Wax", "Lavandula Spp. Oil", "Rosa Spp. Oil"])
+def test_a_genus_with_spp_without_a_generic_name_of_that_form_stays_unknown(printed: str) -> None:
+    assert not recognise(printed).recognized
+
+
+def test_the_generic_rose_flower_oil_is_flagged_like_the_rose_species_oils() -> None:
+    item = _item(check_label("Aqua, Rose Flower Oil, Glycerin"), "Rose Flower Oil")
+    assert {"essential_oil", "fragrance_allergen"} <= set(item["flags"])
+
+
+# --- acid classes named alone -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "flag"),
+    [
+        ("AHA", "aha"),
+        ("AHAs", "aha"),
+        ("Alpha Hydroxy Acids", "aha"),
+        ("BHAs", "bha"),
+        ("Beta Hydroxy Acid", "bha"),
+        ("PHA", "pha"),
+    ],
+)
+def test_an_acid_class_named_alone_is_recognised_and_flagged(printed: str, flag: str) -> None:
+    result = check_label(f"Aqua, Glycerin, {printed}, Squalane")
+    item = _item(result, printed)
+    assert item["recognized"] and flag in item["flags"]
+    assert result["verdict"]["status"] == "avoid"
+
+
+def test_bha_in_an_inci_list_stays_the_antioxidant() -> None:
+    # CosIng BHA is butylated hydroxyanisole, printed beside the other antioxidants.
+    item = _item(check_label("Aqua, Glycerin, Tocopherol, BHA, BHT"), "BHA")
+    assert item["name"] == "BHA" and "bha" not in item["flags"]
+
+
+def test_an_acid_class_in_prose_is_a_claim_not_an_ingredient() -> None:
+    result = check_label("Aqua, Glycerin, Squalane. Gently resurfaces with alpha hydroxy acids.")
+    assert not any(i["from_ignored"] for i in result["ingredients"])
+
+
+# --- spellings and a part word added ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Caprylohydroxamic Acid", "CAPRYLHYDROXAMIC ACID"),
+        ("Vitis Vinifera (Grape) Seed Powder Extract", "VITIS VINIFERA SEED EXTRACT"),
+        ("Oryza Sativa (Rice) Bran Oil", "ORYZA SATIVA BRAN OIL"),
+    ],
+)
+def test_spelling_and_part_word_variants_are_read(printed: str, name: str) -> None:
+    assert recognise(printed).names == (name,)
+
+
+def test_an_extract_of_a_powdered_seed_is_an_extract_not_a_scrub() -> None:
+    item = _item(
+        check_label("Aqua, Avena Sativa Kernel Powder Extract, Glycerin"),
+        "Avena Sativa Kernel Powder Extract",
+    )
+    assert item["name"] == "AVENA SATIVA KERNEL EXTRACT"
+    assert "physical_exfoliant" not in item["flags"]
+
+
+def test_two_names_glued_after_a_spelling_variant_are_split() -> None:
+    names = _names("Aqua, Caprylohydroxamic Acid Simmondsia Chinensis (Jojoba) Seed Oil, Glycerin")
+    assert names == ["AQUA", "CAPRYLHYDROXAMIC ACID", "SIMMONDSIA CHINENSIS SEED OIL", "GLYCERIN"]

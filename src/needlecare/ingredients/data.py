@@ -194,9 +194,10 @@ def aliases() -> dict[str, tuple[str, ...]]:
         for label_name, target in group["names"].items():
             targets = (target,) if isinstance(target, str) else tuple(target)
             found[name_key(label_name)] = targets
-    for drug, entry in doc["drugs"].items():
-        for synonym in entry["aliases"]:
-            found[name_key(synonym)] = (drug,)
+    for table in ("drugs", "classes"):
+        for drug, entry in doc.get(table, {}).items():
+            for synonym in entry["aliases"]:
+                found[name_key(synonym)] = (drug,)
     return found
 
 
@@ -238,8 +239,28 @@ def botanical_genera() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def genus_generics() -> dict[str, str]:
+    """Genera printed with 'spp.' -> the generic word of CosIng's names of their material
+    ('ROSA' -> 'ROSE': ROSE FLOWER OIL, ROSE EXTRACT)."""
+    return {
+        name_key(genus): generic
+        for group in _aliases_document().get("genera", [])
+        for genus, generic in group["names"].items()
+    }
+
+
+@cache
 def drug_names() -> frozenset[str]:
-    return frozenset(_aliases_document()["drugs"])
+    """The names CosIng does not list: drugs, and the ingredient classes labels name alone."""
+    doc = _aliases_document()
+    return frozenset([*doc["drugs"], *doc.get("classes", {})])
+
+
+@cache
+def class_names() -> frozenset[str]:
+    """Ingredient classes ('ALPHA HYDROXY ACIDS'): read as a list item, never searched for in
+    prose (a claim there, not an ingredient)."""
+    return frozenset(_aliases_document().get("classes", {}))
 
 
 @cache

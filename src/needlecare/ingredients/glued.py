@@ -28,6 +28,11 @@ def rejoin_split_names(entries: list[Entry]) -> list[Entry]:
     joined: list[Entry] = []
     index = 0
     while index < len(entries):
+        three = _three_joined(entries[index : index + 3])
+        if three is not None:
+            joined.append(three)
+            index += 3
+            continue
         first = entries[index]
         second = entries[index + 1] if index + 1 < len(entries) else None
         if (
@@ -75,6 +80,28 @@ def rejoin_split_names(entries: list[Entry]) -> list[Entry]:
         joined.append(first)
         index += 1
     return joined
+
+
+def _three_joined(entries: list[Entry]) -> Entry | None:
+    """'PEG, PPG-20, 15 Dimethicone': a slash name whose slashes a list printed as commas
+    (PEG/PPG-20/15 DIMETHICONE). Three neighbours, the outer two unknown (or a guess), are
+    joined only when together they spell exactly one known name, letter for letter."""
+    if len(entries) < 3 or _sure(entries[0]) or _sure(entries[2]):
+        return None
+    items = [entry.item for entry in entries]
+    if len({id(item) for item in items}) < 3 or any(e.recognition.extra for e in entries):
+        return None
+    text = " ".join(item.text for item in items)
+    recognition = recognise(text, fuzzy=False)
+    if len(recognition.names) != 1 or loose_key(recognition.names[0]) != loose_key(text):
+        return None
+    item = replace(
+        items[0],
+        raw=", ".join(item.raw for item in items),
+        text=text,
+        percent=next((item.percent for item in items if item.percent is not None), None),
+    )
+    return Entry(item, recognition, recognition.names)
 
 
 def _sure(entry: Entry) -> bool:

@@ -181,3 +181,38 @@ def compose(key: str) -> str | None:
     same_form = [n for n in joined.split("\t") if n.endswith(f" {form}")]
     every = frozenset().union(*(caution_flags(n) for n in same_form))
     return key if flags >= every else None
+
+
+# "Rosa Spp.", "Rosa sp", "Rosa Species": the genus, several (or one unnamed) of its species.
+_SPECIES_OF = re.compile(r"^([A-Z]+) (?:SPP?|SPECIES)\.?(?= |$)")
+
+
+def generic_of_genus(key: str) -> str | None:
+    """'ROSA SPP' alone -> 'ROSE': the generic word of the genus' CosIng names, if data has one."""
+    found = _SPECIES_OF.match(key)
+    return data.genus_generics().get(found[1]) if found and found.end() == len(key) else None
+
+
+@lru_cache(maxsize=1024)
+def genus_generic(key: str) -> str | None:
+    """'ROSA SPP FLOWER OIL' -> ROSE FLOWER OIL: a genus printed with 'spp.', read as CosIng's
+    generic name of that genus' material (data: genera) with the printed part and form; a bare
+    'ROSA SPP' as the generic EXTRACT, judged against every form of every species but the oils
+    and powders (as guess() judges a bare binomial). Only when the generic name carries every
+    caution flag of the species' names it stands for: it never lowers a verdict."""
+    found = _SPECIES_OF.match(key)
+    generic = data.genus_generics().get(found[1]) if found else None
+    if found is None or generic is None:
+        return None
+    rest = key[found.end() :].split()
+    name = " ".join([generic, *rest]) if rest else f"{generic} EXTRACT"
+    if name not in data.inventory().names:
+        return None
+    species = [b for b in binomials() if b.startswith(f"{found[1]} ")]
+    forms = [n for b in species for n in _by_binomial()[b].split("\t")]
+    if rest:
+        pool = [n for b in species for n in forms if n == " ".join([b, *rest])]
+    else:
+        pool = [n for n in forms if n.rsplit(" ", 1)[-1] not in _PRINTED_FORMS]
+    every = frozenset().union(*(caution_flags(n) for n in pool))
+    return name if caution_flags(name) >= every else None

@@ -226,6 +226,8 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         yield _HYDRATE.sub("", base), 0.0
     if _ZERO_FOR_O.search(base):
         yield _ZERO_FOR_O.sub("-O-", base), 0.02
+    if _POWDER_EXTRACT.search(base):  # "Vitis Vinifera Seed Powder Extract": the seed's extract
+        yield _POWDER_EXTRACT.sub(r" \1 EXTRACT", base), 0.02
     if _BERRY.search(base):
         yield from candidates(_BERRY.sub("FRUIT", base))
     if _PLURAL_PART.search(base):  # "Green Tea Leaves Extract": INCI names a part singular
@@ -238,6 +240,10 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         yield from candidates(_NUT.sub("SEED", no_brackets or key))
         yield from candidates(name_key(_NUT.sub("", no_brackets or key)))
 
+
+# "Vitis Vinifera (Grape) Seed Powder Extract": an extract made from the powdered part is that
+# part's extract (an extract, never the powder: no scrub particles).
+_POWDER_EXTRACT = re.compile(r" (SEED|KERNEL|FRUIT|LEAF|ROOT|BARK|PEEL|FLOWER) POWDER EXTRACT$")
 
 _SINGULAR = {
     "LEAVES": "LEAF",

@@ -46,6 +46,9 @@ def _recognise_key(key: str, fuzzy: bool) -> Recognition:
     genus = _genus_reading(BRACKETS.sub(" ", key).strip() or key)
     if genus is not None:
         return genus
+    generic = plants.genus_generic(name_key(BRACKETS.sub(" ", key)) or key)
+    if generic is not None:  # "Rosa Spp. Flower Oil": the genus' generic name (ROSE FLOWER OIL)
+        return Recognition((generic,), "alias", 0.9)
     if not fuzzy:
         return UNKNOWN
     # "Ziziphus Jujuba Fruit Extract": a plant material named by the INCI convention that the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from needlecare.ingredients import plants
 from needlecare.ingredients.readings import BRACKETS, candidates
 from needlecare.ingredients.recognition import Recognition, lookup
 from needlecare.ingredients.text import loose_words, name_key
@@ -162,7 +163,14 @@ def _translated(
         translation = bool(set(words) & _TRANSLATION_WORDS)
         # "Beta Vulgaris Root Extract/Beta Vulgaris/...": the known name again, shortened.
         repeat = bool(words) and set(words) <= known_words
-        if reading is None and len(words) > 1 and not (translation or common_name or repeat):
+        # "Rosa SPP/Rose Flower Oil": the genus (data: genera) of the known generic name.
+        generic = plants.generic_of_genus(name_key(part)) if reading is None else None
+        latin = generic is not None and all(n.startswith(f"{generic} ") for n in known[0][0])
+        if (
+            reading is None
+            and len(words) > 1
+            and not (translation or common_name or repeat or latin)
+        ):
             return None
         # "Honey/Mel/Miel": in a name of three or more languages, a lone unknown word is one.
         lone = reading is None and len(words) == 1 and len(parts) >= 3
