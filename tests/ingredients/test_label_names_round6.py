@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from needlecare.ingredients import check_label
+from needlecare.ingredients import NotAnIngredientList, check_label
 from needlecare.ingredients.recogniser import recognise
 
 
@@ -203,9 +203,19 @@ def test_bha_in_an_inci_list_stays_the_antioxidant() -> None:
     assert item["name"] == "BHA" and "bha" not in item["flags"]
 
 
-def test_an_acid_class_in_prose_is_a_claim_not_an_ingredient() -> None:
+def test_an_acid_class_in_the_text_around_a_list_is_flagged() -> None:
     result = check_label("Aqua, Glycerin, Squalane. Gently resurfaces with alpha hydroxy acids.")
-    assert not any(i["from_ignored"] for i in result["ingredients"])
+    flagged = [i["name"] for i in result["ingredients"] if "aha" in i["flags"]]
+    assert flagged == ["ALPHA HYDROXY ACIDS"]
+    assert result["verdict"]["status"] == "avoid"
+
+
+def test_an_acid_class_alone_does_not_make_marketing_text_a_list() -> None:
+    with pytest.raises(NotAnIngredientList):
+        check_label("A brightening night serum that gently resurfaces with AHAs for a glow.")
+    # ... while a real active named in the same text always gets a verdict
+    result = check_label("A brightening night serum that resurfaces with glycolic acid.")
+    assert result["verdict"]["status"] == "avoid"
 
 
 # --- spellings and a part word added ------------------------------------------------------------

@@ -52,7 +52,7 @@ class _Index:
 
 @cache
 def _index() -> _Index:
-    actives = active_flag_names() - data.class_names()  # a class in prose is a claim
+    actives = active_flag_names()
     by_key: dict[str, tuple[str, ...]] = {}
     for name in actives:
         by_key[loose_key(name)] = (name,)

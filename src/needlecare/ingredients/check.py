@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from needlecare.ingredients import data
 from needlecare.ingredients.actives import find_actives
 from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.errors import NotAnIngredientList
@@ -202,10 +203,13 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
         entries = footnotes_at_end(parsed, entries)
     _account_for_every_word(parsed, entries)
     rescued = _actives_left_out(parsed, entries)
+    listed = len(entries)
     entries += rescued
-    known = len(entries) if every_named else sum(1 for e in entries if e.names)
-    if rescued:  # a label that names an active always gets a verdict
+    # A label that names an active always gets a verdict; an acid class named in prose alone
+    # ("with AHAs for a glow") is a claim that does not make a text a list.
+    if rescued and not all(data.class_names().issuperset(e.names) for e in rescued):
         return entries, parsed
+    known = listed if every_named else sum(1 for e in entries[:listed] if e.names)
     if known == 0 and _has_asian_script(text):
         raise NotAnIngredientList(
             "no known ingredient names found: names printed only in "
@@ -218,7 +222,7 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
         )
     # A leaflet in another language ("Trétinoïne ... Excipients : acide stéarique, ...") has
     # few names this checker knows, but one of them an active: it is judged, never refused.
-    if known < MIN_KNOWN_SHARE * (len(entries) + prose) and not _names_an_active(entries):
+    if known < MIN_KNOWN_SHARE * (listed + prose) and not _names_an_active(entries[:listed]):
         raise NotAnIngredientList(
             "mostly not ingredient names: this does not look like an ingredient list"
         )
@@ -226,7 +230,7 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
 
 
 def _names_an_active(entries: list[Entry]) -> bool:
-    actives = active_flag_names()
+    actives = active_flag_names() - data.class_names()  # (a class alone is a claim)
     return any(not actives.isdisjoint(entry.names) for entry in entries)
 
 

@@ -258,8 +258,8 @@ def drug_names() -> frozenset[str]:
 
 @cache
 def class_names() -> frozenset[str]:
-    """Ingredient classes ('ALPHA HYDROXY ACIDS'): read as a list item, never searched for in
-    prose (a claim there, not an ingredient)."""
+    """Ingredient classes ('ALPHA HYDROXY ACIDS'): named in a text that is not a list, a claim
+    that alone does not make the text a list."""
     return frozenset(_aliases_document().get("classes", {}))
 
 
