@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from needlecare.ingredients import data
-from needlecare.ingredients.flags import Where, active_flag_names, flag_definition, flags_for
+from needlecare.ingredients.flags import active_flag_names, position_free_actives
 from needlecare.ingredients.text import loose_key
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -47,7 +47,7 @@ class _Index:
     by_key: dict[str, tuple[str, ...]]
     max_tokens: int
     short: dict[str, tuple[str, ...]]  # abbreviations: read only beside a strength
-    typo_keys: tuple[str, ...]  # the keys a misspelling may be read as
+    typo_keys: dict[str, tuple[str, ...]]  # first letter -> the keys a typo may be read as
 
 
 @cache
@@ -60,7 +60,7 @@ def _index() -> _Index:
     # A typo is read only as an active flagged wherever it stands: a misspelt name rescued
     # from the text is judged as a major ingredient, and citric or lactic acid low in a list
     # is a pH adjuster ("Cit٣ric Acid" at the end of a list is no AHA).
-    anywhere = _active_anywhere(actives)
+    anywhere = position_free_actives()
     typo_keys = {k for k, v in by_key.items() if len(k) >= TYPO_MIN_LENGTH and v[0] in anywhere}
     for label_name, targets in data.aliases().items():
         wanted = tuple(t for t in targets if t in actives)
@@ -76,17 +76,10 @@ def _index() -> _Index:
     short = {k: v for k, v in by_key.items() if len(k) < MIN_KEY_LENGTH and k.isalpha()}
     by_key = {k: v for k, v in by_key.items() if len(k) >= MIN_KEY_LENGTH}
     longest = max(len(_TOKEN.findall(name)) for name in (*actives, *data.aliases()))
-    return _Index(by_key, longest, short, tuple(sorted(typo_keys)))
-
-
-def _active_anywhere(actives: frozenset[str]) -> frozenset[str]:
-    """The actives whose active flag does not depend on their place in the list."""
-    last = Where(99, 100, None)
-    return frozenset(
-        name
-        for name in actives
-        if any(flag_definition(hit.flag).get("active") for hit in flags_for(name, last))
-    )
+    by_first: dict[str, list[str]] = {}
+    for key in sorted(typo_keys):
+        by_first.setdefault(key[0], []).append(key)
+    return _Index(by_key, longest, short, {k: tuple(v) for k, v in by_first.items()})
 
 
 @lru_cache(maxsize=4096)
@@ -160,22 +153,41 @@ def _misread(
 def _typo_of(key: str) -> tuple[tuple[str, ...], int] | None:
     """The one active `key` is a typo of: one edit (or an adjacent swap) away, two in a long
     name; same first letter; no other active as near."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
     index = _index()
     limit = 2 if len(key) >= TWO_TYPOS_MIN_LENGTH else 1
-    found = process.extract(key, index.typo_keys, scorer=OSA.distance, score_cutoff=limit, limit=3)
-    near = [(choice, int(edits)) for choice, edits, _ in found if choice[0] == key[0] and edits > 0]
+    near = sorted(
+        (edits, choice)
+        for choice in index.typo_keys.get(key[0], ())
+        if abs(len(choice) - len(key)) <= limit
+        and 0 < (edits := _osa_distance(key, choice, limit)) <= limit
+    )
     if not near:
         return None
-    choice, edits = near[0]
+    edits, choice = near[0]
     if edits == 2 and min(len(choice), len(key)) < TWO_TYPOS_MIN_LENGTH:
         return None
     names = index.by_key[choice]
-    if any(e <= edits and index.by_key[c] != names for c, e in near[1:]):
+    if any(e <= edits and index.by_key[c] != names for e, c in near[1:]):
         return None  # as near to two actives: neither
     return names, edits
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from a to b; limit + 1 once
+    over the limit. Plain Python on the few keys of one first letter: importing rapidfuzz
+    would cost a one-shot check more than all of this."""
+    previous: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, row = previous, row, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], before[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]
 
 
 def _known_names(printed: str) -> tuple[str, ...]:
