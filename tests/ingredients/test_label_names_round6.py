@@ -44,9 +44,15 @@ def test_a_slash_name_with_a_common_name_in_brackets_is_split_from_its_neighbour
 
 
 def test_a_slash_name_is_never_cut_to_split_a_glued_text() -> None:
-    # "Dimethylacrylamide/Acrylic Acid/..." spells no name as printed: it stays one unknown.
+    # "Dimethylacrylamide/Acrylic Acid/...": read whole (the copolymer it names), never as
+    # ACRYLIC ACID and other pieces of it.
     names = _names("Aqua, Dimethylacrylamide/Acrylic Acid/Polystyrene Ethyl Methacrylate, Glycerin")
-    assert names == ["AQUA", None, "GLYCERIN"]
+    assert names == [
+        "AQUA",
+        "DIMETHYLACRYLAMIDE/ACRYLIC ACID/POLYSTYRENE ETHYL METHACRYLATE COPOLYMER",
+        "GLYCERIN",
+    ]
+    assert _names("Aqua, Lauryl/Acrylic Oddity Glycerin, Tocopherol")[1] is None
 
 
 # --- list numbers ------------------------------------------------------------------------------
@@ -245,3 +251,51 @@ def test_an_extract_of_a_powdered_seed_is_an_extract_not_a_scrub() -> None:
 def test_two_names_glued_after_a_spelling_variant_are_split() -> None:
     names = _names("Aqua, Caprylohydroxamic Acid Simmondsia Chinensis (Jojoba) Seed Oil, Glycerin")
     assert names == ["AQUA", "CAPRYLHYDROXAMIC ACID", "SIMMONDSIA CHINENSIS SEED OIL", "GLYCERIN"]
+
+
+# --- a plant part CosIng does not name ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Butyrospermum Parkii (Shea) Seed Butter", "BUTYROSPERMUM PARKII BUTTER"),
+        ("Glycine Soja (Soybean) Seed Oil", "GLYCINE SOJA OIL"),
+        ("Persea Gratissima (Avocado) Fruit Oil", "PERSEA GRATISSIMA OIL"),
+        ("Camellia Sinensis Leaf Polyphenols", "CAMELLIA SINENSIS POLYPHENOLS"),
+        ("Sclerocarya Birrea (Marula) Kernel Oil", "SCLEROCARYA BIRREA SEED OIL"),
+        ("Prunus Armeniaca (Apricot) Seed Oil", "PRUNUS ARMENIACA KERNEL OIL"),
+    ],
+)
+def test_a_plant_part_where_cosing_names_none_is_read_without_it(printed: str, name: str) -> None:
+    assert recognise(printed).names == (name,)
+
+
+@pytest.mark.parametrize("printed", ["Rosa Moschata Fruit Oil", "Rosa Moschata Flower Oil"])
+def test_a_part_is_never_dropped_where_the_forms_of_the_plant_differ_in_flags(
+    printed: str,
+) -> None:
+    # ROSA MOSCHATA OIL is an essential oil, ROSA MOSCHATA SEED OIL a carrier oil: which one a
+    # fruit or flower oil is the part decides, so it is not read away.
+    assert recognise(printed).names != ("ROSA MOSCHATA OIL",)
+
+
+# --- a copolymer named by its monomers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Acrylates/C10-30 Alkyl Acrylate", "ACRYLATES/C10-30 ALKYL ACRYLATE CROSSPOLYMER"),
+        (
+            "Sodium Acrylate/Sodium Acryloyldimethyl Taurate",
+            "SODIUM ACRYLATE/SODIUM ACRYLOYLDIMETHYL TAURATE COPOLYMER",
+        ),
+    ],
+)
+def test_a_copolymer_printed_without_the_word_copolymer_is_read(printed: str, name: str) -> None:
+    assert recognise(printed).names == (name,)
+
+
+def test_synonyms_joined_by_a_slash_are_not_read_as_a_copolymer() -> None:
+    assert recognise("Aqua/Water/Eau").names == ("AQUA",)

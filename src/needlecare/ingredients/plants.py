@@ -216,3 +216,38 @@ def genus_generic(key: str) -> str | None:
         pool = [n for n in forms if n.rsplit(" ", 1)[-1] not in _PRINTED_FORMS]
     every = frozenset().union(*(caution_flags(n) for n in pool))
     return name if caution_flags(name) >= every else None
+
+
+_SEED_OR_KERNEL = {"SEED": "KERNEL", "KERNEL": "SEED"}
+
+
+@lru_cache(maxsize=4096)
+def without_part(key: str) -> str | None:
+    """'Butyrospermum Parkii Seed Butter' -> BUTYROSPERMUM PARKII BUTTER, 'Camellia Sinensis Leaf
+    Polyphenols' -> CAMELLIA SINENSIS POLYPHENOLS, 'Sclerocarya Birrea Kernel Oil' -> ... SEED
+    OIL: a plant part printed where CosIng names none (or the seed called its kernel): the
+    seed, or a part CosIng names for the plant elsewhere (another is composed). Only the
+    one such name of the plant, and only when every name of the plant with that form carries
+    the same caution flags: the part could never make a flag differ (ROSA MOSCHATA OIL, an
+    essential oil, is never read for a seed or fruit oil)."""
+    words = key.split(" ")
+    if not 4 <= len(words) <= 6 or not all(w.isalpha() for w in words):
+        return None
+    joined = _by_binomial().get(f"{words[0]} {words[1]}")
+    if not joined or key in data.inventory().names:
+        return None
+    names = joined.split("\t")
+    found: list[str] = []
+    attested = _attested_parts(f"{words[0]} {words[1]}")
+    for at in range(2, len(words) - 1):
+        if words[at] not in attested and words[at] not in _SEED_OR_KERNEL:
+            continue  # a part CosIng never names for the plant: read as printed by compose()
+        readings = [words[:at] + words[at + 1 :]]
+        if words[at] in _SEED_OR_KERNEL:
+            readings.append([*words[:at], _SEED_OR_KERNEL[words[at]], *words[at + 1 :]])
+        found += [" ".join(r) for r in readings if " ".join(r) in names]
+    if len(found) != 1:
+        return None
+    flags = caution_flags(found[0])
+    same_form = [n for n in names if n.endswith(f" {words[-1]}")]
+    return found[0] if all(caution_flags(n) == flags for n in same_form) else None

@@ -211,6 +211,9 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
     guessed = plants.guess(no_brackets or key)
     if guessed is not None:
         yield guessed, plants.guess_penalty(no_brackets or key)
+    partless = plants.without_part(no_brackets or key)
+    if partless is not None:  # "Butyrospermum Parkii Seed Butter": CosIng names no part
+        yield partless, 0.05
     if _ESSENTIAL_OIL.search(no_brackets or key):
         # Read as "... OIL" only if that name is flagged an essential oil: never lower a verdict.
         for oil, penalty in candidates(_ESSENTIAL_OIL.sub(" OIL", no_brackets or key)):
@@ -222,6 +225,13 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
     acid = _SYSTEMATIC_ACID.sub(lambda m: _TRIVIAL_ACID[m[1]], base)
     if acid != base:
         yield acid, 0.0
+    if "/" in base and not base.endswith("POLYMER"):
+        # "Dimethylacrylamide/Acrylic Acid/Polystyrene Ethyl Methacrylate": a copolymer named
+        # by its monomers, the word COPOLYMER (or CROSSPOLYMER) left off; only when one is known.
+        polymers = [f"{base} {p}" for p in ("COPOLYMER", "CROSSPOLYMER")]
+        known = [p for p in polymers if p in data.inventory().names]
+        if len(known) == 1:
+            yield known[0], 0.05
     if _HYDRATE.search(base):
         yield _HYDRATE.sub("", base), 0.0
     if _ZERO_FOR_O.search(base):
