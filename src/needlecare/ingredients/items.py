@@ -56,9 +56,11 @@ _SENTENCE_END = re.compile(
     re.IGNORECASE,
 )
 # Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
-# commas (0,5 %). "CI 77491,77492" and "77491,1,2-Hexanediol" are still split.
-# (The comma comes first so that the engine skips to commas; the same matches as before.)
-_DIGIT_COMMA = re.compile(r",(?:(?<=\b\d,)(?=\d(?:,\d)*-)|(?<=\d,)(?=\d+\s*%))")
+# commas of a strength (0,5 %, 0,05 g, 0,1 mg/g). "CI 77491,77492" and "77491,1,2-Hexanediol"
+# are still split. (The comma comes first so that the engine skips to commas.)
+_DIGIT_COMMA = re.compile(
+    r",(?:(?<=\b\d,)(?=\d(?:,\d)*-)|(?<=\d,)(?=\d+\s*(?:%|(?:mg|mcg|µg|g)\b)))"
+)
 # "1, 2-Hexanediol" / "1,2 Hexanediol": a locant split by a space; rejoined before splitting.
 _SPACED_LOCANT = re.compile(r",(?<=(?<![\w.,])\d,)[ \t]*(?=\d(?:,\d)*[- ][A-Za-z])")
 # The look-behinds let a match start only where a number starts: without them a long run of
@@ -68,11 +70,19 @@ _PERCENT = re.compile(
     r"\s*(?:w/w|w/v|v/v)?\s*\)?"
 )
 _GLUED_PERCENT = re.compile(r"(\d\s*%)(?=[A-Z][a-z])")
-# Strengths of pharmacy labels: "1 mg", "(1 mg/g)", "0.5 mg per gram". Only mg/g or mg/ml is a
-# concentration (1 mg/g = 0.1 %); a bare amount is removed from the name and nothing more.
+# Strengths of pharmacy labels: "1 mg", "(1 mg/g)", "0.5 mg per gram", "0,05 g". Only an amount
+# per gram or ml is a concentration (1 mg/g = 0.1 %); a bare amount is removed from the name
+# and nothing more. Grams only with decimals and not after a hyphen: "PEG-7 G..." is a name.
 _MASS_STRENGTH = re.compile(
-    r"(?i)\(?\s*(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(mg|mcg|µg|micrograms?)\b"
+    r"(?i)\(?\s*(?:(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(mg|mcg|µg|micrograms?)"
+    r"|(?<![\w.,-])(\d+[.,]\d+)\s*(g))\b"
     r"(\s*(?:/|per)\s*(?:g|gm|gram|ml|millilit(?:er|re))\b)?\s*\)?"
+)
+# "0.05 g per 100 g", "0,1 g/100 g", "25 mg pour 100 g" (EU leaflets, in any of their
+# languages): grams per 100 grams is a percentage.
+_PER_HUNDRED = re.compile(
+    r"(?i)\(?\s*(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(mg|g)\s*(?:/|per|in|pour|por|pro|je|su)\s*"
+    r"100\s*(?:g|gm|grams?|gramos|gramm|grammes?)\b\s*\)?"
 )
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
@@ -298,11 +308,22 @@ def clean_item(raw: str) -> tuple[str, float | None, bool]:
     if match:
         percent = float(match[1].replace(",", "."))
         text = text[: match.start()] + " " + text[match.end() :]
+    per_hundred = _PER_HUNDRED.search(text) if "100" in text else None
+    if per_hundred:
+        if percent is None:
+            amount = float(per_hundred[1].replace(",", "."))
+            percent = amount / 1000 if per_hundred[2].lower() == "mg" else amount
+        text = text[: per_hundred.start()] + " " + text[per_hundred.end() :]
     mass = _MASS_STRENGTH.search(text)
     if mass:
-        if percent is None and mass[3]:
-            per_gram = float(mass[1].replace(",", ".")) / 10
-            percent = per_gram / 1000 if mass[2].lower() != "mg" else per_gram
+        if percent is None and mass[5]:
+            amount = float((mass[1] or mass[3]).replace(",", "."))
+            unit = (mass[2] or mass[4]).lower()
+            if unit == "g":
+                percent = amount * 100
+            else:
+                per_gram = amount / 10
+                percent = per_gram if unit == "mg" else per_gram / 1000
         text = text[: mass.start()] + " " + text[mass.end() :]
     nano = bool(_NANO.search(text))
     text = _NANO.sub(" ", text)
