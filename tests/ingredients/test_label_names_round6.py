@@ -299,3 +299,48 @@ def test_a_copolymer_printed_without_the_word_copolymer_is_read(printed: str, na
 
 def test_synonyms_joined_by_a_slash_are_not_read_as_a_copolymer() -> None:
     assert recognise("Aqua/Water/Eau").names == ("AQUA",)
+
+
+# --- supplement facts and plain label names -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "names"),
+    [
+        ("Zinc (as Zinc Gluconate)", ("ZINC GLUCONATE",)),
+        ("Vitamin D3 (as Cholecalciferol)", ("CHOLECALCIFEROL",)),
+        ("Vitamin A (as Retinyl Palmitate)", ("RETINYL PALMITATE",)),
+        ("Magnesium Glycinate Chelate", ("MAGNESIUM GLYCINATE",)),
+        ("Sugarcane Squalane", ("SQUALANE",)),
+        ("Soy Lecithin", ("LECITHIN",)),
+        ("Fractionated Coconut Oil", ("CAPRYLIC/CAPRIC TRIGLYCERIDE",)),
+        ("SLES", ("SODIUM LAURETH SULFATE",)),
+        ("Epsom Salts", ("MAGNESIUM SULFATE",)),
+        ("Black Cumin Seed Oil", ("NIGELLA SATIVA SEED OIL",)),
+    ],
+)
+def test_plain_and_supplement_label_names_are_read(printed: str, names: tuple[str, ...]) -> None:
+    assert recognise(printed).names == names
+
+
+def test_a_nutrient_as_a_form_keeps_the_flag_of_that_form() -> None:
+    item = _item(
+        check_label("Aqua, Vitamin A (as Retinyl Palmitate), Glycerin"),
+        "Vitamin A (as Retinyl Palmitate)",
+    )
+    assert "retinoid" in item["flags"]
+
+
+@pytest.mark.parametrize("printed", ["Citronella Oil", "Frankincense Oil", "Rose Oil"])
+def test_a_common_name_of_several_species_carries_the_essential_oil_flag(printed: str) -> None:
+    item = _item(check_label(f"Aqua, {printed}, Glycerin"), printed)
+    assert item["recognized"] and "essential_oil" in item["flags"]
+
+
+def test_a_footnote_naming_the_essential_oils_is_not_an_ingredient() -> None:
+    result = check_label("Aqua, Lavandula Angustifolia Oil*, Glycerin. *Essential Oil")
+    assert [i["name"] for i in result["ingredients"]] == [
+        "AQUA",
+        "LAVANDULA ANGUSTIFOLIA OIL",
+        "GLYCERIN",
+    ]

@@ -97,6 +97,9 @@ _TRIVIAL_ACID = {
 _HYDRATE = re.compile(
     r" (?:MONO|DI|TRI|TETRA|PENTA|HEXA|HEPTA|OCTA|NONA|DECA|SESQUI|HEMI)?HYDRATE$"
 )
+# "Vitamin D3 (as Cholecalciferol)", "Zinc (as Zinc Gluconate)": a nutrient, then in brackets
+# the ingredient it is present as (supplement facts panels).
+_AS_FORM = re.compile(r"^(.+?) ?\(AS ([^()]+)\)$")
 # "3-0-Ethyl Ascorbic Acid": a zero typed for the letter O of a locant (3-O-ETHYL ...).
 _ZERO_FOR_O = re.compile(r"(?<=\d)-0-(?=[A-Z])")
 # "Red Raspberry Seed Oil (Rubus Idaeus)", "Kokum Butter (Garcinia Indica)": a common name and
@@ -119,6 +122,9 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
     if _AUTHORITY.match(key):
         yield from candidates(_AUTHORITY.sub(r"\1", key))
         return
+    as_form = _AS_FORM.match(key)
+    if as_form and lookup(as_form[2]) is not None:
+        yield as_form[2], 0.0  # "Zinc (as Zinc Citrate)": the form the nutrient is in
     full = _FULL_NAME_IN_BRACKETS.match(key)
     if full and name_key(full[2]).startswith(name_key(full[1])):
         yield from candidates(name_key(full[2]))
@@ -232,6 +238,8 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         known = [p for p in polymers if p in data.inventory().names]
         if len(known) == 1:
             yield known[0], 0.05
+    if base.endswith(" CHELATE"):  # "Zinc Glycinate Chelate": the salt is a chelate
+        yield base.removesuffix(" CHELATE"), 0.0
     if _HYDRATE.search(base):
         yield _HYDRATE.sub("", base), 0.0
     if _ZERO_FOR_O.search(base):
