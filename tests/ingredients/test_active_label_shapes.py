@@ -116,7 +116,8 @@ TYPOS = [
 def test_a_misspelt_active_around_the_list_is_read_as_a_typo(text: str, active: str) -> None:
     result = check_label(text)
     found = [i for i in result["ingredients"] if i["name"] == active]
-    assert found and found[0]["from_ignored"], result["ingredients"]
+    assert found, result["ingredients"]
+    assert all(i["recognized"] for i in result["ingredients"])  # not also an unknown name
     assert result["verdict"]["status"] in {"avoid", "caution"}
 
 
@@ -170,3 +171,34 @@ def test_numbing_cream_anaesthetics_and_corticosteroids_are_drug_ingredients() -
     for name in ("LIDOCAINE", "PRILOCAINE", "FLUOCINOLONE ACETONIDE", "TETRACAINE"):
         assert "prescription_drug" in flagged.get(name, []), (name, flagged)
     assert result["verdict"]["status"] == "caution"
+
+
+def _read(text: str) -> list[tuple[str, str, float | None, bool]]:
+    result = check_label(text)
+    return [(i["raw"], i["name"], i["percent"], i["from_ignored"]) for i in result["ingredients"]]
+
+
+def test_an_item_of_only_actives_and_strengths_is_read_at_its_place() -> None:
+    # Not an unknown "0.5 mg of tretinoin" and, apart from it, a tretinoin found in it.
+    assert _read("Each gram contains 0.5 mg of tretinoin in a cream base of water, glycerin") == [
+        ("0.5 mg of tretinoin", "TRETINOIN", None, False),
+        ("water", "AQUA", None, False),
+        ("glycerin", "GLYCERIN", None, False),
+    ]
+    # Two actives in one item: each with the strength printed next to it.
+    assert _read(
+        "Each gram contains adapalene 1 mg (0.1%) and benzoyl peroxide 25 mg (2.5%) "
+        "in an aqueous gel base consisting of glycerin"
+    ) == [
+        ("adapalene 1 mg (0.1%)", "ADAPALENE", 0.1, False),
+        ("benzoyl peroxide 25 mg (2.5%)", "BENZOYL PEROXIDE", 2.5, False),
+        ("glycerin", "GLYCERIN", None, False),
+    ]
+    result = check_label("Each 1 g contains 40 mg erythromycin and 0.25 mg tretinoin.")
+    assert [i["raw"] for i in result["ingredients"]] == ["40 mg erythromycin", "0.25 mg tretinoin"]
+    assert result["ignored"][0]["text"] == "Each 1 g contains"
+
+
+def test_an_item_with_other_words_than_strengths_keeps_its_active_apart() -> None:
+    read = _read("Brightening drops with hydroquinone 2% for dark spots. Ingredients: Aqua")
+    assert ("hydroquinone", "HYDROQUINONE", None, True) in read

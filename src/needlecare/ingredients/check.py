@@ -9,11 +9,14 @@ from functools import lru_cache
 from typing import Any
 
 from needlecare.ingredients import data
-from needlecare.ingredients.actives import find_actives
+from needlecare.ingredients.active_items import (
+    actives_left_out,
+    actives_with_their_strengths,
+    names_an_active,
+)
 from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.errors import NotAnIngredientList
 from needlecare.ingredients.flags import (
-    active_flag_names,
     comedogenic_rating,
     comedogenic_threshold,
     flags_of,
@@ -44,7 +47,7 @@ from needlecare.ingredients.parser import parse_label
 from needlecare.ingredients.prose import is_prose, name_before_prose, without_name
 from needlecare.ingredients.recogniser import recognise
 from needlecare.ingredients.recognition import Recognition
-from needlecare.ingredients.text import loose_key, name_key
+from needlecare.ingredients.text import name_key
 from needlecare.ingredients.verdict import Finding, decide
 from needlecare.knowledge.bands import Band
 from needlecare.knowledge.windows import Window
@@ -201,8 +204,9 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
     if not every_named:  # (with every entry named, neither changes anything)
         entries = rejoin_split_names(entries)
         entries = footnotes_at_end(parsed, entries)
+        entries = actives_with_their_strengths(entries)
     _account_for_every_word(parsed, entries)
-    rescued = _actives_left_out(parsed, entries)
+    rescued = actives_left_out(parsed, entries)
     listed = len(entries)
     entries += rescued
     # A label that names an active always gets a verdict; an acid class named in prose alone
@@ -222,16 +226,11 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
         )
     # A leaflet in another language ("Trétinoïne ... Excipients : acide stéarique, ...") has
     # few names this checker knows, but one of them an active: it is judged, never refused.
-    if known < MIN_KNOWN_SHARE * (listed + prose) and not _names_an_active(entries[:listed]):
+    if known < MIN_KNOWN_SHARE * (listed + prose) and not names_an_active(entries[:listed]):
         raise NotAnIngredientList(
             "mostly not ingredient names: this does not look like an ingredient list"
         )
     return entries, parsed
-
-
-def _names_an_active(entries: list[Entry]) -> bool:
-    actives = active_flag_names() - data.class_names()  # (a class alone is a claim)
-    return any(not actives.isdisjoint(entry.names) for entry in entries)
 
 
 def _extras(item: RawItem, recognition: Recognition) -> list[Entry]:
@@ -296,41 +295,6 @@ def _label_words(tokens: list[str]) -> set[str]:
 @lru_cache(maxsize=16384)
 def _words_of(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.casefold()))
-
-
-def _actives_left_out(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:
-    """Actives named in ignored text, inside an unknown item, or in a bracket the recognised
-    name does not cover ("Parfum (Tretinoin)"): each becomes an ingredient of its own."""
-    # Typos and abbreviations are read in ignored text and unknown items only, never in a
-    # name already read from the list.
-    texts = [i.text for i in parsed.ignored]
-    for entry in entries:
-        if not entry.names:
-            texts.append(entry.item.raw)
-        elif ("(" in entry.item.raw or "[" in entry.item.raw) and (
-            hits := find_actives(entry.item.raw)
-        ):
-            covered = [loose_key(name) for name in entry.names]
-            texts += [
-                hit.printed
-                for hit in hits
-                if not any(loose_key(n) in key for n in hit.names for key in covered)
-            ]
-    if not texts:
-        return []
-    present = {name for entry in entries for name in entry.names}
-    rescued: list[Entry] = []
-    for text in texts:
-        for hit in find_actives(text, typos=True):
-            if present.issuperset(hit.names):
-                continue
-            present.update(hit.names)
-            item = RawItem(hit.printed, hit.printed, len(entries) + len(rescued))
-            recognition = recognise(hit.printed, fuzzy=False)
-            if recognition.names != hit.names:
-                recognition = Recognition(hit.names, hit.match, hit.confidence)
-            rescued.append(Entry(item, recognition, hit.names, from_ignored=True))
-    return rescued
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,8 @@ _INACTIVE_HEADER = re.compile(
 _CONNECTOR = re.compile(
     r"(?i)\b(?:in\s+an?\s+(?:[a-z-]+\s+){0,3}?(?:base|vehicle|formulation)"
     r"(?:\s+(?:of|containing|consisting\s+of|composed\s+of|with))?"
-    r"|each\s+(?:gram|g|gm|ml|millilit(?:er|re)|tube|unit|pump|application)"
-    r"(?:\s+of\s+[a-z]+)?\s+contains"
+    r"|(?:each|one)\s+(?:1\s*)?(?:gram|g|gm|ml|millilit(?:er|re)|tube|unit|pump|application)"
+    r"(?:\s+of\s+[a-z]+)?\s+contains|1\s*(?:gram|g|ml)\s+(?:of\s+)?(?:[a-z]+\s+)?contains"
     r"|(?:also\s+)?contains?\b|equiv(?:alent|\.)?\s+to|(?:[a-z]+\s+)?(?:base|vehicle)\s*:)\s*:?"
 )
 # Sections that follow an ingredient list on packs and drug-facts panels; never names.

@@ -1,0 +1,114 @@
+"""Actives in what the checker did not read as a name: an unknown item that is only actives
+and strengths ("0.5 mg of tretinoin"), and actives named in ignored text or unknown items
+(issue 16 section 1: a name never vanishes, and an active is always judged)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from itertools import pairwise
+
+from needlecare.ingredients import data
+from needlecare.ingredients.actives import ActiveHit, find_actives
+from needlecare.ingredients.entry import Entry
+from needlecare.ingredients.flags import active_flag_names
+from needlecare.ingredients.items import clean_item
+from needlecare.ingredients.parsed import ParsedLabel, RawItem
+from needlecare.ingredients.recogniser import recognise
+from needlecare.ingredients.recognition import Recognition
+from needlecare.ingredients.text import loose_key
+
+# What may stand beside an active in a pharmacy item besides the name: amounts, units, "of",
+# "and", the dosage form ("0.5 mg of tretinoin", "Adapalene gel 0.1%",
+# "adapalene 1 mg (0.1%) and benzoyl peroxide 25 mg (2.5%)").
+_STRENGTH_WORDS = re.compile(
+    r"(?i)(?:[\d.,/%()\s]|\b(?:mg|mcg|µg|micrograms?|g|gm|grams?|ml|w/[wv]|v/v|p/p|of|de|di|and|"
+    r"und|et|y|e|usp|bp|nf|topical|gel|cream|cr[eè]me|crema|lotion|ointment|solution|foam"
+    r"|emulsion|suspension|microspheres?)\b)*"
+)
+
+
+def actives_with_their_strengths(entries: list[Entry]) -> list[Entry]:
+    """An unknown item that is only actives and their strengths is read as those actives at
+    its place in the list: "Tretinion 0.05%", "0.5 mg of tretinoin" (not an unknown name
+    and, apart from it, the active found in it)."""
+    if all(entry.names for entry in entries):
+        return entries
+    read: list[Entry] = []
+    for entry in entries:
+        raw = entry.item.raw
+        hits = () if entry.names else find_actives(raw, typos=True)
+        if not hits or not _STRENGTH_WORDS.fullmatch(
+            "".join(raw[end:start] for end, start in _gaps(hits, len(raw)))
+        ):
+            read.append(entry)
+            continue
+        # Each active with the strength printed next to it: the text between two actives is
+        # cut at its joining word ("1 mg (0.1%) and 25 mg"), else before the second.
+        cuts = [0, *(_cut(raw, a.end, b.start) for a, b in pairwise(hits)), len(raw)]
+        for hit, start, end in zip(hits, cuts, cuts[1:], strict=False):
+            piece = _JOINING_EDGE.sub("", raw[start:end])
+            percent = clean_item(piece)[1]
+            item = replace(entry.item, raw=piece, text=hit.printed, percent=percent)
+            recognition = recognise(hit.printed, fuzzy=False)
+            if recognition.names != hit.names:
+                recognition = Recognition(hit.names, hit.match, hit.confidence)
+            read.append(Entry(item, recognition, hit.names))
+    return read
+
+
+_JOIN = r"(?:and|und|et|y|e)"
+_JOINING = re.compile(rf"(?i)[,;]|\b{_JOIN}\b")
+_JOINING_EDGE = re.compile(rf"(?i)^(?:[\s,;]|{_JOIN}\b)+|(?:[\s,;]|\b{_JOIN})+$")
+
+
+def _cut(raw: str, start: int, end: int) -> int:
+    joining = _JOINING.search(raw, start, end)
+    return joining.start() if joining else end
+
+
+def _gaps(hits: tuple[ActiveHit, ...], length: int) -> list[tuple[int, int]]:
+    """The spans of the text between (and around) the hits."""
+    ends = [0, *(hit.end for hit in hits)]
+    starts = [*(hit.start for hit in hits), length]
+    return list(zip(ends, starts, strict=True))
+
+
+def names_an_active(entries: list[Entry]) -> bool:
+    actives = active_flag_names() - data.class_names()  # (a class alone is a claim)
+    return any(not actives.isdisjoint(entry.names) for entry in entries)
+
+
+def actives_left_out(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:
+    """Actives named in ignored text, inside an unknown item, or in a bracket the recognised
+    name does not cover ("Parfum (Tretinoin)"): each becomes an ingredient of its own."""
+    # Typos and abbreviations are read in ignored text and unknown items only, never in a
+    # name already read from the list.
+    texts = [i.text for i in parsed.ignored]
+    for entry in entries:
+        if not entry.names:
+            texts.append(entry.item.raw)
+        elif ("(" in entry.item.raw or "[" in entry.item.raw) and (
+            hits := find_actives(entry.item.raw)
+        ):
+            covered = [loose_key(name) for name in entry.names]
+            texts += [
+                hit.printed
+                for hit in hits
+                if not any(loose_key(n) in key for n in hit.names for key in covered)
+            ]
+    if not texts:
+        return []
+    present = {name for entry in entries for name in entry.names}
+    rescued: list[Entry] = []
+    for text in texts:
+        for hit in find_actives(text, typos=True):
+            if present.issuperset(hit.names):
+                continue
+            present.update(hit.names)
+            item = RawItem(hit.printed, hit.printed, len(entries) + len(rescued))
+            recognition = recognise(hit.printed, fuzzy=False)
+            if recognition.names != hit.names:
+                recognition = Recognition(hit.names, hit.match, hit.confidence)
+            rescued.append(Entry(item, recognition, hit.names, from_ignored=True))
+    return rescued
