@@ -344,3 +344,19 @@ def test_a_footnote_naming_the_essential_oils_is_not_an_ingredient() -> None:
         "LAVANDULA ANGUSTIFOLIA OIL",
         "GLYCERIN",
     ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "flag"),
+    [
+        ("Encapsulated Retinol", "RETINOL", "retinoid"),
+        ("Microencapsulated Salicylic Acid", "SALICYLIC ACID", "bha"),
+        ("Liposomal Ascorbic Acid", "ASCORBIC ACID", "vitamin_c"),
+        ("Stabilized Glycolic Acid", "GLYCOLIC ACID", "aha"),
+    ],
+)
+def test_a_delivery_word_before_an_active_does_not_hide_it(
+    printed: str, name: str, flag: str
+) -> None:
+    item = _item(check_label(f"Aqua, {printed}, Glycerin"), printed)
+    assert item["name"] == name and flag in item["flags"]

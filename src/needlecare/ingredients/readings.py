@@ -15,7 +15,9 @@ from needlecare.ingredients.text import SOFT_HYPHEN, name_key, ocr_variant
 _QUALIFIERS = re.compile(
     r"(?i)\b(?:certified\s+organic|organic|org\.|bio|natural|naturally\s+derived|wild[- ]crafted"
     r"|cold[- ]pressed|virgin|extra\s+virgin|refined|unrefined|vegetable|plant[- ]derived"
-    r"|non[- ]?gmo|fair\s?trade|pure|100\s*(?:%|percent))\b"
+    r"|non[- ]?gmo|fair\s?trade|pure|100\s*(?:%|percent)"
+    # how a material is delivered, not what it is ("Encapsulated Retinol" is RETINOL)
+    r"|(?:micro)?encapsulated|liposomal|stabili[sz]ed|microni[sz]ed)\b"
 )
 # Pharmacy labels: a pharmacopoeia suffix ("Hydroquinone USP", "Adapalene BP", "Ph. Eur.") and
 # the dosage form after a drug name ("Tazarotene Cream", "Tretinoin Gel USP").
