@@ -3,8 +3,10 @@
 inventory.json and loose.json stay the data (built from CosIng, with their sources); this file
 holds the same names in a form that loads in well under a millisecond: the names as one string
 in their order, and the names with their function codes, and the loose keys with their names,
-in 256 buckets of text that are split into dicts only when a name of that bucket is looked up.
-A one-shot check looks up a few dozen names; parsing both JSON files cost ~20 ms per process.
+in 256 buckets of text, each searched as text for a name's line. A one-shot check looks up a
+few dozen names, a batch a few per distinct name it reads (the readings are cached above this):
+parsing both JSON files cost ~20 ms per process, and splitting every bucket a batch touches
+into a dict cost more than all of its searches.
 
 It also holds the plant names by binomial (needlecare.ingredients.plants: a loop over every
 inventory name cost ~20 ms on the first plant name a process reads) and, for each regular
@@ -41,7 +43,8 @@ def _split(blob: str) -> dict[str, str]:
 
 
 class Buckets:
-    """Text buckets split into dicts on first use."""
+    """Text buckets of 'NAME\tVALUE' lines: a look-up searches its bucket's text; only a walk
+    over every entry splits them into dicts."""
 
     __slots__ = ("_blobs", "_dicts")
 
@@ -49,12 +52,19 @@ class Buckets:
         self._blobs = blobs
         self._dicts: list[dict[str, str] | None] = [None] * len(blobs)
 
-    def of(self, key: str) -> dict[str, str]:
-        index = bucket_of(key)
-        found = self._dicts[index]
-        if found is None:
-            found = self._dicts[index] = _split(self._blobs[index])
-        return found
+    def get(self, key: str) -> str | None:
+        """The value of the key's last line in its bucket (a later line wins, as in _split)."""
+        if "\t" in key or "\n" in key:
+            return None  # no name holds either (build() checks): never part of a line
+        blob = self._blobs[bucket_of(key)]
+        probe = key + "\t"
+        end = len(blob)
+        while (at := blob.rfind(probe, 0, end)) >= 0:
+            if at == 0 or blob[at - 1] == "\n":  # the whole name, not the end of a longer one
+                stop = blob.find("\n", at)
+                return blob[at + len(probe) : stop if stop >= 0 else len(blob)]
+            end = at + len(probe) - 1
+        return None
 
     def all(self) -> Iterator[dict[str, str]]:
         for index in range(len(self._blobs)):
@@ -75,14 +85,16 @@ class InventoryNames(Mapping[str, tuple[int, ...]]):
         self._names: list[str] | None = None
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self._buckets.of(key)
+        return isinstance(key, str) and self._buckets.get(key) is not None
 
     def __getitem__(self, key: str) -> tuple[int, ...]:
-        codes = self._buckets.of(key)[key]
+        codes = self._buckets.get(key)
+        if codes is None:
+            raise KeyError(key)
         return tuple(int(code) for code in codes.split(",")) if codes else ()
 
     def get(self, key: str, default: Any = None) -> Any:
-        codes = self._buckets.of(key).get(key)
+        codes = self._buckets.get(key)
         if codes is None:
             return default
         return tuple(int(code) for code in codes.split(",")) if codes else ()
@@ -109,8 +121,8 @@ class LooseKeys:
 
     def lookup(self, key: str) -> tuple[bool, str | None]:
         """(present, name) as the dict built from loose.json would answer."""
-        bucket = self._buckets.of(key)
-        return key in bucket, bucket.get(key)
+        found = self._buckets.get(key)
+        return found is not None, found
 
     def items(self) -> Iterator[tuple[str, str]]:
         for bucket in self._buckets.all():
