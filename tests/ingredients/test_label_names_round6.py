@@ -360,3 +360,22 @@ def test_a_delivery_word_before_an_active_does_not_hide_it(
 ) -> None:
     item = _item(check_label(f"Aqua, {printed}, Glycerin"), printed)
     assert item["name"] == name and flag in item["flags"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Coconut Nucifera (Coconut) Oil", "COCOS NUCIFERA OIL"),
+        ("Butyrospermum Parki (Shea) Butter", "BUTYROSPERMUM PARKII BUTTER"),
+    ],
+)
+def test_a_binomial_misspelt_is_read_by_the_common_name_in_its_bracket(
+    printed: str, name: str
+) -> None:
+    reading = recognise(printed)
+    assert reading.names == (name,) and reading.match == "fuzzy"  # a typo reading, said so
+
+
+def test_a_common_name_of_another_plant_never_respells_a_binomial() -> None:
+    # KUKUI is ALEURITES MOLUCCANUS: neither word of "Cocos Nucifera" is like it.
+    assert recognise("Cocos Nucifera (Kukui) Oil").names != ("ALEURITES MOLUCCANUS SEED OIL",)

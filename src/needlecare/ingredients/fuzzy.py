@@ -9,8 +9,9 @@ from itertools import compress, repeat
 
 from needlecare.ingredients import data, plants
 from needlecare.ingredients.flags import active_flag_names
-from needlecare.ingredients.readings import candidates
+from needlecare.ingredients.readings import BRACKET_CONTENT, BRACKETS, candidates
 from needlecare.ingredients.recognition import Recognition, lookup, lookup_exact_or_alias
+from needlecare.ingredients.text import name_key
 
 FUZZY_MIN_SCORE = 90.0
 FUZZY_MIN_LEAD = 3.0
@@ -165,6 +166,25 @@ def respelt_binomial(key: str) -> Recognition | None:
         return _as_fuzzy(reading, best[0][1])
     flags = [frozenset().union(*map(plants.caution_flags, r[0])) for r in (reading, rival)]
     return _as_fuzzy(reading, best[0][1]) if flags[0] == flags[1] else None
+
+
+def bracket_respelt(key: str) -> Recognition | None:
+    """'Coconut Nucifera (Coconut) Extract', 'Butyrospermum Parki (Shea) Butter': one word of
+    the binomial misspelt beyond a typo match, but the common name in the bracket is of the
+    binomial (data: botanicals) with the other word as printed and this one starting alike.
+    Read with that binomial, the plant part kept; a typo reading all the same."""
+    contents = BRACKET_CONTENT.findall(key)
+    words = name_key(BRACKETS.sub(" ", key)).split(" ")
+    if len(contents) != 1 or len(words) < 3:
+        return None
+    binomial = data.botanical_prefixes().get(name_key(contents[0]), "").split(" ")
+    if len(binomial) != 2 or words[:2] == binomial:
+        return None
+    same = [a == b for a, b in zip(words, binomial, strict=False)]
+    alike = [a[:3] == b[:3] for a, b in zip(words, binomial, strict=False)]
+    if not ((same[0] and alike[1]) or (same[1] and alike[0])):
+        return None
+    return _as_fuzzy(_respelt_reading(" ".join(binomial), words[2:]), FUZZY_MIN_SCORE)
 
 
 def _respelt_reading(binomial: str, rest: list[str]) -> tuple[tuple[str, ...], float] | None:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from needlecare.ingredients import data, plants
-from needlecare.ingredients.fuzzy import fuzzy_match, respelt_binomial
+from needlecare.ingredients.fuzzy import bracket_respelt, fuzzy_match, respelt_binomial
 from needlecare.ingredients.readings import BARE_STRENGTH, BRACKET_CONTENT, BRACKETS, candidates
 from needlecare.ingredients.recognition import UNKNOWN, Recognition, lookup
 from needlecare.ingredients.synonyms import split_synonyms
@@ -64,6 +64,7 @@ def _recognise_key(key: str, fuzzy: bool) -> Recognition:
         fuzzy_match(plain)
         or (fuzzy_match(key) if key != plain else None)
         or respelt_binomial(name_key(plain))
+        or bracket_respelt(key)
         or UNKNOWN
     )
 
