@@ -379,3 +379,32 @@ def test_a_binomial_misspelt_is_read_by_the_common_name_in_its_bracket(
 def test_a_common_name_of_another_plant_never_respells_a_binomial() -> None:
     # KUKUI is ALEURITES MOLUCCANUS: neither word of "Cocos Nucifera" is like it.
     assert recognise("Cocos Nucifera (Kukui) Oil").names != ("ALEURITES MOLUCCANUS SEED OIL",)
+
+
+def test_a_trademark_sign_is_no_part_of_a_name() -> None:
+    # NFKC turns the sign into the letters TM ("NiacinamideTM" was only a typo reading).
+    result = check_label("Aqua, Niacinamide™, Sodium Hyaluronate℠, Glycerin")
+    assert [(i["name"], i["match"]) for i in result["ingredients"]] == [
+        ("AQUA", "exact"),
+        ("NIACINAMIDE", "exact"),
+        ("SODIUM HYALURONATE", "exact"),
+        ("GLYCERIN", "exact"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "names"),
+    [
+        ("Damask Rose Flower Oil", ("ROSA DAMASCENA FLOWER OIL",)),
+        ("Bulgarian Rose Flower Water", ("ROSA DAMASCENA FLOWER WATER",)),
+        ("Rose Water", ("ROSA DAMASCENA FLOWER WATER", "ROSA CENTIFOLIA FLOWER WATER")),
+        ("Rosewater", ("ROSA DAMASCENA FLOWER WATER", "ROSA CENTIFOLIA FLOWER WATER")),
+    ],
+)
+def test_rose_names_of_one_or_two_species_are_read(printed: str, names: tuple[str, ...]) -> None:
+    assert recognise(printed).names == names
+
+
+def test_a_rose_flower_extract_carries_the_allergen_flag_of_both_species() -> None:
+    item = _item(check_label("Aqua, Rose Flower Extract, Glycerin"), "Rose Flower Extract")
+    assert "fragrance_allergen" in item["flags"]

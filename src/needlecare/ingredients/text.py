@@ -8,7 +8,8 @@ import unicodedata
 from functools import lru_cache
 
 # Footnote marks that NFKC would turn into digits ("Glycerin¹" must not become "GLYCERIN1").
-_SUPERSCRIPTS = str.maketrans("", "", "¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶※")
+# ... and trademark signs, which NFKC turns into letters ("Pitera™" must not become "PITERATM").
+_SUPERSCRIPTS = str.maketrans("", "", "¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶※™℠")
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
 _QUOTES = str.maketrans(
     {
