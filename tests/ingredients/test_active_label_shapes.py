@@ -202,3 +202,9 @@ def test_an_item_of_only_actives_and_strengths_is_read_at_its_place() -> None:
 def test_an_item_with_other_words_than_strengths_keeps_its_active_apart() -> None:
     read = _read("Brightening drops with hydroquinone 2% for dark spots. Ingredients: Aqua")
     assert ("hydroquinone", "HYDROQUINONE", None, True) in read
+
+
+def test_the_spanish_excipients_heading_is_a_heading() -> None:
+    result = check_label("Principio activo: Peróxido de benzoílo 5%. Excipientes: carbómero, agua")
+    assert {"text": "Excipientes:", "reason": "heading"} in result["ignored"]
+    assert [i["raw"] for i in result["ingredients"]][1:] == ["carbómero", "agua"]

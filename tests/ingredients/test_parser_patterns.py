@@ -20,7 +20,7 @@ PLAIN = {
     ),
     "_INACTIVE_HEADER": re.compile(
         r"(?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:"
-        r"|\bexcipients?\s*:"
+        r"|\bexcipient(?:e?s)?\s*:"
     ),
     "_HEADER": re.compile(
         rf"(?i)[\[【]\s*{HEADER_WORD}\s*[\]】]\s*:?"
@@ -45,7 +45,7 @@ PIECES = [
 # Headings made of their parts, so that many labels hold a near or a real match.
 BEFORE = ["", " ", "in", "non-", "non ", "Non", "x", ". ", "\n", "(", "\u0130n", "_"]
 WORDS = ["active", "Actives", "inactive", "INACTIVE", "medicinal", "non-medicinal", "excipient"]
-WORDS += ["Excipients", "\u0130nactive", "\u0131nactive", "act\u0131ve", "reactive"]
+WORDS += ["Excipients", "Excipientes", "\u0130nactive", "\u0131nactive", "act\u0131ve", "reactive"]
 WORDS += ["Full ", "key ", "KEY  ", "Other\n", "\u212aey ", "[", "【 ", "[ Full ", "", "x"]
 AFTER = [" ingredients", " Ingredient", "  ingredients (USP)", "\ningredients", "", "s", "ly"]
 AFTER += ["Ingredients", "INGRED1ENTS list", "ingrédients", "INCI", "inci names", "Composition"]

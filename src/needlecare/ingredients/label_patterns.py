@@ -47,11 +47,12 @@ _ACTIVE_HEADER = re.compile(
     r"\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?|(?<=a)ctives?\s*:)"
 )
 # The same way; plain form:
-#   (?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:|\bexcipients?\s*:
+#   (?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:
+#   |\bexcipient(?:e?s)?\s*:          ("Excipients :", Spanish "Excipientes:")
 _INACTIVE_HEADER = re.compile(
     "[IiNnEe\u0130\u0131]"
     r"(?<!\w.)(?i:(?:(?<=i)nactive|(?<=n)on-?\s?medicinal)\s+ingredients?\b\s*:?"
-    r"|(?<=i)nactives?\s*:|(?<=e)xcipients?\s*:)"
+    r"|(?<=i)nactives?\s*:|(?<=e)xcipient(?:e?s)?\s*:)"
 )
 # The words that join a drug to its vehicle on pharmacy labels: "Tretinoin 0.025% in a cream
 # base of ...", "Each gram contains ...", "Clindamycin phosphate equivalent to clindamycin 1%".
