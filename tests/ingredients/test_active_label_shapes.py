@@ -13,6 +13,7 @@ import pytest
 
 from needlecare.ingredients import check_label
 from needlecare.ingredients.flags import flag_definition
+from needlecare.ingredients.parsed import CONNECTOR
 
 
 def _flagged(result: dict[str, Any]) -> dict[str, list[str]]:
@@ -208,3 +209,32 @@ def test_the_spanish_excipients_heading_is_a_heading() -> None:
     result = check_label("Principio activo: Peróxido de benzoílo 5%. Excipientes: carbómero, agua")
     assert {"text": "Excipientes:", "reason": "heading"} in result["ignored"]
     assert [i["raw"] for i in result["ingredients"]][1:] == ["carbómero", "agua"]
+
+
+@pytest.mark.parametrize(
+    ("text", "connector", "read"),
+    [
+        (
+            "Cada gramo de gel contiene 1 mg de adapaleno (0,1 %). Excipientes: agua",
+            "Cada gramo de gel contiene",
+            ("1 mg de adapaleno (0,1 %)", "ADAPALENE"),
+        ),
+        (
+            "Un gramme de gel contient 150 mg d'acide azélaïque. Excipients : eau purifiée",
+            "Un gramme de gel contient",
+            ("150 mg d'acide azélaïque", "AZELAIC ACID"),
+        ),
+        (
+            "1 g Gel enthält 7,5 mg Metronidazol. Sonstige Bestandteile: Carbomer, Wasser",
+            "1 g Gel enthält",
+            ("7,5 mg Metronidazol", "METRONIDAZOLE"),
+        ),
+    ],
+)
+def test_each_gram_contains_in_other_languages(
+    text: str, connector: str, read: tuple[str, str]
+) -> None:
+    result = check_label(text)
+    assert {"text": connector, "reason": CONNECTOR} in result["ignored"]
+    first = result["ingredients"][0]
+    assert (first["raw"], first["name"], first["from_ignored"]) == (*read, False)

@@ -19,12 +19,12 @@ from needlecare.ingredients.recognition import Recognition
 from needlecare.ingredients.text import loose_key
 
 # What may stand beside an active in a pharmacy item besides the name: amounts, units, "of",
-# "and", the dosage form ("0.5 mg of tretinoin", "Adapalene gel 0.1%",
+# "and", the dosage form ("0.5 mg of tretinoin", "Adapalene gel 0.1%", "150 mg d'acide azélaïque",
 # "adapalene 1 mg (0.1%) and benzoyl peroxide 25 mg (2.5%)").
 _STRENGTH_WORDS = re.compile(
     r"(?i)(?:[\d.,/%()\s]|\b(?:mg|mcg|µg|micrograms?|g|gm|grams?|ml|w/[wv]|v/v|p/p|of|de|di|and|"
     r"und|et|y|e|usp|bp|nf|topical|gel|cream|cr[eè]me|crema|lotion|ointment|solution|foam"
-    r"|emulsion|suspension|microspheres?)\b)*"
+    r"|emulsion|suspension|microspheres?)\b|\bd['’])*"
 )
 
 

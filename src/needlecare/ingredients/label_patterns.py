@@ -61,6 +61,10 @@ _CONNECTOR = re.compile(
     r"(?:\s+(?:of|containing|consisting\s+of|composed\s+of|with))?"
     r"|(?:each|one)\s+(?:1\s*)?(?:gram|g|gm|ml|millilit(?:er|re)|tube|unit|pump|application)"
     r"(?:\s+of\s+[a-z]+)?\s+contains|1\s*(?:gram|g|ml)\s+(?:of\s+)?(?:[a-z]+\s+)?contains"
+    # The same on Spanish, French, Italian and German leaflets ("Cada gramo de gel contiene",
+    # "Chaque gramme contient", "Ogni grammo contiene", "1 g Gel enthält").
+    r"|(?:cada|chaque|un|ogni|1)\s+(?:gramo|gramme|grammo|g|ml)(?:\s+(?:de|di)\s+\w+)?"
+    r"\s+(?:contiene|contient|contengono)|1\s*g\s+(?:\w+\s+)?enth(?:ä|ae)lt"
     r"|(?:also\s+)?contains?\b|equiv(?:alent|\.)?\s+to|(?:[a-z]+\s+)?(?:base|vehicle)\s*:)\s*:?"
 )
 # Sections that follow an ingredient list on packs and drug-facts panels; never names.
@@ -99,7 +103,11 @@ _MAY_MARK = "\x01"  # separator that also opens the "may contain" block
 # Lower-case words one of which every match of the pattern contains (a cheap pre-check).
 _HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
     _MAY_CONTAIN: ("may", "peut", "kann", "puede", "contenere", "contient", "+", "±"),
-    _CONNECTOR: ("base", "vehicle", "formulation", "contain", "equiv"),
+    # (whole German words: "enth" alone is in every "menthol")
+    _CONNECTOR: (
+        *("base", "vehicle", "formulation", "contain", "equiv"),
+        *("contien", "conteng", "enthält", "enthaelt"),
+    ),
     _CLAIM: ("free", "without", "contain", "added", "never", "%"),
     # Sections after the list: each alternative of _TAIL contains one of these.
     _TAIL: (
