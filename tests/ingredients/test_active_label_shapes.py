@@ -238,3 +238,8 @@ def test_each_gram_contains_in_other_languages(
     assert {"text": connector, "reason": CONNECTOR} in result["ignored"]
     first = result["ingredients"][0]
     assert (first["raw"], first["name"], first["from_ignored"]) == (*read, False)
+
+
+def test_thd_ascorbate_is_the_vitamin_c_ester() -> None:
+    flagged = _flagged(check_label("Squalane, THD Ascorbate 10%, Caprylic/Capric Triglyceride"))
+    assert flagged == {"TETRAHEXYLDECYL ASCORBATE": ["vitamin_c"]}
