@@ -408,3 +408,15 @@ def test_rose_names_of_one_or_two_species_are_read(printed: str, names: tuple[st
 def test_a_rose_flower_extract_carries_the_allergen_flag_of_both_species() -> None:
     item = _item(check_label("Aqua, Rose Flower Extract, Glycerin"), "Rose Flower Extract")
     assert "fragrance_allergen" in item["flags"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("C12-15 Alkyl Benzoates", "C12-15 ALKYL BENZOATE"),
+        ("Safflower Glycerides", "SAFFLOWER GLYCERIDE"),
+        ("Phospholipid", "PHOSPHOLIPIDS"),
+    ],
+)
+def test_the_last_word_in_the_other_number_is_read(printed: str, name: str) -> None:
+    assert recognise(printed).names == (name,)

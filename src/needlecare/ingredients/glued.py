@@ -11,8 +11,8 @@ from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.items import clean_item
 from needlecare.ingredients.parsed import SOFT_BREAK, RawItem
 from needlecare.ingredients.recogniser import recognise
-from needlecare.ingredients.recognition import UNKNOWN, Recognition
-from needlecare.ingredients.text import loose_key
+from needlecare.ingredients.recognition import UNKNOWN, Recognition, lookup
+from needlecare.ingredients.text import loose_key, name_key
 
 _COMMON_NAME = re.compile(r"\s*\([^()]*\)\s*")
 _MAX_GLUED_WORDS = 16
@@ -92,9 +92,11 @@ def _three_joined(entries: list[Entry]) -> Entry | None:
     if len({id(item) for item in items}) < 3 or any(e.recognition.extra for e in entries):
         return None
     text = " ".join(item.text for item in items)
-    recognition = recognise(text, fuzzy=False)
-    if len(recognition.names) != 1 or loose_key(recognition.names[0]) != loose_key(text):
+    # (a look-up of the key, not every reading: only a name spelt letter for letter will do)
+    found = lookup(name_key(text))
+    if found is None or len(found[0]) != 1 or loose_key(found[0][0]) != loose_key(text):
         return None
+    recognition = Recognition(found[0], found[1], 1.0)
     item = replace(
         items[0],
         raw=", ".join(item.raw for item in items),

@@ -237,17 +237,20 @@ def without_part(key: str) -> str | None:
     if not joined or key in data.inventory().names:
         return None
     names = joined.split("\t")
-    found: list[str] = []
-    attested = _attested_parts(f"{words[0]} {words[1]}")
+    found: list[tuple[str, str]] = []  # (reading, the part read away)
     for at in range(2, len(words) - 1):
-        if words[at] not in attested and words[at] not in _SEED_OR_KERNEL:
-            continue  # a part CosIng never names for the plant: read as printed by compose()
+        if words[at] not in PARTS:
+            continue
         readings = [words[:at] + words[at + 1 :]]
         if words[at] in _SEED_OR_KERNEL:
             readings.append([*words[:at], _SEED_OR_KERNEL[words[at]], *words[at + 1 :]])
-        found += [" ".join(r) for r in readings if " ".join(r) in names]
+        found += [(" ".join(r), words[at]) for r in readings if " ".join(r) in names]
     if len(found) != 1:
         return None
-    flags = caution_flags(found[0])
+    name, part = found[0]
+    # (the attested parts only now: finding them searches the inventory)
+    if part not in _SEED_OR_KERNEL and part not in _attested_parts(f"{words[0]} {words[1]}"):
+        return None  # a part CosIng never names for the plant: read as printed by compose()
+    flags = caution_flags(name)
     same_form = [n for n in names if n.endswith(f" {words[-1]}")]
-    return found[0] if all(caution_flags(n) == flags for n in same_form) else None
+    return name if all(caution_flags(n) == flags for n in same_form) else None

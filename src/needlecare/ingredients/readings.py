@@ -240,6 +240,12 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         known = [p for p in polymers if p in data.inventory().names]
         if len(known) == 1:
             yield known[0], 0.05
+    # "C12-15 Alkyl Benzoates", "Hydrogenated Palm Glyceride": the last word in the other
+    # number; read so only when that spells a CosIng name as printed otherwise.
+    if len(base.rsplit(" ", 1)[-1]) >= 5 and base[-1:].isalpha():
+        other = base[:-1] if base.endswith("S") and not base.endswith("SS") else f"{base}S"
+        if other in data.inventory().names:
+            yield other, 0.02
     if base.endswith(" CHELATE"):  # "Zinc Glycinate Chelate": the salt is a chelate
         yield base.removesuffix(" CHELATE"), 0.0
     if _HYDRATE.search(base):
