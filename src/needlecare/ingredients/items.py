@@ -44,6 +44,7 @@ _BULLET = re.compile(r"[•●▪■◆◇○◦∙·・、|]")
 # a label's list in two languages, or a name and its translation ("水 / Water"); either way
 # two names, never one slash name (which is written in one script: "Caprylic/Capric").
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff01-\uff5e"
+_CJK_LOWEST = "\u3040"  # every character of _CJK is at or above it (a pre-check with max())
 _SCRIPT_SEAM = re.compile(
     rf"(?<=[{_CJK}])[ \t]+/[ \t]+(?=[A-Za-z])|(?<=[A-Za-z0-9.)\]])[ \t]+/[ \t]+(?=[{_CJK}])"
 )
@@ -138,7 +139,7 @@ def split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
         text = _inline_numbering(text, opened)
     if not text.isascii() or "|" in text:  # (every other bullet is not ASCII; isascii is O(1))
         text = _BULLET.sub(",", text)
-    if " / " in text:
+    if " / " in text and max(text) >= _CJK_LOWEST:  # (a seam's look-behinds try every place)
         text = _SCRIPT_SEAM.sub(",", text)
     if digits:
         if "%" in text:  # "Zinc Oxide 6.90%Water": a strength glued to the next name
