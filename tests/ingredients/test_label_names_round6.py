@@ -420,3 +420,15 @@ def test_a_rose_flower_extract_carries_the_allergen_flag_of_both_species() -> No
 )
 def test_the_last_word_in_the_other_number_is_read(printed: str, name: str) -> None:
     assert recognise(printed).names == (name,)
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Dimethicone Copolyol", "DIMETHICONE COPOLYOL"),  # the class INCI split up
+        ("Cetyl Dimethicone Copolyol", "CETYL PEG/PPG-10/1 DIMETHICONE"),
+    ],
+)
+def test_legacy_silicone_names_are_read_without_a_flag(printed: str, name: str) -> None:
+    item = _item(check_label(f"Aqua, {printed}, Glycerin"), printed)
+    assert item["name"] == name and item["flags"] == []
