@@ -243,3 +243,25 @@ def test_each_gram_contains_in_other_languages(
 def test_thd_ascorbate_is_the_vitamin_c_ester() -> None:
     flagged = _flagged(check_label("Squalane, THD Ascorbate 10%, Caprylic/Capric Triglyceride"))
     assert flagged == {"TETRAHEXYLDECYL ASCORBATE": ["vitamin_c"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "active"),
+    [
+        (
+            "Aqua, Glycerin, Parfum (3-O-Ethyl Ascorbic Acid0.025%), Limonene",
+            "3-O-ETHYL ASCORBIC ACID",
+        ),
+        (
+            "Contains: Clindamycin Phosphate2.5% W/W. Also contains: Lecithin",
+            "CLINDAMYCIN PHOSPHATE",
+        ),
+        (
+            "Wirkstoff: Alpha Hydroxy Acids 2.5% W/W. Sonstige Bestandteile: Cetylalkohol",
+            "ALPHA HYDROXY ACIDS",
+        ),
+    ],
+)
+def test_a_glued_or_upper_case_strength_keeps_the_active_whole(text: str, active: str) -> None:
+    result = check_label(text)
+    assert active in _flagged(result), result["ingredients"]

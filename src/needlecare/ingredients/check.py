@@ -71,6 +71,7 @@ _ODD_CHARACTER = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _URL = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
 _WORD = re.compile(r"[^\W_]+")
 # Words that only join names ("Water (and) Glycerin") and short list numbers ("1. Aqua").
+_LETTERS_OR_DIGITS = re.compile(r"[^\W\d_]+|\d+")
 _JOINING_WORDS = frozenset({"and", "et", "und", "y", "e"})
 UNREAD = "text between names that no rule read (kept so that nothing is lost)"
 
@@ -265,6 +266,11 @@ def _account_for_every_word(parsed: ParsedLabel, entries: list[Entry]) -> None:
     for word in _WORD.findall(parsed.text):
         folded = word.casefold()
         if folded in seen or folded in _JOINING_WORDS or (folded.isdigit() and len(folded) <= 2):
+            continue
+        # "Peroxide4%", "TRETINOIN0.05%": a strength glued to a name, read apart by the parser
+        # ("Benzoyl Peroxide 4%"); placed when each letter and digit run of it is.
+        parts = _LETTERS_OR_DIGITS.findall(folded)
+        if len(parts) > 1 and all(p in seen or (p.isdigit() and len(p) <= 2) for p in parts):
             continue
         seen.add(folded)
         missing.append(word)

@@ -68,7 +68,7 @@ _SPACED_LOCANT = re.compile(r",(?<=(?<![\w.,])\d,)[ \t]*(?=\d(?:,\d)*[- ][A-Za-z
 # digits costs quadratic time (found by bench/fuzz_parsers.py).
 _PERCENT = re.compile(
     r"\(?\s*(?:(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:-|to)\s*)?(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%"
-    r"\s*(?:w/w|w/v|v/v)?\s*\)?"
+    r"\s*(?:[wW]/[wWvV]|[vV]/[vV]|[pP]/[pP])?\s*\)?"  # "0.1% W/W", "2 % p/p"
 )
 _GLUED_PERCENT = re.compile(r"(\d\s*%)(?=[A-Z][a-z])")
 # Strengths of pharmacy labels: "1 mg", "(1 mg/g)", "0.5 mg per gram", "0,05 g". Only an amount
