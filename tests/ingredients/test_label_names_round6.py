@@ -432,3 +432,22 @@ def test_the_last_word_in_the_other_number_is_read(printed: str, name: str) -> N
 def test_legacy_silicone_names_are_read_without_a_flag(printed: str, name: str) -> None:
     item = _item(check_label(f"Aqua, {printed}, Glycerin"), printed)
     assert item["name"] == name and item["flags"] == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "flag"),
+    [
+        ("Specially Denatured Alcohol", "ALCOHOL DENAT.", "drying_alcohol"),
+        ("Rubbing Alcohol", "ISOPROPYL ALCOHOL", "drying_alcohol"),
+        ("Papaya Enzyme", "PAPAIN", "chemical_exfoliant"),
+        ("Pineapple Enzyme", "BROMELAIN", "chemical_exfoliant"),
+        ("Fruit Acids", "ALPHA HYDROXY ACIDS", "aha"),
+        ("LHA", "CAPRYLOYL SALICYLIC ACID", "bha"),
+        ("HPR", "HYDROXYPINACOLONE RETINOATE", "retinoid"),
+    ],
+)
+def test_plain_names_of_flagged_ingredients_carry_their_flag(
+    printed: str, name: str, flag: str
+) -> None:
+    item = _item(check_label(f"Aqua, Glycerin, {printed}, Squalane"), printed)
+    assert item["name"] == name and flag in item["flags"]
