@@ -451,3 +451,15 @@ def test_plain_names_of_flagged_ingredients_carry_their_flag(
 ) -> None:
     item = _item(check_label(f"Aqua, Glycerin, {printed}, Squalane"), printed)
     assert item["name"] == name and flag in item["flags"]
+
+
+def test_a_complex_named_by_its_active_is_read_as_that_active_as_a_guess() -> None:
+    item = _item(check_label("Aqua, Retinol Complex, Glycerin"), "Retinol Complex")
+    assert item["name"] == "RETINOL" and "retinoid" in item["flags"]
+    assert item["confidence"] < 0.9  # the rest of the blend is not named
+    assert not recognise("Peptide Complex").recognized
+
+
+def test_collagen_named_by_its_source_is_collagen() -> None:
+    assert recognise("Fish (Pisces) Collagen").names == ("COLLAGEN",)
+    assert recognise("Marine Collagen").names == ("COLLAGEN",)

@@ -248,6 +248,10 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
             yield other, 0.02
     if base.endswith(" CHELATE"):  # "Zinc Glycinate Chelate": the salt is a chelate
         yield base.removesuffix(" CHELATE"), 0.0
+    if base.endswith(" COMPLEX"):
+        # "Glycolic Acid Complex", "Retinol Complex": a blend named by its active, read as that
+        # active (its flags) with a guess's confidence: the rest of the blend is unnamed.
+        yield base.removesuffix(" COMPLEX"), 0.15
     if _HYDRATE.search(base):
         yield _HYDRATE.sub("", base), 0.0
     if _ZERO_FOR_O.search(base):
