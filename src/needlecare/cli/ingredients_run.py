@@ -7,9 +7,14 @@ people pipe one label at a time through this command.
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
+from os import PathLike
 from typing import Any, NoReturn
+
+# A file argument: a str on the fast path (pathlib, with the urllib.parse and ipaddress it
+# imports, is not needed to open a file), a Path from the Typer command.
+FilePath = str | PathLike[str]
 
 PROGRESS_MIN_LINES = 200  # a progress bar only for long batches, and only on a terminal
 EXIT_BAD_INPUT = 2  # as needlecare.cli.root.EXIT_BAD_INPUT (that module imports Typer)
@@ -20,12 +25,12 @@ def _run(
     day: int,
     as_json: bool,
     jsonl: bool,
-    file: Path | None,
+    file: FilePath | None,
     band: str | None,
     depth: float | None,
     device: str,
     rinse_off: bool,
-    image: Path | None = None,
+    image: FilePath | None = None,
     lang: str = "en",
 ) -> None:
     """The command itself, shared by the Typer command and the fast path (`main_fast`)."""
@@ -87,8 +92,8 @@ def main_fast(argv: list[str]) -> int:
     add("--day", type=int, default=0, help="Days since treatment (0 = treatment day).")
     add("--json", dest="as_json", action="store_true", help="Print the JSON result.")
     add("--jsonl", action="store_true", help="One list per input line, one JSON per line.")
-    add("--file", type=Path, default=None, help="Read this file, not stdin.")
-    add("--image", type=Path, default=None, help="Read the list from a photo of the label.")
+    add("--file", default=None, help="Read this file, not stdin.")
+    add("--image", default=None, help="Read the list from a photo of the label.")
     add("--band", default=None, help="Depth band S, M, D, VD or RF (default: most cautious).")
     add("--depth", type=float, default=None, help="Needle depth in mm (sets the band).")
     add("--device", default="pen", help="pen, roller, stamp or rf (with --depth).")
@@ -125,7 +130,7 @@ def main_fast(argv: list[str]) -> int:
 
 
 def _run_image(
-    image: Path,
+    image: FilePath,
     day: int,
     as_json: bool,
     other_input: bool,
@@ -134,12 +139,14 @@ def _run_image(
     lang: str = "en",
 ) -> None:
     """`--image PHOTO`: the photo -> result step lives in needlecare.ocr.command."""
+    from pathlib import Path  # (the OCR imports far more than pathlib)
+
     from needlecare.ocr.command import ScanFailed, ocr_notes, scan_photo_file
 
     if other_input:
         _fail("--image reads one photo: use it without --file and --jsonl")
     try:
-        result = scan_photo_file(image, day, band, rinse_off)
+        result = scan_photo_file(Path(image), day, band, rinse_off)
     except ScanFailed as error:
         if lang == "en":
             _fail(str(error))
@@ -177,15 +184,27 @@ def _band(band: str | None, depth: float | None, device: str) -> str | None:
     return band.upper()
 
 
-def _read_input(file: Path | None) -> bytes:
+def _read_input(file: FilePath | None) -> bytes:
     try:
         if file is not None:
-            return file.read_bytes()
+            with open(_as_path(file), "rb") as handle:
+                return handle.read()
         if sys.stdin is None:
             _fail("no input: pipe an ingredient list into this command or use --file")
         return sys.stdin.buffer.read()
     except OSError as error:
-        _fail(f"cannot read {file or 'standard input'}: {error.strerror or error}")
+        shown = "standard input" if file is None else _as_path(file)
+        _fail(f"cannot read {shown}: {error.strerror or error}")
+
+
+def _as_path(file: FilePath) -> FilePath:
+    """The file as the Typer command's Path names it, for opening it and in messages. A name
+    that normpath leaves alone, Path leaves alone too (it normalises less): that name is kept."""
+    if isinstance(file, str) and os.path.normpath(file) == file:
+        return file
+    from pathlib import Path
+
+    return Path(file)
 
 
 def _run_batch(
