@@ -265,3 +265,17 @@ def test_thd_ascorbate_is_the_vitamin_c_ester() -> None:
 def test_a_glued_or_upper_case_strength_keeps_the_active_whole(text: str, active: str) -> None:
     result = check_label(text)
     assert active in _flagged(result), result["ingredients"]
+
+
+def test_an_ocr_digit_inside_an_active_is_still_read() -> None:
+    # A digit inside a word is an OCR slip, not a strength to cut off ("Sa1icylic").
+    result = check_label("Active ingredient: Sa1icylic Acid 2%\nInactive ingredients: Water")
+    assert "SALICYLIC ACID" in _flagged(result)
+
+
+def test_the_spanish_composition_heading_is_a_heading() -> None:
+    result = check_label(
+        "PERÓXIDO DE BENZOÍLO 50 mg/g GEL\nComposición: 50 mg de peróxido de benzoílo"
+    )
+    assert {"text": "Composición:", "reason": "heading"} in result["ignored"]
+    assert [i["raw"] for i in result["ingredients"]] == ["50 mg de peróxido de benzoílo"]

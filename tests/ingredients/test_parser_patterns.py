@@ -11,7 +11,8 @@ from needlecare.ingredients import label_patterns
 
 HEADER_WORD = (
     r"(?:full\s+|key\s+|other\s+)?(?:ingred[il1]ents?(?:\s+list)?|ingr[ée]dients?|inci(?:\s+names?)?"
-    r"|composition|zutaten|inhaltsstoffe|ingredientes|ingredienti|sk[łl]adniki|全成分|成分|전성분)"
+    r"|composi(?:tion|ci[óo]n|zione)|zutaten|inhaltsstoffe|ingredientes|ingredienti|sk[łl]adniki"
+    r"|全成分|成分|전성분)"
 )
 PLAIN = {
     "_ACTIVE_HEADER": re.compile(
@@ -49,6 +50,7 @@ WORDS += ["Excipients", "Excipientes", "\u0130nactive", "\u0131nactive", "act\u0
 WORDS += ["Full ", "key ", "KEY  ", "Other\n", "\u212aey ", "[", "【 ", "[ Full ", "", "x"]
 AFTER = [" ingredients", " Ingredient", "  ingredients (USP)", "\ningredients", "", "s", "ly"]
 AFTER += ["Ingredients", "INGRED1ENTS list", "ingrédients", "INCI", "inci names", "Composition"]
+AFTER += ["Composición", "COMPOSICION", "Composizione"]
 AFTER += ["zutaten", "Inhaltsstoffe", "Ingredientes", "ingredienti", "Składniki", "\u017fkladniki"]
 AFTER += ["全成分", "成分", "전성분", "\u0130ngredients", "Ingredients / INCI", "inci, zutaten"]
 WORDS += ["free from", "Free of", "FREE  FROM", "formulated without", "made without", "without"]

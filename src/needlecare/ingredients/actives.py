@@ -22,9 +22,9 @@ from needlecare.ingredients import data
 from needlecare.ingredients.flags import active_flag_names, position_free_actives
 from needlecare.ingredients.text import loose_key
 
-# Letters and digits apart: a strength glued to a name ("Tretinoin0.025%", "Acid2%") leaves
-# the name's words whole.
-_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+# A strength glued to a name ("Tretinoin0.025%", "Acid2%") is cut from it, so the name's words
+# stay whole; a digit inside a word ("Sa1icylic", an OCR slip) stays in it.
+_TOKEN = re.compile(r"[^\W\d_]+(?:\d+[^\W\d_]+)*|\d+")
 MIN_KEY_LENGTH = 4  # shorter keys ("BP", "AHA") are initials that ordinary words contain
 TYPO_MIN_LENGTH = 8  # a shorter word one letter off an active is too often a word ("retinas")
 TWO_TYPOS_MIN_LENGTH = 12  # two letters off only in a long name ("Salycilic Acid")

@@ -13,14 +13,15 @@ from needlecare.ingredients.parsed import Ignored, note_ignored
 
 _HEADER_NAME = (
     r"(?:ingred[il1]ents?(?:\s+list)?|ingr[ée]dients?|inci(?:\s+names?)?"
-    r"|composition|zutaten|inhaltsstoffe|ingredientes|ingredienti|sk[łl]adniki|全成分|成分|전성분)"
+    r"|composi(?:tion|ci[óo]n|zione)|zutaten|inhaltsstoffe|ingredientes|ingredienti|sk[łl]adniki"
+    r"|全成分|成分|전성분)"
 )
 _HEADER_WORD = rf"(?:full\s+|key\s+|other\s+)?{_HEADER_NAME}"
 # _HEADER_WORD after its first character, which a look-behind checks (see _ACTIVE_HEADER).
 _HEADER_WORD_AFTER_FIRST = (
     rf"(?:(?<=f)ull\s+{_HEADER_NAME}|(?<=k)ey\s+{_HEADER_NAME}|(?<=o)ther\s+{_HEADER_NAME}"
     r"|(?<=i)ngred[il1]ents?(?:\s+list)?|(?<=i)ngr[ée]dients?|(?<=i)nci(?:\s+names?)?"
-    r"|(?<=c)omposition|(?<=z)utaten|(?<=i)nhaltsstoffe|(?<=i)ngredientes|(?<=i)ngredienti"
+    r"|(?<=c)omposi(?:tion|ci[óo]n|zione)|(?<=z)utaten|(?<=i)nhaltsstoffe|(?<=i)ngredientes|(?<=i)ngredienti"
     r"|(?<=s)k[łl]adniki|(?<=全)成分|(?<=成)分|(?<=전)성분)"
 )
 # Starts with a case-sensitive class, as _ACTIVE_HEADER (~40 us less on a long label that has
@@ -130,7 +131,7 @@ _HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
         "distributed",
         "net",
     ),
-    _HEADER: ("ingr", "inci", "composition", "zutaten", "inhaltsstoffe", "sk", "成分", "전성분"),
+    _HEADER: ("ingr", "inci", "composi", "zutaten", "inhaltsstoffe", "sk", "成分", "전성분"),
     # Every code has a digit, or the word lot, batch, exp(iry) or pao before its number.
     _CODES: ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "lot", "batch", "exp", "pao"),
 }
