@@ -463,3 +463,15 @@ def test_a_complex_named_by_its_active_is_read_as_that_active_as_a_guess() -> No
 def test_collagen_named_by_its_source_is_collagen() -> None:
     assert recognise("Fish (Pisces) Collagen").names == ("COLLAGEN",)
     assert recognise("Marine Collagen").names == ("COLLAGEN",)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["Rosa Eglantaria Seed Oil", "Pinus Koraiensis Seed Oil", "Citrus Grandis Seed Oil"],
+)
+def test_a_pressed_seed_oil_of_an_aromatic_genus_is_no_essential_oil(printed: str) -> None:
+    item = _item(check_label(f"Aqua, {printed}, Glycerin"), printed)
+    assert item["recognized"] and "essential_oil" not in item["flags"]
+    # ... while the distilled fruit oil of an aromatic plant still is one
+    carum = _item(check_label("Aqua, Carum Carvi Fruit Oil"), "Carum Carvi Fruit Oil")
+    assert "essential_oil" in carum["flags"]
