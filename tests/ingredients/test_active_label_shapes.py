@@ -279,3 +279,10 @@ def test_the_spanish_composition_heading_is_a_heading() -> None:
     )
     assert {"text": "Composición:", "reason": "heading"} in result["ignored"]
     assert [i["raw"] for i in result["ingredients"]] == ["50 mg de peróxido de benzoílo"]
+
+
+def test_the_european_pharmacopoeia_mark_does_not_end_a_sentence() -> None:
+    result = check_label("Adapalene Ph. Eur. 0.1% w/w gel. Excipients: carbomer, purified water.")
+    first = result["ingredients"][0]
+    assert (first["raw"], first["name"]) == ("Adapalene Ph. Eur. 0.1% w/w", "ADAPALENE")
+    assert not first["from_ignored"]

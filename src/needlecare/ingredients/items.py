@@ -53,7 +53,8 @@ _SEPARATORS = ",;\x01\n"
 # abbreviations that end in one.
 _SENTENCE_END = re.compile(
     r"\.(?<!\bdenat\.)(?<!\bno\.)(?<!\bsp\.)(?<!\bspp\.)(?<!\bvar\.)(?<!\bsubsp\.)"
-    r"(?<!\bssp\.)(?<!\bst\.)(?<!\bext\.)(?<!\bfil\.)(?=\s+\S|\s*$)",
+    r"(?<!\bssp\.)(?<!\bst\.)(?<!\bext\.)(?<!\bfil\.)(?<!\bph\.)(?<!\bph\. eur\.)"
+    r"(?=\s+\S|\s*$)",  # ("Adapalene Ph. Eur. 0.1%": the European Pharmacopoeia's mark)
     re.IGNORECASE,
 )
 # Commas that belong to a name or a number: locants (1,2-Hexanediol; 2,4,6-...) and decimal
