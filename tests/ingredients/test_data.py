@@ -17,7 +17,10 @@ from needlecare.knowledge.citations import is_resolvable
 from needlecare.knowledge.schema import schema_errors
 from needlecare.knowledge.windows import windows
 
-COSING = Path(__file__).resolve().parents[3] / "shared" / "data" / "cosing"
+# shared/data beside the main checkout (/work/main -> /work/shared) or a worktree's parent.
+_ROOTS = Path(__file__).resolve().parents[3:5]
+SHARED = next((d for p in _ROOTS if (d := p / "shared" / "data").is_dir()), Path("shared/data"))
+COSING = SHARED / "cosing"
 SCHEMAS = {
     "aliases.toml": "aliases.schema.json",
     "flags.toml": "flags.schema.json",
@@ -25,6 +28,7 @@ SCHEMAS = {
     "inventory.json": "inventory.schema.json",
     "annexes.json": "annexes.schema.json",
     "loose.json": "loose.schema.json",
+    "inventory_additions.toml": "inventory_additions.schema.json",
 }
 
 
@@ -124,7 +128,8 @@ def test_shipped_cosing_data_is_in_sync_with_the_exports() -> None:
     texts = [
         (COSING / n).read_text("utf-8") for n in ("inventory.csv", "annex_III.csv", "annex_VI.csv")
     ]
-    for name, text in build_all(*texts).items():
+    additions = data.read_data("inventory_additions.toml").decode("utf-8")
+    for name, text in build_all(*texts, additions_toml=additions).items():
         assert data.read_data(name).decode("utf-8") == text, f"{name}: run ingredients-build-data"
 
 

@@ -66,17 +66,18 @@ def build_data(
     """Rebuild the compact CosIng data shipped in needlecare/ingredients/data/ (maintainers)."""
     from importlib import resources
 
-    from needlecare.ingredients.build import build_all
+    from needlecare.ingredients.build import ADDITIONS, build_all
 
+    target = Path(str(resources.files("needlecare.ingredients").joinpath("data")))
     try:
         texts = [
             (cosing / n).read_text("utf-8")
             for n in ("inventory.csv", "annex_III.csv", "annex_VI.csv")
         ]
+        additions = (target / ADDITIONS).read_text("utf-8")  # names the CosIng snapshot lacks
     except OSError as error:
         _fail(f"cannot read the CosIng files: {error}")
-    target = Path(str(resources.files("needlecare.ingredients").joinpath("data")))
-    for name, text in build_all(*texts).items():
+    for name, text in build_all(*texts, additions_toml=additions).items():
         (target / name).write_text(text, "utf-8")
         sys.stdout.write(f"wrote {target / name} ({len(text):,} characters)\n")
 

@@ -24,14 +24,21 @@ INVENTORY_SOURCE = (
     "CosIng ingredient inventory (archived 2020-12-30), as converted in sohab117/inci-cas-builder "
     "data/cosing.csv (commit c457a8e): names upper-cased, functions title-cased."
 )
+ADDITIONS = "inventory_additions.toml"
+ADDITIONS_SOURCE = (
+    "; with the INCI names of CosIng that this snapshot lacks, as BEAUTEE's Cosmetic Ingredients "
+    "Dataset Lite lists them with their CosIng substance ids (beauteeru/cosmetic-ingredients-"
+    "dataset, ingredients.csv, commit ad1d9af, MIT licence): see inventory_additions.toml."
+)
 ANNEX_SOURCE = "CosIng Annexes III and VI, official export (Commission last update 28/08/2026)."
 MINERAL_UV_FILTERS = ("TITANIUM DIOXIDE", "ZINC OXIDE")  # the two inorganic Annex VI filters
 # Annex III entries whose label wording is the leave-on 0.001 % threshold: fragrance allergens.
 _ALLERGEN_THRESHOLD = re.compile(r"0[.,]001\s*%")
 
 
-def build_inventory(csv_text: str) -> dict[str, Any]:
-    """CosIng names with their function indices, plus a spelling-insensitive key index."""
+def build_inventory(csv_text: str, additions_toml: str = "") -> dict[str, Any]:
+    """CosIng names with their function indices; plus the names of `additions_toml`
+    (inventory_additions.toml), which carry no function."""
     functions: dict[str, int] = {}
     names: dict[str, list[int]] = {}
     for row in csv.DictReader(io.StringIO(csv_text)):
@@ -43,12 +50,31 @@ def build_inventory(csv_text: str) -> dict[str, Any]:
             code = functions.setdefault(function, len(functions))
             if code not in codes:
                 codes.append(code)
+    added = additions(additions_toml, names) if additions_toml else []
+    for name in added:
+        names[name] = []
     return {
         "attribution": ATTRIBUTION,
-        "source": INVENTORY_SOURCE,
+        "source": INVENTORY_SOURCE + (ADDITIONS_SOURCE if added else ""),
         "functions": list(functions),
         "names": dict(sorted(names.items())),
     }
+
+
+def additions(toml_text: str, snapshot: dict[str, list[int]]) -> list[str]:
+    """The names of inventory_additions.toml, refused when the snapshot has the name or its
+    spelling-insensitive key (a second name with one key makes the key ambiguous: the loose
+    index then drops it, and a spelling the checker reads today would be lost)."""
+    keys = {loose_key(name) for name in snapshot}
+    found: list[str] = []
+    for entry in tomllib.loads(toml_text)["names"]:
+        name = name_key(entry["name"])
+        if name != entry["name"]:
+            raise ValueError(f"{ADDITIONS}: {entry['name']!r} is not written as {name!r}")
+        if name in snapshot or loose_key(name) in keys or name in found:
+            raise ValueError(f"{ADDITIONS}: {name!r} is already known (or a spelling of it)")
+        found.append(name)
+    return found
 
 
 def _annex_rows(csv_text: str) -> list[dict[str, str]]:
@@ -106,7 +132,7 @@ def serialise(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def build_loose(names: list[str]) -> dict[str, Any]:
+def build_loose(names: list[str], source: str = INVENTORY_SOURCE) -> dict[str, Any]:
     """Spelling-insensitive key of each inventory name, in the inventory's (sorted) order.
 
     Precomputed because building it at run time costs ~0.2 s. A key shared by two different
@@ -118,16 +144,18 @@ def build_loose(names: list[str]) -> dict[str, Any]:
         owners.setdefault(key, set()).add(name)
     return {
         "attribution": ATTRIBUTION,
-        "source": INVENTORY_SOURCE,
+        "source": source,
         "keys": [key if len(owners[key]) == 1 else "" for key in keys],
     }
 
 
-def build_all(inventory_csv: str, annex_iii_csv: str, annex_vi_csv: str) -> dict[str, str]:
+def build_all(
+    inventory_csv: str, annex_iii_csv: str, annex_vi_csv: str, *, additions_toml: str = ""
+) -> dict[str, str]:
     """File name -> text for every built data file."""
-    inventory = build_inventory(inventory_csv)
+    inventory = build_inventory(inventory_csv, additions_toml)
     annexes = build_annexes(annex_iii_csv, annex_vi_csv, set(inventory["names"]))
-    loose = build_loose(list(inventory["names"]))
+    loose = build_loose(list(inventory["names"]), inventory["source"])
     return {
         "inventory.json": serialise(inventory),
         "annexes.json": serialise(annexes),
