@@ -284,5 +284,21 @@ def test_the_spanish_composition_heading_is_a_heading() -> None:
 def test_the_european_pharmacopoeia_mark_does_not_end_a_sentence() -> None:
     result = check_label("Adapalene Ph. Eur. 0.1% w/w gel. Excipients: carbomer, purified water.")
     first = result["ingredients"][0]
-    assert (first["raw"], first["name"]) == ("Adapalene Ph. Eur. 0.1% w/w", "ADAPALENE")
+    assert (first["raw"], first["name"]) == ("Adapalene Ph. Eur. 0.1% w/w gel", "ADAPALENE")
     assert not first["from_ignored"]
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Tretinoin 0.05% cream. Inactive ingredients: Water", "Tretinoin 0.05% cream"),
+        (
+            "Adapalene Ph. Eur. 0.1% w/w gel. Excipients: carbomer",
+            "Adapalene Ph. Eur. 0.1% w/w gel",
+        ),
+    ],
+)
+def test_the_dosage_form_after_an_actives_strength_is_no_ingredient(text: str, raw: str) -> None:
+    result = check_label(text)
+    assert result["ingredients"][0]["raw"] == raw  # not "cream" read as CosIng's dairy CREAM
+    assert all(i["recognized"] for i in result["ingredients"])

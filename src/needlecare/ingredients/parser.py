@@ -211,10 +211,21 @@ def _parse_actives(text: str, ignored: list[Ignored]) -> list[RawItem]:
         items += found
     if not strength_first:
         rest = _strip_purposes(text[matches[-1].end() :], ignored)
-        items += split_items(rest, ignored, start=len(items))
+        if items and _DOSAGE_FORM_ONLY.fullmatch(form := rest.rstrip(".,;: ")):
+            # "Tretinoin 0.05% cream": the dosage form closes the active's line (no ingredient
+            # of its own: "cream" read alone is CosIng's dairy CREAM)
+            items[-1] = replace(items[-1], raw=f"{items[-1].raw} {form}")
+        else:
+            items += split_items(rest, ignored, start=len(items))
     else:
         note_ignored(ignored, text[: matches[0].start()], PUNCTUATION)
     return _as_actives(items)
+
+
+_DOSAGE_FORM_ONLY = re.compile(
+    r"(?i)(?:topical\s+)?(?:cream|gel|lotion|ointment|solution|foam|emulsion|suspension|cr[eè]me"
+    r"|crema|pledgets?|swabs?|wash)"
+)
 
 
 def _with_strength(raw: str, strength: str, strength_first: bool) -> str:
