@@ -62,9 +62,14 @@ def clean_text(text: str) -> str:
         text = _CONTROL.sub(" ", text)
     # Long runs of white space carry no meaning but make the parser's patterns quadratic
     # (bench/fuzz_parsers.py): one space per run, and a blank line at most.
-    if not ascii_text or "  " in text or "\t" in text or "\r" in text:
-        # (ASCII white space left after _CONTROL is space, tab, CR and LF: any run of two
-        # or more other than LF has two spaces, a tab or a CR.)
+    # A run of two or more white-space characters other than LF is two spaces, or has another
+    # white-space character: the search only then. (ASCII white space left after _CONTROL is
+    # space, tab, CR and LF; other text may have a non-ASCII one that NFKC left.)
+    if ascii_text:
+        spaced = "  " in text or "\t" in text or "\r" in text
+    else:
+        spaced = "  " in text or _OTHER_SPACE.search(text) is not None
+    if spaced:
         text = _HORIZONTAL_SPACE.sub(" ", text)
     if "\n" not in text:
         return text
@@ -100,6 +105,7 @@ def _ci_prefixed(match: re.Match[str]) -> str:
 
 _SPACES = re.compile(r"\s+")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]{2,}")
+_OTHER_SPACE = re.compile(r"[^\S \n]")  # white space but space and LF
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _AROUND_PUNCT = re.compile(r"\s*([/\-,])\s*")
 _NOT_ALNUM = re.compile(r"[\W_]+")  # keeps letters of every script (Hangul, kana)
