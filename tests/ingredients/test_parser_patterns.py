@@ -18,10 +18,12 @@ PLAIN = {
     "_ACTIVE_HEADER": re.compile(
         r"(?i)(?<!in)(?<!non-)(?<!non )\b(?:active|medicinal)\s+ingredients?\b(?:\s*\([^)]*\))?"
         r"\s*:?|(?<!in)\bactives?\s*:"
+        r"|(?<!in)\b(?:principios?\s+activos?|principes?\s+actifs?|principi(?:o)?\s+attiv[oi]"
+        r"|substances?\s+actives?|wirkstoffe?)\s*:"
     ),
     "_INACTIVE_HEADER": re.compile(
         r"(?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:"
-        r"|\bexcipient(?:e?s)?\s*:"
+        r"|\bexcipient(?:e?s)?\s*:|\beccipienti\s*:|\bsonstige\s+bestandteile\s*:"
     ),
     "_HEADER": re.compile(
         rf"(?i)[\[【]\s*{HEADER_WORD}\s*[\]】]\s*:?"
@@ -47,6 +49,10 @@ PIECES = [
 BEFORE = ["", " ", "in", "non-", "non ", "Non", "x", ". ", "\n", "(", "\u0130n", "_"]
 WORDS = ["active", "Actives", "inactive", "INACTIVE", "medicinal", "non-medicinal", "excipient"]
 WORDS += ["Excipients", "Excipientes", "\u0130nactive", "\u0131nactive", "act\u0131ve", "reactive"]
+WORDS += ["Principio activo", "principios  activos", "PRINCIPE ACTIF", "principes\nactifs", "pr"]
+WORDS += ["Principio attivo", "principi attivi", "principio", "Substance active", "\u017fubstances"]
+WORDS += ["Wirkstoff", "WIRKSTOFFE", "wirkstoffkomplex", "Eccipienti", "sonstige Bestandteile"]
+WORDS += ["\u017fonstige  bestandteile", "Sonstige", "principio activo", "Substances actives"]
 WORDS += ["Full ", "key ", "KEY  ", "Other\n", "\u212aey ", "[", "【 ", "[ Full ", "", "x"]
 AFTER = [" ingredients", " Ingredient", "  ingredients (USP)", "\ningredients", "", "s", "ly"]
 AFTER += ["Ingredients", "INGRED1ENTS list", "ingrédients", "INCI", "inci names", "Composition"]
@@ -89,6 +95,12 @@ def test_the_fast_pattern_finds_what_the_plain_one_finds(name: str) -> None:
         "ACTIVE INGREDIENTS (IN EACH GRAM): ADAPALENE 0.1%",
         "Medicinal ingredients: Zinc oxide 20%. Non-medicinal ingredients: Aqua",
         "non medicinal ingredient, inactive ingredient, reactive ingredients",
+        "Principio activo: X. Excipientes: Y. PRINCIPIOS ACTIVOS : Z. Principe actif : A",
+        "Principes actifs: B. Principio attivo: C. principi attivi: D. Substance active : E",
+        "\u017fubstances actives: F. Wirkstoff: G. WIRKSTOFFE : H. Eccipienti: I.",
+        "xprincipio activo: O",
+        "Sonstige Bestandteile: J. \u017fonstige bestandteile: K. Wirkstoffkomplex: L.",
+        "non-Wirkstoff: M. Principio\nactivo: N",
     ]
     matched = 0
     for text in labels:

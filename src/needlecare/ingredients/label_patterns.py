@@ -43,17 +43,25 @@ _KEY_HEADER = re.compile(r"(?i)\W*key\b")
 # matches as the plain form (tests/ingredients/test_parser_patterns.py):
 #   (?i)(?<!in)(?<!non-)(?<!non )\b(?:active|medicinal)\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?
 #   |(?<!in)\bactives?\s*:
+#   |(?<!in)\b(?:principios?\s+activos?|principes?\s+actifs?|principi(?:o)?\s+attiv[oi]
+#     |substances?\s+actives?|wirkstoffe?)\s*:
+# (the leaflet headings of the languages the connectors know: Spanish, French, Italian, German)
 _ACTIVE_HEADER = re.compile(
-    r"[AaMm](?<!\w.)(?<!(?i:in).)(?i:(?<!non-.)(?<!non .)(?:(?<=a)ctive|(?<=m)edicinal)"
-    r"\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?|(?<=a)ctives?\s*:)"
+    "[AaMmPpSsWw\u017f]"
+    r"(?<!\w.)(?<!(?i:in).)(?i:(?<!non-.)(?<!non .)(?:(?<=a)ctive|(?<=m)edicinal)"
+    r"\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?|(?<=a)ctives?\s*:"
+    r"|(?:(?<=p)rincipios?\s+activos?|(?<=p)rincipes?\s+actifs?|(?<=p)rincipi(?:o)?\s+attiv[oi]"
+    r"|(?<=s)ubstances?\s+actives?|(?<=w)irkstoffe?)\s*:)"
 )
 # The same way; plain form:
 #   (?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:
 #   |\bexcipient(?:e?s)?\s*:          ("Excipients :", Spanish "Excipientes:")
+#   |\beccipienti\s*:|\bsonstige\s+bestandteile\s*:          (Italian, German)
 _INACTIVE_HEADER = re.compile(
-    "[IiNnEe\u0130\u0131]"
+    "[IiNnEeSs\u0130\u0131\u017f]"
     r"(?<!\w.)(?i:(?:(?<=i)nactive|(?<=n)on-?\s?medicinal)\s+ingredients?\b\s*:?"
-    r"|(?<=i)nactives?\s*:|(?<=e)xcipient(?:e?s)?\s*:)"
+    r"|(?<=i)nactives?\s*:|(?<=e)xcipient(?:e?s)?\s*:"
+    r"|(?<=e)ccipienti\s*:|(?<=s)onstige\s+bestandteile\s*:)"
 )
 # The words that join a drug to its vehicle on pharmacy labels: "Tretinoin 0.025% in a cream
 # base of ...", "Each gram contains ...", "Clindamycin phosphate equivalent to clindamycin 1%".
@@ -161,7 +169,11 @@ _GATES_BY_ID = {id(pattern): gate for pattern, gate in _GATES.items()}
 # white-space-separated token of the label, and a label's hints are its tokens' hints. Tokens
 # (names) repeat from list to list: their hints are cached, and a label's are found with one
 # split and one look-up per token instead of a substring search per hint and pattern.
-_DRUG_HINTS = ("activ", "medicinal", "excipient")  # as in _may_have_drug_headings
+# Words one of which every drug heading contains (_ACTIVE_HEADER, _INACTIVE_HEADER).
+DRUG_HINTS = (
+    *("activ", "medicinal", "excipient"),
+    *("actif", "attiv", "wirkstoff", "eccipient", "bestandteil"),  # French, Italian, German
+)
 _BITS = {id(pattern): 1 << index for index, pattern in enumerate(_HINTS)}
 _DRUG_BIT = 1 << len(_HINTS)
 _DIGIT_BIT = _DRUG_BIT << 1  # any digit (\d: of any script): numbering, strengths, locants
@@ -170,7 +182,7 @@ _HINT_BITS = tuple(
     (hint, bit)
     for hints, bit in [
         *((_HINTS[p], _BITS[id(p)]) for p in _HINTS),
-        (_DRUG_HINTS, _DRUG_BIT),
+        (DRUG_HINTS, _DRUG_BIT),
     ]
     for hint in hints
 )

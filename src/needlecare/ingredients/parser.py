@@ -19,6 +19,7 @@ from needlecare.ingredients.label_patterns import (
     _INACTIVE_HEADER,
     _KEY_HEADER,
     _TAIL,
+    DRUG_HINTS,
     LABEL_HINTS,
     cannot_match,
     hint_mask,
@@ -70,12 +71,9 @@ def _parse(text: str) -> ParsedLabel:
     body = _cut_tail(_drop_header(text, ignored), ignored)
     body = _key_ingredient_entries(body, ignored)
     drug_label = _may_have_drug_headings(body)
-    active = _ACTIVE_HEADER.search(body) if drug_label else None
-    inactive = _INACTIVE_HEADER.search(body) if drug_label else None
-    if active or (inactive and _THREE_LETTERS.search(body, 0, inactive.start())):
-        # "Tretinoin 0.05%. Inactive ingredients: ...": what precedes the inactive list is the
-        # active part even without its heading.
-        items = _parse_drug_facts(body, active, ignored)
+    headings = _drug_headings(body) if drug_label else []
+    if headings:
+        items = _parse_drug_facts(body, headings, ignored)
     else:
         items = split_items(body, ignored, start=0)
     return ParsedLabel(items, ignored, text)
@@ -113,7 +111,7 @@ def _may_have_drug_headings(text: str) -> bool:
     if mask is not None and not mask & _DRUG_BIT:
         return False  # no drug heading's word anywhere in the label
     lowered = lowered_label(text)
-    return "activ" in lowered or "medicinal" in lowered or "excipient" in lowered
+    return any(hint in lowered for hint in DRUG_HINTS)
 
 
 def _drop_header(text: str, ignored: list[Ignored]) -> str:
@@ -165,19 +163,40 @@ def _inside_brackets(text: str) -> bool:
     return sum(text.count(c) for c in _OPEN) > sum(text.count(c) for c in _CLOSE)
 
 
+def _drug_headings(text: str) -> list[tuple[bool, re.Match[str]]]:
+    """Every active and inactive heading (is it active?, match) in order of place."""
+    found = [(True, m) for m in _ACTIVE_HEADER.finditer(text)]
+    found += [(False, m) for m in _INACTIVE_HEADER.finditer(text)]
+    return sorted(found, key=lambda heading: heading[1].start())
+
+
 def _parse_drug_facts(
-    text: str, active: re.Match[str] | None, ignored: list[Ignored]
+    text: str, headings: list[tuple[bool, re.Match[str]]], ignored: list[Ignored]
 ) -> list[RawItem]:
-    actives_start = active.end() if active else 0
-    inactive = _INACTIVE_HEADER.search(text, actives_start)
-    actives_text = text[actives_start : inactive.start() if inactive else len(text)]
-    if active:
-        note_ignored(ignored, text[: active.start()], BEFORE_LIST)
-        note_ignored(ignored, active[0], HEADING)
-    items = _parse_actives(actives_text, ignored)
-    if inactive:
-        note_ignored(ignored, inactive[0], HEADING)
-        items += split_items(text[inactive.end() :], ignored, start=len(items))
+    """Each heading opens a part that runs to the next heading, in any order and number
+    ("Principio activo: X. Excipientes: a, b", "Inactive ingredients: a. Active ingredient: X")."""
+    first_is_active, first = headings[0]
+    lead = text[: first.start()]
+    items: list[RawItem] = []
+    if first_is_active:
+        note_ignored(ignored, lead, BEFORE_LIST)
+    elif _THREE_LETTERS.search(lead):
+        # "Tretinoin 0.05%. Inactive ingredients: ...": what precedes the inactive list is the
+        # active part even without its heading.
+        items = _parse_actives(lead, ignored)
+    else:
+        note_ignored(ignored, lead, PUNCTUATION)
+    for index, (is_active, heading) in enumerate(headings):
+        end = headings[index + 1][1].start() if index + 1 < len(headings) else len(text)
+        note_ignored(ignored, heading[0], HEADING)
+        part = text[heading.end() : end]
+        if is_active:
+            actives = _parse_actives(part, ignored)
+            for item in actives:  # numbered from 0: after an inactive part, they follow it
+                item.position += len(items)
+            items += actives
+        else:
+            items += split_items(part, ignored, start=len(items))
     return items
 
 
