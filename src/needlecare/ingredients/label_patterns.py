@@ -5,11 +5,37 @@ label as hint bits so that a pattern that cannot match is never searched."""
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import lru_cache, reduce
 from operator import or_
 
 from needlecare.ingredients.parsed import Ignored, note_ignored
+
+
+class FirstUsePattern:
+    """A pattern compiled when it is first searched. The drug headings are searched only in a
+    label that has one of their words (most labels have none), so a process that checks no
+    drug label never pays for compiling them: that is part of every one-shot run's start-up."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self._get().search(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        return self._get().finditer(text, pos)
+
 
 _HEADER_NAME = (
     r"(?:ingred[il1]ents?(?:\s+list)?|ingr[ée]dients?|inci(?:\s+names?)?"
@@ -46,7 +72,7 @@ _KEY_HEADER = re.compile(r"(?i)\W*key\b")
 #   |(?<!in)\b(?:principios?\s+activos?|principes?\s+actifs?|principi(?:o)?\s+attiv[oi]
 #     |substances?\s+actives?|wirkstoffe?)\s*:
 # (the leaflet headings of the languages the connectors know: Spanish, French, Italian, German)
-_ACTIVE_HEADER = re.compile(
+_ACTIVE_HEADER = FirstUsePattern(
     "[AaMmPpSsWw\u017f]"
     r"(?<!\w.)(?<!(?i:in).)(?i:(?<!non-.)(?<!non .)(?:(?<=a)ctive|(?<=m)edicinal)"
     r"\s+ingredients?\b(?:\s*\([^)]*\))?\s*:?|(?<=a)ctives?\s*:"
@@ -57,7 +83,7 @@ _ACTIVE_HEADER = re.compile(
 #   (?i)\b(?:inactive|non-?\s?medicinal)\s+ingredients?\b\s*:?|\binactives?\s*:
 #   |\bexcipient(?:e?s)?\s*:          ("Excipients :", Spanish "Excipientes:")
 #   |\beccipienti\s*:|\bsonstige\s+bestandteile\s*:          (Italian, German)
-_INACTIVE_HEADER = re.compile(
+_INACTIVE_HEADER = FirstUsePattern(
     "[IiNnEeSs\u0130\u0131\u017f]"
     r"(?<!\w.)(?i:(?:(?<=i)nactive|(?<=n)on-?\s?medicinal)\s+ingredients?\b\s*:?"
     r"|(?<=i)nactives?\s*:|(?<=e)xcipient(?:e?s)?\s*:"
