@@ -89,3 +89,50 @@ def test_a_word_of_a_heading_without_its_colon_is_no_heading() -> None:
     items, _ = _read("Aqua, Glycerin, Wirkstoffkomplex, Principio Activo Complex, Carbomer")
     assert ("Aqua", True) in items and ("Carbomer", True) in items
     assert any("Wirkstoffkomplex" in raw for raw, _ in items)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Excipientes: agua purificada, carbómero, propilenglicol, ácido esteárico",
+        "Excipients : eau purifiée, carbomère, propylèneglycol, acide stéarique",
+        "Eccipienti: acqua depurata, carbomero, glicole propilenico, acido stearico",
+        "Sonstige Bestandteile: gereinigtes Wasser, Carbomer, Propylenglycol, Stearinsäure",
+    ],
+)
+def test_a_leaflets_excipients_are_read_in_its_language(text: str) -> None:
+    result = check_label(text)
+    names = [i["name"] for i in result["ingredients"]]
+    assert names == ["AQUA", "CARBOMER", "PROPYLENE GLYCOL", "STEARIC ACID"]
+
+
+def test_an_excipient_name_in_another_language_is_never_a_typo_reading() -> None:
+    """Read only as printed: one letter from 'Fenossietanolo', 'Idrossido di sodio' and
+    'Miristato de isopropilo' is no reading of them (their sister compounds are not listed)."""
+    result = check_label(
+        "Aqua, Fenossietanola, Idrossido di sodia, Miristato de isopropila, Glycerin"
+    )
+    read = [(i["raw"], i["recognized"]) for i in result["ingredients"]]
+    assert read == [
+        ("Aqua", True),
+        ("Fenossietanola", False),
+        ("Idrossido di sodia", False),
+        ("Miristato de isopropila", False),
+        ("Glycerin", True),
+    ]
+
+
+def test_the_excipient_names_keep_every_spelling_insensitive_key_readable() -> None:
+    """A name that differs from its INCI name only by accents or spaces shares its loose key;
+    listed, it would make that key ambiguous and 'Phenoxye thanol' would be lost."""
+    import tomllib
+
+    from needlecare.ingredients.data import loose_index, read_data
+    from needlecare.ingredients.text import loose_key
+
+    groups = tomllib.loads(read_data("aliases.toml").decode("utf-8"))["groups"]
+    (group,) = [g for g in groups if g["cite"] == ["ph_eur_excipients"]]
+    for label_name, target in group["names"].items():
+        assert loose_index().get(loose_key(label_name)) == label_name, label_name
+        assert loose_index().get(loose_key(target)) == target, target
+    assert check_label("Aqua, Phenoxye thanol")["ingredients"][1]["name"] == "PHENOXYETHANOL"
