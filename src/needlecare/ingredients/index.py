@@ -5,11 +5,11 @@ holds the same names in a form that loads in well under a millisecond: the names
 in their order, and the names with their function codes, and the loose keys with their names,
 in 256 buckets of text, each searched as text for a name's line. A one-shot check looks up a
 few dozen names, a batch a few per distinct name it reads (the readings are cached above this):
-parsing both JSON files cost ~20 ms per process, and splitting every bucket a batch touches
-into a dict cost more than all of its searches.
+parsing both JSON files was a large share of every process's start-up, and splitting every
+bucket a batch touches into a dict cost more than all of its searches.
 
 It also holds the plant names by binomial (needlecare.ingredients.plants: a loop over every
-inventory name cost ~20 ms on the first plant name a process reads) and, for each regular
+inventory name was the dearest step of the first plant name a process reads) and, for each regular
 expression of data/flags.toml, the inventory names it matches
 (the active-ingredient index searched every inventory name at start-up).
 
