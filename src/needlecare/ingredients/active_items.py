@@ -50,10 +50,7 @@ def actives_with_their_strengths(entries: list[Entry]) -> list[Entry]:
             piece = _JOINING_EDGE.sub("", raw[start:end])
             percent = clean_item(piece)[1]
             item = replace(entry.item, raw=piece, text=hit.printed, percent=percent)
-            recognition = recognise(hit.printed, fuzzy=False)
-            if recognition.names != hit.names:
-                recognition = Recognition(hit.names, hit.match, hit.confidence)
-            read.append(Entry(item, recognition, hit.names))
+            read.append(Entry(item, _recognition_of(hit), hit.names))
     return read
 
 
@@ -107,8 +104,14 @@ def actives_left_out(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:
                 continue
             present.update(hit.names)
             item = RawItem(hit.printed, hit.printed, len(entries) + len(rescued))
-            recognition = recognise(hit.printed, fuzzy=False)
-            if recognition.names != hit.names:
-                recognition = Recognition(hit.names, hit.match, hit.confidence)
-            rescued.append(Entry(item, recognition, hit.names, from_ignored=True))
+            rescued.append(Entry(item, _recognition_of(hit), hit.names, from_ignored=True))
     return rescued
+
+
+def _recognition_of(hit: ActiveHit) -> Recognition:
+    """The recogniser's reading of the printed words when it names the same active (its match
+    and confidence), else the hit's own (a typo or an abbreviation beside a strength)."""
+    recognition = recognise(hit.printed, fuzzy=False)
+    if recognition.names != hit.names:
+        return Recognition(hit.names, hit.match, hit.confidence)
+    return recognition
