@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from needlecare.ingredients.parsed import RawItem
 from needlecare.ingredients.recogniser import recognise
@@ -36,7 +37,18 @@ _UPPER_WORD = re.compile(r"[A-Z]+")
 def name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:
     """The longest known name at the start ("Alcohol Denat. Helps ...") or, failing that, at the
     end ("Contains 10% Niacinamide") of a piece of prose."""
-    words = item.text.split()
+    found = _name_at_an_end(item.text)
+    if found is None:
+        return item, UNKNOWN
+    part, recognition = found
+    return replace(item, raw=part, text=part), recognition
+
+
+@lru_cache(maxsize=4096)
+def _name_at_an_end(text: str) -> tuple[str, Recognition] | None:
+    """Cached by text: the same sentences ("Uses helps prevent sunburn") come back on label
+    after label, and each costs up to sixteen readings of its parts."""
+    words = text.split()
     longest = min(len(words) - 1, 8)
     for cut in range(longest, 0, -1):
         for part in (" ".join(words[:cut]), " ".join(words[-cut:])):
@@ -44,10 +56,11 @@ def name_before_prose(item: RawItem) -> tuple[RawItem, Recognition]:
                 continue
             recognition = recognise(part, fuzzy=False)
             if recognition.recognized:
-                return replace(item, raw=part, text=part), recognition
-    return item, UNKNOWN
+                return part, recognition
+    return None
 
 
+@lru_cache(maxsize=16384)  # a pure function of the text; items and their parts recur
 def is_prose(text: str) -> bool:
     words = _UPPER_WORD.findall(name_key(text))
     hits = sum(1 for w in words if w in PROSE_WORDS)
