@@ -41,18 +41,51 @@ def fuzzy_match(key: str) -> Recognition | None:
         score_cutoff=FUZZY_MIN_SCORE - FUZZY_MIN_LEAD,
     )
     if not best or best[0][1] < FUZZY_MIN_SCORE:
-        return _two_edits_from(key)
+        return one_typo_from(key) or _two_edits_from(key)
     choice, score = best[0][0], best[0][1]
     rival = next((c for c, _, _ in best[1:] if _same_target(c) != _same_target(choice)), None)
     runner_up = next((s for c, s, _ in best[1:] if c == rival), 0.0)
     if score - runner_up < FUZZY_MIN_LEAD and not _one_typo_from(key, choice, rival):
-        return None
+        return one_typo_from(key)
     if _DIGITS.findall(choice) != _DIGITS.findall(key):
         return None
     if len(key.split()) != len(choice.split()):  # typos only: never add or drop a word
         return None
     names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(score / 100, 3))
+
+
+# Flags that never change a verdict to avoid (bench/ingredients_recognition.py's NEUTRAL).
+_NEUTRAL = frozenset({"occlusive", "comedogenic"})
+
+
+def one_typo_from(key: str) -> Recognition | None:
+    """'Thyoml', 'Voline', 'Ceartonia Siliqua Gum': one letter wrong, missing, doubled or two
+    letters swapped (a transposition counts as one typo here; the ratio above counts it as
+    two, so shorter names fell under its score). Read only as a name with no caution flag,
+    that keeps the printed first letter, digits and words, when it is the only known name one
+    typo away and no name two typos away carries a caution flag: never a flagged reading."""
+    if len(key) < FUZZY_MIN_LENGTH or not key[0].isalpha():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    near = process.extract(
+        key, _choices_near(len(key)), scorer=OSA.distance, limit=6, score_cutoff=2
+    )
+    ones = {_same_target(c) for c, d, _ in near if d <= 1}
+    if len(ones) != 1 or len(near) == 6:  # (six within two typos: a crowd, not one name)
+        return None
+    choice = next(c for c, d, _ in near if d <= 1)
+    targets = _same_target(choice)
+    if choice[0] != key[0] or any(n in active_flag_names() for n in targets):
+        return None
+    if any(plants.caution_flags(n) - _NEUTRAL for c, _, _ in near for n in _same_target(c)):
+        return None
+    if _DIGITS.findall(choice) != _DIGITS.findall(key) or len(key.split()) != len(choice.split()):
+        return None
+    names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
+    return Recognition(names, "fuzzy", round(1 - 1 / len(key), 3))
 
 
 def _two_edits_from(key: str) -> Recognition | None:
