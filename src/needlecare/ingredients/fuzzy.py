@@ -57,10 +57,12 @@ def fuzzy_match(key: str) -> Recognition | None:
 
 # Flags that never change a verdict to avoid (bench/ingredients_recognition.py's NEUTRAL).
 _NEUTRAL = frozenset({"occlusive", "comedogenic"})
+_CROWD = 6  # names of the printed digits within two typos: more is a crowd
+_FOUND = 40
 
 
 def one_typo_from(key: str) -> Recognition | None:
-    """'Thyoml', 'Voline', 'Ceartonia Siliqua Gum': one letter wrong, missing, doubled or two
+    """'Thyoml', 'Valnie', 'Lauerth-2': one letter wrong, missing, doubled or two
     letters swapped (a transposition counts as one typo here; the ratio above counts it as
     two, so shorter names fell under its score). Read only as a name with no caution flag,
     that keeps the printed first letter, digits and words, when it is the only known name one
@@ -70,22 +72,35 @@ def one_typo_from(key: str) -> Recognition | None:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    near = process.extract(
-        key, _choices_near(len(key)), scorer=OSA.distance, limit=6, score_cutoff=2
+    found = process.extract(
+        key, _choices_near(len(key)), scorer=OSA.distance, limit=_FOUND, score_cutoff=2
     )
-    ones = {_same_target(c) for c, d, _ in near if d <= 1}
-    if len(ones) != 1 or len(near) == 6:  # (six within two typos: a crowd, not one name)
+    # Only names with the printed digits can be read (LAURETH-3 is no typo of "Lauerth-2").
+    digits = _DIGITS.findall(key)
+    near = [(c, d) for c, d, _ in found if _DIGITS.findall(c) == digits]
+    ones = {_same_target(c) for c, d in near if d <= 1}
+    if len(ones) != 1 or len(near) >= _CROWD or len(found) == _FOUND:
         return None
-    choice = next(c for c, d, _ in near if d <= 1)
-    targets = _same_target(choice)
-    if choice[0] != key[0] or any(n in active_flag_names() for n in targets):
+    choice = next(c for c, d in near if d <= 1)
+    if choice[0] != key[0] or len(key.split()) != len(choice.split()):
         return None
-    if any(plants.caution_flags(n) - _NEUTRAL for c, _, _ in near for n in _same_target(c)):
+    # A word that names know is no typo: "Butyl Alcohol" is not BATYL ALCOHOL misspelt.
+    if any(
+        a != b and a in _known_words() for a, b in zip(key.split(), choice.split(), strict=True)
+    ):
         return None
-    if _DIGITS.findall(choice) != _DIGITS.findall(key) or len(key.split()) != len(choice.split()):
+    if any(n in active_flag_names() for n in _same_target(choice)):
+        return None
+    if any(plants.caution_flags(n) - _NEUTRAL for c, _ in near for n in _same_target(c)):
         return None
     names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(1 - 1 / len(key), 3))
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    """Every word of every known name (split at spaces, as the words above are compared)."""
+    return frozenset(word for name in data.fuzzy_choices() for word in name.split(" "))
 
 
 def _two_edits_from(key: str) -> Recognition | None:

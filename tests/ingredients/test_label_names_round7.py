@@ -1,0 +1,54 @@
+"""Issue 16, section 2, round 7: classes of names real retail lists print that were missed.
+
+Made-up members of each class (not the corpus lines), each checked through `check_label`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from needlecare.ingredients import check_label
+
+
+def _middle(label: str) -> dict[str, Any]:
+    items = check_label(f"Aqua, {label}, Glycerin")["ingredients"]
+    assert [i["name"] for i in (items[0], items[-1])] == ["AQUA", "GLYCERIN"]
+    assert len(items) == 3, items
+    return items[1]
+
+
+# --- one typo in a short name: a letter swapped, wrong, missing or doubled ----------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Valnie", "VALINE"),  # two letters swapped
+        ("Thyoml", "THYMOL"),
+        ("Maltimol", "MALTITOL"),  # one letter wrong
+        ("Dodecnae", "DODECANE"),
+        ("Lauerth-2", "LAURETH-2"),  # LAURETH-3 and the others differ by their number
+    ],
+)
+def test_one_typo_in_a_name_without_a_flag_is_read_as_that_name(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name
+    assert item["match"] == "fuzzy" and item["flags"] == []
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "Rerinol",  # RETINOL: an active is never read from a typo this short
+        "Mentaol",  # MENTHOL is a fragrance allergen
+        "Pelrite",  # PERLITE is a physical exfoliant
+        "Hexadecne",  # HEXADECANE and HEXADECENE are both one typo away
+        "Xaline",  # a typo keeps the first letter (VALINE, SALINE ...)
+        "Butyl Alcohol",  # a word names use is no typo (not BATYL ALCOHOL)
+        "Lauerth-29",  # no LAURETH-29 in CosIng: never another number (LAURETH-2, -9)
+    ],
+)
+def test_one_typo_is_not_read_when_a_flag_or_a_second_name_is_near(printed: str) -> None:
+    assert not _middle(printed)["recognized"]
