@@ -30,6 +30,10 @@ def _middle(label: str) -> dict[str, Any]:
         ("Maltimol", "MALTITOL"),  # one letter wrong
         ("Dodecnae", "DODECANE"),
         ("Lauerth-2", "LAURETH-2"),  # LAURETH-3 and the others differ by their number
+        # spaces and hyphens aside: a typo in a name printed with other spacing
+        ("PEG 100 Stearrate", "PEG-100 STEARATE"),
+        ("SodiumCitrrate", "SODIUM CITRATE"),
+        ("Coco Caprylaate", "COCO-CAPRYLATE"),
     ],
 )
 def test_one_typo_in_a_name_without_a_flag_is_read_as_that_name(printed: str, name: str) -> None:

@@ -11,7 +11,7 @@ from needlecare.ingredients import data, plants
 from needlecare.ingredients.flags import active_flag_names
 from needlecare.ingredients.readings import BRACKET_CONTENT, BRACKETS, candidates
 from needlecare.ingredients.recognition import Recognition, lookup, lookup_exact_or_alias
-from needlecare.ingredients.text import name_key
+from needlecare.ingredients.text import loose_key, name_key
 
 FUZZY_MIN_SCORE = 90.0
 FUZZY_MIN_LEAD = 3.0
@@ -48,9 +48,9 @@ def fuzzy_match(key: str) -> Recognition | None:
     if score - runner_up < FUZZY_MIN_LEAD and not _one_typo_from(key, choice, rival):
         return one_typo_from(key)
     if _DIGITS.findall(choice) != _DIGITS.findall(key):
-        return None
+        return one_typo_from(key)
     if len(key.split()) != len(choice.split()):  # typos only: never add or drop a word
-        return None
+        return one_typo_from(key)  # (which reads words apart from their spaces and hyphens)
     names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(score / 100, 3))
 
@@ -62,45 +62,57 @@ _FOUND = 40
 
 
 def one_typo_from(key: str) -> Recognition | None:
-    """'Thyoml', 'Valnie', 'Lauerth-2': one letter wrong, missing, doubled or two
-    letters swapped (a transposition counts as one typo here; the ratio above counts it as
-    two, so shorter names fell under its score). Read only as a name with no caution flag,
-    that keeps the printed first letter, digits and words, when it is the only known name one
-    typo away and no name two typos away carries a caution flag: never a flagged reading."""
-    if len(key) < FUZZY_MIN_LENGTH or not key[0].isalpha():
+    """'Thyoml', 'Valnie', 'Lauerth-2', 'PEG 100 Stearrate': one letter wrong, missing, doubled
+    or two swapped (a transposition counts as one typo here; the ratio above counts it as two,
+    so shorter names fell under its score), spaces and hyphens aside. Read only as the one
+    known name one typo away, with the printed first letter and digits, no printed word that
+    names use but this one lacks, no caution flag on it nor on any name two typos away: never
+    a flagged reading."""
+    squeezed = loose_key(key)
+    if len(squeezed) < FUZZY_MIN_LENGTH or not squeezed[0].isalpha():
         return None
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
+    choices = data.fuzzy_choices()
     found = process.extract(
-        key, _choices_near(len(key)), scorer=OSA.distance, limit=_FOUND, score_cutoff=2
+        squeezed, _squeezed_choices(), scorer=OSA.distance, limit=_FOUND, score_cutoff=2
     )
     # Only names with the printed digits can be read (LAURETH-3 is no typo of "Lauerth-2").
     digits = _DIGITS.findall(key)
-    near = [(c, d) for c, d, _ in found if _DIGITS.findall(c) == digits]
+    near = [(choices[i], d) for _, d, i in found if _DIGITS.findall(choices[i]) == digits]
     ones = {_same_target(c) for c, d in near if d <= 1}
     if len(ones) != 1 or len(near) >= _CROWD or len(found) == _FOUND:
         return None
     choice = next(c for c, d in near if d <= 1)
-    if choice[0] != key[0] or len(key.split()) != len(choice.split()):
+    if choice[0] != squeezed[0]:
         return None
-    # A word that names know is no typo: "Butyl Alcohol" is not BATYL ALCOHOL misspelt.
-    if any(
-        a != b and a in _known_words() for a, b in zip(key.split(), choice.split(), strict=True)
-    ):
+    # A word that names use is no typo: "Butyl Alcohol" is not BATYL ALCOHOL misspelt.
+    words = set(_WORD_BREAK.split(choice))
+    if any(w not in words and w in _known_words() for w in _WORD_BREAK.split(key)):
         return None
     if any(n in active_flag_names() for n in _same_target(choice)):
         return None
     if any(plants.caution_flags(n) - _NEUTRAL for c, _ in near for n in _same_target(c)):
         return None
     names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
-    return Recognition(names, "fuzzy", round(1 - 1 / len(key), 3))
+    return Recognition(names, "fuzzy", round(1 - 1 / len(squeezed), 3))
+
+
+_WORD_BREAK = re.compile(r"[\s/,-]+")
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
+@cache
+def _squeezed_choices() -> list[str]:
+    """The known names with letters and digits only (their loose keys), in their order."""
+    return [_NOT_LETTER_OR_DIGIT.sub("", name) for name in data.fuzzy_choices()]
 
 
 @cache
 def _known_words() -> frozenset[str]:
-    """Every word of every known name (split at spaces, as the words above are compared)."""
-    return frozenset(word for name in data.fuzzy_choices() for word in name.split(" "))
+    """Every word of every known name (split at spaces, hyphens, slashes and commas)."""
+    return frozenset(w for name in data.fuzzy_choices() for w in _WORD_BREAK.split(name))
 
 
 def _two_edits_from(key: str) -> Recognition | None:
