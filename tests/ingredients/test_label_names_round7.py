@@ -34,6 +34,8 @@ def _middle(label: str) -> dict[str, Any]:
         ("PEG 100 Stearrate", "PEG-100 STEARATE"),
         ("SodiumCitrrate", "SODIUM CITRATE"),
         ("Coco Caprylaate", "COCO-CAPRYLATE"),
+        ("1,2 Hexannediol", "1,2-HEXANEDIOL"),  # a name that starts with its locants
+        ("Trisodium Ethylene Diamine Disucinate", "TRISODIUM ETHYLENEDIAMINE DISUCCINATE"),
     ],
 )
 def test_one_typo_in_a_name_without_a_flag_is_read_as_that_name(printed: str, name: str) -> None:
@@ -51,6 +53,7 @@ def test_one_typo_in_a_name_without_a_flag_is_read_as_that_name(printed: str, na
         "Hexadecne",  # HEXADECANE and HEXADECENE are both one typo away
         "Xaline",  # a typo keeps the first letter (VALINE, SALINE ...)
         "Butyl Alcohol",  # a word names use is no typo (not BATYL ALCOHOL)
+        "Salvia Officinalis Leaf E",  # a cut name (not SALVIA OFFICINALIS LEAF)
         "Lauerth-29",  # no LAURETH-29 in CosIng: never another number (LAURETH-2, -9)
     ],
 )

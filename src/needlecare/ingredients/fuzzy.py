@@ -59,6 +59,7 @@ def fuzzy_match(key: str) -> Recognition | None:
 _NEUTRAL = frozenset({"occlusive", "comedogenic"})
 _CROWD = 6  # names of the printed digits within two typos: more is a crowd
 _FOUND = 40
+_MIN_LETTERS = 5  # "1,2 Hexannediol": digits are no letters of a typo's name
 
 
 def one_typo_from(key: str) -> Recognition | None:
@@ -69,7 +70,7 @@ def one_typo_from(key: str) -> Recognition | None:
     names use but this one lacks, no caution flag on it nor on any name two typos away: never
     a flagged reading."""
     squeezed = loose_key(key)
-    if len(squeezed) < FUZZY_MIN_LENGTH or not squeezed[0].isalpha():
+    if len(squeezed) < FUZZY_MIN_LENGTH or sum(c.isalpha() for c in squeezed) < _MIN_LETTERS:
         return None
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
@@ -88,8 +89,14 @@ def one_typo_from(key: str) -> Recognition | None:
     if choice[0] != squeezed[0]:
         return None
     # A word that names use is no typo: "Butyl Alcohol" is not BATYL ALCOHOL misspelt.
-    words = set(_WORD_BREAK.split(choice))
-    if any(w not in words and w in _known_words() for w in _WORD_BREAK.split(key)):
+    # (a word inside one of the name's: "Ethylene Diamine" is ETHYLENEDIAMINE spaced)
+    spelt = _NOT_LETTER_OR_DIGIT.sub("", choice)
+    if any(w not in spelt and w in _known_words() for w in _WORD_BREAK.split(key)):
+        return None
+    # "Rosmarinus Officinalis Leaf E": a name cut after one letter of its last word is not
+    # LEAF with a letter too many (a cut word is dropped by no typo).
+    last = _WORD_BREAK.split(key.strip())[-1]
+    if len(last) == 1 and not spelt.endswith(squeezed[-2:]):
         return None
     if any(n in active_flag_names() for n in _same_target(choice)):
         return None
