@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from needlecare.ingredients import check_label
+from needlecare.ingredients.parsed import PURPOSE
 
 
 def _middle(label: str) -> dict[str, Any]:
@@ -59,3 +60,27 @@ def test_one_typo_in_a_name_without_a_flag_is_read_as_that_name(printed: str, na
 )
 def test_one_typo_is_not_read_when_a_flag_or_a_second_name_is_near(printed: str) -> None:
     assert not _middle(printed)["recognized"]
+
+
+# --- a drug-facts panel printed on one line: the drug's class in brackets, Purpose, Uses -------
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Drug Facts Active ingredient: Tretinoin 0.05% (retinoid) Purpose: Acne treatment "
+        "Uses clears acne Warnings: For external use only. "
+        "Inactive ingredients: Water, Stearic Acid, Xanthan Gum",
+        "ACTIVE INGREDIENT: BENZOYL PEROXIDE 5% (ANTIMICROBIAL) PURPOSE: ACNE MEDICATION USES "
+        "DRIES PIMPLES WARNINGS: AVOID THE EYES. "
+        "INACTIVE INGREDIENTS: WATER, STEARIC ACID, XANTHAN GUM",
+    ],
+)
+def test_a_purpose_and_uses_beside_an_active_are_ignored_text(label: str) -> None:
+    result = check_label(label)
+    names = [i["name"] if i["recognized"] else None for i in result["ingredients"]]
+    assert names[1:] == ["AQUA", "STEARIC ACID", "XANTHAN GUM"]
+    assert names[0] in ("TRETINOIN", "BENZOYL PEROXIDE")
+    purposes = [i["text"].lower() for i in result["ignored"] if i["reason"] == PURPOSE]
+    assert purposes[0] in ("(retinoid)", "(antimicrobial)")
+    assert any(p.startswith("uses") for p in purposes)

@@ -45,12 +45,16 @@ _THREE_ASCII_LETTERS = re.compile(r"[A-Za-z]{3}")
 _AFTER_SENTENCE_MARK = re.compile(r"(?<=[.\n;])")
 _ACTIVE_STRENGTH = re.compile(r"\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*(?:w/w|w/v)?\s*\)?")
 _DOT_LEADERS = re.compile(r"\.{2,}|…+|_{2,}")
+# ("Adapalene 0.1% (retinoid) Purpose: Acne treatment": the drug's class in brackets is a purpose)
 _PURPOSES = re.compile(
-    r"(?i)^[\s:.-]*(?:purposes?|sunscreens?|acne\s+(?:treatment|medication)|skin\s+protectant"
+    r"(?i)^[\s:.(-]*(?:purposes?|sunscreens?|acne\s+(?:treatment|medication)|skin\s+protectant"
     r"|anti-?\s?perspirant|anti-?\s?dandruff|antiseptic|antibacterial|antimicrobial|antifungal"
     r"|(?:external\s+)?analgesic|anti-?\s?itch|skin\s+(?:lightener|bleaching)|retinoid"
-    r"|topical\s+\w+|hand\s+sanitizer|first\s+aid)\b[\s,;]*"
+    r"|topical\s+\w+|hand\s+sanitizer|first\s+aid)\b\)?[\s,;]*"
 )
+# "... Purpose: Acne treatment Uses treats acne": a panel printed on one line; after a purpose,
+# "Uses" opens the panel's uses (what the drug treats), never a name.
+_USES_AFTER_PURPOSE = re.compile(r"(?i)^\s*uses\b.*", re.DOTALL)
 
 
 def parse_label(text: str) -> ParsedLabel:
@@ -260,8 +264,13 @@ def _strip_purposes(text: str, ignored: list[Ignored]) -> str:
     """Remove purpose words ("Acne treatment", "Sunscreen") wherever they open a segment."""
     pieces = []
     for segment in _AFTER_SENTENCE_MARK.split(text):
+        stripped = False
         while (purpose := _PURPOSES.match(segment)) is not None and purpose.end() > 0:
             note_ignored(ignored, purpose[0], PURPOSE)
             segment = segment[purpose.end() :]
+            stripped = True
+        if stripped and (uses := _USES_AFTER_PURPOSE.match(segment)) is not None:
+            note_ignored(ignored, uses[0], PURPOSE)
+            segment = ""
         pieces.append(segment)
     return _EDGE.sub("", " ".join("".join(pieces).split()))
