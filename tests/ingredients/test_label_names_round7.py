@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from needlecare.ingredients import check_label
-from needlecare.ingredients.parsed import PURPOSE
+from needlecare.ingredients.parsed import PURPOSE, SECTION
 
 
 def _middle(label: str) -> dict[str, Any]:
@@ -83,4 +83,5 @@ def test_a_purpose_and_uses_beside_an_active_are_ignored_text(label: str) -> Non
     assert names[0] in ("TRETINOIN", "BENZOYL PEROXIDE")
     purposes = [i["text"].lower() for i in result["ignored"] if i["reason"] == PURPOSE]
     assert purposes[0] in ("(retinoid)", "(antimicrobial)")
-    assert any(p.startswith("uses") for p in purposes)
+    sections = [i["text"].lower() for i in result["ignored"] if i["reason"] == SECTION]
+    assert any(p.startswith("uses") for p in sections)

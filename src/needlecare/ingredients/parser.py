@@ -270,7 +270,7 @@ def _strip_purposes(text: str, ignored: list[Ignored]) -> str:
             segment = segment[purpose.end() :]
             stripped = True
         if stripped and (uses := _USES_AFTER_PURPOSE.match(segment)) is not None:
-            note_ignored(ignored, uses[0], PURPOSE)
+            note_ignored(ignored, uses[0], SECTION)
             segment = ""
         pieces.append(segment)
     return _EDGE.sub("", " ".join("".join(pieces).split()))
