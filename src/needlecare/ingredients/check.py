@@ -254,10 +254,10 @@ def _account_for_every_word(parsed: ParsedLabel, entries: list[Entry]) -> None:
     # spans two texts, so their union is the words of all of them.
     placed = [*map(_words_of, [e.item.raw for e in entries])]
     placed += map(_words_of, [i.text for i in parsed.ignored])
-    if parsed.text.isascii():  # the common case: every word placed, seen as one set operation
+    if parsed.text.isascii():  # (casefold is lower: the lower-case tokens made for the hints)
         left = _label_words(parsed.tokens or parsed.text.lower().split())
     else:
-        left = set(map(str.casefold, _WORD.findall(parsed.text)))
+        left = _label_words(parsed.text.split())
     left.difference_update(_JOINING_WORDS, *placed)
     if not left or all(word.isdigit() and len(word) <= 2 for word in left):
         return
@@ -278,14 +278,16 @@ def _account_for_every_word(parsed: ParsedLabel, entries: list[Entry]) -> None:
         parsed.ignore(" ".join(missing), UNREAD)
 
 
-# Token -> its words (a plain dict, emptied past its bound): no word spans white space, so a
-# label's words are its tokens' words, and tokens (names) recur from list to list.
+# Token -> its words, case-folded (a plain dict, emptied past its bound): no word spans white
+# space (no white-space character is a word character), so a label's words are its tokens'
+# words, and tokens (names) recur from list to list.
 _TOKEN_WORDS: dict[str, frozenset[str]] = {}
 _TOKEN_WORDS_MAX = 65536
 
 
 def _label_words(tokens: list[str]) -> set[str]:
-    """set(_WORD.findall(text.lower())) of an ASCII label, from its lower-case tokens."""
+    """set(map(str.casefold, _WORD.findall(text))) of a label, from its tokens (text.split(),
+    or text.lower().split() of an ASCII text, where casefold is lower)."""
     try:
         words = list(map(_TOKEN_WORDS.__getitem__, tokens))
     except KeyError:  # tokens not seen before
@@ -293,7 +295,7 @@ def _label_words(tokens: list[str]) -> set[str]:
             _TOKEN_WORDS.clear()
         for token in tokens:
             if token not in _TOKEN_WORDS:
-                _TOKEN_WORDS[token] = frozenset(_WORD.findall(token))
+                _TOKEN_WORDS[token] = frozenset(map(str.casefold, _WORD.findall(token)))
         words = list(map(_TOKEN_WORDS.__getitem__, tokens))
     return set().union(*words)
 

@@ -129,19 +129,20 @@ def _drop_header(text: str, ignored: list[Ignored]) -> str:
         return text
     # "Key ingredients: Retinol. Ingredients: Aqua, ...": a teaser list is skipped; any later
     # header ("Other ingredients:") becomes a separator, so nothing after the first is lost.
-    # The scan stops at the first full header (most labels open with it).
-    first: re.Match[str] | None = None
-    full: re.Match[str] | None = None
-    for match in _HEADER.finditer(text):
-        if any(s <= match.start() < e for s, e in drug_headers):
-            continue
-        first = first or match
-        if not _KEY_HEADER.match(match[0]):
-            full = match
-            break
-    if first is None or (drug_headers and first.start() > min(drug_headers)[0]):
+    # A first header after a drug heading is not taken: the search for it stops at the first
+    # drug heading. (No header spans a drug heading's start: no header word begins as a drug
+    # heading's word does.) The search for a full header after a key one stops at the first.
+    first = _HEADER.search(text, 0, min(drug_headers)[0] if drug_headers else len(text))
+    if first is None:
         return text
-    header = full or first
+    header = first
+    if _KEY_HEADER.match(first[0]):
+        for match in _HEADER.finditer(text, first.end()):
+            if any(s <= match.start() < e for s, e in drug_headers):
+                continue
+            if not _KEY_HEADER.match(match[0]):
+                header = match
+                break
     note_ignored(ignored, text[: header.start()], BEFORE_LIST)
     note_ignored(ignored, header[0], HEADING)
     return text[header.end() :]
