@@ -91,7 +91,7 @@ def one_typo_from(key: str) -> Recognition | None:
     # A word that names use is no typo: "Butyl Alcohol" is not BATYL ALCOHOL misspelt.
     # (a word inside one of the name's: "Ethylene Diamine" is ETHYLENEDIAMINE spaced)
     spelt = _NOT_LETTER_OR_DIGIT.sub("", choice)
-    if any(w not in spelt and w in _known_words() for w in _WORD_BREAK.split(key)):
+    if any(w not in spelt and _known_word(w) for w in _WORD_BREAK.split(key)):
         return None
     # "Rosmarinus Officinalis Leaf E": a name cut after one letter of its last word is not
     # LEAF with a letter too many (a cut word is dropped by no typo).
@@ -110,25 +110,55 @@ _WORD_BREAK = re.compile(r"[\s/,-]+")
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=256)
+def _squeezed_near(length: int) -> tuple[list[str], list[int]]:
+    """The known names with letters and digits only within two letters of `length` (no others
+    are two typos away), and their indices into the known names, in their order (a search of
+    all of them cost several milliseconds for each name read by no other rule)."""
+    buckets = _squeezed_by_length()
+    near = sorted(i for n in range(length - 2, length + 3) for i in buckets.get(n, ()))
+    spellings = _squeezed_choices()
+    return [spellings[i] for i in near], near
+
+
 @cache
 def _squeezed_choices() -> list[str]:
     """The known names with letters and digits only (their loose keys), in their order."""
-    return [_NOT_LETTER_OR_DIGIT.sub("", name) for name in data.fuzzy_choices()]
-
-
-@lru_cache(maxsize=256)
-def _squeezed_near(length: int) -> tuple[list[str], list[int]]:
-    """The squeezed names within two letters of `length` (no others are two typos away), and
-    their indices into the known names, in their order (a search of all of them cost several
-    milliseconds for each name read by no other rule)."""
-    near = [(s, i) for i, s in enumerate(_squeezed_choices()) if abs(len(s) - length) <= 2]
-    return [s for s, _ in near], [i for _, i in near]
+    # (ASCII separators deleted from the names' text as bytes at once, the few names with other
+    # characters then as one by one: a regular expression over all cost more than the check)
+    text = _all_names().encode("utf-8").translate(None, _ASCII_SEPARATORS)
+    names = text.decode("utf-8").split("\n")
+    for index, name in enumerate(names):
+        if not name.isascii():
+            names[index] = _NOT_LETTER_OR_DIGIT.sub("", name)
+    return names
 
 
 @cache
-def _known_words() -> frozenset[str]:
-    """Every word of every known name (split at spaces, hyphens, slashes and commas)."""
-    return frozenset(w for name in data.fuzzy_choices() for w in _WORD_BREAK.split(name))
+def _squeezed_by_length() -> dict[int, list[int]]:
+    buckets: dict[int, list[int]] = {}
+    for index, spelt in enumerate(_squeezed_choices()):
+        buckets.setdefault(len(spelt), []).append(index)
+    return buckets
+
+
+_ASCII_SEPARATORS = bytes(c for c in range(128) if not chr(c).isalnum() and chr(c) != "\n")
+
+
+def _known_word(word: str) -> bool:
+    """Is this a whole word of some known name (between spaces, hyphens, slashes, commas)?"""
+    # (a search of the names' text: a set of every word cost more than a one-shot's check)
+    text = _all_names()
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or text[at - 1] in _BREAKS) and (end == len(text) or text[end] in _BREAKS):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+_BREAKS = frozenset(" \n/,-")
 
 
 def _two_edits_from(key: str) -> Recognition | None:
