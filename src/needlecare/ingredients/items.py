@@ -34,12 +34,13 @@ from needlecare.ingredients.parsed import (
     RawItem,
     note_ignored,
 )
+from needlecare.ingredients.text import has_any, replace_each
 
 _LINE_END = re.compile(r"[ \t]*\r?\n[ \t]*")
 _SPACED_SOFT_BREAK = f" {SOFT_BREAK} "
 _MAY_CONTAIN_BRACKET = re.compile(r"[\[({]\s*(?=" + _MAY_CONTAIN_BODY + ")", re.IGNORECASE)
 _BLEND = re.compile(r"(?i)\(\s*(?:and|&|et|und)\s*\)")
-_BULLET = re.compile(r"[•●▪■◆◇○◦∙·・、|]")
+_BULLETS = "•●▪■◆◇○◦∙·・、|"
 # A spaced slash between two scripts ("水・BG・グリセリン / Water・Butylene Glycol"): the seam of
 # a label's list in two languages, or a name and its translation ("水 / Water"); either way
 # two names, never one slash name (which is written in one script: "Caprylic/Capric").
@@ -139,7 +140,7 @@ def split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
     if digits:
         text = _inline_numbering(text, opened)
     if not text.isascii() or "|" in text:  # (every other bullet is not ASCII; isascii is O(1))
-        text = _BULLET.sub(",", text)
+        text = replace_each(text, _BULLETS, ",")
     if " / " in text and max(text) >= _CJK_LOWEST:  # (a seam's look-behinds try every place)
         text = _SCRIPT_SEAM.sub(",", text)
     if digits:
@@ -232,7 +233,7 @@ def _newlines_separate(text: str) -> bool:
 
 def _split_outside_brackets(text: str) -> list[tuple[str, bool]]:
     """Split at separators at bracket depth 0; unmatched brackets are treated as spaces."""
-    if _BRACKET.search(text) is None:  # no bracket (most lists): every separator splits
+    if not has_any(_OPEN + _CLOSE, text):  # no bracket (most lists): every separator splits
         if ";" not in text and "\n" not in text and _MAY_MARK not in text:
             return [(piece, False) for piece in text.split(",")]
     else:

@@ -10,7 +10,7 @@ from functools import lru_cache
 # Footnote marks that NFKC would turn into digits ("Glycerin¹" must not become "GLYCERIN1").
 # ... and trademark signs, which NFKC turns into letters ("Pitera™" must not become "PITERATM").
 _SUPERSCRIPTS = str.maketrans("", "", "¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶※™℠")
-_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _QUOTES = str.maketrans(
     {
         "\u2018": "'",
@@ -24,9 +24,26 @@ _QUOTES = str.maketrans(
         "`": "'",
     }
 )
-_SUPERSCRIPT_CHARS = re.compile("[" + re.escape("".join(map(chr, _SUPERSCRIPTS))) + "]")
-_QUOTE_CHARS = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_SUPERSCRIPT_CHARS = "".join(map(chr, _SUPERSCRIPTS))
+_QUOTE_CHARS = "".join(map(chr, _QUOTES))
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+# A label is searched for a few characters outside Latin-1 with one substring test each: a
+# regular-expression class of them tests every character of the text against each member.
+def has_any(chars: str, text: str) -> bool:
+    """Does the text hold any of the characters?"""
+    return any(char in text for char in chars)
+
+
+def replace_each(text: str, chars: str, by: str) -> str:
+    """Every one of the characters replaced by `by` (as re.sub of their class)."""
+    for char in chars:
+        if char in text:
+            text = text.replace(char, by)
+    return text
+
+
 SOFT_HYPHEN = "\u00ad"  # kept as a marker for a hyphen broken at a line end (see parser)
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
@@ -48,13 +65,13 @@ def clean_text(text: str) -> str:
     ascii_text = text.isascii()
     if not ascii_text:  # superscripts, soft hyphens, NFKC, dashes, quotes: never ASCII
         # (str.translate costs ~50 ns a character: only when a character to translate is there)
-        if _SUPERSCRIPT_CHARS.search(text) is not None:
+        if has_any(_SUPERSCRIPT_CHARS, text):
             text = text.translate(_SUPERSCRIPTS)
         text = text.replace(SOFT_HYPHEN, "")
-        text = _INVISIBLE.sub("", text)
+        text = replace_each(text, _INVISIBLE, "")
         text = unicodedata.normalize("NFKC", text)
-        text = _DASHES.sub("-", text)
-        if _QUOTE_CHARS.search(text) is not None:
+        text = replace_each(text, _DASHES, "-")
+        if has_any(_QUOTE_CHARS, text):
             text = text.translate(_QUOTES)
     elif "`" in text:
         text = text.replace("`", "'")
