@@ -32,7 +32,7 @@ class RawItem:
     active: bool = False  # a drug-facts "Active ingredient"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen, as RawItem: a few are created for every list
 class Ignored:
     text: str  # as printed (cleaned), never empty
     reason: str
