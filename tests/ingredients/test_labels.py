@@ -397,3 +397,18 @@ def test_a_numbered_list_on_one_line() -> None:
     assert names == ["AQUA", "GLYCERIN", "NIACINAMIDE", "ZINC PCA"]
     kept = [i["name"] for i in check_label("Aqua, Polysorbate 20. Glycerin")["ingredients"]]
     assert kept == ["AQUA", "POLYSORBATE 20", "GLYCERIN"]
+
+
+def test_ignored_text_is_listed_in_the_order_the_label_prints_it():
+    # The parser finds warnings and directions after a list before it finds the headings; the
+    # table a reader checks against the label must follow the label from the top.
+    label = (
+        "Drug Facts\nActive ingredient: Benzoyl Peroxide 5%\nPurpose: Acne treatment\n"
+        "Inactive ingredients: Water, Carbomer, Glycerin\n"
+        "Warnings: For external use only. Keep out of reach of children."
+    )
+    ignored = [entry["text"] for entry in check_label(label)["ignored"]]
+    flat = " ".join(label.split())
+    positions = [flat.find(text) for text in ignored]
+    assert -1 not in positions and positions == sorted(positions), ignored
+    assert ignored[0] == "Drug Facts" and ignored[-1].startswith("Warnings")

@@ -40,6 +40,7 @@ from needlecare.ingredients.parsed import (
     FOOTNOTE,
     LABEL_PREFIX,
     NOT_A_NAME,
+    Ignored,
     ParsedLabel,
     RawItem,
 )
@@ -109,8 +110,25 @@ def check_label(
         if not entry.names:
             unknown.append(entry.item.raw)
     verdict = decide(findings, unknown, day, band_value, windows)
-    ignored = [{"text": i.text, "reason": i.reason} for i in parsed.ignored]
+    ignored = [{"text": i.text, "reason": i.reason} for i in _in_reading_order(parsed)]
     return {"ingredients": ingredients, "ignored": ignored, "verdict": verdict}
+
+
+def _in_reading_order(parsed: ParsedLabel) -> list[Ignored]:
+    """The ignored texts in the order the label prints them: the parser finds a label's tail
+    (warnings, directions) before its headings, and a reader checks the table against the label
+    from the top. An ignored text's spaces are collapsed, so it is found in the collapsed label;
+    one that is not found keeps its place after those that are (the sort is stable)."""
+    if len(parsed.ignored) < 2:
+        return parsed.ignored
+    flat = " ".join(parsed.text.split())
+    missing = len(flat)
+
+    def printed_at(entry: Ignored) -> int:
+        at = flat.find(entry.text)
+        return missing if at < 0 else at
+
+    return sorted(parsed.ignored, key=printed_at)
 
 
 def _validated_text(text: str | bytes) -> str:
