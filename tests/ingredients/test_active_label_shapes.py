@@ -202,7 +202,7 @@ def test_an_item_of_only_actives_and_strengths_is_read_at_its_place() -> None:
 
 def test_an_item_with_other_words_than_strengths_keeps_its_active_apart() -> None:
     read = _read("Brightening drops with hydroquinone 2% for dark spots. Ingredients: Aqua")
-    assert ("hydroquinone", "HYDROQUINONE", None, True) in read
+    assert ("hydroquinone", "HYDROQUINONE", 2.0, True) in read  # with the strength beside it
 
 
 def test_the_spanish_excipients_heading_is_a_heading() -> None:

@@ -9,14 +9,14 @@ from dataclasses import replace
 from itertools import pairwise
 
 from needlecare.ingredients import data
-from needlecare.ingredients.actives import ActiveHit, find_actives
+from needlecare.ingredients.actives import ActiveHit, find_actives, percent_beside
 from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.flags import active_flag_names
 from needlecare.ingredients.items import clean_item
 from needlecare.ingredients.parsed import ParsedLabel, RawItem
 from needlecare.ingredients.recogniser import recognise
 from needlecare.ingredients.recognition import Recognition
-from needlecare.ingredients.text import loose_key
+from needlecare.ingredients.text import loose_key, name_key
 
 # What may stand beside an active in a pharmacy item besides the name: amounts, units, "of",
 # "and", the dosage form ("0.5 mg of tretinoin", "Adapalene gel 0.1%", "150 mg d'acide azélaïque",
@@ -71,6 +71,22 @@ def _gaps(hits: tuple[ActiveHit, ...], length: int) -> list[tuple[int, int]]:
     return list(zip(ends, starts, strict=True))
 
 
+def with_a_strength_read_as_class(item: RawItem, recognition: Recognition) -> Recognition:
+    """'BHA 2%' in a list is the exfoliant class, not the antioxidant BHA (data:
+    `beside_a_strength`); an item without a strength keeps its reading."""
+    if item.percent is None:
+        return recognition
+    names = data.strength_aliases().get(name_key(item.text))
+    return recognition if names is None else Recognition(names, "alias", 1.0)
+
+
+def only_claims(rescued: list[Entry]) -> bool:
+    """Actives found outside the list that are only classes named without a strength ("with
+    AHAs for a glow"): a claim, which alone does not make a text an ingredient list."""
+    classes = data.class_names()
+    return all(e.item.percent is None and classes.issuperset(e.names) for e in rescued)
+
+
 def names_an_active(entries: list[Entry]) -> bool:
     actives = active_flag_names() - data.class_names()  # (a class alone is a claim)
     return any(not actives.isdisjoint(entry.names) for entry in entries)
@@ -103,7 +119,8 @@ def actives_left_out(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:
             if present.issuperset(hit.names):
                 continue
             present.update(hit.names)
-            item = RawItem(hit.printed, hit.printed, len(entries) + len(rescued))
+            percent = percent_beside(text, hit.start, hit.end)  # "AHA 30% + BHA 2% Peel"
+            item = RawItem(hit.printed, hit.printed, len(entries) + len(rescued), percent)
             rescued.append(Entry(item, _recognition_of(hit), hit.names, from_ignored=True))
     return rescued
 

@@ -8,8 +8,9 @@ around it ("Tretinoin 0.025% in a cream base of ...").
 
 In that text (never in a name read from the list) two more readings are made: a misspelt active
 ("Tretinion 0.05% cream", "Salycilic Acid"), when the words are not themselves a known name and
-no other active is as near; and an abbreviation ("BPO", "HQ": shorter than any name) only
-beside a strength ("HQ 5%", "5% BPO"), where it cannot be the initials of ordinary words.
+no other active is as near; and an abbreviation ("BPO", "HQ": shorter than any name, and "BHA",
+the antioxidant's INCI name, as the acid class) only beside a strength ("HQ 5%", "5% BPO",
+"2% BHA"), where it cannot be the initials of ordinary words.
 """
 
 from __future__ import annotations
@@ -30,8 +31,18 @@ TYPO_MIN_LENGTH = 8  # a shorter word one letter off an active is too often a wo
 TWO_TYPOS_MIN_LENGTH = 12  # two letters off only in a long name ("Salycilic Acid")
 TYPO_MAX_TOKENS = 3
 # A strength printed beside an abbreviation: "HQ 5%", "BPO 2.5 %", "5% BPO", "TCA 15 mg/g".
-_STRENGTH_AFTER = re.compile(r"\s*\(?\d+(?:[.,]\d+)?\s*(?:%|mg\b)")
-_STRENGTH_BEFORE = re.compile(r"\d+(?:[.,]\d+)?\s*%\s*$")
+_STRENGTH_AFTER = re.compile(r"\s*\(?(\d+(?:[.,]\d+)?)\s*(%|mg\b)")
+_STRENGTH_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?)\s*%\s*$")
+
+
+def percent_beside(text: str, start: int, end: int) -> float | None:
+    """The percent strength printed right after or right before text[start:end] ("AHA 30%",
+    "2% BHA"), if any."""
+    after = _STRENGTH_AFTER.match(text, end)
+    if after is not None and after[2] == "%":
+        return float(after[1].replace(",", "."))
+    before = _STRENGTH_BEFORE.search(text, 0, start)
+    return None if before is None else float(before[1].replace(",", "."))
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,7 @@ def _index() -> _Index:
             ):
                 typo_keys.add(key)
     short = {k: v for k, v in by_key.items() if len(k) < MIN_KEY_LENGTH and k.isalpha()}
+    short.update((loose_key(n), v) for n, v in data.strength_aliases().items())  # "2% BHA"
     by_key = {k: v for k, v in by_key.items() if len(k) >= MIN_KEY_LENGTH}
     longest = max(len(_TOKEN.findall(name)) for name in (*actives, *data.aliases()))
     by_first: dict[str, list[str]] = {}

@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from needlecare.ingredients import data
 from needlecare.ingredients.active_items import (
     actives_left_out,
     actives_with_their_strengths,
     names_an_active,
+    only_claims,
+    with_a_strength_read_as_class,
 )
 from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.errors import NotAnIngredientList
@@ -173,6 +174,8 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
             continue
         recognition = recognise(item.text, False)  # (fuzzy=False; positional: a cheaper key)
         if recognition.names:  # the common case: a name as printed (the rest reads the others)
+            if item.percent is not None:  # "BHA 2%" is the acid class
+                recognition = with_a_strength_read_as_class(item, recognition)
             if recognition.confidence < 0.9:
                 every_named = False  # a guess ("Butyrospermum Parkii, Butter": one name cut)
             entries.append(Entry(item, recognition, recognition.names))
@@ -229,8 +232,9 @@ def _entries(text: str) -> tuple[list[Entry], ParsedLabel]:
     listed = len(entries)
     entries += rescued
     # A label that names an active always gets a verdict; an acid class named in prose alone
-    # ("with AHAs for a glow") is a claim that does not make a text a list.
-    if rescued and not all(data.class_names().issuperset(e.names) for e in rescued):
+    # ("with AHAs for a glow") is a claim that does not make a text a list, but named with its
+    # strength ("AHA 30% + BHA 2% Peeling Solution") it is what the product holds.
+    if rescued and not only_claims(rescued):
         return entries, parsed
     known = listed if every_named else sum(1 for e in entries[:listed] if e.names)
     if known == 0 and _has_asian_script(text):

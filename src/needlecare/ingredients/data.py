@@ -257,6 +257,17 @@ def drug_names() -> frozenset[str]:
 
 
 @cache
+def strength_aliases() -> dict[str, tuple[str, ...]]:
+    """Abbreviations read as a class only beside a percent strength ('BHA 2%', '2% BHA'):
+    printed alone, 'BHA' is CosIng's butylated hydroxyanisole, an antioxidant."""
+    return {
+        name_key(abbreviation): (name,)
+        for name, entry in _aliases_document().get("classes", {}).items()
+        for abbreviation in entry.get("beside_a_strength", ())
+    }
+
+
+@cache
 def class_names() -> frozenset[str]:
     """Ingredient classes ('ALPHA HYDROXY ACIDS'): named in a text that is not a list, a claim
     that alone does not make the text a list."""
