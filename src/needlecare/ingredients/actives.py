@@ -158,6 +158,9 @@ def _misread(
             return ActiveHit(text[start:end], names, start, end)
         if known:
             return None  # "Sorbic Acid" is a name of its own, not a misspelt "Ascorbic Acid"
+        codes = _letter_codes().get(names)
+        if codes and not _letter_codes_of(text[start:end]) <= codes:
+            return None  # "Vitamin C Palmitat" is no misspelt VITAMIN A PALMITATE
         confidence = round(1 - edits / len(key), 3)
         return ActiveHit(text[start:end], names, start, end, "fuzzy", confidence)
     return None
@@ -202,6 +205,31 @@ def _osa_distance(a: str, b: str, limit: int) -> int:
         if min(row) > limit:
             return limit + 1
     return row[-1]
+
+
+_LETTER_CODE = re.compile(r"(?<!\w)[^\W\d_]{1,2}(?!\w)")  # (not "Sa" of an OCR'd "Sa1icylic")
+
+
+def _letter_codes_of(printed: str) -> frozenset[str]:
+    """The words of one or two letters ('A' of 'Vitamin A', 'NP' of 'Ceramide NP'): a letter
+    there names another vitamin or ceramide, so a typo reading never changes it."""
+    return frozenset(w.upper() for w in _LETTER_CODE.findall(printed))
+
+
+@cache
+def _letter_codes() -> dict[tuple[str, ...], frozenset[str]]:
+    """An active's names -> the words of one or two letters of the names labels print for it
+    (only actives with such names: a letter split off a misspelt word, "Glucoolaton e", is no
+    other name's letter)."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    actives = active_flag_names()
+    for label_name, targets in data.aliases().items():
+        wanted = tuple(t for t in targets if t in actives)
+        if wanted:
+            found.setdefault(wanted, set()).update(_letter_codes_of(label_name))
+    for name in actives:
+        found.setdefault((name,), set()).update(_letter_codes_of(name))
+    return {names: frozenset(codes) for names, codes in found.items() if codes}
 
 
 def _known_names(printed: str) -> tuple[str, ...]:

@@ -250,6 +250,17 @@ def genus_generics() -> dict[str, str]:
 
 
 @cache
+def vitamin_stems() -> dict[str, str]:
+    """A vitamin's label name -> the stem of its esters' INCI names ('VITAMIN E' ->
+    'TOCOPHERYL': 'Vitamin E Succinate' is TOCOPHERYL SUCCINATE)."""
+    return {
+        name_key(vitamin): stem
+        for group in _aliases_document().get("vitamin_stems", [])
+        for vitamin, stem in group["names"].items()
+    }
+
+
+@cache
 def drug_names() -> frozenset[str]:
     """The names CosIng does not list: drugs, and the ingredient classes labels name alone."""
     doc = _aliases_document()

@@ -51,6 +51,8 @@ def fuzzy_match(key: str) -> Recognition | None:
         return one_typo_from(key)
     if len(key.split()) != len(choice.split()):  # typos only: never add or drop a word
         return one_typo_from(key)  # (which reads words apart from their spaces and hyphens)
+    if changes_a_short_word(key, choice):
+        return None
     names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(score / 100, 3))
 
@@ -98,7 +100,9 @@ def one_typo_from(key: str) -> Recognition | None:
     last = _WORD_BREAK.split(key.strip())[-1]
     if len(last) == 1 and not spelt.endswith(squeezed[-2:]):
         return None
-    if any(n in active_flag_names() for n in _same_target(choice)):
+    if any(n in active_flag_names() for n in _same_target(choice)) or changes_a_short_word(
+        key, choice
+    ):
         return None
     if any(plants.caution_flags(n) - _NEUTRAL for c, _ in near for n in _same_target(c)):
         return None
@@ -107,6 +111,18 @@ def one_typo_from(key: str) -> Recognition | None:
 
 
 _WORD_BREAK = re.compile(r"[\s/,-]+")
+
+
+def changes_a_short_word(key: str, choice: str) -> bool:
+    """'Vitamin C Palmitate' is not VITAMIN A PALMITATE (a retinoid) misspelt, nor 'Ceramide
+    NG' CERAMIDE NP: a word of one or two letters with another letter is another name, not a
+    typo (a letter added or dropped is: 'Pvp/Hexadecene Copolymer', 'C10-C30')."""
+    printed, known = _WORD_BREAK.split(key.strip()), _WORD_BREAK.split(choice.strip())
+    if len(printed) != len(known):
+        return False
+    return any(a != b and len(a) == len(b) <= 2 for a, b in zip(printed, known, strict=True))
+
+
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 
 
@@ -187,6 +203,8 @@ def _two_edits_from(key: str) -> Recognition | None:
         if not all(plants.caution_flags(n) <= chosen for n in _same_target(rival)):
             return None
     if _DIGITS.findall(choice) != _DIGITS.findall(key) or len(key.split()) != len(choice.split()):
+        return None
+    if changes_a_short_word(key, choice):
         return None
     names = (choice,) if choice in data.drug_names() else lookup_exact_or_alias(choice)[0]
     return Recognition(names, "fuzzy", round(1 - edits / len(key), 3))

@@ -10,6 +10,7 @@ from functools import cache
 
 from needlecare.ingredients import data, plants
 from needlecare.ingredients.recognition import lookup
+from needlecare.ingredients.spellings import respellings
 from needlecare.ingredients.text import SOFT_HYPHEN, name_key, ocr_variant
 
 _QUALIFIERS = re.compile(
@@ -17,7 +18,11 @@ _QUALIFIERS = re.compile(
     r"|cold[- ]pressed|virgin|extra\s+virgin|refined|unrefined|vegetable|plant[- ]derived"
     r"|non[- ]?gmo|fair\s?trade|pure|100\s*(?:%|percent)"
     # how a material is delivered, not what it is ("Encapsulated Retinol" is RETINOL)
-    r"|(?:micro)?encapsulated|liposomal|stabili[sz]ed|microni[sz]ed)\b"
+    r"|(?:micro)?encapsulated|liposomal|stabili[sz]ed|microni[sz]ed"
+    # the source or the grade before a name: "Olive-Derived Squalane", "Plant Based Glycerin",
+    # "Low Molecular Weight Hyaluronic Acid" (INCI names neither)
+    r"|[a-z]+-(?:derived|based)|plant\s+based"
+    r"|(?:(?:low|high|multi|ultra[- ]low)[- ])?molecular[- ]weight)\b"
 )
 # Pharmacy labels: a pharmacopoeia suffix ("Hydroquinone USP", "Adapalene BP", "Ph. Eur.") and
 # the dosage form after a drug name ("Tazarotene Cream", "Tretinoin Gel USP").
@@ -266,6 +271,8 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
     # (never the same words again, never more of them: no loop)
     if unbracketed not in (None, base) and len(unbracketed.split()) <= len(base.split()):
         yield from candidates(unbracketed)
+    for respelt in respellings(base):  # "Sodium Laureth Sulphate", "Extract of Green Tea"
+        yield from candidates(respelt)
     if _NUT.search(no_brackets or key):  # or no part at all: "Shea Nut Butter" -> BUTTER
         yield from candidates(_NUT.sub("SEED", no_brackets or key))
         yield from candidates(name_key(_NUT.sub("", no_brackets or key)))

@@ -1,0 +1,142 @@
+"""Issue 16, section 2, round 8: label spellings that differ from the INCI name by a systematic
+transformation, vitamins by their letter, source and grade words, and common plant names.
+
+Made-up members of each class (not the corpus lines), each checked through `check_label`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from needlecare.ingredients import check_label
+
+
+def _middle(label: str) -> dict[str, Any]:
+    items = check_label(f"Aqua, {label}, Glycerin")["ingredients"]
+    assert [i["name"] for i in (items[0], items[-1])] == ["AQUA", "GLYCERIN"]
+    assert len(items) == 3, items
+    return items[1]
+
+
+# --- systematic spellings: British, salts, pharmacopoeia salt words, the form first ------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        # British spellings, read exactly (the typo match missed names with several of them)
+        ("Disodium Laureth Sulphosuccinate", "DISODIUM LAURETH SULFOSUCCINATE"),
+        ("Behentrimonium Methosulphate", "BEHENTRIMONIUM METHOSULFATE"),
+        ("Aluminium Hydroxide", "ALUMINUM HYDROXIDE"),
+        ("Hydrolysed Oat Protein", "HYDROLYZED OAT PROTEIN"),
+        # a salt named by its cation and its acid, or by the acid and "sodium salt"
+        ("Sodium Hyaluronic Acid", "SODIUM HYALURONATE"),
+        ("Potassium Sorbic Acid", "POTASSIUM SORBATE"),
+        ("Lactic Acid Sodium Salt", "SODIUM LACTATE"),
+        ("Benzoic Acid Sodium Salt", "SODIUM BENZOATE"),
+        # INCI's HCl and nitrate for the pharmacopoeia's hydrochloride and mononitrate
+        ("Pyridoxine Hydrochloride", "PYRIDOXINE HCL"),
+        ("Thiamine Mononitrate", "THIAMINE NITRATE"),
+        ("Citric Acid Anhydrous", "CITRIC ACID"),
+        ("d-Alpha Tocopheryl Succinate", "TOCOPHERYL SUCCINATE"),
+        ("DL-alpha-Tocopheryl Nicotinate", "TOCOPHERYL NICOTINATE"),
+        # the form named first
+        ("Extract of Camellia Sinensis Leaf", "CAMELLIA SINENSIS LEAF EXTRACT"),
+        ("Oil of Jojoba", "SIMMONDSIA CHINENSIS SEED OIL"),
+        ("Leaf Extract of Rosemary", "ROSMARINUS OFFICINALIS LEAF EXTRACT"),
+    ],
+)
+def test_a_systematic_respelling_is_read_as_the_inci_name(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item
+
+
+def test_a_respelling_keeps_the_flags_of_the_name() -> None:
+    # salicylic acid's sodium salt is flagged like the acid; a British spelling of a cleanser
+    # is still a cleanser
+    assert "bha" in _middle("Sodium Salicylic Acid")["flags"]
+    label = check_label("Aqua, Sodium Laureth Sulphate, Cocamidopropyl Betaine, Glycerin")
+    assert "cleanser" in label["ingredients"][1]["flags"]
+
+
+# --- vitamins by their letter ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Vitamin K1", "PHYTONADIONE"),
+        ("Vitamin K2", "MENAQUINONE-7"),
+        ("Vitamin B6", "PYRIDOXINE"),
+        ("Vitamin B1", "THIAMINE HCL/THIAMINE NITRATE"),
+        ("Vitamin D", "CHOLECALCIFEROL/ERGOCALCIFEROL"),
+        ("Provitamin A", "BETA-CAROTENE"),
+        ("Vitamin F", "LINOLEIC ACID/LINOLENIC ACID"),
+        ("Vitamin C Ester", "ASCORBYL PALMITATE"),
+        # a vitamin's letter, then the rest of one of its esters' INCI names
+        ("Vitamin A Propionate", "RETINYL PROPIONATE"),
+        ("Vitamin E Succinate", "TOCOPHERYL SUCCINATE"),
+        ("Vitamin C Palmitate", "ASCORBYL PALMITATE"),
+        ("Vitamin E Linoleate", "TOCOPHERYL LINOLEATE"),
+    ],
+)
+def test_a_vitamin_by_its_letter_is_read_as_its_inci_name(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item
+
+
+def test_a_vitamin_ester_keeps_its_vitamins_flag() -> None:
+    assert "retinoid" in _middle("Vitamin A Linoleate")["flags"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "not_name"),
+    [
+        # One letter of a short word is another vitamin or ceramide, not a typo: these were read
+        # as RETINYL PALMITATE (a retinoid) and as another ceramide by the typo match.
+        ("Vitamin C Palmitat", "RETINYL PALMITATE"),
+        ("Vitamin B Palmitate", "RETINYL PALMITATE"),
+        ("Ceramide XP", "CERAMIDE NP"),
+    ],
+)
+def test_a_changed_short_word_is_never_read_as_a_typo(printed: str, not_name: str) -> None:
+    # (nor as a misspelt active by the search of unread text: "Vitamin C" in it is still found)
+    items = check_label(f"Aqua, {printed}, Glycerin")["ingredients"]
+    assert not_name not in [i["name"] for i in items]
+
+
+def test_a_misspelt_active_with_its_own_letter_is_still_read() -> None:
+    assert _middle("Vitamn A Palmitate")["name"] == "RETINYL PALMITATE"
+
+
+def test_a_vitamin_letter_without_an_ester_of_that_name_stays_unknown() -> None:
+    # "TOCOPHERYL SERUM" is no INCI name: the stem is read only into a known name
+    assert not _middle("Vitamin E Serum")["recognized"]
+
+
+# --- the source or grade before a name ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Olive-Derived Squalane", "SQUALANE"),
+        ("Coconut-Derived Glycerin", "GLYCERIN"),
+        ("Corn-Based Propanediol", "PROPANEDIOL"),
+        ("Plant Based Glycerin", "GLYCERIN"),
+        ("Low Molecular Weight Hyaluronic Acid", "HYALURONIC ACID"),
+        ("Sodium Hyaluronate (High Molecular Weight)", "SODIUM HYALURONATE"),
+        ("Sugar Squalane", "SQUALANE"),  # one ingredient, not sugar (a scrub) and squalane
+    ],
+)
+def test_a_source_or_grade_word_is_read_away(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item
+
+
+def test_a_letter_split_off_a_misspelt_active_does_not_hide_it() -> None:
+    # a mutated "Gluconolactone": a typo and a space; the letter is no vitamin's or ceramide's
+    items = check_label("Aqua, Glucoolaton e, Glycerin")["ingredients"]
+    assert "GLUCONOLACTONE" in [i["name"] for i in items]
