@@ -16,6 +16,7 @@ from needlecare.ingredients.label_patterns import (
     _ACTIVE_HEADER,
     _DRUG_BIT,
     _HEADER,
+    _HEADER_BIT,
     _INACTIVE_HEADER,
     _KEY_HEADER,
     _TAIL,
@@ -119,13 +120,18 @@ def _may_have_drug_headings(text: str) -> bool:
 
 
 def _drop_header(text: str, ignored: list[Ignored]) -> str:
+    # `text` is the whole label here: its hint bits say whether it holds a drug heading's or a
+    # header's word, which the pre-checks would search its lower-cased text for again.
+    mask = LABEL_HINTS.get()
+    may_be_drug = _may_have_drug_headings(text) if mask is None else mask & _DRUG_BIT
     drug_headers = (
         [(m.start(), m.end()) for h in (_ACTIVE_HEADER, _INACTIVE_HEADER) for m in h.finditer(text)]
-        if _may_have_drug_headings(text)
+        if may_be_drug
         else []
     )
+    no_header_word = cannot_match(_HEADER, text) if mask is None else not mask & _HEADER_BIT
     # "Inactive ingredients:" contains "ingredients:": that is a drug-facts heading, not this one.
-    if not drug_headers and cannot_match(_HEADER, text):
+    if not drug_headers and no_header_word:
         return text
     # "Key ingredients: Retinol. Ingredients: Aqua, ...": a teaser list is skipped; any later
     # header ("Other ingredients:") becomes a separator, so nothing after the first is lost.
