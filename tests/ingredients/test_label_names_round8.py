@@ -140,3 +140,86 @@ def test_a_letter_split_off_a_misspelt_active_does_not_hide_it() -> None:
     # a mutated "Gluconolactone": a typo and a space; the letter is no vitamin's or ceramide's
     items = check_label("Aqua, Glucoolaton e, Glycerin")["ingredients"]
     assert "GLUCONOLACTONE" in [i["name"] for i in items]
+
+
+# --- common (English) plant names -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "flags"),
+    [
+        ("Vetiver Root Oil", "VETIVERIA ZIZANOIDES ROOT OIL", {"essential_oil"}),
+        ("Sacha Inchi Seed Oil", "PLUKENETIA VOLUBILIS SEED OIL", set()),
+        ("Tremella Mushroom Extract", "TREMELLA FUCIFORMIS EXTRACT", set()),
+        ("Elderflower Water", "SAMBUCUS NIGRA FLOWER WATER", set()),
+        ("Brazil Nut Oil", "BERTHOLLETIA EXCELSA SEED OIL", set()),
+        ("Pine Bark Extract", "PINUS PINASTER BARK EXTRACT", set()),
+        ("Juniper Berry Oil", "JUNIPERUS COMMUNIS FRUIT OIL", {"essential_oil"}),
+        (
+            "Blood Orange Peel Oil",
+            "CITRUS AURANTIUM DULCIS PEEL OIL",
+            {"essential_oil", "fragrance_allergen"},
+        ),
+        # matcha is the leaf ground to a powder: no seed powder (a scrub)
+        ("Matcha Powder", "CAMELLIA SINENSIS LEAF POWDER", set()),
+        # the plum's kernel oil, not PALM KERNEL OIL one letter away
+        ("Plum Kernel Oil", "PRUNUS DOMESTICA SEED OIL", set()),
+        # several species of one genus: every species' name, with the flags of all
+        (
+            "Cinnamon Bark Oil",
+            "CINNAMOMUM ZEYLANICUM BARK OIL/CINNAMOMUM CASSIA BARK OIL",
+            {"essential_oil", "fragrance_allergen"},
+        ),
+        ("Perilla Seed Oil", "PERILLA FRUTESCENS SEED OIL/PERILLA OCYMOIDES SEED OIL", set()),
+    ],
+)
+def test_a_common_plant_name_is_read_as_its_cosing_name(
+    printed: str, name: str, flags: set[str]
+) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item
+    assert set(item["flags"]) - {"soothing", "comedogenic"} == flags
+
+
+def test_a_common_name_of_many_plants_is_no_one_species() -> None:
+    # a cactus is not the prickly pear: "Cereus Grandiflorus Flower Extract / Cactus Flower
+    # Extract" is one ingredient (its synonym), not two
+    item = _middle("Cereus Grandiflorus Flower Extract / Cactus Flower Extract")
+    assert item["name"] == "CEREUS GRANDIFLORUS FLOWER EXTRACT"
+
+
+def test_every_common_plant_name_maps_to_a_plant_cosing_names() -> None:
+    # a mapping is read only into CosIng names: each binomial (with its part) must start one
+    from needlecare.ingredients import data
+
+    names = data.inventory().names
+    binomials = {*data.botanical_prefixes().values()}
+    binomials.update(b for group in data.botanical_genera().values() for b in group)
+    missing = [
+        b for b in binomials if b not in names and not any(n.startswith(f"{b} ") for n in names)
+    ]
+    assert missing == []
+
+
+# --- supplement panels: vitamin and mineral forms CosIng does not list ------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Chromium Picolinate", "CHROMIUM PICOLINATE"),
+        ("L-Selenomethionine", "SELENOMETHIONINE"),
+        ("Calcium L-Threonate", "CALCIUM THREONATE"),
+        ("L-Methylfolate", "CALCIUM L-METHYLFOLATE"),
+        ("Methylcobalamin", "METHYLCOBALAMIN"),
+        ("Iron Bisglycinate", "FERROUS BISGLYCINATE"),
+        ("Zinc Bisglycinate", "ZINC GLYCINATE"),  # INCI's name of the chelate
+        ("Riboflavin 5'-Phosphate", "SODIUM RIBOFLAVIN PHOSPHATE"),
+        ("Alpha Lipoic Acid", "THIOCTIC ACID"),
+        ("MCT Oil", "CAPRYLIC/CAPRIC TRIGLYCERIDE"),
+    ],
+)
+def test_a_supplement_form_is_a_known_name_without_a_flag(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item
+    assert item["flags"] == []

@@ -194,7 +194,7 @@ def aliases() -> dict[str, tuple[str, ...]]:
         for label_name, target in group["names"].items():
             targets = (target,) if isinstance(target, str) else tuple(target)
             found[name_key(label_name)] = targets
-    for table in ("drugs", "classes"):
+    for table in ("drugs", "classes", "nutrients"):
         for drug, entry in doc.get(table, {}).items():
             for synonym in entry["aliases"]:
                 found[name_key(synonym)] = (drug,)
@@ -262,9 +262,10 @@ def vitamin_stems() -> dict[str, str]:
 
 @cache
 def drug_names() -> frozenset[str]:
-    """The names CosIng does not list: drugs, and the ingredient classes labels name alone."""
+    """The names CosIng does not list: drugs, the ingredient classes labels name alone, and
+    the vitamin and mineral forms of food supplements."""
     doc = _aliases_document()
-    return frozenset([*doc["drugs"], *doc.get("classes", {})])
+    return frozenset([*doc["drugs"], *doc.get("classes", {}), *doc.get("nutrients", {})])
 
 
 @cache

@@ -41,6 +41,8 @@ _SALT_WORDS = (
     (re.compile(r"\bHYDROCHLORIDE$"), "HCL"),
     (re.compile(r"\bHYDROBROMIDE$"), "HBR"),
     (re.compile(r"\bMONONITRATE$"), "NITRATE"),
+    # "Zinc Bisglycinate": INCI names a metal's glycine chelate ZINC GLYCINATE
+    (re.compile(r"\bBISGLYCINATE$"), "GLYCINATE"),
 )
 # "Citric Acid Anhydrous", "Anhydrous Dextrose": INCI names the substance without its water
 # content (the hydrates are read away in readings.py).
