@@ -13,6 +13,7 @@ from needlecare.ingredients.actives import ActiveHit, find_actives, percent_besi
 from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.flags import active_flag_names
 from needlecare.ingredients.items import clean_item
+from needlecare.ingredients.label_patterns import FirstUsePattern
 from needlecare.ingredients.parsed import ParsedLabel, RawItem
 from needlecare.ingredients.recogniser import recognise
 from needlecare.ingredients.recognition import Recognition
@@ -21,7 +22,7 @@ from needlecare.ingredients.text import loose_key, name_key
 # What may stand beside an active in a pharmacy item besides the name: amounts, units, "of",
 # "and", the dosage form ("0.5 mg of tretinoin", "Adapalene gel 0.1%", "150 mg d'acide azélaïque",
 # "adapalene 1 mg (0.1%) and benzoyl peroxide 25 mg (2.5%)").
-_STRENGTH_WORDS = re.compile(
+_STRENGTH_WORDS = FirstUsePattern(
     r"(?i)(?:[\d.,/%()\s]|\b(?:mg|mcg|µg|micrograms?|g|gm|grams?|ml|w/[wv]|v/v|p/p|of|de|di|and|"
     r"und|et|y|e|usp|bp|nf|topical|gel|cream|cr[eè]me|crema|lotion|ointment|solution|foam"
     r"|emulsion|suspension|microspheres?)\b|\bd['’])*"
@@ -56,7 +57,7 @@ def actives_with_their_strengths(entries: list[Entry]) -> list[Entry]:
 
 _JOIN = r"(?:and|und|et|y|e)"
 _JOINING = re.compile(rf"(?i)[,;]|\b{_JOIN}\b")
-_JOINING_EDGE = re.compile(rf"(?i)^(?:[\s,;]|{_JOIN}\b)+|(?:[\s,;]|\b{_JOIN})+$")
+_JOINING_EDGE = FirstUsePattern(rf"(?i)^(?:[\s,;]|{_JOIN}\b)+|(?:[\s,;]|\b{_JOIN})+$")
 
 
 def _cut(raw: str, start: int, end: int) -> int:

@@ -8,10 +8,11 @@ from dataclasses import replace
 
 from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.items import clean_item
+from needlecare.ingredients.label_patterns import FirstUsePattern
 from needlecare.ingredients.parsed import FOOTNOTE, ParsedLabel
 from needlecare.ingredients.recogniser import recognise
 
-FOOTNOTE_OPENING = re.compile(
+FOOTNOTE_OPENING = FirstUsePattern(
     r"(?i)^[*†‡°^#]+\s*[=:-]?\s*(?:\w+\s+){0,3}?(?:natural(?:ly)?|organic|certified|origin|derived"
     r"|biologique|bio\b|from|fair\s*trade|ingredients?\b)"
 )
@@ -84,7 +85,7 @@ def _footnote_mark(raw: str) -> str | None:
 
 # "..., Phenoxyethanol.* Hadasei-3.", "Methylisothiazolinone.*Essential Oil": the last name and
 # a footnote with no space or comma between them.
-_GLUED_FOOTNOTE = re.compile(r"^(.*?[^\s.*†‡°^#])\s*\.?\s*([*†‡°^#]+\s*[^\s*†‡°^#].*)$")
+_GLUED_FOOTNOTE = FirstUsePattern(r"^(.*?[^\s.*†‡°^#])\s*\.?\s*([*†‡°^#]+\s*[^\s*†‡°^#].*)$")
 
 
 def _footnote_glued_to_last_name(parsed: ParsedLabel, entries: list[Entry]) -> list[Entry]:

@@ -20,6 +20,7 @@ from needlecare.ingredients.label_patterns import (
     _MAY_CONTAIN_BODY,
     _MAY_MARK,
     LABEL_HINTS,
+    FirstUsePattern,
     replace_noting,
 )
 from needlecare.ingredients.parsed import (
@@ -38,7 +39,7 @@ from needlecare.ingredients.text import has_any, replace_each
 
 _LINE_END = re.compile(r"[ \t]*\r?\n[ \t]*")
 _SPACED_SOFT_BREAK = f" {SOFT_BREAK} "
-_MAY_CONTAIN_BRACKET = re.compile(r"[\[({]\s*(?=" + _MAY_CONTAIN_BODY + ")", re.IGNORECASE)
+_MAY_CONTAIN_BRACKET = FirstUsePattern(r"[\[({]\s*(?=" + _MAY_CONTAIN_BODY + ")", re.IGNORECASE)
 _BLEND = re.compile(r"(?i)\(\s*(?:and|&|et|und)\s*\)")
 _BULLETS = "•●▪■◆◇○◦∙·・、|"
 # A spaced slash between two scripts ("水・BG・グリセリン / Water・Butylene Glycol"): the seam of
@@ -46,7 +47,8 @@ _BULLETS = "•●▪■◆◇○◦∙·・、|"
 # two names, never one slash name (which is written in one script: "Caprylic/Capric").
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff01-\uff5e"
 _CJK_LOWEST = "\u3040"  # every character of _CJK is at or above it (a pre-check with max())
-_SCRIPT_SEAM = re.compile(
+# (Compiled on first use: its classes of ~39,000 characters cost ~37 M instructions.)
+_SCRIPT_SEAM = FirstUsePattern(
     rf"(?<=[{_CJK}])[ \t]+/[ \t]+(?=[A-Za-z])|(?<=[A-Za-z0-9.)\]])[ \t]+/[ \t]+(?=[{_CJK}])"
 )
 _SEPARATORS = ",;\x01\n"
@@ -104,7 +106,7 @@ _BRACKET_OR_SEPARATOR = re.compile(f"[{re.escape(_OPEN + _CLOSE + _SEPARATORS)}]
 # An opening bracket followed, before any closing one, by another opening bracket or a
 # separator: brackets nested, or a separator inside brackets (no match: every bracket pair is
 # flat and holds no separator, so every separator is outside brackets).
-_NESTED_OR_SEPARATED = re.compile(
+_NESTED_OR_SEPARATED = FirstUsePattern(
     f"[{re.escape(_OPEN)}][^{re.escape(_OPEN + _CLOSE + _SEPARATORS)}]*"
     f"[{re.escape(_OPEN + _SEPARATORS)}]"
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from functools import lru_cache, reduce
 from operator import or_
@@ -15,26 +15,43 @@ from needlecare.ingredients.parsed import Ignored, note_ignored
 
 
 class FirstUsePattern:
-    """A pattern compiled when it is first searched. The drug headings are searched only in a
-    label that has one of their words (most labels have none), so a process that checks no
-    drug label never pays for compiling them: that is part of every one-shot run's start-up."""
+    """A pattern compiled when it is first used. Compiling is most of a one-shot run's start-up
+    (Python's compiler of regular expressions is itself Python: up to ~37 M instructions for
+    one pattern with large classes of characters), and most labels never use the patterns of
+    the shapes they lack: drug headings, pharmacy connectors, a seam between two scripts,
+    "may contain" blocks, codes, claims. The same pattern and flags as re.compile, the same
+    results; for a pattern that most labels use, a plain compiled pattern costs less."""
 
-    __slots__ = ("_compiled", "pattern")
+    __slots__ = ("_compiled", "flags", "pattern")
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
+        self.flags = flags
         self._compiled: re.Pattern[str] | None = None
 
     def _get(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
+            self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self._get().search(text, pos, endpos)
 
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self._get().match(text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self._get().fullmatch(text, pos, endpos)
+
     def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
         return self._get().finditer(text, pos)
+
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
+        return self._get().sub(replacement, text)
+
+
+# A pattern as the parser's steps take it: compiled at import, or on first use.
+Pattern = re.Pattern[str] | FirstUsePattern
 
 
 _HEADER_NAME = (
@@ -91,7 +108,7 @@ _INACTIVE_HEADER = FirstUsePattern(
 )
 # The words that join a drug to its vehicle on pharmacy labels: "Tretinoin 0.025% in a cream
 # base of ...", "Each gram contains ...", "Clindamycin phosphate equivalent to clindamycin 1%".
-_CONNECTOR = re.compile(
+_CONNECTOR = FirstUsePattern(
     r"(?i)\b(?:in\s+an?\s+(?:[a-z-]+\s+){0,3}?(?:base|vehicle|formulation)"
     r"(?:\s+(?:of|containing|consisting\s+of|composed\s+of|with))?"
     r"|(?:each|one)\s+(?:1\s*)?(?:gram|g|gm|ml|millilit(?:er|re)|tube|unit|pump|application)"
@@ -103,7 +120,7 @@ _CONNECTOR = re.compile(
     r"|(?:also\s+)?contains?\b|equiv(?:alent|\.)?\s+to|(?:[a-z]+\s+)?(?:base|vehicle)\s*:)\s*:?"
 )
 # Sections that follow an ingredient list on packs and drug-facts panels; never names.
-_TAIL = re.compile(
+_TAIL = FirstUsePattern(
     # Weak words end a list only at the start of a line or after punctuation...
     r"(?im)(?:(?:^|(?<=[.\n;:,]))[ \t]*(?:directions|how\s+to\s+use|to\s+use|usage|uses|warnings?"
     r"|cautions?|precautions?|storage|store\s+(?:at|in|below)|made\s+in|when\s+using"
@@ -116,13 +133,13 @@ _TAIL = re.compile(
 # Starts with a case-sensitive class, as _ACTIVE_HEADER. Plain form:
 #   (?i)\b(?:free\s+(?:from|of)|formulated\s+without|made\s+without|without|contains\s+no
 #   |does\s+not\s+contain|no\s+added|we\s+never\s+use|0\s*%\s+(?=[a-z]))\b[^.\n]*
-_CLAIM = re.compile(
+_CLAIM = FirstUsePattern(
     r"[FfMmWwCcDdNn0](?<!\w.)(?i:(?:(?<=f)ree\s+(?:from|of)|(?<=f)ormulated\s+without"
     r"|(?<=m)ade\s+without|(?<=w)ithout|(?<=c)ontains\s+no|(?<=d)oes\s+not\s+contain"
     r"|(?<=n)o\s+added|(?<=w)e\s+never\s+use|(?<=0)\s*%\s+(?=[a-z]))\b[^.\n]*)"
 )
 # Formula, batch and shelf-life codes printed next to the list ("[F.I.L. D12345/1]", "Lot: 2B")
-_CODES = re.compile(
+_CODES = FirstUsePattern(
     r"(?i)[\[(]?\s*\bF\.?\s?I\.?\s?L\.?\s*(?:code\s*)?[:#]?\s*[A-Z]?\d[\w/.-]*\s*[\])]?"
     r"|\b(?:lot|batch|exp(?:iry)?|pao)\s*(?:no\.?|n°|#|:)\s*[\w/.-]+"
     r"|[\[(]\s*[A-Z]{1,3}-?\d{3,}[\w/-]*\s*[\])]"  # "(G-7223)", "[B12345/2]"
@@ -131,12 +148,12 @@ _MAY_CONTAIN_BODY = (
     r"(?:\bmay\s+contain\b|\bpeut\s+contenir\b|\bkann\s+enthalten\b|\bpuede\s+contener\b"
     r"|\bpu[oò]\s+contenere\b|\bcontient\s+peut-être\b|\+\s*/\s*-|\(\s*\+\s*/?\s*-\s*\)|±)"
 )
-_MAY_CONTAIN = re.compile(_MAY_CONTAIN_BODY + r"\s*:?", re.IGNORECASE)
+_MAY_CONTAIN = FirstUsePattern(_MAY_CONTAIN_BODY + r"\s*:?", re.IGNORECASE)
 _MAY_MARK = "\x01"  # separator that also opens the "may contain" block
 
 
 # Lower-case words one of which every match of the pattern contains (a cheap pre-check).
-_HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
+_HINTS: dict[Pattern, tuple[str, ...]] = {
     _MAY_CONTAIN: ("may", "peut", "kann", "puede", "contenere", "contient", "+", "±"),
     # (whole German words: "enth" alone is in every "menthol")
     _CONNECTOR: (
@@ -175,7 +192,7 @@ _HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
 # these patterns (each a part of one alternative of the pattern, with the same flags, that
 # starts with a character the engine can skip to: "[Ff]" is what (?i)F matches, and it lets
 # the engine skip to it).
-_GATES: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]] = {
+_GATES: dict[Pattern, tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]] = {
     _CODES: (
         ("lot", "batch", "exp", "pao"),
         (re.compile(r"[Ff](?i:\.?\s?I\.?\s?L)"), re.compile(r"(?i)[\[(]\s*[A-Z]{1,3}-?\d{3}")),
@@ -247,7 +264,7 @@ def hint_mask(tokens: list[str]) -> int:
     return reduce(or_, found, 0)
 
 
-def cannot_match(pattern: re.Pattern[str], text: str) -> bool:
+def cannot_match(pattern: Pattern, text: str) -> bool:
     """True when a word that every match of `pattern` contains is absent from `text`."""
     hints = _HINTS_BY_ID.get(id(pattern))
     if hints is None:
@@ -283,7 +300,7 @@ def lowered_label(text: str) -> str:
 
 
 def replace_noting(
-    pattern: re.Pattern[str], text: str, mark: str, reason: str, ignored: list[Ignored]
+    pattern: Pattern, text: str, mark: str, reason: str, ignored: list[Ignored]
 ) -> str:
     """Replace every match with `mark`, reporting the text it replaces (one pass)."""
     if cannot_match(pattern, text):
