@@ -223,3 +223,36 @@ def test_a_supplement_form_is_a_known_name_without_a_flag(printed: str, name: st
     item = _middle(printed)
     assert item["recognized"] and item["name"] == name, item
     assert item["flags"] == []
+
+
+# --- ferments without FILTRATE or LYSATE, colours, waters named by their source -----------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Galactomyces Ferment", "GALACTOMYCES FERMENT FILTRATE"),
+        ("Bacillus/Folic Acid Ferment Extract", "BACILLUS/FOLIC ACID FERMENT FILTRATE EXTRACT"),
+        ("Lactobacillus Ferment", "LACTOBACILLUS FERMENT"),  # a name of its own
+        ("D&C Black No. 2", "CI 77266"),
+        ("Carbon Black", "CI 77266"),
+        ("D&C Red No. 30 Talc Lake", "CI 73360"),
+        ("Eau Thermale Avène", "AQUA"),
+        ("Brandname Prebiotic Thermal Water", "AQUA"),
+        ("Hot Spring Water", "AQUA"),
+        ("Sea Water", "SEA WATER"),  # a CosIng name of its own
+        ("Kojic Acid Dipalmitate", "KOJIC DIPALMITATE"),
+        ("GHK-Cu", "COPPER TRIPEPTIDE-1"),
+    ],
+)
+def test_more_label_names_are_read(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item
+
+
+def test_a_ferment_of_two_short_names_is_not_guessed() -> None:
+    # BIFIDA FERMENT FILTRATE and BIFIDA FERMENT LYSATE are both CosIng names: neither is read
+    assert _middle("Bifida Ferment")["name"] not in (
+        "BIFIDA FERMENT FILTRATE",
+        "BIFIDA FERMENT LYSATE",
+    )

@@ -35,8 +35,9 @@ _DOSAGE_FORM = re.compile(
 )
 # US certified colours: "FD&C Yellow No. 5 Aluminum Lake", "D&C Red 7 Ca Lake" -> "YELLOW 5".
 _US_COLOUR = re.compile(
-    r"^(?:(?:EXT\.? )?D&C |FD&C )?(RED|YELLOW|BLUE|GREEN|ORANGE|VIOLET|BROWN) (?:NO\.? ?)?(\d{1,2})"
-    r"(?: (?:ALUMINUM|ALUMINIUM|AL|CALCIUM|CA|BARIUM|BA|STRONTIUM|SR|ZIRCONIUM|ZR|POTASSIUM))?"
+    r"^(?:(?:EXT\.? )?D&C |FD&C )?(RED|YELLOW|BLUE|GREEN|ORANGE|VIOLET|BROWN|BLACK)"
+    r" (?:NO\.? ?)?(\d{1,2})"
+    r"(?: (?:ALUMINUM|ALUMINIUM|AL|CALCIUM|CA|BARIUM|BA|STRONTIUM|SR|ZIRCONIUM|ZR|POTASSIUM|TALC))?"
     r"(?: LAKE)?$"
 )
 _TRAILING_PURPOSE = re.compile(

@@ -3,8 +3,9 @@ after the literal name: British spellings ("Sodium Laureth Sulphate", "Aluminium
 "Fibre", "Hydrolysed"), a salt named by its acid ("Sodium Hyaluronic Acid", "Lactic Acid Sodium
 Salt"), the pharmacopoeia's "Hydrochloride" and "Mononitrate" for INCI's "HCl" and "Nitrate",
 "Anhydrous", the stereo prefix of vitamin E ("d-Alpha Tocopheryl Succinate"), the form first
-("Extract of Green Tea"), and a vitamin's letter for the stem of its esters ("Vitamin E
-Succinate": TOCOPHERYL SUCCINATE; data: vitamin_stems in aliases.toml).
+("Extract of Green Tea"), a vitamin's letter for the stem of its esters ("Vitamin E
+Succinate": TOCOPHERYL SUCCINATE; data: vitamin_stems in aliases.toml), a ferment without
+the FILTRATE or LYSATE of its INCI name, and water named by its source ("Eau Thermale").
 
 Each yields a spelling only; the caller reads it like any printed name (it must be a known
 name), so a transformation never makes a name up."""
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from needlecare.ingredients import data
 
@@ -82,6 +84,37 @@ def respellings(key: str) -> Iterator[str]:
         yield f"{form_first[2]} {form_first[1]}"
     if key.startswith("VITAMIN "):
         yield from _vitamin_ester(key)
+    if _SOURCE_WATER.match(key):
+        yield "AQUA"
+    if "FERMENT" in key:
+        ferment = _ferments_by_short_name().get(key)
+        if ferment is not None:
+            yield ferment
+
+
+@cache
+def _ferments_by_short_name() -> dict[str, str]:
+    """'Galactomyces Ferment', 'Bacillus/Folic Acid Ferment Extract': a ferment named without
+    the FILTRATE or LYSATE of its INCI name (GALACTOMYCES FERMENT FILTRATE); read so only when
+    one CosIng name is that name once they are left out (LACTOBACILLUS FERMENT is a name of
+    its own; BIFIDA FERMENT would be a FILTRATE or a LYSATE: neither)."""
+    found: dict[str, list[str]] = {}
+    names = data.inventory().names
+    for name in names:
+        if " FERMENT" in name:
+            short = _PROCESS.sub("", name)
+            if short != name and short not in names:
+                found.setdefault(short, []).append(name)
+    return {short: full[0] for short, full in found.items() if len(full) == 1}
+
+
+# "Eau Thermale Avène", "La Roche-Posay Prebiotic Thermal Water", "Hot Spring Water": water
+# named by its source (and brand); its INCI name is AQUA (CosIng lists no such water).
+_SOURCE_WATER = re.compile(
+    r"^(?:.+ )?(?:THERMAL|SPRING|GLACIER|GLACIAL|VOLCANIC|MINERAL)(?: SPRING)? WATER$"
+    r"|^EAU THERMALE(?: .+)?$"
+)
+_PROCESS = re.compile(r" (?:FILTRATE|LYSATE)\b")
 
 
 def _vitamin_ester(key: str) -> Iterator[str]:
