@@ -120,3 +120,54 @@ def test_the_first_class_holds_every_character_a_match_can_start_with(name: str)
         folded = [chr(c) for c in range(0x2000) if re.fullmatch(f"(?i){letter}", chr(c))]
         folded += ["\u212a"] if letter == "k" else []
         assert all(first.fullmatch(c) for c in folded if re.fullmatch(f"(?i){letter}", c))
+
+
+# Pre-checks and patterns rewritten so that the engine scans for one literal character or a
+# class (faster than trying the pattern at every place): the same answers on labels made of
+# pieces around their parts, with the characters (?i) folds to i, l and s.
+SCAN_PIECES = [
+    *("CI", "Cl", "C.I.", "c 1", "C|", "C", "c", "I", "l", "1", "|", "L", "\u0130", "\u0131"),
+    *("77891", "7749l", "O", "o", "0", "12345", "123", " ", ".", ")", "(", "[", "]", "-", "\n"),
+    *("\t", ",", "_", "é", "F", "f", "F.I.L", "f. i. l", "FIL", "A-1234", "ab123", "\u017f"),
+    *("Aqua", "Mica", "Titanium Dioxide", "1. ", "2) ", "3.", "x", "\u00a0", "٣"),
+]
+
+
+def _scan_labels(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(SCAN_PIECES, k=rng.randint(1, 14))) for _ in range(count)]
+
+
+def test_the_colour_index_pattern_finds_what_its_plain_form_finds() -> None:
+    from needlecare.ingredients import text as text_module
+
+    plain = re.compile(r"\b[Cc]\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])")
+    matched = 0
+    for label in _scan_labels(6000, seed=21):
+        expected = _found(plain, label)
+        assert _found(text_module._CI, label) == expected, label
+        matched += any(expected)
+    assert matched > 20
+
+
+def test_the_split_pre_checks_answer_as_their_one_pattern_did() -> None:
+    from needlecare.ingredients import items
+
+    number_mark = re.compile(r"\d[.)]\s")
+    codes_gate = (
+        re.compile(r"[Ff](?i:\.?\s?I\.?\s?L)"),
+        re.compile(r"(?i)[\[(]\s*[A-Z]{1,3}-?\d{3}"),
+    )
+    _, parts = label_patterns._GATES_BY_ID[id(label_patterns._CODES)]
+    found = [0, 0]
+    for label in _scan_labels(6000, seed=22):
+        marked = number_mark.search(label) is not None
+        assert marked == (
+            items._DOT_MARK.search(label) is not None
+            or items._BRACKET_MARK.search(label) is not None
+        ), label
+        gated = any(p.search(label) for p in codes_gate)
+        assert gated == any(p.search(label) for p in parts), label
+        found[0] += marked
+        found[1] += gated
+    assert min(found) > 100

@@ -91,7 +91,9 @@ _PER_HUNDRED = re.compile(
 )
 _NANO = re.compile(r"(?i)[\[(]\s*nano\s*[\])]|\bnano\s*[\])]?$")
 _INLINE_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2})[.)]\s+(?=[A-Za-z])")
-_NUMBER_MARK = re.compile(r"\d[.)]\s")  # a part of every _INLINE_NUMBER match (a fast pre-check)
+# A part of every _INLINE_NUMBER match, \d[.)]\s (a fast pre-check), as two patterns that each
+# start with one literal character: the engine scans for it faster than for a class.
+_DOT_MARK, _BRACKET_MARK = re.compile(r"\.(?<=\d.)\s"), re.compile(r"\)(?<=\d.)\s")
 _LEADING_BLANKS = re.compile(r"[ \t]*")
 _OPENING_ONE = re.compile(r"1[.)][ \t]+(?=[A-Za-z])")
 _LINE_NUMBERING = re.compile(r"(?m)^[ \t]*\d{1,3}[.)][ \t]+")
@@ -186,7 +188,7 @@ def _inline_numbering(text: str, opened: bool = False) -> str:
     that opened the text (`opened`, already taken away); a number out of that count stays in
     its name ('1. Aqua 2. Polysorbate 20. Glycerin 3. Niacinamide': POLYSORBATE 20).
     """
-    if _NUMBER_MARK.search(text) is None:  # every mark has a digit, a dot or bracket, a space
+    if _DOT_MARK.search(text) is None and _BRACKET_MARK.search(text) is None:
         return text
     found = list(_INLINE_NUMBER.finditer(text))
     if not found:

@@ -50,7 +50,10 @@ _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # OCR reads the colour index prefix "CI" as Cl, C1, C|, C.I. and its digits with O/o/l/I/|.
-_CI = re.compile(r"\b[Cc]\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])")
+# Starts with its first letter as a class, the \b before it a look-behind after it: the engine
+# then skips to a C (a \b first made it try the pattern at every place). Plain form:
+#   \b[Cc]\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])
+_CI = re.compile(r"[Cc](?<!\w.)\s?\.?\s?[IiLl1|]\.?\s?-?\s?([0-9OoIl|]{5})(?![0-9A-Za-z])")
 _ASCII_DIGIT = re.compile("[0-9]")
 # (the first character apart: a pattern that starts with a class lets the engine skip to it)
 _CI_DIGITS_RUN = re.compile(r"[0-9OoIl|][0-9OoIl|]{4}(?![0-9A-Za-z])")
