@@ -85,7 +85,7 @@ def build_data(
 @app.command("ingredients-compile-toml", hidden=True)
 def compile_toml() -> None:
     """Refresh data/compiled_toml.json and data/index.marshal after editing the ingredient data
-    files (maintainers)."""
+    files, and knowledge/data/windows.compiled.json after editing windows.toml (maintainers)."""
     from importlib import resources
 
     from needlecare.ingredients.build import COMPILED_TOML, TOML_FILES, build_compiled_toml
@@ -104,3 +104,10 @@ def compile_toml() -> None:
     built = index.build({n: (target / n).read_bytes() for n in index.SOURCES}, patterns)
     (target / index.INDEX).write_bytes(index.dumps(built))
     sys.stdout.write(f"wrote {target / index.INDEX}\n")
+    # and the parsed copy of the waiting windows (knowledge/data/windows.compiled.json)
+    from needlecare.knowledge import windows
+
+    knowledge = Path(str(resources.files("needlecare.knowledge").joinpath("data")))
+    source = (knowledge / "windows.toml").read_text("utf-8")
+    (knowledge / windows.COMPILED).write_text(windows.build_compiled(source), "utf-8")
+    sys.stdout.write(f"wrote {knowledge / windows.COMPILED}\n")
