@@ -171,3 +171,15 @@ def test_the_split_pre_checks_answer_as_their_one_pattern_did() -> None:
         found[0] += marked
         found[1] += gated
     assert min(found) > 100
+
+
+def test_a_printable_text_has_no_odd_character_but_one_and_no_white_space_but_spaces() -> None:
+    """clean_text and the binary-data check skip their searches in a printable text."""
+    from needlecare.ingredients import check, text
+
+    characters = [chr(c) for c in range(0x110000)]
+    assert [c for c in characters if c.isspace() and c.isprintable()] == [" "]
+    assert [c for c in characters if check._ODD_CHARACTER.match(c) and c.isprintable()] == [
+        "\ufffd"
+    ]
+    assert all(text._OTHER_SPACE.match(c) is None for c in characters if c.isprintable())

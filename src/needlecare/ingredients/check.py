@@ -149,8 +149,10 @@ def _validated_text(text: str | bytes) -> str:
             f"{len(text):,} characters is too long for one ingredient list (limit {MAX_CHARS:,})"
         )
     sample = text[:4096]
-    if not (sample.isascii() and sample.isprintable()):  # else no odd character at all
-        odd = len(_ODD_CHARACTER.findall(sample))
+    printable = sample.isprintable()
+    if not (printable and sample.isascii()):  # else no odd character at all
+        # (every odd character but the replacement character is a control one: unprintable)
+        odd = sample.count("\ufffd") if printable else len(_ODD_CHARACTER.findall(sample))
         if "\x00" in sample or odd > max(2, len(sample) // 50):
             raise NotAnIngredientList("this looks like binary data, not an ingredient list")
     if _URL.match(text):

@@ -78,7 +78,8 @@ def clean_text(text: str) -> str:
             text = text.translate(_QUOTES)
     elif "`" in text:
         text = text.replace("`", "'")
-    if not text.isprintable():  # (every control character is unprintable)
+    printable = text.isprintable()  # (no control character, and no white space but spaces)
+    if not printable:
         text = _CONTROL.sub(" ", text)
     # Long runs of white space carry no meaning but make the parser's patterns quadratic
     # (bench/fuzz_parsers.py): one space per run, and a blank line at most.
@@ -88,7 +89,7 @@ def clean_text(text: str) -> str:
     if ascii_text:
         spaced = "  " in text or "\t" in text or "\r" in text
     else:
-        spaced = "  " in text or _OTHER_SPACE.search(text) is not None
+        spaced = "  " in text or (not printable and _OTHER_SPACE.search(text) is not None)
     if spaced:
         text = _HORIZONTAL_SPACE.sub(" ", text)
     if "\n" not in text:
