@@ -256,3 +256,38 @@ def test_a_ferment_of_two_short_names_is_not_guessed() -> None:
         "BIFIDA FERMENT FILTRATE",
         "BIFIDA FERMENT LYSATE",
     )
+
+
+# --- plant names: hyphenated or joined common names, petals and beans, a flagged oil's part -----
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Sea-Buckthorn Fruit Oil", "HIPPOPHAE RHAMNOIDES FRUIT OIL"),
+        ("Seabuckthorn Fruit Oil", "HIPPOPHAE RHAMNOIDES FRUIT OIL"),
+        ("Passionfruit Seed Oil", "PASSIFLORA EDULIS SEED OIL"),
+        ("Black-Currant Seed Oil", "RIBES NIGRUM SEED OIL"),
+        ("Neroli Flower Oil", "CITRUS AURANTIUM AMARA FLOWER OIL"),  # the part said twice
+        ("Cocoa Bean Extract", "THEOBROMA CACAO SEED EXTRACT"),
+        ("Vanilla Bean Extract", "VANILLA PLANIFOLIA FRUIT EXTRACT"),  # the pod is the fruit
+        ("Calendula Petal Extract", "CALENDULA OFFICINALIS FLOWER EXTRACT"),
+    ],
+)
+def test_a_plant_name_spelt_otherwise_is_read(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item
+
+
+def test_two_printed_words_are_not_joined_into_another_plant() -> None:
+    # "Grape Fruit Extract" is the grape's fruit, not GRAPEFRUIT (one word only is joined)
+    assert _middle("Grape Fruit Extract")["name"] == "VITIS VINIFERA FRUIT EXTRACT"
+
+
+def test_an_essential_oil_of_a_part_is_read_with_every_flag_of_the_plants_oils() -> None:
+    # MENTHA PIPERITA LEAF OIL is no CosIng name and, composed, would lack the fragrance
+    # allergen flag of MENTHA PIPERITA OIL: the plant's oil is read (it was left unknown, the
+    # essential oil unflagged)
+    item = _middle("Mentha Piperita (Peppermint) Leaf Oil")
+    assert item["name"] == "MENTHA PIPERITA OIL"
+    assert {"essential_oil", "fragrance_allergen"} <= set(item["flags"])

@@ -180,7 +180,16 @@ def compose(key: str) -> str | None:
         return None
     same_form = [n for n in joined.split("\t") if n.endswith(f" {form}")]
     every = frozenset().union(*(caution_flags(n) for n in same_form))
-    return key if flags >= every else None
+    if flags >= every:
+        return key
+    # "Mentha Piperita (Peppermint) Leaf Oil": the composed oil lacks a flag of the plant's
+    # other oils (MENTHA PIPERITA OIL is a fragrance allergen too); the plant's part-less oil,
+    # when it carries every such flag, is read instead (never a lower verdict; left unknown,
+    # the essential oil was not flagged at all).
+    partless = f"{binomial} {form}"
+    if form != "OIL" or partless not in same_form or not caution_flags(partless) >= every:
+        return None  # (an extract of another part is another extract: left unknown)
+    return partless
 
 
 # "Rosa Spp.", "Rosa sp", "Rosa Species": the genus, several (or one unnamed) of its species.

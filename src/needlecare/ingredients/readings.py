@@ -11,7 +11,7 @@ from functools import cache
 from needlecare.ingredients import data, plants
 from needlecare.ingredients.recognition import lookup
 from needlecare.ingredients.spellings import respellings
-from needlecare.ingredients.text import SOFT_HYPHEN, name_key, ocr_variant
+from needlecare.ingredients.text import SOFT_HYPHEN, loose_key, name_key, ocr_variant
 
 _QUALIFIERS = re.compile(
     r"(?i)\b(?:certified\s+organic|organic|org\.|bio|natural|naturally\s+derived|wild[- ]crafted"
@@ -82,6 +82,8 @@ _RANK = re.compile(r"^([A-Z]+ [A-Z-]+) (?:VAR|SSP|SUBSP)\.? (?=[A-Z])")
 _SPACED_CHEMICAL_BRACKET = re.compile(r" \(([A-Z0-9-]{6,})\)")
 # "Acai Berry Extract", "Sea Buckthorn Berry Oil": INCI names a berry the plant's FRUIT
 # (EUTERPE OLERACEA FRUIT EXTRACT, HIPPOPHAE RHAMNOIDES FRUIT OIL).
+_PETAL = re.compile(r"\bPETALS?(?= (?:OIL|EXTRACT|WATER|POWDER)$)")
+_BEAN = re.compile(r"\bBEAN(?= (?:OIL|EXTRACT|POWDER|BUTTER)$)")
 _BERRY = re.compile(r"\bBERR(?:Y|IES)(?= (?:OIL|EXTRACT|JUICE|POWDER|WATER)$)")
 # "Propylene Glycol Dioctanoate", "Octanoic Acid": the systematic (IUPAC) name of a fatty acid
 # where INCI uses the trivial one (C6 caproic, C8 caprylic, C10 capric, C12 lauric, C14 myristic,
@@ -266,6 +268,11 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         yield _POWDER_EXTRACT.sub(r" \1 EXTRACT", base), 0.02
     if _BERRY.search(base):
         yield from candidates(_BERRY.sub("FRUIT", base))
+    if _PETAL.search(base):  # "Rose Petal Extract": INCI names the petals the FLOWER
+        yield from candidates(_PETAL.sub("FLOWER", base))
+    if _BEAN.search(base):  # "Coffee Bean Extract", "Vanilla Bean Extract": its seed or fruit
+        yield from candidates(_BEAN.sub("SEED", base))
+        yield from candidates(_BEAN.sub("FRUIT", base))
     if _PLURAL_PART.search(base):  # "Green Tea Leaves Extract": INCI names a part singular
         yield from candidates(_PLURAL_PART.sub(lambda m: _SINGULAR[m[1]], base))
     unbracketed = _without_common_name(base)
@@ -334,14 +341,31 @@ def _botanical_readings(key: str, guess: bool) -> Iterator[tuple[str, float]]:
     words = key.split(" ")
     prefixes = data.botanical_prefixes()
     for size in range(min(len(words), 4), 0, -1):
-        binomial = prefixes.get(" ".join(words[:size]))
+        leading = " ".join(words[:size])
+        binomial = prefixes.get(leading)
+        if binomial is None and size == 1 and _ONE_WORD.fullmatch(leading):
+            # "Sea-Buckthorn", "Passionfruit", "Camu-Camu": a common name hyphenated or joined
+            # (one printed word only: "Grape Fruit" is the grape's fruit, not GRAPEFRUIT)
+            binomial = _loose_prefixes().get(loose_key(leading))
         if binomial is not None:
-            reading = " ".join([binomial, *words[size:]])
+            rest = words[size:]
+            if rest and rest[0] in _PART_WORDS and binomial.endswith(f" {rest[0]}"):
+                # "Neroli Flower Oil": NEROLI is the flower already
+                rest = rest[1:]
+            reading = " ".join([binomial, *rest])
             yield reading, 0.0
             guessed = plants.guess(reading) if guess else None
             if guessed is not None:
                 yield guessed, plants.guess_penalty(reading)
             return
+
+
+_ONE_WORD = re.compile(r"[A-Z]+(?:-[A-Z]+)*")
+
+
+@cache
+def _loose_prefixes() -> dict[str, str]:
+    return {loose_key(name): binomial for name, binomial in data.botanical_prefixes().items()}
 
 
 def _is_colour(name: str) -> bool:
