@@ -84,8 +84,9 @@ def build_data(
 
 @app.command("ingredients-compile-toml", hidden=True)
 def compile_toml() -> None:
-    """Refresh data/compiled_toml.json and data/index.marshal after editing the ingredient data
-    files, and knowledge/data/windows.compiled.json after editing windows.toml (maintainers)."""
+    """Refresh data/compiled_toml.json, data/index.marshal and data/fuzzy.marshal after editing
+    the ingredient data files, and knowledge/data/windows.compiled.json after editing
+    windows.toml (maintainers)."""
     from importlib import resources
 
     from needlecare.ingredients.build import COMPILED_TOML, TOML_FILES, build_compiled_toml
@@ -104,6 +105,14 @@ def compile_toml() -> None:
     built = index.build({n: (target / n).read_bytes() for n in index.SOURCES}, patterns)
     (target / index.INDEX).write_bytes(index.dumps(built))
     sys.stdout.write(f"wrote {target / index.INDEX}\n")
+    # and the typo readings' tables (data/fuzzy.marshal, start-up speed only)
+    from needlecare.ingredients import data, fuzzy_tables
+
+    tables = fuzzy_tables.build_file(
+        {n: (target / n).read_bytes() for n in fuzzy_tables.SOURCES}, data.fuzzy_choices()
+    )
+    (target / fuzzy_tables.FILE).write_bytes(fuzzy_tables.dumps(tables))
+    sys.stdout.write(f"wrote {target / fuzzy_tables.FILE}\n")
     # and the parsed copy of the waiting windows (knowledge/data/windows.compiled.json)
     from needlecare.knowledge import windows
 

@@ -7,7 +7,7 @@ import re
 from functools import cache, lru_cache
 from itertools import compress
 
-from needlecare.ingredients import data, plants
+from needlecare.ingredients import data, fuzzy_tables, plants
 from needlecare.ingredients.flags import active_flag_names
 from needlecare.ingredients.readings import BRACKET_CONTENT, BRACKETS, candidates
 from needlecare.ingredients.recognition import Recognition, lookup, lookup_exact_or_alias
@@ -77,8 +77,8 @@ def one_typo_from(key: str) -> Recognition | None:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    choices = data.fuzzy_choices()
-    spellings, indices = _squeezed_near(len(squeezed))
+    choices = fuzzy_tables.choices()
+    spellings, indices = fuzzy_tables.squeezed_near(len(squeezed))
     found = process.extract(squeezed, spellings, scorer=OSA.distance, limit=_FOUND, score_cutoff=2)
     # Only names with the printed digits can be read (LAURETH-3 is no typo of "Lauerth-2").
     digits = _DIGITS.findall(key)
@@ -126,45 +126,10 @@ def changes_a_short_word(key: str, choice: str) -> bool:
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 
 
-@lru_cache(maxsize=256)
-def _squeezed_near(length: int) -> tuple[list[str], list[int]]:
-    """The known names with letters and digits only within two letters of `length` (no others
-    are two typos away), and their indices into the known names, in their order (a search of
-    all of them cost several milliseconds for each name read by no other rule)."""
-    buckets = _squeezed_by_length()
-    near = sorted(i for n in range(length - 2, length + 3) for i in buckets.get(n, ()))
-    spellings = _squeezed_choices()
-    return [spellings[i] for i in near], near
-
-
-@cache
-def _squeezed_choices() -> list[str]:
-    """The known names with letters and digits only (their loose keys), in their order."""
-    # (ASCII separators deleted from the names' text as bytes at once, the few names with other
-    # characters then as one by one: a regular expression over all cost more than the check)
-    text = _all_names().encode("utf-8").translate(None, _ASCII_SEPARATORS)
-    names = text.decode("utf-8").split("\n")
-    for index, name in enumerate(names):
-        if not name.isascii():
-            names[index] = _NOT_LETTER_OR_DIGIT.sub("", name)
-    return names
-
-
-@cache
-def _squeezed_by_length() -> dict[int, list[int]]:
-    buckets: dict[int, list[int]] = {}
-    for index, spelt in enumerate(_squeezed_choices()):
-        buckets.setdefault(len(spelt), []).append(index)
-    return buckets
-
-
-_ASCII_SEPARATORS = bytes(c for c in range(128) if not chr(c).isalnum() and chr(c) != "\n")
-
-
 def _known_word(word: str) -> bool:
     """Is this a whole word of some known name (between spaces, hyphens, slashes, commas)?"""
     # (a search of the names' text: a set of every word cost more than a one-shot's check)
-    text = _all_names()
+    text = fuzzy_tables.all_names()
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
@@ -224,16 +189,11 @@ def _one_typo_from(key: str, choice: str, rival: str | None) -> bool:
     return all(plants.caution_flags(n) <= chosen for n in _same_target(rival))
 
 
-@cache
-def _all_names() -> str:
-    return "\n".join(data.fuzzy_choices())
-
-
 @lru_cache(maxsize=4096)
 def _known_character(character: str) -> bool:
     """Does any name contain this character? A search of all the names for each character a
     key has (a set of every name's characters cost ~15 ms on the first unknown name)."""
-    return character != "\n" and character in _all_names()
+    return character != "\n" and character in fuzzy_tables.all_names()
 
 
 @cache
@@ -245,14 +205,7 @@ def _choices_near(length: int) -> list[str]:
     near = bytes(int(200 * min(length, n) / (length + n) >= cutoff) for n in range(256))
     # (one byte per name: its length, 255 for longer ones; none of 255 or more is near a key
     # of at most FUZZY_MAX_LENGTH characters, so 255 stands for them all)
-    return list(compress(data.fuzzy_choices(), _choice_lengths().translate(near)))
-
-
-@cache
-def _choice_lengths() -> bytes:
-    """Each name's length as one byte (255 for 255 or more), once, not once per key length.
-    (A conditional, not min(): min's call cost a third of a batch's fuzzy set-up.)"""
-    return bytes(255 if n > 255 else n for n in map(len, data.fuzzy_choices()))
+    return list(compress(fuzzy_tables.choices(), fuzzy_tables.choice_lengths().translate(near)))
 
 
 def _same_target(name: str) -> tuple[str, ...]:
