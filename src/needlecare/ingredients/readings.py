@@ -268,9 +268,13 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         yield _POWDER_EXTRACT.sub(r" \1 EXTRACT", base), 0.02
     if _BERRY.search(base):
         yield from candidates(_BERRY.sub("FRUIT", base))
-    if _PETAL.search(base):  # "Rose Petal Extract": INCI names the petals the FLOWER
+    if "PETAL" in base and _PETAL.search(
+        base
+    ):  # "Rose Petal Extract": INCI names the petals the FLOWER
         yield from candidates(_PETAL.sub("FLOWER", base))
-    if _BEAN.search(base):  # "Coffee Bean Extract", "Vanilla Bean Extract": its seed or fruit
+    if "BEAN" in base and _BEAN.search(
+        base
+    ):  # "Coffee Bean Extract", "Vanilla Bean Extract": its seed or fruit
         yield from candidates(_BEAN.sub("SEED", base))
         yield from candidates(_BEAN.sub("FRUIT", base))
     if _PLURAL_PART.search(base):  # "Green Tea Leaves Extract": INCI names a part singular

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from needlecare.ingredients import data
 
@@ -59,37 +59,48 @@ _FORM_FIRST = re.compile(
 )
 
 
-def respellings(key: str) -> Iterator[str]:
-    """The other spellings of a printed name (an upper-case key), most literal first."""
-    british = key
-    for pattern, us in _BRITISH:
-        british = pattern.sub(us, british)
-    if british != key:
-        yield british
-    salt = _CATION_ACID.match(key)
-    if salt:
-        yield f"{salt[1]} {salt[2]}ATE"
-    salt = _ACID_SALT.match(key)
-    if salt:
-        yield f"{salt[2]} {salt[1]}ATE"
-    for pattern, inci in _SALT_WORDS:
-        if pattern.search(key):
-            yield pattern.sub(inci, key)
-    if _ANHYDROUS.search(key):
-        yield _ANHYDROUS.sub("", key)
-    if _ALPHA_TOCOPHEROL.match(key):
-        yield _ALPHA_TOCOPHEROL.sub("", key)
-    form_first = _FORM_FIRST.match(key)
+@lru_cache(maxsize=8192)
+def respellings(key: str) -> tuple[str, ...]:
+    """The other spellings of a printed name (an upper-case key), most literal first.
+
+    Cached by key (a pure function of it; the splitter of glued names asks for many pieces),
+    and each rule first tests for a word it needs (most names need none of them)."""
+    found: list[str] = []
+    if any(word in key for word in _BRITISH_WORDS):
+        british = key
+        for pattern, us in _BRITISH:
+            british = pattern.sub(us, british)
+        if british != key:
+            found.append(british)
+    if "IC ACID" in key:
+        salt = _CATION_ACID.match(key)
+        if salt:
+            found.append(f"{salt[1]} {salt[2]}ATE")
+        salt = _ACID_SALT.match(key)
+        if salt:
+            found.append(f"{salt[2]} {salt[1]}ATE")
+    if key.endswith(_SALT_ENDINGS):
+        found += [pattern.sub(inci, key) for pattern, inci in _SALT_WORDS if pattern.search(key)]
+    if "ANHYDROUS" in key and _ANHYDROUS.search(key):
+        found.append(_ANHYDROUS.sub("", key))
+    if "TOCOPHER" in key and _ALPHA_TOCOPHEROL.match(key):
+        found.append(_ALPHA_TOCOPHEROL.sub("", key))
+    form_first = _FORM_FIRST.match(key) if " OF " in key else None
     if form_first:
-        yield f"{form_first[2]} {form_first[1]}"
+        found.append(f"{form_first[2]} {form_first[1]}")
     if key.startswith("VITAMIN "):
-        yield from _vitamin_ester(key)
-    if _SOURCE_WATER.match(key):
-        yield "AQUA"
+        found += _vitamin_ester(key)
+    if (key.endswith(" WATER") or key.startswith("EAU THERMALE")) and _SOURCE_WATER.match(key):
+        found.append("AQUA")
     if "FERMENT" in key:
         ferment = _ferments_by_short_name().get(key)
         if ferment is not None:
-            yield ferment
+            found.append(ferment)
+    return tuple(found)
+
+
+_BRITISH_WORDS = ("SULPH", "ALUMINIUM", "COLOUR", "FIBRE", "SED")
+_SALT_ENDINGS = ("HYDROCHLORIDE", "HYDROBROMIDE", "MONONITRATE", "BISGLYCINATE")
 
 
 @cache
