@@ -291,3 +291,31 @@ def test_an_essential_oil_of_a_part_is_read_with_every_flag_of_the_plants_oils()
     item = _middle("Mentha Piperita (Peppermint) Leaf Oil")
     assert item["name"] == "MENTHA PIPERITA OIL"
     assert {"essential_oil", "fragrance_allergen"} <= set(item["flags"])
+
+
+# --- USP-NF titles of drug-facts inactive ingredients ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("White Wax", "CERA ALBA"),
+        ("Sodium Phosphate Dibasic", "DISODIUM PHOSPHATE"),
+        ("Monobasic Potassium Phosphate", "POTASSIUM PHOSPHATE"),
+        ("Carbomer Homopolymer Type B", "CARBOMER"),
+        ("Cyclomethicone 5", "CYCLOPENTASILOXANE"),
+        ("Edetate Calcium Disodium", "CALCIUM DISODIUM EDTA"),
+        # "Polyoxyl N ...": INCI's PEG-N ester or the fatty alcohol's -ETH-N ether
+        ("Polyoxyl 35 Castor Oil", "PEG-35 CASTOR OIL"),
+        ("Polyoxyl 8 Stearate", "PEG-8 STEARATE"),
+        ("Polyoxyl 10 Oleyl Ether", "OLETH-10"),
+        ("Polyoxyl 2 Stearyl Ether", "STEARETH-2"),
+    ],
+)
+def test_a_usp_title_is_read_as_its_inci_name(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item
+
+
+def test_a_polyoxyl_number_inci_lacks_stays_unknown() -> None:
+    assert not _middle("Polyoxyl 99 Stearate")["recognized"]  # no PEG-99 STEARATE in CosIng

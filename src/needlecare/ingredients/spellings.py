@@ -5,7 +5,8 @@ Salt"), the pharmacopoeia's "Hydrochloride" and "Mononitrate" for INCI's "HCl" a
 "Anhydrous", the stereo prefix of vitamin E ("d-Alpha Tocopheryl Succinate"), the form first
 ("Extract of Green Tea"), a vitamin's letter for the stem of its esters ("Vitamin E
 Succinate": TOCOPHERYL SUCCINATE; data: vitamin_stems in aliases.toml), a ferment without
-the FILTRATE or LYSATE of its INCI name, and water named by its source ("Eau Thermale").
+the FILTRATE or LYSATE of its INCI name, water named by its source ("Eau Thermale"), and
+USP-NF's "Polyoxyl N ..." for INCI's PEG-N and -ETH-N names.
 
 Each yields a spelling only; the caller reads it like any printed name (it must be a known
 name), so a transformation never makes a name up."""
@@ -92,6 +93,8 @@ def respellings(key: str) -> tuple[str, ...]:
         found += _vitamin_ester(key)
     if (key.endswith(" WATER") or key.startswith("EAU THERMALE")) and _SOURCE_WATER.match(key):
         found.append("AQUA")
+    if key.startswith("POLYOXYL "):
+        found += _polyoxyl(key)
     if "FERMENT" in key:
         ferment = _ferments_by_short_name().get(key)
         if ferment is not None:
@@ -126,6 +129,27 @@ _SOURCE_WATER = re.compile(
     r"|^EAU THERMALE(?: .+)?$"
 )
 _PROCESS = re.compile(r" (?:FILTRATE|LYSATE)\b")
+
+
+# USP-NF names a polyethylene glycol ester or ether "Polyoxyl N ...", INCI "PEG-N ..." or, for
+# the fatty-alcohol ethers, "<alcohol>ETH-N": "Polyoxyl 35 Castor Oil" is PEG-35 CASTOR OIL,
+# "Polyoxyl 10 Oleyl Ether" OLETH-10, "Polyoxyl 20 Cetostearyl Ether" CETEARETH-20.
+_POLYOXYL = re.compile(r"^POLYOXYL (\d+) (.+)$")
+_POLYOXYL_ETHERS = {
+    "STEARYL ETHER": "STEARETH",
+    "OLEYL ETHER": "OLETH",
+    "CETYL ETHER": "CETETH",
+    "CETOSTEARYL ETHER": "CETEARETH",
+    "LAURYL ETHER": "LAURETH",
+}
+
+
+def _polyoxyl(key: str) -> list[str]:
+    found = _POLYOXYL.match(key)
+    if found is None:
+        return []
+    ether = _POLYOXYL_ETHERS.get(found[2])
+    return [f"{ether}-{found[1]}" if ether else f"PEG-{found[1]} {found[2]}"]
 
 
 def _vitamin_ester(key: str) -> Iterator[str]:
