@@ -319,3 +319,19 @@ def test_a_usp_title_is_read_as_its_inci_name(printed: str, name: str) -> None:
 
 def test_a_polyoxyl_number_inci_lacks_stays_unknown() -> None:
     assert not _middle("Polyoxyl 99 Stearate")["recognized"]  # no PEG-99 STEARATE in CosIng
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        # a supplement panel's "(as X)": the form read as any printed name is
+        ("Thiamin (as Thiamine Mononitrate)", "THIAMINE NITRATE"),
+        ("Copper (as Copper Bisglycinate)", "COPPER GLYCINATE"),
+        ("Iron (as Ferrous Bisglycinate Chelate)", "FERROUS BISGLYCINATE"),
+        ("Vitamin E (as d-Alpha Tocopheryl Succinate)", "TOCOPHERYL SUCCINATE"),
+        ("Vitamin K2 (as MK-7)", "MENAQUINONE-7"),
+    ],
+)
+def test_the_form_a_nutrient_is_in_is_read_like_any_name(printed: str, name: str) -> None:
+    item = _middle(printed)
+    assert item["recognized"] and item["name"] == name, item

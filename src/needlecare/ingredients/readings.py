@@ -133,8 +133,10 @@ def candidates(key: str) -> Iterator[tuple[str, float]]:
         yield from candidates(_AUTHORITY.sub(r"\1", key))
         return
     as_form = _AS_FORM.match(key)
-    if as_form and lookup(as_form[2]) is not None:
-        yield as_form[2], 0.0  # "Zinc (as Zinc Citrate)": the form the nutrient is in
+    if as_form:  # "Zinc (as Zinc Citrate)": the form the nutrient is in, as any name is read
+        form = next((r for r, _ in candidates(as_form[2]) if lookup(r) is not None), None)
+        if form is not None:  # ("Thiamin (as Thiamine Mononitrate)": THIAMINE NITRATE)
+            yield form, 0.0
     full = _FULL_NAME_IN_BRACKETS.match(key)
     if full and name_key(full[2]).startswith(name_key(full[1])):
         yield from candidates(name_key(full[2]))
