@@ -12,7 +12,7 @@ from needlecare.ingredients.label_patterns import FirstUsePattern
 
 LAZY = {
     "label_patterns": ("_CONNECTOR", "_TAIL", "_CLAIM", "_CODES", "_MAY_CONTAIN"),
-    "items": ("_SCRIPT_SEAM", "_MAY_CONTAIN_BRACKET", "_NESTED_OR_SEPARATED"),
+    "items": ("_MAY_CONTAIN_BRACKET", "_NESTED_OR_SEPARATED"),
     "footnotes": ("FOOTNOTE_OPENING", "_GLUED_FOOTNOTE"),
     "active_items": ("_STRENGTH_WORDS", "_JOINING_EDGE"),
 }
@@ -68,14 +68,14 @@ def test_importing_the_checker_compiles_none_of_them() -> None:
     assert out.stdout.strip() == str([True] * len(_patterns()))
 
 
-def test_a_plain_label_leaves_the_script_seam_and_the_connector_uncompiled() -> None:
+def test_a_plain_label_leaves_the_connector_uncompiled() -> None:
     code = (
-        "from needlecare.ingredients import check_label, items, label_patterns\n"
+        "from needlecare.ingredients import check_label, label_patterns\n"
         "check_label('Aqua, Glycerin, Niacinamide, Parfum')\n"
-        "print(items._SCRIPT_SEAM._compiled is None, label_patterns._CONNECTOR._compiled is None)\n"
+        "print(label_patterns._CONNECTOR._compiled is None)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "True"]
+    assert out.stdout.split() == ["True"]
     # ...and the labels that need them are read with them
     seam = check_label("水 / Water, グリセリン / Glycerin")
     assert [i["name"] for i in seam["ingredients"]] == ["AQUA", "AQUA", "GLYCERIN", "GLYCERIN"]

@@ -45,12 +45,22 @@ _BULLETS = "•●▪■◆◇○◦∙·・、|"
 # A spaced slash between two scripts ("水・BG・グリセリン / Water・Butylene Glycol"): the seam of
 # a label's list in two languages, or a name and its translation ("水 / Water"); either way
 # two names, never one slash name (which is written in one script: "Caprylic/Capric").
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff01-\uff5e"
-_CJK_LOWEST = "\u3040"  # every character of _CJK is at or above it (a pre-check with max())
-# (Compiled on first use: its classes of ~39,000 characters cost ~37 M instructions.)
-_SCRIPT_SEAM = FirstUsePattern(
-    rf"(?<=[{_CJK}])[ \t]+/[ \t]+(?=[A-Za-z])|(?<=[A-Za-z0-9.)\]])[ \t]+/[ \t]+(?=[{_CJK}])"
+# A seam is what the pattern
+#   (?<=[CJK])[ \t]+/[ \t]+(?=[A-Za-z])|(?<=[A-Za-z0-9.)\]])[ \t]+/[ \t]+(?=[CJK])
+# matches (CJK: the ranges of _CJK_RANGES): a spaced slash, found by _SPACED_SLASH, and its two
+# neighbours tested by _seam. (That pattern's classes of ~39,000 characters cost ~37 M
+# instructions to compile, in every process that reads a CJK label; the same matches:
+# tests/ingredients/test_script_seam.py.)
+_CJK_RANGES = (
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xFF01, 0xFF5E),
 )
+_CJK_LOWEST = "\u3040"  # every character of _CJK_RANGES is at or above it (a pre-check with max())
+_SPACED_SLASH = FirstUsePattern(r"[ \t]+/[ \t]+")
+_LATIN_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.)]")
 _SEPARATORS = ",;\x01\n"
 # The dot comes first so that the engine skips to dots; the look-behinds then exclude the
 # abbreviations that end in one.
@@ -114,6 +124,26 @@ _NESTED_OR_SEPARATED = FirstUsePattern(
 )
 
 
+def _is_cjk(character: str) -> bool:
+    return character >= _CJK_LOWEST and any(lo <= ord(character) <= hi for lo, hi in _CJK_RANGES)
+
+
+def _seam(match: re.Match[str]) -> str:
+    """A spaced slash with a CJK character on one side and a Latin one on the other is a
+    separator. (A match of _SPACED_SLASH spans whole runs of blanks: it starts after a character
+    that is not one and ends before one, as a seam does; and no seam starts inside it, where
+    the character before is a blank or the slash.)"""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if before and after:
+        if _is_cjk(before) and after.isascii() and after.isalpha():
+            return ","
+        if before in _LATIN_BEFORE and _is_cjk(after):
+            return ","
+    return match[0]
+
+
 def split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
     # Each step runs only when the label holds a word or character every match needs (the
     # label's hint bits, see hint_mask; all bits set outside parse_label).
@@ -146,7 +176,7 @@ def split_items(text: str, ignored: list[Ignored], start: int) -> list[RawItem]:
     if not text.isascii() or "|" in text:  # (every other bullet is not ASCII; isascii is O(1))
         text = replace_each(text, _BULLETS, ",")
     if " / " in text and max(text) >= _CJK_LOWEST:  # (a seam's look-behinds try every place)
-        text = _SCRIPT_SEAM.sub(",", text)
+        text = _SPACED_SLASH.sub(_seam, text)
     if digits:
         if "%" in text:  # "Zinc Oxide 6.90%Water": a strength glued to the next name
             text = _GLUED_PERCENT.sub(_with_comma, text)
