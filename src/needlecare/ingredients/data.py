@@ -103,6 +103,17 @@ def inventory() -> Inventory:
     return Inventory(raw["names"], raw["functions"])
 
 
+def verified_source(name: str) -> list[int] | None:
+    """[size, CRC-32] of a data file as the compiled index checked it when it was loaded, or
+    None when the index is not in use or does not cover the file (a second check of the same
+    file need not read it and compute its CRC again)."""
+    compiled = _index()
+    if compiled is None:
+        return None
+    found: list[int] | None = compiled["sources"].get(name)
+    return found
+
+
 def compiled_plants() -> dict[str, str] | None:
     """The plant names by binomial from the compiled index (plants.py), when it is in use."""
     compiled = _index()

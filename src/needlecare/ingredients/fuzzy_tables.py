@@ -26,7 +26,7 @@ from typing import Any
 from needlecare.ingredients import data
 
 FILE = "fuzzy.marshal"
-FORMAT = 1
+FORMAT = 2
 SOURCES = ("inventory.json", "aliases.toml")
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _ASCII_SEPARATORS = bytes(c for c in range(128) if not chr(c).isalnum() and chr(c) != "\n")
@@ -36,15 +36,31 @@ def build(choices: list[str]) -> dict[str, Any]:
     """The tables of the known names `choices` (data.fuzzy_choices(), in its order)."""
     text = "\n".join(choices)
     squeezed = _squeeze(text)
+    # The spellings' text in ASCII, the few others apart (a slice of a text with any other
+    # character is checked for the widest one: ~2,000 instructions a name, ~300 in ASCII).
+    others = {i: spelt for i, spelt in enumerate(squeezed) if not spelt.isascii()}
+    ascii_text = "\n".join("" if i in others else spelt for i, spelt in enumerate(squeezed))
     starts = array("I", [0])
-    for spelt in squeezed:
-        starts.append(starts[-1] + len(spelt) + 1)
+    for i, spelt in enumerate(squeezed):
+        starts.append(starts[-1] + (0 if i in others else len(spelt)) + 1)
+    # The names' indices by the length of their spelling (255: that or longer), in their order
+    # within a length, and where each length starts: the names near a length are a few slices.
+    lengths = _length_bytes(squeezed)
+    by_length = array("I", sorted(range(len(squeezed)), key=lengths.__getitem__))
+    length_starts = array("I", [0] * 257)
+    for n in lengths:
+        length_starts[n + 1] += 1
+    for n in range(256):
+        length_starts[n + 1] += length_starts[n]
     return {
         "names": text,  # the names, one a line
         "lengths": _length_bytes(choices),
-        "squeezed": "\n".join(squeezed),  # each name's letters and digits, one a line
-        "squeezed_lengths": _length_bytes(squeezed),
+        "squeezed": ascii_text,  # each name's letters and digits, one a line ("" if not ASCII)
+        "squeezed_others": others,  # index -> the spellings that are not ASCII
+        "squeezed_lengths": lengths,
         "squeezed_starts": starts.tobytes(),  # where each line of "squeezed" starts
+        "by_length": by_length.tobytes(),
+        "length_starts": length_starts.tobytes(),
     }
 
 
@@ -88,8 +104,11 @@ def _load() -> dict[str, Any] | None:
     if found.get("byteorder") != sys.byteorder or array("I").itemsize != 4:
         return None
     for name in SOURCES:
-        source = data.read_data(name)
-        if [len(source), zlib.crc32(source)] != found["sources"].get(name):
+        checked = data.verified_source(name)  # (the index's check of inventory.json: ~4 M)
+        if checked is None:
+            source = data.read_data(name)
+            checked = [len(source), zlib.crc32(source)]
+        if checked != found["sources"].get(name):
             return None
     tables: dict[str, Any] = found["tables"]
     return tables
@@ -125,16 +144,19 @@ def squeezed_near(length: int) -> tuple[list[str], list[int]]:
     """The known names with letters and digits only within two letters of `length`, and their
     indices into the known names, in their order."""
     found = tables()
-    lengths: bytes = found["squeezed_lengths"]
-    if length + 2 < 255:  # (a length byte of 255 stands for every longer name)
-        wanted = bytes(int(length - 2 <= n <= length + 2) for n in range(256))
-        near = list(compress(range(len(lengths)), lengths.translate(wanted)))
-    else:
-        near = [i for i, n in enumerate(lengths) if n >= min(length - 2, 255)]
+    by_length = array("I", found["by_length"])
+    length_starts = array("I", found["length_starts"])
+    low, high = min(max(length - 2, 0), 255), min(length + 2, 255)
+    near = sorted(by_length[length_starts[low] : length_starts[high + 1]]) if low <= high else []
     text: str = found["squeezed"]
     starts = array("I", found["squeezed_starts"])
     spellings = [text[starts[i] : starts[i + 1] - 1] for i in near]
-    if length + 2 >= 255:  # the exact lengths of the long ones
+    others: dict[int, str] = found["squeezed_others"]
+    if others:
+        where = {i: k for k, i in enumerate(near) if i in others}
+        for i, k in where.items():
+            spellings[k] = others[i]
+    if high == 255:  # (a length byte of 255 stands for every longer name)
         kept = [k for k, s in enumerate(spellings) if abs(len(s) - length) <= 2]
         spellings, near = [spellings[k] for k in kept], [near[k] for k in kept]
     return spellings, near
