@@ -302,3 +302,17 @@ def test_the_dosage_form_after_an_actives_strength_is_no_ingredient(text: str, r
     result = check_label(text)
     assert result["ingredients"][0]["raw"] == raw  # not "cream" read as CosIng's dairy CREAM
     assert all(i["recognized"] for i in result["ingredients"])
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Glycerin in a Tretinoin cream base of Stearic Acid, Purified Water",
+        "Glycerin in a TRETINOIN USP gel base of Carbomer, Purified Water",
+    ],
+)
+def test_words_around_an_exact_active_are_never_read_as_a_typo_of_another(label: str) -> None:
+    # "in a Tretinoin" is two letters from ISOTRETINOIN: the typo reading of the words around
+    # a list must not take a window that holds an active printed exactly.
+    names = [i["name"] for i in check_label(label)["ingredients"]]
+    assert "TRETINOIN" in names and "ISOTRETINOIN" not in names, names

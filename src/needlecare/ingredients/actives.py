@@ -149,8 +149,8 @@ def _misread(
         ):
             continue  # (nor a window ending in a strength: "Hydroquione 2" of "2%")
         typo = _typo_of(key)
-        if typo is None:
-            continue
+        if typo is None or _names_an_active(keys, position, position + size, index):
+            continue  # ("in a Tretinoin" is no misspelt isotretinoin: the exact name is read)
         start, end = token.start(), tokens[position + size - 1].end()
         names, edits = typo
         known = _known_names(text[start:end])
@@ -164,6 +164,14 @@ def _misread(
         confidence = round(1 - edits / len(key), 3)
         return ActiveHit(text[start:end], names, start, end, "fuzzy", confidence)
     return None
+
+
+def _names_an_active(keys: list[str], start: int, end: int, index: _Index) -> bool:
+    """Whether some of the words keys[start:end] name an active exactly: they are read as that
+    active further on, never as a typo of another."""
+    return any(
+        "".join(keys[i:j]) in index.by_key for i in range(start, end) for j in range(i + 1, end + 1)
+    )
 
 
 @lru_cache(maxsize=4096)
