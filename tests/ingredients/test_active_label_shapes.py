@@ -316,3 +316,26 @@ def test_words_around_an_exact_active_are_never_read_as_a_typo_of_another(label:
     # a list must not take a window that holds an active printed exactly.
     names = [i["name"] for i in check_label(label)["ingredients"]]
     assert "TRETINOIN" in names and "ISOTRETINOIN" not in names, names
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Water, Purified", "AQUA"),
+        ("Petrolatum, White", "PETROLATUM"),
+        ("Oil, Mineral", "PARAFFINUM LIQUIDUM"),
+        ("Alcohol, Dehydrated", "ALCOHOL"),
+        ("Wax, White", "CERA ALBA"),
+    ],
+)
+def test_a_pharmacopoeial_title_printed_noun_first_is_one_name(printed: str, name: str) -> None:
+    label = f"Inactive ingredients: Carbomer, {printed}, Glycerin"
+    read = [(i["raw"], i["name"]) for i in check_label(label)["ingredients"]]
+    assert read == [("Carbomer", "CARBOMER"), (printed, name), ("Glycerin", "GLYCERIN")]
+
+
+def test_an_unknown_word_after_a_name_is_not_joined_unless_it_makes_a_known_name() -> None:
+    read = [
+        (i["raw"], i["recognized"]) for i in check_label("Aqua, Zorbalex, Glycerin")["ingredients"]
+    ]
+    assert read == [("Aqua", True), ("Zorbalex", False), ("Glycerin", True)]

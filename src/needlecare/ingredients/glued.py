@@ -19,6 +19,22 @@ _MAX_GLUED_WORDS = 16
 SPACED_DASH = re.compile(r"\s[-–]\s")
 
 
+def _inverted_title(first: Entry, second: Entry) -> Entry | None:
+    """A pharmacopoeial title printed noun first, its qualifier after a comma ("Water,
+    Purified", "Petrolatum, White", "Oil, Mineral", "Alcohol, Dehydrated": USP-NF and BP
+    indexes print them so, and so do drug-facts panels): one name, when the qualifier alone
+    is unknown and, put first, it makes a known name read as printed (never a typo)."""
+    qualifier = second.item.text
+    if second.names or not qualifier.isalpha():  # (one word: no space, digit or sign)
+        return None
+    text = f"{qualifier} {first.item.text}"
+    recognition = recognise(text, fuzzy=False)
+    if len(recognition.names) != 1 or recognition.confidence < 1.0:
+        return None
+    item = replace(first.item, raw=f"{first.item.raw}, {second.item.raw}", text=text)
+    return Entry(item, recognition, recognition.names)
+
+
 def rejoin_split_names(entries: list[Entry]) -> list[Entry]:
     """'Pentaerythrityl, Tetraethylhexanoate': one name printed with a comma inside. Two
     neighbours are joined when one of them is unknown (or a guess) and together they spell one
@@ -54,6 +70,11 @@ def rejoin_split_names(entries: list[Entry]) -> list[Entry]:
                     percent=first.item.percent or second.item.percent,
                 )
                 joined.append(Entry(item, recognition, recognition.names))
+                index += 2
+                continue
+            inverted = _inverted_title(first, second)  # "Water, Purified" (USP-NF titles)
+            if inverted is not None:
+                joined.append(inverted)
                 index += 2
                 continue
             # "Laureth-7,1,2 Hexanediol" cut by the parser at its second comma: two unknown
