@@ -339,3 +339,10 @@ def test_an_unknown_word_after_a_name_is_not_joined_unless_it_makes_a_known_name
         (i["raw"], i["recognized"]) for i in check_label("Aqua, Zorbalex, Glycerin")["ingredients"]
     ]
     assert read == [("Aqua", True), ("Zorbalex", False), ("Glycerin", True)]
+
+
+def test_a_qualifier_that_starts_the_next_name_is_left_to_it() -> None:
+    read = [i["name"] for i in check_label("Water, Carbomer, Sodium, Hydroxide")["ingredients"]]
+    assert read == ["AQUA", "CARBOMER", "SODIUM HYDROXIDE"]
+    read = [i["name"] for i in check_label("Aqua, Stearic Acid, Iso, Glycerin")["ingredients"]]
+    assert "ISOSTEARIC ACID" not in read and "STEARIC ACID" in read

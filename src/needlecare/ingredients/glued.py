@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from needlecare.ingredients import data
 from needlecare.ingredients.entry import Entry
 from needlecare.ingredients.items import clean_item
 from needlecare.ingredients.parsed import SOFT_BREAK, RawItem
@@ -23,15 +24,35 @@ def _inverted_title(first: Entry, second: Entry) -> Entry | None:
     """A pharmacopoeial title printed noun first, its qualifier after a comma ("Water,
     Purified", "Petrolatum, White", "Oil, Mineral", "Alcohol, Dehydrated": USP-NF and BP
     indexes print them so, and so do drug-facts panels): one name, when the qualifier alone
-    is unknown and, put first, it makes a known name read as printed (never a typo)."""
+    is unknown and, put first, it makes a known name or label alias word for word."""
     qualifier = second.item.text
     if second.names or not qualifier.isalpha():  # (one word: no space, digit or sign)
         return None
     text = f"{qualifier} {first.item.text}"
+    key = name_key(text)  # word for word: "Stearic Acid, Iso" is no ISOSTEARIC ACID
+    if key not in data.aliases() and key not in data.inventory().names:
+        return None
     recognition = recognise(text, fuzzy=False)
-    if len(recognition.names) != 1 or recognition.confidence < 1.0:
+    if len(recognition.names) != 1:
         return None
     item = replace(first.item, raw=f"{first.item.raw}, {second.item.raw}", text=text)
+    return Entry(item, recognition, recognition.names)
+
+
+def _joined_as_printed(first: Entry, second: Entry) -> Entry | None:
+    """The two pieces together, when they are exactly one known name (a common name in
+    brackets aside: "Simmondsia Chinensis, (Jojoba) Seed Oil")."""
+    text = f"{first.item.text} {second.item.text}"
+    recognition = recognise(text, fuzzy=False)
+    literal = [loose_key(text), loose_key(_COMMON_NAME.sub(" ", text))]
+    if len(recognition.names) != 1 or loose_key(recognition.names[0]) not in literal:
+        return None
+    item = replace(
+        first.item,
+        raw=f"{first.item.raw}, {second.item.raw}",
+        text=text,
+        percent=first.item.percent or second.item.percent,
+    )
     return Entry(item, recognition, recognition.names)
 
 
@@ -57,23 +78,18 @@ def rejoin_split_names(entries: list[Entry]) -> list[Entry]:
             and first.item is not second.item  # not a name found inside the first's bracket
             and not first.recognition.extra
         ):
-            text = f"{first.item.text} {second.item.text}"
-            recognition = recognise(text, fuzzy=False)
-            # Only a literal reading: the two pieces together are exactly one known name (a
-            # common name in brackets aside: "Simmondsia Chinensis, (Jojoba) Seed Oil").
-            literal = [loose_key(text), loose_key(_COMMON_NAME.sub(" ", text))]
-            if len(recognition.names) == 1 and loose_key(recognition.names[0]) in literal:
-                item = replace(
-                    first.item,
-                    raw=f"{first.item.raw}, {second.item.raw}",
-                    text=text,
-                    percent=first.item.percent or second.item.percent,
-                )
-                joined.append(Entry(item, recognition, recognition.names))
+            together = _joined_as_printed(first, second)
+            if together is not None:
+                joined.append(together)
                 index += 2
                 continue
-            inverted = _inverted_title(first, second)  # "Water, Purified" (USP-NF titles)
-            if inverted is not None:
+            # "Water, Purified" (USP-NF titles), unless the qualifier starts the next name
+            # ("Carbomer, Sodium, Hydroxide" is CARBOMER and SODIUM HYDROXIDE).
+            third = entries[index + 2] if index + 2 < len(entries) else None
+            inverted = _inverted_title(first, second)
+            if inverted is not None and (
+                third is None or _joined_as_printed(second, third) is None
+            ):
                 joined.append(inverted)
                 index += 2
                 continue
