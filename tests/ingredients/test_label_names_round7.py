@@ -5,20 +5,12 @@ Made-up members of each class (not the corpus lines), each checked through `chec
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from needlecare.ingredients import check_label
 from needlecare.ingredients.parsed import PURPOSE, SECTION
 
-
-def _middle(label: str) -> dict[str, Any]:
-    items = check_label(f"Aqua, {label}, Glycerin")["ingredients"]
-    assert [i["name"] for i in (items[0], items[-1])] == ["AQUA", "GLYCERIN"]
-    assert len(items) == 3, items
-    return items[1]
-
+from .reading import read_between_known_names
 
 # --- one typo in a short name: a letter swapped, wrong, missing or doubled ----------------------
 
@@ -40,7 +32,7 @@ def _middle(label: str) -> dict[str, Any]:
     ],
 )
 def test_one_typo_in_a_name_without_a_flag_is_read_as_that_name(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name
     assert item["match"] == "fuzzy" and item["flags"] == []
 
@@ -59,7 +51,7 @@ def test_one_typo_in_a_name_without_a_flag_is_read_as_that_name(printed: str, na
     ],
 )
 def test_one_typo_is_not_read_when_a_flag_or_a_second_name_is_near(printed: str) -> None:
-    assert not _middle(printed)["recognized"]
+    assert not read_between_known_names(printed)["recognized"]
 
 
 # --- a drug-facts panel printed on one line: the drug's class in brackets, Purpose, Uses -------

@@ -6,19 +6,11 @@ Made-up members of each class (not the corpus lines), each checked through `chec
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from needlecare.ingredients import check_label
 
-
-def _middle(label: str) -> dict[str, Any]:
-    items = check_label(f"Aqua, {label}, Glycerin")["ingredients"]
-    assert [i["name"] for i in (items[0], items[-1])] == ["AQUA", "GLYCERIN"]
-    assert len(items) == 3, items
-    return items[1]
-
+from .reading import read_between_known_names
 
 # --- systematic spellings: British, salts, pharmacopoeia salt words, the form first ------------
 
@@ -49,14 +41,14 @@ def _middle(label: str) -> dict[str, Any]:
     ],
 )
 def test_a_systematic_respelling_is_read_as_the_inci_name(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
 
 
 def test_a_respelling_keeps_the_flags_of_the_name() -> None:
     # salicylic acid's sodium salt is flagged like the acid; a British spelling of a cleanser
     # is still a cleanser
-    assert "bha" in _middle("Sodium Salicylic Acid")["flags"]
+    assert "bha" in read_between_known_names("Sodium Salicylic Acid")["flags"]
     label = check_label("Aqua, Sodium Laureth Sulphate, Cocamidopropyl Betaine, Glycerin")
     assert "cleanser" in label["ingredients"][1]["flags"]
 
@@ -83,12 +75,12 @@ def test_a_respelling_keeps_the_flags_of_the_name() -> None:
     ],
 )
 def test_a_vitamin_by_its_letter_is_read_as_its_inci_name(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
 
 
 def test_a_vitamin_ester_keeps_its_vitamins_flag() -> None:
-    assert "retinoid" in _middle("Vitamin A Linoleate")["flags"]
+    assert "retinoid" in read_between_known_names("Vitamin A Linoleate")["flags"]
 
 
 @pytest.mark.parametrize(
@@ -108,12 +100,12 @@ def test_a_changed_short_word_is_never_read_as_a_typo(printed: str, not_name: st
 
 
 def test_a_misspelt_active_with_its_own_letter_is_still_read() -> None:
-    assert _middle("Vitamn A Palmitate")["name"] == "RETINYL PALMITATE"
+    assert read_between_known_names("Vitamn A Palmitate")["name"] == "RETINYL PALMITATE"
 
 
 def test_a_vitamin_letter_without_an_ester_of_that_name_stays_unknown() -> None:
     # "TOCOPHERYL SERUM" is no INCI name: the stem is read only into a known name
-    assert not _middle("Vitamin E Serum")["recognized"]
+    assert not read_between_known_names("Vitamin E Serum")["recognized"]
 
 
 # --- the source or grade before a name ---------------------------------------------------------
@@ -132,7 +124,7 @@ def test_a_vitamin_letter_without_an_ester_of_that_name_stays_unknown() -> None:
     ],
 )
 def test_a_source_or_grade_word_is_read_away(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
 
 
@@ -176,7 +168,7 @@ def test_a_letter_split_off_a_misspelt_active_does_not_hide_it() -> None:
 def test_a_common_plant_name_is_read_as_its_cosing_name(
     printed: str, name: str, flags: set[str]
 ) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
     assert set(item["flags"]) - {"soothing", "comedogenic"} == flags
 
@@ -184,7 +176,7 @@ def test_a_common_plant_name_is_read_as_its_cosing_name(
 def test_a_common_name_of_many_plants_is_no_one_species() -> None:
     # a cactus is not the prickly pear: "Cereus Grandiflorus Flower Extract / Cactus Flower
     # Extract" is one ingredient (its synonym), not two
-    item = _middle("Cereus Grandiflorus Flower Extract / Cactus Flower Extract")
+    item = read_between_known_names("Cereus Grandiflorus Flower Extract / Cactus Flower Extract")
     assert item["name"] == "CEREUS GRANDIFLORUS FLOWER EXTRACT"
 
 
@@ -220,7 +212,7 @@ def test_every_common_plant_name_maps_to_a_plant_cosing_names() -> None:
     ],
 )
 def test_a_supplement_form_is_a_known_name_without_a_flag(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
     assert item["flags"] == []
 
@@ -246,13 +238,13 @@ def test_a_supplement_form_is_a_known_name_without_a_flag(printed: str, name: st
     ],
 )
 def test_more_label_names_are_read(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
 
 
 def test_a_ferment_of_two_short_names_is_not_guessed() -> None:
     # BIFIDA FERMENT FILTRATE and BIFIDA FERMENT LYSATE are both CosIng names: neither is read
-    assert _middle("Bifida Ferment")["name"] not in (
+    assert read_between_known_names("Bifida Ferment")["name"] not in (
         "BIFIDA FERMENT FILTRATE",
         "BIFIDA FERMENT LYSATE",
     )
@@ -275,20 +267,20 @@ def test_a_ferment_of_two_short_names_is_not_guessed() -> None:
     ],
 )
 def test_a_plant_name_spelt_otherwise_is_read(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
 
 
 def test_two_printed_words_are_not_joined_into_another_plant() -> None:
     # "Grape Fruit Extract" is the grape's fruit, not GRAPEFRUIT (one word only is joined)
-    assert _middle("Grape Fruit Extract")["name"] == "VITIS VINIFERA FRUIT EXTRACT"
+    assert read_between_known_names("Grape Fruit Extract")["name"] == "VITIS VINIFERA FRUIT EXTRACT"
 
 
 def test_an_essential_oil_of_a_part_is_read_with_every_flag_of_the_plants_oils() -> None:
     # MENTHA PIPERITA LEAF OIL is no CosIng name and, composed, would lack the fragrance
     # allergen flag of MENTHA PIPERITA OIL: the plant's oil is read (it was left unknown, the
     # essential oil unflagged)
-    item = _middle("Mentha Piperita (Peppermint) Leaf Oil")
+    item = read_between_known_names("Mentha Piperita (Peppermint) Leaf Oil")
     assert item["name"] == "MENTHA PIPERITA OIL"
     assert {"essential_oil", "fragrance_allergen"} <= set(item["flags"])
 
@@ -313,12 +305,14 @@ def test_an_essential_oil_of_a_part_is_read_with_every_flag_of_the_plants_oils()
     ],
 )
 def test_a_usp_title_is_read_as_its_inci_name(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
 
 
 def test_a_polyoxyl_number_inci_lacks_stays_unknown() -> None:
-    assert not _middle("Polyoxyl 99 Stearate")["recognized"]  # no PEG-99 STEARATE in CosIng
+    assert not read_between_known_names("Polyoxyl 99 Stearate")[
+        "recognized"
+    ]  # no PEG-99 STEARATE in CosIng
 
 
 @pytest.mark.parametrize(
@@ -333,5 +327,5 @@ def test_a_polyoxyl_number_inci_lacks_stays_unknown() -> None:
     ],
 )
 def test_the_form_a_nutrient_is_in_is_read_like_any_name(printed: str, name: str) -> None:
-    item = _middle(printed)
+    item = read_between_known_names(printed)
     assert item["recognized"] and item["name"] == name, item
